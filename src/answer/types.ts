@@ -1,0 +1,80 @@
+import type { Lang } from '../corpus/types.js';
+
+/** A verbatim span of the corpus, with its citation: `text === fileText.slice(start, end)`. */
+export interface Quote {
+  n: number;
+  /** Path of the source file relative to the project root. */
+  source: string;
+  title: string;
+  lang: Lang;
+  paragraph: number;
+  start: number;
+  end: number;
+  text: string;
+  /** Higher is better, 0..1: how much of the question the quote covers. */
+  score: number;
+}
+
+/** What Tether says to a question: a short answer and the quotes that ground it. */
+export interface Answer {
+  question: string;
+  /** False when the sources do not cover the question; `quotes` then holds the nearest passages. */
+  found: boolean;
+  answer: string;
+  quotes: Quote[];
+  /** The language of the question; labels and messages follow it. */
+  lang: Lang;
+  /** Which answerer wrote `answer`: `extractive`, or the chat model's name. */
+  answeredBy: string;
+  timings_ms: { total: number };
+}
+
+/** A whole paragraph (or other verbatim span) of an article, for quoting on request. */
+export interface Passage {
+  /** Stable id for buttons and autocomplete: `${articleId}:${paragraph}`. */
+  id: string;
+  source: string;
+  title: string;
+  lang: Lang;
+  paragraph: number;
+  start: number;
+  end: number;
+  text: string;
+  score: number;
+}
+
+/** An article as listed by /sources. */
+export interface SourceInfo {
+  id: string;
+  source: string;
+  title: string;
+  titleEditorial: boolean;
+  lang: Lang;
+  publication: string | undefined;
+  author: string | undefined;
+  date: string | undefined;
+  paragraphs: number;
+}
+
+/** Options for one question. */
+export interface AskOptions {
+  /** The previous turn of a conversation ("and why?"): it informs retrieval with less weight. */
+  context?: string;
+  /** Skip this many quotes (for "More quotes"); numbering continues from it. */
+  offset?: number;
+  /** How many quotes to return, 3 by default. */
+  limit?: number;
+  /** Called with the answer text so far while a chat model writes it. */
+  onAnswerText?: (textSoFar: string) => void;
+  signal?: AbortSignal;
+}
+
+/** The core, as every front end (CLI, Discord, eval) sees it. It never imports discord.js. */
+export interface Tether {
+  ask(question: string, options?: AskOptions): Promise<Answer>;
+  /** Passages (whole paragraphs) that bear on a text: for /quote, its autocomplete, and "Find sources". */
+  findPassages(text: string, options?: { limit?: number }): Promise<Passage[]>;
+  /** A passage by its id, or undefined. */
+  getPassage(id: string): Passage | undefined;
+  listSources(): SourceInfo[];
+}

@@ -1,0 +1,182 @@
+import path from 'node:path';
+import { z } from 'zod';
+import { TetherError } from './errors.js';
+
+const optionalString = z
+  .string()
+  .trim()
+  .transform((value) => (value === '' ? undefined : value))
+  .optional();
+
+const positiveInt = (fallback: number) =>
+  z
+    .string()
+    .trim()
+    .optional()
+    .transform((value, ctx) => {
+      if (value === undefined || value === '') return fallback;
+      const parsed = Number(value);
+      if (!Number.isInteger(parsed) || parsed <= 0) {
+        ctx.addIssue({ code: z.ZodIssueCode.custom, message: `must be a whole number above 0, got "${value}"` });
+        return z.NEVER;
+      }
+      return parsed;
+    });
+
+const boolean = (fallback: boolean) =>
+  z
+    .string()
+    .trim()
+    .optional()
+    .transform((value, ctx) => {
+      if (value === undefined || value === '') return fallback;
+      if (/^(1|true|yes|on)$/i.test(value)) return true;
+      if (/^(0|false|no|off)$/i.test(value)) return false;
+      ctx.addIssue({ code: z.ZodIssueCode.custom, message: `must be true or false, got "${value}"` });
+      return z.NEVER;
+    });
+
+const url = z
+  .string()
+  .trim()
+  .optional()
+  .transform((value, ctx) => {
+    if (value === undefined || value === '') return undefined;
+    try {
+      const parsed = new URL(value);
+      if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new Error('protocol');
+      return value.replace(/\/+$/, '');
+    } catch {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, message: `must be an http(s) URL, got "${value}"` });
+      return z.NEVER;
+    }
+  });
+
+const idList = z
+  .string()
+  .trim()
+  .optional()
+  .transform((value, ctx) => {
+    if (value === undefined || value === '') return [];
+    const ids = value.split(/[\s,]+/).filter(Boolean);
+    const bad = ids.filter((id) => !/^\d{5,25}$/.test(id));
+    if (bad.length > 0) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, message: `must be Discord ids separated by commas, got "${bad.join(', ')}"` });
+      return z.NEVER;
+    }
+    return ids;
+  });
+
+const schema = z.object({
+  CORPUS_DIR: optionalString,
+  INDEX_DIR: optionalString,
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+
+  DISCORD_TOKEN: optionalString,
+  DISCORD_CLIENT_ID: z.string().trim().regex(/^\d{5,25}$/, 'must be a Discord application id').optional().or(z.literal('').transform(() => undefined)),
+  DISCORD_GUILD_ID: z.string().trim().regex(/^\d{5,25}$/, 'must be a Discord guild id').optional().or(z.literal('').transform(() => undefined)),
+  DISCORD_API_BASE: url,
+  ALLOWED_CHANNEL_IDS: idList,
+  ALLOW_DMS: boolean(true),
+  RATE_LIMIT_PER_MINUTE: positiveInt(5),
+  MAX_QUESTION_LENGTH: positiveInt(500),
+  SHARDS: z
+    .string()
+    .trim()
+    .optional()
+    .transform((value, ctx) => {
+      if (value === undefined || value === '') return undefined;
+      if (value === 'auto') return 'auto' as const;
+      const parsed = Number(value);
+      if (!Number.isInteger(parsed) || parsed <= 0) {
+        ctx.addIssue({ code: z.ZodIssueCode.custom, message: `must be "auto" or a whole number above 0, got "${value}"` });
+        return z.NEVER;
+      }
+      return parsed;
+    }),
+  FEEDBACK_LOG: optionalString,
+
+  LLM_BASE_URL: url,
+  LLM_MODEL: optionalString,
+  LLM_API_KEY: optionalString,
+  LLM_TIMEOUT_MS: positiveInt(30_000),
+
+  EMBEDDINGS: z.enum(['local', 'openai']).default('local'),
+  EMBEDDINGS_BASE_URL: url,
+  EMBEDDINGS_MODEL: optionalString,
+  EMBEDDINGS_API_KEY: optionalString,
+});
+
+/** Every setting Tether reads, parsed and validated once. */
+export interface Config {
+  corpusDir: string;
+  indexDir: string;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  discord: {
+    token: string | undefined;
+    clientId: string | undefined;
+    guildId: string | undefined;
+    apiBase: string | undefined;
+    allowedChannelIds: string[];
+    allowDms: boolean;
+    rateLimitPerMinute: number;
+    maxQuestionLength: number;
+    shards: 'auto' | number | undefined;
+    feedbackLog: string;
+  };
+  llm: { baseUrl: string; model: string; apiKey: string | undefined; timeoutMs: number } | undefined;
+  embeddings:
+    | { kind: 'local' }
+    | { kind: 'openai'; baseUrl: string | undefined; model: string; apiKey: string | undefined };
+}
+
+/**
+ * Reads every setting from `env` (the process environment by default). Throws one TetherError that
+ * names every bad setting, so a broken .env is fixed in one go.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
+  const parsed = schema.safeParse(env);
+  const problems: string[] = [];
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) problems.push(`${issue.path.join('.')}: ${issue.message}`);
+  }
+  const values = parsed.success ? parsed.data : undefined;
+
+  if (values) {
+    const llmSet = [values.LLM_BASE_URL, values.LLM_MODEL].filter((v) => v !== undefined).length;
+    if (llmSet === 1) problems.push('LLM_BASE_URL and LLM_MODEL: set both to use a chat model, or neither for the offline answerer');
+    if (values.EMBEDDINGS === 'openai' && !values.EMBEDDINGS_MODEL) problems.push('EMBEDDINGS_MODEL: required when EMBEDDINGS=openai');
+  }
+
+  if (problems.length > 0 || !values) {
+    throw new TetherError('BAD_CONFIG', `Bad settings:\n${problems.map((p) => `  - ${p}`).join('\n')}`, {
+      hint: 'Fix them in your environment or .env (see .env.example).',
+    });
+  }
+
+  return {
+    corpusDir: path.resolve(cwd, values.CORPUS_DIR ?? 'corpus'),
+    indexDir: path.resolve(cwd, values.INDEX_DIR ?? 'index'),
+    logLevel: values.LOG_LEVEL,
+    discord: {
+      token: values.DISCORD_TOKEN,
+      clientId: values.DISCORD_CLIENT_ID,
+      guildId: values.DISCORD_GUILD_ID,
+      apiBase: values.DISCORD_API_BASE,
+      allowedChannelIds: values.ALLOWED_CHANNEL_IDS,
+      allowDms: values.ALLOW_DMS,
+      rateLimitPerMinute: values.RATE_LIMIT_PER_MINUTE,
+      maxQuestionLength: values.MAX_QUESTION_LENGTH,
+      shards: values.SHARDS,
+      feedbackLog: path.resolve(cwd, values.FEEDBACK_LOG ?? 'data/feedback.jsonl'),
+    },
+    llm:
+      values.LLM_BASE_URL && values.LLM_MODEL
+        ? { baseUrl: values.LLM_BASE_URL, model: values.LLM_MODEL, apiKey: values.LLM_API_KEY, timeoutMs: values.LLM_TIMEOUT_MS }
+        : undefined,
+    embeddings:
+      values.EMBEDDINGS === 'openai'
+        ? { kind: 'openai', baseUrl: values.EMBEDDINGS_BASE_URL, model: values.EMBEDDINGS_MODEL ?? '', apiKey: values.EMBEDDINGS_API_KEY }
+        : { kind: 'local' },
+  };
+}
