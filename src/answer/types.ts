@@ -78,3 +78,29 @@ export interface Tether {
   getPassage(id: string): Passage | undefined;
   listSources(): SourceInfo[];
 }
+
+/** The evidence an answerer works from: retrieval has already chosen and ranked it. */
+export interface AnswerRequest {
+  question: string;
+  lang: Lang;
+  /** Retrieved passages, best first; a chat model cites them as [1], [2], … in this order. */
+  passages: Passage[];
+  /** Ranked verbatim spans (sentences) drawn from `passages`, best first, numbered from 1. */
+  quotes: Quote[];
+  /** Whether the evidence is strong enough to answer (calibrated on the dev set). */
+  found: boolean;
+}
+
+/** What an answerer returns; the core adds question, timings and language. */
+export interface AnswerDraft {
+  found: boolean;
+  answer: string;
+  quotes: Quote[];
+  answeredBy: string;
+}
+
+/** Writes the answer from retrieved evidence: the offline extractive one, or a chat model. */
+export interface Answerer {
+  readonly name: string;
+  answer(request: AnswerRequest, options?: { onAnswerText?: (textSoFar: string) => void; signal?: AbortSignal }): Promise<AnswerDraft>;
+}
