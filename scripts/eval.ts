@@ -1,0 +1,112 @@
+import 'dotenv/config';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import type { Answer } from '../src/answer/types.js';
+import { loadConfig } from '../src/config.js';
+import { toUserMessage } from '../src/errors.js';
+import { readEvalSet, scoreCase, summarise, type CaseResult, type Summary } from '../src/eval/metrics.js';
+import { openTether } from '../src/tether.js';
+
+const USAGE = `Usage: npm run eval -- [file.jsonl] [--json] [--gate file.json] [--verbose]
+Runs an eval set (default ../shared/eval/dev.jsonl) and prints hit@1, hit@3, MRR, abstention and
+faithfulness per kind and overall. --gate fails (exit 1) when a figure falls below the file's minimums.`;
+
+async function main(): Promise<number> {
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: { json: { type: 'boolean' }, gate: { type: 'string' }, verbose: { type: 'boolean' }, help: { type: 'boolean' } },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  const config = loadConfig();
+  const file = path.resolve(positionals[0] ?? '../shared/eval/dev.jsonl');
+  const cases = await readEvalSet(file);
+  const tether = await openTether({ corpusDir: config.corpusDir, indexDir: config.indexDir, onProgress: (m) => console.error(m) });
+
+  const texts = new Map<string, string>();
+  const isFaithful = async (answer: Answer) => {
+    for (const quote of answer.quotes) {
+      if (!texts.has(quote.source)) texts.set(quote.source, await fs.readFile(path.resolve(quote.source), 'utf8'));
+      if (texts.get(quote.source)!.slice(quote.start, quote.end) !== quote.text) return false;
+    }
+    return true;
+  };
+
+  const results: CaseResult[] = [];
+  for (const testCase of cases) {
+    const startedAt = performance.now();
+    try {
+      const answer = await tether.ask(testCase.question);
+      results.push(scoreCase(testCase, answer, await isFaithful(answer), performance.now() - startedAt));
+      if (values.verbose) {
+        const r = results.at(-1)!;
+        console.error(`${r.id} ${r.kind} found=${r.found} hit=${r.hitRank ?? '-'} ${testCase.question}\n   [1] ${answer.quotes[0]?.text.slice(0, 140) ?? ''} (${answer.quotes[0]?.score})`);
+      }
+    } catch (error) {
+      results.push({ id: testCase.id, kind: testCase.kind, question: testCase.question, found: false, hitRank: undefined, faithful: false, ms: 0, error: toUserMessage(error) });
+    }
+  }
+
+  const kinds = [...new Set(results.map((r) => r.kind))];
+  const byKind = Object.fromEntries(kinds.map((kind) => [kind, summarise(results.filter((r) => r.kind === kind))]));
+  const overall = summarise(results);
+  if (values.json) {
+    console.log(JSON.stringify({ file, overall, byKind, results }, null, 2));
+  } else {
+    printTable(overall, byKind, results);
+  }
+  return values.gate ? checkGate(values.gate, overall, byKind) : 0;
+}
+
+function printTable(overall: Summary, byKind: Record<string, Summary>, results: CaseResult[]): void {
+  const pct = (x: number) => `${(x * 100).toFixed(1)}%`.padStart(7);
+  console.log(`${'kind'.padEnd(8)} ${'n'.padStart(3)} ${'hit@1'.padStart(7)} ${'hit@3'.padStart(7)} ${'MRR'.padStart(6)} ${'abstain'.padStart(8)} ${'false-abst'.padStart(10)} ${'faithful'.padStart(8)}`);
+  const row = (name: string, s: Summary) =>
+    console.log(
+      `${name.padEnd(8)} ${String(s.questions).padStart(3)} ${s.answerable ? pct(s.hitAt1) : '      -'} ${s.answerable ? pct(s.hitAt3) : '      -'} ${s.answerable ? s.mrr.toFixed(3).padStart(6) : '     -'} ${(s.unanswerable ? `${s.abstained}/${s.unanswerable}` : '-').padStart(8)} ${String(s.falseAbstentions).padStart(10)} ${pct(s.faithfulness).padStart(8)}`,
+    );
+  for (const [kind, summary] of Object.entries(byKind)) row(kind, summary);
+  row('overall', overall);
+  const misses = results.filter((r) => (r.kind === 'none' ? r.found : r.hitRank === undefined || r.hitRank > 3 || !r.found) || r.error);
+  for (const miss of misses) console.log(`  miss ${miss.id} (${miss.kind}) found=${miss.found} hit=${miss.hitRank ?? '-'}${miss.error ? ` error: ${miss.error}` : ''}: ${miss.question}`);
+}
+
+interface Gate {
+  hitAt1: number;
+  hitAt3: number;
+  kindHitAt3: number;
+  maxFalseAbstentions: number;
+  faithfulness: number;
+}
+
+async function checkGate(file: string, overall: Summary, byKind: Record<string, Summary>): Promise<number> {
+  const gate = JSON.parse(await fs.readFile(file, 'utf8')) as Gate;
+  const failures: string[] = [];
+  if (overall.hitAt1 < gate.hitAt1) failures.push(`hit@1 ${overall.hitAt1.toFixed(3)} < ${gate.hitAt1}`);
+  if (overall.hitAt3 < gate.hitAt3) failures.push(`hit@3 ${overall.hitAt3.toFixed(3)} < ${gate.hitAt3}`);
+  for (const [kind, s] of Object.entries(byKind)) {
+    if (s.answerable > 0 && s.hitAt3 < gate.kindHitAt3) failures.push(`${kind} hit@3 ${s.hitAt3.toFixed(3)} < ${gate.kindHitAt3}`);
+  }
+  if (overall.abstained < overall.unanswerable) failures.push(`abstained on ${overall.abstained} of ${overall.unanswerable} unanswerable questions`);
+  if (overall.falseAbstentions > gate.maxFalseAbstentions) failures.push(`${overall.falseAbstentions} false abstentions > ${gate.maxFalseAbstentions}`);
+  if (overall.faithfulness < gate.faithfulness) failures.push(`faithfulness ${overall.faithfulness} < ${gate.faithfulness}`);
+  if (overall.errors > 0) failures.push(`${overall.errors} questions failed with an error`);
+  if (failures.length > 0) {
+    console.error(`Eval gate FAILED (${file}):\n${failures.map((f) => `  - ${f}`).join('\n')}`);
+    return 1;
+  }
+  console.error(`Eval gate passed (${file}).`);
+  return 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(toUserMessage(error));
+    if (!(error instanceof Error && error.name === 'TetherError')) console.error(error);
+    process.exit(1);
+  },
+);

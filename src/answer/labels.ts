@@ -1,0 +1,39 @@
+import type { Lang } from '../corpus/types.js';
+
+/** The words Tether shows around answers, in the question's language. */
+export interface Labels {
+  according: (source: string, paragraph: number) => string;
+  notCovered: string;
+  nearest: string;
+  paragraph: (n: number) => string;
+  noPassages: string;
+}
+
+const LABELS: Record<Lang, Labels> = {
+  en: {
+    according: (source, paragraph) => `According to ${source} (paragraph ${paragraph}):`,
+    notCovered: 'The sources do not cover this question.',
+    nearest: 'The nearest passages:',
+    paragraph: (n) => `paragraph ${n}`,
+    noPassages: 'No passage comes close.',
+  },
+  'zh-Hant': {
+    according: (source, paragraph) => `根據${source}（第${paragraph}段）：`,
+    notCovered: '資料來源沒有涵蓋這個問題。',
+    nearest: '最接近的段落：',
+    paragraph: (n) => `第${n}段`,
+    noPassages: '沒有相近的段落。',
+  },
+  'zh-Hans': {
+    according: (source, paragraph) => `根据${source}（第${paragraph}段）：`,
+    notCovered: '资料来源没有涵盖这个问题。',
+    nearest: '最接近的段落：',
+    paragraph: (n) => `第${n}段`,
+    noPassages: '没有相近的段落。',
+  },
+};
+
+/** Labels for a language. */
+export function labelsFor(lang: Lang): Labels {
+  return LABELS[lang];
+}

@@ -1,0 +1,74 @@
+import type { Sentence, Span } from './types.js';
+
+/**
+ * Paragraphs of a text: blocks separated by blank lines when the text has any, otherwise one
+ * paragraph a line. Spans exclude surrounding whitespace.
+ */
+export function splitParagraphs(text: string): Span[] {
+  const separator = /\n[ \t\r\u3000]*\n/.test(text) ? /\n(?:[ \t\r\u3000]*\n)+/g : /\n/g;
+  const spans: Span[] = [];
+  let blockStart = 0;
+  for (const match of text.matchAll(separator)) {
+    pushTrimmed(text, blockStart, match.index, spans);
+    blockStart = match.index + match[0].length;
+  }
+  pushTrimmed(text, blockStart, text.length, spans);
+  return spans;
+}
+
+function pushTrimmed(text: string, start: number, end: number, out: Span[]): void {
+  while (start < end && /\s/.test(text[start] ?? '')) start += 1;
+  while (end > start && /\s/.test(text[end - 1] ?? '')) end -= 1;
+  if (end > start) out.push({ start, end });
+}
+
+// Abbreviations after which ICU ends a sentence although the sentence goes on ("Mr. Right").
+const ABBREVIATION = /(?<![A-Za-z])(?:Mr|Mrs|Ms|Dr|Prof|St|Jr|Sr|Inc|Ltd|Co|Corp|vs|etc|e\.g|i\.e|No|U\.S|U\.K|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.$/u;
+// Punctuation that closes what the previous sentence opened, so it belongs to that sentence.
+const LEADING_CLOSERS = /^[\s”’」』）)\]】》〉]+/u;
+
+let sentenceSegmenter: Intl.Segmenter | undefined;
+
+/**
+ * Sentences of each paragraph, by the platform's Unicode sentence rules (English `.?!` and
+ * Chinese `。！？`), repaired where they fail quoted text: a closing quote stays with its own
+ * sentence, and an abbreviation such as "Mr." does not end one.
+ */
+export function splitSentences(text: string, paragraphs: Span[]): Sentence[] {
+  sentenceSegmenter ??= new Intl.Segmenter('en', { granularity: 'sentence' });
+  const sentences: Sentence[] = [];
+  paragraphs.forEach((paragraph, index) => {
+    const inParagraph: Sentence[] = [];
+    const body = text.slice(paragraph.start, paragraph.end);
+    for (const { segment, index: offset } of sentenceSegmenter!.segment(body)) {
+      let start = paragraph.start + offset;
+      let end = start + segment.length;
+      const previous = inParagraph.at(-1);
+      if (previous) {
+        const closers = LEADING_CLOSERS.exec(segment)?.[0] ?? '';
+        if (closers.trim() !== '') {
+          previous.end = start + closers.length;
+          start += closers.length;
+        }
+        const previousText = text.slice(previous.start, previous.end).trimEnd();
+        const rest = text.slice(start, end).trimStart();
+        if (ABBREVIATION.test(previousText) || /^\p{Ll}/u.test(rest)) {
+          previous.end = end;
+          trimSpan(text, previous);
+          continue;
+        }
+      }
+      const sentence = { start, end, paragraph: index + 1 };
+      trimSpan(text, sentence);
+      if (previous) trimSpan(text, previous);
+      if (sentence.end > sentence.start) inParagraph.push(sentence);
+    }
+    sentences.push(...inParagraph);
+  });
+  return sentences;
+}
+
+function trimSpan(text: string, span: Span): void {
+  while (span.start < span.end && /\s/.test(text[span.start] ?? '')) span.start += 1;
+  while (span.end > span.start && /\s/.test(text[span.end - 1] ?? '')) span.end -= 1;
+}

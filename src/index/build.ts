@@ -1,0 +1,97 @@
+import fs from 'node:fs/promises';
+import { Document } from '@langchain/core/documents';
+import { HNSWLib } from '@langchain/community/vectorstores/hnswlib';
+import { chunkArticle, DEFAULT_CHUNKING } from '../corpus/chunk.js';
+import type { Corpus } from '../corpus/load.js';
+import type { Chunk } from '../corpus/types.js';
+import { computeFeatureStats, LocalEmbeddings } from '../embeddings/local.js';
+import { LexicalIndex } from '../retrieval/lexical.js';
+import { lexiconFromFile, saveLexicon } from '../text/lexicon.js';
+import { buildLexicon } from './build-lexicon.js';
+import { HNSW_EF_SEARCH, INDEX_FORMAT_VERSION, indexFiles, type Manifest } from './manifest.js';
+import type { ExternalEmbeddings, LoadedIndex } from './types.js';
+
+/** Options for building an index. */
+export interface BuildIndexOptions {
+  corpus: Corpus;
+  indexDir: string;
+  /** An embedder other than the built-in one (e.g. an OpenAI-compatible endpoint). */
+  embeddings?: ExternalEmbeddings;
+  onProgress?: (message: string) => void;
+}
+
+/** Chunks all articles of a corpus, in order. */
+export function chunkCorpus(corpus: Corpus): Chunk[] {
+  return corpus.articles.flatMap((article) => chunkArticle(article, DEFAULT_CHUNKING));
+}
+
+/** The LangChain Document of a chunk: its text plus the citation fields. */
+export function chunkDocument(chunk: Chunk, source: string): Document {
+  return new Document({
+    pageContent: chunk.text,
+    metadata: { id: chunk.id, articleId: chunk.articleId, source, paragraph: chunk.paragraph, start: chunk.start, end: chunk.end },
+  });
+}
+
+/**
+ * Builds the index of a corpus into `indexDir`: chunks, the CC-CEDICT lexicon, feature statistics,
+ * the HNSW vector store (LangChain's HNSWLib) and the lexical index, then the manifest, written
+ * last so an interrupted build is never mistaken for a complete one.
+ */
+export async function buildIndex(options: BuildIndexOptions): Promise<LoadedIndex> {
+  const { corpus, indexDir } = options;
+  const progress = options.onProgress ?? (() => {});
+  const files = indexFiles(indexDir);
+  const startedAt = Date.now();
+
+  await fs.mkdir(indexDir, { recursive: true });
+  await fs.rm(files.manifest, { force: true });
+
+  const chunks = chunkCorpus(corpus);
+  const sentences = corpus.articles.reduce((sum, article) => sum + article.sentences.length, 0);
+  progress(`Chunked ${corpus.articles.length} articles into ${chunks.length} chunks (${sentences} sentences).`);
+
+  progress('Reading CC-CEDICT for the English–Chinese lexicon (a few seconds)…');
+  const lexiconFile = await buildLexicon(corpus.articles.map((article) => article.text));
+  await saveLexicon(files.lexicon, lexiconFile);
+  const lexicon = lexiconFromFile(lexiconFile);
+  progress(`Lexicon: ${lexicon.glosses.size} Chinese words bridged to English.`);
+
+  const featurizer = new LocalEmbeddings({ lexicon, stats: { documents: 0, documentFrequency: new Map() } });
+  const bags = chunks.map((chunk) => featurizer.documentFeatures(chunk.text));
+  const stats = computeFeatureStats(bags);
+  const embedder = new LocalEmbeddings({ lexicon, stats, dimensions: featurizer.dimensions });
+  await fs.writeFile(files.embedder, JSON.stringify({ documents: stats.documents, documentFrequency: Object.fromEntries(stats.documentFrequency) }));
+
+  const sourceOf = new Map(corpus.articles.map((article) => [article.id, article.source]));
+  const documents = chunks.map((chunk) => chunkDocument(chunk, sourceOf.get(chunk.articleId)!));
+  progress(`Embedding ${chunks.length} chunks with ${options.embeddings?.identity.name ?? 'the built-in bilingual embedder'}…`);
+  const storeEmbeddings = options.embeddings?.embeddings ?? embedder;
+  const vectors = options.embeddings
+    ? await options.embeddings.embeddings.embedDocuments(documents.map((d) => d.pageContent))
+    : bags.map((bag) => embedder.vectorise(bag));
+  const vectorStore = new HNSWLib(storeEmbeddings, { space: 'cosine', numDimensions: vectors[0]?.length ?? embedder.dimensions });
+  await vectorStore.addVectors(vectors, documents);
+  vectorStore.index.setEf(HNSW_EF_SEARCH);
+  await vectorStore.save(indexDir);
+
+  const lexical = LexicalIndex.build(chunks.map((chunk, i) => ({ id: chunk.id, features: bags[i]! })));
+  await fs.writeFile(files.lexical, lexical.toJSON());
+
+  const manifest: Manifest = {
+    formatVersion: INDEX_FORMAT_VERSION,
+    builtAt: new Date().toISOString(),
+    corpus: {
+      hash: corpus.hash,
+      articles: corpus.articles.map((article) => ({ id: article.id, source: article.source, chars: article.text.length })),
+    },
+    embedder: options.embeddings?.identity ?? embedder.identity(),
+    chunking: DEFAULT_CHUNKING,
+    hnsw: { space: 'cosine', efSearch: HNSW_EF_SEARCH },
+    counts: { articles: corpus.articles.length, chunks: chunks.length, sentences, features: stats.documentFrequency.size, lexiconWords: lexicon.glosses.size },
+  };
+  await fs.writeFile(files.manifest, `${JSON.stringify(manifest, null, 2)}\n`);
+  progress(`Index built in ${((Date.now() - startedAt) / 1000).toFixed(1)} s: ${indexDir}`);
+
+  return { corpus, chunks, featurizer: embedder, vectorStore, lexical, manifest };
+}

@@ -1,0 +1,61 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { z } from 'zod';
+
+/** Bump when the files in index/ change shape: an older index is then rebuilt. */
+export const INDEX_FORMAT_VERSION = 1;
+
+/** HNSW search breadth set after every load: LangChain leaves hnswlib's default of 10. */
+export const HNSW_EF_SEARCH = 128;
+
+const manifestSchema = z.object({
+  formatVersion: z.number(),
+  builtAt: z.string(),
+  corpus: z.object({
+    hash: z.string(),
+    articles: z.array(z.object({ id: z.string(), source: z.string(), chars: z.number() })),
+  }),
+  embedder: z.object({ name: z.string() }).passthrough(),
+  chunking: z.object({ maxSize: z.number(), overlapSentences: z.number() }),
+  hnsw: z.object({ space: z.string(), efSearch: z.number() }),
+  counts: z.object({ articles: z.number(), chunks: z.number(), sentences: z.number(), features: z.number(), lexiconWords: z.number() }),
+});
+
+/** What an index was built from and with: the corpus hash, embedder, chunking and counts. */
+export type Manifest = z.infer<typeof manifestSchema>;
+
+/** The files of an index folder. */
+export function indexFiles(indexDir: string) {
+  return {
+    manifest: path.join(indexDir, 'manifest.json'),
+    lexicon: path.join(indexDir, 'lexicon.json'),
+    embedder: path.join(indexDir, 'embedder.json'),
+    lexical: path.join(indexDir, 'lexical.json'),
+    hnsw: path.join(indexDir, 'hnswlib.index'),
+  };
+}
+
+/** The manifest of an index, or undefined when there is none; throws when it is unreadable. */
+export async function readManifest(indexDir: string): Promise<Manifest | undefined> {
+  let text: string;
+  try {
+    text = await fs.readFile(indexFiles(indexDir).manifest, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+  return manifestSchema.parse(JSON.parse(text));
+}
+
+/** True when two embedder identities would produce comparable vectors. */
+export function sameEmbedder(a: Record<string, unknown>, b: Record<string, unknown>): boolean {
+  return JSON.stringify(sortKeys(a)) === JSON.stringify(sortKeys(b));
+}
+
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => [k, sortKeys(v)]));
+  }
+  return value;
+}

@@ -1,0 +1,24 @@
+import type { HNSWLib } from '@langchain/community/vectorstores/hnswlib';
+import type { EmbeddingsInterface } from '@langchain/core/embeddings';
+import type { Corpus } from '../corpus/load.js';
+import type { Chunk } from '../corpus/types.js';
+import type { EmbedderIdentity, LocalEmbeddings } from '../embeddings/local.js';
+import type { LexicalIndex } from '../retrieval/lexical.js';
+import type { Manifest } from './manifest.js';
+
+/** An embedder other than the built-in one, with the identity the manifest records. */
+export interface ExternalEmbeddings {
+  embeddings: EmbeddingsInterface;
+  identity: EmbedderIdentity;
+}
+
+/** An index ready to answer from: the corpus it was built from and every structure over it. */
+export interface LoadedIndex {
+  corpus: Corpus;
+  chunks: Chunk[];
+  /** The built-in embedder: its features drive the lexical ranker and quote selection whatever embeds the vectors. */
+  featurizer: LocalEmbeddings;
+  vectorStore: HNSWLib;
+  lexical: LexicalIndex;
+  manifest: Manifest;
+}

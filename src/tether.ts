@@ -1,0 +1,166 @@
+import type { Document } from '@langchain/core/documents';
+import type { BaseRetriever } from '@langchain/core/retrievers';
+import { createExtractiveAnswerer } from './answer/extractive.js';
+import { detectAnswerKind, validateQuestion } from './answer/question.js';
+import { pickDisjoint, rankSpans, SentenceFeatureCache, weighQuestion, type ScoredSpan } from './answer/spans.js';
+import type { Answer, Answerer, AskOptions, Passage, Quote, SourceInfo, Tether } from './answer/types.js';
+import type { Article, Chunk } from './corpus/types.js';
+import { openIndex, type OpenIndexOptions } from './index/open.js';
+import type { LoadedIndex } from './index/types.js';
+import { createHybridRetriever } from './retrieval/hybrid.js';
+import { detectLang } from './text/script.js';
+
+/**
+ * Share of the question a best quote must cover for Tether to answer rather than say the sources
+ * do not cover it. Calibrated on the dev set (`npm run eval`): see the README.
+ */
+export const FOUND_THRESHOLD = 0.5;
+
+/** Chunks taken from retrieval to look for quotes in. */
+const CANDIDATE_CHUNKS = 10;
+/** Quotes shown per answer. */
+const DEFAULT_QUOTES = 3;
+
+/** What the core is made of; entry points build it, tests may pass their own parts. */
+export interface TetherDeps {
+  index: LoadedIndex;
+  /** Writes the answer; the extractive answerer when absent. */
+  answerer?: Answerer;
+  /** Retrieval over the index; hybrid (HNSW + BM25, rank-fused) when absent. */
+  retriever?: BaseRetriever;
+  /** Share of the question a quote must cover to count as an answer. */
+  foundThreshold?: number;
+}
+
+/** Builds the core over a loaded index. */
+export function createTether(deps: TetherDeps): Tether {
+  const { index } = deps;
+  const extractive = createExtractiveAnswerer({ featurizer: index.featurizer });
+  const answerer = deps.answerer ?? extractive;
+  const retriever = deps.retriever ?? createHybridRetriever(index, { k: CANDIDATE_CHUNKS });
+  const threshold = deps.foundThreshold ?? FOUND_THRESHOLD;
+  const articles = new Map(index.corpus.articles.map((article) => [article.id, article]));
+  const chunks = new Map(index.chunks.map((chunk) => [chunk.id, chunk]));
+  const sentenceFeatures = new SentenceFeatureCache(index.featurizer);
+
+  const retrieve = async (query: string): Promise<Array<{ chunk: Chunk; article: Article }>> => {
+    const documents: Document[] = await retriever.invoke(query);
+    return documents.slice(0, CANDIDATE_CHUNKS).flatMap((document) => {
+      const chunk = chunks.get(String(document.metadata.id));
+      const article = chunk && articles.get(chunk.articleId);
+      return chunk && article ? [{ chunk, article }] : [];
+    });
+  };
+
+  const toQuote = (span: ScoredSpan, n: number): Quote => ({
+    n,
+    source: span.article.source,
+    title: span.article.meta.title,
+    lang: span.article.meta.lang,
+    paragraph: span.paragraph,
+    start: span.start,
+    end: span.end,
+    text: span.article.text.slice(span.start, span.end),
+    score: Math.round(Math.min(1, span.coverage) * 1000) / 1000,
+  });
+
+  const paragraphPassage = (article: Article, paragraph: number, score: number): Passage | undefined => {
+    const span = article.paragraphs[paragraph - 1];
+    if (!span) return undefined;
+    return {
+      id: `${article.id}:${paragraph}`,
+      source: article.source,
+      title: article.meta.title,
+      lang: article.meta.lang,
+      paragraph,
+      start: span.start,
+      end: span.end,
+      text: article.text.slice(span.start, span.end),
+      score,
+    };
+  };
+
+  /** Ranked spans of the retrieved chunks and the paragraphs they lie in, best first. */
+  const search = async (text: string, context: string | undefined) => {
+    const kind = detectAnswerKind(text);
+    const question = weighQuestion(index.featurizer, text, kind, context);
+    const retrieved = await retrieve(context ? `${text}\n${context}` : text);
+    const spans = rankSpans(question, retrieved, sentenceFeatures);
+    const passages: Passage[] = [];
+    const seen = new Set<string>();
+    for (const span of spans) {
+      const passage = paragraphPassage(span.article, span.paragraph, Math.round(Math.min(1, span.coverage) * 1000) / 1000);
+      if (passage && !seen.has(passage.id)) {
+        seen.add(passage.id);
+        passages.push(passage);
+      }
+    }
+    return { spans, passages };
+  };
+
+  return {
+    async ask(rawQuestion: string, options: AskOptions = {}): Promise<Answer> {
+      const startedAt = performance.now();
+      const question = validateQuestion(rawQuestion);
+      const lang = detectLang(question);
+      const offset = Math.max(0, options.offset ?? 0);
+      const limit = Math.max(1, options.limit ?? DEFAULT_QUOTES);
+      const { spans, passages } = await search(question, options.context);
+      const found = (spans[0]?.coverage ?? 0) >= threshold;
+      const quotes = pickDisjoint(spans, offset + limit)
+        .slice(offset)
+        .map((span, i) => toQuote(span, offset + i + 1));
+      // Later pages of quotes ("More quotes") never call a chat model again.
+      const writer = offset > 0 ? extractive : answerer;
+      const draft = await writer.answer(
+        { question, lang, passages: passages.slice(0, 5), quotes, found },
+        { onAnswerText: options.onAnswerText, signal: options.signal },
+      );
+      return {
+        question,
+        found: draft.found,
+        answer: draft.answer,
+        quotes: draft.quotes,
+        lang,
+        answeredBy: draft.answeredBy,
+        timings_ms: { total: Math.round((performance.now() - startedAt) * 100) / 100 },
+      };
+    },
+
+    async findPassages(text: string, options: { limit?: number } = {}): Promise<Passage[]> {
+      if (!/[\p{L}\p{N}]/u.test(text)) return [];
+      const { passages } = await search(validateQuestion(text.slice(0, 2000)), undefined);
+      return passages.slice(0, options.limit ?? DEFAULT_QUOTES);
+    },
+
+    getPassage(id: string): Passage | undefined {
+      const separator = id.lastIndexOf(':');
+      const article = articles.get(id.slice(0, separator));
+      const paragraph = Number(id.slice(separator + 1));
+      return article && Number.isInteger(paragraph) ? paragraphPassage(article, paragraph, 1) : undefined;
+    },
+
+    listSources(): SourceInfo[] {
+      return index.corpus.articles.map((article) => ({
+        id: article.id,
+        source: article.source,
+        title: article.meta.title,
+        titleEditorial: article.meta.titleEditorial,
+        lang: article.meta.lang,
+        publication: article.meta.publication,
+        author: article.meta.author,
+        date: article.meta.date,
+        paragraphs: article.paragraphs.length,
+      }));
+    },
+  };
+}
+
+/** Options for opening the core from disk. */
+export type OpenTetherOptions = OpenIndexOptions & Omit<TetherDeps, 'index'>;
+
+/** Opens (building when needed) the index and builds the core over it. */
+export async function openTether(options: OpenTetherOptions): Promise<Tether> {
+  const index = await openIndex(options);
+  return createTether({ ...options, index });
+}

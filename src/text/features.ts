@@ -1,0 +1,184 @@
+import { isEnglishStopword, latinTokens, stemWord } from './english.js';
+import type { Lexicon } from './lexicon.js';
+import { numberAnchors } from './numbers.js';
+import { romanise, splitPinyin } from './pinyin.js';
+import { foldForMatching, toSimplified } from './script.js';
+
+/** Features of a text with their weights: the shared vocabulary of the lexical and dense rankers. */
+export type FeatureBag = Map<string, number>;
+
+/**
+ * One concept of a text (a word, a number, a name) and the features that express it in either
+ * language, each with its strength: 吳泳銘 can be matched by itself or by `py:wuyongming`, 收入 by
+ * itself or by the stem "revenu" of one of its glosses.
+ */
+export interface Concept {
+  /** How much the concept matters before IDF: function-like single characters count less. */
+  weight: number;
+  alternatives: Map<string, number>;
+  /** Phrase features (bigrams) help ranking but are not concepts of their own. */
+  phrase: boolean;
+  /** Dictionary glosses among the alternatives: in a bag they share one word's weight. */
+  glosses: Set<string>;
+  glossShare: number;
+}
+
+/** How strongly each kind of feature counts. Recorded in the index manifest through the embedder. */
+export const FEATURE_WEIGHTS = {
+  englishWord: 1,
+  englishBigram: 0.5,
+  anchor: 1.2,
+  chineseWord: 1,
+  chineseChar: 0.4,
+  chineseBigram: 0.3,
+  gloss: 0.8,
+  glossBigram: 0.4,
+  pinyin: 1,
+} as const;
+
+// Function words and question words of Chinese (Simplified: text is converted before lookup).
+const CHINESE_STOPWORDS = new Set(
+  `的 了 在 是 和 与 及 或 也 都 就 而 之 其 等 被 把 对 从 于 为 以 这 那 个 么 吗 呢 吧 啊 呀 着 过 得 地 所 将 并 又 还 但 却 则 即 如 若
+  什么 多少 哪 哪些 哪个 如何 怎么 怎样 为什么 为何 谁 何时 什么时候 几 是否 有没有 是不是 它 他 她 我 你 我们 他们 她们 你们 它们 此 该 有 没有 会 要 能 可以 一个`.split(/\s+/),
+);
+
+const HAN_RUN = /\p{Script=Han}+/gu;
+
+let wordSegmenter: Intl.Segmenter | undefined;
+
+/** Options for feature extraction. */
+export interface FeatureOptions {
+  /** Only capitalised Latin words are read as romanised Chinese names (for documents); queries may be lower-case. */
+  namesNeedCapitals: boolean;
+}
+
+/**
+ * The concepts of a text in any of the three languages:
+ * - English words (Porter stems), and adjacent-word phrases;
+ * - Chinese words (after conversion to Simplified), by the platform's segmenter and by dictionary
+ *   compounds of whole segments, each with the English stems of its CC-CEDICT glosses, so Chinese
+ *   meets English in one vocabulary; single characters and character bigrams;
+ * - names: pinyin keys from Chinese characters and from romanised names ("Wu Yongming" and 吳泳銘
+ *   both give `py:wuyongming`);
+ * - anchors: numbers with magnitude, percentages, dates and years in either language.
+ */
+export function extractConcepts(text: string, lexicon: Lexicon, options: FeatureOptions): Concept[] {
+  const folded = toSimplified(foldForMatching(text));
+  const concepts: Concept[] = [];
+  for (const anchor of numberAnchors(folded)) concepts.push(concept(FEATURE_WEIGHTS.anchor, [[anchor, 1]]));
+  addEnglishConcepts(folded, lexicon, options, concepts);
+  for (const [run] of folded.matchAll(HAN_RUN)) addChineseConcepts(run, lexicon, concepts);
+  return concepts;
+}
+
+/** All features of a text with summed weights (concept weight × strength). */
+export function extractFeatures(text: string, lexicon: Lexicon, options: FeatureOptions): FeatureBag {
+  return flattenConcepts(extractConcepts(text, lexicon, options));
+}
+
+/** Sums the features of concepts into one bag. */
+export function flattenConcepts(concepts: Concept[]): FeatureBag {
+  const bag: FeatureBag = new Map();
+  for (const { weight, alternatives, glosses, glossShare } of concepts) {
+    for (const [feature, strength] of alternatives) {
+      const share = glosses.has(feature) ? glossShare : 1;
+      bag.set(feature, (bag.get(feature) ?? 0) + weight * strength * share);
+    }
+  }
+  return bag;
+}
+
+function concept(weight: number, alternatives: Array<[string, number]>, phrase = false): Concept {
+  return { weight, alternatives: new Map(alternatives), phrase, glosses: new Set(), glossShare: 1 };
+}
+
+function addEnglishConcepts(text: string, lexicon: Lexicon, options: FeatureOptions, concepts: Concept[]): void {
+  const tokens = latinTokens(text);
+  const words: Array<Concept | undefined> = tokens.map((token) =>
+    isEnglishStopword(token.lower) || token.lower.length < 2 ? undefined : concept(FEATURE_WEIGHTS.englishWord, [[stemWord(token.lower), 1]]),
+  );
+  const mayBeName = (raw: string) => !options.namesNeedCapitals || /^[A-Z]/.test(raw);
+  const syllables = tokens.map((token) => (mayBeName(token.raw) ? splitPinyin(token.lower, lexicon.syllables) : 0));
+
+  tokens.forEach((token, i) => {
+    const word = words[i];
+    const next = tokens[i + 1];
+    const gap = next ? text.slice(token.index + token.raw.length, next.index) : '';
+    // A romanised name, one word ("Taotian") or two ("Wu Yongming"), also matches its characters.
+    if (word && syllables[i]! >= 2) word.alternatives.set(`py:${token.lower}`, FEATURE_WEIGHTS.pinyin);
+    if (next && /^\s+$/.test(gap) && syllables[i]! >= 1 && syllables[i + 1]! >= 1) {
+      const key = `py:${token.lower}${next.lower}`;
+      words[i]?.alternatives.set(key, FEATURE_WEIGHTS.pinyin);
+      words[i + 1]?.alternatives.set(key, FEATURE_WEIGHTS.pinyin);
+    }
+    // Adjacent content words ("public cloud"), with only spaces or a hyphen between them.
+    const nextWord = words[i + 1];
+    if (word && nextWord && /^[\s-]*$/.test(gap)) {
+      concepts.push(concept(FEATURE_WEIGHTS.englishBigram, [[`${firstKey(word)}_${firstKey(nextWord)}`, 1]], true));
+    }
+  });
+  for (const word of words) if (word) concepts.push(word);
+}
+
+function firstKey(c: Concept): string {
+  return c.alternatives.keys().next().value ?? '';
+}
+
+function addChineseConcepts(run: string, lexicon: Lexicon, concepts: Concept[]): void {
+  wordSegmenter ??= new Intl.Segmenter('zh', { granularity: 'word' });
+  const segments = [...wordSegmenter.segment(run)].map((s) => s.segment);
+
+  // Dictionary words made of whole consecutive segments (同|比 → 同比): segmenters and the
+  // dictionary disagree on word boundaries, but a word rarely crosses a segment boundary.
+  const covered = new Array<boolean>(segments.length).fill(false);
+  const compounds: string[] = [];
+  for (let first = 0; first < segments.length; first += 1) {
+    let word = segments[first]!;
+    for (let last = first + 1; last < segments.length; last += 1) {
+      word += segments[last]!;
+      if (word.length > lexicon.maxWordLength) break;
+      if (!lexicon.glosses.has(word)) continue;
+      compounds.push(word);
+      for (let i = first; i <= last; i += 1) covered[i] = true;
+    }
+  }
+
+  const segmentConcepts = segments.map((segment, i) => {
+    if (CHINESE_STOPWORDS.has(segment)) return undefined;
+    const single = segment.length === 1;
+    // A character's own glosses are mostly senses it does not have inside a longer word.
+    return chineseWordConcept(segment, single ? FEATURE_WEIGHTS.chineseChar : FEATURE_WEIGHTS.chineseWord, lexicon, !single || !covered[i]);
+  });
+
+  // Names: a segmenter splits an unknown name into characters no dictionary word covers
+  // (吳|泳|銘), so windows of two or three characters holding one also match as pinyin.
+  for (let first = 0; first < segments.length; first += 1) {
+    let chars = '';
+    let hasUnknown = false;
+    for (let last = first; last < segments.length; last += 1) {
+      chars += segments[last]!;
+      hasUnknown ||= segments[last]!.length === 1 && !covered[last];
+      if (chars.length > 3) break;
+      if (chars.length < 2 || !hasUnknown) continue;
+      const key = `py:${romanise(chars)}`;
+      for (let i = first; i <= last; i += 1) segmentConcepts[i]?.alternatives.set(key, FEATURE_WEIGHTS.pinyin);
+    }
+  }
+
+  for (const c of segmentConcepts) if (c) concepts.push(c);
+  for (const word of compounds) if (!CHINESE_STOPWORDS.has(word)) concepts.push(chineseWordConcept(word, FEATURE_WEIGHTS.chineseWord, lexicon, true));
+  for (let i = 0; i + 1 < run.length; i += 1) concepts.push(concept(FEATURE_WEIGHTS.chineseBigram, [[`zb:${run.slice(i, i + 2)}`, 1]], true));
+}
+
+function chineseWordConcept(word: string, weight: number, lexicon: Lexicon, withGlosses: boolean): Concept {
+  const c = concept(weight, [[`zh:${word}`, 1]]);
+  const glosses = withGlosses ? lexicon.glosses.get(word) : undefined;
+  if (glosses) {
+    c.glossShare = 1 / Math.sqrt(glosses.length);
+    for (const gloss of glosses) {
+      c.alternatives.set(gloss, gloss.includes('_') ? FEATURE_WEIGHTS.glossBigram : FEATURE_WEIGHTS.gloss);
+      c.glosses.add(gloss);
+    }
+  }
+  return c;
+}

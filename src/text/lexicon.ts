@@ -1,0 +1,53 @@
+import fs from 'node:fs/promises';
+import { z } from 'zod';
+
+/**
+ * The bridge between the languages, derived from CC-CEDICT at index build (build output, not
+ * committed: its data is CC BY-SA): Chinese words (Simplified) to the English stems of their
+ * glosses, plus the set of toneless pinyin syllables for reading romanised names.
+ */
+export interface Lexicon {
+  /** Simplified word → English gloss stems (most typical first) and gloss bigrams (`a_b`). */
+  glosses: Map<string, string[]>;
+  /** Toneless pinyin syllables, ü written as v. */
+  syllables: Set<string>;
+  /** Longest word in `glosses`, for dictionary matching. */
+  maxWordLength: number;
+}
+
+const lexiconFileSchema = z.object({
+  version: z.literal(1),
+  source: z.string(),
+  syllables: z.array(z.string()),
+  glosses: z.record(z.string(), z.string()),
+});
+
+/** The lexicon as stored in the index folder. */
+export type LexiconFile = z.infer<typeof lexiconFileSchema>;
+
+/** Turns the stored form into lookup tables. */
+export function lexiconFromFile(file: LexiconFile): Lexicon {
+  const glosses = new Map<string, string[]>();
+  let maxWordLength = 1;
+  for (const [word, stems] of Object.entries(file.glosses)) {
+    glosses.set(word, stems.split(' '));
+    maxWordLength = Math.max(maxWordLength, word.length);
+  }
+  return { glosses, syllables: new Set(file.syllables), maxWordLength };
+}
+
+/** Reads a lexicon written by `saveLexicon`; throws on a missing or malformed file. */
+export async function loadLexicon(file: string): Promise<Lexicon> {
+  const parsed = lexiconFileSchema.parse(JSON.parse(await fs.readFile(file, 'utf8')));
+  return lexiconFromFile(parsed);
+}
+
+/** Writes a lexicon in its stored form. */
+export async function saveLexicon(file: string, lexicon: LexiconFile): Promise<void> {
+  await fs.writeFile(file, JSON.stringify(lexicon));
+}
+
+/** An empty lexicon: features without cross-language bridging (for tests of other parts). */
+export function createEmptyLexicon(): Lexicon {
+  return { glosses: new Map(), syllables: new Set(), maxWordLength: 1 };
+}

@@ -1,0 +1,41 @@
+import { pinyin } from 'pinyin-pro';
+
+/** Toneless pinyin of Chinese characters, run together, ü written as v: 吳泳銘 → "wuyongming". */
+export function romanise(chinese: string): string {
+  return pinyin(chinese, { toneType: 'none', type: 'array', v: true }).join('').toLowerCase();
+}
+
+/**
+ * How many pinyin syllables a lower-case word splits into (0 when it is not pinyin), trying the
+ * longest syllable first and backtracking: "yongming" → 2, "alibaba" → 4, "cloud" → 0.
+ */
+export function splitPinyin(word: string, syllables: ReadonlySet<string>): number {
+  if (syllables.size === 0 || word.length === 0 || !/^[a-z]+$/.test(word)) return 0;
+  const best: number[] = new Array<number>(word.length + 1).fill(0);
+  best[word.length] = 0;
+  const reachable: boolean[] = new Array<boolean>(word.length + 1).fill(false);
+  reachable[word.length] = true;
+  for (let start = word.length - 1; start >= 0; start -= 1) {
+    for (let length = 1; length <= 6 && start + length <= word.length; length += 1) {
+      if (reachable[start + length] && syllables.has(word.slice(start, start + length))) {
+        const count = 1 + best[start + length]!;
+        if (!reachable[start] || count < best[start]!) {
+          reachable[start] = true;
+          best[start] = count;
+        }
+      }
+    }
+  }
+  return reachable[0] ? best[0]! : 0;
+}
+
+/** All toneless syllables pinyin-pro knows (ü as v), from the common CJK block. */
+export function listPinyinSyllables(): string[] {
+  const syllables = new Set<string>();
+  for (let code = 0x4e00; code <= 0x9fa5; code += 1) {
+    for (const reading of pinyin(String.fromCharCode(code), { toneType: 'none', type: 'array', multiple: true, v: true })) {
+      if (/^[a-z]+$/.test(reading)) syllables.add(reading);
+    }
+  }
+  return [...syllables].sort();
+}

@@ -1,0 +1,45 @@
+import * as OpenCC from 'opencc-js';
+import type { Lang } from '../corpus/types.js';
+
+let toSimplifiedConverter: ((text: string) => string) | undefined;
+let toTraditionalConverter: ((text: string) => string) | undefined;
+
+/** Traditional (Taiwan, Hong Kong or OpenCC standard) characters to Simplified; other text unchanged. */
+export function toSimplified(text: string): string {
+  toSimplifiedConverter ??= OpenCC.Converter({ from: 'tw', to: 'cn' }) as (text: string) => string;
+  return toSimplifiedConverter(text);
+}
+
+function toTraditional(text: string): string {
+  toTraditionalConverter ??= OpenCC.Converter({ from: 'cn', to: 'tw' }) as (text: string) => string;
+  return toTraditionalConverter(text);
+}
+
+const HAN = /\p{Script=Han}/u;
+const HAN_GLOBAL = /\p{Script=Han}/gu;
+const LATIN_LETTER_GLOBAL = /\p{Script=Latin}/gu;
+
+/** True if the text contains at least one Chinese character. */
+export function hasHan(text: string): boolean {
+  return HAN.test(text);
+}
+
+/**
+ * The language of a text: Chinese when Han characters outnumber a third of the Latin letters
+ * (a Chinese sentence with an English acronym is still Chinese), then Traditional or Simplified
+ * by which conversion changes it.
+ */
+export function detectLang(text: string): Lang {
+  const han = text.match(HAN_GLOBAL)?.length ?? 0;
+  const latin = text.match(LATIN_LETTER_GLOBAL)?.length ?? 0;
+  if (han === 0 || han * 3 < latin) return 'en';
+  const hanOnly = (text.match(HAN_GLOBAL) ?? []).join('');
+  if (toSimplified(hanOnly) !== hanOnly) return 'zh-Hant';
+  if (toTraditional(hanOnly) !== hanOnly) return 'zh-Hans';
+  return 'zh-Hant';
+}
+
+/** Folds width and compatibility forms (full-width digits, letters, punctuation) for matching only. */
+export function foldForMatching(text: string): string {
+  return text.normalize('NFKC');
+}
