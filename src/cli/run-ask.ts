@@ -1,0 +1,252 @@
+import readline from 'node:readline/promises';
+import { parseArgs } from 'node:util';
+import { labelsFor } from '../answer/labels.js';
+import { validateQuestion } from '../answer/question.js';
+import type { Answer, AskOptions, Tether } from '../answer/types.js';
+import type { Config } from '../config.js';
+import { isTetherError } from '../errors.js';
+
+/** The streams the CLI talks through; tests pass their own. */
+export interface AskIO {
+  stdin: NodeJS.ReadableStream;
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+  /** Whether stdin is a terminal: with no question, a prompt instead of one question per line. */
+  isTTY: boolean;
+}
+
+/** What the CLI needs from the rest of Tether; the entry point wires the real ones. */
+export interface AskDeps {
+  loadConfig: () => Config;
+  openTether: (config: Config, onProgress: (message: string) => void) => Promise<Tether>;
+}
+
+/** Exit codes: 0 answered, 1 an error (bad question, broken index…), 2 a usage error. */
+export const EXIT_OK = 0;
+export const EXIT_ERROR = 1;
+export const EXIT_USAGE = 2;
+
+const DEFAULT_LIMIT = 3;
+const MAX_LIMIT = 20;
+
+/** Text of `npm run ask -- --help`. */
+export const ASK_USAGE = `Usage: npm run ask -- [options] ["question"]
+
+Answers a question about the articles in corpus/ with verbatim, cited quotes.
+
+  npm run ask -- "Why did Alibaba stop the cloud spin-off?"
+  npm run ask -- --json "阿里雲為什麼暫停分拆？"
+  npm run ask < questions.txt              one question per line
+  npm run ask                              in a terminal: an interactive prompt
+
+Options:
+  --json             one JSON object per answer: {question, found, answer, quotes, timings_ms}
+  --limit N          how many quotes to show (default ${DEFAULT_LIMIT}, at most ${MAX_LIMIT})
+  --context TEXT     the previous question, when this one follows up on it
+  --debug            print full error details
+  -h, --help         show this help`;
+
+/** A mistake in the command line itself (unknown option, bad --limit): exit code 2. */
+class UsageError extends Error {}
+
+interface Flags {
+  json: boolean;
+  limit: number;
+  context: string | undefined;
+  debug: boolean;
+}
+
+/**
+ * Runs the `ask` command: parses `argv`, answers one question, a batch from stdin, or an
+ * interactive session, and returns the exit code. The only place CLI errors are caught: a
+ * TetherError becomes its friendly message, anything else a short line (in full with --debug).
+ */
+export async function runAsk(argv: string[], io: AskIO, deps: AskDeps): Promise<number> {
+  let debug = argv.includes('--debug');
+  try {
+    const parsed = parseCommandLine(argv);
+    if (parsed === 'help') {
+      io.stdout.write(`${ASK_USAGE}\n`);
+      return EXIT_OK;
+    }
+    const { flags, question } = parsed;
+    // Bad input is refused before the index is opened (or built): it costs nothing.
+    const cleaned = question === undefined ? undefined : validateQuestion(question);
+    const config = deps.loadConfig();
+    debug ||= flags.debug || config.logLevel === 'debug' || config.logLevel === 'trace';
+
+    let opened: Promise<Tether> | undefined;
+    const tether = () => (opened ??= deps.openTether(config, (message) => io.stderr.write(`${message}\n`)));
+    const options: AskOptions = { limit: flags.limit, context: flags.context };
+
+    if (cleaned !== undefined) {
+      const answer = await (await tether()).ask(cleaned, options);
+      io.stdout.write(`${flags.json ? JSON.stringify(toJson(answer)) : formatAnswer(answer)}\n`);
+      return EXIT_OK;
+    }
+    if (io.isTTY) return await interactive(io, tether, options, flags, debug);
+    return await batch(io, tether, options, flags, debug);
+  } catch (error) {
+    reportError(io.stderr, error, debug);
+    if (error instanceof UsageError) return EXIT_USAGE;
+    return EXIT_ERROR;
+  }
+}
+
+function parseCommandLine(argv: string[]): { flags: Flags; question: string | undefined } | 'help' {
+  let values;
+  let positionals;
+  try {
+    ({ values, positionals } = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        json: { type: 'boolean' },
+        limit: { type: 'string' },
+        context: { type: 'string' },
+        debug: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (error) {
+    // parseArgs explains the mistake ("Unknown option '--jsn'"); the usage line says what is allowed.
+    throw new UsageError(`${(error as Error).message.split(/(?<=\.)\s/)[0]} (see npm run ask -- --help)`);
+  }
+  if (values.help) return 'help';
+
+  let limit = DEFAULT_LIMIT;
+  if (values.limit !== undefined) {
+    limit = Number(values.limit);
+    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) {
+      throw new UsageError(`--limit must be a whole number from 1 to ${MAX_LIMIT}, got "${values.limit}".`);
+    }
+  }
+  const context = values.context?.trim() ? values.context : undefined;
+  if (context !== undefined) {
+    try {
+      validateQuestion(context);
+    } catch (error) {
+      throw new UsageError(`--context: ${(error as Error).message}`);
+    }
+  }
+
+  // Unquoted words (npm run ask -- why did it stop) are one question.
+  const question = positionals.length > 0 ? positionals.join(' ') : undefined;
+  return { flags: { json: values.json ?? false, limit, context, debug: values.debug ?? false }, question };
+}
+
+/** One question per line of stdin; a bad line is reported in place and the rest still answered. */
+async function batch(io: AskIO, tether: () => Promise<Tether>, options: AskOptions, flags: Flags, debug: boolean): Promise<number> {
+  const lines = readline.createInterface({ input: io.stdin, crlfDelay: Infinity });
+  let failed = false;
+  let first = true;
+  for await (const line of lines) {
+    if (line.trim() === '') continue;
+    let answer: Answer;
+    try {
+      answer = await (await tether()).ask(validateQuestion(line), options);
+    } catch (error) {
+      // A broken index or corpus fails every line alike: stop at the boundary instead.
+      if (!isTetherError(error) || error.code !== 'BAD_QUESTION') throw error;
+      failed = true;
+      if (flags.json) io.stdout.write(`${JSON.stringify({ question: line, error: error.userMessage })}\n`);
+      else io.stderr.write(`${oneLine(line, 60)}: ${error.userMessage}\n`);
+      continue;
+    }
+    if (flags.json) io.stdout.write(`${JSON.stringify(toJson(answer))}\n`);
+    else io.stdout.write(`${first ? '' : '\n'}> ${answer.question}\n${formatAnswer(answer)}\n`);
+    first = false;
+  }
+  if (debug && failed) io.stderr.write('Some lines were not answered.\n');
+  return failed ? EXIT_ERROR : EXIT_OK;
+}
+
+/** A prompt in a terminal: `>`; an empty line, Ctrl-D or Ctrl-C ends it. */
+async function interactive(io: AskIO, tether: () => Promise<Tether>, options: AskOptions, flags: Flags, debug: boolean): Promise<number> {
+  const rl = readline.createInterface({ input: io.stdin, output: io.stdout, prompt: '> ' });
+  rl.on('SIGINT', () => rl.close());
+  io.stdout.write('Ask a question about the articles (an empty line or Ctrl-D quits).\n');
+  rl.prompt();
+  // Iterating (rather than rl.question) buffers lines that arrive while an answer is being found.
+  for await (const line of rl) {
+    if (line.trim() === '') break;
+    try {
+      const answer = await (await tether()).ask(validateQuestion(line), options);
+      io.stdout.write(`${flags.json ? JSON.stringify(toJson(answer)) : formatAnswer(answer)}\n\n`);
+    } catch (error) {
+      // The session goes on after a bad question; a broken index ends it at the boundary.
+      if (!isTetherError(error) || error.code !== 'BAD_QUESTION') throw error;
+      reportError(io.stderr, error, debug);
+    }
+    rl.prompt();
+  }
+  rl.close();
+  return EXIT_OK;
+}
+
+/** The `--json` shape: exactly these fields of an Answer, nothing else. */
+export interface AnswerJson {
+  question: string;
+  found: boolean;
+  answer: string;
+  quotes: Array<{ n: number; source: string; title: string; lang: string; paragraph: number; start: number; end: number; text: string; score: number }>;
+  timings_ms: { total: number };
+}
+
+/** Picks the `--json` fields of an answer. */
+export function toJson(answer: Answer): AnswerJson {
+  return {
+    question: answer.question,
+    found: answer.found,
+    answer: answer.answer,
+    quotes: answer.quotes.map(({ n, source, title, lang, paragraph, start, end, text, score }) => ({
+      n,
+      source,
+      title,
+      lang,
+      paragraph,
+      start,
+      end,
+      text,
+      score,
+    })),
+    timings_ms: { total: answer.timings_ms.total },
+  };
+}
+
+/**
+ * An answer for a terminal: the answer, then each numbered quote with its citation on the line
+ * below, a blank line between quotes. Nothing is wrapped, so quotes stay verbatim.
+ */
+export function formatAnswer(answer: Answer): string {
+  const labels = labelsFor(answer.lang);
+  const blocks = answer.quotes.map(
+    (quote) =>
+      `[${quote.n}] ${quote.text}\n    — ${quote.title} (${quote.lang}), ${labels.paragraph(quote.paragraph)} · ` +
+      `${quote.source} ${quote.start}–${quote.end} · score ${quote.score.toFixed(2)}`,
+  );
+  return [answer.answer, ...blocks].join('\n\n');
+}
+
+function reportError(stderr: NodeJS.WritableStream, error: unknown, debug: boolean): void {
+  if (isTetherError(error)) {
+    stderr.write(`${error.userMessage}\n`);
+    if (debug && error.cause !== undefined) stderr.write(`${describe(error.cause)}\n`);
+  } else if (error instanceof UsageError) {
+    stderr.write(`${error.message}\n`);
+  } else {
+    const message = error instanceof Error ? error.message : String(error);
+    stderr.write(`Unexpected error: ${oneLine(message, 200)}${debug ? '' : ' (run with --debug for details)'}\n`);
+    if (debug) stderr.write(`${describe(error)}\n`);
+  }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? (error.stack ?? error.message) : String(error);
+}
+
+function oneLine(text: string, max: number): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+}
