@@ -2,6 +2,7 @@ import type { Article, Chunk } from '../corpus/types.js';
 import { inverseDocumentFrequency, type LocalEmbeddings } from '../embeddings/local.js';
 import type { Concept } from '../text/features.js';
 import { extractConcepts, flattenConcepts } from '../text/features.js';
+import { toSimplified } from '../text/script.js';
 import type { AnswerKind } from './question.js';
 
 /** A candidate quote: one sentence or a few consecutive ones of a retrieved chunk. */
@@ -13,6 +14,12 @@ export interface ScoredSpan {
   sentenceIndexes: number[];
   /** IDF-weighted share of the question's concepts the span expresses, 0..1. */
   coverage: number;
+  /** Coverage of the span with the sentences it answers from (for "why": the statement before it). */
+  evidence: number;
+  /** Whether every name, acronym and number of the question appears in the span's paragraph. */
+  entitiesMatched: boolean;
+  /** Whether the span holds what the question asks for: a number for "how much", a date for "when". */
+  answersKind: boolean;
   score: number;
 }
 
@@ -25,7 +32,7 @@ export interface WeightedQuestion {
 
 const CONTEXT_WEIGHT = 0.4;
 const KIND_BONUS = 0.08;
-const RANK_PRIOR = 0.06;
+const RANK_PRIOR = 0.2;
 
 /** Weighs a question's concepts (and those of the previous turn, less) by IDF over the corpus. */
 export function weighQuestion(featurizer: LocalEmbeddings, question: string, kind: AnswerKind, context?: string): WeightedQuestion {
@@ -47,30 +54,45 @@ export function weighQuestion(featurizer: LocalEmbeddings, question: string, kin
       if (!existing || existing.weight < weight) byKey.set(primary, { concept, weight });
     }
   };
-  add(extractConcepts(question, featurizer.lexicon, { namesNeedCapitals: false }), 1);
-  if (context) add(extractConcepts(context, featurizer.lexicon, { namesNeedCapitals: false }), CONTEXT_WEIGHT);
+  const options = { namesNeedCapitals: false, expandSynonyms: true };
+  add(extractConcepts(question, featurizer.lexicon, options), 1);
+  if (context) add(extractConcepts(context, featurizer.lexicon, options), CONTEXT_WEIGHT);
   const concepts = [...byKey.values()];
   return { concepts, total: concepts.reduce((sum, c) => sum + c.weight, 0), kind };
 }
 
 /** Features of each sentence, computed once per index and kept. */
 export class SentenceFeatureCache {
-  private readonly cache = new Map<string, Set<string>>();
+  private readonly cache = new Map<string, { features: Set<string>; givesReason: boolean }>();
   constructor(private readonly featurizer: LocalEmbeddings) {}
+
+  private entry(article: Article, index: number) {
+    const key = `${article.id}:${index}`;
+    let entry = this.cache.get(key);
+    if (!entry) {
+      const sentence = article.sentences[index]!;
+      const text = article.text.slice(sentence.start, sentence.end);
+      const concepts = extractConcepts(text, this.featurizer.lexicon, { namesNeedCapitals: true });
+      entry = { features: new Set(flattenConcepts(concepts).keys()), givesReason: REASON_CUE.test(toSimplified(text)) };
+      this.cache.set(key, entry);
+    }
+    return entry;
+  }
 
   /** The set of features of an article's sentence. */
   get(article: Article, index: number): Set<string> {
-    const key = `${article.id}:${index}`;
-    let features = this.cache.get(key);
-    if (!features) {
-      const sentence = article.sentences[index]!;
-      const concepts = extractConcepts(article.text.slice(sentence.start, sentence.end), this.featurizer.lexicon, { namesNeedCapitals: true });
-      features = new Set(flattenConcepts(concepts).keys());
-      this.cache.set(key, features);
-    }
-    return features;
+    return this.entry(article, index).features;
+  }
+
+  /** Whether a sentence states a cause or a reason ("because", 導致). */
+  givesReason(article: Article, index: number): boolean {
+    return this.entry(article, index).givesReason;
   }
 }
+
+// Words that mark a cause or an explanation, in English and (Simplified) Chinese.
+const REASON_CUE =
+  /\b(?:because|since|due to|owing to|as a result|therefore|thus|hence|so that|lead to|led to|leads to|caus(?:e|ed|es)|reasons?|result(?:s|ed)? in|explain(?:s|ed)?|driven by|difficult|hard to)\b|因为|由于|导致|所以|因此|原因|源于|使得|造成|解释|意味着|在于|难以/iu;
 
 /** How much of the question a set of features expresses: IDF-weighted, best alternative per concept. */
 export function coverageOf(question: WeightedQuestion, features: ReadonlySet<string>): number {
@@ -82,6 +104,11 @@ export function coverageOf(question: WeightedQuestion, features: ReadonlySet<str
     matched += weight * Math.min(1, best);
   }
   return matched / question.total;
+}
+
+/** True when every entity concept of the question (name, acronym, number) is among the features. */
+export function entitiesIn(question: WeightedQuestion, features: ReadonlySet<string>): boolean {
+  return question.concepts.every(({ concept }) => !concept.entity || [...concept.alternatives.keys()].some((feature) => features.has(feature)));
 }
 
 function hasKind(features: ReadonlySet<string>, kind: AnswerKind): boolean {
@@ -97,41 +124,94 @@ function hasKind(features: ReadonlySet<string>, kind: AnswerKind): boolean {
 /**
  * Scores every sentence, and every pair of consecutive sentences, of the retrieved chunks (best
  * chunk first) and returns them best first. A pair must add to what its better sentence covers.
+ * For a "why" question the sentences after a matching one are candidates too: an explanation
+ * usually follows the statement it explains, and a sentence that gives a reason is preferred.
  */
 export function rankSpans(
   question: WeightedQuestion,
   chunks: Array<{ chunk: Chunk; article: Article }>,
   cache: SentenceFeatureCache,
 ): ScoredSpan[] {
-  const spans = new Map<string, ScoredSpan>();
-  chunks.forEach(({ chunk, article }, rank) => {
-    const prior = RANK_PRIOR * (1 - rank / Math.max(1, chunks.length));
-    const indexes = chunk.sentenceIndexes;
-    const single = indexes.map((index) => cache.get(article, index));
-    for (let i = 0; i < indexes.length; i += 1) {
-      for (let length = 1; length <= 2 && i + length <= indexes.length; length += 1) {
-        const sentenceIndexes = indexes.slice(i, i + length);
-        const features = length === 1 ? single[i]! : new Set([...single[i]!, ...single[i + 1]!]);
-        const coverage = coverageOf(question, features);
-        if (length === 2) {
-          const alone = Math.max(coverageOf(question, single[i]!), coverageOf(question, single[i + 1]!));
-          if (coverage < alone + 0.1) continue;
-        }
-        const first = article.sentences[sentenceIndexes[0]!]!;
-        const last = article.sentences[sentenceIndexes.at(-1)!]!;
-        const text = article.text.slice(first.start, last.end);
-        // Headings and bylines are short and unpunctuated: rarely an answer on their own.
-        const fragment = text.length < 25 && !/[.!?。！？”"]$/u.test(text) ? 0.6 : 1;
-        const score = (coverage + (hasKind(features, question.kind) ? KIND_BONUS : 0) + prior) * fragment - (length - 1) * 0.03;
-        const key = `${article.id}:${first.start}-${last.end}`;
-        const existing = spans.get(key);
-        if (!existing || existing.score < score) {
-          spans.set(key, { article, start: first.start, end: last.end, paragraph: first.paragraph, sentenceIndexes, coverage, score });
-        }
-      }
+  const wantsReason = question.kind === 'reason';
+  const coverageMemo = new Map<string, number>();
+  const sentenceCoverage = (article: Article, index: number): number => {
+    const key = `${article.id}:${index}`;
+    let value = coverageMemo.get(key);
+    if (value === undefined) {
+      value = index >= 0 && index < article.sentences.length ? coverageOf(question, cache.get(article, index)) : 0;
+      coverageMemo.set(key, value);
     }
+    return value;
+  };
+
+  const paragraphMemo = new Map<string, Set<string>>();
+  const paragraphFeatures = (article: Article, paragraph: number): Set<string> => {
+    const key = `${article.id}:${paragraph}`;
+    let features = paragraphMemo.get(key);
+    if (!features) {
+      features = new Set<string>();
+      article.sentences.forEach((sentence, index) => {
+        if (sentence.paragraph === paragraph) for (const feature of cache.get(article, index)) features!.add(feature);
+      });
+      paragraphMemo.set(key, features);
+    }
+    return features;
+  };
+
+  const candidates = new Map<string, { article: Article; indexes: number[]; rank: number }>();
+  const addCandidate = (article: Article, indexes: number[], rank: number) => {
+    const key = `${article.id}:${indexes.join(',')}`;
+    if (!candidates.has(key)) candidates.set(key, { article, indexes, rank });
+  };
+  chunks.forEach(({ chunk, article }, rank) => {
+    const indexes = chunk.sentenceIndexes;
+    indexes.forEach((index, i) => {
+      addCandidate(article, [index], rank);
+      if (i + 1 < indexes.length) addCandidate(article, [index, indexes[i + 1]!], rank);
+      if (wantsReason) {
+        for (let next = index + 1; next <= index + 3 && next < article.sentences.length; next += 1) addCandidate(article, [next], rank);
+      }
+    });
   });
-  return [...spans.values()].sort((a, b) => b.score - a.score);
+
+  const spans: ScoredSpan[] = [];
+  for (const { article, indexes, rank } of candidates.values()) {
+    const features = indexes.length === 1 ? cache.get(article, indexes[0]!) : new Set(indexes.flatMap((index) => [...cache.get(article, index)]));
+    const coverage = coverageOf(question, features);
+    if (indexes.length > 1 && coverage < Math.max(...indexes.map((index) => sentenceCoverage(article, index))) + 0.1) continue;
+
+    const first = article.sentences[indexes[0]!]!;
+    const last = article.sentences[indexes.at(-1)!]!;
+    let relevance = coverage;
+    let evidence = coverage;
+    if (wantsReason) {
+      const givesReason = indexes.some((index) => cache.givesReason(article, index));
+      const samePrevious = (back: number) => (article.sentences[indexes[0]! - back]?.paragraph === first.paragraph ? sentenceCoverage(article, indexes[0]! - back) : 0);
+      const inherited = Math.max(sentenceCoverage(article, indexes[0]! - 1), 0.7 * samePrevious(2), 0.5 * samePrevious(3));
+      relevance = coverage * (givesReason ? 1 : 0.7) + 0.6 * inherited + (givesReason ? 0.1 : 0);
+      const before = indexes[0]! - 1;
+      if (before >= 0) evidence = coverageOf(question, new Set([...features, ...cache.get(article, before)]));
+    }
+    const text = article.text.slice(first.start, last.end);
+    // Headings and bylines are short and unpunctuated: rarely an answer on their own.
+    const fragment = text.length < 25 && !/[.!?。！？”"]$/u.test(text) ? 0.6 : 1;
+    const prior = RANK_PRIOR / Math.sqrt(1 + rank);
+    const answersKind = hasKind(features, question.kind);
+    const score = (relevance + (answersKind ? KIND_BONUS : 0) + prior) * fragment - (indexes.length - 1) * 0.03;
+    spans.push({
+      article,
+      start: first.start,
+      end: last.end,
+      paragraph: first.paragraph,
+      sentenceIndexes: indexes,
+      coverage,
+      evidence,
+      entitiesMatched: entitiesIn(question, paragraphFeatures(article, first.paragraph)),
+      answersKind,
+      score,
+    });
+  }
+  return spans.sort((a, b) => b.score - a.score);
 }
 
 /** The best spans that share no sentence, in order. */

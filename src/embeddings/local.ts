@@ -68,7 +68,7 @@ export class LocalEmbeddings extends Embeddings {
 
   /** Features of a question (users type names in lower case too). */
   queryFeatures(text: string): FeatureBag {
-    return extractFeatures(text, this.lexicon, { namesNeedCapitals: false });
+    return extractFeatures(text, this.lexicon, { namesNeedCapitals: false, expandSynonyms: true });
   }
 
   override async embedDocuments(texts: string[]): Promise<number[][]> {

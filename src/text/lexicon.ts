@@ -11,6 +11,10 @@ export interface Lexicon {
   glosses: Map<string, string[]>;
   /** Toneless pinyin syllables, ü written as v. */
   syllables: Set<string>;
+  /** Words the dictionary marks as names (capitalised pinyin): 騰訊, 華為. */
+  properNouns: Set<string>;
+  /** English stem → stems of words that translate the same Chinese words ("hard" → "difficult"). */
+  synonyms: Map<string, string[]>;
   /** Longest word in `glosses`, for dictionary matching. */
   maxWordLength: number;
 }
@@ -20,6 +24,8 @@ const lexiconFileSchema = z.object({
   source: z.string(),
   syllables: z.array(z.string()),
   glosses: z.record(z.string(), z.string()),
+  properNouns: z.array(z.string()),
+  synonyms: z.record(z.string(), z.string()),
 });
 
 /** The lexicon as stored in the index folder. */
@@ -33,7 +39,8 @@ export function lexiconFromFile(file: LexiconFile): Lexicon {
     glosses.set(word, stems.split(' '));
     maxWordLength = Math.max(maxWordLength, word.length);
   }
-  return { glosses, syllables: new Set(file.syllables), maxWordLength };
+  const synonyms = new Map(Object.entries(file.synonyms).map(([stem, others]) => [stem, others.split(' ')]));
+  return { glosses, syllables: new Set(file.syllables), properNouns: new Set(file.properNouns), synonyms, maxWordLength };
 }
 
 /** Reads a lexicon written by `saveLexicon`; throws on a missing or malformed file. */
@@ -49,5 +56,5 @@ export async function saveLexicon(file: string, lexicon: LexiconFile): Promise<v
 
 /** An empty lexicon: features without cross-language bridging (for tests of other parts). */
 export function createEmptyLexicon(): Lexicon {
-  return { glosses: new Map(), syllables: new Set(), maxWordLength: 1 };
+  return { glosses: new Map(), syllables: new Set(), properNouns: new Set(), synonyms: new Map(), maxWordLength: 1 };
 }

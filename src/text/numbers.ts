@@ -28,7 +28,7 @@ const PATTERNS: Array<{ pattern: RegExp; anchors: (m: RegExpMatchArray) => strin
   { pattern: /(\d{4})\s*年/gu, anchors: (m) => [`y:${m[1]}`] },
   // November 12, November 12, 2023, November 2023, 12 November 2023
   {
-    pattern: new RegExp(String.raw`\b(?:(\d{1,2})\s+)?(${MONTH_NAMES})\.?(?:\s+(\d{1,2})(?:st|nd|rd|th)?\b)?(?:,?\s+(\d{4})\b)?`, 'giu'),
+    pattern: new RegExp(String.raw`\b(?:(\d{1,2})\s+)?(${MONTH_NAMES})(?![a-z])\.?(?:\s+(\d{1,2})(?:st|nd|rd|th)?\b)?(?:,?\s+(\d{4})\b)?`, 'giu'),
     anchors: (m) => {
       const month = MONTHS[m[2]!.toLowerCase()];
       const day = m[1] ?? m[3];
