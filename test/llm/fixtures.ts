@@ -12,9 +12,9 @@ export const ARTICLES = {
   zh: { source: 'corpus/yinxing-alibaba-cloud-pauses-spin-off.txt', title: '阿里雲,暫停裂土封王', lang: 'zh-Hant' as Lang },
 };
 
-/** The text of a corpus file (path relative to the project root). */
+/** The text of a source file (path relative to the project root, or absolute). */
 export function readSource(source: string): string {
-  return fs.readFileSync(path.join(ROOT, source), 'utf8');
+  return fs.readFileSync(path.resolve(ROOT, source), 'utf8');
 }
 
 /** The paragraph (1-based, non-empty lines) of a source that contains `needle`, as a Passage with true offsets. */
