@@ -37,7 +37,8 @@ export interface TetherDeps {
 /** Builds the core over a loaded index. */
 export function createTether(deps: TetherDeps): Tether {
   const { index } = deps;
-  const extractive = createExtractiveAnswerer({ featurizer: index.featurizer });
+  const articleBySource = new Map(index.corpus.articles.map((article) => [article.source, article]));
+  const extractive = createExtractiveAnswerer({ featurizer: index.featurizer, sourceName: (source) => shortName(articleBySource.get(source)) });
   const answerer = deps.answerer ?? extractive;
   const retriever = deps.retriever ?? createHybridRetriever(index, { k: CANDIDATE_CHUNKS });
   const threshold = deps.foundThreshold ?? FOUND_THRESHOLD;
@@ -160,6 +161,13 @@ export function createTether(deps: TetherDeps): Tether {
       }));
     },
   };
+}
+
+/** A source's name in running text: its publication without remarks, else its title. */
+function shortName(article: Article | undefined): string {
+  if (!article) return '';
+  const publication = article.meta.publication?.replace(/\s*\([^)]*\)\s*$/, '').trim();
+  return publication || article.meta.title;
 }
 
 /** Options for opening the core from disk. */

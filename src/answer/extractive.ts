@@ -12,7 +12,7 @@ const SHORT_ANSWER_CHARS = 220;
  * The offline answerer: no model, nothing invented. The answer is the most relevant clauses of the
  * best quote, verbatim, with its citation; the quotes are the ranked spans retrieval found.
  */
-export function createExtractiveAnswerer(deps: { featurizer: LocalEmbeddings }): Answerer {
+export function createExtractiveAnswerer(deps: { featurizer: LocalEmbeddings; sourceName: (source: string) => string }): Answerer {
   return {
     name: 'extractive',
     async answer(request: AnswerRequest): Promise<AnswerDraft> {
@@ -23,15 +23,10 @@ export function createExtractiveAnswerer(deps: { featurizer: LocalEmbeddings }):
         return { found: false, answer, quotes: request.quotes, answeredBy: 'extractive' };
       }
       const excerpt = shortenToClauses(best, request.question, deps.featurizer);
-      const answer = `${labels.according(shortSourceName(best), best.paragraph)} ${excerpt} [${best.n}]`;
+      const answer = `${labels.according(deps.sourceName(best.source), best.paragraph)} ${excerpt} [${best.n}]`;
       return { found: true, answer, quotes: request.quotes, answeredBy: 'extractive' };
     },
   };
-}
-
-/** A short name for a source in running text: its publication, else its title. */
-function shortSourceName(quote: Quote): string {
-  return quote.title;
 }
 
 /**
