@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { createVerifier, foldForMatching, REMOVED_QUOTE_NOTE, verifyAnswer, type Evidence } from '../../src/answer/verify.js';
+import { ARTICLES, isVerbatim, passageContaining, quoteOf } from './fixtures.js';
+
+const spinOff = passageContaining(ARTICLES.en, 'But then Ali said that');
+const results = passageContaining(ARTICLES.zh, '財報公佈了');
+const explanation = passageContaining(ARTICLES.zh, '阿里對此的解釋爲');
+const evidence: Evidence = {
+  passages: [spinOff, results, explanation],
+  quotes: [quoteOf(explanation, '美國近期擴大對先進計算芯片出口的限制,給雲智能集團的前景帶來不確定性。', 1)],
+  lang: 'en',
+};
+
+describe('quote verification', () => {
+  it('folds width, quotation marks, case, spacing and script for matching only', () => {
+    expect(foldForMatching('ＡＢＣ，「雲」 … x')).toBe(foldForMatching('abc,“云”...X'));
+    const answer = '財報說 “财报公布了 “1+6+N” 组织变革” [2]，而且 「決定不再推進雲智能集團的完全分拆」 [2]。';
+    const verified = verifyAnswer(answer, evidence);
+
+    expect(verified.counts).toEqual({ verified: 2, repaired: 0, dropped: 0, citationsRemoved: 0 });
+    // The shown text is the original, Traditional and all, cut by offset.
+    expect(verified.text).toBe('財報說 “財報公佈了“1+6+N”組織變革” [1]，而且 「決定不再推進雲智能集團的完全分拆」 [2]。');
+    expect(verified.quotes.map((q) => q.text)).toEqual(['財報公佈了“1+6+N”組織變革', '決定不再推進雲智能集團的完全分拆']);
+    for (const quote of verified.quotes) expect(isVerbatim(quote)).toBe(true);
+  });
+
+  it('checks block quotes, keeps an attribution line, and accepts elisions', () => {
+    const answer =
+      '> We believe that a complete spin-off of the Group may not enhance shareholder value … so we have decided not to move forward\n> — New Position [1]\n\nSee also [2-3].';
+    const verified = verifyAnswer(answer, evidence);
+
+    expect(verified.counts.verified).toBe(1);
+    expect(verified.text).toBe(
+      '> We believe that a complete spin-off of the Group may not enhance shareholder value … so we have decided not to move forward\n> — New Position [1]\n\nSee also [2][3].',
+    );
+    // The quote covers the elided words too: a real, contiguous span.
+    expect(verified.quotes[0]?.text).toBe(
+      'We believe that a complete spin-off of the Group may not enhance shareholder value as originally envisaged, so we have decided not to move forward',
+    );
+    expect(verified.citedPassages).toEqual([1, 2, 3]);
+  });
+
+  it('removes an invented block quote', () => {
+    const verified = verifyAnswer('Alibaba said:\n> The cloud unit will list in Hong Kong next year.\n\nThat was all [1].', evidence);
+    expect(verified.text).toBe(`Alibaba said:\n${REMOVED_QUOTE_NOTE.en}\n\nThat was all [1].`);
+    expect(verified.counts.dropped).toBe(1);
+  });
+
+  it('lets an article be named by its title', () => {
+    const verified = verifyAnswer('The article 「阿里雲,暫停裂土封王」 reports it [2].', evidence);
+    expect(verified.text).toBe('The article 「阿里雲,暫停裂土封王」 reports it [1].');
+    expect(verified.counts).toEqual({ verified: 0, repaired: 0, dropped: 0, citationsRemoved: 0 });
+  });
+
+  it('uses the best ranked sentence of a cited passage as its quote', () => {
+    const verified = verifyAnswer('Export controls were the reason given [3].', evidence);
+    expect(verified.quotes.map((q) => q.text)).toEqual(['美國近期擴大對先進計算芯片出口的限制,給雲智能集團的前景帶來不確定性。']);
+  });
+
+  it('writes removal notes in the language of the answer', () => {
+    const verified = verifyAnswer('阿里說「雲業務將被出售給亞馬遜」[1]。', { ...evidence, lang: 'zh-Hant' });
+    expect(verified.text).toBe(`阿里說${REMOVED_QUOTE_NOTE['zh-Hant']}[1]。`);
+  });
+
+  it('holds back whatever is unfinished while streaming', () => {
+    const verify = createVerifier(evidence);
+    expect(verify('Ali said that “restrictions on the export', { partial: true }).text).toBe('Ali said that');
+    expect(verify('Ali said that "restrictions', { partial: true }).text).toBe('Ali said that');
+    expect(verify('It was stopped [', { partial: true }).text).toBe('It was stopped');
+    expect(verify('It was stopped [2', { partial: true }).text).toBe('It was stopped');
+    expect(verify('Intro:\n> We believe that a complete', { partial: true }).text).toBe('Intro:');
+    expect(verify('Ali said “Amazon bought it” and', { partial: true }).text).toBe(`Ali said ${REMOVED_QUOTE_NOTE.en} and`);
+    // A finished answer with an unclosed quote: the rest of its line is checked as the quote.
+    expect(verify('Ali said “Amazon bought it [1]').text).toBe(`Ali said ${REMOVED_QUOTE_NOTE.en}`);
+  });
+});
