@@ -139,7 +139,12 @@ export function createLlmAnswerer(deps: LlmAnswererDeps): LlmAnswerer {
             const text = verify(withoutReasoning(raw), { partial: true }).text;
             if (text !== shown) {
               shown = text;
-              options.onAnswerText(text);
+              try {
+                options.onAnswerText(text);
+              } catch (error) {
+                // A failed progress update must not cost the answer.
+                deps.logger.warn({ err: error }, 'onAnswerText failed');
+              }
             }
           }
         } else {

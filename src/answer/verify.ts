@@ -48,6 +48,12 @@ export const REMOVED_QUOTE_NOTE: Record<Lang, string> = {
 const REPAIR_MIN_SIMILARITY = 0.7;
 // Shorter spans are too ambiguous to repair: a few words resemble many sentences.
 const REPAIR_MIN_LENGTH = 12;
+// A verified term ("1+6+N") is too short to stand as evidence in the quote list; a Han character counts twice.
+const QUOTE_MIN_WEIGHT = 10;
+
+function quoteWeight(text: string): number {
+  return foldForMatching(text).length + (text.match(/\p{Script=Han}/gu)?.length ?? 0);
+}
 
 // ---------------------------------------------------------------------------------------------
 // Folding for matching only: the shown text is always cut from the original by offset.
@@ -479,7 +485,7 @@ export function createVerifier(evidence: Evidence): Verifier {
         } else if (result.status === 'unchanged') {
           out += `${token.open}${content}${token.close}${renderCitation(citations)}`;
         } else {
-          addQuote(result.passage, result.start, result.end);
+          if (quoteWeight(result.shown) >= QUOTE_MIN_WEIGHT) addQuote(result.passage, result.start, result.end);
           out += `${token.open}${result.shown}${token.close || (CLOSERS[token.open] ?? '')}${renderCitation(citations)}`;
         }
       } else {

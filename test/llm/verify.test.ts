@@ -52,6 +52,13 @@ describe('quote verification', () => {
     expect(verified.counts).toEqual({ verified: 0, repaired: 0, dropped: 0, citationsRemoved: 0 });
   });
 
+  it('checks a quoted term but lists a real sentence as the evidence for its citation', () => {
+    const verified = verifyAnswer('The “1+6+N” reorganisation [2] and the “1+6+X” one [2].', evidence);
+    expect(verified.counts).toEqual({ verified: 1, repaired: 0, dropped: 1, citationsRemoved: 0 });
+    expect(verified.text).toBe(`The “1+6+N” reorganisation [1] and the ${REMOVED_QUOTE_NOTE.en} one [1].`);
+    expect(verified.quotes.map((q) => q.text)).toEqual(['財報公佈了“1+6+N”組織變革下業務集團分拆和融資進展:決定不再推進雲智能集團的完全分拆。']);
+  });
+
   it('uses the best ranked sentence of a cited passage as its quote', () => {
     const verified = verifyAnswer('Export controls were the reason given [3].', evidence);
     expect(verified.quotes.map((q) => q.text)).toEqual(['美國近期擴大對先進計算芯片出口的限制,給雲智能集團的前景帶來不確定性。']);
