@@ -1,0 +1,42 @@
+import { InteractionContextType, MessageFlags, SlashCommandBuilder, type ChatInputCommandInteraction } from 'discord.js';
+import { createAnswerState, recordIfUnanswered, renderAnswerMessage } from '../answers.js';
+import type { BotContext } from '../context.js';
+import { refuseQuestion } from '../guards.js';
+import { uiLangFromLocale } from '../i18n.js';
+import { tellUser } from '../respond.js';
+
+/** `/ask question:<text> [public:<bool>]`. */
+export const data = new SlashCommandBuilder()
+  .setName('ask')
+  .setDescription('Ask a question about the source articles; get an answer with verbatim, cited quotes')
+  .setDescriptionLocalizations({ 'zh-TW': '詢問有關來源文章的問題,取得逐字引用並註明出處的回答', 'zh-CN': '询问有关来源文章的问题,获得逐字引用并注明出处的回答' })
+  .setContexts(InteractionContextType.Guild, InteractionContextType.BotDM)
+  .addStringOption((option) =>
+    option
+      .setName('question')
+      .setDescription('Your question, in English or Chinese')
+      .setDescriptionLocalizations({ 'zh-TW': '你的問題(中文或英文)', 'zh-CN': '你的问题(中文或英文)' })
+      .setRequired(true),
+  )
+  .addBooleanOption((option) =>
+    option
+      .setName('public')
+      .setDescription('Show the answer to the whole channel (default: only you)')
+      .setDescriptionLocalizations({ 'zh-TW': '讓整個頻道看到回答(預設只有你看得到)', 'zh-CN': '让整个频道看到回答(默认只有你看得到)' }),
+  );
+
+/** Answers a question: defers at once, then edits the reply with the answer, quotes and buttons. */
+export async function execute(interaction: ChatInputCommandInteraction, ctx: BotContext): Promise<void> {
+  const question = interaction.options.getString('question', true);
+  const isPublic = interaction.options.getBoolean('public') ?? false;
+  const refusal = refuseQuestion(question, interaction.user.id, ctx, uiLangFromLocale(interaction.locale));
+  if (refusal) {
+    await tellUser(interaction, refusal);
+    return;
+  }
+  await interaction.deferReply(isPublic ? {} : { flags: MessageFlags.Ephemeral });
+  const answer = await ctx.tether.ask(question);
+  recordIfUnanswered(ctx.feedback, answer, interaction.user.id, 'ask');
+  const state = createAnswerState(answer, { context: undefined, ui: answer.lang, via: 'ask' });
+  await interaction.editReply(renderAnswerMessage(ctx.answers.remember(state), state));
+}

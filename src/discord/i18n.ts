@@ -1,0 +1,183 @@
+import type { Lang } from '../corpus/types.js';
+
+/** The languages the bot speaks to users in: the corpus languages. */
+export type UiLang = Lang;
+
+/** Picks the UI language from a Discord locale (`zh-CN`, `zh-TW`, `en-US`, …): Chinese or English. */
+export function uiLangFromLocale(locale: string | null | undefined): UiLang {
+  if (!locale) return 'en';
+  if (locale === 'zh-TW' || locale === 'zh-HK') return 'zh-Hant';
+  if (locale.startsWith('zh')) return 'zh-Hans';
+  return 'en';
+}
+
+/** Every fixed string the bot shows, per language. */
+export interface UiStrings {
+  langName: (lang: Lang) => string;
+  paragraph: (n: number) => string;
+  notCovered: string;
+  nearestPassages: string;
+  quotesHeading: string;
+  moreQuotes: string;
+  fullPassage: (n: number) => string;
+  noMoreQuotes: string;
+  fullPassageTitle: (n: number) => string;
+  passageMissing: string;
+  thanksUp: string;
+  thanksDown: string;
+  alreadyVoted: string;
+  expired: string;
+  rateLimited: (seconds: number) => string;
+  tooLong: (length: number, max: number) => string;
+  emptyQuestion: string;
+  channelNotAllowed: string;
+  dmsNotAllowed: string;
+  quoteNoMatch: string;
+  quoteHeading: string;
+  findSourcesEmpty: string;
+  findSourcesHeading: string;
+  findSourcesNone: string;
+  sourcesHeading: string;
+  paragraphsCount: (n: number) => string;
+  answeredBy: (who: string) => string;
+  help: string;
+}
+
+const langNames: Record<UiLang, Record<Lang, string>> = {
+  en: { en: 'English', 'zh-Hant': 'Traditional Chinese', 'zh-Hans': 'Simplified Chinese' },
+  'zh-Hant': { en: '英文', 'zh-Hant': '繁體中文', 'zh-Hans': '簡體中文' },
+  'zh-Hans': { en: '英文', 'zh-Hant': '繁体中文', 'zh-Hans': '简体中文' },
+};
+
+const english: UiStrings = {
+  langName: (lang) => langNames.en[lang],
+  paragraph: (n) => `paragraph ${n}`,
+  notCovered: "The sources don't cover this question.",
+  nearestPassages: 'Nearest passages, for what they are worth:',
+  quotesHeading: 'From the sources:',
+  moreQuotes: 'More quotes',
+  fullPassage: (n) => `Full passage ${n}`,
+  noMoreQuotes: 'No more quotes for this question.',
+  fullPassageTitle: (n) => `Full passage of quote ${n}`,
+  passageMissing: 'That passage is no longer in the sources.',
+  thanksUp: 'Thanks: marked helpful',
+  thanksDown: 'Thanks: marked not helpful',
+  alreadyVoted: 'You already rated this answer. Thanks!',
+  expired: 'This answer has expired (the bot restarted or it is old). Please ask again.',
+  rateLimited: (seconds) => `You're asking a lot at once. Please try again in about ${seconds} s.`,
+  tooLong: (length, max) => `Your question is ${length} characters long; the limit is ${max}. Please shorten it.`,
+  emptyQuestion: 'Ask me a question about the source articles, e.g. `@Tether Why was the cloud spin-off cancelled?`',
+  channelNotAllowed: "I don't answer in this channel.",
+  dmsNotAllowed: "I don't answer direct messages here; please ask in a server channel.",
+  quoteNoMatch: 'No passage matches that.',
+  quoteHeading: 'Passages:',
+  findSourcesEmpty: 'That message has no text to check.',
+  findSourcesHeading: 'Passages that bear on this message:',
+  findSourcesNone: 'No passage in the sources bears on this message.',
+  sourcesHeading: 'Source articles',
+  paragraphsCount: (n) => `${n} paragraphs`,
+  answeredBy: (who) => `answered by ${who}`,
+  help: [
+    '**Tether** answers questions about a fixed set of articles with verbatim, cited quotes.',
+    '',
+    '• `/ask question:<text>`: an answer with up to 3 quotes. Add `public:True` to show it to the channel.',
+    '  Buttons: **More quotes**, **Full passage** (the whole paragraph), 👍 / 👎.',
+    '• `@Tether <question>` in a channel: I answer in a thread; mention me or reply there to follow up.',
+    '• `/quote query:<text>`: the source passage itself (pick one from the suggestions).',
+    '• Right-click a message → Apps → **Find sources**: passages that bear on what it says.',
+    '• `/sources`: the articles I know.',
+    '',
+    'Quotes are copied from the articles word for word; each names its article, language and paragraph.',
+  ].join('\n'),
+};
+
+const traditional: UiStrings = {
+  langName: (lang) => langNames['zh-Hant'][lang],
+  paragraph: (n) => `第 ${n} 段`,
+  notCovered: '資料來源沒有涵蓋這個問題。',
+  nearestPassages: '最接近的段落,僅供參考:',
+  quotesHeading: '來源摘錄:',
+  moreQuotes: '更多引文',
+  fullPassage: (n) => `完整段落 ${n}`,
+  noMoreQuotes: '這個問題沒有更多引文了。',
+  fullPassageTitle: (n) => `引文 ${n} 的完整段落`,
+  passageMissing: '資料來源中已沒有這個段落。',
+  thanksUp: '謝謝:已標記為有幫助',
+  thanksDown: '謝謝:已標記為沒有幫助',
+  alreadyVoted: '你已經評過這個回答了,謝謝!',
+  expired: '這個回答已過期(機器人已重新啟動或回答太舊),請重新提問。',
+  rateLimited: (seconds) => `你提問太頻繁了,請約 ${seconds} 秒後再試。`,
+  tooLong: (length, max) => `你的問題有 ${length} 個字元,上限是 ${max}。請縮短後再問。`,
+  emptyQuestion: '請問我有關來源文章的問題,例如 `@Tether 阿里雲為什麼暫停分拆?`',
+  channelNotAllowed: '我不在這個頻道回答。',
+  dmsNotAllowed: '我不回答私訊,請在伺服器頻道中提問。',
+  quoteNoMatch: '沒有相符的段落。',
+  quoteHeading: '段落:',
+  findSourcesEmpty: '這則訊息沒有可查證的文字。',
+  findSourcesHeading: '與這則訊息相關的段落:',
+  findSourcesNone: '資料來源中沒有與這則訊息相關的段落。',
+  sourcesHeading: '來源文章',
+  paragraphsCount: (n) => `${n} 段`,
+  answeredBy: (who) => `回答者:${who}`,
+  help: [
+    '**Tether** 根據一組固定的文章回答問題,並逐字引用、註明出處。',
+    '',
+    '• `/ask question:<問題>`:回答並附最多 3 段引文。加上 `public:True` 可讓頻道裡所有人看到。',
+    '  按鈕:**更多引文**、**完整段落**(整段原文)、👍 / 👎。',
+    '• 在頻道中 `@Tether <問題>`:我會在討論串中回答;在討論串裡提及我或回覆即可追問。',
+    '• `/quote query:<文字>`:取得來源段落原文(可從建議中挑選)。',
+    '• 在訊息上按右鍵 → 應用程式 → **Find sources**:找出與訊息內容相關的段落。',
+    '• `/sources`:列出我知道的文章。',
+    '',
+    '引文逐字取自原文,並標明文章、語言與段落。',
+  ].join('\n'),
+};
+
+const simplified: UiStrings = {
+  langName: (lang) => langNames['zh-Hans'][lang],
+  paragraph: (n) => `第 ${n} 段`,
+  notCovered: '资料来源没有涵盖这个问题。',
+  nearestPassages: '最接近的段落,仅供参考:',
+  quotesHeading: '来源摘录:',
+  moreQuotes: '更多引文',
+  fullPassage: (n) => `完整段落 ${n}`,
+  noMoreQuotes: '这个问题没有更多引文了。',
+  fullPassageTitle: (n) => `引文 ${n} 的完整段落`,
+  passageMissing: '资料来源中已没有这个段落。',
+  thanksUp: '谢谢:已标记为有帮助',
+  thanksDown: '谢谢:已标记为没有帮助',
+  alreadyVoted: '你已经评过这个回答了,谢谢!',
+  expired: '这个回答已过期(机器人已重新启动或回答太旧),请重新提问。',
+  rateLimited: (seconds) => `你提问太频繁了,请约 ${seconds} 秒后再试。`,
+  tooLong: (length, max) => `你的问题有 ${length} 个字符,上限是 ${max}。请缩短后再问。`,
+  emptyQuestion: '请问我有关来源文章的问题,例如 `@Tether 阿里云为什么暂停分拆?`',
+  channelNotAllowed: '我不在这个频道回答。',
+  dmsNotAllowed: '我不回答私信,请在服务器频道中提问。',
+  quoteNoMatch: '没有相符的段落。',
+  quoteHeading: '段落:',
+  findSourcesEmpty: '这条消息没有可查证的文字。',
+  findSourcesHeading: '与这条消息相关的段落:',
+  findSourcesNone: '资料来源中没有与这条消息相关的段落。',
+  sourcesHeading: '来源文章',
+  paragraphsCount: (n) => `${n} 段`,
+  answeredBy: (who) => `回答者:${who}`,
+  help: [
+    '**Tether** 根据一组固定的文章回答问题,并逐字引用、注明出处。',
+    '',
+    '• `/ask question:<问题>`:回答并附最多 3 段引文。加上 `public:True` 可让频道里所有人看到。',
+    '  按钮:**更多引文**、**完整段落**(整段原文)、👍 / 👎。',
+    '• 在频道中 `@Tether <问题>`:我会在子区中回答;在子区里提及我或回复即可追问。',
+    '• `/quote query:<文字>`:获取来源段落原文(可从建议中挑选)。',
+    '• 在消息上右键 → 应用 → **Find sources**:找出与消息内容相关的段落。',
+    '• `/sources`:列出我知道的文章。',
+    '',
+    '引文逐字取自原文,并标明文章、语言与段落。',
+  ].join('\n'),
+};
+
+const strings: Record<UiLang, UiStrings> = { en: english, 'zh-Hant': traditional, 'zh-Hans': simplified };
+
+/** The UI strings for a language. */
+export function t(lang: UiLang): UiStrings {
+  return strings[lang];
+}
