@@ -98,7 +98,7 @@ export function createTether(deps: TetherDeps): Tether {
         passages.push(passage);
       }
     }
-    return { spans, passages };
+    return { spans, passages, kind };
   };
 
   return {
@@ -108,11 +108,11 @@ export function createTether(deps: TetherDeps): Tether {
       const lang = detectLang(question);
       const offset = Math.max(0, options.offset ?? 0);
       const limit = Math.max(1, options.limit ?? DEFAULT_QUOTES);
-      const { spans, passages } = await search(question, options.context);
+      const { spans, passages, kind } = await search(question, options.context);
       const best = spans[0];
       // Also refused: a question naming something the passage never mentions, or asking "how
       // much" / "when" of a passage with no number or date in it.
-      const asksForAnchor = detectAnswerKind(question) === 'number' || detectAnswerKind(question) === 'date';
+      const asksForAnchor = kind === 'number' || kind === 'date';
       const found = best !== undefined && best.evidence >= threshold && best.entitiesMatched && (!asksForAnchor || best.answersKind);
       const quotes = pickDisjoint(spans, offset + limit)
         .slice(offset)
