@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Embeddings } from '@langchain/core/embeddings';
+import type { ExternalEmbeddings } from '../../src/index/types.js';
 import { createOpenAiEmbeddings, describeOpenAiEmbedder, OPENAI_DEFAULT_BASE_URL } from '../../src/embeddings/openai.js';
 import { fakeVector, startFakeOpenAi, type FakeOpenAi } from './fake-openai.js';
 
@@ -47,7 +48,9 @@ describe('OpenAI-compatible embeddings through LangChain', () => {
 
   it('describes itself for the index manifest', () => {
     const embedder = createOpenAiEmbeddings({ baseUrl: `${server.baseUrl}/`, model: 'fake-embed', apiKey: 'sk-secret' });
-    expect(embedder.identity()).toEqual({ name: 'openai', model: 'fake-embed', baseUrl: server.baseUrl });
+    // The shape the index builder takes for an external embedder.
+    const external: ExternalEmbeddings = { embeddings: embedder, identity: embedder.identity() };
+    expect(external.identity).toEqual({ name: 'openai', model: 'fake-embed', baseUrl: server.baseUrl });
     expect(JSON.stringify(embedder.identity())).not.toContain('sk-secret');
     expect(describeOpenAiEmbedder({ baseUrl: undefined, model: 'text-embedding-3-small', apiKey: undefined })).toEqual({
       name: 'openai',

@@ -136,6 +136,16 @@ describe('chat-model answers through the real LangChain client', () => {
     expect(isVerbatim(draft.quotes[0] ?? { source: '', start: 0, end: 1, text: '' })).toBe(true);
   });
 
+  it('ignores the reasoning a local model prints before its answer', async () => {
+    const { answerer } = setup({ kind: 'answer', content: `<think>Maybe say “Amazon bought it” [4]?</think>\nAli said that “${CHIPS}” [1].` });
+    const seen: string[] = [];
+    const draft = await answerer.answer(request(), { onAnswerText: (text) => seen.push(text) });
+
+    expect(draft.answer).toBe(`Ali said that “${CHIPS}” [1].`);
+    expect(draft.verification).toEqual({ verified: 1, repaired: 0, dropped: 0, citationsRemoved: 0 });
+    for (const text of seen) expect(text).not.toContain('Amazon');
+  });
+
   it('removes citations of passages that were not given', async () => {
     const { answerer } = setup({ kind: 'answer', content: `Ali said that “${CHIPS}” [1][7]. Others disagree [9].` });
     const draft = await answerer.answer(request());
