@@ -1,0 +1,355 @@
+import 'dotenv/config';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { measureStartupCosts, type StartupCosts } from '../src/bench/imports.js';
+import { detectRssProbe, lastJsonLine, runMeasured, type MeasuredRun, type RssProbe } from '../src/bench/process.js';
+import { runScale, type ScaleResult } from '../src/bench/scale.js';
+import { median, roundMs } from '../src/bench/stats.js';
+import { sentencePool } from '../src/bench/synthetic.js';
+import { measureWarmAnswers, type WarmResult } from '../src/bench/warm.js';
+import { loadConfig } from '../src/config.js';
+import { loadCorpus } from '../src/corpus/load.js';
+import { toUserMessage } from '../src/errors.js';
+import { readEvalSet } from '../src/eval/metrics.js';
+import { HNSW_EF_SEARCH, indexFiles } from '../src/index/manifest.js';
+import { loadLexicon } from '../src/text/lexicon.js';
+import { openTether } from '../src/tether.js';
+
+const USAGE = `Usage: npm run bench -- [--scale] [options]
+Measures, for the corpus: index build time, warm answer latency (p50/p95/p99 over the dev questions
+repeated), cold \`ask\` process time, peak RSS; with --scale, synthetic corpora of 1k, 10k and 50k
+chunks: build time, HNSW query p50/p99 and recall@10 against an exact scan. Prints a table, writes
+JSON to bench-results/bench.json (and --out). Exits 0 unless --strict and a target fails.
+
+  --scale               also run the synthetic scale benchmark (about 3–4 minutes on 2 cores)
+  --sizes 1000,10000    chunk counts for --scale (default 1000,10000,50000)
+  --questions FILE      JSONL questions (default ../shared/eval/dev.jsonl)
+  --rounds N            warm rounds over the questions (default 20)
+  --cold-runs N         cold ask processes (default 5)
+  --scale-queries N     synthetic queries per scale run (default 200)
+  --no-imports          skip measuring module import costs
+  --out FILE            also write the JSON here
+  --keep-index          keep the temporary index folder
+  --strict              exit 1 when a target fails`;
+
+/** The targets of issue 3, item 9. */
+const TARGETS = {
+  warmP99Ms: 10,
+  coldAskMs: 1500,
+  rssMb: 300,
+  scaleChunks: 50_000,
+  scaleP99Ms: 20,
+  recallAt10: 0.95,
+};
+
+/** ef values tried at scale when recall@10 falls short of the target at HNSW_EF_SEARCH. */
+const EF_SWEEP = [160, 200, 256, 320, 400, 512, 768, 1024];
+
+interface Target {
+  name: string;
+  value: number | undefined;
+  limit: number;
+  unit: string;
+  better: 'lower' | 'higher';
+  pass: boolean;
+}
+
+interface ColdResult {
+  /** What was spawned: the real CLI, or the stand-in script while the CLI does not exist yet. */
+  command: string;
+  usesCli: boolean;
+  runs: Array<{ wallMs: number; maxRssKb: number | undefined; exitCode: number | null }>;
+  /** The first, unmeasured run (tsx's transform cache may be cold). */
+  primingMs: number;
+  medianMs: number;
+  maxRssKb: number | undefined;
+  /** Median phases of a cold ask, from the stand-in script that reports them. */
+  phases: { bootMs: number; importMs: number; openMs: number; askMs: number; totalMs: number; wallMs: number } | undefined;
+}
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    options: {
+      scale: { type: 'boolean' },
+      sizes: { type: 'string' },
+      questions: { type: 'string' },
+      rounds: { type: 'string' },
+      'cold-runs': { type: 'string' },
+      'scale-queries': { type: 'string' },
+      'no-imports': { type: 'boolean' },
+      out: { type: 'string' },
+      'keep-index': { type: 'boolean' },
+      strict: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  const rounds = positiveInt(values.rounds, 20, '--rounds');
+  const coldRuns = positiveInt(values['cold-runs'], 5, '--cold-runs');
+  const scaleQueries = positiveInt(values['scale-queries'], 200, '--scale-queries');
+  const sizes = (values.sizes ?? '1000,10000,50000').split(',').map((size) => positiveInt(size.trim(), 0, '--sizes'));
+
+  const config = loadConfig();
+  const root = process.cwd();
+  const questionsFile = path.resolve(values.questions ?? '../shared/eval/dev.jsonl');
+  const questions = (await readEvalSet(questionsFile)).map((testCase) => testCase.question);
+  if (questions.length === 0) throw new Error(`${questionsFile} has no questions`);
+  const scratch = await fs.mkdtemp(path.join(os.tmpdir(), 'tether-bench-'));
+  const indexDir = path.join(scratch, 'index');
+  const childEnv: NodeJS.ProcessEnv = { ...process.env, CORPUS_DIR: config.corpusDir, INDEX_DIR: indexDir, LOG_LEVEL: 'warn' };
+  const tsx = path.join(root, 'node_modules/.bin/tsx');
+  const probe = await detectRssProbe();
+  const log = (message: string) => console.error(message);
+
+  try {
+    log(`Building the index of ${path.relative(root, config.corpusDir) || '.'} into ${indexDir} (fresh process)…`);
+    const buildRun = await runMeasured(tsx, ['src/bench/child/build-index.ts', config.corpusDir, indexDir], { cwd: root, env: childEnv, probe });
+    const build = lastJsonLine(buildRun.stdout);
+    if (buildRun.exitCode !== 0 || !build) throw new Error(`index build failed:\n${buildRun.stderr.trim()}`);
+
+    log(`Warm answers: ${questions.length} questions × ${rounds} rounds…`);
+    const openStartedAt = performance.now();
+    const tether = await openTether({ corpusDir: config.corpusDir, indexDir, onProgress: log });
+    const warmOpenMs = performance.now() - openStartedAt;
+    const warm = await measureWarmAnswers(tether, questions, rounds);
+    // Read before anything else runs here: the scale run would raise this process's peak.
+    const warmMaxRssKb = process.resourceUsage().maxRSS;
+
+    const cold = await measureCold({ root, tsx, env: childEnv, probe, corpusDir: config.corpusDir, indexDir, questions, runs: coldRuns, log });
+
+    let startup: StartupCosts | undefined;
+    if (!values['no-imports']) {
+      log('Import costs of the heavy modules (fresh processes, median of 3)…');
+      startup = await measureStartupCosts({ root, env: childEnv, runs: 3 });
+    }
+
+    const scale: ScaleResult[] = [];
+    if (values.scale) {
+      const corpus = await loadCorpus(config.corpusDir);
+      const pool = sentencePool(corpus.articles);
+      // The lexicon of the index just built: CC-CEDICT is read once, not once per scale.
+      const lexicon = await loadLexicon(indexFiles(indexDir).lexicon);
+      for (const size of sizes) {
+        log(`Scale: ${size} synthetic chunks…`);
+        const startedAt = performance.now();
+        scale.push(
+          await runScale({
+            chunks: size,
+            pool,
+            lexicon,
+            efSearch: HNSW_EF_SEARCH,
+            queries: scaleQueries,
+            extraQueries: questions,
+            rounds: 3,
+            k: 10,
+            efSweep: EF_SWEEP,
+            recallTarget: TARGETS.recallAt10,
+            seed: size,
+            onProgress: log,
+          }),
+        );
+        log(`  done in ${((performance.now() - startedAt) / 1000).toFixed(1)} s`);
+      }
+    }
+
+    const targets = evaluateTargets(warm, cold, warmMaxRssKb, scale);
+    const result = {
+      date: new Date().toISOString(),
+      machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGb: Math.round(os.totalmem() / 2 ** 30), node: process.version, platform: `${os.platform()} ${os.release()}` },
+      rssProbe: probe.kind,
+      corpus: { dir: config.corpusDir, articles: build.articles, chunks: build.chunks },
+      build: { wallMs: roundMs(buildRun.wallMs), buildIndexMs: roundMs(Number(build.buildMs)), maxRssKb: buildRun.maxRssKb },
+      warm: { openMs: roundMs(warmOpenMs), ...warm, maxRssKb: warmMaxRssKb },
+      cold,
+      startup,
+      scale,
+      targets,
+    };
+
+    printReport(result.build, warm, warmOpenMs, warmMaxRssKb, cold, startup, scale, targets, build);
+    const files = [path.join(root, 'bench-results/bench.json'), ...(values.out ? [path.resolve(values.out)] : [])];
+    for (const file of files) {
+      await fs.mkdir(path.dirname(file), { recursive: true });
+      await fs.writeFile(file, `${JSON.stringify(result, null, 2)}\n`);
+    }
+    log(`Wrote ${files.map((file) => path.relative(root, file)).join(' and ')}.`);
+    return values.strict && targets.some((target) => !target.pass) ? 1 : 0;
+  } finally {
+    if (values['keep-index']) log(`Kept the index in ${indexDir}.`);
+    else await fs.rm(scratch, { recursive: true, force: true });
+  }
+}
+
+interface ColdOptions {
+  root: string;
+  tsx: string;
+  env: NodeJS.ProcessEnv;
+  probe: RssProbe;
+  corpusDir: string;
+  indexDir: string;
+  questions: string[];
+  runs: number;
+  log: (message: string) => void;
+}
+
+/**
+ * Cold `ask`: a fresh `tsx src/cli/ask.ts --json "question"` process per run against the built
+ * index (the stand-in script while the CLI does not exist), plus phase timings from the stand-in.
+ */
+async function measureCold(options: ColdOptions): Promise<ColdResult> {
+  const cliPath = path.join(options.root, 'src/cli/ask.ts');
+  const usesCli = await fs.access(cliPath).then(
+    () => true,
+    () => false,
+  );
+  const phasesScript = 'src/bench/child/ask-once.ts';
+  const argsFor = (question: string, cli: boolean) => (cli ? ['src/cli/ask.ts', '--json', question] : [phasesScript, options.corpusDir, options.indexDir, question]);
+  const spawnOnce = (question: string, cli: boolean) => runMeasured(options.tsx, argsFor(question, cli), { cwd: options.root, env: options.env, probe: options.probe, timeoutMs: 120_000 });
+  const check = (run: MeasuredRun) => {
+    if (run.exitCode !== 0 || !lastJsonLine(run.stdout)) throw new Error(`cold ask failed (exit ${run.exitCode}): ${run.command}\n${run.stderr.trim()}`);
+    return run;
+  };
+
+  options.log(`Cold ask: ${options.runs} fresh processes of ${usesCli ? 'tsx src/cli/ask.ts --json' : `tsx ${phasesScript} (src/cli/ask.ts does not exist yet)`}…`);
+  const primingMs = check(await spawnOnce(options.questions[0]!, usesCli)).wallMs;
+  const runs: MeasuredRun[] = [];
+  for (let i = 0; i < options.runs; i += 1) runs.push(check(await spawnOnce(options.questions[i % options.questions.length]!, usesCli)));
+
+  const phaseRuns: Array<Record<string, unknown> & { wallMs: number }> = [];
+  for (let i = 0; i < Math.min(3, options.runs); i += 1) {
+    const run = check(await spawnOnce(options.questions[i % options.questions.length]!, false));
+    phaseRuns.push({ ...lastJsonLine(run.stdout)!, wallMs: run.wallMs });
+  }
+  const medianOf = (key: string) => roundMs(median(phaseRuns.map((run) => Number(run[key]))));
+  const rssValues = runs.map((run) => run.maxRssKb).filter((kb): kb is number => kb !== undefined);
+  return {
+    command: `tsx ${argsFor('…', usesCli).join(' ')}`,
+    usesCli,
+    runs: runs.map((run) => ({ wallMs: roundMs(run.wallMs), maxRssKb: run.maxRssKb, exitCode: run.exitCode })),
+    primingMs: roundMs(primingMs),
+    medianMs: roundMs(median(runs.map((run) => run.wallMs))),
+    maxRssKb: rssValues.length > 0 ? Math.max(...rssValues) : undefined,
+    phases: phaseRuns.length > 0
+      ? { bootMs: medianOf('bootMs'), importMs: medianOf('importMs'), openMs: medianOf('openMs'), askMs: medianOf('askMs'), totalMs: medianOf('totalMs'), wallMs: medianOf('wallMs') }
+      : undefined,
+  };
+}
+
+function evaluateTargets(warm: WarmResult, cold: ColdResult, warmMaxRssKb: number, scale: ScaleResult[]): Target[] {
+  const atMost = (name: string, value: number | undefined, limit: number, unit: string): Target => ({ name, value, limit, unit, better: 'lower', pass: value !== undefined && value <= limit });
+  const atLeast = (name: string, value: number | undefined, limit: number, unit: string): Target => ({ name, value, limit, unit, better: 'higher', pass: value !== undefined && value >= limit });
+  const mb = (kb: number | undefined) => (kb === undefined ? undefined : Math.round(kb / 102.4) / 10);
+  const targets = [
+    atMost('warm answer p99', warm.latency.p99, TARGETS.warmP99Ms, 'ms'),
+    atMost(`cold ask (median of ${cold.runs.length})`, cold.medianMs, TARGETS.coldAskMs, 'ms'),
+    atMost('peak RSS, warm process', mb(warmMaxRssKb), TARGETS.rssMb, 'MB'),
+    atMost('peak RSS, cold ask', mb(cold.maxRssKb), TARGETS.rssMb, 'MB'),
+  ];
+  for (const run of scale.filter((r) => r.chunks >= TARGETS.scaleChunks)) {
+    targets.push(atMost(`${run.chunks} chunks: query p99`, run.search.p99, TARGETS.scaleP99Ms, 'ms'));
+    targets.push(atLeast(`${run.chunks} chunks: recall@10 (ef ${run.hnsw.efSearch})`, run.recallAt10, TARGETS.recallAt10, ''));
+  }
+  return targets;
+}
+
+function printReport(
+  build: { wallMs: number; buildIndexMs: number; maxRssKb: number | undefined },
+  warm: WarmResult,
+  warmOpenMs: number,
+  warmMaxRssKb: number,
+  cold: ColdResult,
+  startup: StartupCosts | undefined,
+  scale: ScaleResult[],
+  targets: Target[],
+  built: Record<string, unknown>,
+): void {
+  const verdict = (name: string) => {
+    const target = targets.find((t) => t.name === name);
+    return target ? `${target.pass ? 'PASS' : 'FAIL'} (${target.better === 'lower' ? '≤' : '≥'} ${target.limit}${target.unit ? ` ${target.unit}` : ''})` : '';
+  };
+  const rows: Array<[string, string, string]> = [
+    [`index build (${String(built.articles)} articles, ${String(built.chunks)} chunks)`, `${formatMs(build.buildIndexMs)} (process ${formatMs(build.wallMs)}, RSS ${formatKb(build.maxRssKb)})`, 'one-off; CC-CEDICT import'],
+    ['warm: open index', formatMs(warmOpenMs), ''],
+    [`warm answer p50 / p95 / p99 (${warm.latency.samples} asks)`, `${warm.latency.p50} / ${warm.latency.p95} / ${warm.latency.p99} ms`, verdict('warm answer p99')],
+    [`cold ask, median of ${cold.runs.length}${cold.usesCli ? ' (CLI)' : ' (stand-in)'}`, `${formatMs(cold.medianMs)} (first ${formatMs(cold.primingMs)})`, verdict(`cold ask (median of ${cold.runs.length})`)],
+    ['peak RSS, warm process', formatKb(warmMaxRssKb), verdict('peak RSS, warm process')],
+    ['peak RSS, cold ask', formatKb(cold.maxRssKb), verdict('peak RSS, cold ask')],
+  ];
+  if (cold.phases) {
+    const p = cold.phases;
+    rows.push(['cold phases: boot / import / open / ask', `${formatMs(p.bootMs)} / ${formatMs(p.importMs)} / ${formatMs(p.openMs)} / ${formatMs(p.askMs)}`, `process ${formatMs(p.wallMs)}`]);
+  }
+  const width = Math.max(...rows.map(([name]) => name.length));
+  const valueWidth = Math.max(...rows.map(([, value]) => value.length));
+  console.log('\nTether bench');
+  for (const [name, value, note] of rows) console.log(`  ${name.padEnd(width)}  ${value.padEnd(valueWidth)}  ${note}`);
+
+  if (startup) {
+    console.log(`\nStartup costs (fresh processes, median): node ${formatMs(startup.nodeMs)}, tsx ${formatMs(startup.tsxMs)}, node --import tsx ${formatMs(startup.tsxLoaderMs)}`);
+    const all = [...startup.modules, startup.tetherGraph];
+    const moduleWidth = Math.max(...all.map((m) => m.module.length));
+    console.log(`  ${'module'.padEnd(moduleWidth)}  ${'import'.padStart(9)}  ${'process'.padStart(9)}`);
+    for (const m of all) console.log(`  ${m.module.padEnd(moduleWidth)}  ${formatMs(m.importMs).padStart(9)}  ${formatMs(m.processMs).padStart(9)}`);
+  }
+
+  if (scale.length > 0) {
+    console.log(`\nScale (synthetic chunks; HNSW cosine, M ${scale[0]!.hnsw.m}, efConstruction ${scale[0]!.hnsw.efConstruction}, ef ${scale[0]!.hnsw.efSearch}; k 10)`);
+    const header = ['chunks', 'build', 'features', 'vectors', 'insert', 'search p50', 'p99', 'embed p99', 'recall@10', 'strict', 'queries', ''];
+    const table = scale.map((run) => {
+      const names = [`${run.chunks} chunks: query p99`, `${run.chunks} chunks: recall@10 (ef ${run.hnsw.efSearch})`];
+      const checks = targets.filter((t) => names.includes(t.name));
+      return [
+        String(run.chunks),
+        formatMs(run.buildMs.total),
+        formatMs(run.buildMs.features),
+        formatMs(run.buildMs.vectorise + run.buildMs.stats),
+        formatMs(run.buildMs.hnswInsert),
+        `${run.search.p50} ms`,
+        `${run.search.p99} ms`,
+        `${run.embedQuery.p99} ms`,
+        run.recallAt10.toFixed(4),
+        run.strictRecallAt10.toFixed(4),
+        String(run.queries),
+        checks.length === 0 ? '' : checks.every((t) => t.pass) ? 'PASS' : `FAIL: ${checks.filter((t) => !t.pass).map((t) => t.name.split(': ')[1]).join(', ')}`,
+      ];
+    });
+    const widths = header.map((h, i) => Math.max(h.length, ...table.map((row) => row[i]!.length)));
+    console.log(`  ${header.map((h, i) => h.padStart(widths[i]!)).join('  ')}`);
+    for (const row of table) console.log(`  ${row.map((cell, i) => cell.padStart(widths[i]!)).join('  ')}`);
+    for (const run of scale.filter((r) => r.efSweep.length > 0)) {
+      console.log(`  ${run.chunks} chunks, recall@10 by ef: ${[{ ef: run.hnsw.efSearch, recallAt10: run.recallAt10, search: run.search }, ...run.efSweep].map((p) => `ef ${p.ef} → ${p.recallAt10.toFixed(4)} (p99 ${p.search.p99} ms)`).join(', ')}`);
+    }
+  }
+
+  const failed = targets.filter((target) => !target.pass);
+  console.log(`\nTargets: ${targets.length - failed.length} of ${targets.length} pass${failed.length > 0 ? `; failing: ${failed.map((t) => t.name).join('; ')}` : ''}.`);
+}
+
+function formatMs(ms: number): string {
+  return ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(1)} ms`;
+}
+
+function formatKb(kb: number | undefined): string {
+  return kb === undefined ? 'unknown' : `${(kb / 1024).toFixed(0)} MB`;
+}
+
+function positiveInt(value: string | undefined, fallback: number, name: string): number {
+  if (value === undefined) return fallback;
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed <= 0) throw new Error(`${name} must be a whole number above 0, got "${value}"`);
+  return parsed;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(toUserMessage(error));
+    if (!(error instanceof Error && error.name === 'TetherError')) console.error(error);
+    process.exit(1);
+  },
+);

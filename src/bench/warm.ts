@@ -1,0 +1,43 @@
+import type { Tether } from '../answer/types.js';
+import { summariseLatencies, type LatencySummary } from './stats.js';
+
+/** Warm answer latency: what one long-running process (the bot) spends per question. */
+export interface WarmResult {
+  questions: number;
+  rounds: number;
+  latency: LatencySummary;
+  /** Slowest question by its median latency, to see what the tail is made of. */
+  slowest: { question: string; p50: number } | undefined;
+  errors: number;
+}
+
+/**
+ * Asks every question `rounds` times through `tether.ask` after one unmeasured round (JIT warm-up),
+ * timing each answer end to end.
+ */
+export async function measureWarmAnswers(tether: Tether, questions: readonly string[], rounds: number): Promise<WarmResult> {
+  let errors = 0;
+  for (const question of questions) await tether.ask(question).catch(() => undefined);
+  const all: number[] = [];
+  const byQuestion = new Map<string, number[]>(questions.map((question) => [question, []]));
+  for (let round = 0; round < rounds; round += 1) {
+    for (const question of questions) {
+      const startedAt = performance.now();
+      try {
+        await tether.ask(question);
+      } catch {
+        errors += 1;
+        continue;
+      }
+      const ms = performance.now() - startedAt;
+      all.push(ms);
+      byQuestion.get(question)?.push(ms);
+    }
+  }
+  let slowest: WarmResult['slowest'];
+  for (const [question, times] of byQuestion) {
+    const p50 = summariseLatencies(times).p50;
+    if (!slowest || p50 > slowest.p50) slowest = { question, p50 };
+  }
+  return { questions: questions.length, rounds, latency: summariseLatencies(all), slowest, errors };
+}
