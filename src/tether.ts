@@ -9,6 +9,8 @@ import { openIndex, type OpenIndexOptions } from './index/open.js';
 import type { LoadedIndex } from './index/types.js';
 import { createHybridRetriever } from './retrieval/hybrid.js';
 import { detectLang } from './text/script.js';
+import type { Config } from './config.js';
+import type { Logger } from './logger.js';
 
 /**
  * Share of the question the best quote must cover (IDF-weighted) for Tether to answer rather than
@@ -26,8 +28,8 @@ const DEFAULT_QUOTES = 3;
 /** What the core is made of; entry points build it, tests may pass their own parts. */
 export interface TetherDeps {
   index: LoadedIndex;
-  /** Writes the answer; the extractive answerer when absent. */
-  answerer?: Answerer;
+  /** Builds the answerer around the extractive one (its fallback); the extractive answerer when absent. */
+  createAnswerer?: (extractive: Answerer) => Answerer;
   /** Retrieval over the index; hybrid (HNSW + BM25, rank-fused) when absent. */
   retriever?: BaseRetriever;
   /** Share of the question a quote must cover to count as an answer. */
@@ -39,7 +41,7 @@ export function createTether(deps: TetherDeps): Tether {
   const { index } = deps;
   const articleBySource = new Map(index.corpus.articles.map((article) => [article.source, article]));
   const extractive = createExtractiveAnswerer({ featurizer: index.featurizer, sourceName: (source) => shortName(articleBySource.get(source)) });
-  const answerer = deps.answerer ?? extractive;
+  const answerer = deps.createAnswerer?.(extractive) ?? extractive;
   const retriever = deps.retriever ?? createHybridRetriever(index, { k: CANDIDATE_CHUNKS });
   const threshold = deps.foundThreshold ?? FOUND_THRESHOLD;
   const articles = new Map(index.corpus.articles.map((article) => [article.id, article]));
@@ -130,6 +132,7 @@ export function createTether(deps: TetherDeps): Tether {
         quotes: draft.quotes,
         lang,
         answeredBy: draft.answeredBy,
+        ...(draft.verification ? { verification: draft.verification } : {}),
         timings_ms: { total: Math.round((performance.now() - startedAt) * 100) / 100 },
       };
     },
@@ -177,4 +180,27 @@ export type OpenTetherOptions = OpenIndexOptions & Omit<TetherDeps, 'index'>;
 export async function openTether(options: OpenTetherOptions): Promise<Tether> {
   const index = await openIndex(options);
   return createTether({ ...options, index });
+}
+
+/**
+ * Opens the core as the settings say: the configured embedder and, when set, the chat model. For
+ * entry points (CLI, bot, scripts), which pass their logger and where build progress goes.
+ */
+export async function openConfiguredTether(config: Config, options: { logger: Logger; onProgress?: (message: string) => void }): Promise<Tether> {
+  const { llm, embeddings } = config;
+  // The OpenAI client takes about half a second to import: only when configured.
+  const external = embeddings.kind === 'openai' ? (await import('./embeddings/openai.js')).createOpenAiEmbeddings(embeddings) : undefined;
+  const chat = llm ? await import('./answer/llm.js') : undefined;
+  return openTether({
+    corpusDir: config.corpusDir,
+    indexDir: config.indexDir,
+    onProgress: options.onProgress,
+    ...(external ? { embeddings: { embeddings: external, identity: external.identity() } } : {}),
+    ...(chat && llm
+      ? {
+          createAnswerer: (fallback: Answerer) =>
+            chat.createLlmAnswerer({ chatModel: chat.createChatModel(llm), fallback, logger: options.logger, timeoutMs: llm.timeoutMs }),
+        }
+      : {}),
+  });
 }

@@ -26,6 +26,7 @@ export interface Answer {
   lang: Lang;
   /** Which answerer wrote `answer`: `extractive`, or the chat model's name. */
   answeredBy: string;
+  verification?: Verification;
   timings_ms: { total: number };
 }
 
@@ -91,12 +92,23 @@ export interface AnswerRequest {
   found: boolean;
 }
 
+/** How a chat model's quotes fared against the sources; absent for the extractive answerer. */
+export interface Verification {
+  verified: number;
+  repaired: number;
+  dropped: number;
+  citationsRemoved: number;
+  /** Set when the extractive answer replaced the model's (timeout, 429, no citations, …). */
+  fallbackReason?: string;
+}
+
 /** What an answerer returns; the core adds question, timings and language. */
 export interface AnswerDraft {
   found: boolean;
   answer: string;
   quotes: Quote[];
   answeredBy: string;
+  verification?: Verification;
 }
 
 /** Writes the answer from retrieved evidence: the offline extractive one, or a chat model. */
