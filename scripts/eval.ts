@@ -4,27 +4,36 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Answer } from '../src/answer/types.js';
 import { loadConfig } from '../src/config.js';
-import { toUserMessage } from '../src/errors.js';
+import { TetherError, toUserMessage } from '../src/errors.js';
+import { createLogger } from '../src/logger.js';
 import { readEvalSet, scoreCase, summarise, type CaseResult, type Summary } from '../src/eval/metrics.js';
-import { openTether } from '../src/tether.js';
+import { openConfiguredTether } from '../src/tether.js';
 
-const USAGE = `Usage: npm run eval -- [file.jsonl] [--json] [--gate file.json] [--verbose]
+const USAGE = `Usage: npm run eval -- [file.jsonl] [--json] [--gate file.json] [--llm] [--verbose]
 Runs an eval set (default ../shared/eval/dev.jsonl) and prints hit@1, hit@3, MRR, abstention and
-faithfulness per kind and overall. --gate fails (exit 1) when a figure falls below the file's minimums.`;
+faithfulness per kind and overall. --gate fails (exit 1) when a figure falls below the file's minimums.
+--llm answers through the configured chat model (LLM_BASE_URL, LLM_MODEL) and also counts its quotes
+verified, repaired and dropped; without it the offline extractive answerer is measured.`;
 
 async function main(): Promise<number> {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
-    options: { json: { type: 'boolean' }, gate: { type: 'string' }, verbose: { type: 'boolean' }, help: { type: 'boolean' } },
+    options: { json: { type: 'boolean' }, gate: { type: 'string' }, llm: { type: 'boolean' }, verbose: { type: 'boolean' }, help: { type: 'boolean' } },
   });
   if (values.help) {
     console.log(USAGE);
     return 0;
   }
-  const config = loadConfig();
+  const loaded = loadConfig();
+  if (values.llm && !loaded.llm) {
+    throw new TetherError('BAD_CONFIG', '--llm needs a chat model.', { hint: 'Set LLM_BASE_URL and LLM_MODEL (see .env.example).' });
+  }
+  const config = values.llm ? loaded : { ...loaded, llm: undefined };
   const file = path.resolve(positionals[0] ?? '../shared/eval/dev.jsonl');
   const cases = await readEvalSet(file);
-  const tether = await openTether({ corpusDir: config.corpusDir, indexDir: config.indexDir, onProgress: (m) => console.error(m) });
+  const logger = createLogger(config.logLevel);
+  const tether = await openConfiguredTether(config, { logger, onProgress: (m) => console.error(m) });
+  const verification = { verified: 0, repaired: 0, dropped: 0, citationsRemoved: 0, fallbacks: {} as Record<string, number> };
 
   const texts = new Map<string, string>();
   const isFaithful = async (answer: Answer) => {
@@ -40,6 +49,14 @@ async function main(): Promise<number> {
     const startedAt = performance.now();
     try {
       const answer = await tether.ask(testCase.question);
+      if (answer.verification) {
+        const v = answer.verification;
+        verification.verified += v.verified;
+        verification.repaired += v.repaired;
+        verification.dropped += v.dropped;
+        verification.citationsRemoved += v.citationsRemoved;
+        if (v.fallbackReason) verification.fallbacks[v.fallbackReason] = (verification.fallbacks[v.fallbackReason] ?? 0) + 1;
+      }
       results.push(scoreCase(testCase, answer, await isFaithful(answer), performance.now() - startedAt));
       if (values.verbose) {
         const r = results.at(-1)!;
@@ -53,10 +70,15 @@ async function main(): Promise<number> {
   const kinds = [...new Set(results.map((r) => r.kind))];
   const byKind = Object.fromEntries(kinds.map((kind) => [kind, summarise(results.filter((r) => r.kind === kind))]));
   const overall = summarise(results);
+  const llm = values.llm ? { verification } : {};
   if (values.json) {
-    console.log(JSON.stringify({ file, overall, byKind, results }, null, 2));
+    console.log(JSON.stringify({ file, overall, byKind, ...llm, results }, null, 2));
   } else {
     printTable(overall, byKind, results);
+    if (values.llm) {
+      const fallbacks = Object.entries(verification.fallbacks).map(([reason, n]) => `${reason} ${n}`).join(', ') || 'none';
+      console.log(`model quotes: ${verification.verified} verified, ${verification.repaired} repaired, ${verification.dropped} dropped; citations removed: ${verification.citationsRemoved}; fallbacks: ${fallbacks}`);
+    }
   }
   return values.gate ? checkGate(values.gate, overall, byKind) : 0;
 }
