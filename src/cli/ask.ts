@@ -3,7 +3,6 @@ import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../config.js';
 import { TetherError } from '../errors.js';
-import { openTether } from '../tether.js';
 import { runAsk } from './run-ask.js';
 
 /** Entry point of `npm run ask`: wires the real config, index and streams into `runAsk`. */
@@ -20,6 +19,8 @@ export async function main(argv: string[]): Promise<number> {
             hint: 'Unset EMBEDDINGS or set it to local.',
           });
         }
+        // Loaded on first use: --help and refused questions never pay for LangChain and hnswlib.
+        const { openTether } = await import('../tether.js');
         return openTether({ corpusDir: config.corpusDir, indexDir: config.indexDir, onProgress });
       },
     },

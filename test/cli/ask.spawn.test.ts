@@ -1,0 +1,176 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cliEnv, runAskCli, STACK_LINE, type CliResult } from '../support/cli.js';
+import { copyToTmp, makeTmpDir, REPO_ROOT, unfaithfulQuotes } from '../support/corpus.js';
+
+// The real corpus with a temp index: the first run builds it (the CLI says so), later runs reuse it.
+let indexDir: string;
+let env: Record<string, string>;
+let first: CliResult;
+const tmpDirs: string[] = [];
+
+const QUOTE_KEYS = ['n', 'source', 'title', 'lang', 'paragraph', 'start', 'end', 'text', 'score'];
+const ANSWER_KEYS = ['question', 'found', 'answer', 'quotes', 'timings_ms'];
+
+interface JsonQuote {
+  n: number;
+  source: string;
+  start: number;
+  end: number;
+  text: string;
+  score: number;
+}
+
+beforeAll(async () => {
+  const root = await makeTmpDir('cli');
+  tmpDirs.push(root);
+  indexDir = path.join(root, 'index');
+  env = cliEnv({ INDEX_DIR: indexDir });
+  first = await runAskCli(['--json', 'What happened to the revenue of Alibaba Cloud?'], env);
+});
+
+afterAll(async () => {
+  await Promise.all(tmpDirs.map((dir) => fs.rm(dir, { recursive: true, force: true })));
+});
+
+/** Checks the exact --json shape of one answer and that its quotes are verbatim. */
+async function expectAnswerJson(value: unknown, question: string): Promise<void> {
+  expect(Object.keys(value as object).sort()).toEqual([...ANSWER_KEYS].sort());
+  const answer = value as { question: string; found: boolean; answer: string; quotes: JsonQuote[]; timings_ms: Record<string, unknown> };
+  expect(answer.question).toBe(question);
+  expect(typeof answer.found).toBe('boolean');
+  expect(answer.answer.length).toBeGreaterThan(0);
+  expect(Object.keys(answer.timings_ms)).toEqual(['total']);
+  expect(typeof answer.timings_ms.total).toBe('number');
+  expect(answer.quotes.length).toBeGreaterThan(0);
+  answer.quotes.forEach((quote, i) => {
+    expect(Object.keys(quote).sort()).toEqual([...QUOTE_KEYS].sort());
+    expect(quote.n).toBe(i + 1);
+    expect(quote.source).toMatch(/^corpus\/.+\.txt$/);
+  });
+  expect(await unfaithfulQuotes(answer.quotes, REPO_ROOT)).toEqual([]);
+}
+
+describe('npm run ask -- --json "question"', () => {
+  it('builds the missing index, saying so on stderr, and prints exactly one JSON object on stdout', async () => {
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stderr).toMatch(/No index in .* building it now/);
+    const lines = first.stdout.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    await expectAnswerJson(JSON.parse(lines[0]!), 'What happened to the revenue of Alibaba Cloud?');
+    expect((JSON.parse(lines[0]!) as { quotes: unknown[] }).quotes.length).toBeLessThanOrEqual(3);
+  });
+
+  it('reuses the index on the next run, answers a Chinese question, and honours --limit', async () => {
+    const question = '阿里雲的收入增長了多少？';
+    const result = await runAskCli(['--json', '--limit', '1', question], env);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toBe('');
+    const answer = JSON.parse(result.stdout) as { quotes: unknown[] };
+    await expectAnswerJson(answer, question);
+    expect(answer.quotes).toHaveLength(1);
+  });
+});
+
+describe.concurrent('human-readable output', () => {
+  it('shows the answer, then numbered quotes each with its citation, a blank line between them', async () => {
+    const result = await runAskCli(['Who is in charge of Alibaba Cloud?'], env);
+    expect(result.code, result.stderr).toBe(0);
+    const blocks = result.stdout.trimEnd().split('\n\n');
+    expect(blocks.length).toBeGreaterThanOrEqual(2);
+    expect(blocks[0]!.length).toBeGreaterThan(0);
+    const quoteBlocks = blocks.slice(1);
+    expect(quoteBlocks.length).toBeLessThanOrEqual(3);
+    for (const [i, block] of quoteBlocks.entries()) {
+      const [quoteLine, citation] = block.split('\n');
+      expect(quoteLine).toMatch(new RegExp(`^\\[${i + 1}\\] \\S`));
+      const match = /^ {4}— .+ \((en|zh-Hant|zh-Hans)\), (?:paragraph \d+|第\d+段) · (corpus\/\S+\.txt) (\d+)–(\d+) · score \d\.\d\d$/.exec(citation ?? '');
+      expect(match, citation).not.toBeNull();
+      const [, , source, start, end] = match!;
+      const fileText = await fs.readFile(path.join(REPO_ROOT, source!), 'utf8');
+      expect(quoteLine!.slice(`[${i + 1}] `.length)).toBe(fileText.slice(Number(start), Number(end)));
+    }
+  });
+
+  it('prints the usage with --help', async () => {
+    const result = await runAskCli(['--help'], env);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^Usage: npm run ask/);
+    for (const flag of ['--json', '--limit', '--context']) expect(result.stdout).toContain(flag);
+  });
+});
+
+describe('one question per line on stdin', () => {
+  it('with --json prints one JSON object per question, an error object for a bad line, and fails overall', async () => {
+    const questions = ['What is Alibaba Cloud planning for AI?', '', '?!?', '阿里雲為什麼不再分拆？'];
+    const result = await runAskCli(['--json'], env, `${questions.join('\n')}\n`);
+    expect(result.code).toBe(1);
+    const lines = result.stdout.trim().split('\n');
+    expect(lines).toHaveLength(3);
+    const [good, bad, chinese] = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+    await expectAnswerJson(good, questions[0]!);
+    expect(bad).toEqual({ question: '?!?', error: expect.stringMatching(/punctuation/) as unknown });
+    await expectAnswerJson(chinese, questions[3]!);
+    expect(result.stderr).not.toMatch(STACK_LINE);
+  });
+
+  it('without --json prints readable answers separated by a blank line and succeeds when every line is good', async () => {
+    const result = await runAskCli([], env, 'What is Alibaba Cloud planning for AI?\r\nWho is in charge of Alibaba Cloud?\n');
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain('> What is Alibaba Cloud planning for AI?\n');
+    expect(result.stdout).toContain('\n\n> Who is in charge of Alibaba Cloud?\n');
+    expect(result.stdout.match(/^\[1\] /gm)).toHaveLength(2);
+  });
+});
+
+// Independent short runs: two at a time keeps the file quick on two cores.
+describe.concurrent('bad input', () => {
+  const badQuestions: Array<[string, string]> = [
+    ['an empty question', ''],
+    ['only whitespace', '   \t '],
+    ['20,000 characters', 'x'.repeat(20_000)],
+    ['control characters', 'why\u0007did\u001bit stop'],
+    ['only punctuation', '?!…。？'],
+  ];
+
+  it.each(badQuestions)('%s: a one-line friendly error, a non-zero exit, no stack trace', async (_name, question) => {
+    const result = await runAskCli([question], env);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(result.stderr.trim().length).toBeGreaterThan(10);
+    expect(result.stderr).not.toMatch(STACK_LINE);
+    expect(result.stderr).not.toMatch(/TetherError|Error:/);
+  });
+
+  it('an unknown option or a bad --limit is a usage error (exit 2)', async () => {
+    const runs = [['--jsno', 'why?'], ['--limit', 'many', 'why?'], ['--limit', '0', 'why?']];
+    const results = await Promise.all(runs.map((args) => runAskCli(args, env)));
+    for (const [i, result] of results.entries()) {
+      const args = runs[i]!;
+      expect(result.code, args.join(' ')).toBe(2);
+      expect(result.stderr.trimEnd().split('\n'), args.join(' ')).toHaveLength(1);
+      expect(result.stderr).not.toMatch(STACK_LINE);
+    }
+  });
+
+  it('a corrupt index: what to run, exit 1, no stack trace', async () => {
+    const broken = await copyToTmp('cli-corrupt', indexDir);
+    tmpDirs.push(broken);
+    await fs.writeFile(path.join(broken, 'hnswlib.index'), 'garbage');
+    const result = await runAskCli(['Who is in charge of Alibaba Cloud?'], cliEnv({ INDEX_DIR: broken }));
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toContain('npm run build-index');
+    expect(result.stderr.trimEnd().split('\n').length).toBeLessThanOrEqual(2);
+    expect(result.stderr).not.toMatch(STACK_LINE);
+  });
+
+  it('a bad setting: the settings error, exit 1, no stack trace', async () => {
+    const result = await runAskCli(['Who is in charge of Alibaba Cloud?'], cliEnv({ INDEX_DIR: indexDir, LOG_LEVEL: 'loud' }));
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('LOG_LEVEL');
+    expect(result.stderr).not.toMatch(STACK_LINE);
+  });
+});
