@@ -1,0 +1,70 @@
+/** Starts the fake Discord and the real bot (real discord.js) logged into it, for one test file. */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Tether } from '../../src/answer/types.js';
+import { createBot, type Bot } from '../../src/discord/bot.js';
+import type { DiscordSettings } from '../../src/discord/context.js';
+import { createFeedbackLog } from '../../src/feedback/log.js';
+import { createLogger } from '../../src/logger.js';
+import { FakeDiscord, type FakeDiscordOptions, type Json } from './fake-discord.js';
+import { createFakeTether } from './fake-tether.js';
+
+/** A running fake Discord with the bot logged in. */
+export interface Harness {
+  fake: FakeDiscord;
+  bot: Bot;
+  tether: Tether;
+  /** Every log line the bot wrote, parsed. */
+  logs: Json[];
+  feedbackPath: string;
+  close(): Promise<void>;
+}
+
+/** Default settings for tests: generous rate limit so tests do not trip it by accident. */
+export const testSettings: DiscordSettings = { allowedChannelIds: [], allowDms: true, rateLimitPerMinute: 1000, maxQuestionLength: 500 };
+
+/** Starts the fake and logs a bot into it. */
+export async function startHarness(
+  options: { tether?: Tether; settings?: Partial<DiscordSettings>; fakeOptions?: FakeDiscordOptions; clientOptions?: Parameters<typeof createBot>[0]['clientOptions'] } = {},
+): Promise<Harness> {
+  const fake = await FakeDiscord.start(options.fakeOptions);
+  const tether = options.tether ?? createFakeTether();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tether-discord-'));
+  const feedbackPath = path.join(dir, 'feedback.jsonl');
+  const logs: Json[] = [];
+  const logger = createLogger('debug', { write: (line: string) => void logs.push(JSON.parse(line)) });
+  const feedback = createFeedbackLog({ path: feedbackPath, salt: 'test-salt', logger });
+  const bot = createBot({
+    tether,
+    logger,
+    settings: { ...testSettings, ...options.settings },
+    feedback,
+    apiBase: fake.apiBase,
+    clientOptions: options.clientOptions,
+    shutdownGraceMs: 2000,
+  });
+  await bot.start('fake-token');
+  return {
+    fake,
+    bot,
+    tether,
+    logs,
+    feedbackPath,
+    async close() {
+      await bot.stop();
+      await fake.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Reads the feedback log written so far. */
+export function readJsonl(file: string): Json[] {
+  if (!fs.existsSync(file)) return [];
+  return fs
+    .readFileSync(file, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line));
+}
