@@ -2,7 +2,6 @@ import 'dotenv/config';
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../config.js';
-import { TetherError } from '../errors.js';
 import { runAsk } from './run-ask.js';
 
 /** Entry point of `npm run ask`: wires the real config, index and streams into `runAsk`. */
@@ -12,16 +11,12 @@ export async function main(argv: string[]): Promise<number> {
     { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, isTTY: process.stdin.isTTY === true },
     {
       loadConfig: () => loadConfig(),
-      openTether: async (config, onProgress) => {
-        // The OpenAI-compatible embedder is not wired into the CLI yet: refuse rather than mix vectors.
-        if (config.embeddings.kind !== 'local') {
-          throw new TetherError('BAD_CONFIG', 'The ask CLI supports only the built-in embedder for now (EMBEDDINGS=local).', {
-            hint: 'Unset EMBEDDINGS or set it to local.',
-          });
-        }
+      openTether: async (config, { onProgress, debug }) => {
         // Loaded on first use: --help and refused questions never pay for LangChain and hnswlib.
-        const { openTether } = await import('../tether.js');
-        return openTether({ corpusDir: config.corpusDir, indexDir: config.indexDir, onProgress });
+        const [{ openConfiguredTether }, { createLogger }] = await Promise.all([import('../tether.js'), import('../logger.js')]);
+        // Per-answer info logs would clutter a terminal: the CLI logs warnings and worse unless debugging.
+        const level = debug ? 'debug' : ['error', 'fatal', 'silent'].includes(config.logLevel) ? config.logLevel : 'warn';
+        return openConfiguredTether(config, { logger: createLogger(level), onProgress });
       },
     },
   );

@@ -18,7 +18,8 @@ export interface AskIO {
 /** What the CLI needs from the rest of Tether; the entry point wires the real ones. */
 export interface AskDeps {
   loadConfig: () => Config;
-  openTether: (config: Config, onProgress: (message: string) => void) => Promise<Tether>;
+  /** Opens the core; `debug` asks for verbose logs, `onProgress` is where index builds report. */
+  openTether: (config: Config, options: { onProgress: (message: string) => void; debug: boolean }) => Promise<Tether>;
 }
 
 /** Exit codes: 0 answered, 1 an error (bad question, broken index…), 2 a usage error. */
@@ -76,7 +77,8 @@ export async function runAsk(argv: string[], io: AskIO, deps: AskDeps): Promise<
     debug ||= flags.debug || config.logLevel === 'debug' || config.logLevel === 'trace';
 
     let opened: Promise<Tether> | undefined;
-    const tether = () => (opened ??= deps.openTether(config, (message) => io.stderr.write(`${message}\n`)));
+    const onProgress = (message: string) => io.stderr.write(`${message}\n`);
+    const tether = () => (opened ??= deps.openTether(config, { onProgress, debug }));
     const options: AskOptions = { limit: flags.limit, context: flags.context };
 
     if (cleaned !== undefined) {

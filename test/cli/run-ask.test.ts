@@ -70,7 +70,7 @@ async function run(argv: string[], options: { input?: string; isTTY?: boolean; f
   let opened = 0;
   const deps: AskDeps = {
     loadConfig: () => loadConfig({ LOG_LEVEL: 'info', ...options.env }, '/project'),
-    openTether: async (_config, onProgress) => {
+    openTether: async (_config, { onProgress }) => {
       opened += 1;
       if (options.openError) throw options.openError;
       onProgress('Loading the index.');
