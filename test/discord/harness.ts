@@ -18,6 +18,8 @@ export interface Harness {
   /** Every log line the bot wrote, parsed. */
   logs: Json[];
   feedbackPath: string;
+  /** Resolves when every handler finished and the feedback log is on disk. */
+  settle(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -51,6 +53,10 @@ export async function startHarness(
     tether,
     logs,
     feedbackPath,
+    async settle() {
+      await bot.idle();
+      await feedback.flush();
+    },
     async close() {
       await bot.stop();
       await fake.close();
