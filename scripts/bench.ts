@@ -3,6 +3,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { bundleEntry } from '../src/bench/compiled.js';
 import { measureStartupCosts, type StartupCosts } from '../src/bench/imports.js';
 import { detectRssProbe, lastJsonLine, runMeasured, type MeasuredRun, type RssProbe } from '../src/bench/process.js';
 import { runScale, type ScaleResult } from '../src/bench/scale.js';
@@ -65,6 +66,8 @@ interface ColdResult {
   primingMs: number;
   medianMs: number;
   maxRssKb: number | undefined;
+  /** The same CLI bundled to plain JS (esbuild) and run with `node`: what skipping tsx would save. */
+  compiled: { medianMs: number; maxRssKb: number | undefined; runs: number } | { error: string } | undefined;
   /** Median phases of a cold ask, from the stand-in script that reports them. */
   phases: { bootMs: number; importMs: number; openMs: number; askMs: number; totalMs: number; wallMs: number } | undefined;
 }
@@ -105,6 +108,8 @@ async function main(): Promise<number> {
   const tsx = path.join(root, 'node_modules/.bin/tsx');
   const probe = await detectRssProbe();
   const log = (message: string) => console.error(message);
+  const loadAtStart = os.loadavg()[0] ?? 0;
+  if (loadAtStart > os.cpus().length / 2) log(`Warning: load average ${loadAtStart.toFixed(1)} on ${os.cpus().length} cores: other processes will inflate the timings.`);
 
   try {
     log(`Building the index of ${path.relative(root, config.corpusDir) || '.'} into ${indexDir} (fresh process)…`);
@@ -116,6 +121,7 @@ async function main(): Promise<number> {
     const openStartedAt = performance.now();
     const tether = await openTether({ corpusDir: config.corpusDir, indexDir, onProgress: log });
     const warmOpenMs = performance.now() - openStartedAt;
+    const openMaxRssKb = process.resourceUsage().maxRSS;
     const warm = await measureWarmAnswers(tether, questions, rounds);
     // Read before anything else runs here: the scale run would raise this process's peak.
     const warmMaxRssKb = process.resourceUsage().maxRSS;
@@ -160,18 +166,19 @@ async function main(): Promise<number> {
     const targets = evaluateTargets(warm, cold, warmMaxRssKb, scale);
     const result = {
       date: new Date().toISOString(),
-      machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGb: Math.round(os.totalmem() / 2 ** 30), node: process.version, platform: `${os.platform()} ${os.release()}` },
+      machine: { loadAverage: { start: round2(loadAtStart), end: round2(os.loadavg()[0] ?? 0) }, cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGb: Math.round(os.totalmem() / 2 ** 30), node: process.version, platform: `${os.platform()} ${os.release()}` },
       rssProbe: probe.kind,
       corpus: { dir: config.corpusDir, articles: build.articles, chunks: build.chunks },
       build: { wallMs: roundMs(buildRun.wallMs), buildIndexMs: roundMs(Number(build.buildMs)), maxRssKb: buildRun.maxRssKb },
-      warm: { openMs: roundMs(warmOpenMs), ...warm, maxRssKb: warmMaxRssKb },
+      warm: { openMs: roundMs(warmOpenMs), ...warm, maxRssKbAfterOpen: openMaxRssKb, maxRssKb: warmMaxRssKb },
       cold,
       startup,
       scale,
       targets,
     };
 
-    printReport(result.build, warm, warmOpenMs, warmMaxRssKb, cold, startup, scale, targets, build);
+    if (result.machine.loadAverage.end > os.cpus().length / 2) log(`Load average at the end: ${result.machine.loadAverage.end} on ${os.cpus().length} cores (timings inflated).`);
+    printReport(result.build, warm, warmOpenMs, { afterOpen: openMaxRssKb, afterAnswers: warmMaxRssKb }, cold, startup, scale, targets, build);
     const files = [path.join(root, 'bench-results/bench.json'), ...(values.out ? [path.resolve(values.out)] : [])];
     for (const file of files) {
       await fs.mkdir(path.dirname(file), { recursive: true });
@@ -225,6 +232,23 @@ async function measureCold(options: ColdOptions): Promise<ColdResult> {
     const run = check(await spawnOnce(options.questions[i % options.questions.length]!, false));
     phaseRuns.push({ ...lastJsonLine(run.stdout)!, wallMs: run.wallMs });
   }
+  let compiled: ColdResult['compiled'];
+  if (usesCli) {
+    const outDir = path.join(options.root, 'bench-results/compiled');
+    const bundle = await bundleEntry(options.root, cliPath, outDir);
+    if ('error' in bundle) compiled = bundle;
+    else {
+      const compiledRuns: MeasuredRun[] = [];
+      const spawnCompiled = (question: string) =>
+        runMeasured(process.execPath, [bundle.file, '--json', question], { cwd: options.root, env: options.env, probe: options.probe, timeoutMs: 120_000 });
+      check(await spawnCompiled(options.questions[0]!));
+      for (let i = 0; i < options.runs; i += 1) compiledRuns.push(check(await spawnCompiled(options.questions[i % options.questions.length]!)));
+      const kbs = compiledRuns.map((run) => run.maxRssKb).filter((kb): kb is number => kb !== undefined);
+      compiled = { medianMs: roundMs(median(compiledRuns.map((run) => run.wallMs))), maxRssKb: kbs.length > 0 ? Math.max(...kbs) : undefined, runs: compiledRuns.length };
+    }
+    await fs.rm(outDir, { recursive: true, force: true });
+  }
+
   const medianOf = (key: string) => roundMs(median(phaseRuns.map((run) => Number(run[key]))));
   const rssValues = runs.map((run) => run.maxRssKb).filter((kb): kb is number => kb !== undefined);
   return {
@@ -234,6 +258,7 @@ async function measureCold(options: ColdOptions): Promise<ColdResult> {
     primingMs: roundMs(primingMs),
     medianMs: roundMs(median(runs.map((run) => run.wallMs))),
     maxRssKb: rssValues.length > 0 ? Math.max(...rssValues) : undefined,
+    compiled,
     phases: phaseRuns.length > 0
       ? { bootMs: medianOf('bootMs'), importMs: medianOf('importMs'), openMs: medianOf('openMs'), askMs: medianOf('askMs'), totalMs: medianOf('totalMs'), wallMs: medianOf('wallMs') }
       : undefined,
@@ -261,7 +286,7 @@ function printReport(
   build: { wallMs: number; buildIndexMs: number; maxRssKb: number | undefined },
   warm: WarmResult,
   warmOpenMs: number,
-  warmMaxRssKb: number,
+  warmRss: { afterOpen: number; afterAnswers: number },
   cold: ColdResult,
   startup: StartupCosts | undefined,
   scale: ScaleResult[],
@@ -277,9 +302,11 @@ function printReport(
     ['warm: open index', formatMs(warmOpenMs), ''],
     [`warm answer p50 / p95 / p99 (${warm.latency.samples} asks)`, `${warm.latency.p50} / ${warm.latency.p95} / ${warm.latency.p99} ms`, verdict('warm answer p99')],
     [`cold ask, median of ${cold.runs.length}${cold.usesCli ? ' (CLI)' : ' (stand-in)'}`, `${formatMs(cold.medianMs)} (first ${formatMs(cold.primingMs)})`, verdict(`cold ask (median of ${cold.runs.length})`)],
-    ['peak RSS, warm process', formatKb(warmMaxRssKb), verdict('peak RSS, warm process')],
+    ['peak RSS, warm process', `${formatKb(warmRss.afterAnswers)} (${formatKb(warmRss.afterOpen)} after open)`, verdict('peak RSS, warm process')],
     ['peak RSS, cold ask', formatKb(cold.maxRssKb), verdict('peak RSS, cold ask')],
   ];
+  if (cold.compiled && 'error' in cold.compiled) rows.push(['cold ask, precompiled JS (node, no tsx)', 'not measured', cold.compiled.error.split('\n')[0] ?? '']);
+  else if (cold.compiled) rows.push([`cold ask, precompiled JS, median of ${cold.compiled.runs}`, formatMs(cold.compiled.medianMs), `RSS ${formatKb(cold.compiled.maxRssKb)}; esbuild bundle run by node, for comparison`]);
   if (cold.phases) {
     const p = cold.phases;
     rows.push(['cold phases: boot / import / open / ask', `${formatMs(p.bootMs)} / ${formatMs(p.importMs)} / ${formatMs(p.openMs)} / ${formatMs(p.askMs)}`, `process ${formatMs(p.wallMs)}`]);
@@ -328,6 +355,10 @@ function printReport(
 
   const failed = targets.filter((target) => !target.pass);
   console.log(`\nTargets: ${targets.length - failed.length} of ${targets.length} pass${failed.length > 0 ? `; failing: ${failed.map((t) => t.name).join('; ')}` : ''}.`);
+}
+
+function round2(value: number): number {
+  return Math.round(value * 100) / 100;
 }
 
 function formatMs(ms: number): string {
