@@ -8,7 +8,7 @@ import { computeFeatureStats, LocalEmbeddings } from '../embeddings/local.js';
 import { LexicalIndex } from '../retrieval/lexical.js';
 import { lexiconFromFile, saveLexicon } from '../text/lexicon.js';
 import { buildLexicon } from './build-lexicon.js';
-import { HNSW_EF_SEARCH, INDEX_FORMAT_VERSION, indexFiles, type Manifest } from './manifest.js';
+import { hashChunkIds, HNSW_EF_SEARCH, INDEX_FORMAT_VERSION, indexFiles, type Manifest } from './manifest.js';
 import type { ExternalEmbeddings, LoadedIndex } from './types.js';
 
 /** Options for building an index. */
@@ -87,6 +87,7 @@ export async function buildIndex(options: BuildIndexOptions): Promise<LoadedInde
     },
     embedder: options.embeddings?.identity ?? embedder.identity(),
     chunking: DEFAULT_CHUNKING,
+    chunksHash: hashChunkIds(chunks.map((chunk) => chunk.id)),
     hnsw: { space: 'cosine', efSearch: HNSW_EF_SEARCH },
     counts: { articles: corpus.articles.length, chunks: chunks.length, sentences, features: stats.documentFrequency.size, lexiconWords: lexicon.glosses.size },
   };

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
@@ -17,6 +18,8 @@ const manifestSchema = z.object({
   }),
   embedder: z.object({ name: z.string() }).passthrough(),
   chunking: z.object({ maxSize: z.number(), overlapSentences: z.number() }),
+  /** sha256 of the chunk ids in order: chunk boundaries come from code too, not only the corpus. */
+  chunksHash: z.string().optional(),
   hnsw: z.object({ space: z.string(), efSearch: z.number() }),
   counts: z.object({ articles: z.number(), chunks: z.number(), sentences: z.number(), features: z.number(), lexiconWords: z.number() }),
 });
@@ -58,4 +61,9 @@ function sortKeys(value: unknown): unknown {
     return Object.fromEntries(Object.entries(value).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => [k, sortKeys(v)]));
   }
   return value;
+}
+
+/** A hash of chunk ids in order: differs whenever chunk boundaries move (new sentence or chunking rules). */
+export function hashChunkIds(ids: readonly string[]): string {
+  return createHash('sha256').update(ids.join('\n')).digest('hex');
 }

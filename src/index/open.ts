@@ -1,12 +1,13 @@
 import fs from 'node:fs/promises';
 import { HNSWLib } from '@langchain/community/vectorstores/hnswlib';
+import { DEFAULT_CHUNKING } from '../corpus/chunk.js';
 import { loadCorpus } from '../corpus/load.js';
 import { LocalEmbeddings } from '../embeddings/local.js';
 import { TetherError } from '../errors.js';
 import { LexicalIndex } from '../retrieval/lexical.js';
 import { loadLexicon } from '../text/lexicon.js';
 import { buildIndex, chunkCorpus } from './build.js';
-import { HNSW_EF_SEARCH, INDEX_FORMAT_VERSION, indexFiles, readManifest, sameEmbedder, type Manifest } from './manifest.js';
+import { hashChunkIds, HNSW_EF_SEARCH, INDEX_FORMAT_VERSION, indexFiles, readManifest, sameEmbedder, type Manifest } from './manifest.js';
 import type { ExternalEmbeddings, LoadedIndex } from './types.js';
 
 /** Options for opening an index. */
@@ -53,6 +54,11 @@ export async function openIndex(options: OpenIndexOptions): Promise<LoadedIndex>
     );
   }
   if (manifest.corpus.hash !== corpus.hash) return rebuild('The corpus changed since the index was built: rebuilding it.');
+  // Chunk boundaries also come from code (chunking settings, sentence rules), which the corpus hash does not see.
+  const chunks = chunkCorpus(corpus);
+  if (!sameEmbedder(manifest.chunking, Object.fromEntries(Object.entries(DEFAULT_CHUNKING))) || (manifest.chunksHash !== undefined && manifest.chunksHash !== hashChunkIds(chunks.map((c) => c.id)))) {
+    return rebuild('The chunking changed since the index was built: rebuilding it.');
+  }
 
   const files = indexFiles(options.indexDir);
   try {
@@ -68,7 +74,6 @@ export async function openIndex(options: OpenIndexOptions): Promise<LoadedIndex>
     const vectorStore = await HNSWLib.load(options.indexDir, options.embeddings?.embeddings ?? featurizer);
     vectorStore.index.setEf(HNSW_EF_SEARCH);
     const lexical = LexicalIndex.fromJSON(await fs.readFile(files.lexical, 'utf8'));
-    const chunks = chunkCorpus(corpus);
     if (chunks.length !== vectorStore.index.getCurrentCount() || chunks.length !== manifest.counts.chunks) {
       throw new Error(`chunk count mismatch: corpus ${chunks.length}, vectors ${vectorStore.index.getCurrentCount()}`);
     }

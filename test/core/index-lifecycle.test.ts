@@ -105,6 +105,25 @@ describe('a stale index', () => {
   });
 });
 
+describe('an index built with other chunking', () => {
+  it('is rebuilt, saying so, rather than loaded with chunk ids that no longer match', async () => {
+    const { error, progress } = await openDamaged((dir) =>
+      overwrite(path.join(dir, 'manifest.json'), (b) => {
+        const manifest = JSON.parse(b.toString('utf8')) as { chunking: { maxSize: number } };
+        manifest.chunking.maxSize += 100;
+        return JSON.stringify(manifest);
+      }),
+    );
+    expect(error).toBeUndefined();
+    expect(progress[0]).toMatch(/chunking changed.*rebuilding/i);
+  });
+
+  it('records the chunk boundaries in the manifest, so moved boundaries (new sentence rules) also rebuild', async () => {
+    const manifest = JSON.parse(await fs.readFile(path.join(project.indexDir, 'manifest.json'), 'utf8')) as { chunksHash?: string };
+    expect(manifest.chunksHash).toMatch(/^[0-9a-f]{64}$/);
+  });
+});
+
 describe('a corrupt index', () => {
   const damages: Array<[string, (dir: string) => Promise<void>]> = [
     ['garbage in hnswlib.index', (dir) => fs.writeFile(path.join(dir, 'hnswlib.index'), 'not an hnsw index '.repeat(64))],
