@@ -186,6 +186,36 @@ describe('retrieval and answers on a small corpus', () => {
     expect((await ask('秘魯的首都是哪裡？')).answer).toContain('資料來源沒有涵蓋');
   });
 
+  it('pages quotes with offset: numbering continues and no quote repeats', async () => {
+    const all = await ask('What happened in the town this year?');
+    const page = await tether.ask('What happened in the town this year?', { offset: 1, limit: 2 });
+    answers.push(page);
+    expect(all.quotes.length).toBeGreaterThanOrEqual(2);
+    expect(page.quotes[0]?.n).toBe(2);
+    expect(page.quotes[0]).toEqual(all.quotes[1]);
+    expect(new Set(page.quotes.map((q) => `${q.source}:${q.start}`)).has(`${all.quotes[0]!.source}:${all.quotes[0]!.start}`)).toBe(false);
+  });
+
+  it('uses the previous question as context for a follow-up', async () => {
+    const answer = await tether.ask('How much did it cost?', { context: 'Tell me about the new bridge over the river.' });
+    answers.push(answer);
+    expect(answer.quotes[0]?.text).toContain('大橋');
+  });
+
+  it('finds whole paragraphs by text and gets them back by id, verbatim', async () => {
+    const passages = await tether.findPassages('Lin Zhiyuan bridge', { limit: 2 });
+    expect(passages.length).toBeGreaterThan(0);
+    expect(passages[0]?.text).toContain('林志遠');
+    expect(await unfaithfulQuotes(passages, project.root)).toEqual([]);
+    expect(tether.getPassage(passages[0]!.id)?.text).toBe(passages[0]!.text);
+    for (const id of ['riverside-zh:0', 'riverside-zh:99', 'nope', 'riverside-zh:1.5']) expect(tether.getPassage(id), id).toBeUndefined();
+    expect(await tether.findPassages('?!')).toEqual([]);
+    expect(tether.listSources().map((s) => [s.id, s.lang, s.paragraphs])).toEqual([
+      ['riverside-en', 'en', 3],
+      ['riverside-zh', 'zh-Hant', 4],
+    ]);
+  });
+
   it('refuses a bad question with a friendly error', async () => {
     await expect(tether.ask('   ')).rejects.toMatchObject({ code: 'BAD_QUESTION' });
   });
