@@ -1,7 +1,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cliEnv, runAskCli, STACK_LINE, type CliResult } from '../support/cli.js';
+import { cliEnv, runAskCli, runTsx, STACK_LINE, type CliResult } from '../support/cli.js';
 import { copyToTmp, makeTmpDir, REPO_ROOT, unfaithfulQuotes } from '../support/corpus.js';
 
 // The real corpus with a temp index: the first run builds it (the CLI says so), later runs reuse it.
@@ -165,6 +165,22 @@ describe.concurrent('bad input', () => {
     expect(result.stderr).toContain('npm run build-index');
     expect(result.stderr.trimEnd().split('\n').length).toBeLessThanOrEqual(2);
     expect(result.stderr).not.toMatch(STACK_LINE);
+  });
+
+  it('a corrupt index is repaired by the command its message names (npm run build-index)', async () => {
+    const broken = await copyToTmp('cli-repair', indexDir);
+    tmpDirs.push(broken);
+    await fs.writeFile(path.join(broken, 'lexical.json'), '{"broken":');
+    const brokenEnv = cliEnv({ INDEX_DIR: broken });
+    const failed = await runAskCli(['Who is in charge of Alibaba Cloud?'], brokenEnv);
+    expect(failed.stderr).toContain('npm run build-index');
+    const pkg = JSON.parse(await fs.readFile(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+    const script = /^tsx (\S+)$/.exec(pkg.scripts['build-index'] ?? '')?.[1];
+    expect(script, 'package.json runs build-index with tsx').toBeDefined();
+    const build = await runTsx(script!, [], brokenEnv);
+    expect(build.code, build.stderr).toBe(0);
+    const repaired = await runAskCli(['Who is in charge of Alibaba Cloud?'], brokenEnv);
+    expect(repaired.code, repaired.stderr).toBe(0);
   });
 
   it('a bad setting: the settings error, exit 1, no stack trace', async () => {

@@ -32,9 +32,14 @@ export function cliEnv(settings: { INDEX_DIR: string; CORPUS_DIR?: string } & Re
 
 /** Runs `tsx src/cli/ask.ts ...args` from the repository root, feeding `input` (if any) on stdin. */
 export function runAskCli(args: string[], env: Record<string, string>, input?: string): Promise<CliResult> {
+  return runTsx('src/cli/ask.ts', args, env, input);
+}
+
+/** Runs `tsx <script> ...args` (a path relative to the repository root) from the repository root. */
+export function runTsx(script: string, args: string[], env: Record<string, string>, input?: string): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     // Node runs tsx's own entry (node_modules/.bin/tsx), so the child needs no PATH.
-    const child = spawn(process.execPath, [path.join(REPO_ROOT, 'node_modules/.bin/tsx'), 'src/cli/ask.ts', ...args], {
+    const child = spawn(process.execPath, [path.join(REPO_ROOT, 'node_modules/.bin/tsx'), script, ...args], {
       cwd: REPO_ROOT,
       env,
       stdio: ['pipe', 'pipe', 'pipe'],
