@@ -176,6 +176,11 @@ export function createBot(deps: BotDeps): Bot {
   client.on(Events.ShardError, (error, shardId) => logger.error({ err: error, shard: shardId }, 'shard error'));
   client.on(Events.Error, (error) => logger.error({ err: error }, 'Discord client error'));
   client.on(Events.Warn, (message) => logger.warn({ detail: message }, 'Discord client warning'));
+  client.rest.on('response', (request, response) => {
+    if (response.status === 429) {
+      logger.warn({ route: request.route, method: request.method, retryAfter: response.headers.get('retry-after') }, 'Discord answered 429: retrying after Retry-After');
+    }
+  });
   client.rest.on('rateLimited', (info) =>
     logger.warn({ route: info.route, method: info.method, retryAfterMs: info.retryAfter, global: info.global, scope: info.scope }, 'Discord rate limit hit: waiting it out'),
   );

@@ -617,7 +617,10 @@ export class FakeDiscord {
         ? { message_reference: { message_id: options.replyTo.id, channel_id: options.replyTo.channel_id, guild_id: guildId }, referenced_message: options.replyTo }
         : {}),
     });
-    const event = { ...message, ...(guildId ? { member: { roles: [], joined_at: new Date().toISOString(), deaf: false, mute: false, flags: 0 } } : {}) };
+    // Discord says which kind of channel a message is in; discord.js needs it to build an uncached DM channel.
+    const channelType = options.dm ? 1 : this.threadParents.has(channelId) ? 11 : 0;
+    const member = guildId ? { member: { roles: [], joined_at: new Date().toISOString(), deaf: false, mute: false, flags: 0 } } : {};
+    const event = { ...message, channel_type: channelType, ...member };
     this.dispatch('MESSAGE_CREATE', event, guildId);
     return message;
   }

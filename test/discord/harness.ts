@@ -20,6 +20,7 @@ export interface Harness {
   feedbackPath: string;
   /** Resolves when every handler finished and the feedback log is on disk. */
   settle(): Promise<void>;
+  /** Stops the bot, and the fake unless it was passed in. */
   close(): Promise<void>;
 }
 
@@ -28,9 +29,18 @@ export const testSettings: DiscordSettings = { allowedChannelIds: [], allowDms: 
 
 /** Starts the fake and logs a bot into it. */
 export async function startHarness(
-  options: { tether?: Tether; settings?: Partial<DiscordSettings>; fakeOptions?: FakeDiscordOptions; clientOptions?: Parameters<typeof createBot>[0]['clientOptions'] } = {},
+  options: {
+    tether?: Tether;
+    /** Settings over `testSettings`; a function gets the started fake, for allow-lists of its channel ids. */
+    settings?: Partial<DiscordSettings> | ((fake: FakeDiscord) => Partial<DiscordSettings>);
+    /** An already started fake to log into (several shards share one); started here otherwise. */
+    fake?: FakeDiscord;
+    fakeOptions?: FakeDiscordOptions;
+    clientOptions?: Parameters<typeof createBot>[0]['clientOptions'];
+  } = {},
 ): Promise<Harness> {
-  const fake = await FakeDiscord.start(options.fakeOptions);
+  const fake = options.fake ?? (await FakeDiscord.start(options.fakeOptions));
+  const settings = typeof options.settings === 'function' ? options.settings(fake) : options.settings;
   const tether = options.tether ?? createFakeTether();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tether-discord-'));
   const feedbackPath = path.join(dir, 'feedback.jsonl');
@@ -40,7 +50,7 @@ export async function startHarness(
   const bot = createBot({
     tether,
     logger,
-    settings: { ...testSettings, ...options.settings },
+    settings: { ...testSettings, ...settings },
     feedback,
     apiBase: fake.apiBase,
     clientOptions: options.clientOptions,
@@ -59,7 +69,7 @@ export async function startHarness(
     },
     async close() {
       await bot.stop();
-      await fake.close();
+      if (!options.fake) await fake.close();
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };
