@@ -6,6 +6,11 @@ import { runAsk } from './run-ask.js';
 
 /** Entry point of `npm run ask`: wires the real config, index and streams into `runAsk`. */
 export async function main(argv: string[]): Promise<number> {
+  // A reader that stops early (`| head`) closes the pipe: stop quietly instead of crashing on EPIPE.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') process.stderr.write(`Cannot write the output: ${error.message}\n`);
+    process.exit(error.code === 'EPIPE' ? (process.exitCode ?? 0) : 1);
+  });
   return runAsk(
     argv,
     { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, isTTY: process.stdin.isTTY === true },

@@ -170,9 +170,13 @@ async function interactive(io: AskIO, tether: () => Promise<Tether>, options: As
   rl.on('SIGINT', () => rl.close());
   io.stdout.write('Ask a question about the articles (an empty line or Ctrl-D quits).\n');
   rl.prompt();
+  let endedByEmptyLine = false;
   // Iterating (rather than rl.question) buffers lines that arrive while an answer is being found.
   for await (const line of rl) {
-    if (line.trim() === '') break;
+    if (line.trim() === '') {
+      endedByEmptyLine = true;
+      break;
+    }
     try {
       const answer = await (await tether()).ask(validateQuestion(line), options);
       io.stdout.write(`${flags.json ? JSON.stringify(toJson(answer)) : formatAnswer(answer)}\n\n`);
@@ -184,6 +188,8 @@ async function interactive(io: AskIO, tether: () => Promise<Tether>, options: As
     rl.prompt();
   }
   rl.close();
+  // Ctrl-D leaves the cursor after the prompt: end the line so the shell prompt starts clean.
+  if (!endedByEmptyLine) io.stdout.write('\n');
   return EXIT_OK;
 }
 

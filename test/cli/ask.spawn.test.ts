@@ -115,6 +115,14 @@ describe('one question per line on stdin', () => {
     expect(result.stderr).not.toMatch(STACK_LINE);
   });
 
+  it('stops quietly when the reader closes the pipe early (| head -1)', async () => {
+    const input = `${Array.from({ length: 40 }, (_, i) => `Question number ${i + 1} about Alibaba Cloud?`).join('\n')}\n`;
+    const result = await runTsx('src/cli/ask.ts', ['--json'], env, input, { closeStdoutAfterFirstLine: true });
+    expect(result.code).toBe(0);
+    expect(result.stderr).not.toMatch(STACK_LINE);
+    expect(result.stderr).not.toContain('EPIPE');
+  });
+
   it('without --json prints readable answers separated by a blank line and succeeds when every line is good', async () => {
     const result = await runAskCli([], env, 'What is Alibaba Cloud planning for AI?\r\nWho is in charge of Alibaba Cloud?\n');
     expect(result.code, result.stderr).toBe(0);

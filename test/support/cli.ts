@@ -36,7 +36,13 @@ export function runAskCli(args: string[], env: Record<string, string>, input?: s
 }
 
 /** Runs `tsx <script> ...args` (a path relative to the repository root) from the repository root. */
-export function runTsx(script: string, args: string[], env: Record<string, string>, input?: string): Promise<CliResult> {
+export function runTsx(
+  script: string,
+  args: string[],
+  env: Record<string, string>,
+  input?: string,
+  options: { closeStdoutAfterFirstLine?: boolean } = {},
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     // Node runs tsx's own entry (node_modules/.bin/tsx), so the child needs no PATH.
     const child = spawn(process.execPath, [path.join(REPO_ROOT, 'node_modules/.bin/tsx'), script, ...args], {
@@ -46,7 +52,11 @@ export function runTsx(script: string, args: string[], env: Record<string, strin
     });
     let stdout = '';
     let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      stdout += chunk;
+      // Like `| head -1`: the reader goes away while the CLI still has output to write.
+      if (options.closeStdoutAfterFirstLine && stdout.includes('\n')) child.stdout.destroy();
+    });
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stdout, stderr }));
