@@ -39,7 +39,9 @@ export function splitSentences(text: string, paragraphs: Span[]): Sentence[] {
   const sentences: Sentence[] = [];
   paragraphs.forEach((paragraph, index) => {
     const inParagraph: Sentence[] = [];
-    const body = text.slice(paragraph.start, paragraph.end);
+    // A line break inside a paragraph is a soft wrap, but Unicode rules always end a sentence at
+    // one: segment with each break as a space (same length, so offsets still point into `text`).
+    const body = text.slice(paragraph.start, paragraph.end).replace(/[\r\n\u0085\u2028\u2029]/g, ' ');
     for (const { segment, index: offset } of sentenceSegmenter!.segment(body)) {
       let start = paragraph.start + offset;
       let end = start + segment.length;

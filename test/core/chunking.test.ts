@@ -135,6 +135,21 @@ describe('sentences', () => {
     await expectWellFormed(article, projects.at(-1)!.root);
   });
 
+  it('splits a hard-wrapped paragraph at sentence ends, not at line ends', async () => {
+    const article = await articleOf(
+      'Wu Yongming is the\nCEO of Alibaba Group. He also\r\nleads the cloud unit.\n\n阿里雲仍是六大業務集團中\n增速最慢的那一個。它決定\n。不再分拆。\n',
+    );
+    expect(article.paragraphs).toHaveLength(2);
+    expect(sentenceTexts(article)).toEqual([
+      'Wu Yongming is the\nCEO of Alibaba Group.',
+      'He also\r\nleads the cloud unit.',
+      '阿里雲仍是六大業務集團中\n增速最慢的那一個。',
+      '它決定\n。',
+      '不再分拆。',
+    ]);
+    await expectWellFormed(article, projects.at(-1)!.root);
+  });
+
   it('does not split after abbreviations such as "Mr. Right"', async () => {
     const article = await articleOf('Everyone waited for Mr. Right to arrive. Dr. Lee and Prof. Chen spoke in Jan. 2023 about the U.S. market. It ended.');
     expect(sentenceTexts(article)).toEqual([
