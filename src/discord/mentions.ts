@@ -2,7 +2,7 @@ import { ChannelType, ThreadAutoArchiveDuration, type Message } from 'discord.js
 import { detectLang } from '../text/script.js';
 import { createAnswerState, recordIfUnanswered, renderAnswerMessage, type AnswerMessage } from './answers.js';
 import type { BotContext } from './context.js';
-import { collapseWhitespace, limits, renderNotice, truncate } from './format.js';
+import { collapseWhitespace, limits, renderNotice, stripBidiControls, truncate } from './format.js';
 import { refusePlace, refuseQuestion } from './guards.js';
 import type { UiLang } from './i18n.js';
 
@@ -100,7 +100,7 @@ async function deliverAnswer(
   if (message.inGuild() && (type === ChannelType.GuildText || type === ChannelType.GuildAnnouncement) && !message.hasThread) {
     try {
       const thread = await message.startThread({
-        name: truncate(collapseWhitespace(question), limits.threadName) || 'Question',
+        name: truncate(collapseWhitespace(stripBidiControls(question)), limits.threadName) || 'Question',
         autoArchiveDuration: ThreadAutoArchiveDuration.OneDay,
       });
       const sent = await thread.send(payload);

@@ -338,7 +338,8 @@ describe("Discord's limits and hostile input", () => {
     const first = await ask(`${hostile} why was the spin-off cancelled?`, user);
     const title: string = first.body.embeds[0].title;
     expect(title).toContain('@\u200beveryone');
-    expect(title).toContain('<\u200b@&123456789012345678>');
+    expect(title).toContain('\\<\u200b@&123456789012345678\\>');
+    expect(title).not.toMatch(/[\u202a-\u202e]/);
     expect(title).toContain('\\*\\*bold\\*\\*');
     expect(title).not.toMatch(/(^|[^\\])\*\*bold/);
 
