@@ -5,7 +5,8 @@ import type { Sentence, Span } from './types.js';
  * paragraph a line. Spans exclude surrounding whitespace.
  */
 export function splitParagraphs(text: string): Span[] {
-  const separator = /\n[ \t\r\u3000]*\n/.test(text) ? /\n(?:[ \t\r\u3000]*\n)+/g : /\n/g;
+  // Blank lines before the first or after the last paragraph say nothing about how paragraphs are separated.
+  const separator = /\n[ \t\r\u3000]*\n/.test(text.trim()) ? /\n(?:[ \t\r\u3000]*\n)+/g : /\n/g;
   const spans: Span[] = [];
   let blockStart = 0;
   for (const match of text.matchAll(separator)) {

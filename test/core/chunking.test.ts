@@ -112,6 +112,12 @@ describe('paragraphs', () => {
     }
   });
 
+  it('keeps one paragraph a line when the file merely starts or ends with blank lines', async () => {
+    const article = await articleOf('\n\nLine one.\nLine two.\nLine three.\n\n\n');
+    expect(article.paragraphs.map((p) => article.text.slice(p.start, p.end))).toEqual(['Line one.', 'Line two.', 'Line three.']);
+    await expectWellFormed(article, projects.at(-1)!.root);
+  });
+
   it('treats blank lines holding only spaces (or CRLF) as separators', async () => {
     const article = await articleOf('One.\r\n \r\nTwo.\r\n\r\nThree.');
     expect(article.paragraphs).toHaveLength(3);
