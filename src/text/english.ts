@@ -9,7 +9,7 @@ const ENGLISH_STOPWORDS = new Set(
   those through to too until very was we were what when where which while who whom why will with would you your
   yours yourself yourselves also may might must shall s t don didn doesn isn wasn weren won wouldn couldn shouldn ever even
   still yet ago tell say said says according much many whose whether within without upon via per us let lot get got one's
-  sth sb someone something oneself etc`.split(/\s+/),
+  sth sb someone something oneself etc percentage proportion`.split(/\s+/),
 );
 
 /** True for English function words that carry no topic. */

@@ -1,6 +1,6 @@
 import { isEnglishStopword, latinTokens, stemWord } from './english.js';
 import type { Lexicon } from './lexicon.js';
-import { numberAnchors } from './numbers.js';
+import { monthOfName, numberAnchors } from './numbers.js';
 import { romanise, splitPinyin } from './pinyin.js';
 import { foldForMatching, toSimplified } from './script.js';
 
@@ -42,7 +42,7 @@ export const FEATURE_WEIGHTS = {
 // Function words and question words of Chinese (Simplified: text is converted before lookup).
 const CHINESE_STOPWORDS = new Set(
   `的 了 在 是 和 与 及 或 也 都 就 而 之 其 等 被 把 对 从 于 为 以 这 那 个 么 吗 呢 吧 啊 呀 着 过 得 地 所 将 并 又 还 但 却 则 即 如 若
-  什么 多少 哪 哪些 哪个 如何 怎么 怎样 为什么 为何 谁 何时 什么时候 几 是否 有没有 是不是 它 他 她 我 你 我们 他们 她们 你们 它们 此 该 有 没有 会 要 能 可以 一个`.split(/\s+/),
+  什么 多少 哪 哪些 哪个 如何 怎么 怎样 为什么 为何 谁 谁是 是谁 何时 什么时候 几 是否 有没有 是不是 它 他 她 我 你 我们 他们 她们 你们 它们 此 该 有 没有 会 要 能 可以 一个`.split(/\s+/),
 );
 
 const HAN_RUN = /\p{Script=Han}+/gu;
@@ -108,6 +108,9 @@ function addEnglishConcepts(text: string, lexicon: Lexicon, options: FeatureOpti
     if (isEnglishStopword(token.lower) || token.lower.length < 2) return undefined;
     const stem = stemWord(token.lower);
     const word = concept(FEATURE_WEIGHTS.englishWord, [[stem, 1]]);
+    // "November" is also 11月.
+    const month = monthOfName(token.lower);
+    if (month !== undefined) word.alternatives.set(`m:${month}`, 1);
     const synonyms = options.expandSynonyms ? lexicon.synonyms.get(stem) : undefined;
     if (synonyms) {
       word.glossShare = FEATURE_WEIGHTS.synonym / Math.sqrt(synonyms.length);
@@ -151,18 +154,23 @@ function addChineseConcepts(run: string, lexicon: Lexicon, concepts: Concept[]):
   wordSegmenter ??= new Intl.Segmenter('zh', { granularity: 'word' });
   const segments = [...wordSegmenter.segment(run)].map((s) => s.segment);
 
-  // Dictionary words made of whole consecutive segments (同|比 → 同比): segmenters and the
-  // dictionary disagree on word boundaries, but a word rarely crosses a segment boundary.
+  // Dictionary words made of whole consecutive segments (首席|技術|官 → 首席技術官): segmenters and
+  // the dictionary disagree on word boundaries, but a word rarely crosses a segment boundary.
   const covered = new Array<boolean>(segments.length).fill(false);
-  const compounds: string[] = [];
+  const compounds: Concept[] = [];
   for (let first = 0; first < segments.length; first += 1) {
     let word = segments[first]!;
     for (let last = first + 1; last < segments.length; last += 1) {
       word += segments[last]!;
       if (word.length > lexicon.maxWordLength) break;
-      if (!lexicon.glosses.has(word)) continue;
-      compounds.push(word);
-      for (let i = first; i <= last; i += 1) covered[i] = true;
+      if (!lexicon.glosses.has(word) || CHINESE_STOPWORDS.has(word)) continue;
+      const compound = chineseWordConcept(word, FEATURE_WEIGHTS.chineseWord, lexicon, true);
+      // Its parts still say part of it: 技術 alone half-matches 首席技術官.
+      for (let i = first; i <= last; i += 1) {
+        covered[i] = true;
+        if (!CHINESE_STOPWORDS.has(segments[i]!)) compound.alternatives.set(`zh:${segments[i]}`, PART_STRENGTH);
+      }
+      compounds.push(compound);
     }
   }
 
@@ -174,26 +182,49 @@ function addChineseConcepts(run: string, lexicon: Lexicon, concepts: Concept[]):
   });
 
   // Names: a segmenter splits an unknown name into characters no dictionary word covers
-  // (吳|泳|銘), so windows of two or three characters holding one also match as pinyin.
+  // (吳|泳|銘), so windows of two or three characters holding one also match as pinyin. A window
+  // led by a common surname is a person's name: one concept, matched only as a whole (2 or 3
+  // characters, never running into a function word: 王堅在 is 王堅).
+  const names: Concept[] = [];
   for (let first = 0; first < segments.length; first += 1) {
     let chars = '';
     let hasUnknown = false;
+    const leadsName = segments[first]!.length === 1 && !covered[first] && COMMON_SURNAMES.has(segments[first]!);
+    const name = { ...concept(FEATURE_WEIGHTS.chineseWord, []), entity: true };
     for (let last = first; last < segments.length; last += 1) {
       chars += segments[last]!;
       hasUnknown ||= segments[last]!.length === 1 && !covered[last];
-      if (chars.length > 3) break;
+      if (chars.length > 3 || (last > first && CHINESE_STOPWORDS.has(segments[last]!))) break;
       if (chars.length < 2 || !hasUnknown) continue;
       const key = `py:${romanise(chars)}`;
-      for (let i = first; i <= last; i += 1) segmentConcepts[i]?.alternatives.set(key, FEATURE_WEIGHTS.pinyin);
-      const isName = chars.length === 3 && segments[first]!.length === 1 && !covered[first] && COMMON_SURNAMES.has(segments[first]!);
-      if (isName) for (let i = first; i <= last; i += 1) if (segmentConcepts[i]) segmentConcepts[i]!.entity = true;
+      if (leadsName) {
+        name.alternatives.set(key, chars.length === 3 ? 1 : SHORT_NAME_STRENGTH);
+        for (let i = first; i <= last; i += 1) covered[i] = true;
+      } else {
+        for (let i = first; i <= last; i += 1) segmentConcepts[i]?.alternatives.set(key, FEATURE_WEIGHTS.pinyin);
+      }
     }
+    if (name.alternatives.size > 0) names.push(name);
   }
 
-  for (const c of segmentConcepts) if (c) concepts.push(c);
-  for (const word of compounds) if (!CHINESE_STOPWORDS.has(word)) concepts.push(chineseWordConcept(word, FEATURE_WEIGHTS.chineseWord, lexicon, true));
+  // A segment inside a longer word or a name helps ranking, at half weight, but the longer word
+  // is the concept: 蔡 alone must not answer for 蔡英華.
+  segmentConcepts.forEach((c, i) => {
+    if (!c) return;
+    if (covered[i]) {
+      c.phrase = true;
+      c.weight *= PART_STRENGTH;
+    }
+    concepts.push(c);
+  });
+  concepts.push(...compounds, ...names);
   for (let i = 0; i + 1 < run.length; i += 1) concepts.push(concept(FEATURE_WEIGHTS.chineseBigram, [[`zb:${run.slice(i, i + 2)}`, 1]], true));
 }
+
+/** Strength of a part of a word standing for the whole. */
+const PART_STRENGTH = 0.5;
+/** Strength of a two-character reading of a possibly three-character name (吳泳 for 吳泳銘). */
+const SHORT_NAME_STRENGTH = 0.8;
 
 function chineseWordConcept(word: string, weight: number, lexicon: Lexicon, withGlosses: boolean): Concept {
   const c = concept(weight, [[`zh:${word}`, 1]]);
@@ -203,9 +234,10 @@ function chineseWordConcept(word: string, weight: number, lexicon: Lexicon, with
   const glosses = withGlosses ? lexicon.glosses.get(word) : undefined;
   if (glosses) {
     c.glossShare = 1 / Math.sqrt(glosses.length);
-    for (const gloss of glosses) {
-      c.alternatives.set(gloss, gloss.includes('_') ? FEATURE_WEIGHTS.glossBigram : FEATURE_WEIGHTS.gloss);
-      c.glosses.add(gloss);
+    for (const { stem, share } of glosses) {
+      // One word of a longer gloss ("technology" of "chief technology officer") says only part of it.
+      c.alternatives.set(stem, (stem.includes('_') ? FEATURE_WEIGHTS.glossBigram : FEATURE_WEIGHTS.gloss) * share);
+      c.glosses.add(stem);
     }
   }
   return c;

@@ -8,7 +8,7 @@ import { z } from 'zod';
  */
 export interface Lexicon {
   /** Simplified word → English gloss stems (most typical first) and gloss bigrams (`a_b`). */
-  glosses: Map<string, string[]>;
+  glosses: Map<string, GlossStem[]>;
   /** Toneless pinyin syllables, ü written as v. */
   syllables: Set<string>;
   /** Words the dictionary marks as names (capitalised pinyin): 騰訊, 華為. */
@@ -28,15 +28,28 @@ const lexiconFileSchema = z.object({
   synonyms: z.record(z.string(), z.string()),
 });
 
+/** A stem of a word's glosses, with the share of its gloss it says (1 for a one-word gloss). */
+export interface GlossStem {
+  stem: string;
+  share: number;
+}
+
 /** The lexicon as stored in the index folder. */
 export type LexiconFile = z.infer<typeof lexiconFileSchema>;
 
 /** Turns the stored form into lookup tables. */
 export function lexiconFromFile(file: LexiconFile): Lexicon {
-  const glosses = new Map<string, string[]>();
+  const glosses = new Map<string, GlossStem[]>();
   let maxWordLength = 1;
   for (const [word, stems] of Object.entries(file.glosses)) {
-    glosses.set(word, stems.split(' '));
+    // Stored as "stem" or "stem/n" (said by a gloss of n words), to keep the file small.
+    glosses.set(
+      word,
+      stems.split(' ').map((entry) => {
+        const [stem = '', words] = entry.split('/');
+        return { stem, share: words ? 1 / Number(words) : 1 };
+      }),
+    );
     maxWordLength = Math.max(maxWordLength, word.length);
   }
   const synonyms = new Map(Object.entries(file.synonyms).map(([stem, others]) => [stem, others.split(' ')]));

@@ -92,7 +92,7 @@ export function numberAnchors(text: string): string[] {
   return anchors;
 }
 
-/** True if a text contains a number, a percentage or a date: what "how much" and "when" ask for. */
-export function hasAnchorOfKind(anchors: readonly string[], kind: 'number' | 'date'): boolean {
-  return anchors.some((anchor) => (kind === 'date' ? /^(?:d|m|y|ym):/.test(anchor) : /^(?:n|p):/.test(anchor)));
+/** The month a full English month name stands for ("November" → 11), or undefined. */
+export function monthOfName(word: string): number | undefined {
+  return word.length > 3 && word !== 'march' ? MONTHS[word] : undefined;
 }
