@@ -331,6 +331,34 @@ describe('mentions', () => {
   });
 });
 
+describe('the error boundary', () => {
+  it('answers a failing autocomplete with no choices', async () => {
+    const original = tether.findPassages;
+    tether.findPassages = async () => {
+      throw new Error('retrieval down');
+    };
+    try {
+      const sent = h.fake.autocomplete('quote', 'query', 'cloud', { user: fakeUser('typist') });
+      const callback = await h.fake.waitForCallback(sent);
+      expect(callback.body).toEqual({ type: 8, data: { choices: [] } });
+    } finally {
+      tether.findPassages = original;
+    }
+  });
+
+  it('tells a mention a failure briefly, without details, and keeps answering', async () => {
+    tether.failNextAsk(new Error('kaboom at /internal/path'));
+    const channelId = h.fake.channel('other');
+    const message = h.fake.userMessage({ author: fakeUser('unlucky'), content: `<@${h.fake.botUser.id}> Alibaba Cloud outages`, channelId, mentionBot: true });
+    const note = await h.fake.waitForRequest((r) => r.method === 'POST' && r.body?.message_reference?.message_id === message.id);
+    expect(note.body.content).toBe('Something went wrong on our side; the details are in the log.');
+    expect(note.body.allowed_mentions).toEqual({ parse: [], replied_user: false });
+    expect(h.logs.some((line) => line.msg === 'message failed' && String(line.err?.stack).includes('kaboom'))).toBe(true);
+    const next = h.fake.userMessage({ author: fakeUser('lucky'), content: `<@${h.fake.botUser.id}> Alibaba Cloud outages`, channelId, mentionBot: true });
+    await h.fake.waitForRequest((r) => r.method === 'POST' && r.path === `/channels/${next.id}/messages`);
+  });
+});
+
 describe("Discord's limits and hostile input", () => {
   it('never lets user or corpus text ping anyone, escapes echoed text, and survives 10,000 characters', async () => {
     const user = fakeUser('mallory');

@@ -50,6 +50,29 @@ async function waitUntil(condition: () => boolean, what: string, timeoutMs = 60_
   }
 }
 
+describe('npm run deploy-commands', () => {
+  it('registers the commands in the guild named by DISCORD_GUILD_ID through DISCORD_API_BASE', async () => {
+    const fake = await FakeDiscord.start();
+    try {
+      const base = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('DISCORD_')));
+      const child = spawn(tsx, ['scripts/deploy-commands.ts'], {
+        cwd: projectRoot,
+        env: { ...base, DOTENV_CONFIG_PATH: path.join(dir, 'no.env'), DISCORD_TOKEN: 'deploy-token', DISCORD_API_BASE: fake.apiBase, DISCORD_GUILD_ID: fake.guild.id },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let output = '';
+      child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      const code = await new Promise((resolve) => child.on('exit', resolve));
+      expect(output).toContain(`Registered 5 commands in guild ${fake.guild.id}`);
+      expect(code).toBe(0);
+      expect(fake.commands.get(`guild:${fake.guild.id}`)?.map((command) => command.name).sort()).toEqual(['Find sources', 'ask', 'help', 'quote', 'sources']);
+    } finally {
+      await fake.close();
+    }
+  });
+});
+
 describe('npm start', () => {
   it('without DISCORD_TOKEN exits with how to create a bot and that npm run ask works without Discord', async () => {
     const run = startMain({});
