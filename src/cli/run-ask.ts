@@ -4,7 +4,7 @@ import { labelsFor } from '../answer/labels.js';
 import { validateQuestion } from '../answer/question.js';
 import type { Answer, AskOptions, Tether } from '../answer/types.js';
 import type { Config } from '../config.js';
-import { isTetherError } from '../errors.js';
+import { isTetherError, type TetherErrorCode } from '../errors.js';
 
 /** The streams the CLI talks through; tests pass their own. */
 export interface AskIO {
@@ -138,6 +138,32 @@ function parseCommandLine(argv: string[]): { flags: Flags; question: string | un
   return { flags: { json: values.json ?? false, limit, context, debug: values.debug ?? false }, question };
 }
 
+/**
+ * Answers one line, or says why not: a bad question or a failure of that one answer (a chat model
+ * timing out, a bug an odd input hits) is the line's own error. An index, corpus or settings problem
+ * would fail every line alike, so it is thrown to the boundary and ends the run.
+ */
+async function answerLine(line: string, tether: () => Promise<Tether>, options: AskOptions, io: AskIO, debug: boolean): Promise<Answer | { error: string }> {
+  let question: string;
+  try {
+    question = validateQuestion(line);
+  } catch (error) {
+    if (!isTetherError(error)) throw error;
+    return { error: error.userMessage };
+  }
+  const core = await tether();
+  try {
+    return await core.ask(question, options);
+  } catch (error) {
+    if (isTetherError(error) && FATAL_CODES.has(error.code)) throw error;
+    if (debug) io.stderr.write(`${describe(error)}\n`);
+    return { error: isTetherError(error) ? error.userMessage : 'Something went wrong answering this question (run with --debug for details).' };
+  }
+}
+
+/** Errors that no other question would escape: they end a batch or a session. */
+const FATAL_CODES = new Set<TetherErrorCode>(['BAD_CONFIG', 'CORPUS', 'INDEX_MISSING', 'INDEX_STALE', 'INDEX_CORRUPT', 'EMBEDDER_MISMATCH']);
+
 /** One question per line of stdin; a bad line is reported in place and the rest still answered. */
 async function batch(io: AskIO, tether: () => Promise<Tether>, options: AskOptions, flags: Flags, debug: boolean): Promise<number> {
   const lines = readline.createInterface({ input: io.stdin, crlfDelay: Infinity });
@@ -145,22 +171,17 @@ async function batch(io: AskIO, tether: () => Promise<Tether>, options: AskOptio
   let first = true;
   for await (const line of lines) {
     if (line.trim() === '') continue;
-    let answer: Answer;
-    try {
-      answer = await (await tether()).ask(validateQuestion(line), options);
-    } catch (error) {
-      // A broken index or corpus fails every line alike: stop at the boundary instead.
-      if (!isTetherError(error) || error.code !== 'BAD_QUESTION') throw error;
+    const result = await answerLine(line, tether, options, io, debug);
+    if ('error' in result) {
       failed = true;
-      if (flags.json) io.stdout.write(`${JSON.stringify({ question: line, error: error.userMessage })}\n`);
-      else io.stderr.write(`${oneLine(line, 60)}: ${error.userMessage}\n`);
+      if (flags.json) io.stdout.write(`${JSON.stringify({ question: line, error: result.error })}\n`);
+      else io.stderr.write(`${oneLine(line, 60)}: ${result.error}\n`);
       continue;
     }
-    if (flags.json) io.stdout.write(`${JSON.stringify(toJson(answer))}\n`);
-    else io.stdout.write(`${first ? '' : '\n'}> ${answer.question}\n${formatAnswer(answer)}\n`);
+    if (flags.json) io.stdout.write(`${JSON.stringify(toJson(result))}\n`);
+    else io.stdout.write(`${first ? '' : '\n'}> ${result.question}\n${formatAnswer(result)}\n`);
     first = false;
   }
-  if (debug && failed) io.stderr.write('Some lines were not answered.\n');
   return failed ? EXIT_ERROR : EXIT_OK;
 }
 
@@ -177,14 +198,9 @@ async function interactive(io: AskIO, tether: () => Promise<Tether>, options: As
       endedByEmptyLine = true;
       break;
     }
-    try {
-      const answer = await (await tether()).ask(validateQuestion(line), options);
-      io.stdout.write(`${flags.json ? JSON.stringify(toJson(answer)) : formatAnswer(answer)}\n\n`);
-    } catch (error) {
-      // The session goes on after a bad question; a broken index ends it at the boundary.
-      if (!isTetherError(error) || error.code !== 'BAD_QUESTION') throw error;
-      reportError(io.stderr, error, debug);
-    }
+    const result = await answerLine(line, tether, options, io, debug);
+    if ('error' in result) io.stderr.write(`${result.error}\n`);
+    else io.stdout.write(`${flags.json ? JSON.stringify(toJson(result)) : formatAnswer(result)}\n\n`);
     rl.prompt();
   }
   rl.close();

@@ -32,10 +32,11 @@ const QUOTE: Quote = {
 };
 
 /** A stand-in core: echoes the question, records the options it was asked with. */
-function fakeTether(calls: Array<{ question: string; options: AskOptions | undefined }>, failWith?: Error): Tether {
+function fakeTether(calls: Array<{ question: string; options: AskOptions | undefined }>, failWith?: Error | ((question: string) => Error | undefined)): Tether {
   return {
     async ask(question, options) {
-      if (failWith) throw failWith;
+      const failure = typeof failWith === 'function' ? failWith(question) : failWith;
+      if (failure) throw failure;
       const cleaned = validateQuestion(question);
       calls.push({ question: cleaned, options });
       const limit = options?.limit ?? 3;
@@ -62,7 +63,10 @@ interface Run {
   calls: Array<{ question: string; options: AskOptions | undefined }>;
 }
 
-async function run(argv: string[], options: { input?: string; isTTY?: boolean; failWith?: Error; openError?: Error; env?: Record<string, string> } = {}): Promise<Run> {
+async function run(
+  argv: string[],
+  options: { input?: string; isTTY?: boolean; failWith?: Error | ((question: string) => Error | undefined); openError?: Error; env?: Record<string, string> } = {},
+): Promise<Run> {
   const stdin = new PassThrough();
   const stdout = sink();
   const stderr = sink();
@@ -182,6 +186,31 @@ describe('runAsk: questions on stdin (not a terminal)', () => {
     expect(result.code).toBe(1);
     expect(result.stdout).toBe('');
     expect(result.stderr).toBe('Damaged.\nRun `npm run build-index`.\n');
+  });
+
+  it('a failure answering one line is that line\'s error; the rest are still answered', async () => {
+    const failWith = (question: string) =>
+      question === 'crash' ? new TypeError('x is undefined') : question === 'slow' ? new TetherError('UPSTREAM', 'The chat model did not answer in time.') : undefined;
+    const result = await run(['--json'], { input: 'one\ncrash\nslow\ntwo\n', failWith });
+    expect(result.code).toBe(1);
+    const lines = result.stdout.trimEnd().split('\n').map((line) => JSON.parse(line) as { question: string; error?: string });
+    expect(lines.map((line) => [line.question, line.error !== undefined])).toEqual([
+      ['one', false],
+      ['crash', true],
+      ['slow', true],
+      ['two', false],
+    ]);
+    expect(lines[1]?.error).not.toContain('x is undefined');
+    expect(lines[2]?.error).toBe('The chat model did not answer in time.');
+    expect(result.stderr).not.toMatch(STACK_LINE);
+  });
+
+  it('an index error while answering ends the batch', async () => {
+    const failWith = (question: string) => (question === 'two' ? new TetherError('INDEX_CORRUPT', 'Damaged.') : undefined);
+    const result = await run(['--json'], { input: 'one\ntwo\nthree\n', failWith });
+    expect(result.code).toBe(1);
+    expect(result.stdout.trimEnd().split('\n')).toHaveLength(1);
+    expect(result.stderr).toBe('Loading the index.\nDamaged.\n');
   });
 
   it('empty input answers nothing and succeeds', async () => {
