@@ -252,7 +252,9 @@ export function renderPassageEmbeds(passages: Passage[], ui: UiLang, titleOf: (p
 /** The autocomplete label for a passage: article title and the start of its text, at most 100 characters. */
 export function passageChoiceName(passage: Passage): string {
   const text = collapseWhitespace(passage.text);
-  return truncate(`${collapseWhitespace(passage.title)} — ${text}`, limits.choiceName);
+  // A long title would leave no room for the passage, which is what tells suggestions apart.
+  const title = truncate(collapseWhitespace(passage.title), 40);
+  return truncate(`${title} — ${text}`, limits.choiceName);
 }
 
 /** Lists the source articles as one embed. */

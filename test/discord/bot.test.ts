@@ -191,6 +191,7 @@ describe('/quote', () => {
       const passage = tether.getPassage(choice.value);
       expect(passage).toBeDefined();
       expect(choice.name.startsWith(passage?.title.slice(0, 20) ?? '?')).toBe(true);
+      expect(choice.name).toContain(passage?.text.slice(0, 10));
     }
   });
 

@@ -5,7 +5,7 @@ import {
   type MessageContextMenuCommandInteraction,
 } from 'discord.js';
 import type { BotContext } from '../context.js';
-import { blockQuote, fitRendered, limits, renderPassageEmbeds, truncate } from '../format.js';
+import { blockQuote, fitRendered, limits, renderPassageEmbeds, stripBidiControls, truncate } from '../format.js';
 import { refuseRate } from '../guards.js';
 import { t, uiLangFromLocale } from '../i18n.js';
 import { tellUser } from '../respond.js';
@@ -36,7 +36,7 @@ export async function execute(interaction: MessageContextMenuCommandInteraction,
   }
   await interaction.deferReply();
   const passages = await ctx.tether.findPassages(claim.slice(0, maxClaimLength), { limit: 3 });
-  const quotedClaim = fitRendered(claim, 600, blockQuote) ?? '';
+  const quotedClaim = fitRendered(stripBidiControls(claim), 600, blockQuote) ?? '';
   const heading = passages.length > 0 ? s.findSourcesHeading : s.findSourcesNone;
   const content = truncate(`**${heading}** ${interaction.targetMessage.url}\n${quotedClaim}`, limits.content);
   const embeds = renderPassageEmbeds(passages, ui, (passage, index) => truncate(`${index + 1}. ${passage.title}`, 200));
