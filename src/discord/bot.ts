@@ -5,6 +5,7 @@ import {
   Events,
   GatewayIntentBits,
   Partials,
+  WebSocketShardEvents,
   type ClientOptions,
   type Interaction,
   type Message,
@@ -169,7 +170,15 @@ export function createBot(deps: BotDeps): Bot {
   client.on(Events.ClientReady, (ready) => {
     logger.info({ user: ready.user.tag, guilds: ready.guilds.cache.size, shards: ready.ws.shards.map((shard) => shard.id) }, 'Discord client ready');
   });
-  client.on(Events.ShardReady, (shardId) => logger.info({ shard: shardId }, 'shard ready'));
+  const watchedShards = new Set<number>();
+  client.on(Events.ShardReady, (shardId) => {
+    logger.info({ shard: shardId }, 'shard ready');
+    const shard = client.ws.shards.get(shardId);
+    if (!shard || watchedShards.has(shardId)) return;
+    watchedShards.add(shardId);
+    // shardReconnecting does not say why; the shard's own close event carries the gateway close code.
+    shard.on(WebSocketShardEvents.Close, (event) => logger.warn({ shard: shardId, code: event.code }, 'gateway connection closed'));
+  });
   client.on(Events.ShardDisconnect, (event, shardId) => logger.warn({ shard: shardId, code: event.code, reason: event.reason }, 'shard disconnected'));
   client.on(Events.ShardReconnecting, (shardId) => logger.info({ shard: shardId }, 'shard reconnecting'));
   client.on(Events.ShardResume, (shardId, replayed) => logger.info({ shard: shardId, replayed }, 'shard resumed'));

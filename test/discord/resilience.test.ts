@@ -70,7 +70,8 @@ describe('Discord under load and failure', () => {
     await waitUntil(() => h.fake.openSessions === 1 && h.fake.resumes.length > resumesBefore);
     await waitUntil(() => h.logs.some((line) => line.msg === 'shard resumed'));
     expect(h.fake.identifies).toHaveLength(1);
-    expect(h.logs.some((line) => line.msg === 'shard disconnected' && line.code === 4000) || h.logs.some((line) => line.msg === 'shard reconnecting')).toBe(true);
+    expect(h.logs.some((line) => line.msg === 'gateway connection closed' && line.code === 4000)).toBe(true);
+    expect(h.logs.some((line) => line.msg === 'shard reconnecting')).toBe(true);
     const sent = h.fake.slashCommand('ask', { question: 'Why did Alibaba stop the cloud spin-off?' }, { user: fakeUser('after-resume') });
     const edit = await h.fake.waitForOriginalEdit(sent);
     expect(quotesIn(edit.body.embeds[0].description)).toHaveLength(3);
