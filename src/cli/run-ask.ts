@@ -95,26 +95,26 @@ export async function runAsk(argv: string[], io: AskIO, deps: AskDeps): Promise<
   }
 }
 
-function parseCommandLine(argv: string[]): { flags: Flags; question: string | undefined } | 'help' {
-  let values;
-  let positionals;
+const OPTIONS = {
+  json: { type: 'boolean' },
+  limit: { type: 'string' },
+  context: { type: 'string' },
+  debug: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+/** The command line's flags and words; a mistake in it is a UsageError. */
+function parseFlags(argv: string[]) {
   try {
-    ({ values, positionals } = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        json: { type: 'boolean' },
-        limit: { type: 'string' },
-        context: { type: 'string' },
-        debug: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
+    return parseArgs({ args: argv, allowPositionals: true, strict: true, options: OPTIONS });
   } catch (error) {
     // parseArgs explains the mistake ("Unknown option '--jsn'"); the usage line says what is allowed.
     throw new UsageError(`${(error as Error).message.split(/(?<=\.)\s/)[0]} (see npm run ask -- --help)`);
   }
+}
+
+function parseCommandLine(argv: string[]): { flags: Flags; question: string | undefined } | 'help' {
+  const { values, positionals } = parseFlags(argv);
   if (values.help) return 'help';
 
   let limit = DEFAULT_LIMIT;
