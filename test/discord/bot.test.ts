@@ -112,6 +112,31 @@ describe('/ask', () => {
   });
 });
 
+describe('/ask with a chat model writing the answer', () => {
+  it('shows the answer text as it is written, then the final answer with its quotes', async () => {
+    const streaming = createFakeTether();
+    const original = streaming.ask.bind(streaming);
+    streaming.ask = async (question, options) => {
+      options?.onAnswerText?.('Alibaba stopped the spin-off because');
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      return { ...(await original(question, options)), answeredBy: 'chat-model' };
+    };
+    const own = await startHarness({ tether: streaming });
+    try {
+      const sent = own.fake.slashCommand('ask', { question: 'Why did Alibaba stop the cloud spin-off?' }, { user: fakeUser('streamer') });
+      await own.fake.waitForRequest((r) => r.method === 'PATCH' && r.body?.embeds?.[0]?.footer?.text === 'answered by chat-model · 1 ms');
+      await own.settle();
+      const edits = own.fake.interactionRequests(sent).filter((r) => r.method === 'PATCH');
+      expect(edits).toHaveLength(2);
+      expect(edits[0]?.body.embeds[0]).toMatchObject({ description: 'Alibaba stopped the spin-off because …', footer: { text: 'writing…' } });
+      expect(edits[0]?.body.allowed_mentions).toEqual({ parse: [] });
+      expect(quotesIn(edits[1]?.body.embeds[0].description)).toHaveLength(3);
+    } finally {
+      await own.close();
+    }
+  });
+});
+
 describe('answer buttons (component interactions answered with an update, callback type 7)', () => {
   it('More quotes shows the next passages, numbered on', async () => {
     const { sent, body } = await ask('Alibaba Cloud revenue growth and profit');

@@ -1,8 +1,10 @@
 import { InteractionContextType, MessageFlags, SlashCommandBuilder, type ChatInputCommandInteraction } from 'discord.js';
+import type { Answer } from '../../answer/types.js';
 import { createAnswerState, recordIfUnanswered, renderAnswerMessage } from '../answers.js';
 import type { BotContext } from '../context.js';
 import { refuseQuestion } from '../guards.js';
 import { uiLangFromLocale } from '../i18n.js';
+import { createProgressEditor } from '../progress.js';
 import { tellUser } from '../respond.js';
 
 /** `/ask question:<text> [public:<bool>]`. */
@@ -35,7 +37,13 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Bot
     return;
   }
   await interaction.deferReply(isPublic ? {} : { flags: MessageFlags.Ephemeral });
-  const answer = await ctx.tether.ask(question);
+  const progress = createProgressEditor(interaction, question, uiLangFromLocale(interaction.locale), ctx.logger);
+  let answer: Answer;
+  try {
+    answer = await ctx.tether.ask(question, { onAnswerText: progress.update });
+  } finally {
+    await progress.finish();
+  }
   recordIfUnanswered(ctx.feedback, answer, interaction.user.id, 'ask');
   const state = createAnswerState(answer, { context: undefined, ui: answer.lang, via: 'ask' });
   await interaction.editReply(renderAnswerMessage(ctx.answers.remember(state), state));
