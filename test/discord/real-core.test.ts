@@ -1,25 +1,31 @@
 /**
- * End to end with the REAL core over the real corpus: real discord.js → fake Discord → bot → openTether.
- * Every quote shown must be the source file's text at the quote's offsets, exactly.
+ * End to end with the REAL core over the real corpus: real discord.js → fake Discord → bot → openTether, and
+ * `npm start` / `npm run deploy-commands` as real processes (including SHARDS=2 through ShardingManager).
+ * Every quote shown must be the source file's text at the quote's offsets, exactly. One index is built for the
+ * whole file (in a temp dir), since building is the slow part.
  */
+import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Answer, AskOptions, Tether } from '../../src/answer/types.js';
 import { openTether } from '../../src/tether.js';
-import { fakeUser, type Json } from './fake-discord.js';
+import { FakeDiscord, fakeUser, type Json } from './fake-discord.js';
 import { projectRoot } from './fake-tether.js';
 import { buttonIn, passageIn, quotesIn } from './helpers.js';
 import { readJsonl, startHarness, type Harness } from './harness.js';
 
+const tsx = path.join(projectRoot, 'node_modules/.bin/tsx');
 let h: Harness;
+let dir: string;
 let indexDir: string;
 /** What the core was asked and answered, in order. */
 const asked: { question: string; options: AskOptions | undefined; answer: Answer }[] = [];
 
 beforeAll(async () => {
-  indexDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tether-discord-index-'));
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tether-discord-real-'));
+  indexDir = path.join(dir, 'index');
   const real = await openTether({ corpusDir: path.join(projectRoot, 'corpus'), indexDir, root: projectRoot });
   const tether: Tether = {
     async ask(question, options) {
@@ -35,7 +41,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await h?.close();
-  if (indexDir) fs.rmSync(indexDir, { recursive: true, force: true });
+  if (dir) fs.rmSync(dir, { recursive: true, force: true });
 });
 
 function fileSlice(source: string, start: number, end: number): string {
@@ -165,5 +171,114 @@ describe('/quote with the real core', () => {
     const passage = h.tether.getPassage(choice.value);
     if (!passage) throw new Error(`no passage ${choice.value}`);
     expect(passageIn(edit.body.embeds[0].description)).toBe(fileSlice(passage.source, passage.start, passage.end));
+  });
+});
+
+/** Starts `tsx src/main.ts` with exactly these settings (no inherited Discord or dotenv settings). */
+function startMain(env: Record<string, string>): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
+  const base = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^(DISCORD_|SHARD|ALLOW|RATE_|MAX_|FEEDBACK|LLM_|EMBEDDINGS)/.test(key)));
+  // DOTENV_CONFIG_PATH pointing nowhere keeps a developer's .env out of the test.
+  const child = spawn(tsx, ['src/main.ts'], {
+    cwd: projectRoot,
+    env: { ...base, DOTENV_CONFIG_PATH: path.join(dir, 'no.env'), INDEX_DIR: indexDir, FEEDBACK_LOG: path.join(dir, 'feedback.jsonl'), LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, output: () => output, exited };
+}
+
+async function waitUntil(condition: () => boolean, what: string, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+describe('npm run deploy-commands', () => {
+  it('registers the commands in the guild named by DISCORD_GUILD_ID through DISCORD_API_BASE', async () => {
+    const fake = await FakeDiscord.start();
+    try {
+      const base = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('DISCORD_')));
+      const child = spawn(tsx, ['scripts/deploy-commands.ts'], {
+        cwd: projectRoot,
+        env: { ...base, DOTENV_CONFIG_PATH: path.join(dir, 'no.env'), DISCORD_TOKEN: 'deploy-token', DISCORD_API_BASE: fake.apiBase, DISCORD_GUILD_ID: fake.guild.id },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let output = '';
+      child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      const code = await new Promise((resolve) => child.on('exit', resolve));
+      expect(output).toContain(`Registered 5 commands in guild ${fake.guild.id}`);
+      expect(code).toBe(0);
+      expect(fake.commands.get(`guild:${fake.guild.id}`)?.map((command) => command.name).sort()).toEqual(['Find sources', 'ask', 'help', 'quote', 'sources']);
+    } finally {
+      await fake.close();
+    }
+  });
+});
+
+describe('npm start', () => {
+  it('without DISCORD_TOKEN exits with how to create a bot and that npm run ask works without Discord', async () => {
+    const run = startMain({});
+    expect(await run.exited).toBe(1);
+    expect(run.output()).toContain('DISCORD_TOKEN is not set');
+    expect(run.output()).toContain('Message Content Intent');
+    expect(run.output()).toContain('npm run ask');
+    expect(run.output()).not.toMatch(/\n\s+at /);
+  });
+
+  it('names a bad setting in one readable error', async () => {
+    const run = startMain({ DISCORD_TOKEN: 'x', RATE_LIMIT_PER_MINUTE: 'lots' });
+    expect(await run.exited).toBe(1);
+    expect(run.output()).toContain('RATE_LIMIT_PER_MINUTE: must be a whole number above 0, got "lots"');
+  });
+
+  it('logs in, answers with the real core, and shuts down gracefully on SIGTERM without printing the token', async () => {
+    const fake = await FakeDiscord.start();
+    const run = startMain({ DISCORD_TOKEN: 'super-secret-token', DISCORD_API_BASE: fake.apiBase });
+    try {
+      await waitUntil(() => fake.identifies.length === 1 && run.output().includes('Discord client ready'), 'login');
+      const sent = fake.slashCommand('ask', { question: 'Why did Alibaba stop the cloud spin-off?' }, { user: fakeUser('prod') });
+      const edit = await fake.waitForOriginalEdit(sent, 30_000);
+      expect(quotesIn(edit.body.embeds[0].description)).toHaveLength(3);
+      run.child.kill('SIGTERM');
+      expect(await run.exited).toBe(0);
+      expect(run.output()).toContain('shutting down');
+      expect(run.output()).toContain('Discord client stopped');
+      expect(run.output()).not.toContain('super-secret-token');
+    } finally {
+      run.child.kill('SIGKILL');
+      await fake.close();
+    }
+  });
+
+  it('SHARDS=2 runs discord.js ShardingManager: two shard processes identify with [0, 2] and [1, 2]', async () => {
+    const guildIds = [String(2_000_000n << 22n), String(2_000_001n << 22n)];
+    const fake = await FakeDiscord.start({ guildIds });
+    const run = startMain({ DISCORD_TOKEN: 'shard-token', DISCORD_API_BASE: fake.apiBase, SHARDS: '2' });
+    try {
+      await waitUntil(() => fake.identifies.length === 2, 'two shards to identify', 90_000);
+      expect(fake.identifies.map((identify) => identify.shard).sort()).toEqual([
+        [0, 2],
+        [1, 2],
+      ]);
+      await waitUntil(() => run.output().includes('all shards spawned'), 'the manager to finish spawning', 90_000);
+      for (const [shard, guild] of fake.guilds.entries()) {
+        const channelId = guild.channels[0]?.id ?? '';
+        const sent = fake.slashCommand('ask', { question: 'Why did Alibaba stop the cloud spin-off?' }, { user: fakeUser(`s${shard}`), channelId });
+        const edit = await fake.waitForOriginalEdit(sent, 30_000);
+        expect(quotesIn(edit.body.embeds[0].description)).toHaveLength(3);
+      }
+      run.child.kill('SIGTERM');
+      expect(await run.exited).toBe(0);
+      expect(run.output().match(/Discord client stopped/g)).toHaveLength(2);
+    } finally {
+      run.child.kill('SIGKILL');
+      await fake.close();
+    }
   });
 });
