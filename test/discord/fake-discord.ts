@@ -97,6 +97,8 @@ export class FakeDiscord {
   private readonly canned: { method: string; path: RegExp; response: CannedResponse; times: number }[] = [];
   private readonly waiters: { predicate: (request: RecordedRequest) => boolean; resolve: (request: RecordedRequest) => void }[] = [];
   private readonly threadParents = new Map<string, string>();
+  /** Threads that exist before login (sent in GUILD_CREATE, as Discord does for active threads). */
+  private readonly existingThreads: Json[] = [];
   private readonly originals = new Map<string, string>();
   private readonly heartbeatIntervalMs: number;
   private port = 0;
@@ -388,6 +390,30 @@ export class FakeDiscord {
     return message;
   }
 
+  /**
+   * Makes a thread the bot started earlier on `starter` (a message in `parentId`), as after a restart: it arrives
+   * in GUILD_CREATE, and its starter message can be fetched. Call before the bot logs in.
+   */
+  addExistingThread(parentId: string, starter: Json, name = 'Earlier question'): string {
+    const guildId = this.guildOfChannel(parentId);
+    this.threadParents.set(starter.id, parentId);
+    this.existingThreads.push({
+      id: starter.id,
+      type: 11,
+      guild_id: guildId,
+      parent_id: parentId,
+      owner_id: this.botUser.id,
+      name,
+      last_message_id: null,
+      message_count: 1,
+      member_count: 2,
+      rate_limit_per_user: 0,
+      flags: 0,
+      thread_metadata: { archived: false, auto_archive_duration: 1440, archive_timestamp: new Date().toISOString(), locked: false },
+    });
+    return starter.id;
+  }
+
   // ── Gateway ───────────────────────────────────────────────────────────────────────────────────────────────
 
   /** Resolves once `count` sessions have identified and received READY. */
@@ -517,7 +543,7 @@ export class FakeDiscord {
         last_message_id: null,
         rate_limit_per_user: 0,
       })),
-      threads: [],
+      threads: this.existingThreads.filter((thread) => thread.guild_id === guild.id),
       presences: [],
       stage_instances: [],
       guild_scheduled_events: [],

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commands } from '../../src/discord/commands/index.js';
 import { deployCommands } from '../../src/discord/deploy.js';
 import { FakeDiscord, fakeUser } from './fake-discord.js';
+import { createFakeTether } from './fake-tether.js';
 import { quotesIn } from './helpers.js';
 import { startHarness, type Harness } from './harness.js';
 
@@ -151,6 +152,35 @@ describe('channel allow-list, DMs allowed', () => {
     const reply = await h.fake.waitForRequest((r) => r.method === 'POST' && r.body?.message_reference?.message_id === message.id);
     expect(reply.path).toBe(`/channels/${message.channel_id}/messages`);
     expect(quotesIn(reply.body.embeds[0].description)).toHaveLength(3);
+    expect(h.fake.requests.some((r) => r.path.startsWith(`/channels/${message.channel_id}/`) && r.path.endsWith('/threads'))).toBe(false);
+
+    const sent = h.fake.slashCommand('ask', { question: 'Why did Alibaba stop the cloud spin-off?' }, { user: fakeUser('dmcommand'), dm: true });
+    const edit = await h.fake.waitForOriginalEdit(sent);
+    expect(quotesIn(edit.body.embeds[0].description)).toHaveLength(3);
+  });
+});
+
+describe('follow-ups after a restart', () => {
+  it('a mention in a thread the bot started earlier carries the question the thread was started on', async () => {
+    const fake = await FakeDiscord.start();
+    const channelId = fake.channel('general');
+    const starter = fake.storeMessage({ channel_id: channelId, guild_id: fake.guild.id, author: fakeUser('earlier'), content: `<@${fake.botUser.id}> Why did Alibaba stop the cloud spin-off?` });
+    const threadId = fake.addExistingThread(channelId, starter);
+    const tether = createFakeTether();
+    const h = await startHarness({ fake, tether });
+    try {
+      const followUp = fake.userMessage({ author: fakeUser('earlier'), content: `<@${fake.botUser.id}> and when?`, channelId: threadId, mentionBot: true });
+      const reply = await fake.waitForRequest((r) => r.method === 'POST' && r.body?.message_reference?.message_id === followUp.id);
+      expect(reply.path).toBe(`/channels/${threadId}/messages`);
+      expect(fake.requests.some((r) => r.method === 'GET' && r.path === `/channels/${channelId}/messages/${threadId}`)).toBe(true);
+      expect(tether.calls.findLast((call) => call.method === 'ask')).toMatchObject({
+        question: 'and when?',
+        options: { context: 'Why did Alibaba stop the cloud spin-off?' },
+      });
+    } finally {
+      await h.close();
+      await fake.close();
+    }
   });
 });
 
