@@ -45,9 +45,9 @@ export function escapeDisplayText(text: string): string {
   return neutralizeMentions(blocks);
 }
 
-/** User text echoed back on one line (titles): escaped, whitespace collapsed, direction overrides removed. */
-export function escapeUserLine(text: string): string {
-  return escapeDisplayText(collapseWhitespace(stripBidiControls(text)));
+/** A question shown as an embed title: escaped, on one line, shortened to Discord's 256 characters. */
+export function renderQuestionTitle(question: string): string {
+  return fitRendered(collapseWhitespace(stripBidiControls(question)), limits.embedTitle, escapeDisplayText) || '…';
 }
 
 /** Removes bidirectional embedding/override/isolate controls, which would let echoed text reorder what follows it. */
@@ -195,13 +195,13 @@ export interface AnswerView {
 export function renderAnswerEmbed(view: AnswerView, budget: number = limits.embedsTotal): APIEmbed {
   const { answer, ui } = view;
   const s = t(ui);
-  const title = truncate(escapeUserLine(answer.question) || '…', limits.embedTitle);
+  const title = renderQuestionTitle(answer.question);
   const footer = truncate(`${s.answeredBy(answer.answeredBy)} · ${answer.timings_ms.total} ms`, limits.embedFooter);
   const descriptionBudget = Math.min(limits.embedDescription, budget - title.length - footer.length);
 
   const headParts: string[] = [];
   if (answer.found) {
-    if (answer.answer.trim()) headParts.push(truncate(escapeDisplayText(answer.answer.trim()), 1200));
+    if (answer.answer.trim()) headParts.push(fitRendered(answer.answer.trim(), 1200, escapeDisplayText) ?? '');
   } else {
     headParts.push(`**${s.notCovered}**`);
   }

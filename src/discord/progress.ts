@@ -1,6 +1,6 @@
 import type { ChatInputCommandInteraction } from 'discord.js';
 import type { Logger } from '../logger.js';
-import { escapeDisplayText, escapeUserLine, limits, truncate } from './format.js';
+import { escapeDisplayText, fitRendered, limits, renderQuestionTitle } from './format.js';
 import type { UiLang } from './i18n.js';
 
 /** Discord allows about five edits per five seconds per message; one per interval leaves room for the final one. */
@@ -31,8 +31,8 @@ export function createProgressEditor(interaction: ChatInputCommandInteraction, q
     latest = undefined;
     lastEditAt = Date.now();
     const embed = {
-      title: truncate(escapeUserLine(question) || '…', limits.embedTitle),
-      description: truncate(`${escapeDisplayText(text)} …`, limits.embedDescription),
+      title: renderQuestionTitle(question),
+      description: `${fitRendered(text, limits.embedDescription - 2, escapeDisplayText) ?? ''} …`,
       footer: { text: writing[ui] },
     };
     chain = chain

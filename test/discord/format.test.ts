@@ -12,6 +12,7 @@ import {
   passageChoiceName,
   renderAnswerEmbed,
   renderPassageEmbeds,
+  renderQuestionTitle,
   renderSourcesEmbed,
   truncate,
 } from '../../src/discord/format.js';
@@ -61,6 +62,12 @@ describe('shortening', () => {
     expect(fitted?.endsWith('…')).toBe(true);
     expect(fitted).not.toMatch(/(^|[^\\])\\$/);
     expect(raw.startsWith(unescapeDisplay(fitted?.slice(2, -1) ?? ''))).toBe(true);
+  });
+
+  it('shortens an escaped question title without leaving half an escape', () => {
+    const title = renderQuestionTitle('*'.repeat(1000));
+    expect(title.length).toBeLessThanOrEqual(limits.embedTitle);
+    expect(title).toMatch(/^(\\\*)+…$/);
   });
 
   it('prefers cutting English at a space', () => {
