@@ -9,14 +9,16 @@ import { detectRssProbe, lastJsonLine, runMeasured, type MeasuredRun, type RssPr
 import { runScale, type ScaleResult } from '../src/bench/scale.js';
 import { median, roundMs } from '../src/bench/stats.js';
 import { sentencePool } from '../src/bench/synthetic.js';
-import { measureWarmAnswers, type WarmResult } from '../src/bench/warm.js';
+import { measureWarmAnswers, measureWarmRetrieval, type WarmResult } from '../src/bench/warm.js';
 import { loadConfig } from '../src/config.js';
 import { loadCorpus } from '../src/corpus/load.js';
 import { toUserMessage } from '../src/errors.js';
 import { readEvalSet } from '../src/eval/metrics.js';
 import { HNSW_EF_SEARCH, indexFiles } from '../src/index/manifest.js';
 import { loadLexicon } from '../src/text/lexicon.js';
-import { openTether } from '../src/tether.js';
+import { openIndex } from '../src/index/open.js';
+import { createHybridRetriever } from '../src/retrieval/hybrid.js';
+import { createTether } from '../src/tether.js';
 
 const USAGE = `Usage: npm run bench -- [--scale] [options]
 Measures, for the corpus: index build time, warm answer latency (p50/p95/p99 over the dev questions
@@ -61,13 +63,15 @@ interface ColdResult {
   /** What was spawned: the real CLI, or the stand-in script while the CLI does not exist yet. */
   command: string;
   usesCli: boolean;
-  runs: Array<{ wallMs: number; maxRssKb: number | undefined; exitCode: number | null }>;
+  runs: Array<{ wallMs: number; cpuMs: number | undefined; maxRssKb: number | undefined; exitCode: number | null }>;
   /** The first, unmeasured run (tsx's transform cache may be cold). */
   primingMs: number;
   medianMs: number;
+  /** Median CPU time (user + system, all processes of the run). */
+  medianCpuMs: number | undefined;
   maxRssKb: number | undefined;
   /** The same CLI bundled to plain JS (esbuild) and run with `node`: what skipping tsx would save. */
-  compiled: { medianMs: number; maxRssKb: number | undefined; runs: number } | { error: string } | undefined;
+  compiled: { medianMs: number; medianCpuMs: number | undefined; maxRssKb: number | undefined; runs: number } | { error: string } | undefined;
   /** Median phases of a cold ask, from the stand-in script that reports them. */
   phases: { bootMs: number; importMs: number; openMs: number; askMs: number; totalMs: number; wallMs: number } | undefined;
 }
@@ -119,10 +123,13 @@ async function main(): Promise<number> {
 
     log(`Warm answers: ${questions.length} questions × ${rounds} rounds…`);
     const openStartedAt = performance.now();
-    const tether = await openTether({ corpusDir: config.corpusDir, indexDir, onProgress: log });
+    const index = await openIndex({ corpusDir: config.corpusDir, indexDir, onProgress: log });
+    const tether = createTether({ index });
     const warmOpenMs = performance.now() - openStartedAt;
     const openMaxRssKb = process.resourceUsage().maxRSS;
     const warm = await measureWarmAnswers(tether, questions, rounds);
+    // Retrieval alone (HNSW + BM25, rank-fused; 10 chunks as the core takes): its share of an answer.
+    const retrieval = await measureWarmRetrieval(createHybridRetriever(index, { k: 10 }), questions, rounds);
     // Read before anything else runs here: the scale run would raise this process's peak.
     const warmMaxRssKb = process.resourceUsage().maxRSS;
 
@@ -170,7 +177,7 @@ async function main(): Promise<number> {
       rssProbe: probe.kind,
       corpus: { dir: config.corpusDir, articles: build.articles, chunks: build.chunks },
       build: { wallMs: roundMs(buildRun.wallMs), buildIndexMs: roundMs(Number(build.buildMs)), maxRssKb: buildRun.maxRssKb },
-      warm: { openMs: roundMs(warmOpenMs), ...warm, maxRssKbAfterOpen: openMaxRssKb, maxRssKb: warmMaxRssKb },
+      warm: { openMs: roundMs(warmOpenMs), ...warm, retrieval, maxRssKbAfterOpen: openMaxRssKb, maxRssKb: warmMaxRssKb },
       cold,
       startup,
       scale,
@@ -178,7 +185,7 @@ async function main(): Promise<number> {
     };
 
     if (result.machine.loadAverage.end > os.cpus().length / 2) log(`Load average at the end: ${result.machine.loadAverage.end} on ${os.cpus().length} cores (timings inflated).`);
-    printReport(result.build, warm, warmOpenMs, { afterOpen: openMaxRssKb, afterAnswers: warmMaxRssKb }, cold, startup, scale, targets, build);
+    printReport(result.build, { ...warm, retrieval }, warmOpenMs, { afterOpen: openMaxRssKb, afterAnswers: warmMaxRssKb }, cold, startup, scale, targets, build);
     const files = [path.join(root, 'bench-results/bench.json'), ...(values.out ? [path.resolve(values.out)] : [])];
     for (const file of files) {
       await fs.mkdir(path.dirname(file), { recursive: true });
@@ -244,7 +251,10 @@ async function measureCold(options: ColdOptions): Promise<ColdResult> {
       check(await spawnCompiled(options.questions[0]!));
       for (let i = 0; i < options.runs; i += 1) compiledRuns.push(check(await spawnCompiled(options.questions[i % options.questions.length]!)));
       const kbs = compiledRuns.map((run) => run.maxRssKb).filter((kb): kb is number => kb !== undefined);
-      compiled = { medianMs: roundMs(median(compiledRuns.map((run) => run.wallMs))), maxRssKb: kbs.length > 0 ? Math.max(...kbs) : undefined, runs: compiledRuns.length };
+      compiled = {
+        medianMs: roundMs(median(compiledRuns.map((run) => run.wallMs))),
+        medianCpuMs: compiledRuns.every((run) => run.cpuMs !== undefined) ? roundMs(median(compiledRuns.map((run) => run.cpuMs!))) : undefined,
+        maxRssKb: kbs.length > 0 ? Math.max(...kbs) : undefined, runs: compiledRuns.length };
     }
     await fs.rm(outDir, { recursive: true, force: true });
   }
@@ -254,9 +264,10 @@ async function measureCold(options: ColdOptions): Promise<ColdResult> {
   return {
     command: `tsx ${argsFor('…', usesCli).join(' ')}`,
     usesCli,
-    runs: runs.map((run) => ({ wallMs: roundMs(run.wallMs), maxRssKb: run.maxRssKb, exitCode: run.exitCode })),
+    runs: runs.map((run) => ({ wallMs: roundMs(run.wallMs), cpuMs: run.cpuMs, maxRssKb: run.maxRssKb, exitCode: run.exitCode })),
     primingMs: roundMs(primingMs),
     medianMs: roundMs(median(runs.map((run) => run.wallMs))),
+    medianCpuMs: runs.every((run) => run.cpuMs !== undefined) ? roundMs(median(runs.map((run) => run.cpuMs!))) : undefined,
     maxRssKb: rssValues.length > 0 ? Math.max(...rssValues) : undefined,
     compiled,
     phases: phaseRuns.length > 0
@@ -284,7 +295,7 @@ function evaluateTargets(warm: WarmResult, cold: ColdResult, warmMaxRssKb: numbe
 
 function printReport(
   build: { wallMs: number; buildIndexMs: number; maxRssKb: number | undefined },
-  warm: WarmResult,
+  warm: WarmResult & { retrieval: WarmResult['latency'] },
   warmOpenMs: number,
   warmRss: { afterOpen: number; afterAnswers: number },
   cold: ColdResult,
@@ -300,13 +311,14 @@ function printReport(
   const rows: Array<[string, string, string]> = [
     [`index build (${String(built.articles)} articles, ${String(built.chunks)} chunks)`, `${formatMs(build.buildIndexMs)} (process ${formatMs(build.wallMs)}, RSS ${formatKb(build.maxRssKb)})`, 'one-off; CC-CEDICT import'],
     ['warm: open index', formatMs(warmOpenMs), ''],
-    [`warm answer p50 / p95 / p99 (${warm.latency.samples} asks)`, `${warm.latency.p50} / ${warm.latency.p95} / ${warm.latency.p99} ms`, verdict('warm answer p99')],
-    [`cold ask, median of ${cold.runs.length}${cold.usesCli ? ' (CLI)' : ' (stand-in)'}`, `${formatMs(cold.medianMs)} (first ${formatMs(cold.primingMs)})`, verdict(`cold ask (median of ${cold.runs.length})`)],
+    [`warm answer p50 / p95 / p99 (${warm.latency.samples} asks)`, `${warm.latency.p50} / ${warm.latency.p95} / ${warm.latency.p99} ms`, `${verdict('warm answer p99')}; CPU ${warm.cpuMsPerAnswer} ms/answer`],
+    ['  of which retrieval p50 / p95 / p99', `${warm.retrieval.p50} / ${warm.retrieval.p95} / ${warm.retrieval.p99} ms`, 'hybrid retriever alone'],
+    [`cold ask, median of ${cold.runs.length}${cold.usesCli ? ' (CLI)' : ' (stand-in)'}`, `${formatMs(cold.medianMs)} (first ${formatMs(cold.primingMs)})`, `${verdict(`cold ask (median of ${cold.runs.length})`)}${cold.medianCpuMs === undefined ? '' : `; CPU ${formatMs(cold.medianCpuMs)}`}`],
     ['peak RSS, warm process', `${formatKb(warmRss.afterAnswers)} (${formatKb(warmRss.afterOpen)} after open)`, verdict('peak RSS, warm process')],
     ['peak RSS, cold ask', formatKb(cold.maxRssKb), verdict('peak RSS, cold ask')],
   ];
   if (cold.compiled && 'error' in cold.compiled) rows.push(['cold ask, precompiled JS (node, no tsx)', 'not measured', cold.compiled.error.split('\n')[0] ?? '']);
-  else if (cold.compiled) rows.push([`cold ask, precompiled JS, median of ${cold.compiled.runs}`, formatMs(cold.compiled.medianMs), `RSS ${formatKb(cold.compiled.maxRssKb)}; esbuild bundle run by node, for comparison`]);
+  else if (cold.compiled) rows.push([`cold ask, precompiled JS, median of ${cold.compiled.runs}`, formatMs(cold.compiled.medianMs), `RSS ${formatKb(cold.compiled.maxRssKb)}${cold.compiled.medianCpuMs === undefined ? '' : `; CPU ${formatMs(cold.compiled.medianCpuMs)}`}; esbuild bundle run by node, for comparison`]);
   if (cold.phases) {
     const p = cold.phases;
     rows.push(['cold phases: boot / import / open / ask', `${formatMs(p.bootMs)} / ${formatMs(p.importMs)} / ${formatMs(p.openMs)} / ${formatMs(p.askMs)}`, `process ${formatMs(p.wallMs)}`]);

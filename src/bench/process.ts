@@ -10,6 +10,8 @@ export interface MeasuredRun {
   wallMs: number;
   /** Peak resident set size of the child (the largest process of its tree), in KB; undefined when unknown. */
   maxRssKb: number | undefined;
+  /** User plus system CPU time of the child and its descendants (GNU time only): less sensitive than wall time to other load. */
+  cpuMs: number | undefined;
   stdout: string;
   stderr: string;
 }
@@ -29,6 +31,8 @@ export interface RunOptions {
 
 const RSS_REPORTER = fileURLToPath(new URL('./child/report-rss.mjs', import.meta.url));
 const GNU_TIME_RSS = /Maximum resident set size \(kbytes\): (\d+)/;
+const GNU_TIME_USER = /User time \(seconds\): ([\d.]+)/;
+const GNU_TIME_SYSTEM = /System time \(seconds\): ([\d.]+)/;
 const PRELOAD_RSS = /bench-max-rss-kb=(\d+)/g;
 
 /** GNU time at `binary` when it supports `-v`, otherwise the preload reporter. */
@@ -54,16 +58,21 @@ export async function runMeasured(command: string, args: string[], options: RunO
   const run = await runChild(binary, argv, { cwd: options.cwd, env, input: options.input, timeoutMs: options.timeoutMs });
   let stderr = run.stderr;
   let maxRssKb: number | undefined;
+  let cpuMs: number | undefined;
   if (probe.kind === 'gnu-time') {
     const reportAt = stderr.lastIndexOf('\tCommand being timed:');
-    maxRssKb = Number(GNU_TIME_RSS.exec(stderr.slice(Math.max(0, reportAt)))?.[1]) || undefined;
+    const report = stderr.slice(Math.max(0, reportAt));
+    maxRssKb = Number(GNU_TIME_RSS.exec(report)?.[1]) || undefined;
+    const user = Number(GNU_TIME_USER.exec(report)?.[1]);
+    const system = Number(GNU_TIME_SYSTEM.exec(report)?.[1]);
+    cpuMs = Number.isFinite(user) && Number.isFinite(system) ? Math.round((user + system) * 1000) : undefined;
     if (reportAt >= 0) stderr = stderr.slice(0, reportAt);
   } else {
     const reported = [...stderr.matchAll(PRELOAD_RSS)].map((match) => Number(match[1]));
     maxRssKb = reported.length > 0 ? Math.max(...reported) : undefined;
     stderr = stderr.replace(/\n?bench-max-rss-kb=\d+\n/g, '');
   }
-  return { command: [command, ...args].join(' '), exitCode: run.exitCode, wallMs: run.wallMs, maxRssKb, stdout: run.stdout, stderr };
+  return { command: [command, ...args].join(' '), exitCode: run.exitCode, wallMs: run.wallMs, maxRssKb, cpuMs, stdout: run.stdout, stderr };
 }
 
 interface ChildOptions {

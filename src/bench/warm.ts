@@ -6,6 +6,8 @@ export interface WarmResult {
   questions: number;
   rounds: number;
   latency: LatencySummary;
+  /** Mean CPU time (user + system) of this process per answer: less sensitive than wall time to other load. */
+  cpuMsPerAnswer: number;
   /** Slowest question by its median latency, to see what the tail is made of. */
   slowest: { question: string; p50: number } | undefined;
   errors: number;
@@ -20,6 +22,7 @@ export async function measureWarmAnswers(tether: Tether, questions: readonly str
   for (const question of questions) await tether.ask(question).catch(() => undefined);
   const all: number[] = [];
   const byQuestion = new Map<string, number[]>(questions.map((question) => [question, []]));
+  const cpuBefore = process.cpuUsage();
   for (let round = 0; round < rounds; round += 1) {
     for (const question of questions) {
       const startedAt = performance.now();
@@ -34,10 +37,31 @@ export async function measureWarmAnswers(tether: Tether, questions: readonly str
       byQuestion.get(question)?.push(ms);
     }
   }
+  const cpu = process.cpuUsage(cpuBefore);
+  const cpuMsPerAnswer = Math.round(((cpu.user + cpu.system) / 1000 / Math.max(1, all.length)) * 1000) / 1000;
   let slowest: WarmResult['slowest'];
   for (const [question, times] of byQuestion) {
     const p50 = summariseLatencies(times).p50;
     if (!slowest || p50 > slowest.p50) slowest = { question, p50 };
   }
-  return { questions: questions.length, rounds, latency: summariseLatencies(all), slowest, errors };
+  return { questions: questions.length, rounds, latency: summariseLatencies(all), cpuMsPerAnswer, slowest, errors };
+}
+
+/** Anything that answers a query with documents, like LangChain's retrievers. */
+export interface Invokable {
+  invoke(query: string): Promise<unknown>;
+}
+
+/** Latency of retrieval alone (e.g. the hybrid retriever), to tell what share of an answer it takes. */
+export async function measureWarmRetrieval(retriever: Invokable, questions: readonly string[], rounds: number): Promise<LatencySummary> {
+  for (const question of questions) await retriever.invoke(question);
+  const times: number[] = [];
+  for (let round = 0; round < rounds; round += 1) {
+    for (const question of questions) {
+      const startedAt = performance.now();
+      await retriever.invoke(question);
+      times.push(performance.now() - startedAt);
+    }
+  }
+  return summariseLatencies(times);
 }
