@@ -22,10 +22,11 @@ export const FOUND_THRESHOLD = 0.33;
 
 /**
  * Largest share of a question's weight that may fall on words the corpus never uses in any form
- * (word, gloss, synonym, pinyin): above it the question is about something else. Dev set: answerable
- * questions 0 to 0.26, unanswerable 0.22 to 0.82.
+ * (word, gloss, synonym, pinyin): above it the question is about something else ("What is the
+ * price of bitcoin?"). One unbridged word of a two-word question weighs up to about 0.6 in a small
+ * corpus, and an answerable dev question at most 0.26; unanswerable ones reach 0.82 and 1.
  */
-const MAX_UNKNOWN_SHARE = 0.4;
+const MAX_UNKNOWN_SHARE = 0.75;
 
 /** Chunks taken from retrieval to look for quotes in. */
 const CANDIDATE_CHUNKS = 10;

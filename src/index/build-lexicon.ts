@@ -61,7 +61,8 @@ export async function buildLexicon(texts: string[]): Promise<LexiconFile> {
 
   const glosses: Record<string, string> = {};
   for (const [word, top] of ranked) {
-    const kept = corpusWords.has(word) ? top : top.filter(([stem]) => corpusStems.has(stem));
+    // Names stay whole, so a question naming one the corpus never mentions is recognised as such.
+    const kept = corpusWords.has(word) || names.has(word) ? top : top.filter(([stem]) => corpusStems.has(stem));
     if (kept.length > 0) glosses[word] = kept.map(([stem, { words }]) => (words > 1 ? `${stem}/${words}` : stem)).join(' ');
   }
   const properNouns = [...names].filter((word) => word in glosses);

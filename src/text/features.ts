@@ -165,9 +165,10 @@ function addChineseConcepts(run: string, lexicon: Lexicon, concepts: Concept[]):
       if (word.length > lexicon.maxWordLength) break;
       if (!lexicon.glosses.has(word) || CHINESE_STOPWORDS.has(word)) continue;
       const compound = chineseWordConcept(word, FEATURE_WEIGHTS.chineseWord, lexicon, true);
-      // Its parts still say part of it: 技術 alone half-matches 首席技術官.
+      // Its parts still say part of it: 技術 alone half-matches 首席技術官. A name read into
+      // common words (大|橋 as Da Qiao) does not stop them being read as words too.
       for (let i = first; i <= last; i += 1) {
-        covered[i] = true;
+        if (!compound.entity) covered[i] = true;
         if (!CHINESE_STOPWORDS.has(segments[i]!)) compound.alternatives.set(`zh:${segments[i]}`, PART_STRENGTH);
       }
       compounds.push(compound);

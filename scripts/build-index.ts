@@ -1,0 +1,25 @@
+import 'dotenv/config';
+import { loadConfig } from '../src/config.js';
+import { loadCorpus } from '../src/corpus/load.js';
+import { toUserMessage } from '../src/errors.js';
+import { buildIndex } from '../src/index/build.js';
+
+/** `npm run build-index`: (re)builds the index of the corpus with the configured embedder, with progress on stderr. */
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const corpus = await loadCorpus(config.corpusDir);
+  const settings = config.embeddings;
+  const external = settings.kind === 'openai' ? (await import('../src/embeddings/openai.js')).createOpenAiEmbeddings(settings) : undefined;
+  await buildIndex({
+    corpus,
+    indexDir: config.indexDir,
+    ...(external ? { embeddings: { embeddings: external, identity: external.identity() } } : {}),
+    onProgress: (message) => console.error(message),
+  });
+}
+
+main().catch((error: unknown) => {
+  console.error(toUserMessage(error));
+  if (!(error instanceof Error && error.name === 'TetherError')) console.error(error);
+  process.exitCode = 1;
+});
