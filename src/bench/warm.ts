@@ -1,3 +1,4 @@
+import { PerformanceObserver } from 'node:perf_hooks';
 import type { Tether } from '../answer/types.js';
 import { summariseLatencies, type LatencySummary } from './stats.js';
 
@@ -8,6 +9,8 @@ export interface WarmResult {
   latency: LatencySummary;
   /** Mean CPU time (user + system) of this process per answer: less sensitive than wall time to other load. */
   cpuMsPerAnswer: number;
+  /** Garbage-collection pauses during the measured rounds: what the latency tail is often made of. */
+  gc: { pauses: number; totalMs: number; longestMs: number };
   /** Slowest question by its median latency, to see what the tail is made of. */
   slowest: { question: string; p50: number } | undefined;
   errors: number;
@@ -22,6 +25,11 @@ export async function measureWarmAnswers(tether: Tether, questions: readonly str
   for (const question of questions) await tether.ask(question).catch(() => undefined);
   const all: number[] = [];
   const byQuestion = new Map<string, number[]>(questions.map((question) => [question, []]));
+  const pauses: number[] = [];
+  const observer = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) pauses.push(entry.duration);
+  });
+  observer.observe({ entryTypes: ['gc'] });
   const cpuBefore = process.cpuUsage();
   for (let round = 0; round < rounds; round += 1) {
     for (const question of questions) {
@@ -38,13 +46,21 @@ export async function measureWarmAnswers(tether: Tether, questions: readonly str
     }
   }
   const cpu = process.cpuUsage(cpuBefore);
+  // Entries are delivered asynchronously: let the last ones arrive before disconnecting.
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  observer.disconnect();
+  const gc = {
+    pauses: pauses.length,
+    totalMs: Math.round(pauses.reduce((sum, ms) => sum + ms, 0) * 1000) / 1000,
+    longestMs: Math.round(Math.max(0, ...pauses) * 1000) / 1000,
+  };
   const cpuMsPerAnswer = Math.round(((cpu.user + cpu.system) / 1000 / Math.max(1, all.length)) * 1000) / 1000;
   let slowest: WarmResult['slowest'];
   for (const [question, times] of byQuestion) {
     const p50 = summariseLatencies(times).p50;
     if (!slowest || p50 > slowest.p50) slowest = { question, p50 };
   }
-  return { questions: questions.length, rounds, latency: summariseLatencies(all), cpuMsPerAnswer, slowest, errors };
+  return { questions: questions.length, rounds, latency: summariseLatencies(all), cpuMsPerAnswer, gc, slowest, errors };
 }
 
 /** Anything that answers a query with documents, like LangChain's retrievers. */
