@@ -35,6 +35,7 @@ export interface WeightedQuestion {
 const CONTEXT_WEIGHT = 0.4;
 const KIND_BONUS = 0.08;
 const RANK_PRIOR = 0.2;
+const ENTITY_PENALTY = 0.15;
 
 /** Weighs a question's concepts (and those of the previous turn, less) by IDF over the corpus. */
 export function weighQuestion(featurizer: LocalEmbeddings, question: string, kind: AnswerKind, context?: string): WeightedQuestion {
@@ -100,16 +101,28 @@ export class SentenceFeatureCache {
 const REASON_CUE =
   /\b(?:because|since|due to|owing to|as a result|therefore|thus|hence|so that|lead to|led to|leads to|caus(?:e|ed|es)|reasons?|result(?:s|ed)? in|explain(?:s|ed)?|driven by|difficult|hard to)\b|因为|由于|导致|所以|因此|原因|源于|使得|造成|解释|意味着|在于|难以/iu;
 
-/** How much of the question a set of features expresses: IDF-weighted, best alternative per concept. */
-export function coverageOf(question: WeightedQuestion, features: ReadonlySet<string>): number {
-  if (question.total === 0) return 0;
+/**
+ * How much of the question a set of features expresses: IDF-weighted, best alternative per
+ * concept. With `asWrittenIn: 'en'` each concept counts against the best it could do in English
+ * text, where a Chinese word can only be met through a gloss or a pinyin key: a perfect
+ * cross-language match then scores as high as a same-language one.
+ */
+export function coverageOf(question: WeightedQuestion, features: ReadonlySet<string>, asWrittenIn?: 'en'): number {
   let matched = 0;
+  let total = 0;
   for (const { concept, weight } of question.concepts) {
     let best = 0;
-    for (const [feature, strength] of concept.alternatives) if (strength > best && features.has(feature)) best = strength;
-    matched += weight * Math.min(1, best);
+    let reachable = 0;
+    for (const [feature, strength] of concept.alternatives) {
+      if (strength > best && features.has(feature)) best = strength;
+      if (asWrittenIn !== 'en' || !/^z[hb]:/.test(feature)) reachable = Math.max(reachable, strength);
+    }
+    if (asWrittenIn !== 'en') reachable = 1;
+    if (reachable === 0) continue;
+    matched += weight * Math.min(1, best / reachable);
+    total += weight;
   }
-  return matched / question.total;
+  return total === 0 ? 0 : matched / total;
 }
 
 /** True when every entity concept of the question (name, acronym, number) is among the features. */
@@ -121,7 +134,7 @@ function hasKind(features: ReadonlySet<string>, kind: AnswerKind): boolean {
   if (kind === 'any') return false;
   for (const feature of features) {
     if (kind === 'number' && /^(?:n|p):/.test(feature)) return true;
-    if (kind === 'date' && /^(?:d|m|y|ym):/.test(feature)) return true;
+    if (kind === 'date' && /^(?:d|m|y|ym|t):/.test(feature)) return true;
     if (kind === 'person' && feature.startsWith('py:')) return true;
   }
   return false;
@@ -189,21 +202,26 @@ export function rankSpans(
     const first = article.sentences[indexes[0]!]!;
     const last = article.sentences[indexes.at(-1)!]!;
     let relevance = coverage;
-    let evidence = coverage;
+    // Whether to answer is judged against what the span's language could express.
+    const writtenIn = article.meta.lang === 'en' ? ('en' as const) : undefined;
+    let evidence = writtenIn ? coverageOf(question, features, writtenIn) : coverage;
     if (wantsReason) {
       const givesReason = indexes.some((index) => cache.givesReason(article, index));
       const samePrevious = (back: number) => (article.sentences[indexes[0]! - back]?.paragraph === first.paragraph ? sentenceCoverage(article, indexes[0]! - back) : 0);
       const inherited = Math.max(sentenceCoverage(article, indexes[0]! - 1), 0.7 * samePrevious(2), 0.5 * samePrevious(3));
       relevance = coverage * (givesReason ? 1 : 0.7) + 0.7 * inherited + (givesReason ? 0.1 : 0);
       const before = indexes[0]! - 1;
-      if (before >= 0) evidence = coverageOf(question, new Set([...features, ...cache.get(article, before)]));
+      if (before >= 0) evidence = coverageOf(question, new Set([...features, ...cache.get(article, before)]), writtenIn);
     }
     const text = article.text.slice(first.start, last.end);
     // Headings and bylines are short and unpunctuated: rarely an answer on their own.
     const fragment = text.length < 25 && !/[.!?。！？”"]$/u.test(text) ? 0.6 : 1;
     const prior = RANK_PRIOR / Math.sqrt(1 + rank);
     const answersKind = hasKind(features, question.kind);
-    const score = (relevance + (answersKind ? KIND_BONUS : 0) + prior) * fragment - (indexes.length - 1) * 0.03;
+    const entitiesMatched = entitiesIn(question, paragraphFeatures(article, first.paragraph));
+    // A passage that never names what the question names (a person, a figure) answers something else.
+    const score =
+      (relevance + (answersKind ? KIND_BONUS : 0) + prior) * fragment - (indexes.length - 1) * 0.03 - (entitiesMatched ? 0 : ENTITY_PENALTY);
     spans.push({
       article,
       start: first.start,
@@ -212,7 +230,7 @@ export function rankSpans(
       sentenceIndexes: indexes,
       coverage,
       evidence,
-      entitiesMatched: entitiesIn(question, paragraphFeatures(article, first.paragraph)),
+      entitiesMatched,
       answersKind,
       score,
     });

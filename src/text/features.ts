@@ -1,6 +1,6 @@
 import { isEnglishStopword, latinTokens, stemWord } from './english.js';
 import type { Lexicon } from './lexicon.js';
-import { monthOfName, numberAnchors } from './numbers.js';
+import { monthOfName, numberAnchors, relativeTimeAnchors } from './numbers.js';
 import { romanise, splitPinyin } from './pinyin.js';
 import { foldForMatching, toSimplified } from './script.js';
 
@@ -46,6 +46,7 @@ const CHINESE_STOPWORDS = new Set(
 );
 
 const HAN_RUN = /\p{Script=Han}+/gu;
+const CHINESE_NUMERAL = /^[零〇一二两三四五六七八九十百千万亿]+$/u;
 
 // The hundred commonest Chinese surnames: a window that starts with one is read as a person's name.
 const COMMON_SURNAMES = new Set(
@@ -76,6 +77,8 @@ export function extractConcepts(text: string, lexicon: Lexicon, options: Feature
   const folded = toSimplified(foldForMatching(text));
   const concepts: Concept[] = [];
   for (const anchor of numberAnchors(folded)) concepts.push({ ...concept(FEATURE_WEIGHTS.anchor, [[anchor, 1]]), entity: true });
+  // Says that a passage tells when, for "when" questions; no concept of its own.
+  for (const anchor of relativeTimeAnchors(folded)) concepts.push(concept(FEATURE_WEIGHTS.anchor, [[anchor, 1]], true));
   addEnglishConcepts(folded, lexicon, options, concepts);
   for (const [run] of folded.matchAll(HAN_RUN)) addChineseConcepts(run, lexicon, concepts);
   return concepts;
@@ -176,7 +179,8 @@ function addChineseConcepts(run: string, lexicon: Lexicon, concepts: Concept[]):
   }
 
   const segmentConcepts = segments.map((segment, i) => {
-    if (CHINESE_STOPWORDS.has(segment)) return undefined;
+    // Numerals are read as number anchors (一千亿 = 100 billion), not as words.
+    if (CHINESE_STOPWORDS.has(segment) || CHINESE_NUMERAL.test(segment)) return undefined;
     const single = segment.length === 1;
     // A character's own glosses are mostly senses it does not have inside a longer word.
     return chineseWordConcept(segment, single ? FEATURE_WEIGHTS.chineseChar : FEATURE_WEIGHTS.chineseWord, lexicon, !single || !covered[i]);

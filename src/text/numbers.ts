@@ -52,11 +52,56 @@ const PATTERNS: Array<{ pattern: RegExp; anchors: (m: RegExpMatchArray) => strin
     pattern: new RegExp(String.raw`(${NUMBER})\s*(thousand|million|billion|trillion)\b`, 'giu'),
     anchors: (m) => [`n:${canonical(m[1]!, ENGLISH_MAGNITUDE[m[2]!.toLowerCase()] ?? 1)}`],
   },
+  // Chinese numerals: 一千亿, 十四, 三季度, 两次 (a lone digit only before a measure word; not
+  // ordinals such as 第三次).
+  {
+    pattern: /(?<![第零〇一二两三四五六七八九十百千万亿])(?:[零〇一二两三四五六七八九十百千万亿]{2,}|[一二两三四五六七八九十](?=[年次个位家倍季名天月周]))/gu,
+    anchors: (m) => {
+      const value = parseChineseNumeral(m[0]);
+      return value === undefined ? [] : [`n:${canonical(String(value))}`];
+    },
+  },
   // Years on their own: 1990–2099.
   { pattern: /(?<![\d.])((?:19|20)\d{2})(?![\d.%])/gu, anchors: (m) => [`y:${m[1]}`] },
   // Any other number, as written (value only).
   { pattern: new RegExp(String.raw`(?<![\d.])(${NUMBER})(?![\d])`, 'gu'), anchors: (m) => [`n:${canonical(m[1]!)}`] },
 ];
+
+const CHINESE_DIGITS: Record<string, number> = { 零: 0, 〇: 0, 一: 1, 二: 2, 两: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9 };
+const CHINESE_UNITS: Record<string, number> = { 十: 10, 百: 100, 千: 1000 };
+
+/** The value of a Chinese numeral (一千亿 → 1e11, 十四 → 14), or undefined if it is not one. */
+export function parseChineseNumeral(text: string): number | undefined {
+  let total = 0;
+  let section = 0;
+  let digit: number | undefined;
+  for (const char of text) {
+    if (char in CHINESE_DIGITS) {
+      digit = CHINESE_DIGITS[char]!;
+    } else if (char in CHINESE_UNITS) {
+      section += (digit ?? 1) * CHINESE_UNITS[char]!;
+      digit = undefined;
+    } else if (char === '万' || char === '亿') {
+      const scale = char === '万' ? 1e4 : 1e8;
+      const value = section + (digit ?? 0) || 1;
+      total = char === '亿' ? (total + value) * scale : total + value * scale;
+      section = 0;
+      digit = undefined;
+    } else {
+      return undefined;
+    }
+  }
+  return total + section + (digit ?? 0);
+}
+
+// Expressions of time without a date: "10 days after", "last year", 10天后, 去年, 年初.
+const RELATIVE_TIME =
+  /\b(?:\d+|a|one|two|three|few|several)\s+(?:days?|weeks?|months?|years?)\s+(?:after|later|ago|before|earlier)\b|\b(?:last|next|this|that|same)\s+(?:year|month|week|quarter)\b|\b(?:yesterday|today|recently)\b|\d+\s*(?:天|日|周|个月|年)(?:后|前|之后|之前|以来)|去年|今年|明年|年初|年底|年末|上半年|下半年|月初|月底|傍晚|日前|近期|此前/iu;
+
+/** `t:when` if a text says when something happened without a date ("10 days after", 去年). */
+export function relativeTimeAnchors(text: string): string[] {
+  return RELATIVE_TIME.test(text) ? ['t:when'] : [];
+}
 
 function dateAnchors(year: number | undefined, month: number, day: number | undefined): string[] {
   if (month < 1 || month > 12) return [];
