@@ -7,9 +7,9 @@ import { deployCommands } from '../src/discord/deploy.js';
 import { isTetherError } from '../src/errors.js';
 
 /** Entry point of `npm run deploy-commands`: registers the slash and context-menu commands. */
-export async function main(env: NodeJS.ProcessEnv = process.env): Promise<number> {
+export async function main(): Promise<number> {
   try {
-    const config = loadConfig(env);
+    const config = loadConfig();
     const { token, clientId, guildId, apiBase } = config.discord;
     if (!token) {
       process.stderr.write('DISCORD_TOKEN is not set: put the bot token in .env (see the README, "Running the Discord bot").\n');

@@ -12,7 +12,7 @@ Summarises the Discord feedback log (FEEDBACK_LOG, data/feedback.jsonl by defaul
 the sources do not cover.`;
 
 /** Entry point of `npm run report`. */
-export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+export async function main(argv: string[]): Promise<number> {
   let json = false;
   let top = 20;
   let file: string | undefined;
@@ -35,7 +35,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
     }
   }
   try {
-    const logPath = file ?? loadConfig(env).discord.feedbackLog;
+    const logPath = file ?? loadConfig().discord.feedbackLog;
     const { entries, badLines } = readFeedbackLog(logPath);
     const summary = summariseFeedback(entries);
     process.stdout.write(json ? `${JSON.stringify({ file: logPath, badLines, ...summary }, null, 2)}\n` : `${formatFeedbackReport(summary, { top, badLines })}\n`);

@@ -122,6 +122,8 @@ export interface Config {
     rateLimitPerMinute: number;
     maxQuestionLength: number;
     shards: 'auto' | number | undefined;
+    /** True in a process that discord.js's ShardingManager started: it runs one shard. */
+    isShard: boolean;
     feedbackLog: string;
   };
   llm: { baseUrl: string; model: string; apiKey: string | undefined; timeoutMs: number } | undefined;
@@ -135,7 +137,9 @@ export interface Config {
  * names every bad setting, so a broken .env is fixed in one go.
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
-  const parsed = schema.safeParse(env);
+  // ShardingManager puts the shard's own id in SHARDS: in a shard it is not the `auto|N` setting.
+  const isShard = env.SHARDING_MANAGER === 'true';
+  const parsed = schema.safeParse(isShard ? { ...env, SHARDS: undefined } : env);
   const problems: string[] = [];
   if (!parsed.success) {
     for (const issue of parsed.error.issues) problems.push(`${issue.path.join('.')}: ${issue.message}`);
@@ -168,6 +172,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       rateLimitPerMinute: values.RATE_LIMIT_PER_MINUTE,
       maxQuestionLength: values.MAX_QUESTION_LENGTH,
       shards: values.SHARDS,
+      isShard,
       feedbackLog: path.resolve(cwd, values.FEEDBACK_LOG ?? 'data/feedback.jsonl'),
     },
     llm:

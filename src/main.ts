@@ -7,7 +7,7 @@ import { REST, Routes, ShardingManager, type RESTGetAPIGatewayBotResult } from '
 import type { Tether } from './answer/types.js';
 import { loadConfig, type Config } from './config.js';
 import { createBot } from './discord/bot.js';
-import { TetherError, toUserMessage } from './errors.js';
+import { toUserMessage } from './errors.js';
 import { createFeedbackLog, loadOrCreateSalt } from './feedback/log.js';
 import { createLogger, type Logger } from './logger.js';
 
@@ -29,16 +29,11 @@ export const missingTokenHelp = [
 /** How long the sharding manager waits for a shard to become ready: a shard opens the core before logging in. */
 const shardReadyTimeoutMs = 120_000;
 
-/** Settings `ShardingManager` puts in a shard's environment; they are the shard's id, not `SHARDS=auto|N`. */
-const shardEnvKeys = ['SHARDS', 'SHARD_COUNT'] as const;
-
 /** Entry point of `npm start`: loads settings, opens the core, and runs the bot (or the sharding manager). */
-export async function main(env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  // ShardingManager starts this same file per shard and marks the environment; the shard runs one client.
-  const isShard = env.SHARDING_MANAGER === 'true';
+export async function main(): Promise<number> {
   let config: Config;
   try {
-    config = loadConfig(isShard ? withoutKeys(env, shardEnvKeys) : env);
+    config = loadConfig();
   } catch (error) {
     process.stderr.write(`${toUserMessage(error)}\n`);
     return 1;
@@ -53,7 +48,8 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<number
   process.on('uncaughtExceptionMonitor', (error) => logger.fatal({ err: error }, 'uncaught exception'));
 
   try {
-    if (config.discord.shards !== undefined && !isShard) return await runShardingManager(config, token, logger);
+    // ShardingManager starts this same file per shard; a shard runs one client.
+    if (config.discord.shards !== undefined && !config.discord.isShard) return await runShardingManager(config, token, logger);
     return await runBot(config, token, logger);
   } catch (error) {
     logger.error({ err: error }, 'the bot could not start');
@@ -63,16 +59,11 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<number
   }
 }
 
-/** Opens the core the way `npm run ask` does, building the index when it is missing. */
+/** Opens the core as `npm run ask` does (configured embedder and chat model), building the index when missing. */
 async function openCore(config: Config, logger: Logger): Promise<Tether> {
-  if (config.embeddings.kind !== 'local') {
-    throw new TetherError('BAD_CONFIG', 'The Discord bot supports only the built-in embedder for now (EMBEDDINGS=local).', {
-      hint: 'Unset EMBEDDINGS or set it to local.',
-    });
-  }
   // Loaded here, not at the top: a missing token or bad setting is reported without loading LangChain and hnswlib.
-  const { openTether } = await import('./tether.js');
-  return openTether({ corpusDir: config.corpusDir, indexDir: config.indexDir, onProgress: (message) => logger.info(message) });
+  const { openConfiguredTether } = await import('./tether.js');
+  return openConfiguredTether(config, { logger, onProgress: (message) => logger.info(message) });
 }
 
 /** Runs one bot process (all shards of a small bot, or the one shard ShardingManager gave this process). */
@@ -159,12 +150,6 @@ function onShutdownSignal(logger: Logger, stop: () => Promise<void>): Promise<vo
     process.on('SIGINT', handle);
     process.on('SIGTERM', handle);
   });
-}
-
-function withoutKeys(env: NodeJS.ProcessEnv, keys: readonly string[]): NodeJS.ProcessEnv {
-  const copy = { ...env };
-  for (const key of keys) delete copy[key];
-  return copy;
 }
 
 // Run only when executed (tsx src/main.ts, or as a shard), never when imported.
