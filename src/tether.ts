@@ -88,7 +88,7 @@ export function createTether(deps: TetherDeps): Tether {
     start: span.start,
     end: span.end,
     text: span.article.text.slice(span.start, span.end),
-    score: Math.round(Math.min(1, span.coverage) * 1000) / 1000,
+    score: roundScore(span.coverage),
   });
 
   const paragraphPassage = (article: Article, paragraph: number, score: number): Passage | undefined => {
@@ -116,7 +116,7 @@ export function createTether(deps: TetherDeps): Tether {
     const passages: Passage[] = [];
     const seen = new Set<string>();
     for (const span of spans) {
-      const passage = paragraphPassage(span.article, span.paragraph, Math.round(Math.min(1, span.coverage) * 1000) / 1000);
+      const passage = paragraphPassage(span.article, span.paragraph, roundScore(span.coverage));
       if (passage && !seen.has(passage.id)) {
         seen.add(passage.id);
         passages.push(passage);
@@ -178,19 +178,18 @@ export function createTether(deps: TetherDeps): Tether {
     },
 
     listSources(): SourceInfo[] {
-      return index.corpus.articles.map((article) => ({
-        id: article.id,
-        source: article.source,
-        title: article.meta.title,
-        titleEditorial: article.meta.titleEditorial,
-        lang: article.meta.lang,
-        publication: article.meta.publication,
-        author: article.meta.author,
-        date: article.meta.date,
-        paragraphs: article.paragraphs.length,
+      return index.corpus.articles.map(({ id, source, meta: { notes: _notes, ...meta }, paragraphs }) => ({
+        id,
+        source,
+        ...meta,
+        paragraphs: paragraphs.length,
       }));
     },
   };
+}
+
+function roundScore(coverage: number): number {
+  return Math.round(Math.min(1, coverage) * 1000) / 1000;
 }
 
 function baseLanguage(lang: Lang): string {

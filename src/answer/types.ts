@@ -1,18 +1,23 @@
-import type { Lang } from '../corpus/types.js';
+import type { ArticleMeta, Lang } from '../corpus/types.js';
 
-/** A verbatim span of the corpus, with its citation: `text === fileText.slice(start, end)`. */
-export interface Quote {
-  n: number;
+/** A verbatim span of an article with its citation: `text === fileText.slice(start, end)`. */
+export interface CitedSpan {
   /** Path of the source file relative to the project root. */
   source: string;
   title: string;
   lang: Lang;
   paragraph: number;
+  /** UTF-16 offsets into the file's text as Node reads it. */
   start: number;
   end: number;
   text: string;
-  /** Higher is better, 0..1: how much of the question the quote covers. */
+  /** Higher is better, 0..1: how much of the question or query the span covers. */
   score: number;
+}
+
+/** A numbered quote of an answer. */
+export interface Quote extends CitedSpan {
+  n: number;
 }
 
 /** What Tether says to a question: a short answer and the quotes that ground it. */
@@ -30,30 +35,16 @@ export interface Answer {
   timings_ms: { total: number };
 }
 
-/** A whole paragraph (or other verbatim span) of an article, for quoting on request. */
-export interface Passage {
+/** A whole paragraph of an article, for quoting on request. */
+export interface Passage extends CitedSpan {
   /** Stable id for buttons and autocomplete: `${articleId}:${paragraph}`. */
   id: string;
-  source: string;
-  title: string;
-  lang: Lang;
-  paragraph: number;
-  start: number;
-  end: number;
-  text: string;
-  score: number;
 }
 
 /** An article as listed by /sources. */
-export interface SourceInfo {
+export interface SourceInfo extends Omit<ArticleMeta, 'notes'> {
   id: string;
   source: string;
-  title: string;
-  titleEditorial: boolean;
-  lang: Lang;
-  publication: string | undefined;
-  author: string | undefined;
-  date: string | undefined;
   paragraphs: number;
 }
 
