@@ -1,5 +1,5 @@
 import type { Article, Chunk } from '../corpus/types.js';
-import { inverseDocumentFrequency, type LocalEmbeddings } from '../embeddings/local.js';
+import { inverseDocumentFrequency, unseenInverseDocumentFrequency, type LocalEmbeddings } from '../embeddings/local.js';
 import type { Concept } from '../text/features.js';
 import { extractConcepts, flattenConcepts } from '../text/features.js';
 import { toSimplified } from '../text/script.js';
@@ -39,7 +39,7 @@ const ENTITY_PENALTY = 0.15;
 
 /** Weighs a question's concepts (and those of the previous turn, less) by IDF over the corpus. */
 export function weighQuestion(featurizer: LocalEmbeddings, question: string, kind: AnswerKind, context?: string): WeightedQuestion {
-  const maxIdf = inverseDocumentFrequency(featurizer.stats, '\u0000unseen');
+  const maxIdf = unseenInverseDocumentFrequency(featurizer.stats);
   const byKey = new Map<string, { concept: Concept; weight: number }>();
   const add = (concepts: Concept[], scale: number) => {
     for (const concept of concepts) {

@@ -25,6 +25,11 @@ export function computeFeatureStats(bags: FeatureBag[]): FeatureStats {
   return { documents: bags.length, documentFrequency };
 }
 
+/** The IDF of a feature no document has: the highest there is. */
+export function unseenInverseDocumentFrequency(stats: FeatureStats): number {
+  return Math.log(1 + (stats.documents + 0.5) / 0.5);
+}
+
 /** Inverse document frequency (BM25's, always positive); unseen features get the rarest value. */
 export function inverseDocumentFrequency(stats: FeatureStats, feature: string): number {
   const df = stats.documentFrequency.get(feature) ?? 0;
