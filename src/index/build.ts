@@ -1,6 +1,5 @@
 import fs from 'node:fs/promises';
 import { Document } from '@langchain/core/documents';
-import { HNSWLib } from '@langchain/community/vectorstores/hnswlib';
 import { chunkArticle, DEFAULT_CHUNKING } from '../corpus/chunk.js';
 import type { Corpus } from '../corpus/load.js';
 import type { Chunk } from '../corpus/types.js';
@@ -8,7 +7,8 @@ import { computeFeatureStats, LocalEmbeddings } from '../embeddings/local.js';
 import { LexicalIndex } from '../retrieval/lexical.js';
 import { lexiconFromFile, saveLexicon } from '../text/lexicon.js';
 import { buildLexicon } from './build-lexicon.js';
-import { hashChunkIds, HNSW_EF_SEARCH, INDEX_FORMAT_VERSION, indexFiles, type Manifest } from './manifest.js';
+import { createVectorStore, HNSW_PARAMETERS } from './hnsw.js';
+import { hashChunkIds, INDEX_FORMAT_VERSION, indexFiles, type Manifest } from './manifest.js';
 import type { ExternalEmbeddings, LoadedIndex } from './types.js';
 
 /** Options for building an index. */
@@ -55,7 +55,7 @@ export async function buildIndex(options: BuildIndexOptions): Promise<LoadedInde
   const lexiconFile = await buildLexicon(corpus.articles.map((article) => article.text));
   await saveLexicon(files.lexicon, lexiconFile);
   const lexicon = lexiconFromFile(lexiconFile);
-  progress(`Lexicon: ${lexicon.glosses.size} Chinese words bridged to English.`);
+  progress(`Lexicon: ${lexicon.size} Chinese words bridged to English.`);
 
   const featurizer = new LocalEmbeddings({ lexicon, stats: { documents: 0, documentFrequency: new Map() } });
   const bags = chunks.map((chunk) => featurizer.documentFeatures(chunk.text));
@@ -70,9 +70,7 @@ export async function buildIndex(options: BuildIndexOptions): Promise<LoadedInde
   const vectors = options.embeddings
     ? await options.embeddings.embeddings.embedDocuments(documents.map((d) => d.pageContent))
     : bags.map((bag) => embedder.vectorise(bag));
-  const vectorStore = new HNSWLib(storeEmbeddings, { space: 'cosine', numDimensions: vectors[0]?.length ?? embedder.dimensions });
-  await vectorStore.addVectors(vectors, documents);
-  vectorStore.index.setEf(HNSW_EF_SEARCH);
+  const vectorStore = await createVectorStore(storeEmbeddings, vectors, documents);
   await vectorStore.save(indexDir);
 
   const lexical = LexicalIndex.build(chunks.map((chunk, i) => ({ id: chunk.id, features: bags[i]! })));
@@ -88,8 +86,8 @@ export async function buildIndex(options: BuildIndexOptions): Promise<LoadedInde
     embedder: options.embeddings?.identity ?? embedder.identity(),
     chunking: DEFAULT_CHUNKING,
     chunksHash: hashChunkIds(chunks.map((chunk) => chunk.id)),
-    hnsw: { space: 'cosine', efSearch: HNSW_EF_SEARCH },
-    counts: { articles: corpus.articles.length, chunks: chunks.length, sentences, features: stats.documentFrequency.size, lexiconWords: lexicon.glosses.size },
+    hnsw: HNSW_PARAMETERS,
+    counts: { articles: corpus.articles.length, chunks: chunks.length, sentences, features: stats.documentFrequency.size, lexiconWords: lexicon.size },
   };
   await fs.writeFile(files.manifest, `${JSON.stringify(manifest, null, 2)}\n`);
   progress(`Index built in ${((Date.now() - startedAt) / 1000).toFixed(1)} s: ${indexDir}`);

@@ -4,10 +4,8 @@ import path from 'node:path';
 import { z } from 'zod';
 
 /** Bump when the files in index/ change shape: an older index is then rebuilt. */
-export const INDEX_FORMAT_VERSION = 1;
+export const INDEX_FORMAT_VERSION = 2;
 
-/** HNSW search breadth set after every load: LangChain leaves hnswlib's default of 10. */
-export const HNSW_EF_SEARCH = 128;
 
 const manifestSchema = z.object({
   formatVersion: z.number(),
@@ -20,7 +18,7 @@ const manifestSchema = z.object({
   chunking: z.object({ maxSize: z.number(), overlapSentences: z.number() }),
   /** sha256 of the chunk ids in order: chunk boundaries come from code too, not only the corpus. */
   chunksHash: z.string().optional(),
-  hnsw: z.object({ space: z.string(), efSearch: z.number() }),
+  hnsw: z.object({ space: z.string(), M: z.number(), efConstruction: z.number(), efSearch: z.number() }),
   counts: z.object({ articles: z.number(), chunks: z.number(), sentences: z.number(), features: z.number(), lexiconWords: z.number() }),
 });
 

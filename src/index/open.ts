@@ -7,7 +7,8 @@ import { TetherError } from '../errors.js';
 import { LexicalIndex } from '../retrieval/lexical.js';
 import { loadLexicon } from '../text/lexicon.js';
 import { buildIndex, chunkCorpus } from './build.js';
-import { hashChunkIds, HNSW_EF_SEARCH, INDEX_FORMAT_VERSION, indexFiles, readManifest, sameEmbedder, type Manifest } from './manifest.js';
+import { HNSW_PARAMETERS } from './hnsw.js';
+import { hashChunkIds, INDEX_FORMAT_VERSION, indexFiles, readManifest, sameEmbedder, type Manifest } from './manifest.js';
 import type { ExternalEmbeddings, LoadedIndex } from './types.js';
 
 /** Options for opening an index. */
@@ -72,7 +73,7 @@ export async function openIndex(options: OpenIndexOptions): Promise<LoadedIndex>
       return rebuild('The built-in embedder changed since the index was built: rebuilding it.');
     }
     const vectorStore = await HNSWLib.load(options.indexDir, options.embeddings?.embeddings ?? featurizer);
-    vectorStore.index.setEf(HNSW_EF_SEARCH);
+    vectorStore.index.setEf(HNSW_PARAMETERS.efSearch);
     const lexical = LexicalIndex.fromJSON(await fs.readFile(files.lexical, 'utf8'));
     if (chunks.length !== vectorStore.index.getCurrentCount() || chunks.length !== manifest.counts.chunks) {
       throw new Error(`chunk count mismatch: corpus ${chunks.length}, vectors ${vectorStore.index.getCurrentCount()}`);

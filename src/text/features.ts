@@ -114,7 +114,7 @@ function addEnglishConcepts(text: string, lexicon: Lexicon, options: FeatureOpti
     // "November" is also 11月.
     const month = monthOfName(token.lower);
     if (month !== undefined) word.alternatives.set(`m:${month}`, 1);
-    const synonyms = options.expandSynonyms ? lexicon.synonyms.get(stem) : undefined;
+    const synonyms = options.expandSynonyms ? lexicon.synonymsOf(stem) : undefined;
     if (synonyms) {
       word.glossShare = FEATURE_WEIGHTS.synonym / Math.sqrt(synonyms.length);
       for (const synonym of synonyms) {
@@ -166,7 +166,7 @@ function addChineseConcepts(run: string, lexicon: Lexicon, concepts: Concept[]):
     for (let last = first + 1; last < segments.length; last += 1) {
       word += segments[last]!;
       if (word.length > lexicon.maxWordLength) break;
-      if (!lexicon.glosses.has(word) || CHINESE_STOPWORDS.has(word)) continue;
+      if (!lexicon.hasWord(word) || CHINESE_STOPWORDS.has(word)) continue;
       const compound = chineseWordConcept(word, FEATURE_WEIGHTS.chineseWord, lexicon, true);
       // Its parts still say part of it: 技術 alone half-matches 首席技術官. A name read into
       // common words (大|橋 as Da Qiao) does not stop them being read as words too.
@@ -233,10 +233,10 @@ const SHORT_NAME_STRENGTH = 0.8;
 
 function chineseWordConcept(word: string, weight: number, lexicon: Lexicon, withGlosses: boolean): Concept {
   const c = concept(weight, [[`zh:${word}`, 1]]);
-  c.entity = lexicon.properNouns.has(word);
+  c.entity = lexicon.isProperNoun(word);
   // A name written in characters (英華, 張勇) meets its romanisation in English text.
   if (c.entity) c.alternatives.set(`py:${romanise(word)}`, FEATURE_WEIGHTS.pinyin);
-  const glosses = withGlosses ? lexicon.glosses.get(word) : undefined;
+  const glosses = withGlosses ? lexicon.glossesOf(word) : undefined;
   if (glosses) {
     c.glossShare = 1 / Math.sqrt(glosses.length);
     for (const { stem, share } of glosses) {

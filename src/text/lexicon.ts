@@ -4,29 +4,24 @@ import { z } from 'zod';
 /**
  * The bridge between the languages, derived from CC-CEDICT at index build (build output, not
  * committed: its data is CC BY-SA): Chinese words (Simplified) to the English stems of their
- * glosses, plus the set of toneless pinyin syllables for reading romanised names.
+ * glosses, names, English synonyms, and the toneless pinyin syllables for reading romanised names.
  */
 export interface Lexicon {
-  /** Simplified word → English gloss stems (most typical first) and gloss bigrams (`a_b`). */
-  glosses: Map<string, GlossStem[]>;
+  /** Whether a Simplified word is in the dictionary. */
+  hasWord(word: string): boolean;
+  /** A word's English gloss stems (most typical first) and gloss bigrams (`a_b`). */
+  glossesOf(word: string): GlossStem[] | undefined;
+  /** Whether the dictionary marks a word as a name (capitalised pinyin): 騰訊, 華為. */
+  isProperNoun(word: string): boolean;
+  /** Stems of words that translate the same Chinese words ("hard" → "difficult"). */
+  synonymsOf(stem: string): string[] | undefined;
   /** Toneless pinyin syllables, ü written as v. */
-  syllables: Set<string>;
-  /** Words the dictionary marks as names (capitalised pinyin): 騰訊, 華為. */
-  properNouns: Set<string>;
-  /** English stem → stems of words that translate the same Chinese words ("hard" → "difficult"). */
-  synonyms: Map<string, string[]>;
-  /** Longest word in `glosses`, for dictionary matching. */
+  syllables: ReadonlySet<string>;
+  /** Longest dictionary word, for dictionary matching. */
   maxWordLength: number;
+  /** Number of dictionary words. */
+  size: number;
 }
-
-const lexiconFileSchema = z.object({
-  version: z.literal(1),
-  source: z.string(),
-  syllables: z.array(z.string()),
-  glosses: z.record(z.string(), z.string()),
-  properNouns: z.array(z.string()),
-  synonyms: z.record(z.string(), z.string()),
-});
 
 /** A stem of a word's glosses, with the share of its gloss it says (1 for a one-word gloss). */
 export interface GlossStem {
@@ -34,32 +29,56 @@ export interface GlossStem {
   share: number;
 }
 
+// Entries are checked where they are read, not all 80,000 up front: loading stays fast.
+const stringRecord = z.custom<Record<string, string>>((value) => typeof value === 'object' && value !== null && !Array.isArray(value));
+
+const lexiconFileSchema = z.object({
+  version: z.literal(2),
+  source: z.string(),
+  syllables: z.array(z.string()),
+  /** Word → stems, each "stem" or "stem/n" (said by a gloss of n words), space-separated. */
+  glosses: stringRecord,
+  properNouns: z.array(z.string()),
+  /** Stem → synonym stems, space-separated. */
+  synonyms: stringRecord,
+  maxWordLength: z.number().int().positive(),
+});
+
 /** The lexicon as stored in the index folder. */
 export type LexiconFile = z.infer<typeof lexiconFileSchema>;
 
-/** Turns the stored form into lookup tables. */
+/** Lookups over the stored form; a word's glosses are parsed the first time they are asked for. */
 export function lexiconFromFile(file: LexiconFile): Lexicon {
-  const glosses = new Map<string, GlossStem[]>();
-  let maxWordLength = 1;
-  for (const [word, stems] of Object.entries(file.glosses)) {
-    // Stored as "stem" or "stem/n" (said by a gloss of n words), to keep the file small.
-    glosses.set(
-      word,
-      stems.split(' ').map((entry) => {
-        const [stem = '', words] = entry.split('/');
-        return { stem, share: words ? 1 / Number(words) : 1 };
-      }),
-    );
-    maxWordLength = Math.max(maxWordLength, word.length);
-  }
-  const synonyms = new Map(Object.entries(file.synonyms).map(([stem, others]) => [stem, others.split(' ')]));
-  return { glosses, syllables: new Set(file.syllables), properNouns: new Set(file.properNouns), synonyms, maxWordLength };
+  const parsed = new Map<string, GlossStem[]>();
+  const properNouns = new Set(file.properNouns);
+  return {
+    hasWord: (word) => Object.hasOwn(file.glosses, word),
+    glossesOf(word) {
+      let stems = parsed.get(word);
+      const stored = Object.hasOwn(file.glosses, word) ? file.glosses[word] : undefined;
+      if (!stems && typeof stored === 'string') {
+        stems = stored.split(' ').map((entry) => {
+          const [stem = '', words] = entry.split('/');
+          return { stem, share: words ? 1 / Number(words) : 1 };
+        });
+        parsed.set(word, stems);
+      }
+      return stems;
+    },
+    isProperNoun: (word) => properNouns.has(word),
+    synonymsOf(stem) {
+      const stored = Object.hasOwn(file.synonyms, stem) ? file.synonyms[stem] : undefined;
+      return typeof stored === 'string' ? stored.split(' ') : undefined;
+    },
+    syllables: new Set(file.syllables),
+    maxWordLength: file.maxWordLength,
+    size: Object.keys(file.glosses).length,
+  };
 }
 
 /** Reads a lexicon written by `saveLexicon`; throws on a missing or malformed file. */
 export async function loadLexicon(file: string): Promise<Lexicon> {
-  const parsed = lexiconFileSchema.parse(JSON.parse(await fs.readFile(file, 'utf8')));
-  return lexiconFromFile(parsed);
+  return lexiconFromFile(lexiconFileSchema.parse(JSON.parse(await fs.readFile(file, 'utf8'))));
 }
 
 /** Writes a lexicon in its stored form. */
@@ -69,5 +88,5 @@ export async function saveLexicon(file: string, lexicon: LexiconFile): Promise<v
 
 /** An empty lexicon: features without cross-language bridging (for tests of other parts). */
 export function createEmptyLexicon(): Lexicon {
-  return { glosses: new Map(), syllables: new Set(), properNouns: new Set(), synonyms: new Map(), maxWordLength: 1 };
+  return lexiconFromFile({ version: 2, source: 'empty', syllables: [], glosses: {}, properNouns: [], synonyms: {}, maxWordLength: 1 });
 }
