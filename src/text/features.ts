@@ -20,7 +20,7 @@ export interface Concept {
   phrase: boolean;
   /** A name, acronym or number: a question about one the evidence never mentions is not answered. */
   entity: boolean;
-  /** Dictionary glosses among the alternatives: in a bag they share one word's weight. */
+  /** Dictionary glosses (and synonyms) among the alternatives: in a bag they share one word's weight. */
   glosses: Set<string>;
   glossShare: number;
 }

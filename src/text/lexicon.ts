@@ -54,15 +54,15 @@ export function lexiconFromFile(file: LexiconFile): Lexicon {
   return {
     hasWord: (word) => Object.hasOwn(file.glosses, word),
     glossesOf(word) {
-      let stems = parsed.get(word);
+      const known = parsed.get(word);
+      if (known) return known;
       const stored = Object.hasOwn(file.glosses, word) ? file.glosses[word] : undefined;
-      if (!stems && typeof stored === 'string') {
-        stems = stored.split(' ').map((entry) => {
-          const [stem = '', words] = entry.split('/');
-          return { stem, share: words ? 1 / Number(words) : 1 };
-        });
-        parsed.set(word, stems);
-      }
+      if (typeof stored !== 'string') return undefined;
+      const stems = stored.split(' ').map((entry) => {
+        const [stem = '', words] = entry.split('/');
+        return { stem, share: words ? 1 / Number(words) : 1 };
+      });
+      parsed.set(word, stems);
       return stems;
     },
     isProperNoun: (word) => properNouns.has(word),
