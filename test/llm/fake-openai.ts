@@ -3,8 +3,11 @@ import type { AddressInfo } from 'node:net';
 
 /** How the fake server answers the next chat completion. */
 export type ChatReply =
-  /** The model's text, as one JSON completion or, when the request asks to stream, as server-sent events. */
-  | { kind: 'answer'; content: string }
+  /**
+   * The model's text, as one JSON completion or, when the request asks to stream, as server-sent events:
+   * in `pieces` when given (they must join to `content`), else in 7-character pieces; `delayMs` apart.
+   */
+  | { kind: 'answer'; content: string; pieces?: string[]; delayMs?: number }
   /** An error status with an OpenAI-style error body. */
   | { kind: 'status'; status: number; message?: string; headers?: Record<string, string> }
   /** A body sent as is (malformed JSON, broken events). */
@@ -41,6 +44,21 @@ export interface ChatRequestBody {
   messages: Array<{ role: string; content: string }>;
 }
 
+/** The passages of a chat request's user message, in order (passage k is `[k - 1]`), as the prompt carries them. */
+export function passagesIn(body: ChatRequestBody): string[] {
+  const user = body.messages.find((message) => message.role === 'user')?.content ?? '';
+  return [...user.matchAll(/<passage id="(\d+)"[^>]*>\n([\s\S]*?)\n<\/passage>/g)].map((match) => match[2] ?? '');
+}
+
+/**
+ * A whole sentence of `text` a model could quote verbatim inside “…”: long enough to count as a quote,
+ * with no quotation marks or escaped angle brackets of its own. Undefined when the text has none.
+ */
+export function quotableSentence(text: string, minLength = 30): string | undefined {
+  const sentences = text.match(/[^.!?。！？\n]+[.!?。！？]/gu) ?? [];
+  return sentences.map((sentence) => sentence.trim()).find((sentence) => sentence.length >= minLength && !/["“”「」『』«»＂＜＞]/u.test(sentence));
+}
+
 /** A deterministic 8-dimensional vector for a text, so embedding tests can compare results. */
 export function fakeVector(text: string): number[] {
   const vector = new Array<number>(8).fill(0);
@@ -73,16 +91,23 @@ function pieces(content: string): string[] {
   return out;
 }
 
-const tick = () => new Promise<void>((resolve) => setTimeout(resolve, 1));
+const tick = (ms = 1) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-async function streamAnswer(res: http.ServerResponse, model: string, content: string, finish: boolean): Promise<void> {
+async function streamAnswer(
+  res: http.ServerResponse,
+  model: string,
+  content: string,
+  finish: boolean,
+  options: { pieces?: string[]; delayMs?: number } = {},
+): Promise<void> {
+  if (options.pieces && options.pieces.join('') !== content) throw new Error('fake OpenAI: the pieces do not join to the content');
   res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
   res.write(chunkEvent(model, { role: 'assistant', content: '' }, null));
-  for (const piece of pieces(content)) {
+  for (const piece of options.pieces ?? pieces(content)) {
     if (res.destroyed) return;
     res.write(chunkEvent(model, { content: piece }, null));
     // Separate writes in time, so the client really receives the answer in pieces.
-    await tick();
+    await tick(options.delayMs);
   }
   if (!finish) return;
   res.write(chunkEvent(model, {}, 'stop'));
@@ -138,7 +163,7 @@ export async function startFakeOpenAi(): Promise<FakeOpenAi> {
     const reply = typeof chatReply === 'function' ? chatReply(chat) : chatReply;
     switch (reply.kind) {
       case 'answer':
-        if (chat.stream) await streamAnswer(res, chat.model, reply.content, true);
+        if (chat.stream) await streamAnswer(res, chat.model, reply.content, true, reply);
         else sendJson(res, 200, completion(chat.model, reply.content));
         return;
       case 'stall':
