@@ -280,5 +280,5 @@ describe('npm start', () => {
       run.child.kill('SIGKILL');
       await fake.close();
     }
-  });
+  }, 200_000); // two shard processes each open the core; its own waits allow 90 s each
 });
