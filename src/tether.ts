@@ -88,7 +88,7 @@ export function createTether(deps: TetherDeps): Tether {
     start: span.start,
     end: span.end,
     text: span.article.text.slice(span.start, span.end),
-    score: roundScore(span.coverage),
+    score: roundScore(span.evidence),
   });
 
   const paragraphPassage = (article: Article, paragraph: number, score: number): Passage | undefined => {

@@ -11,7 +11,7 @@ export interface CitedSpan {
   start: number;
   end: number;
   text: string;
-  /** Higher is better, 0..1: how much of the question or query the span covers. */
+  /** Higher is better, 0..1: how much of the question the span covers (with the statement it explains, for "why"). */
   score: number;
 }
 
