@@ -1,4 +1,5 @@
 import 'dotenv/config';
+import { runEntryPoint } from '../src/cli/entry.js';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -12,7 +13,6 @@ import { sentencePool } from '../src/bench/synthetic.js';
 import { measureWarmAnswers, measureWarmRetrieval, type WarmResult } from '../src/bench/warm.js';
 import { loadConfig } from '../src/config.js';
 import { loadCorpus } from '../src/corpus/load.js';
-import { toUserMessage } from '../src/errors.js';
 import { readEvalSet } from '../src/eval/metrics.js';
 import { HNSW_PARAMETERS } from '../src/index/hnsw.js';
 import { indexFiles } from '../src/index/manifest.js';
@@ -389,11 +389,4 @@ function positiveInt(value: string | undefined, fallback: number, name: string):
   return parsed;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    console.error(toUserMessage(error));
-    if (!(error instanceof Error && error.name === 'TetherError')) console.error(error);
-    process.exit(1);
-  },
-);
+runEntryPoint(main);

@@ -1,7 +1,7 @@
 import 'dotenv/config';
+import { runEntryPoint } from '../src/cli/entry.js';
 import { loadConfig } from '../src/config.js';
 import { loadCorpus } from '../src/corpus/load.js';
-import { toUserMessage } from '../src/errors.js';
 import { buildIndex } from '../src/index/build.js';
 
 /** `npm run build-index`: (re)builds the index of the corpus with the configured embedder, with progress on stderr. */
@@ -18,8 +18,4 @@ async function main(): Promise<void> {
   });
 }
 
-main().catch((error: unknown) => {
-  console.error(toUserMessage(error));
-  if (!(error instanceof Error && error.name === 'TetherError')) console.error(error);
-  process.exitCode = 1;
-});
+runEntryPoint(main);

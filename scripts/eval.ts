@@ -1,4 +1,5 @@
 import 'dotenv/config';
+import { runEntryPoint } from '../src/cli/entry.js';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -124,11 +125,4 @@ async function checkGate(file: string, overall: Summary, byKind: Record<string, 
   return 0;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    console.error(toUserMessage(error));
-    if (!(error instanceof Error && error.name === 'TetherError')) console.error(error);
-    process.exit(1);
-  },
-);
+runEntryPoint(main);
