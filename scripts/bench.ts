@@ -11,7 +11,7 @@ import { runScale, type ScaleResult } from '../src/bench/scale.js';
 import { median, roundMs } from '../src/bench/stats.js';
 import { sentencePool } from '../src/bench/synthetic.js';
 import { measureWarmAnswers, measureWarmRetrieval, type WarmResult } from '../src/bench/warm.js';
-import { loadConfig } from '../src/config.js';
+import { environmentWith, loadConfig } from '../src/config.js';
 import { loadCorpus } from '../src/corpus/load.js';
 import { readEvalSet } from '../src/eval/metrics.js';
 import { HNSW_PARAMETERS } from '../src/index/hnsw.js';
@@ -109,7 +109,7 @@ async function main(): Promise<number> {
   if (questions.length === 0) throw new Error(`${questionsFile} has no questions`);
   const scratch = await fs.mkdtemp(path.join(os.tmpdir(), 'tether-bench-'));
   const indexDir = path.join(scratch, 'index');
-  const childEnv: NodeJS.ProcessEnv = { ...process.env, CORPUS_DIR: config.corpusDir, INDEX_DIR: indexDir, LOG_LEVEL: 'warn' };
+  const childEnv = environmentWith({ CORPUS_DIR: config.corpusDir, INDEX_DIR: indexDir, LOG_LEVEL: 'warn' });
   const tsx = path.join(root, 'node_modules/.bin/tsx');
   const probe = await detectRssProbe();
   const log = (message: string) => console.error(message);

@@ -185,3 +185,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
         : { kind: 'local' },
   };
 }
+
+/** This process's environment with some settings replaced: for child processes (the bench's). */
+export function environmentWith(overrides: Record<string, string>, env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  return { ...env, ...overrides };
+}
