@@ -4,7 +4,7 @@ import { escapeDisplayText, fitRendered, limits, renderQuestionTitle } from './f
 import type { UiLang } from './i18n.js';
 
 /** Discord allows about five edits per five seconds per message; one per interval leaves room for the final one. */
-const editIntervalMs = 1200;
+const editIntervalMs = 1500;
 
 const writing: Record<UiLang, string> = { en: 'writing…', 'zh-Hant': '撰寫中…', 'zh-Hans': '撰写中…' };
 
