@@ -38,7 +38,7 @@ Answers a question about the articles in corpus/ with verbatim, cited quotes.
   npm run ask -- "Why did Alibaba stop the cloud spin-off?"
   npm run ask -- --json "阿里雲為什麼暫停分拆？"
   npm run ask < questions.txt              one question per line
-  npm run ask                              in a terminal: an interactive prompt
+  npm run ask                              in a terminal: an interactive prompt (each question follows up on the last)
 
 Options:
   --json             one JSON object per answer: {question, found, answer, quotes, timings_ms}
@@ -192,15 +192,20 @@ async function interactive(io: AskIO, tether: () => Promise<Tether>, options: As
   io.stdout.write('Ask a question about the articles (an empty line or Ctrl-D quits).\n');
   rl.prompt();
   let endedByEmptyLine = false;
+  let previous = options.context;
   // Iterating (rather than rl.question) buffers lines that arrive while an answer is being found.
   for await (const line of rl) {
     if (line.trim() === '') {
       endedByEmptyLine = true;
       break;
     }
-    const result = await answerLine(line, tether, options, io, debug);
+    const result = await answerLine(line, tether, { ...options, context: previous }, io, debug);
     if ('error' in result) io.stderr.write(`${result.error}\n`);
-    else io.stdout.write(`${flags.json ? JSON.stringify(toJson(result)) : formatAnswer(result)}\n\n`);
+    else {
+      io.stdout.write(`${flags.json ? JSON.stringify(toJson(result)) : formatAnswer(result)}\n\n`);
+      // As in a Discord thread, the next question follows up on this one ("and why?").
+      previous = result.question;
+    }
     rl.prompt();
   }
   rl.close();

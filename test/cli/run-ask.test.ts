@@ -230,6 +230,14 @@ describe('runAsk: interactive prompt (a terminal)', () => {
     expect(result.stderr).toContain('only punctuation');
   });
 
+  it('passes each answered question as the context of the next, as a thread does', async () => {
+    const result = await run([], { isTTY: true, input: 'Who runs Alibaba Cloud?\n???\nand why?\n' });
+    expect(result.calls.map((call) => [call.question, call.options?.context])).toEqual([
+      ['Who runs Alibaba Cloud?', undefined],
+      ['and why?', 'Who runs Alibaba Cloud?'],
+    ]);
+  });
+
   it('stops at end of input (Ctrl-D)', async () => {
     const result = await run(['--json'], { isTTY: true, input: 'only\n' });
     expect(result.code).toBe(0);
