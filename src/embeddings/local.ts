@@ -16,7 +16,7 @@ export interface EmbedderIdentity {
 
 /** Name and version of the built-in embedder; bump the version when vectors change meaning. */
 export const LOCAL_EMBEDDER_NAME = 'tether-local-bilingual';
-const LOCAL_EMBEDDER_VERSION = 1;
+const LOCAL_EMBEDDER_VERSION = 2;
 
 /** Counts in how many bags each feature occurs. */
 export function computeFeatureStats(bags: FeatureBag[]): FeatureStats {

@@ -36,7 +36,28 @@ export function latinTokens(text: string): LatinToken[] {
   return tokens;
 }
 
-/** The Porter stem of a lower-case English word: "growing", "grows" and "grow" meet. */
+// Irregular past forms Porter stemming cannot reach ("began" → "begin", "left" → "leave").
+const IRREGULAR = new Map(
+  `arose arise awoke awake bore bear beaten beat became become begun begin began begin bent bend bet bet bid bid
+  bit bite bled bleed blew blow blown blow broke break broken break bred breed brought bring built build burnt burn bought buy
+  caught catch chose choose chosen choose clung cling came come cost cost crept creep cut cut dealt deal dug dig did do done do
+  drew draw drawn draw drank drink drove drive driven drive ate eat eaten eat fell fall fallen fall fed feed felt feel fought fight
+  found find fled flee flew fly flown fly forbade forbid forgot forget forgotten forget forgave forgive froze freeze frozen freeze
+  got get gotten get gave give given give went go gone go grew grow grown grow hung hang heard hear hid hide hidden hide held hold
+  hurt hurt kept keep knew know known know laid lay led lead left leave lent lend let let lost lose made make
+  meant mean met meet paid pay proved prove quit quit rode ride ridden ride rang ring rung ring rose rise risen rise ran run
+  sought seek sold sell sent send set set shook shake shaken shake shone shine shot shoot showed show shown show shrank shrink
+  shut shut sang sing sung sing sank sink sunk sink sat sit slept sleep slid slide spoke speak spoken speak spent spend spun spin
+  split split spread spread sprang spring stood stand stole steal stolen steal stuck stick struck strike strove strive swore swear
+  swept sweep swam swim swum swim took take taken take taught teach tore tear torn tear told tell thought think threw throw
+  thrown throw understood understand undertook undertake undertaken undertake woke wake wore wear worn wear won win
+  withdrew withdraw withdrawn withdraw wrote write written write overtook overtake overtaken overtake`
+    .trim()
+    .split(/\s+/)
+    .reduce<Array<[string, string]>>((pairs, word, i, words) => (i % 2 === 0 ? [...pairs, [word, words[i + 1]!]] : pairs), []),
+);
+
+/** The Porter stem of a lower-case English word: "growing", "grows", "grew" and "grow" meet. */
 export function stemWord(lower: string): string {
-  return stemmer(lower);
+  return stemmer(IRREGULAR.get(lower) ?? lower);
 }
