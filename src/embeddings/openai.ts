@@ -1,4 +1,5 @@
 import { OpenAIEmbeddings } from '@langchain/openai';
+import { TetherError } from '../errors.js';
 
 /** The embeddings settings of `config.embeddings` when `EMBEDDINGS=openai`. */
 export interface OpenAiEmbeddingsSettings {
@@ -45,6 +46,26 @@ export class TetherOpenAIEmbeddings extends OpenAIEmbeddings {
   /** What the manifest records. */
   identity(): OpenAiEmbedderIdentity {
     return describeOpenAiEmbedder(this.settings);
+  }
+
+  override async embedDocuments(texts: string[]): Promise<number[][]> {
+    return this.explainFailure(() => super.embedDocuments(texts));
+  }
+
+  override async embedQuery(text: string): Promise<number[]> {
+    return this.explainFailure(() => super.embedQuery(text));
+  }
+
+  /** An unreachable or failing endpoint becomes a message a user can act on. */
+  private async explainFailure<T>(call: () => Promise<T>): Promise<T> {
+    try {
+      return await call();
+    } catch (error) {
+      throw new TetherError('UPSTREAM', `The embeddings endpoint ${this.identity().baseUrl} failed (model ${this.settings.model}).`, {
+        hint: 'Check that it is running and EMBEDDINGS_BASE_URL / EMBEDDINGS_MODEL are right, or set EMBEDDINGS=local and run `npm run build-index`.',
+        cause: error,
+      });
+    }
   }
 }
 

@@ -50,3 +50,18 @@ describe('an index embedded through an OpenAI-compatible endpoint', () => {
     await expect(openConfiguredTether(settings(otherModel), { logger: createSilentLogger() })).rejects.toMatchObject({ code: 'EMBEDDER_MISMATCH' });
   });
 });
+
+describe('an unreachable embeddings endpoint', () => {
+  it('fails with a message that names the endpoint and what to do', async () => {
+    const { createOpenAiEmbeddings } = await import('../../src/embeddings/openai.js');
+    // A port nothing listens on (the fake server's, after it closed).
+    const closed = await startFakeOpenAi();
+    await closed.close();
+    const embedder = createOpenAiEmbeddings({ baseUrl: closed.baseUrl, model: 'fake-embed', apiKey: undefined }, { maxRetries: 0 });
+    await expect(embedder.embedQuery('anything')).rejects.toMatchObject({
+      code: 'UPSTREAM',
+      message: expect.stringContaining(closed.baseUrl),
+      hint: expect.stringContaining('EMBEDDINGS=local'),
+    });
+  });
+});
