@@ -11,7 +11,7 @@ import {
   type Message,
 } from 'discord.js';
 import type { Tether } from '../answer/types.js';
-import { toUserMessage } from '../errors.js';
+import { TetherError, toUserMessage } from '../errors.js';
 import type { FeedbackLog } from '../feedback/log.js';
 import type { Logger } from '../logger.js';
 import { createAnswerStore, type AnswerStore } from './answers.js';
@@ -202,7 +202,15 @@ export function createBot(deps: BotDeps): Bot {
     client,
     async start(token) {
       const ready = once(client, Events.ClientReady);
-      await client.login(token);
+      try {
+        await client.login(token);
+      } catch (error) {
+        // discord.js's messages ("An invalid token was provided.") never contain the token.
+        throw new TetherError('UPSTREAM', `Could not log in to Discord: ${error instanceof Error ? error.message : String(error)}`, {
+          hint: 'Check DISCORD_TOKEN (and DISCORD_API_BASE if you set it), then run npm start again.',
+          cause: error,
+        });
+      }
       await ready;
     },
     async stop() {

@@ -1,0 +1,35 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createBot } from '../../src/discord/bot.js';
+import { createFeedbackLog } from '../../src/feedback/log.js';
+import { createSilentLogger } from '../../src/logger.js';
+import { FakeDiscord } from './fake-discord.js';
+import { createFakeTether } from './fake-tether.js';
+import { testSettings } from './harness.js';
+
+let fake: FakeDiscord;
+
+beforeAll(async () => {
+  fake = await FakeDiscord.start();
+});
+
+afterAll(async () => {
+  await fake.close();
+});
+
+describe('logging in', () => {
+  it('a token Discord refuses gives a message that says what to check, without the token', async () => {
+    fake.failNext('GET', /^\/gateway\/bot$/, { status: 401, body: { message: '401: Unauthorized', code: 0 } });
+    const logger = createSilentLogger();
+    const bot = createBot({
+      tether: createFakeTether(),
+      logger,
+      settings: testSettings,
+      feedback: createFeedbackLog({ path: '/nonexistent/feedback.jsonl', salt: 'salt', logger }),
+      apiBase: fake.apiBase,
+    });
+    const failure = bot.start('a-refused-token');
+    await expect(failure).rejects.toMatchObject({ code: 'UPSTREAM', hint: expect.stringContaining('DISCORD_TOKEN') });
+    await expect(failure).rejects.not.toMatchObject({ message: expect.stringContaining('a-refused-token') });
+    await bot.stop();
+  });
+});
