@@ -6,7 +6,6 @@ import { z } from 'zod';
 /** Bump when the files in index/ change shape: an older index is then rebuilt. */
 export const INDEX_FORMAT_VERSION = 3;
 
-
 const manifestSchema = z.object({
   formatVersion: z.number(),
   builtAt: z.string(),
@@ -17,7 +16,7 @@ const manifestSchema = z.object({
   embedder: z.object({ name: z.string() }).passthrough(),
   chunking: z.object({ maxSize: z.number(), overlapSentences: z.number() }),
   /** sha256 of the chunk ids in order: chunk boundaries come from code too, not only the corpus. */
-  chunksHash: z.string().optional(),
+  chunksHash: z.string(),
   hnsw: z.object({ space: z.string(), M: z.number(), efConstruction: z.number(), efSearch: z.number() }),
   counts: z.object({ articles: z.number(), chunks: z.number(), sentences: z.number(), features: z.number(), lexiconWords: z.number() }),
 });
@@ -48,8 +47,8 @@ export async function readManifest(indexDir: string): Promise<Manifest | undefin
   return manifestSchema.parse(JSON.parse(text));
 }
 
-/** True when two embedder identities would produce comparable vectors. */
-export function sameEmbedder(a: Record<string, unknown>, b: Record<string, unknown>): boolean {
+/** True when two settings objects (embedder identities) are equal, whatever their key order. */
+export function sameSettings(a: Record<string, unknown>, b: Record<string, unknown>): boolean {
   return JSON.stringify(sortKeys(a)) === JSON.stringify(sortKeys(b));
 }
 

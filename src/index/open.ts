@@ -2,13 +2,13 @@ import fs from 'node:fs/promises';
 import { HNSWLib } from '@langchain/community/vectorstores/hnswlib';
 import { DEFAULT_CHUNKING } from '../corpus/chunk.js';
 import { loadCorpus } from '../corpus/load.js';
-import { LocalEmbeddings } from '../embeddings/local.js';
+import { LOCAL_EMBEDDER_NAME, LocalEmbeddings } from '../embeddings/local.js';
 import { TetherError } from '../errors.js';
 import { LexicalIndex } from '../retrieval/lexical.js';
 import { loadLexicon } from '../text/lexicon.js';
 import { buildIndex, chunkCorpus } from './build.js';
 import { HNSW_PARAMETERS } from './hnsw.js';
-import { hashChunkIds, INDEX_FORMAT_VERSION, indexFiles, readManifest, sameEmbedder, type Manifest } from './manifest.js';
+import { hashChunkIds, INDEX_FORMAT_VERSION, indexFiles, readManifest, sameSettings, type Manifest } from './manifest.js';
 import type { ExternalEmbeddings, LoadedIndex } from './types.js';
 
 /** Options for opening an index. */
@@ -47,17 +47,17 @@ export async function openIndex(options: OpenIndexOptions): Promise<LoadedIndex>
   if (manifest.formatVersion !== INDEX_FORMAT_VERSION) return rebuild('The index was built by another version of Tether: rebuilding it.');
 
   const wanted = options.embeddings?.identity;
-  if (wanted ? !sameEmbedder(manifest.embedder, wanted) : manifest.embedder.name !== 'tether-local-bilingual') {
+  if (wanted ? !sameSettings(manifest.embedder, wanted) : manifest.embedder.name !== LOCAL_EMBEDDER_NAME) {
     throw new TetherError(
       'EMBEDDER_MISMATCH',
-      `The index was built with the embedder "${manifest.embedder.name}", but "${wanted?.name ?? 'tether-local-bilingual'}" is configured.`,
+      `The index was built with the embedder "${manifest.embedder.name}", but "${wanted?.name ?? LOCAL_EMBEDDER_NAME}" is configured.`,
       { hint: 'Run `npm run build-index` to rebuild it with the configured embedder (or change EMBEDDINGS back).' },
     );
   }
   if (manifest.corpus.hash !== corpus.hash) return rebuild('The corpus changed since the index was built: rebuilding it.');
   // Chunk boundaries also come from code (chunking settings, sentence rules), which the corpus hash does not see.
   const chunks = chunkCorpus(corpus);
-  if (!sameEmbedder(manifest.chunking, Object.fromEntries(Object.entries(DEFAULT_CHUNKING))) || (manifest.chunksHash !== undefined && manifest.chunksHash !== hashChunkIds(chunks.map((c) => c.id)))) {
+  if (!sameSettings(manifest.chunking, { ...DEFAULT_CHUNKING }) || manifest.chunksHash !== hashChunkIds(chunks.map((c) => c.id))) {
     return rebuild('The chunking changed since the index was built: rebuilding it.');
   }
 
@@ -69,7 +69,7 @@ export async function openIndex(options: OpenIndexOptions): Promise<LoadedIndex>
       lexicon,
       stats: { documents: stored.documents, documentFrequency: new Map(Object.entries(stored.documentFrequency)) },
     });
-    if (!wanted && !sameEmbedder(manifest.embedder, featurizer.identity())) {
+    if (!wanted && !sameSettings(manifest.embedder, featurizer.identity())) {
       return rebuild('The built-in embedder changed since the index was built: rebuilding it.');
     }
     const vectorStore = await HNSWLib.load(options.indexDir, options.embeddings?.embeddings ?? featurizer);

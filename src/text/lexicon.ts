@@ -88,8 +88,3 @@ export async function loadLexicon(file: string): Promise<Lexicon> {
 export async function saveLexicon(file: string, lexicon: LexiconFile): Promise<void> {
   await fs.writeFile(file, JSON.stringify(lexicon));
 }
-
-/** An empty lexicon: features without cross-language bridging (for tests of other parts). */
-export function createEmptyLexicon(): Lexicon {
-  return lexiconFromFile({ version: 3, source: 'empty', syllables: [], glosses: {}, properNouns: [], synonyms: {}, maxWordLength: 1 });
-}

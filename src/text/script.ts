@@ -15,14 +15,8 @@ function toTraditional(text: string): string {
   return toTraditionalConverter(text);
 }
 
-const HAN = /\p{Script=Han}/u;
 const HAN_GLOBAL = /\p{Script=Han}/gu;
 const LATIN_LETTER_GLOBAL = /\p{Script=Latin}/gu;
-
-/** True if the text contains at least one Chinese character. */
-export function hasHan(text: string): boolean {
-  return HAN.test(text);
-}
 
 /**
  * The language of a text: Chinese when Han characters outnumber a third of the Latin letters

@@ -15,8 +15,3 @@ export const commands: readonly Command[] = [
   { kind: 'chat', data: help.data, execute: help.execute },
   { kind: 'message', data: findSources.data, execute: findSources.execute },
 ];
-
-/** The JSON bodies Discord's "bulk overwrite commands" endpoint takes. */
-export function commandPayloads(): ReturnType<Command['data']['toJSON']>[] {
-  return commands.map((command) => command.data.toJSON());
-}
