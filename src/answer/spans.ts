@@ -57,9 +57,8 @@ export function weighQuestion(featurizer: LocalEmbeddings, question: string, kin
       if (!existing || existing.weight < weight) byKey.set(primary, { concept, weight });
     }
   };
-  const options = { namesNeedCapitals: false, expandSynonyms: true };
-  add(extractConcepts(question, featurizer.lexicon, options), 1);
-  if (context) add(extractConcepts(context, featurizer.lexicon, options), CONTEXT_WEIGHT);
+  add(featurizer.queryConcepts(question), 1);
+  if (context) add(extractConcepts(context, featurizer.lexicon, { namesNeedCapitals: false, expandSynonyms: true }), CONTEXT_WEIGHT);
   const concepts = [...byKey.values()];
   const total = concepts.reduce((sum, c) => sum + c.weight, 0);
   const unknown = concepts

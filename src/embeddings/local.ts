@@ -1,5 +1,5 @@
 import { Embeddings, type EmbeddingsParams } from '@langchain/core/embeddings';
-import { extractFeatures, FEATURE_WEIGHTS, type FeatureBag } from '../text/features.js';
+import { extractConcepts, extractFeatures, FEATURE_WEIGHTS, flattenConcepts, type Concept, type FeatureBag } from '../text/features.js';
 import type { Lexicon } from '../text/lexicon.js';
 
 /** Document frequencies of features over the indexed chunks: the embedder's learned state. */
@@ -53,6 +53,7 @@ export class LocalEmbeddings extends Embeddings {
   readonly lexicon: Lexicon;
   readonly stats: FeatureStats;
   readonly dimensions: number;
+  private lastQuery: { text: string; concepts: Concept[] } | undefined;
 
   constructor(options: LocalEmbeddingsOptions) {
     super(options);
@@ -71,9 +72,20 @@ export class LocalEmbeddings extends Embeddings {
     return extractFeatures(text, this.lexicon, { namesNeedCapitals: true });
   }
 
-  /** Features of a question (users type names in lower case too). */
+  /** Features of a question. */
   queryFeatures(text: string): FeatureBag {
-    return extractFeatures(text, this.lexicon, { namesNeedCapitals: false, expandSynonyms: true });
+    return flattenConcepts(this.queryConcepts(text));
+  }
+
+  /**
+   * Concepts of a question (users type names in lower case too; synonyms count weakly). The last
+   * question's are kept: both retrievers and the quote ranking read the same question.
+   */
+  queryConcepts(text: string): Concept[] {
+    if (this.lastQuery?.text !== text) {
+      this.lastQuery = { text, concepts: extractConcepts(text, this.lexicon, { namesNeedCapitals: false, expandSynonyms: true }) };
+    }
+    return this.lastQuery.concepts;
   }
 
   override async embedDocuments(texts: string[]): Promise<number[][]> {
