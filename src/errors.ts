@@ -23,12 +23,9 @@ export type TetherErrorCode =
   | 'BAD_QUESTION'
   | 'BAD_CONFIG'
   | 'CORPUS'
-  | 'INDEX_MISSING'
-  | 'INDEX_STALE'
   | 'INDEX_CORRUPT'
   | 'EMBEDDER_MISMATCH'
-  | 'UPSTREAM'
-  | 'RATE_LIMITED';
+  | 'UPSTREAM';
 
 /** True for errors that carry a message meant for users. */
 export function isTetherError(error: unknown): error is TetherError {

@@ -162,7 +162,7 @@ async function answerLine(line: string, tether: () => Promise<Tether>, options: 
 }
 
 /** Errors that no other question would escape: they end a batch or a session. */
-const FATAL_CODES = new Set<TetherErrorCode>(['BAD_CONFIG', 'CORPUS', 'INDEX_MISSING', 'INDEX_STALE', 'INDEX_CORRUPT', 'EMBEDDER_MISMATCH']);
+const FATAL_CODES = new Set<TetherErrorCode>(['BAD_CONFIG', 'CORPUS', 'INDEX_CORRUPT', 'EMBEDDER_MISMATCH']);
 
 /** One question per line of stdin; a bad line is reported in place and the rest still answered. */
 async function batch(io: AskIO, tether: () => Promise<Tether>, options: AskOptions, flags: Flags, debug: boolean): Promise<number> {
