@@ -1,5 +1,5 @@
-import * as OpenCC from 'opencc-js';
 import type { Lang } from '../corpus/types.js';
+import { toSimplified } from '../text/script.js';
 import type { Passage, Quote } from './types.js';
 
 /** How a chat model's quotes and citations fared against the sources. */
@@ -52,7 +52,7 @@ const REPAIR_MIN_LENGTH = 12;
 const QUOTE_MIN_WEIGHT = 10;
 
 function quoteWeight(text: string): number {
-  return foldForMatching(text).length + (text.match(/\p{Script=Han}/gu)?.length ?? 0);
+  return foldForVerifying(text).length + (text.match(/\p{Script=Han}/gu)?.length ?? 0);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -75,7 +75,6 @@ const PUNCTUATION_FOLD: Record<string, string> = {
 const IGNORED = /[\s*_\u200b-\u200d\u2060\ufeff]/gu;
 const HAN = /\p{Script=Han}/u;
 
-let toSimplified: ((text: string) => string) | undefined;
 const foldedChars = new Map<string, string>();
 
 function foldChar(char: string): string {
@@ -84,7 +83,6 @@ function foldChar(char: string): string {
   let folded = char.normalize('NFKC');
   if (HAN.test(folded)) {
     // A model may quote a Traditional article in Simplified characters; one character at a time keeps offsets.
-    toSimplified ??= OpenCC.Converter({ from: 'tw', to: 'cn' }) as (text: string) => string;
     folded = toSimplified(folded);
   }
   folded = [...folded.toLowerCase()].map((c) => PUNCTUATION_FOLD[c] ?? c).join('').replace(IGNORED, '');
@@ -110,7 +108,7 @@ function fold(text: string): Folded {
 }
 
 /** Folds text the way verification matches it (NFKC, case, Traditional→Simplified, quote marks, no spaces). */
-export function foldForMatching(text: string): string {
+export function foldForVerifying(text: string): string {
   return fold(text).text;
 }
 
@@ -333,7 +331,7 @@ function prepare(passage: Passage): PreparedPassage {
     if (at !== undefined) wordStarts.push(at);
     wordEnds.add(match.index + match[0].length);
   }
-  return { passage, folded, foldedTitle: foldForMatching(passage.title).replace(EDGE_PUNCTUATION, ''), wordStarts, wordEnds };
+  return { passage, folded, foldedTitle: foldForVerifying(passage.title).replace(EDGE_PUNCTUATION, ''), wordStarts, wordEnds };
 }
 
 type Check =

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createVerifier, foldForMatching, REMOVED_QUOTE_NOTE, verifyAnswer, type Evidence } from '../../src/answer/verify.js';
+import { createVerifier, foldForVerifying, REMOVED_QUOTE_NOTE, verifyAnswer, type Evidence } from '../../src/answer/verify.js';
 import { ARTICLES, isVerbatim, passageContaining, quoteOf } from './fixtures.js';
 
 const spinOff = passageContaining(ARTICLES.en, 'But then Ali said that');
@@ -13,7 +13,7 @@ const evidence: Evidence = {
 
 describe('quote verification', () => {
   it('folds width, quotation marks, case, spacing and script for matching only', () => {
-    expect(foldForMatching('ＡＢＣ，「雲」 … x')).toBe(foldForMatching('abc,“云”...X'));
+    expect(foldForVerifying('ＡＢＣ，「雲」 … x')).toBe(foldForVerifying('abc,“云”...X'));
     const answer = '財報說 “财报公布了 “1+6+N” 组织变革” [2]，而且 「決定不再推進雲智能集團的完全分拆」 [2]。';
     const verified = verifyAnswer(answer, evidence);
 
