@@ -1,4 +1,3 @@
-import 'dotenv/config';
 import { runEntryPoint } from '../src/cli/entry.js';
 import fs from 'node:fs/promises';
 import os from 'node:os';
@@ -11,9 +10,9 @@ import { runScale, type ScaleResult } from '../src/bench/scale.js';
 import { median, roundMs } from '../src/bench/stats.js';
 import { sentencePool } from '../src/bench/synthetic.js';
 import { measureWarmAnswers, measureWarmRetrieval, type WarmResult } from '../src/bench/warm.js';
-import { environmentWith, loadConfig } from '../src/config.js';
+import { environmentWith, loadProjectConfig } from '../src/config.js';
 import { loadCorpus } from '../src/corpus/load.js';
-import { readEvalSet } from '../src/eval/metrics.js';
+import { DEV_SET, readEvalSet } from '../src/eval/metrics.js';
 import { HNSW_PARAMETERS } from '../src/index/hnsw.js';
 import { indexFiles } from '../src/index/manifest.js';
 import { loadLexicon } from '../src/text/lexicon.js';
@@ -29,7 +28,7 @@ JSON to bench-results/bench.json (and --out). Exits 0 unless --strict and a targ
 
   --scale               also run the synthetic scale benchmark (about 3–4 minutes on 2 cores)
   --sizes 1000,10000    chunk counts for --scale (default 1000,10000,50000)
-  --questions FILE      JSONL questions (default ../shared/eval/dev.jsonl)
+  --questions FILE      JSONL questions (default eval/dev.jsonl)
   --rounds N            warm rounds over the questions (default 20)
   --cold-runs N         cold ask processes (default 5)
   --scale-queries N     synthetic queries per scale run (default 200)
@@ -102,9 +101,9 @@ async function main(): Promise<number> {
   const scaleQueries = positiveInt(values['scale-queries'], 200, '--scale-queries');
   const sizes = (values.sizes ?? '1000,10000,50000').split(',').map((size) => positiveInt(size.trim(), 0, '--sizes'));
 
-  const config = loadConfig();
-  const root = process.cwd();
-  const questionsFile = path.resolve(values.questions ?? '../shared/eval/dev.jsonl');
+  const config = loadProjectConfig();
+  const root = config.root;
+  const questionsFile = values.questions ? path.resolve(values.questions) : path.join(root, DEV_SET);
   const questions = (await readEvalSet(questionsFile)).map((testCase) => testCase.question);
   if (questions.length === 0) throw new Error(`${questionsFile} has no questions`);
   const scratch = await fs.mkdtemp(path.join(os.tmpdir(), 'tether-bench-'));
@@ -124,7 +123,7 @@ async function main(): Promise<number> {
 
     log(`Warm answers: ${questions.length} questions × ${rounds} rounds…`);
     const openStartedAt = performance.now();
-    const index = await openIndex({ corpusDir: config.corpusDir, indexDir, onProgress: log });
+    const index = await openIndex({ root, corpusDir: config.corpusDir, indexDir, onProgress: log });
     const tether = createTether({ index });
     const warmOpenMs = performance.now() - openStartedAt;
     const openMaxRssKb = process.resourceUsage().maxRSS;
@@ -144,7 +143,7 @@ async function main(): Promise<number> {
 
     const scale: ScaleResult[] = [];
     if (values.scale) {
-      const corpus = await loadCorpus(config.corpusDir);
+      const corpus = await loadCorpus(config.corpusDir, root);
       const pool = sentencePool(corpus.articles);
       // The lexicon of the index just built: CC-CEDICT is read once, not once per scale.
       const lexicon = await loadLexicon(indexFiles(indexDir).lexicon);

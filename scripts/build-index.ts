@@ -1,13 +1,12 @@
-import 'dotenv/config';
 import { runEntryPoint } from '../src/cli/entry.js';
-import { loadConfig } from '../src/config.js';
+import { loadProjectConfig } from '../src/config.js';
 import { loadCorpus } from '../src/corpus/load.js';
 import { buildIndex } from '../src/index/build.js';
 
 /** `npm run build-index`: (re)builds the index of the corpus with the configured embedder, with progress on stderr. */
 async function main(): Promise<void> {
-  const config = loadConfig();
-  const corpus = await loadCorpus(config.corpusDir);
+  const config = loadProjectConfig();
+  const corpus = await loadCorpus(config.corpusDir, config.root);
   const settings = config.embeddings;
   const external = settings.kind === 'openai' ? (await import('../src/embeddings/openai.js')).createOpenAiEmbeddings(settings) : undefined;
   await buildIndex({

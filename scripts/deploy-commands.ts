@@ -1,15 +1,14 @@
-import 'dotenv/config';
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { REST } from 'discord.js';
-import { loadConfig } from '../src/config.js';
+import { loadProjectConfig } from '../src/config.js';
 import { deployCommands } from '../src/discord/deploy.js';
 import { isTetherError } from '../src/errors.js';
 
 /** Entry point of `npm run deploy-commands`: registers the slash and context-menu commands. */
 export async function main(): Promise<number> {
   try {
-    const config = loadConfig();
+    const config = loadProjectConfig();
     const { token, clientId, guildId, apiBase } = config.discord;
     if (!token) {
       process.stderr.write('DISCORD_TOKEN is not set: put the bot token in .env (see the README, "Running the Discord bot").\n');

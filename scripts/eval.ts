@@ -1,17 +1,16 @@
-import 'dotenv/config';
 import { runEntryPoint } from '../src/cli/entry.js';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Answer } from '../src/answer/types.js';
-import { loadConfig } from '../src/config.js';
+import { loadProjectConfig } from '../src/config.js';
 import { TetherError, toUserMessage } from '../src/errors.js';
 import { createLogger } from '../src/logger.js';
-import { readEvalSet, scoreCase, summarise, type CaseResult, type Summary } from '../src/eval/metrics.js';
+import { DEV_SET, readEvalSet, scoreCase, summarise, type CaseResult, type Summary } from '../src/eval/metrics.js';
 import { openConfiguredTether } from '../src/tether.js';
 
 const USAGE = `Usage: npm run eval -- [file.jsonl] [--json] [--gate file.json] [--llm] [--verbose]
-Runs an eval set (default ../shared/eval/dev.jsonl) and prints hit@1, hit@3, MRR, abstention and
+Runs an eval set (default eval/dev.jsonl) and prints hit@1, hit@3, MRR, abstention and
 faithfulness per kind and overall. --gate fails (exit 1) when a figure falls below the file's minimums.
 --llm answers through the configured chat model (LLM_BASE_URL, LLM_MODEL) and also counts its quotes
 verified, repaired and dropped; without it the offline extractive answerer is measured.`;
@@ -25,12 +24,12 @@ async function main(): Promise<number> {
     console.log(USAGE);
     return 0;
   }
-  const loaded = loadConfig();
+  const loaded = loadProjectConfig();
   if (values.llm && !loaded.llm) {
     throw new TetherError('BAD_CONFIG', '--llm needs a chat model.', { hint: 'Set LLM_BASE_URL and LLM_MODEL (see .env.example).' });
   }
   const config = values.llm ? loaded : { ...loaded, llm: undefined };
-  const file = path.resolve(positionals[0] ?? '../shared/eval/dev.jsonl');
+  const file = positionals[0] ? path.resolve(positionals[0]) : path.join(config.root, DEV_SET);
   const cases = await readEvalSet(file);
   const logger = createLogger(config.logLevel);
   const tether = await openConfiguredTether(config, { logger, onProgress: (m) => console.error(m) });
@@ -39,7 +38,7 @@ async function main(): Promise<number> {
   const texts = new Map<string, string>();
   const isFaithful = async (answer: Answer) => {
     for (const quote of answer.quotes) {
-      if (!texts.has(quote.source)) texts.set(quote.source, await fs.readFile(path.resolve(quote.source), 'utf8'));
+      if (!texts.has(quote.source)) texts.set(quote.source, await fs.readFile(path.resolve(config.root, quote.source), 'utf8'));
       if (texts.get(quote.source)!.slice(quote.start, quote.end) !== quote.text) return false;
     }
     return true;
@@ -49,7 +48,7 @@ async function main(): Promise<number> {
   for (const testCase of cases) {
     const startedAt = performance.now();
     try {
-      const answer = await tether.ask(testCase.question);
+      const answer = await tether.ask(testCase.question, testCase.context ? { context: testCase.context } : {});
       if (answer.verification) {
         const v = answer.verification;
         verification.verified += v.verified;

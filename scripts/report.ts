@@ -1,8 +1,7 @@
-import 'dotenv/config';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadConfig } from '../src/config.js';
+import { loadProjectConfig } from '../src/config.js';
 import { toUserMessage } from '../src/errors.js';
 import { readFeedbackLog } from '../src/feedback/log.js';
 import { formatFeedbackReport, summariseFeedback } from '../src/feedback/report.js';
@@ -35,7 +34,7 @@ export async function main(argv: string[]): Promise<number> {
     }
   }
   try {
-    const logPath = file ?? loadConfig().discord.feedbackLog;
+    const logPath = file ?? loadProjectConfig().discord.feedbackLog;
     const { entries, badLines } = readFeedbackLog(logPath);
     const summary = summariseFeedback(entries);
     process.stdout.write(json ? `${JSON.stringify({ file: logPath, badLines, ...summary }, null, 2)}\n` : `${formatFeedbackReport(summary, { top, badLines })}\n`);

@@ -1,4 +1,6 @@
+import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { TetherError } from './errors.js';
 
@@ -107,8 +109,17 @@ const schema = z.object({
   EMBEDDINGS_API_KEY: optionalString,
 });
 
+/**
+ * The project root: the folder holding package.json, found from this file's place (src/ or dist/),
+ * never from the working directory, so `npm --prefix`, another folder or a process manager all
+ * read the same corpus, index and .env.
+ */
+export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url)).replace(/[\\/]$/, '');
+
 /** Every setting Tether reads, parsed and validated once. */
 export interface Config {
+  /** What every relative path setting is resolved against, and what quote `source` paths are relative to. */
+  root: string;
   corpusDir: string;
   indexDir: string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -136,7 +147,7 @@ export interface Config {
  * Reads every setting from `env` (the process environment by default). Throws one TetherError that
  * names every bad setting, so a broken .env is fixed in one go.
  */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, root = PROJECT_ROOT): Config {
   // ShardingManager puts the shard's own id in SHARDS: in a shard it is not the `auto|N` setting.
   const isShard = env.SHARDING_MANAGER === 'true';
   const parsed = schema.safeParse(isShard ? { ...env, SHARDS: undefined } : env);
@@ -159,8 +170,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   }
 
   return {
-    corpusDir: path.resolve(cwd, values.CORPUS_DIR ?? 'corpus'),
-    indexDir: path.resolve(cwd, values.INDEX_DIR ?? 'index'),
+    root,
+    corpusDir: path.resolve(root, values.CORPUS_DIR ?? 'corpus'),
+    indexDir: path.resolve(root, values.INDEX_DIR ?? 'index'),
     logLevel: values.LOG_LEVEL,
     discord: {
       token: values.DISCORD_TOKEN,
@@ -173,7 +185,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       maxQuestionLength: values.MAX_QUESTION_LENGTH,
       shards: values.SHARDS,
       isShard,
-      feedbackLog: path.resolve(cwd, values.FEEDBACK_LOG ?? 'data/feedback.jsonl'),
+      feedbackLog: path.resolve(root, values.FEEDBACK_LOG ?? 'data/feedback.jsonl'),
     },
     llm:
       values.LLM_BASE_URL && values.LLM_MODEL
@@ -184,6 +196,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
         ? { kind: 'openai', baseUrl: values.EMBEDDINGS_BASE_URL, model: values.EMBEDDINGS_MODEL ?? '', apiKey: values.EMBEDDINGS_API_KEY }
         : { kind: 'local' },
   };
+}
+
+/**
+ * Adds the settings of the project's `.env` (when there is one) to `process.env`; variables already
+ * set win. For entry points only, before `loadConfig`.
+ */
+export function loadDotEnv(root = PROJECT_ROOT): void {
+  const file = path.join(root, '.env');
+  if (existsSync(file)) process.loadEnvFile(file);
+}
+
+/** The settings of an entry point: the project's `.env` under the process environment. */
+export function loadProjectConfig(): Config {
+  loadDotEnv();
+  return loadConfig();
 }
 
 /** This process's environment with some settings replaced: for child processes (the bench's). */

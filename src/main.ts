@@ -1,11 +1,10 @@
-import 'dotenv/config';
 import { once } from 'node:events';
 import fs from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { REST, Routes, ShardingManager, type RESTGetAPIGatewayBotResult } from 'discord.js';
 import type { Tether } from './answer/types.js';
-import { loadConfig, type Config } from './config.js';
+import { loadProjectConfig, type Config } from './config.js';
 import { createBot } from './discord/bot.js';
 import { toUserMessage } from './errors.js';
 import { createFeedbackLog, loadOrCreateSalt } from './feedback/log.js';
@@ -33,7 +32,7 @@ const shardReadyTimeoutMs = 120_000;
 export async function main(): Promise<number> {
   let config: Config;
   try {
-    config = loadConfig();
+    config = loadProjectConfig();
   } catch (error) {
     process.stderr.write(`${toUserMessage(error)}\n`);
     return 1;

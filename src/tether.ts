@@ -222,6 +222,7 @@ export async function openConfiguredTether(config: Config, options: { logger: Lo
   const external = embeddings.kind === 'openai' ? (await import('./embeddings/openai.js')).createOpenAiEmbeddings(embeddings) : undefined;
   const chat = llm ? await import('./answer/llm.js') : undefined;
   return openTether({
+    root: config.root,
     corpusDir: config.corpusDir,
     indexDir: config.indexDir,
     onProgress: options.onProgress,

@@ -17,7 +17,6 @@ export const HEAVY_MODULES = [
   'zod',
   'stemmer',
   'pino',
-  'dotenv/config',
 ] as const;
 
 /** Import cost of one module in a fresh Node process (median over runs). */

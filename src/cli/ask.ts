@@ -1,7 +1,6 @@
-import 'dotenv/config';
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { loadConfig } from '../config.js';
+import { loadProjectConfig } from '../config.js';
 import { runAsk } from './run-ask.js';
 
 /** Entry point of `npm run ask`: wires the real config, index and streams into `runAsk`. */
@@ -15,7 +14,7 @@ export async function main(argv: string[]): Promise<number> {
     argv,
     { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, isTTY: process.stdin.isTTY === true },
     {
-      loadConfig: () => loadConfig(),
+      loadConfig: () => loadProjectConfig(),
       openTether: async (config, { onProgress, debug }) => {
         // Loaded on first use: --help and refused questions never pay for LangChain and hnswlib.
         const [{ openConfiguredTether }, { createLogger }] = await Promise.all([import('../tether.js'), import('../logger.js')]);

@@ -29,7 +29,7 @@ export interface Corpus {
  * Reads every `*.txt` article under `dir` (sorted by name) with its optional `NAME.meta.json`.
  * `root` is what `source` paths are relative to (the project root).
  */
-export async function loadCorpus(dir: string, root = process.cwd()): Promise<Corpus> {
+export async function loadCorpus(dir: string, root: string): Promise<Corpus> {
   let names: string[];
   try {
     names = (await fs.readdir(dir)).filter((name) => name.endsWith('.txt')).sort();
@@ -64,7 +64,7 @@ export async function loadCorpus(dir: string, root = process.cwd()): Promise<Cor
     if (paragraphs.length === 0) continue;
     articles.push({
       id,
-      source: path.relative(root, file).split(path.sep).join('/'),
+      source: sourcePath(root, file),
       text,
       meta: parseMeta(metaFile, metaBytes, text),
       paragraphs,
@@ -75,6 +75,16 @@ export async function loadCorpus(dir: string, root = process.cwd()): Promise<Cor
     throw new TetherError('CORPUS', `Every article in ${dir} is empty.`, { hint: 'Add text to the articles (see corpus/README.md).' });
   }
   return { dir, articles, hash: hash.digest('hex') };
+}
+
+/**
+ * How a quote names its file: relative to the project root, with forward slashes, whatever the
+ * working directory; an article outside the project keeps its absolute path.
+ */
+export function sourcePath(root: string, file: string): string {
+  const relative = path.relative(root, file);
+  if (relative.startsWith('..') || path.isAbsolute(relative)) return path.resolve(file);
+  return relative.split(path.sep).join('/');
 }
 
 function parseMeta(file: string, bytes: Buffer | undefined, text: string): ArticleMeta {

@@ -4,11 +4,16 @@ import { z } from 'zod';
 import type { Answer } from '../answer/types.js';
 import { TetherError } from '../errors.js';
 
+/** The default eval set, relative to the project root: kept in the repo so a bare clone can run it. */
+export const DEV_SET = 'eval/dev.jsonl';
+
 const caseSchema = z.object({
   id: z.string(),
   kind: z.string(),
   question: z.string(),
   expect: z.array(z.string()),
+  /** The previous question, for a follow-up. */
+  context: z.string().optional(),
 });
 
 /** One eval question: `expect` lists strings any of which in a quote counts as a hit; none for kind `none`. */
@@ -20,7 +25,7 @@ export async function readEvalSet(file: string): Promise<EvalCase[]> {
   try {
     text = await fs.readFile(file, 'utf8');
   } catch (error) {
-    throw new TetherError('CORPUS', `Cannot read the eval set ${file}.`, { hint: 'Pass the path of a .jsonl file: npm run eval -- path/to/set.jsonl', cause: error });
+    throw new TetherError('CORPUS', `Cannot read the eval set ${file}.`, { hint: `Check the path: an eval set is a JSONL file, such as ${DEV_SET} in the project.`, cause: error });
   }
   return text.split('\n').flatMap((line, i) => {
     if (line.trim() === '') return [];

@@ -16,7 +16,7 @@ export interface OpenIndexOptions {
   corpusDir: string;
   indexDir: string;
   /** What `source` paths are relative to: the project root. */
-  root?: string;
+  root: string;
   embeddings?: ExternalEmbeddings;
   /** Told what happens when the index is built or rebuilt. */
   onProgress?: (message: string) => void;

@@ -71,6 +71,17 @@ describe('npm run ask -- --json "question"', () => {
     await expectAnswerJson(answer, question);
     expect(answer.quotes).toHaveLength(1);
   });
+
+  it('run from another folder, reads the project corpus (CORPUS_DIR relative to the project root) and cites paths relative to it', async () => {
+    const elsewhere = await makeTmpDir('cli-elsewhere');
+    tmpDirs.push(elsewhere);
+    const question = 'When did Alibaba Cloud go down again?';
+    const result = await runTsx('src/cli/ask.ts', ['--json', question], { ...env, CORPUS_DIR: 'corpus' }, undefined, { cwd: elsewhere });
+    expect(result.code, result.stderr).toBe(0);
+    await expectAnswerJson(JSON.parse(result.stdout), question);
+    // Nothing was read or written under the working directory.
+    expect(await fs.readdir(elsewhere)).toEqual([]);
+  });
 });
 
 describe.concurrent('human-readable output', () => {

@@ -168,7 +168,7 @@ describe('a bad corpus folder', () => {
     const empty = await makeTmpDir('empty-corpus');
     tmpDirs.push(empty);
     for (const corpusDir of [path.join(empty, 'does-not-exist'), empty]) {
-      const error = await openIndex({ corpusDir, indexDir: path.join(empty, 'index') }).catch((e: unknown) => e);
+      const error = await openIndex({ root: empty, corpusDir, indexDir: path.join(empty, 'index') }).catch((e: unknown) => e);
       expectTetherError(error, 'CORPUS');
     }
   });

@@ -1,5 +1,4 @@
 import { spawn } from 'node:child_process';
-import os from 'node:os';
 import path from 'node:path';
 import { REPO_ROOT } from './corpus.js';
 
@@ -11,12 +10,11 @@ export interface CliResult {
 }
 
 /**
- * The complete environment for a spawned CLI: every setting explicit, and dotenv pointed at a file
- * that does not exist, so neither the developer's shell nor their .env changes what the test sees.
+ * The complete environment for a spawned CLI: every setting the CLI reads is explicit (set variables
+ * win over a .env), so neither the developer's shell nor their .env changes what the test sees.
  */
 export function cliEnv(settings: { INDEX_DIR: string; CORPUS_DIR?: string } & Record<string, string>): Record<string, string> {
   return {
-    DOTENV_CONFIG_PATH: path.join(os.tmpdir(), 'tether-tests-no-such.env'),
     CORPUS_DIR: path.join(REPO_ROOT, 'corpus'),
     LOG_LEVEL: 'info',
     EMBEDDINGS: 'local',
@@ -35,18 +33,18 @@ export function runAskCli(args: string[], env: Record<string, string>, input?: s
   return runTsx('src/cli/ask.ts', args, env, input);
 }
 
-/** Runs `tsx <script> ...args` (a path relative to the repository root) from the repository root. */
+/** Runs `tsx <script> ...args` (a path relative to the repository root), from the repository root unless `cwd` says otherwise. */
 export function runTsx(
   script: string,
   args: string[],
   env: Record<string, string>,
   input?: string,
-  options: { closeStdoutAfterFirstLine?: boolean } = {},
+  options: { closeStdoutAfterFirstLine?: boolean; cwd?: string } = {},
 ): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     // Node runs tsx's own entry (node_modules/.bin/tsx), so the child needs no PATH.
-    const child = spawn(process.execPath, [path.join(REPO_ROOT, 'node_modules/.bin/tsx'), script, ...args], {
-      cwd: REPO_ROOT,
+    const child = spawn(process.execPath, [path.join(REPO_ROOT, 'node_modules/.bin/tsx'), path.join(REPO_ROOT, script), ...args], {
+      cwd: options.cwd ?? REPO_ROOT,
       env,
       stdio: ['pipe', 'pipe', 'pipe'],
     });

@@ -1,6 +1,7 @@
 // Bench child: builds the index of a corpus into a folder in a fresh process (the CC-CEDICT import
 // would otherwise stay in the bench's own peak RSS) and prints its timings as one JSON line.
 // Usage: tsx src/bench/child/build-index.ts CORPUS_DIR INDEX_DIR
+import { PROJECT_ROOT } from '../../config.js';
 import { loadCorpus } from '../../corpus/load.js';
 import { buildIndex } from '../../index/build.js';
 
@@ -8,7 +9,7 @@ async function main(): Promise<void> {
   const [corpusDir, indexDir] = process.argv.slice(2);
   if (!corpusDir || !indexDir) throw new Error('usage: build-index.ts CORPUS_DIR INDEX_DIR');
   const startedAt = performance.now();
-  const corpus = await loadCorpus(corpusDir);
+  const corpus = await loadCorpus(corpusDir, PROJECT_ROOT);
   const loadedAt = performance.now();
   const index = await buildIndex({ corpus, indexDir, onProgress: (message) => process.stderr.write(`${message}\n`) });
   const builtAt = performance.now();
