@@ -18,6 +18,7 @@ import { indexFiles } from '../src/index/manifest.js';
 import { loadLexicon } from '../src/text/lexicon.js';
 import { openIndex } from '../src/index/open.js';
 import { createHybridRetriever } from '../src/retrieval/hybrid.js';
+import { loadAnswerModel } from '../src/ranking/model.js';
 import { createTether } from '../src/tether.js';
 
 const USAGE = `Usage: npm run bench -- [--scale] [options]
@@ -124,7 +125,7 @@ async function main(): Promise<number> {
     log(`Warm answers: ${questions.length} questions × ${rounds} rounds…`);
     const openStartedAt = performance.now();
     const index = await openIndex({ root, corpusDir: config.corpusDir, indexDir, onProgress: log });
-    const tether = createTether({ index });
+    const tether = createTether({ index, model: await loadAnswerModel(root) });
     const warmOpenMs = performance.now() - openStartedAt;
     const openMaxRssKb = process.resourceUsage().maxRSS;
     const warm = await measureWarmAnswers(tether, questions, rounds);

@@ -25,7 +25,8 @@ export type TetherErrorCode =
   | 'CORPUS'
   | 'INDEX_CORRUPT'
   | 'EMBEDDER_MISMATCH'
-  | 'UPSTREAM';
+  | 'UPSTREAM'
+  | 'MODEL';
 
 /** True for errors that carry a message meant for users. */
 export function isTetherError(error: unknown): error is TetherError {

@@ -1,85 +1,75 @@
-import type { Document } from '@langchain/core/documents';
-import type { BaseRetriever } from '@langchain/core/retrievers';
 import { createExtractiveAnswerer } from './answer/extractive.js';
 import { detectAnswerKind, validateQuestion } from './answer/question.js';
-import { pickDisjoint, rankSpans, SentenceFeatureCache, weighQuestion, type ScoredSpan } from './answer/spans.js';
 import type { Answer, Answerer, AskOptions, Passage, Quote, SourceInfo, Tether } from './answer/types.js';
-import type { Article, Chunk, Lang } from './corpus/types.js';
+import { createQuoteVerifier, type QuoteVerifier } from './answer/verify-quotes.js';
+import type { Article } from './corpus/types.js';
+import { createCalibratedDecider, type AnswerDecider } from './decision/decide.js';
 import { openIndex, type OpenIndexOptions } from './index/open.js';
 import type { LoadedIndex } from './index/types.js';
-import { createHybridRetriever } from './retrieval/hybrid.js';
+import { loadAnswerModel, type AnswerModel } from './ranking/model.js';
+import { weighQuestion } from './ranking/question.js';
+import { createLearnedRanker, type RankedSpan, type RankingQuery, type SpanRanker } from './ranking/ranker.js';
+import { SentenceFeatureCache } from './ranking/sentences.js';
+import { pickDisjoint } from './ranking/spans.js';
+import { createCandidateRetriever, type CandidateRetriever } from './retrieval/candidates.js';
 import { detectLang } from './text/script.js';
-import type { Config } from './config.js';
+import { PROJECT_ROOT, type Config } from './config.js';
 import type { Logger } from './logger.js';
 
-/**
- * Share of the question the best quote must cover (IDF-weighted; for an English quote, of what
- * English could express) for Tether to answer rather than say the sources do not cover it.
- * Calibrated with `npm run eval` (see the README): answerable questions' best quotes cover 0.39 to
- * 1 on the dev set and three sets of our own (72 questions); unanswerable ones not refused by the
- * rules below, at most 0.30.
- */
-export const FOUND_THRESHOLD = 0.33;
-
-/**
- * Largest share of a question's weight that may fall on words the corpus never uses in any form
- * (word, gloss, synonym, pinyin): above it the question is about something else ("What is the
- * price of bitcoin?"). One unbridged word of a two-word question weighs up to about 0.6 in a small
- * corpus, and an answerable dev question at most 0.26; unanswerable ones reach 0.82 and 1.
- */
-const MAX_UNKNOWN_SHARE = 0.75;
-
-/** Chunks taken from retrieval to look for quotes in. */
-const CANDIDATE_CHUNKS = 10;
-/** Chunks of each corpus language always looked at, however retrieval ranked them. */
-const MIN_CHUNKS_PER_LANGUAGE = 3;
+/** How many chunks retrieval hands to the ranking: each retriever's list, what fusion keeps, and seats per language. */
+export const RETRIEVAL = { perRetriever: 20, keep: 10, perLanguage: 3 } as const;
 /** Quotes shown per answer. */
 const DEFAULT_QUOTES = 3;
 
 /** What the core is made of; entry points build it, tests may pass their own parts. */
 export interface TetherDeps {
   index: LoadedIndex;
-  /** Builds the answerer around the extractive one (its fallback); the extractive answerer when absent. */
+  /** The learned ranker and decision (models/answer-model.json). */
+  model: AnswerModel;
+  /** Stage 1, candidate chunks; hybrid (HNSW + BM25, rank-fused) when absent. */
+  retriever?: CandidateRetriever;
+  /** Stage 2, ranked spans; the model's ranker when absent. */
+  ranker?: SpanRanker;
+  /** Stage 3, answer / unsure / refuse; the model's calibrated decision when absent. */
+  decider?: AnswerDecider;
+  /** Stage 4 writes the answer: built around the extractive answerer (its fallback); the extractive one when absent. */
   createAnswerer?: (extractive: Answerer) => Answerer;
-  /** Retrieval over the index; hybrid (HNSW + BM25, rank-fused) when absent. */
-  retriever?: BaseRetriever;
-  /** Share of the question a quote must cover to count as an answer. */
-  foundThreshold?: number;
 }
 
-/** Builds the core over a loaded index. */
+/** The stages of the answer path for one corpus, composed in one place. */
+export interface AnswerPipeline {
+  retriever: CandidateRetriever;
+  ranker: SpanRanker;
+  decider: AnswerDecider;
+  verifier: QuoteVerifier;
+}
+
+/** The default stages over a loaded index and model (also what `npm run train` drives). */
+export function createPipeline(deps: Pick<TetherDeps, 'index' | 'model' | 'retriever' | 'ranker' | 'decider'>): AnswerPipeline {
+  const { index, model } = deps;
+  return {
+    retriever: deps.retriever ?? createCandidateRetriever(index, RETRIEVAL),
+    ranker: deps.ranker ?? createLearnedRanker({ model: model.ranker, cache: new SentenceFeatureCache(index.featurizer) }),
+    decider: deps.decider ?? createCalibratedDecider(model.decision),
+    verifier: createQuoteVerifier(index.corpus.articles),
+  };
+}
+
+/** A question as the stages read it: its text, language and weighed concepts (with a follow-up's previous question). */
+export function rankingQuery(index: LoadedIndex, text: string, context: string | undefined): RankingQuery {
+  return { text, lang: detectLang(text), weighted: weighQuestion(index.featurizer, text, detectAnswerKind(text), context) };
+}
+
+/** Builds the core over a loaded index: retrieve → rank → decide → write → verify. */
 export function createTether(deps: TetherDeps): Tether {
   const { index } = deps;
   const articleBySource = new Map(index.corpus.articles.map((article) => [article.source, article]));
   const extractive = createExtractiveAnswerer({ featurizer: index.featurizer, sourceName: (source) => shortName(articleBySource.get(source)) });
   const answerer = deps.createAnswerer?.(extractive) ?? extractive;
-  const retriever = deps.retriever ?? createHybridRetriever(index, { k: 2 * CANDIDATE_CHUNKS });
-  const threshold = deps.foundThreshold ?? FOUND_THRESHOLD;
+  const { retriever, ranker, decider, verifier } = createPipeline(deps);
   const articles = new Map(index.corpus.articles.map((article) => [article.id, article]));
-  const chunks = new Map(index.chunks.map((chunk) => [chunk.id, chunk]));
-  const sentenceFeatures = new SentenceFeatureCache(index.featurizer);
 
-  const languages = new Set(index.corpus.articles.map((article) => baseLanguage(article.meta.lang)));
-  /**
-   * The best fused chunks, plus the best few of each corpus language that did not make it: a
-   * question's own language always matches more words, so the other language's answer needs a seat.
-   */
-  const retrieve = async (query: string): Promise<Array<{ chunk: Chunk; article: Article }>> => {
-    const documents: Document[] = await retriever.invoke(query);
-    const ranked = documents.flatMap((document) => {
-      const chunk = chunks.get(String(document.metadata.id));
-      const article = chunk && articles.get(chunk.articleId);
-      return chunk && article ? [{ chunk, article }] : [];
-    });
-    const picked = ranked.slice(0, CANDIDATE_CHUNKS);
-    for (const language of languages) {
-      const missing = MIN_CHUNKS_PER_LANGUAGE - picked.filter((c) => baseLanguage(c.article.meta.lang) === language).length;
-      if (missing > 0) picked.push(...ranked.slice(CANDIDATE_CHUNKS).filter((c) => baseLanguage(c.article.meta.lang) === language).slice(0, missing));
-    }
-    return picked;
-  };
-
-  const toQuote = (span: ScoredSpan, n: number): Quote => ({
+  const toQuote = (span: RankedSpan, n: number): Quote => ({
     n,
     source: span.article.source,
     title: span.article.meta.title,
@@ -88,7 +78,7 @@ export function createTether(deps: TetherDeps): Tether {
     start: span.start,
     end: span.end,
     text: span.article.text.slice(span.start, span.end),
-    score: roundScore(span.evidence),
+    score: roundScore(span.probability),
   });
 
   const paragraphPassage = (article: Article, paragraph: number, score: number): Passage | undefined => {
@@ -109,20 +99,19 @@ export function createTether(deps: TetherDeps): Tether {
 
   /** Ranked spans of the retrieved chunks and the paragraphs they lie in, best first. */
   const search = async (text: string, context: string | undefined) => {
-    const kind = detectAnswerKind(text);
-    const question = weighQuestion(index.featurizer, text, kind, context);
-    const retrieved = await retrieve(context ? `${text}\n${context}` : text);
-    const spans = rankSpans(question, retrieved, sentenceFeatures);
+    const query = rankingQuery(index, text, context);
+    const retrieved = await retriever.retrieve(context ? `${text}\n${context}` : text);
+    const spans = ranker.rank(query, retrieved);
     const passages: Passage[] = [];
     const seen = new Set<string>();
     for (const span of spans) {
-      const passage = paragraphPassage(span.article, span.paragraph, roundScore(span.coverage));
+      const passage = paragraphPassage(span.article, span.paragraph, roundScore(span.probability));
       if (passage && !seen.has(passage.id)) {
         seen.add(passage.id);
         passages.push(passage);
       }
     }
-    return { spans, passages, question };
+    return { query, spans, passages };
   };
 
   return {
@@ -132,34 +121,30 @@ export function createTether(deps: TetherDeps): Tether {
       const lang = detectLang(question);
       const offset = Math.max(0, options.offset ?? 0);
       const limit = Math.max(1, options.limit ?? DEFAULT_QUOTES);
-      const { spans, passages, question: weighed } = await search(question, options.context);
-      const best = spans[0];
-      // Also refused: a question whose main words the corpus never uses, one naming something the
-      // passage never mentions, or one asking "how much" / "when" of a passage with no number or date.
-      const asksForAnchor = weighed.kind === 'number' || weighed.kind === 'date';
-      const found =
-        best !== undefined &&
-        best.evidence >= threshold &&
-        weighed.unknownShare < MAX_UNKNOWN_SHARE &&
-        best.entitiesMatched &&
-        (!asksForAnchor || best.answersKind);
+      const { query, spans, passages } = await search(question, options.context);
+      const decision = decider.decide(query, spans);
+      const found = decision.confidence === 'answer';
       const quotes = pickDisjoint(spans, offset + limit)
         .slice(offset)
         .map((span, i) => toQuote(span, offset + i + 1));
       // Later pages of quotes ("More quotes") never call a chat model again.
       const writer = offset > 0 ? extractive : answerer;
-      const draft = await writer.answer(
-        { question, lang, passages: passages.slice(0, 5), quotes, found },
-        { onAnswerText: options.onAnswerText, signal: options.signal },
+      const draft = verifier.verify(
+        await writer.answer(
+          { question, lang, passages: passages.slice(0, 5), quotes, found, confidence: decision.confidence },
+          { onAnswerText: options.onAnswerText, signal: options.signal },
+        ),
       );
       return {
         question,
         found: draft.found,
+        confidence: draft.found ? 'answer' : decision.confidence === 'answer' ? 'unsure' : decision.confidence,
         answer: draft.answer,
         quotes: draft.quotes,
         lang,
         answeredBy: draft.answeredBy,
         ...(draft.verification ? { verification: draft.verification } : {}),
+        ...(options.explain ? { decision } : {}),
         timings_ms: { total: Math.round((performance.now() - startedAt) * 100) / 100 },
       };
     },
@@ -192,10 +177,6 @@ function roundScore(coverage: number): number {
   return Math.round(Math.min(1, coverage) * 1000) / 1000;
 }
 
-function baseLanguage(lang: Lang): string {
-  return lang.slice(0, 2);
-}
-
 /** A source's name in running text: its publication without remarks, else its title. */
 function shortName(article: Article | undefined): string {
   if (!article) return '';
@@ -204,12 +185,12 @@ function shortName(article: Article | undefined): string {
 }
 
 /** Options for opening the core from disk. */
-export type OpenTetherOptions = OpenIndexOptions & Omit<TetherDeps, 'index'>;
+export type OpenTetherOptions = OpenIndexOptions & Omit<TetherDeps, 'index' | 'model'> & { model?: AnswerModel };
 
-/** Opens (building when needed) the index and builds the core over it. */
+/** Opens (building when needed) the index, loads the committed answer model and builds the core over them. */
 export async function openTether(options: OpenTetherOptions): Promise<Tether> {
-  const index = await openIndex(options);
-  return createTether({ ...options, index });
+  const [index, model] = await Promise.all([openIndex(options), options.model ?? loadAnswerModel(PROJECT_ROOT)]);
+  return createTether({ ...options, index, model });
 }
 
 /**

@@ -2,7 +2,7 @@ import type { LocalEmbeddings } from '../embeddings/local.js';
 import { extractFeatures } from '../text/features.js';
 import { labelsFor } from './labels.js';
 import { detectAnswerKind } from './question.js';
-import { coverageOf, weighQuestion } from './spans.js';
+import { coverageOf, weighQuestion } from '../ranking/question.js';
 import type { Answerer, AnswerDraft, AnswerRequest, Quote } from './types.js';
 
 /** Quotes longer than this are cut to their most relevant clauses in the short answer. */
@@ -19,7 +19,12 @@ export function createExtractiveAnswerer(deps: { featurizer: LocalEmbeddings; so
       const labels = labelsFor(request.lang);
       const best = request.quotes[0];
       if (!request.found || !best) {
-        const answer = request.quotes.length > 0 ? `${labels.notCovered} ${labels.nearest}` : `${labels.notCovered} ${labels.noPassages}`;
+        const answer =
+          request.quotes.length === 0
+            ? `${labels.notCovered} ${labels.noPassages}`
+            : request.confidence === 'unsure'
+              ? labels.unsure
+              : `${labels.notCovered} ${labels.nearest}`;
         return { found: false, answer, quotes: request.quotes, answeredBy: 'extractive' };
       }
       const excerpt = shortenToClauses(best, request.question, deps.featurizer);

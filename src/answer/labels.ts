@@ -5,6 +5,8 @@ export interface Labels {
   according: (source: string, paragraph: number) => string;
   notCovered: string;
   nearest: string;
+  /** Said when the passages may answer the question but Tether is not sure. */
+  unsure: string;
   paragraph: (n: number) => string;
   noPassages: string;
 }
@@ -14,6 +16,7 @@ const LABELS: Record<Lang, Labels> = {
     according: (source, paragraph) => `According to ${source} (paragraph ${paragraph}):`,
     notCovered: 'The sources do not cover this question.',
     nearest: 'The nearest passages:',
+    unsure: 'Not sure: these passages may answer it.',
     paragraph: (n) => `paragraph ${n}`,
     noPassages: 'No passage comes close.',
   },
@@ -21,6 +24,7 @@ const LABELS: Record<Lang, Labels> = {
     according: (source, paragraph) => `根據${source}（第${paragraph}段）：`,
     notCovered: '資料來源沒有涵蓋這個問題。',
     nearest: '最接近的段落：',
+    unsure: '不太確定：以下段落可能回答了這個問題。',
     paragraph: (n) => `第${n}段`,
     noPassages: '沒有相近的段落。',
   },
@@ -28,6 +32,7 @@ const LABELS: Record<Lang, Labels> = {
     according: (source, paragraph) => `根据${source}（第${paragraph}段）：`,
     notCovered: '资料来源没有涵盖这个问题。',
     nearest: '最接近的段落：',
+    unsure: '不太确定：以下段落可能回答了这个问题。',
     paragraph: (n) => `第${n}段`,
     noPassages: '没有相近的段落。',
   },

@@ -1,4 +1,7 @@
 import type { ArticleMeta, Lang } from '../corpus/types.js';
+import type { Confidence, Decision } from '../decision/decide.js';
+
+export type { Confidence, Decision } from '../decision/decide.js';
 
 /** A verbatim span of an article with its citation: `text === fileText.slice(start, end)`. */
 export interface CitedSpan {
@@ -11,7 +14,7 @@ export interface CitedSpan {
   start: number;
   end: number;
   text: string;
-  /** Higher is better, 0..1: how much of the question the span covers (with the statement it explains, for "why"). */
+  /** 0..1: the ranker's estimate of the probability that the span holds the answer (quotes come best first). */
   score: number;
 }
 
@@ -23,8 +26,13 @@ export interface Quote extends CitedSpan {
 /** What Tether says to a question: a short answer and the quotes that ground it. */
 export interface Answer {
   question: string;
-  /** False when the sources do not cover the question; `quotes` then holds the nearest passages. */
+  /** True when Tether answers (`confidence` is `answer`); otherwise `quotes` holds the nearest passages. */
   found: boolean;
+  /**
+   * `answer`: the quotes answer the question; `unsure`: they may answer it, shown as such;
+   * `none`: the sources do not cover the question.
+   */
+  confidence: Confidence;
   answer: string;
   quotes: Quote[];
   /** The language of the question; labels and messages follow it. */
@@ -32,6 +40,8 @@ export interface Answer {
   /** Which answerer wrote `answer`: `extractive`, or the chat model's name. */
   answeredBy: string;
   verification?: Verification;
+  /** The decision and the evidence it used, when asked for (`explain`). */
+  decision?: Decision;
   timings_ms: { total: number };
 }
 
@@ -59,6 +69,8 @@ export interface AskOptions {
   /** Called with the answer text so far while a chat model writes it. */
   onAnswerText?: (textSoFar: string) => void;
   signal?: AbortSignal;
+  /** Include the decision and its evidence in the answer. */
+  explain?: boolean;
 }
 
 /** The core, as every front end (CLI, Discord, eval) sees it. It never imports discord.js. */
@@ -79,8 +91,10 @@ export interface AnswerRequest {
   passages: Passage[];
   /** Ranked verbatim spans (sentences) drawn from `passages`, best first, numbered from 1. */
   quotes: Quote[];
-  /** Whether the evidence is strong enough to answer (calibrated on the dev set). */
+  /** Whether the evidence is strong enough to answer (the calibrated decision said `answer`). */
   found: boolean;
+  /** The decision: an answerer says "not sure" for `unsure` and "not covered" for `none`. */
+  confidence: Confidence;
 }
 
 /** How a chat model's quotes fared against the sources; absent for the extractive answerer. */

@@ -41,7 +41,12 @@ Answers a question about the articles in corpus/ with verbatim, cited quotes.
   npm run ask                              in a terminal: an interactive prompt (each question follows up on the last)
 
 Options:
-  --json             one JSON object per answer: {question, found, answer, quotes, timings_ms}
+  --json             one JSON object per answer: {question, found, confidence, answer, quotes, timings_ms}
+  --explain          with --json: also the decision (answer / unsure / none), its probability,
+                     thresholds and the evidence it weighed
+  Quote scores are the ranker's estimate (0–1) that the quote holds the answer; confidence
+  "answer" means the best quote answers it, "unsure" that the quotes may, "none" that the
+  sources do not cover it.
   --limit N          how many quotes to show (default ${DEFAULT_LIMIT}, at most ${MAX_LIMIT})
   --context TEXT     the previous question, when this one follows up on it
   --debug            print full error details
@@ -52,6 +57,7 @@ class UsageError extends Error {}
 
 interface Flags {
   json: boolean;
+  explain: boolean;
   limit: number;
   context: string | undefined;
   debug: boolean;
@@ -79,7 +85,7 @@ export async function runAsk(argv: string[], io: AskIO, deps: AskDeps): Promise<
     let opened: Promise<Tether> | undefined;
     const onProgress = (message: string) => io.stderr.write(`${message}\n`);
     const tether = () => (opened ??= deps.openTether(config, { onProgress, debug }));
-    const options: AskOptions = { limit: flags.limit, context: flags.context };
+    const options: AskOptions = { limit: flags.limit, context: flags.context, ...(flags.explain ? { explain: true } : {}) };
 
     if (cleaned !== undefined) {
       const answer = await (await tether()).ask(cleaned, options);
@@ -97,6 +103,7 @@ export async function runAsk(argv: string[], io: AskIO, deps: AskDeps): Promise<
 
 const OPTIONS = {
   json: { type: 'boolean' },
+  explain: { type: 'boolean' },
   limit: { type: 'string' },
   context: { type: 'string' },
   debug: { type: 'boolean' },
@@ -135,7 +142,7 @@ function parseCommandLine(argv: string[]): { flags: Flags; question: string | un
 
   // Unquoted words (npm run ask -- why did it stop) are one question.
   const question = positionals.length > 0 ? positionals.join(' ') : undefined;
-  return { flags: { json: values.json ?? false, limit, context, debug: values.debug ?? false }, question };
+  return { flags: { json: values.json ?? false, explain: values.explain ?? false, limit, context, debug: values.debug ?? false }, question };
 }
 
 /**
@@ -162,7 +169,7 @@ async function answerLine(line: string, tether: () => Promise<Tether>, options: 
 }
 
 /** Errors that no other question would escape: they end a batch or a session. */
-const FATAL_CODES = new Set<TetherErrorCode>(['BAD_CONFIG', 'CORPUS', 'INDEX_CORRUPT', 'EMBEDDER_MISMATCH']);
+const FATAL_CODES = new Set<TetherErrorCode>(['BAD_CONFIG', 'CORPUS', 'INDEX_CORRUPT', 'EMBEDDER_MISMATCH', 'MODEL']);
 
 /** One question per line of stdin; a bad line is reported in place and the rest still answered. */
 async function batch(io: AskIO, tether: () => Promise<Tether>, options: AskOptions, flags: Flags, debug: boolean): Promise<number> {
@@ -218,9 +225,12 @@ async function interactive(io: AskIO, tether: () => Promise<Tether>, options: As
 export interface AnswerJson {
   question: string;
   found: boolean;
+  confidence: Answer['confidence'];
   answer: string;
   quotes: Array<{ n: number; source: string; title: string; lang: string; paragraph: number; start: number; end: number; text: string; score: number }>;
   timings_ms: { total: number };
+  /** With --explain: the decision and the evidence it used. */
+  decision?: Answer['decision'];
 }
 
 /** Picks the `--json` fields of an answer. */
@@ -228,6 +238,7 @@ export function toJson(answer: Answer): AnswerJson {
   return {
     question: answer.question,
     found: answer.found,
+    confidence: answer.confidence,
     answer: answer.answer,
     quotes: answer.quotes.map(({ n, source, title, lang, paragraph, start, end, text, score }) => ({
       n,
@@ -241,6 +252,7 @@ export function toJson(answer: Answer): AnswerJson {
       score,
     })),
     timings_ms: { total: answer.timings_ms.total },
+    ...(answer.decision ? { decision: answer.decision } : {}),
   };
 }
 

@@ -11,7 +11,7 @@ let first: CliResult;
 const tmpDirs: string[] = [];
 
 const QUOTE_KEYS = ['n', 'source', 'title', 'lang', 'paragraph', 'start', 'end', 'text', 'score'];
-const ANSWER_KEYS = ['question', 'found', 'answer', 'quotes', 'timings_ms'];
+const ANSWER_KEYS = ['question', 'found', 'confidence', 'answer', 'quotes', 'timings_ms'];
 
 interface JsonQuote {
   n: number;

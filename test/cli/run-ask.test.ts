@@ -41,7 +41,7 @@ function fakeTether(calls: Array<{ question: string; options: AskOptions | undef
       calls.push({ question: cleaned, options });
       const limit = options?.limit ?? 3;
       const quotes = [QUOTE, { ...QUOTE, n: 2, start: 40, end: 50, text: 'It is long.', paragraph: 5 }].slice(0, limit);
-      return { question: cleaned, found: true, answer: `Answer to ${cleaned} [1]`, quotes, lang: 'en', answeredBy: 'extractive', timings_ms: { total: 1.5 } };
+      return { question: cleaned, found: true, confidence: 'answer', answer: `Answer to ${cleaned} [1]`, quotes, lang: 'en', answeredBy: 'extractive', timings_ms: { total: 1.5 } };
     },
     async findPassages() {
       return [];
@@ -106,6 +106,7 @@ describe('runAsk: one question', () => {
     expect(JSON.parse(result.stdout)).toEqual({
       question: 'And the cost?',
       found: true,
+      confidence: 'answer',
       answer: 'Answer to And the cost? [1]',
       quotes: [{ n: 1, source: 'corpus/a.txt', title: 'An article', lang: 'en', paragraph: 4, start: 10, end: 31, text: 'The bridge was built.', score: 0.8125 }],
       timings_ms: { total: 1.5 },
@@ -248,12 +249,12 @@ describe('runAsk: interactive prompt (a terminal)', () => {
 
 describe('formatting helpers', () => {
   it('toJson keeps only the documented fields', () => {
-    const answer: Answer = { question: 'q', found: false, answer: 'a', quotes: [QUOTE], lang: 'zh-Hant', answeredBy: 'extractive', timings_ms: { total: 2 } };
-    expect(Object.keys(toJson(answer))).toEqual(['question', 'found', 'answer', 'quotes', 'timings_ms']);
+    const answer: Answer = { question: 'q', found: false, confidence: 'none', answer: 'a', quotes: [QUOTE], lang: 'zh-Hant', answeredBy: 'extractive', timings_ms: { total: 2 } };
+    expect(Object.keys(toJson(answer))).toEqual(['question', 'found', 'confidence', 'answer', 'quotes', 'timings_ms']);
   });
 
   it('formatAnswer labels paragraphs in the question language', () => {
-    const answer: Answer = { question: '誰？', found: true, answer: '答案 [1]', quotes: [QUOTE], lang: 'zh-Hant', answeredBy: 'extractive', timings_ms: { total: 2 } };
+    const answer: Answer = { question: '誰？', found: true, confidence: 'answer', answer: '答案 [1]', quotes: [QUOTE], lang: 'zh-Hant', answeredBy: 'extractive', timings_ms: { total: 2 } };
     expect(formatAnswer(answer)).toContain('第4段');
   });
 });

@@ -6,9 +6,10 @@ import { openIndex } from '../../src/index/open.js';
 import type { LoadedIndex } from '../../src/index/types.js';
 import { createHybridRetriever } from '../../src/retrieval/hybrid.js';
 import { numberAnchors } from '../../src/text/numbers.js';
+import { loadAnswerModel } from '../../src/ranking/model.js';
 import { createTether } from '../../src/tether.js';
 import { BILINGUAL_FILES } from '../support/bilingual.js';
-import { makeTmpProject, unfaithfulQuotes, type TmpProject } from '../support/corpus.js';
+import { makeTmpProject, REPO_ROOT, unfaithfulQuotes, type TmpProject } from '../support/corpus.js';
 
 // One index build (CC-CEDICT import, several seconds) for the whole file.
 let project: TmpProject;
@@ -19,7 +20,7 @@ const answers: Answer[] = [];
 beforeAll(async () => {
   project = await makeTmpProject('bilingual', BILINGUAL_FILES);
   index = await openIndex({ corpusDir: project.corpusDir, indexDir: project.indexDir, root: project.root });
-  tether = createTether({ index });
+  tether = createTether({ index, model: await loadAnswerModel(REPO_ROOT) });
 });
 
 afterAll(async () => {

@@ -121,6 +121,7 @@ export function createFakeTether(corpusDir = path.join(projectRoot, 'corpus')): 
       const answer: Answer = {
         question,
         found,
+        confidence: found ? 'answer' : 'none',
         answer: found ? `See the quotes [${quotes.map((quote) => quote.n).join('][')}].` : 'The sources do not cover this question.',
         quotes,
         lang: /\p{Script=Han}/u.test(question) ? 'zh-Hant' : 'en',

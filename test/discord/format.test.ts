@@ -26,7 +26,7 @@ function quote(n: number, text: string, extra: Partial<Quote> = {}): Quote {
 }
 
 function answer(quotes: Quote[], extra: Partial<Answer> = {}): Answer {
-  return { question: 'Why?', found: true, answer: 'Because [1].', quotes, lang: 'en', answeredBy: 'extractive', timings_ms: { total: 3 }, ...extra };
+  return { question: 'Why?', found: true, confidence: 'answer', answer: 'Because [1].', quotes, lang: 'en', answeredBy: 'extractive', timings_ms: { total: 3 }, ...extra };
 }
 
 describe('escaping', () => {

@@ -25,6 +25,7 @@ function request(overrides: Partial<AnswerRequest> = {}): AnswerRequest {
     passages: [spinOff, results, split],
     quotes: [quoteOf(spinOff, `But then Ali said that "${CHIPS}."`, 1), quoteOf(results, `${NO_SPIN_OFF}。`, 2)],
     found: true,
+    confidence: 'answer',
     ...overrides,
   };
 }

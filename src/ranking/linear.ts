@@ -1,0 +1,108 @@
+/**
+ * A logistic-regression model over named features, as saved in the committed model file: inputs are
+ * standardised with the training set's mean and scale, then weighed.
+ */
+export interface LinearModel {
+  features: string[];
+  mean: number[];
+  scale: number[];
+  weights: number[];
+  bias: number;
+}
+
+/** The model's log-odds for one feature vector (in `model.features` order). */
+export function logit(model: LinearModel, x: readonly number[]): number {
+  let z = model.bias;
+  for (let i = 0; i < model.weights.length; i += 1) z += model.weights[i]! * (((x[i] ?? 0) - model.mean[i]!) / model.scale[i]!);
+  return z;
+}
+
+/** The logistic function. */
+export function sigmoid(z: number): number {
+  return 1 / (1 + Math.exp(-Math.max(-35, Math.min(35, z))));
+}
+
+/** Options for training. */
+export interface TrainOptions {
+  /** L2 penalty on the standardised weights (not the bias). */
+  l2: number;
+  /** Per-row weights (e.g. to give every question the same say however many candidates it has). */
+  rowWeights?: number[];
+  iterations?: number;
+}
+
+/**
+ * Fits a logistic regression by Newton's method (iteratively reweighted least squares) with an L2
+ * penalty: exact and deterministic for a few dozen features, which is all Tether has. (The npm
+ * packages found either run plain gradient descent with no penalty and a fixed step count, or pull
+ * in a matrix library; this is 60 lines.)
+ */
+export function trainLogistic(names: string[], rows: number[][], labels: number[], options: TrainOptions): LinearModel {
+  const d = names.length;
+  const n = rows.length;
+  if (n === 0) throw new Error('no training rows');
+  const rowWeight = (i: number) => options.rowWeights?.[i] ?? 1;
+  const totalWeight = rows.reduce((sum, _row, i) => sum + rowWeight(i), 0);
+  const mean = new Array<number>(d).fill(0);
+  const scale = new Array<number>(d).fill(0);
+  rows.forEach((row, i) => row.forEach((value, j) => (mean[j]! += (rowWeight(i) * value) / totalWeight)));
+  rows.forEach((row, i) => row.forEach((value, j) => (scale[j]! += (rowWeight(i) * (value - mean[j]!) ** 2) / totalWeight)));
+  for (let j = 0; j < d; j += 1) scale[j] = Math.sqrt(scale[j]!) || 1;
+  const standardised = rows.map((row) => [1, ...row.map((value, j) => (value - mean[j]!) / scale[j]!)]);
+
+  // Parameter 0 is the bias.
+  let beta = new Array<number>(d + 1).fill(0);
+  for (let iteration = 0; iteration < (options.iterations ?? 25); iteration += 1) {
+    const gradient = new Array<number>(d + 1).fill(0);
+    const hessian = Array.from({ length: d + 1 }, () => new Array<number>(d + 1).fill(0));
+    standardised.forEach((x, i) => {
+      let z = 0;
+      for (let j = 0; j <= d; j += 1) z += beta[j]! * x[j]!;
+      const p = sigmoid(z);
+      const w = rowWeight(i);
+      const r = w * (p - labels[i]!);
+      const c = w * Math.max(p * (1 - p), 1e-9);
+      for (let j = 0; j <= d; j += 1) {
+        gradient[j]! += r * x[j]!;
+        const row = hessian[j]!;
+        const xj = c * x[j]!;
+        for (let k = j; k <= d; k += 1) row[k]! += xj * x[k]!;
+      }
+    });
+    for (let j = 0; j <= d; j += 1) {
+      for (let k = 0; k < j; k += 1) hessian[j]![k] = hessian[k]![j]!;
+      if (j > 0) {
+        gradient[j]! += options.l2 * beta[j]!;
+        hessian[j]![j]! += options.l2;
+      }
+    }
+    const step = solve(hessian, gradient);
+    beta = beta.map((value, j) => value - step[j]!);
+    if (Math.max(...step.map(Math.abs)) < 1e-7) break;
+  }
+  return { features: names, mean, scale, weights: beta.slice(1), bias: beta[0]! };
+}
+
+/** Solves A x = b by Gaussian elimination with partial pivoting (A is small and positive definite). */
+function solve(matrix: number[][], vector: number[]): number[] {
+  const n = vector.length;
+  const a = matrix.map((row, i) => [...row, vector[i]!]);
+  for (let col = 0; col < n; col += 1) {
+    let pivot = col;
+    for (let row = col + 1; row < n; row += 1) if (Math.abs(a[row]![col]!) > Math.abs(a[pivot]![col]!)) pivot = row;
+    [a[col], a[pivot]] = [a[pivot]!, a[col]!];
+    const p = a[col]![col]! || 1e-12;
+    for (let row = col + 1; row < n; row += 1) {
+      const factor = a[row]![col]! / p;
+      if (factor === 0) continue;
+      for (let k = col; k <= n; k += 1) a[row]![k]! -= factor * a[col]![k]!;
+    }
+  }
+  const x = new Array<number>(n).fill(0);
+  for (let row = n - 1; row >= 0; row -= 1) {
+    let sum = a[row]![n]!;
+    for (let k = row + 1; k < n; k += 1) sum -= a[row]![k]! * x[k]!;
+    x[row] = sum / (a[row]![row]! || 1e-12);
+  }
+  return x;
+}

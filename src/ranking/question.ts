@@ -1,0 +1,104 @@
+import { inverseDocumentFrequency, unseenInverseDocumentFrequency, type LocalEmbeddings } from '../embeddings/local.js';
+import type { AnswerKind } from '../answer/question.js';
+import { extractConcepts, type Concept } from '../text/features.js';
+
+/** A question's concepts with their importance, ready to be matched against spans. */
+export interface WeightedQuestion {
+  concepts: Array<{ concept: Concept; weight: number }>;
+  total: number;
+  /** Share of the weight on concepts the corpus never expresses in any form. */
+  unknownShare: number;
+  kind: AnswerKind;
+}
+
+/** How a question's weight is met by a set of features: in all, and by the kind of match. */
+export interface MatchProfile {
+  /** IDF-weighted share of the question expressed, 0..1 (best alternative per concept). */
+  coverage: number;
+  /** Shares met by the word itself (or a part of it), by a dictionary gloss or synonym, and by a pinyin key. */
+  direct: number;
+  gloss: number;
+  name: number;
+  /** Share of the weight on names, acronyms and numbers that is met (1 when the question has none). */
+  entities: number;
+}
+
+/** Weight of the previous turn's concepts in a follow-up. */
+const CONTEXT_WEIGHT = 0.4;
+
+/** Weighs a question's concepts (and those of the previous turn, less) by IDF over the corpus. */
+export function weighQuestion(featurizer: LocalEmbeddings, question: string, kind: AnswerKind, context?: string): WeightedQuestion {
+  const maxIdf = unseenInverseDocumentFrequency(featurizer.stats);
+  const byKey = new Map<string, { concept: Concept; weight: number }>();
+  const add = (concepts: Concept[], scale: number) => {
+    for (const concept of concepts) {
+      if (concept.phrase) continue;
+      const [primary] = concept.alternatives.keys();
+      if (primary === undefined) continue;
+      const seen = [...concept.alternatives.keys()].filter((feature) => featurizer.stats.documentFrequency.has(feature));
+      const idf = featurizer.stats.documentFrequency.has(primary)
+        ? inverseDocumentFrequency(featurizer.stats, primary)
+        : seen.length > 0
+          ? Math.max(...seen.map((feature) => inverseDocumentFrequency(featurizer.stats, feature)))
+          : maxIdf;
+      const weight = concept.weight * idf * scale;
+      const existing = byKey.get(primary);
+      if (!existing || existing.weight < weight) byKey.set(primary, { concept, weight });
+    }
+  };
+  add(featurizer.queryConcepts(question), 1);
+  if (context) add(extractConcepts(context, featurizer.lexicon, { namesNeedCapitals: false, expandSynonyms: true }), CONTEXT_WEIGHT);
+  const concepts = [...byKey.values()];
+  const total = concepts.reduce((sum, c) => sum + c.weight, 0);
+  const unknown = concepts
+    .filter(({ concept }) => ![...concept.alternatives.keys()].some((feature) => featurizer.stats.documentFrequency.has(feature)))
+    .reduce((sum, c) => sum + c.weight, 0);
+  return { concepts, total, unknownShare: total === 0 ? 1 : unknown / total, kind };
+}
+
+/**
+ * How much of the question a set of features expresses: IDF-weighted, best alternative per
+ * concept. With `asWrittenIn: 'en'` each concept counts against the best it could do in English
+ * text, where a Chinese word can only be met through a gloss or a pinyin key: a perfect
+ * cross-language match then scores as high as a same-language one.
+ */
+export function coverageOf(question: WeightedQuestion, features: ReadonlySet<string>, asWrittenIn?: 'en'): number {
+  return matchProfile(question, features, asWrittenIn).coverage;
+}
+
+/** `coverageOf`, broken down by the kind of match, plus the share of the question's entities met. */
+export function matchProfile(question: WeightedQuestion, features: ReadonlySet<string>, asWrittenIn?: 'en'): MatchProfile {
+  let total = 0;
+  const met = { direct: 0, gloss: 0, name: 0 };
+  let entityTotal = 0;
+  let entityMet = 0;
+  for (const { concept, weight } of question.concepts) {
+    let best = 0;
+    let bestKey = '';
+    let reachable = asWrittenIn === 'en' ? 0 : 1;
+    let first = true;
+    for (const [feature, strength] of concept.alternatives) {
+      if (strength > best && features.has(feature)) {
+        best = strength;
+        bestKey = first ? 'direct' : concept.glosses.has(feature) ? 'gloss' : feature.startsWith('py:') ? 'name' : 'direct';
+      }
+      if (asWrittenIn === 'en' && !/^z[hb]:/.test(feature)) reachable = Math.max(reachable, strength);
+      first = false;
+    }
+    if (concept.entityKeys) {
+      entityTotal += weight;
+      if ([...concept.entityKeys].some((key) => features.has(key))) entityMet += weight;
+    }
+    if (reachable === 0) continue;
+    total += weight;
+    if (best > 0) met[bestKey as keyof typeof met] += weight * Math.min(1, best / reachable);
+  }
+  const share = (x: number) => (total === 0 ? 0 : x / total);
+  return {
+    coverage: share(met.direct + met.gloss + met.name),
+    direct: share(met.direct),
+    gloss: share(met.gloss),
+    name: share(met.name),
+    entities: entityTotal === 0 ? 1 : entityMet / entityTotal,
+  };
+}

@@ -1,0 +1,41 @@
+import type { Lang } from '../corpus/types.js';
+import type { RetrievedChunk } from '../retrieval/candidates.js';
+import { logit, sigmoid, type LinearModel } from './linear.js';
+import type { WeightedQuestion } from './question.js';
+import type { SentenceFeatureCache } from './sentences.js';
+import { featureVector, spanCandidates, type SpanCandidate } from './spans.js';
+
+/** A question as the ranking and decision stages see it. */
+export interface RankingQuery {
+  text: string;
+  lang: Lang;
+  weighted: WeightedQuestion;
+}
+
+/** A candidate span with the ranker's judgement: the probability that it holds the answer. */
+export interface RankedSpan extends SpanCandidate {
+  logit: number;
+  probability: number;
+}
+
+/** Stage 2 of the answer path: candidate spans of the retrieved chunks, best first. */
+export interface SpanRanker {
+  rank(query: RankingQuery, retrieved: RetrievedChunk[]): RankedSpan[];
+}
+
+/**
+ * Ranks spans by a logistic regression over their features, trained by `npm run train` on the
+ * public QA sets' training split (see models/README.md): the probability that a span holds the answer.
+ */
+export function createLearnedRanker(deps: { model: LinearModel; cache: SentenceFeatureCache }): SpanRanker {
+  return {
+    rank(query, retrieved) {
+      return spanCandidates(query.weighted, query.lang, retrieved, deps.cache)
+        .map((candidate) => {
+          const z = logit(deps.model, featureVector(candidate.features));
+          return { ...candidate, logit: z, probability: sigmoid(z) };
+        })
+        .sort((a, b) => b.logit - a.logit || a.start - b.start);
+    },
+  };
+}

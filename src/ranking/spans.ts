@@ -1,0 +1,203 @@
+import type { Article, Lang } from '../corpus/types.js';
+import type { RetrievedChunk } from '../retrieval/candidates.js';
+import { matchProfile, type WeightedQuestion } from './question.js';
+import type { SentenceFeatureCache } from './sentences.js';
+
+/** A candidate quote: one sentence or a few consecutive ones of a retrieved chunk, with the evidence for it. */
+export interface SpanCandidate {
+  article: Article;
+  start: number;
+  end: number;
+  paragraph: number;
+  sentenceIndexes: number[];
+  /** IDF-weighted share of the question's concepts the span expresses, 0..1. */
+  coverage: number;
+  /** Coverage judged against what the span's language can express, with the statement it explains for "why". */
+  evidence: number;
+  /** What the ranking and the decision read, by name (see SPAN_FEATURES). */
+  features: SpanFeatures;
+}
+
+/**
+ * The features of a candidate span, in a fixed order: the learned ranker's and the decision's
+ * inputs. Shares are 0..1; ranks enter as 1/(1+rank).
+ */
+export const SPAN_FEATURES = [
+  'coverage',
+  'evidence',
+  'coverageDirect',
+  'coverageGloss',
+  'coverageName',
+  'neighbourhoodCoverage',
+  'paragraphCoverage',
+  'coverageGap',
+  'entitiesSpan',
+  'entitiesParagraph',
+  'entitiesArticle',
+  'questionHasEntities',
+  'answersKind',
+  'asksNumber',
+  'asksDate',
+  'asksPerson',
+  'asksReason',
+  'reasonCue',
+  'inheritedCoverage',
+  'fusedRank',
+  'vectorRank',
+  'lexicalRank',
+  'lexicalScoreShare',
+  'sentencePosition',
+  'length',
+  'twoSentences',
+  'crossLanguage',
+  'fragment',
+  'unknownShare',
+  'questionConcepts',
+] as const;
+
+/** One named feature. */
+export type SpanFeatureName = (typeof SPAN_FEATURES)[number];
+/** A candidate's feature values by name. */
+export type SpanFeatures = Record<SpanFeatureName, number>;
+
+/** The values of a feature record in SPAN_FEATURES order. */
+export function featureVector(features: SpanFeatures): number[] {
+  return SPAN_FEATURES.map((name) => features[name]);
+}
+
+/**
+ * Every sentence, and every pair of consecutive sentences, of the retrieved chunks, with its
+ * features. For a "why" question the sentences after a matching one are candidates too: an
+ * explanation usually follows the statement it explains.
+ */
+export function spanCandidates(question: WeightedQuestion, questionLang: Lang, retrieved: RetrievedChunk[], cache: SentenceFeatureCache): SpanCandidate[] {
+  const wantsReason = question.kind === 'reason';
+  const maxLexical = Math.max(0, ...retrieved.map((r) => r.lexicalScore ?? 0));
+  const coverageMemo = new Map<string, number>();
+  const sentenceCoverage = (article: Article, index: number): number => {
+    const key = `${article.id}:${index}`;
+    let value = coverageMemo.get(key);
+    if (value === undefined) {
+      value = matchProfile(question, cache.get(article, index)).coverage;
+      coverageMemo.set(key, value);
+    }
+    return value;
+  };
+
+  const seen = new Map<string, { retrieved: RetrievedChunk; indexes: number[] }>();
+  const add = (from: RetrievedChunk, indexes: number[]) => {
+    const key = `${from.article.id}:${indexes.join(',')}`;
+    if (!seen.has(key)) seen.set(key, { retrieved: from, indexes });
+  };
+  for (const from of retrieved) {
+    const indexes = from.chunk.sentenceIndexes;
+    indexes.forEach((index, i) => {
+      add(from, [index]);
+      if (i + 1 < indexes.length) add(from, [index, indexes[i + 1]!]);
+      if (wantsReason) {
+        for (let next = index + 1; next <= index + 3 && next < from.article.sentences.length; next += 1) add(from, [next]);
+      }
+    });
+  }
+
+  const questionHasEntities = question.concepts.some(({ concept }) => concept.entityKeys) ? 1 : 0;
+  const candidates: SpanCandidate[] = [];
+  for (const { retrieved: from, indexes } of seen.values()) {
+    const { article } = from;
+    const first = article.sentences[indexes[0]!]!;
+    const last = article.sentences[indexes.at(-1)!]!;
+    // A span of sentences from another paragraph than the chunk's (a "why" follower) is still one paragraph's.
+    if (last.paragraph !== first.paragraph) continue;
+    const features = indexes.length === 1 ? cache.get(article, indexes[0]!) : union(indexes.map((index) => cache.get(article, index)));
+    const profile = matchProfile(question, features);
+    if (indexes.length > 1 && profile.coverage < Math.max(...indexes.map((index) => sentenceCoverage(article, index))) + 0.1) continue;
+
+    const writtenIn = article.meta.lang === 'en' ? ('en' as const) : undefined;
+    const before = indexes[0]! - 1;
+    const samePrevious = (back: number) => (article.sentences[indexes[0]! - back]?.paragraph === first.paragraph ? sentenceCoverage(article, indexes[0]! - back) : 0);
+    const inherited = wantsReason ? Math.max(samePrevious(1), 0.7 * samePrevious(2), 0.5 * samePrevious(3)) : 0;
+    const evidenceFeatures = wantsReason && before >= 0 ? union([features, cache.get(article, before)]) : features;
+    const evidence = writtenIn || evidenceFeatures !== features ? matchProfile(question, evidenceFeatures, writtenIn).coverage : profile.coverage;
+    const neighbourhood = union([features, ...[before, indexes.at(-1)! + 1].filter((i) => article.sentences[i]?.paragraph === first.paragraph).map((i) => cache.get(article, i))]);
+    const paragraphFeatures = cache.paragraph(article, first.paragraph);
+    const text = article.text.slice(first.start, last.end);
+    const firstOfParagraph = article.sentences.findIndex((sentence) => sentence.paragraph === first.paragraph);
+
+    candidates.push({
+      article,
+      start: first.start,
+      end: last.end,
+      paragraph: first.paragraph,
+      sentenceIndexes: indexes,
+      coverage: profile.coverage,
+      evidence,
+      features: {
+        coverage: profile.coverage,
+        evidence,
+        coverageDirect: profile.direct,
+        coverageGloss: profile.gloss,
+        coverageName: profile.name,
+        neighbourhoodCoverage: matchProfile(question, neighbourhood).coverage,
+        paragraphCoverage: matchProfile(question, paragraphFeatures, writtenIn).coverage,
+        coverageGap: 0,
+        entitiesSpan: profile.entities,
+        entitiesParagraph: matchProfile(question, paragraphFeatures).entities,
+        entitiesArticle: matchProfile(question, cache.article(article)).entities,
+        questionHasEntities,
+        answersKind: hasKind(features, question.kind) ? 1 : 0,
+        asksNumber: question.kind === 'number' ? 1 : 0,
+        asksDate: question.kind === 'date' ? 1 : 0,
+        asksPerson: question.kind === 'person' ? 1 : 0,
+        asksReason: wantsReason ? 1 : 0,
+        reasonCue: wantsReason && indexes.some((index) => cache.givesReason(article, index)) ? 1 : 0,
+        inheritedCoverage: inherited,
+        fusedRank: 1 / (1 + from.fusedRank),
+        vectorRank: from.vectorRank === undefined ? 0 : 1 / (1 + from.vectorRank),
+        lexicalRank: from.lexicalRank === undefined ? 0 : 1 / (1 + from.lexicalRank),
+        lexicalScoreShare: maxLexical > 0 ? (from.lexicalScore ?? 0) / maxLexical : 0,
+        sentencePosition: 1 / (1 + indexes[0]! - firstOfParagraph),
+        length: Math.log1p(text.length) / 6,
+        twoSentences: indexes.length > 1 ? 1 : 0,
+        crossLanguage: article.meta.lang.slice(0, 2) === questionLang.slice(0, 2) ? 0 : 1,
+        // Headings and bylines are short and unpunctuated: rarely an answer on their own.
+        fragment: text.length < 25 && !/[.!?。！？”"]$/u.test(text) ? 1 : 0,
+        unknownShare: question.unknownShare,
+        questionConcepts: Math.log1p(question.concepts.length) / 3,
+      },
+    });
+  }
+  const bestCoverage = Math.max(0, ...candidates.map((c) => c.coverage));
+  for (const candidate of candidates) candidate.features.coverageGap = candidate.coverage - bestCoverage;
+  return candidates;
+}
+
+function union(sets: Array<ReadonlySet<string>>): Set<string> {
+  const all = new Set<string>();
+  for (const set of sets) for (const feature of set) all.add(feature);
+  return all;
+}
+
+/** Whether a span holds what the question asks for: a number for "how much", a date for "when", a name for "who". */
+function hasKind(features: ReadonlySet<string>, kind: WeightedQuestion['kind']): boolean {
+  if (kind === 'any' || kind === 'reason') return false;
+  for (const feature of features) {
+    if (kind === 'number' && /^(?:n|p):/.test(feature)) return true;
+    if (kind === 'date' && /^(?:d|m|y|ym|t):/.test(feature)) return true;
+    if (kind === 'person' && feature.startsWith('py:')) return true;
+  }
+  return false;
+}
+
+/** The best spans that share no sentence, in order. */
+export function pickDisjoint<T extends { article: Article; sentenceIndexes: number[] }>(spans: T[], count: number): T[] {
+  const picked: T[] = [];
+  const used = new Set<string>();
+  for (const span of spans) {
+    if (picked.length >= count) break;
+    const keys = span.sentenceIndexes.map((index) => `${span.article.id}:${index}`);
+    if (keys.some((key) => used.has(key))) continue;
+    keys.forEach((key) => used.add(key));
+    picked.push(span);
+  }
+  return picked;
+}

@@ -1,0 +1,179 @@
+import { DECISION_FEATURES, decisionVector, type DecisionThresholds } from '../decision/decide.js';
+import type { DatasetCase, DatasetRun } from '../eval/datasets.js';
+import { openIndex } from '../index/open.js';
+import { logit, sigmoid, trainLogistic, type LinearModel } from '../ranking/linear.js';
+import type { AnswerModel } from '../ranking/model.js';
+import { SentenceFeatureCache } from '../ranking/sentences.js';
+import { featureVector, SPAN_FEATURES, spanCandidates, type SpanCandidate } from '../ranking/spans.js';
+import { createCandidateRetriever } from '../retrieval/candidates.js';
+import { rankingQuery, RETRIEVAL } from '../tether.js';
+
+/** One training question with its candidate spans and which of them hold the answer. */
+export interface TrainingQuestion {
+  run: string;
+  kind: string;
+  answerable: boolean;
+  /** Each candidate's features, whether it holds an expected answer, and its article and paragraph. */
+  candidates: Array<{ features: number[]; correct: boolean; place: string }>;
+}
+
+/** Settings of a training run; recorded in the model file. */
+export const TRAINING = {
+  /** L2 penalty of both models (standardised features). */
+  l2: 1,
+  /** A shown answer must be right this often on the training questions (the target is 0.9; the rest is margin). */
+  answerPrecision: 0.92,
+  /** At most this share of answerable training questions may be refused outright ("none"). */
+  answerableRefused: 0.05,
+  /** Share of the decision's training weight given to questions that must be refused. */
+  refusalWeight: 0.3,
+  /** No threshold is set on fewer questions than this. */
+  minQuestions: 300,
+} as const;
+
+/**
+ * Runs retrieval and candidate generation for every case of the runs (the same stages as `ask`,
+ * before ranking) and labels each candidate by whether it contains an expected answer.
+ */
+export async function collectTrainingQuestions(runs: DatasetRun[], onProgress: (message: string) => void): Promise<TrainingQuestion[]> {
+  const questions: TrainingQuestion[] = [];
+  for (const run of runs) {
+    const startedAt = performance.now();
+    const index = await openIndex({ root: run.root, corpusDir: run.corpusDir, indexDir: run.indexDir, onProgress });
+    const retriever = createCandidateRetriever(index, RETRIEVAL);
+    const cache = new SentenceFeatureCache(index.featurizer);
+    for (const testCase of run.cases) questions.push(await collect(testCase, run.name, index, retriever, cache));
+    onProgress(`${run.name}: ${run.cases.length} questions in ${((performance.now() - startedAt) / 1000).toFixed(1)} s`);
+  }
+  return questions;
+}
+
+async function collect(
+  testCase: DatasetCase,
+  run: string,
+  index: Parameters<typeof rankingQuery>[0],
+  retriever: ReturnType<typeof createCandidateRetriever>,
+  cache: SentenceFeatureCache,
+): Promise<TrainingQuestion> {
+  const query = rankingQuery(index, testCase.question, testCase.context);
+  const candidates: SpanCandidate[] = spanCandidates(query.weighted, query.lang, await retriever.retrieve(testCase.question), cache);
+  const answerable = testCase.kind !== 'none';
+  return {
+    run,
+    kind: testCase.kind,
+    answerable,
+    candidates: candidates.map((candidate) => {
+      const text = candidate.article.text.slice(candidate.start, candidate.end);
+      return {
+        features: featureVector(candidate.features),
+        correct: answerable && testCase.expect.some((expected) => text.includes(expected)),
+        place: `${candidate.article.id}#${candidate.paragraph}`,
+      };
+    }),
+  };
+}
+
+/** Trains the span ranker: every candidate of an answerable question with a correct one; each question weighs the same. */
+export function trainRanker(questions: TrainingQuestion[]): LinearModel {
+  const rows: number[][] = [];
+  const labels: number[] = [];
+  const weights: number[] = [];
+  for (const question of questions) {
+    const positives = question.candidates.filter((c) => c.correct).length;
+    if (!question.answerable || positives === 0) continue;
+    const negatives = question.candidates.length - positives;
+    for (const candidate of question.candidates) {
+      rows.push(candidate.features);
+      labels.push(candidate.correct ? 1 : 0);
+      // Half of a question's say for its right spans, half for its wrong ones.
+      weights.push(candidate.correct ? 0.5 / positives : negatives > 0 ? 0.5 / negatives : 0);
+    }
+  }
+  return trainLogistic([...SPAN_FEATURES], rows, labels, { l2: TRAINING.l2, rowWeights: weights });
+}
+
+/** A question's candidates ordered by the ranker, as `ask` orders them. */
+export function rankWith(ranker: LinearModel, question: TrainingQuestion): Array<{ logit: number; correct: boolean; features: number[]; place: string }> {
+  return question.candidates.map((c) => ({ ...c, logit: logit(ranker, c.features) })).sort((a, b) => b.logit - a.logit);
+}
+
+/** The decision's inputs for a question, from the ranker's ordering (undefined when retrieval found nothing). */
+export function decisionInputs(ranker: LinearModel, question: TrainingQuestion): { x: number[]; topCorrect: boolean } | undefined {
+  const ranked = rankWith(ranker, question).slice(0, 5);
+  const x = decisionVector(ranked.map((span) => ({ vector: span.features, logit: span.logit, place: span.place })));
+  return x && ranked[0] ? { x, topCorrect: ranked[0].correct } : undefined;
+}
+
+/** Trains the decision on every question, answerable or not: will the best span be right? */
+export function trainDecision(ranker: LinearModel, questions: TrainingQuestion[]): { model: LinearModel; scored: Array<{ p: number; topCorrect: boolean; answerable: boolean }> } {
+  const inputs = questions.flatMap((question) => {
+    const input = decisionInputs(ranker, question);
+    return input ? [{ ...input, answerable: question.answerable }] : [];
+  });
+  const refusals = inputs.filter((i) => !i.answerable).length;
+  const answerables = inputs.length - refusals;
+  const weights = inputs.map((i) => (i.answerable ? (1 - TRAINING.refusalWeight) / Math.max(1, answerables) : TRAINING.refusalWeight / Math.max(1, refusals)) * inputs.length);
+  const model = trainLogistic([...DECISION_FEATURES], inputs.map((i) => i.x), inputs.map((i) => (i.topCorrect ? 1 : 0)), { l2: TRAINING.l2, rowWeights: weights });
+  return { model, scored: inputs.map((i) => ({ p: sigmoid(logit(model, i.x)), topCorrect: i.topCorrect, answerable: i.answerable })) };
+}
+
+/**
+ * The thresholds: `answer` is the lowest probability from which the shown answers are right at
+ * least TRAINING.answerPrecision of the time (over at least TRAINING.minQuestions questions);
+ * `unsure` the highest below which at most TRAINING.answerableRefused of answerable questions fall.
+ */
+export function chooseThresholds(scored: Array<{ p: number; topCorrect: boolean; answerable: boolean }>): DecisionThresholds {
+  const sorted = [...scored].sort((a, b) => b.p - a.p);
+  let right = 0;
+  let answer = 1;
+  sorted.forEach((item, i) => {
+    if (item.topCorrect) right += 1;
+    const shown = i + 1;
+    if (shown >= TRAINING.minQuestions && right / shown >= TRAINING.answerPrecision) answer = item.p;
+  });
+  const answerable = scored.filter((s) => s.answerable).map((s) => s.p).sort((a, b) => a - b);
+  if (answerable.length < TRAINING.minQuestions) throw new Error(`only ${answerable.length} answerable training questions: need ${TRAINING.minQuestions}`);
+  const unsure = Math.min(answer, answerable[Math.floor(TRAINING.answerableRefused * answerable.length)] ?? 0);
+  return { answer: round(answer), unsure: round(unsure) };
+}
+
+/** Trains both models and returns the model file's content. */
+export function trainAnswerModel(questions: TrainingQuestion[], trainedOn: Record<string, unknown>): AnswerModel {
+  const ranker = trainRanker(questions);
+  const { model: decision, scored } = trainDecision(ranker, questions);
+  const thresholds = chooseThresholds(scored);
+  return {
+    version: 1,
+    trainedOn: { ...trainedOn, questions: questions.length, settings: TRAINING, fit: fitSummary(ranker, questions, scored, thresholds) },
+    ranker: roundModel(ranker),
+    decision: { ...roundModel(decision), thresholds },
+  };
+}
+
+/** How the models do on their own training questions: for the record, not a measure of quality. */
+function fitSummary(ranker: LinearModel, questions: TrainingQuestion[], scored: Array<{ p: number; topCorrect: boolean; answerable: boolean }>, thresholds: DecisionThresholds) {
+  const answerable = questions.filter((q) => q.answerable);
+  const share = (n: number, of: number) => Math.round((1000 * n) / Math.max(1, of)) / 1000;
+  const hitWithin = (k: number) => answerable.filter((q) => rankWith(ranker, q).slice(0, k).some((c) => c.correct)).length;
+  const shown = scored.filter((s) => s.p >= thresholds.answer);
+  return {
+    answerable: answerable.length,
+    refusals: questions.length - answerable.length,
+    candidateRecall: share(answerable.filter((q) => q.candidates.some((c) => c.correct)).length, answerable.length),
+    hitAt1: share(hitWithin(1), answerable.length),
+    hitAt3: share(hitWithin(3), answerable.length),
+    answered: share(shown.length, scored.length),
+    answeredRight: share(shown.filter((s) => s.topCorrect).length, shown.length),
+    answerableRefused: share(scored.filter((s) => s.answerable && s.p < thresholds.unsure).length, scored.filter((s) => s.answerable).length),
+    refusalsAnswered: share(scored.filter((s) => !s.answerable && s.p >= thresholds.answer).length, scored.filter((s) => !s.answerable).length),
+  };
+}
+
+function roundModel(model: LinearModel): LinearModel {
+  const r = (values: number[]) => values.map((v) => Number(v.toPrecision(6)));
+  return { features: model.features, mean: r(model.mean), scale: r(model.scale), weights: r(model.weights), bias: Number(model.bias.toPrecision(6)) };
+}
+
+function round(value: number): number {
+  return Math.round(value * 10000) / 10000;
+}

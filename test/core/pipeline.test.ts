@@ -1,0 +1,77 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { labelsFor } from '../../src/answer/labels.js';
+import type { Answerer } from '../../src/answer/types.js';
+import { DECISION_FEATURES, type AnswerDecider, type Confidence } from '../../src/decision/decide.js';
+import { openIndex } from '../../src/index/open.js';
+import type { LoadedIndex } from '../../src/index/types.js';
+import { loadAnswerModel, type AnswerModel } from '../../src/ranking/model.js';
+import { createTether } from '../../src/tether.js';
+import { BILINGUAL_FILES } from '../support/bilingual.js';
+import { makeTmpProject, REPO_ROOT, type TmpProject } from '../support/corpus.js';
+
+// The stages of the answer path composed by createTether, each replaceable: one index for the file.
+let project: TmpProject;
+let index: LoadedIndex;
+let model: AnswerModel;
+
+beforeAll(async () => {
+  project = await makeTmpProject('pipeline', BILINGUAL_FILES);
+  index = await openIndex({ corpusDir: project.corpusDir, indexDir: project.indexDir, root: project.root });
+  model = await loadAnswerModel(REPO_ROOT);
+});
+
+afterAll(async () => {
+  await project?.remove();
+});
+
+const decideAlways = (confidence: Confidence): AnswerDecider => ({
+  decide: () => ({ confidence, probability: 0.5, thresholds: { answer: 0.6, unsure: 0.2 }, evidence: { coverage: 0.5 } }),
+});
+
+describe('the answer path', () => {
+  it('shows quotes in the ranker\'s order, with its probabilities as scores', async () => {
+    const answer = await createTether({ index, model }).ask('How much did the new bridge cost?');
+    expect(answer.quotes.length).toBeGreaterThan(1);
+    const scores = answer.quotes.map((quote) => quote.score);
+    expect(scores).toEqual([...scores].sort((a, b) => b - a));
+    for (const score of scores) expect(score).toBeGreaterThanOrEqual(0);
+    for (const score of scores) expect(score).toBeLessThanOrEqual(1);
+  });
+
+  it('renders the three decisions distinctly: answer, unsure ("may answer it"), none ("not covered")', async () => {
+    const question = 'When did the library reopen?';
+    const labels = labelsFor('en');
+    const answered = await createTether({ index, model, decider: decideAlways('answer') }).ask(question);
+    expect(answered).toMatchObject({ found: true, confidence: 'answer' });
+    expect(answered.answer).toContain('[1]');
+    const unsure = await createTether({ index, model, decider: decideAlways('unsure') }).ask(question);
+    expect(unsure).toMatchObject({ found: false, confidence: 'unsure', answer: labels.unsure });
+    expect(unsure.quotes.length).toBeGreaterThan(0);
+    const none = await createTether({ index, model, decider: decideAlways('none') }).ask(question);
+    expect(none).toMatchObject({ found: false, confidence: 'none' });
+    expect(none.answer).toContain(labels.notCovered);
+  });
+
+  it('with explain, carries the decision and the evidence it weighed', async () => {
+    const tether = createTether({ index, model });
+    const plain = await tether.ask('When did the library reopen?');
+    expect(plain.decision).toBeUndefined();
+    const explained = await tether.ask('When did the library reopen?', { explain: true });
+    expect(explained.decision?.confidence).toBe(explained.confidence);
+    expect(Object.keys(explained.decision?.evidence ?? {})).toEqual([...DECISION_FEATURES]);
+    expect(explained.decision?.thresholds).toEqual(model.decision.thresholds);
+  });
+
+  it('drops a quote that is not verbatim, whoever wrote it', async () => {
+    const tampering = (extractive: Answerer): Answerer => ({
+      name: 'tampering',
+      async answer(request) {
+        const draft = await extractive.answer(request);
+        return { ...draft, quotes: draft.quotes.map((quote, i) => (i === 0 ? { ...quote, text: `${quote.text} (and more)` } : quote)) };
+      },
+    });
+    const honest = await createTether({ index, model }).ask('How much did the new bridge cost?');
+    const answer = await createTether({ index, model, createAnswerer: tampering }).ask('How much did the new bridge cost?');
+    expect(answer.quotes).toEqual(honest.quotes.slice(1));
+  });
+});

@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { DECISION_FEATURES, decisionVector, type DecisionSpan } from '../../src/decision/decide.js';
+import { SPAN_FEATURES } from '../../src/ranking/spans.js';
+import { chooseThresholds, TRAINING } from '../../src/training/train.js';
+
+const span = (logit: number, place: string): DecisionSpan => ({ vector: SPAN_FEATURES.map(() => 0.5), logit, place });
+
+describe('the decision inputs', () => {
+  it('are the best span\'s features, its log-odds, its lead over the next, and how many next spans share its paragraph', () => {
+    const x = decisionVector([span(2, 'a#1'), span(0.5, 'a#1'), span(0.2, 'b#3'), span(0.1, 'a#1')]);
+    expect(x).toHaveLength(DECISION_FEATURES.length);
+    const byName = Object.fromEntries(DECISION_FEATURES.map((name, i) => [name, x![i]]));
+    expect(byName.topLogit).toBe(2);
+    expect(byName.margin).toBe(1.5);
+    expect(byName.agreement).toBe(0.5);
+    expect(byName.coverage).toBe(0.5);
+  });
+
+  it('are undefined when nothing was retrieved', () => {
+    expect(decisionVector([])).toBeUndefined();
+  });
+});
+
+describe('the thresholds', () => {
+  it('answer from where shown answers are right often enough, over enough questions, and refuse few answerable ones', () => {
+    // 1000 questions with p spread evenly; the best spans of those above 0.5 are right 95% of the time, below 30%.
+    const scored = Array.from({ length: 1000 }, (_, i) => {
+      const p = i / 1000;
+      return { p, topCorrect: p >= 0.5 ? i % 20 !== 0 : i % 10 < 3, answerable: i % 4 !== 0 };
+    });
+    const { answer, unsure } = chooseThresholds(scored);
+    const shown = scored.filter((s) => s.p >= answer);
+    expect(shown.length).toBeGreaterThanOrEqual(TRAINING.minQuestions);
+    expect(shown.filter((s) => s.topCorrect).length / shown.length).toBeGreaterThanOrEqual(TRAINING.answerPrecision);
+    // Lower thresholds would show answers that are right less often: 0.5 is where precision falls.
+    expect(answer).toBeGreaterThan(0.3);
+    expect(answer).toBeLessThan(0.6);
+    const answerable = scored.filter((s) => s.answerable);
+    expect(answerable.filter((s) => s.p < unsure).length / answerable.length).toBeLessThanOrEqual(TRAINING.answerableRefused);
+    expect(unsure).toBeLessThanOrEqual(answer);
+  });
+
+  it('are not chosen on a few dozen questions', () => {
+    const few = Array.from({ length: 40 }, (_, i) => ({ p: i / 40, topCorrect: true, answerable: true }));
+    expect(() => chooseThresholds(few)).toThrow(/need/);
+  });
+});
