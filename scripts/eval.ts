@@ -2,29 +2,53 @@ import { runEntryPoint } from '../src/cli/entry.js';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import type { Answer } from '../src/answer/types.js';
-import { loadProjectConfig } from '../src/config.js';
+import { loadProjectConfig, type Config } from '../src/config.js';
 import { TetherError, toUserMessage } from '../src/errors.js';
 import { createLogger } from '../src/logger.js';
-import { DEV_SET, readEvalSet, scoreCase, summarise, type CaseResult, type Summary } from '../src/eval/metrics.js';
-import { openConfiguredTether } from '../src/tether.js';
+import { evaluateDatasetRuns, formatDatasetReport } from '../src/eval/dataset-eval.js';
+import { DATASET_NAMES, prepareDatasetRuns, type DatasetName, type SplitChoice } from '../src/eval/datasets.js';
+import { createFaithfulnessCheck, DEV_SET, failedCase, readEvalSet, scoreCase, summarise, type CaseResult, type Summary } from '../src/eval/metrics.js';
+import { openConfiguredTether, openTether } from '../src/tether.js';
 
 const USAGE = `Usage: npm run eval -- [file.jsonl] [--json] [--gate file.json] [--llm] [--verbose]
+       npm run eval -- --dataset xquad|drcd|cmrc|all [--split test|train|all] [--limit N]
+                       [--datasets-dir DIR] [--cache-dir DIR] [--json] [--verbose]
 Runs an eval set (default eval/dev.jsonl) and prints hit@1, hit@3, MRR, abstention and
 faithfulness per kind and overall. --gate fails (exit 1) when a figure falls below the file's minimums.
 --llm answers through the configured chat model (LLM_BASE_URL, LLM_MODEL) and also counts its quotes
-verified, repaired and dropped; without it the offline extractive answerer is measured.`;
+verified, repaired and dropped; without it the offline extractive answerer is measured.
+--dataset runs the public QA sets of ../shared/datasets (optional; see its README) with the offline
+answerer: corpora and indexes are cached in .cache/datasets. Articles at odd positions in each file
+are the test split (reported), even ones the train split (for tuning). --limit keeps at most N
+questions per direction and refusal group, the same ones every time.`;
+
+const SPLITS = ['test', 'train', 'all'] as const;
 
 async function main(): Promise<number> {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
-    options: { json: { type: 'boolean' }, gate: { type: 'string' }, llm: { type: 'boolean' }, verbose: { type: 'boolean' }, help: { type: 'boolean' } },
+    options: {
+      json: { type: 'boolean' },
+      gate: { type: 'string' },
+      llm: { type: 'boolean' },
+      verbose: { type: 'boolean' },
+      help: { type: 'boolean' },
+      dataset: { type: 'string' },
+      split: { type: 'string' },
+      limit: { type: 'string' },
+      'datasets-dir': { type: 'string' },
+      'cache-dir': { type: 'string' },
+    },
   });
   if (values.help) {
     console.log(USAGE);
     return 0;
   }
   const loaded = loadProjectConfig();
+  if (values.dataset !== undefined) return runDatasets(loaded, { ...values, dataset: values.dataset, positionals });
+  for (const option of ['split', 'limit', 'datasets-dir', 'cache-dir'] as const) {
+    if (values[option] !== undefined) throw new TetherError('BAD_CONFIG', `--${option} applies to --dataset only.`, { hint: USAGE });
+  }
   if (values.llm && !loaded.llm) {
     throw new TetherError('BAD_CONFIG', '--llm needs a chat model.', { hint: 'Set LLM_BASE_URL and LLM_MODEL (see .env.example).' });
   }
@@ -34,15 +58,7 @@ async function main(): Promise<number> {
   const logger = createLogger(config.logLevel);
   const tether = await openConfiguredTether(config, { logger, onProgress: (m) => console.error(m) });
   const verification = { verified: 0, repaired: 0, dropped: 0, citationsRemoved: 0, fallbacks: {} as Record<string, number> };
-
-  const texts = new Map<string, string>();
-  const isFaithful = async (answer: Answer) => {
-    for (const quote of answer.quotes) {
-      if (!texts.has(quote.source)) texts.set(quote.source, await fs.readFile(path.resolve(config.root, quote.source), 'utf8'));
-      if (texts.get(quote.source)!.slice(quote.start, quote.end) !== quote.text) return false;
-    }
-    return true;
-  };
+  const isFaithful = createFaithfulnessCheck(config.root);
 
   const results: CaseResult[] = [];
   for (const testCase of cases) {
@@ -63,7 +79,7 @@ async function main(): Promise<number> {
         console.error(`${r.id} ${r.kind} found=${r.found} hit=${r.hitRank ?? '-'} ${testCase.question}\n   [1] ${answer.quotes[0]?.text.slice(0, 140) ?? ''} (${answer.quotes[0]?.score})`);
       }
     } catch (error) {
-      results.push({ id: testCase.id, kind: testCase.kind, question: testCase.question, found: false, hitRank: undefined, faithful: false, ms: 0, error: toUserMessage(error) });
+      results.push(failedCase(testCase, toUserMessage(error)));
     }
   }
 
@@ -81,6 +97,44 @@ async function main(): Promise<number> {
     }
   }
   return values.gate ? checkGate(values.gate, overall, byKind) : 0;
+}
+
+/** `--dataset`: the public QA sets, each corpus variant opened with the offline core over its cached index. */
+async function runDatasets(
+  config: Config,
+  values: { dataset: string; split?: string; limit?: string; 'datasets-dir'?: string; 'cache-dir'?: string; json?: boolean; verbose?: boolean; gate?: string; llm?: boolean; positionals: string[] },
+): Promise<number> {
+  const bad = (message: string) => new TetherError('BAD_CONFIG', message, { hint: USAGE });
+  if (values.positionals.length > 0 || values.gate !== undefined || values.llm) throw bad('--dataset takes no eval file, --gate or --llm.');
+  const datasets: DatasetName[] = values.dataset === 'all' ? [...DATASET_NAMES] : DATASET_NAMES.filter((name) => name === values.dataset);
+  if (datasets.length === 0) throw bad(`Unknown dataset "${values.dataset}": use one of ${DATASET_NAMES.join(', ')} or all.`);
+  const split = (values.split ?? 'test') as SplitChoice;
+  if (!SPLITS.includes(split)) throw bad(`Unknown split "${values.split}": use test, train or all.`);
+  const limit = values.limit === undefined ? undefined : Number(values.limit);
+  if (limit !== undefined && !(Number.isInteger(limit) && limit > 0)) throw bad(`--limit must be a whole number above 0, got "${values.limit}".`);
+
+  const runs = await prepareDatasetRuns({
+    root: config.root,
+    datasetsDir: values['datasets-dir'] ? path.resolve(values['datasets-dir']) : undefined,
+    cacheDir: values['cache-dir'] ? path.resolve(values['cache-dir']) : undefined,
+    datasets,
+    split,
+    perKindLimit: limit,
+  });
+  const report = await evaluateDatasetRuns(
+    runs,
+    {
+      open: (run) => openTether({ root: run.root, corpusDir: run.corpusDir, indexDir: run.indexDir, onProgress: (m) => console.error(m) }),
+      onProgress: (m) => console.error(m),
+      onResult: values.verbose
+        ? (r, c, top) => console.error(`${r.id} ${c.refusal ?? r.kind} found=${r.found} hit=${r.hitRank ?? '-'}${r.error ? ` error: ${r.error}` : ''} ${c.question}\n   [1] ${top?.slice(0, 140) ?? ''}`)
+        : undefined,
+    },
+    { split, perKindLimit: limit },
+  );
+  if (values.json) console.log(JSON.stringify(report, null, 2));
+  else console.log(formatDatasetReport(report));
+  return 0;
 }
 
 function printTable(overall: Summary, byKind: Record<string, Summary>, results: CaseResult[]): void {

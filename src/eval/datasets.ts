@@ -353,7 +353,7 @@ function sampleByGroup(cases: DatasetCase[], limit: number): DatasetCase[] {
   return cases.filter((c) => kept.has(c));
 }
 
-/** An article's file name without extension: its 4-digit position and an ASCII slug of its title when it has one. */
+/** An article's file name without extension: its 4-digit position, then an ASCII slug of its title when it has one. */
 export function articleFileStem(position: number, title: string): string {
   const slug = title
     .normalize('NFKD')
@@ -378,7 +378,9 @@ async function writeCorpus(dir: string, articles: SourceArticle[], lang: Lang): 
   for (const article of articles) {
     const stem = articleFileStem(article.position, article.title);
     wanted.set(`${stem}.txt`, `${article.contexts.map((c) => c.context).join('\n\n')}\n`);
-    wanted.set(`${stem}.meta.json`, `${JSON.stringify({ title: article.title.replace(/_/g, ' '), lang }, null, 2)}\n`);
+    // A blank title (CMRC has one) is left out: the article's first line then names it.
+    const title = article.title.replace(/_/g, ' ').trim();
+    wanted.set(`${stem}.meta.json`, `${JSON.stringify(title ? { title, lang } : { lang }, null, 2)}\n`);
   }
   for (const name of await fs.readdir(dir)) {
     if ((name.endsWith('.txt') || name.endsWith('.meta.json')) && !wanted.has(name)) await fs.rm(path.join(dir, name));

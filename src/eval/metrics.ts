@@ -37,12 +37,23 @@ export async function readEvalSet(file: string): Promise<EvalCase[]> {
   });
 }
 
+/** How sure the core was: shown as an answer, shown as passages that may answer it, or refused. */
+export type Confidence = 'answer' | 'unsure' | 'none';
+
+/** An answer's confidence: its own field when the core sets one, else `answer` when found and `none` when not. */
+export function confidenceOf(answer: Answer): Confidence {
+  const own = (answer as Answer & { confidence?: unknown }).confidence;
+  if (own === 'answer' || own === 'unsure' || own === 'none') return own;
+  return answer.found ? 'answer' : 'none';
+}
+
 /** The outcome of one question. */
 export interface CaseResult {
   id: string;
   kind: string;
   question: string;
   found: boolean;
+  confidence: Confidence;
   /** 1-based rank of the first quote containing an expected string, or undefined. */
   hitRank: number | undefined;
   faithful: boolean;
@@ -53,7 +64,40 @@ export interface CaseResult {
 /** Scores an answer against its case: where the first expected string appears among the quotes. */
 export function scoreCase(testCase: EvalCase, answer: Answer, faithful: boolean, ms: number): CaseResult {
   const index = answer.quotes.findIndex((quote) => testCase.expect.some((expected) => quote.text.includes(expected)));
-  return { id: testCase.id, kind: testCase.kind, question: testCase.question, found: answer.found, hitRank: index === -1 ? undefined : index + 1, faithful, ms };
+  return {
+    id: testCase.id,
+    kind: testCase.kind,
+    question: testCase.question,
+    found: answer.found,
+    confidence: confidenceOf(answer),
+    hitRank: index === -1 ? undefined : index + 1,
+    faithful,
+    ms,
+  };
+}
+
+/** The result of a question that failed with an error: counted as refused, unfaithful and missed. */
+export function failedCase(testCase: EvalCase, message: string): CaseResult {
+  return { id: testCase.id, kind: testCase.kind, question: testCase.question, found: false, confidence: 'none', hitRank: undefined, faithful: false, ms: 0, error: message };
+}
+
+/**
+ * Checks that every quote is its file's text between its offsets, reading each file once; `root`
+ * is what the quotes' `source` paths are relative to.
+ */
+export function createFaithfulnessCheck(root: string): (answer: Answer) => Promise<boolean> {
+  const texts = new Map<string, Promise<string>>();
+  return async (answer) => {
+    for (const quote of answer.quotes) {
+      let text = texts.get(quote.source);
+      if (!text) {
+        text = fs.readFile(path.resolve(root, quote.source), 'utf8');
+        texts.set(quote.source, text);
+      }
+      if ((await text).slice(quote.start, quote.end) !== quote.text) return false;
+    }
+    return true;
+  };
 }
 
 /** Aggregate figures for a group of results. */
@@ -67,6 +111,10 @@ export interface Summary {
   abstained: number;
   unanswerable: number;
   falseAbstentions: number;
+  /** Of answerable questions answered (found), the share whose first quote holds the answer. */
+  rightWhenAnswered: number;
+  /** How many questions of every kind were answered, shown as "may answer it", and refused. */
+  confidence: Record<Confidence, number>;
   faithfulness: number;
   errors: number;
 }
@@ -75,6 +123,7 @@ export interface Summary {
 export function summarise(results: CaseResult[]): Summary {
   const answerable = results.filter((r) => r.kind !== 'none');
   const none = results.filter((r) => r.kind === 'none');
+  const answered = answerable.filter((r) => r.found);
   const rate = (count: number, of: number) => (of === 0 ? 1 : count / of);
   return {
     questions: results.length,
@@ -85,6 +134,12 @@ export function summarise(results: CaseResult[]): Summary {
     abstained: none.filter((r) => !r.found).length,
     unanswerable: none.length,
     falseAbstentions: answerable.filter((r) => !r.found).length,
+    rightWhenAnswered: rate(answered.filter((r) => r.hitRank === 1).length, answered.length),
+    confidence: {
+      answer: results.filter((r) => r.confidence === 'answer').length,
+      unsure: results.filter((r) => r.confidence === 'unsure').length,
+      none: results.filter((r) => r.confidence === 'none').length,
+    },
     faithfulness: rate(results.filter((r) => r.faithful).length, results.length),
     errors: results.filter((r) => r.error !== undefined).length,
   };

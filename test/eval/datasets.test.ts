@@ -1,0 +1,205 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { articleFileStem, prepareDatasetRuns, type DatasetCase, type DatasetRun } from '../../src/eval/datasets.js';
+import { TetherError } from '../../src/errors.js';
+import { makeTmpDir } from '../support/corpus.js';
+import { XQUAD_EN, XQUAD_ZH, writeSquadFixture } from './fixture.js';
+
+let tmp: string;
+let datasetsDir: string;
+let cacheDir: string;
+
+beforeEach(async () => {
+  tmp = await makeTmpDir('datasets');
+  datasetsDir = path.join(tmp, 'datasets');
+  cacheDir = path.join(tmp, 'cache');
+  await writeSquadFixture(datasetsDir);
+});
+afterEach(() => fs.rm(tmp, { recursive: true, force: true }));
+
+const prepare = (options: Partial<Parameters<typeof prepareDatasetRuns>[0]> = {}) =>
+  prepareDatasetRuns({ root: tmp, datasetsDir, cacheDir, datasets: ['xquad', 'drcd', 'cmrc'], split: 'all', ...options });
+
+const byName = (runs: DatasetRun[], name: string): DatasetRun => {
+  const run = runs.find((r) => r.name === name);
+  if (!run) throw new Error(`no run ${name} in ${runs.map((r) => r.name).join(', ')}`);
+  return run;
+};
+
+const caseOf = (run: DatasetRun, direction: string, questionId: string): DatasetCase => {
+  const found = run.cases.find((c) => c.direction === direction && c.questionId === questionId);
+  if (!found) throw new Error(`no ${direction} case ${questionId} in ${run.name}`);
+  return found;
+};
+
+async function corpusFiles(run: DatasetRun): Promise<string[]> {
+  return (await fs.readdir(run.corpusDir)).sort();
+}
+
+describe('prepareDatasetRuns: corpora', () => {
+  it('writes one article per title: contexts as published separated by a blank line, with title and language', async () => {
+    const runs = await prepare();
+    expect(runs.map((r) => r.name)).toEqual([
+      'xquad-en', 'xquad-en-refusal', 'xquad-zh', 'xquad-zh-refusal', 'xquad-zht', 'xquad-zht-refusal', 'drcd', 'drcd-refusal', 'cmrc', 'cmrc-refusal',
+    ]);
+    const en = byName(runs, 'xquad-en');
+    expect(en.corpusDir).toBe(path.join(cacheDir, 'xquad-en', 'corpus'));
+    expect(en.indexDir).toBe(path.join(cacheDir, 'xquad-en', 'index'));
+    expect(await corpusFiles(en)).toEqual(XQUAD_EN.flatMap((a, i) => [`${articleFileStem(i, a.title)}.meta.json`, `${articleFileStem(i, a.title)}.txt`]).sort());
+    const text = await fs.readFile(path.join(en.corpusDir, '0000-tea-culture.txt'), 'utf8');
+    expect(text).toBe(`${XQUAD_EN[0]!.paragraphs.map((p) => p.context).join('\n\n')}\n`);
+    expect(JSON.parse(await fs.readFile(path.join(en.corpusDir, '0000-tea-culture.meta.json'), 'utf8'))).toEqual({ title: 'Tea Culture', lang: 'en' });
+
+    const zh = byName(runs, 'xquad-zh');
+    expect(JSON.parse(await fs.readFile(path.join(zh.corpusDir, '0001-harbour-bridge.meta.json'), 'utf8')).lang).toBe('zh-Hans');
+    const drcd = byName(runs, 'drcd');
+    // Titles with no ASCII letters give names from the position alone.
+    expect(await corpusFiles(drcd)).toEqual(['0000.meta.json', '0000.txt', '0001.meta.json', '0001.txt']);
+    expect(JSON.parse(await fs.readFile(path.join(drcd.corpusDir, '0000.meta.json'), 'utf8'))).toEqual({ title: '臺北捷運', lang: 'zh-Hant' });
+    // A blank title is left out of the sidecar (the loader names the article by its first line).
+    expect(JSON.parse(await fs.readFile(path.join(byName(runs, 'cmrc').corpusDir, '0001.meta.json'), 'utf8'))).toEqual({ lang: 'zh-Hans' });
+  });
+
+  it('converts the Simplified XQuAD to Traditional: contexts, questions and answers alike', async () => {
+    const zht = byName(await prepare({ datasets: ['xquad'] }), 'xquad-zht');
+    const text = await fs.readFile(path.join(zht.corpusDir, '0000-tea-culture.txt'), 'utf8');
+    expect(text.startsWith('茶最早在中國作為藥物飲用。')).toBe(true);
+    expect(JSON.parse(await fs.readFile(path.join(zht.corpusDir, '0000-tea-culture.meta.json'), 'utf8')).lang).toBe('zh-Hant');
+    const own = caseOf(zht, 'zht-zht', 't0');
+    expect(own.question).toBe('茶最早在哪裡飲用？');
+    expect(own.expect).toEqual(['中國']);
+    // English questions on the Traditional corpus expect its (converted) answer text.
+    expect(caseOf(zht, 'en-zht', 'h1').expect).toEqual(['米德爾斯堡']);
+    const corpus = await allText(zht);
+    for (const c of zht.cases) for (const answer of c.expect) expect(corpus).toContain(answer);
+  });
+
+  it('rewrites nothing when the content is unchanged, and removes articles no longer wanted', async () => {
+    const [first] = await prepare({ datasets: ['cmrc'] });
+    const file = path.join(first!.corpusDir, '0000.txt');
+    const old = new Date('2001-01-01T00:00:00Z');
+    await fs.utimes(file, old, old);
+    await fs.writeFile(path.join(first!.corpusDir, '9999-stale.txt'), 'left over\n');
+    await prepare({ datasets: ['cmrc'] });
+    expect((await fs.stat(file)).mtime.getTime()).toBe(old.getTime());
+    expect(await corpusFiles(first!)).not.toContain('9999-stale.txt');
+
+    await fs.writeFile(file, 'edited by hand\n');
+    await prepare({ datasets: ['cmrc'] });
+    expect(await fs.readFile(file, 'utf8')).toBe('长江全长约6300公里，是中国最长的河流。\n');
+  });
+
+  it('says the public sets are optional and where they live when the folder is missing', async () => {
+    const missing = path.join(tmp, 'nowhere');
+    const error = await prepare({ datasetsDir: missing }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TetherError);
+    expect((error as TetherError).userMessage).toContain(missing);
+    expect((error as TetherError).userMessage).toMatch(/optional/);
+    expect((error as TetherError).userMessage).toContain('../shared/datasets');
+  });
+});
+
+async function allText(run: DatasetRun): Promise<string> {
+  const names = (await fs.readdir(run.corpusDir)).filter((n) => n.endsWith('.txt'));
+  return (await Promise.all(names.map((n) => fs.readFile(path.join(run.corpusDir, n), 'utf8')))).join('\n');
+}
+
+describe('prepareDatasetRuns: cases and split', () => {
+  it('asks every direction of a corpus, expecting the answer text in the corpus language', async () => {
+    const runs = await prepare({ datasets: ['xquad'] });
+    const directions = (name: string) => [...new Set(byName(runs, name).cases.map((c) => c.direction))];
+    expect(directions('xquad-en')).toEqual(['en-en', 'zh-en', 'zht-en']);
+    expect(directions('xquad-zh')).toEqual(['zh-zh', 'en-zh']);
+    expect(directions('xquad-zht')).toEqual(['zht-zht', 'en-zht']);
+    const zh = byName(runs, 'xquad-zh');
+    const cross = caseOf(zh, 'en-zh', 'h0');
+    expect(cross).toMatchObject({ kind: 'en-zh', question: 'When did the harbour bridge open?', expect: ['1932年'], position: 1, paragraph: 0, split: 'test' });
+    expect(caseOf(byName(runs, 'xquad-en'), 'zh-en', 'h0')).toMatchObject({ question: '海港大桥何时通车？', expect: ['1932'] });
+    const questions = XQUAD_EN.flatMap((a) => a.paragraphs.flatMap((p) => p.qas)).length;
+    for (const run of runs.filter((r) => !r.refusal)) {
+      expect(run.cases.length).toBe(questions * new Set(run.cases.map((c) => c.direction)).size);
+      expect(new Set(run.cases.map((c) => c.id)).size).toBe(run.cases.length);
+      for (const c of run.cases) expect(c.kind).toBe(c.direction);
+    }
+  });
+
+  it('puts articles at even positions in TRAIN and odd ones in TEST, and keeps only the chosen split', async () => {
+    const all = byName(await prepare({ datasets: ['xquad'] }), 'xquad-en');
+    for (const c of all.cases) expect(c.split).toBe(c.position % 2 === 0 ? 'train' : 'test');
+    expect(new Set(all.cases.map((c) => c.split))).toEqual(new Set(['train', 'test']));
+    for (const split of ['train', 'test'] as const) {
+      const runs = await prepare({ split });
+      for (const run of runs) {
+        expect(run.cases.length).toBeGreaterThan(0);
+        for (const c of run.cases) expect(c.split).toBe(split);
+      }
+    }
+    // The corpus is the whole file whatever the split: questions of either half are asked of all articles.
+    expect(await corpusFiles(byName(await prepare({ split: 'test' }), 'xquad-en'))).toHaveLength(2 * XQUAD_EN.length);
+  });
+
+  it('samples at most N per direction and refusal group, the same cases every time', async () => {
+    const limited = await prepare({ perKindLimit: 1 });
+    const again = await prepare({ perKindLimit: 1 });
+    expect(limited.map((r) => r.cases.map((c) => c.id))).toEqual(again.map((r) => r.cases.map((c) => c.id)));
+    for (const run of limited) {
+      const groups = new Map<string, number>();
+      for (const c of run.cases) groups.set(`${c.direction}/${c.refusal}`, (groups.get(`${c.direction}/${c.refusal}`) ?? 0) + 1);
+      expect([...groups.values()].every((n) => n === 1)).toBe(true);
+    }
+    expect(byName(limited, 'xquad-en-refusal').cases.filter((c) => c.direction === 'en-en').map((c) => c.refusal).sort()).toEqual(['control', 'near-miss', 'out-of-corpus']);
+  });
+});
+
+describe('prepareDatasetRuns: refusal variants', () => {
+  it('leaves out articles at positions 2 and 3 (mod 4) and one paragraph of every other article with two or more', async () => {
+    const runs = await prepare({ datasets: ['xquad'] });
+    const refusal = byName(runs, 'xquad-en-refusal');
+    expect(refusal.refusal).toBe(true);
+    expect(await corpusFiles(refusal)).toEqual(['0000-tea-culture.meta.json', '0000-tea-culture.txt', '0001-harbour-bridge.meta.json', '0001-harbour-bridge.txt']);
+    const contexts = (i: number) => XQUAD_EN[i]!.paragraphs.map((p) => p.context);
+    // Position 0 of 3 paragraphs loses paragraph 0, position 1 loses paragraph 1.
+    expect(await fs.readFile(path.join(refusal.corpusDir, '0000-tea-culture.txt'), 'utf8')).toBe(`${contexts(0).slice(1).join('\n\n')}\n`);
+    expect(await fs.readFile(path.join(refusal.corpusDir, '0001-harbour-bridge.txt'), 'utf8')).toBe(`${[contexts(1)[0], contexts(1)[2]].join('\n\n')}\n`);
+    // The parallel corpora lose the same articles and paragraphs.
+    const zhText = await fs.readFile(path.join(byName(runs, 'xquad-zh-refusal').corpusDir, '0000-tea-culture.txt'), 'utf8');
+    expect(zhText).toBe(`${XQUAD_ZH[0]!.paragraphs.slice(1).map((p) => p.context).join('\n\n')}\n`);
+  });
+
+  it('makes out-of-corpus, near-miss and control cases in every direction, cross-language ones included', async () => {
+    const runs = await prepare({ datasets: ['xquad'] });
+    for (const name of ['xquad-en-refusal', 'xquad-zh-refusal', 'xquad-zht-refusal']) {
+      const run = byName(runs, name);
+      for (const direction of new Set(run.cases.map((c) => c.direction))) {
+        const role = (id: string) => caseOf(run, direction, id);
+        for (const id of ['g0', 'g1', 'v0', 'v1']) expect(role(id)).toMatchObject({ refusal: 'out-of-corpus', kind: 'none', expect: [] });
+        for (const id of ['t0', 'h1']) expect(role(id)).toMatchObject({ refusal: 'near-miss', kind: 'none', expect: [] });
+        for (const id of ['t1', 't2', 't3', 'h0', 'h2']) {
+          expect(role(id)).toMatchObject({ refusal: 'control', kind: direction });
+          expect(role(id).expect.length).toBeGreaterThan(0);
+        }
+      }
+    }
+    expect(caseOf(byName(runs, 'xquad-zh-refusal'), 'en-zh', 'h2')).toMatchObject({ question: 'How many vehicles cross the bridge every day?', expect: ['16万辆'] });
+    expect(caseOf(byName(runs, 'xquad-en-refusal'), 'zht-en', 't0').question).toBe('茶最早在哪裡飲用？');
+  });
+
+  it('makes only out-of-corpus cases and controls when every article has one paragraph (CMRC)', async () => {
+    const runs = await prepare({ datasets: ['cmrc'] });
+    const refusal = byName(runs, 'cmrc-refusal');
+    expect(await corpusFiles(refusal)).toEqual(['0000.meta.json', '0000.txt', '0001.meta.json', '0001.txt']);
+    expect(refusal.cases.map((c) => [c.questionId, c.refusal])).toEqual([
+      ['c0', 'control'],
+      ['c1', 'control'],
+      ['c2', 'out-of-corpus'],
+    ]);
+    const drcd = byName(await prepare({ datasets: ['drcd'] }), 'drcd-refusal');
+    // A kept one-paragraph article stays whole: its questions are controls.
+    expect(drcd.cases.map((c) => [c.questionId, c.refusal])).toEqual([
+      ['d0', 'near-miss'],
+      ['d1', 'control'],
+      ['d2', 'control'],
+    ]);
+  });
+});
