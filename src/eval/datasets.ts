@@ -27,7 +27,7 @@ export type Split = 'train' | 'test';
 export type SplitChoice = Split | 'all';
 
 /** Question language → corpus language; `zht` is Traditional Chinese, `zh` Simplified. */
-export type Direction = 'en-en' | 'zh-zh' | 'en-zh' | 'zh-en' | 'zht-zht' | 'en-zht' | 'zht-en';
+export type Direction = 'en-en' | 'zh-zh' | 'en-zh' | 'zh-en' | 'zht-zht' | 'en-zht' | 'zht-en' | 'zh-zht';
 
 /** A case's part in a refusal run: refused because its article or its paragraph is missing, or a control that must be answered. */
 export type RefusalRole = 'out-of-corpus' | 'near-miss' | 'control';
@@ -142,6 +142,8 @@ interface SourceQuestion {
 /** An article as published, at its position in the file. */
 interface SourceArticle {
   position: number;
+  /** Set in a mixed-language set, where it differs from article to article. */
+  lang?: Lang;
   title: string;
   contexts: Array<{ context: string; questions: SourceQuestion[] }>;
 }
@@ -152,24 +154,37 @@ interface SourceSet {
   articles: SourceArticle[];
 }
 
-type SetKey = 'xquad-en' | 'xquad-zh' | 'xquad-zht' | 'drcd' | 'cmrc';
+type SetKey = 'xquad-en' | 'xquad-zh' | 'xquad-zht' | 'xquad-mixed' | 'drcd' | 'cmrc';
 
-/** A corpus built from one set, and which sets' questions are asked of it. */
+/** A corpus built from one set, and which sets' questions are asked of it (a direction per asker, or per article language in a mixed set). */
 interface CorpusSpec {
   name: SetKey;
   dataset: DatasetName;
-  questions: Array<{ direction: Direction; from: SetKey }>;
+  questions: Array<{ direction: Direction | ((articleLang: Lang) => Direction); from: SetKey }>;
 }
+
+const toEnglishOrTraditional = (asker: 'en' | 'zh' | 'zht') => (lang: Lang): Direction => `${asker}-${lang === 'en' ? 'en' : 'zht'}` as Direction;
 
 const CORPORA: readonly CorpusSpec[] = [
   { name: 'xquad-en', dataset: 'xquad', questions: [{ direction: 'en-en', from: 'xquad-en' }, { direction: 'zh-en', from: 'xquad-zh' }, { direction: 'zht-en', from: 'xquad-zht' }] },
   { name: 'xquad-zh', dataset: 'xquad', questions: [{ direction: 'zh-zh', from: 'xquad-zh' }, { direction: 'en-zh', from: 'xquad-en' }] },
   { name: 'xquad-zht', dataset: 'xquad', questions: [{ direction: 'zht-zht', from: 'xquad-zht' }, { direction: 'en-zht', from: 'xquad-en' }] },
+  // Like Tether's own corpus: English and Traditional Chinese articles side by side, each article in one language only,
+  // so a question's answer may be in its language or the other, and the other language's articles are distractors.
+  {
+    name: 'xquad-mixed',
+    dataset: 'xquad',
+    questions: [
+      { direction: toEnglishOrTraditional('en'), from: 'xquad-en' },
+      { direction: toEnglishOrTraditional('zh'), from: 'xquad-zh' },
+      { direction: toEnglishOrTraditional('zht'), from: 'xquad-zht' },
+    ],
+  },
   { name: 'drcd', dataset: 'drcd', questions: [{ direction: 'zht-zht', from: 'drcd' }] },
   { name: 'cmrc', dataset: 'cmrc', questions: [{ direction: 'zh-zh', from: 'cmrc' }] },
 ];
 
-const FILES: Record<Exclude<SetKey, 'xquad-zht'>, { file: string; lang: Lang }> = {
+const FILES: Record<Exclude<SetKey, 'xquad-zht' | 'xquad-mixed'>, { file: string; lang: Lang }> = {
   'xquad-en': { file: 'xquad-dev.en.json', lang: 'en' },
   'xquad-zh': { file: 'xquad-dev.zh.json', lang: 'zh-Hans' },
   drcd: { file: 'drcd-dev.json', lang: 'zh-Hant' },
@@ -189,7 +204,12 @@ export async function prepareDatasetRuns(options: PrepareDatasetRunsOptions): Pr
   const load = (key: SetKey): Promise<SourceSet> => {
     let set = sets.get(key);
     if (!set) {
-      set = key === 'xquad-zht' ? load('xquad-zh').then(toTraditionalSet) : readSourceSet(path.join(datasetsDir, FILES[key].file), FILES[key].lang);
+      set =
+        key === 'xquad-zht'
+          ? load('xquad-zh').then(toTraditionalSet)
+          : key === 'xquad-mixed'
+            ? Promise.all([load('xquad-en'), load('xquad-zht')]).then(([en, zht]) => mixedSet(en, zht))
+            : readSourceSet(path.join(datasetsDir, FILES[key].file), FILES[key].lang);
       sets.set(key, set);
     }
     return set;
@@ -274,6 +294,14 @@ function toTraditionalSet(set: SourceSet): SourceSet {
   };
 }
 
+/** Parallel sets mixed article by article: positions 0 and 1 of every 4 in the first set's language, 2 and 3 in the second's (so both splits hold both). */
+function mixedSet(first: SourceSet, second: SourceSet): SourceSet {
+  return {
+    lang: first.lang,
+    articles: first.articles.map((article, i) => (i % 4 < 2 ? { ...article, lang: first.lang } : { ...second.articles[i]!, lang: second.lang })),
+  };
+}
+
 /** A refusal variant's articles: left-out positions dropped, one context removed from each other article with two or more. */
 function refusalArticles(articles: SourceArticle[]): SourceArticle[] {
   return articles
@@ -295,7 +323,7 @@ interface Located {
  * The cases of one direction: each question of `asker` located by id in `corpus` (the same set, or
  * its parallel translation) and expected to be answered with the corpus language's answer texts.
  */
-function buildCases(corpus: SourceSet, asker: SourceSet, direction: Direction, refusal: boolean): DatasetCase[] {
+function buildCases(corpus: SourceSet, asker: SourceSet, directionOf: Direction | ((articleLang: Lang) => Direction), refusal: boolean): DatasetCase[] {
   const byId = new Map<string, Located>();
   for (const article of corpus.articles) {
     article.contexts.forEach(({ questions }, paragraph) => {
@@ -309,6 +337,7 @@ function buildCases(corpus: SourceSet, asker: SourceSet, direction: Direction, r
         const located = byId.get(q.id);
         if (!located) continue;
         const { article: home, paragraph, answers } = located;
+        const direction = typeof directionOf === 'string' ? directionOf : directionOf(home.lang ?? corpus.lang);
         const role = refusal ? refusalRole(home, paragraph) : undefined;
         const answerable = role === undefined || role === 'control';
         cases.push({
@@ -380,7 +409,8 @@ async function writeCorpus(dir: string, articles: SourceArticle[], lang: Lang): 
     wanted.set(`${stem}.txt`, `${article.contexts.map((c) => c.context).join('\n\n')}\n`);
     // A blank title (CMRC has one) is left out: the article's first line then names it.
     const title = article.title.replace(/_/g, ' ').trim();
-    wanted.set(`${stem}.meta.json`, `${JSON.stringify(title ? { title, lang } : { lang }, null, 2)}\n`);
+    const articleLang = article.lang ?? lang;
+    wanted.set(`${stem}.meta.json`, `${JSON.stringify(title ? { title, lang: articleLang } : { lang: articleLang }, null, 2)}\n`);
   }
   for (const name of await fs.readdir(dir)) {
     if ((name.endsWith('.txt') || name.endsWith('.meta.json')) && !wanted.has(name)) await fs.rm(path.join(dir, name));

@@ -36,6 +36,9 @@ export const SPAN_FEATURES = [
   'entitiesArticle',
   'questionHasEntities',
   'answersKind',
+  'newNumber',
+  'newDate',
+  'newName',
   'asksNumber',
   'asksDate',
   'asksPerson',
@@ -101,6 +104,9 @@ export function spanCandidates(question: WeightedQuestion, questionLang: Lang, r
   }
 
   const questionHasEntities = question.concepts.some(({ concept }) => concept.entityKeys) ? 1 : 0;
+  // An answer usually brings something the question does not have: a figure, a date, a name.
+  const asked = new Set(question.concepts.flatMap(({ concept }) => [...concept.alternatives.keys()]));
+  const askedWords = new Set(question.concepts.flatMap(({ concept }) => [...concept.alternatives.keys()].filter((key) => /^[a-z]/.test(key))));
   const candidates: SpanCandidate[] = [];
   for (const { retrieved: from, indexes } of seen.values()) {
     const { article } = from;
@@ -144,7 +150,10 @@ export function spanCandidates(question: WeightedQuestion, questionLang: Lang, r
         entitiesParagraph: matchProfile(question, paragraphFeatures).entities,
         entitiesArticle: matchProfile(question, cache.article(article)).entities,
         questionHasEntities,
-        answersKind: hasKind(features, question.kind) ? 1 : 0,
+        answersKind: hasKind(features, question.kind, asked) ? 1 : 0,
+        newNumber: hasKind(features, 'number', asked) ? 1 : 0,
+        newDate: hasKind(features, 'date', asked) ? 1 : 0,
+        newName: hasKind(features, 'person', asked) || hasNewCapitalisedName(text, askedWords) ? 1 : 0,
         asksNumber: question.kind === 'number' ? 1 : 0,
         asksDate: question.kind === 'date' ? 1 : 0,
         asksPerson: question.kind === 'person' ? 1 : 0,
@@ -177,13 +186,29 @@ function union(sets: Array<ReadonlySet<string>>): Set<string> {
   return all;
 }
 
-/** Whether a span holds what the question asks for: a number for "how much", a date for "when", a name for "who". */
-function hasKind(features: ReadonlySet<string>, kind: WeightedQuestion['kind']): boolean {
+/**
+ * Whether a span holds what the question asks for and does not already say: a number for "how
+ * much", a date for "when", a (pinyin) name for "who".
+ */
+function hasKind(features: ReadonlySet<string>, kind: WeightedQuestion['kind'], asked: ReadonlySet<string>): boolean {
   if (kind === 'any' || kind === 'reason') return false;
   for (const feature of features) {
+    if (asked.has(feature)) continue;
     if (kind === 'number' && /^(?:n|p):/.test(feature)) return true;
     if (kind === 'date' && /^(?:d|m|y|ym|t):/.test(feature)) return true;
     if (kind === 'person' && feature.startsWith('py:')) return true;
+  }
+  return false;
+}
+
+// A capitalised word inside an English sentence (not its first word): a name, most of the time.
+const INNER_CAPITALISED = /(?<=[a-z,;:]\s+)[A-Z][\p{L}'-]+/gu;
+
+/** Whether an English span names someone or something (a capitalised word) that the question does not. */
+function hasNewCapitalisedName(text: string, askedWords: ReadonlySet<string>): boolean {
+  for (const [word] of text.matchAll(INNER_CAPITALISED)) {
+    const lower = word.toLowerCase();
+    if (![...askedWords].some((stem) => lower.startsWith(stem))) return true;
   }
   return false;
 }
