@@ -41,7 +41,8 @@ describe('prepareDatasetRuns: corpora', () => {
   it('writes one article per title: contexts as published separated by a blank line, with title and language', async () => {
     const runs = await prepare();
     expect(runs.map((r) => r.name)).toEqual([
-      'xquad-en', 'xquad-en-refusal', 'xquad-zh', 'xquad-zh-refusal', 'xquad-zht', 'xquad-zht-refusal', 'drcd', 'drcd-refusal', 'cmrc', 'cmrc-refusal',
+      'xquad-en', 'xquad-en-refusal', 'xquad-zh', 'xquad-zh-refusal', 'xquad-zht', 'xquad-zht-refusal', 'xquad-mixed', 'xquad-mixed-refusal',
+      'drcd', 'drcd-refusal', 'cmrc', 'cmrc-refusal',
     ]);
     const en = byName(runs, 'xquad-en');
     expect(en.corpusDir).toBe(path.join(cacheDir, 'xquad-en', 'corpus'));
@@ -117,10 +118,22 @@ describe('prepareDatasetRuns: cases and split', () => {
     expect(cross).toMatchObject({ kind: 'en-zh', question: 'When did the harbour bridge open?', expect: ['1932年'], position: 1, paragraph: 0, split: 'test' });
     expect(caseOf(byName(runs, 'xquad-en'), 'zh-en', 'h0')).toMatchObject({ question: '海港大桥何时通车？', expect: ['1932'] });
     const questions = XQUAD_EN.flatMap((a) => a.paragraphs.flatMap((p) => p.qas)).length;
-    for (const run of runs.filter((r) => !r.refusal)) {
+    for (const run of runs.filter((r) => !r.refusal && r.name !== 'xquad-mixed')) {
       expect(run.cases.length).toBe(questions * new Set(run.cases.map((c) => c.direction)).size);
       expect(new Set(run.cases.map((c) => c.id)).size).toBe(run.cases.length);
       for (const c of run.cases) expect(c.kind).toBe(c.direction);
+    }
+  });
+
+  it('mixes English and Traditional articles in one corpus, asking each question in the three languages', async () => {
+    const mixed = byName(await prepare({ datasets: ['xquad'] }), 'xquad-mixed');
+    const questions = XQUAD_EN.flatMap((a) => a.paragraphs.flatMap((p) => p.qas)).length;
+    expect(mixed.cases).toHaveLength(3 * questions);
+    for (const c of mixed.cases) {
+      const articleLang = c.position % 4 < 2 ? 'en' : 'zht';
+      expect(c.direction.split('-')[1]).toBe(articleLang);
+      const meta = JSON.parse(await fs.readFile(path.join(mixed.corpusDir, `${articleFileStem(c.position, c.title)}.meta.json`), 'utf8')) as { lang: string };
+      expect(meta.lang).toBe(articleLang === 'en' ? 'en' : 'zh-Hant');
     }
   });
 
