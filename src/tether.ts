@@ -10,7 +10,7 @@ import { loadAnswerModel, type AnswerModel } from './ranking/model.js';
 import { weighQuestion } from './ranking/question.js';
 import { createLearnedRanker, type RankedSpan, type RankingQuery, type SpanRanker } from './ranking/ranker.js';
 import { SentenceFeatureCache } from './ranking/sentences.js';
-import { pickDisjoint } from './ranking/spans.js';
+import { pickQuotes } from './ranking/spans.js';
 import { createCandidateRetriever, type CandidateRetriever } from './retrieval/candidates.js';
 import { detectLang } from './text/script.js';
 import { PROJECT_ROOT, type Config } from './config.js';
@@ -124,7 +124,7 @@ export function createTether(deps: TetherDeps): Tether {
       const { query, spans, passages } = await search(question, options.context);
       const decision = decider.decide(query, spans);
       const found = decision.confidence === 'answer';
-      const quotes = pickDisjoint(spans, offset + limit)
+      const quotes = pickQuotes(spans, offset + limit)
         .slice(offset)
         .map((span, i) => toQuote(span, offset + i + 1));
       // Later pages of quotes ("More quotes") never call a chat model again.

@@ -213,6 +213,26 @@ function hasNewCapitalisedName(text: string, askedWords: ReadonlySet<string>): b
   return false;
 }
 
+/** Of the first quotes shown, how many before one must come from another language, when the corpus has one. */
+const LANGUAGE_SEAT = 3;
+
+/**
+ * The quotes to show, best first: spans that share no sentence, and among the first three the best
+ * one in another language than the others when there is one. A bilingual corpus often tells the
+ * same story twice: a question matches its own language's wording best, while the answer may be
+ * in the other article, so the other language always gets a seat.
+ */
+export function pickQuotes<T extends { article: Article; sentenceIndexes: number[] }>(spans: T[], count: number): T[] {
+  const ordered = pickDisjoint(spans, spans.length);
+  const first = ordered.slice(0, LANGUAGE_SEAT);
+  const languages = new Set(first.map((span) => span.article.meta.lang.slice(0, 2)));
+  const other = ordered.findIndex((span, i) => i >= LANGUAGE_SEAT && !languages.has(span.article.meta.lang.slice(0, 2)));
+  if (first.length === LANGUAGE_SEAT && languages.size === 1 && other !== -1) {
+    ordered.splice(LANGUAGE_SEAT - 1, 0, ...ordered.splice(other, 1));
+  }
+  return ordered.slice(0, count);
+}
+
 /** The best spans that share no sentence, in order. */
 export function pickDisjoint<T extends { article: Article; sentenceIndexes: number[] }>(spans: T[], count: number): T[] {
   const picked: T[] = [];
