@@ -1,7 +1,7 @@
-import type { AskOptions, Tether } from '../answer/types.js';
+import type { AskOptions, Confidence, Tether } from '../answer/types.js';
 import { toUserMessage } from '../errors.js';
 import type { DatasetCase, DatasetName, DatasetRun, Direction, RefusalRole, Split, SplitChoice } from './datasets.js';
-import { createFaithfulnessCheck, failedCase, scoreCase, summarise, type CaseResult, type Confidence, type Summary } from './metrics.js';
+import { createFaithfulnessCheck, failedCase, scoreCase, summarise, type CaseResult, type Summary } from './metrics.js';
 
 /** The outcome of one public-set question, with what the case says about it. */
 export interface DatasetCaseResult extends CaseResult {
