@@ -25,7 +25,9 @@ describe('npm run eval -- --dataset', () => {
     expect(code).toBe(0);
     const report = JSON.parse(stdout) as DatasetEvalReport;
     expect(report.split).toBe('all');
-    expect(report.runs.map((r) => r.name)).toEqual(['xquad-en', 'xquad-en-refusal', 'xquad-zh', 'xquad-zh-refusal', 'xquad-zht', 'xquad-zht-refusal']);
+    expect(report.runs.map((r) => r.name)).toEqual([
+      'xquad-en', 'xquad-en-refusal', 'xquad-zh', 'xquad-zh-refusal', 'xquad-zht', 'xquad-zht-refusal', 'xquad-mixed', 'xquad-mixed-refusal',
+    ]);
     expect(Object.keys(report.runs[0]!.byDirection)).toEqual(['en-en', 'zh-en', 'zht-en']);
     expect(report.seconds.xquad).toBeGreaterThan(0);
     expect(report.seconds.total).toBeGreaterThanOrEqual(report.seconds.xquad!);
@@ -68,7 +70,8 @@ describe('npm run eval -- --dataset', () => {
     expect(text).toMatch(/^direction\s+out-of-corpus refused\s+near-miss refused\s+controls answered/m);
     expect(text).toMatch(/^en-zht\s+1\s/m);
     expect(text).toMatch(/^Time: xquad [\d.]+ s; total [\d.]+ s\.$/m);
-  });
+    // Eight small index builds and two runs in child processes: minutes on a loaded 2-core machine.
+  }, 300_000);
 
   it('names where the public sets live when the folder is missing', async () => {
     const { code, stderr } = await runTsx('scripts/eval.ts', ['--dataset', 'all', '--datasets-dir', path.join(tmp, 'nowhere')], env());
