@@ -127,7 +127,7 @@ async function runDatasets(
       open: (run) => openTether({ root: run.root, corpusDir: run.corpusDir, indexDir: run.indexDir, onProgress: (m) => console.error(m) }),
       onProgress: (m) => console.error(m),
       onResult: values.verbose
-        ? (r, c, top) => console.error(`${r.id} ${c.refusal ?? r.kind} found=${r.found} hit=${r.hitRank ?? '-'}${r.error ? ` error: ${r.error}` : ''} ${c.question}\n   [1] ${top?.slice(0, 140) ?? ''}`)
+        ? (r, c, top) => console.error(`${r.id} ${c.refusal ?? r.kind} found=${r.found} (${r.confidence}) hit=${r.hitRank ?? '-'}${r.error ? ` error: ${r.error}` : ''} ${c.question}\n   [1] ${top?.slice(0, 140) ?? ''}`)
         : undefined,
     },
     { split, perKindLimit: limit },

@@ -1,7 +1,7 @@
-import type { AskOptions, Tether } from '../answer/types.js';
+import type { AskOptions, Confidence, Tether } from '../answer/types.js';
 import { toUserMessage } from '../errors.js';
 import type { DatasetCase, DatasetName, DatasetRun, Direction, RefusalRole, Split, SplitChoice } from './datasets.js';
-import { createFaithfulnessCheck, failedCase, scoreCase, summarise, type CaseResult, type Confidence, type Summary } from './metrics.js';
+import { createFaithfulnessCheck, failedCase, scoreCase, summarise, type CaseResult, type Summary } from './metrics.js';
 
 /** The outcome of one public-set question, with what the case says about it. */
 export interface DatasetCaseResult extends CaseResult {
@@ -68,7 +68,7 @@ export async function evaluateDatasetRuns(
   const reports: RunReport[] = [];
   const perSet: Partial<Record<DatasetName, number>> = {};
   for (const run of runs) {
-    deps.onProgress?.(`${run.name}: opening the core (the first time builds its index)...`);
+    deps.onProgress?.(`${run.name}: ${run.cases.length} questions...`);
     const openedAt = performance.now();
     const tether = await deps.open(run);
     const askedAt = performance.now();
@@ -142,7 +142,10 @@ export function formatDatasetReport(report: DatasetEvalReport): string {
     lines.push(line(header), ...rows.map(line));
   };
   const limit = report.perKindLimit === undefined ? '' : `, at most ${report.perKindLimit} per group`;
-  lines.push(`Public QA sets, ${report.split} split${limit}. answer/unsure/none = shown as an answer / as passages that may answer it / refused.`);
+  lines.push(
+    `Public QA sets, ${report.split} split${limit}. "refused" = not shown as an answer (found false: unsure or none);`,
+    'answer/unsure/none = shown as the answer / as passages that may answer it / as not covered.',
+  );
   for (const run of report.runs) {
     lines.push('', `${run.name}: ${run.questions} questions, index ${run.seconds.open.toFixed(1)} s, asking ${run.seconds.ask.toFixed(1)} s`);
     const directions = Object.entries(run.byDirection) as Array<[Direction, DirectionReport]>;

@@ -1,7 +1,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import type { Answer } from '../answer/types.js';
+import type { Answer, Confidence } from '../answer/types.js';
 import { TetherError } from '../errors.js';
 
 /** The default eval set, relative to the project root: kept in the repo so a bare clone can run it. */
@@ -37,16 +37,6 @@ export async function readEvalSet(file: string): Promise<EvalCase[]> {
   });
 }
 
-/** How sure the core was: shown as an answer, shown as passages that may answer it, or refused. */
-export type Confidence = 'answer' | 'unsure' | 'none';
-
-/** An answer's confidence: its own field when the core sets one, else `answer` when found and `none` when not. */
-export function confidenceOf(answer: Answer): Confidence {
-  const own = (answer as Answer & { confidence?: unknown }).confidence;
-  if (own === 'answer' || own === 'unsure' || own === 'none') return own;
-  return answer.found ? 'answer' : 'none';
-}
-
 /** The outcome of one question. */
 export interface CaseResult {
   id: string;
@@ -69,7 +59,7 @@ export function scoreCase(testCase: EvalCase, answer: Answer, faithful: boolean,
     kind: testCase.kind,
     question: testCase.question,
     found: answer.found,
-    confidence: confidenceOf(answer),
+    confidence: answer.confidence,
     hitRank: index === -1 ? undefined : index + 1,
     faithful,
     ms,
