@@ -2,11 +2,13 @@ import { once } from 'node:events';
 import fs from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
+import type { ChildProcess } from 'node:child_process';
 import { REST, Routes, ShardingManager, type RESTGetAPIGatewayBotResult } from 'discord.js';
 import type { Tether } from './answer/types.js';
 import { loadProjectConfig, type Config } from './config.js';
-import { createBot } from './discord/bot.js';
-import { toUserMessage } from './errors.js';
+import { createBot, type Bot } from './discord/bot.js';
+import { withSecretRedaction } from './discord/redact.js';
+import { toUserMessage, type TetherError } from './errors.js';
 import { createFeedbackLog, loadOrCreateSalt } from './feedback/log.js';
 import { createLogger, type Logger } from './logger.js';
 
@@ -28,6 +30,15 @@ export const missingTokenHelp = [
 /** How long the sharding manager waits for a shard to become ready: a shard opens the core before logging in. */
 const shardReadyTimeoutMs = 120_000;
 
+/** How long the sharding manager waits before starting a crashed shard again. */
+const shardRespawnDelayMs = 5_000;
+
+/**
+ * Exit code when Discord closed the gateway for good (bad token, disallowed intents): EX_CONFIG, so a supervisor
+ * can tell it from a crash and not restart in a loop (systemd RestartPreventExitStatus=78, pm2 stop_exit_codes).
+ */
+export const gatewayLostExitCode = 78;
+
 /** Entry point of `npm start`: loads settings, opens the core, and runs the bot (or the sharding manager). */
 export async function main(): Promise<number> {
   let config: Config;
@@ -42,7 +53,8 @@ export async function main(): Promise<number> {
     process.stderr.write(`${missingTokenHelp}\n`);
     return 1;
   }
-  const logger = createLogger(config.logLevel);
+  // Errors of failed Discord calls carry interaction tokens in their URL: redacted, as is the bot token.
+  const logger = withSecretRedaction(createLogger(config.logLevel), [token]);
   process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled promise rejection (kept running)'));
   process.on('uncaughtExceptionMonitor', (error) => logger.fatal({ err: error }, 'uncaught exception'));
 
@@ -72,9 +84,29 @@ async function runBot(config: Config, token: string, logger: Logger): Promise<nu
   const feedback = createFeedbackLog({ path: feedbackPath, salt: loadOrCreateSalt(feedbackPath), logger });
   const bot = createBot({ tether, logger, settings: config.discord, feedback, apiBase: config.discord.apiBase });
   const stopped = onShutdownSignal(logger, () => bot.stop());
-  await bot.start(token);
-  await stopped;
-  return 0;
+  try {
+    await bot.start(token);
+  } catch (error) {
+    if (error !== (await settledValue(bot.lost))) throw error;
+  }
+  const lost = await Promise.race([stopped.then(() => undefined), bot.lost]);
+  if (!lost) return 0;
+  return stopAfterGatewayLoss(bot, lost, logger);
+}
+
+/** The value of a promise that has already resolved; undefined while it is pending. */
+async function settledValue<T>(promise: Promise<T>): Promise<T | undefined> {
+  return Promise.race([promise, Promise.resolve(undefined)]);
+}
+
+/** After Discord closed the gateway for good: says what to check, lets answers finish, and exits non-zero. */
+async function stopAfterGatewayLoss(bot: Bot, error: TetherError, logger: Logger): Promise<number> {
+  process.stderr.write(`${error.userMessage}\n`);
+  logger.info('shutting down: the gateway connection cannot be recovered');
+  await bot.stop().catch((stopError: unknown) => logger.error({ err: stopError }, 'error while shutting down'));
+  logger.info({ exitCode: gatewayLostExitCode }, 'shut down');
+  logger.flush();
+  return gatewayLostExitCode;
 }
 
 /** Runs discord.js's ShardingManager: one process per shard, each running this file as a single shard. */
@@ -87,33 +119,76 @@ async function runShardingManager(config: Config, token: string, logger: Logger)
     token,
     totalShards,
     mode: 'process',
-    respawn: true,
-    // The shard runs TypeScript through tsx like this process does.
+    // Respawning is decided here, by exit code: a shard that lost its gateway for good must not come back.
+    respawn: false,
+    // The shard runs TypeScript through tsx like this process does (`node --import tsx`).
     execArgv: process.execArgv,
+  });
+  let stopping = false;
+  let spawned = false;
+  let lostShard: number | undefined;
+  let reportLost: (shardId: number) => void = () => undefined;
+  const lost = new Promise<number>((resolve) => {
+    reportLost = resolve;
   });
   manager.on('shardCreate', (shard) => {
     logger.info({ shard: shard.id, totalShards }, 'shard process started');
-    shard.on('death', () => logger.warn({ shard: shard.id }, 'shard process exited (respawning)'));
+    shard.on('death', (child) => {
+      const exitCode = 'exitCode' in child ? (child as ChildProcess).exitCode : null;
+      if (stopping) return;
+      if (exitCode === gatewayLostExitCode) {
+        logger.fatal({ shard: shard.id, exitCode }, 'a shard lost its gateway connection for good (see its log): stopping every shard');
+        lostShard ??= shard.id;
+        reportLost(shard.id);
+        return;
+      }
+      // Exit code 0 is a shard that was told to stop; anything else is a crash worth another start.
+      if (exitCode === 0 || !spawned) {
+        logger.warn({ shard: shard.id, exitCode }, 'shard process exited');
+        return;
+      }
+      logger.warn({ shard: shard.id, exitCode }, 'shard process exited (respawning)');
+      void sleep(shardRespawnDelayMs).then(async () => {
+        if (stopping) return;
+        await shard.spawn(shardReadyTimeoutMs).catch((error: unknown) => logger.error({ err: error, shard: shard.id }, 'shard could not be respawned'));
+      });
+    });
+    shard.on('error', (error) => logger.error({ err: error, shard: shard.id }, 'shard error'));
     shard.on('disconnect', () => logger.warn({ shard: shard.id }, 'shard disconnected'));
     shard.on('reconnecting', () => logger.info({ shard: shard.id }, 'shard reconnecting'));
     shard.on('ready', () => logger.info({ shard: shard.id }, 'shard ready'));
   });
-  const stopped = onShutdownSignal(logger, async () => {
+  const stopShards = async (): Promise<void> => {
+    stopping = true;
     await Promise.all(
       manager.shards.map(async (shard) => {
         const child = shard.process;
         if (!child || child.exitCode !== null) return;
         const exited = once(child, 'exit');
-        // Shard.kill() detaches the respawn listener, then sends SIGTERM: the shard shuts down gracefully.
+        // Shard.kill() detaches discord.js's exit listener, then sends SIGTERM: the shard drains and exits.
         shard.kill();
         await Promise.race([exited, sleep(15_000)]);
       }),
     );
-  });
-  await manager.spawn({ amount: totalShards, timeout: shardReadyTimeoutMs });
-  logger.info({ totalShards }, 'all shards spawned');
-  await stopped;
-  return 0;
+  };
+  const stopped = onShutdownSignal(logger, stopShards);
+  try {
+    await manager.spawn({ amount: totalShards, timeout: shardReadyTimeoutMs });
+    spawned = true;
+    logger.info({ totalShards }, 'all shards spawned');
+  } catch (error) {
+    // A shard that died of a lost gateway while spawning is reported below; anything else is a failed start.
+    if (lostShard === undefined) {
+      await stopShards();
+      throw error;
+    }
+  }
+  const outcome = await Promise.race([stopped.then(() => 'stopped' as const), lost.then(() => 'lost' as const)]);
+  if (outcome === 'stopped') return 0;
+  await stopShards();
+  logger.info({ exitCode: gatewayLostExitCode }, 'shut down');
+  logger.flush();
+  return gatewayLostExitCode;
 }
 
 /** Discord's recommended shard count, asked through the configured REST base (so a proxy or fake works). */

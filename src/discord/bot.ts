@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import {
   Client,
   Events,
+  GatewayCloseCodes,
   GatewayIntentBits,
   Partials,
   WebSocketShardEvents,
@@ -19,11 +20,13 @@ import { BoundedMap } from './bounded-map.js';
 import { handleAnswerButton } from './buttons.js';
 import { commands as allCommands, type ChatCommand, type Command, type MessageCommand } from './commands/index.js';
 import type { BotContext, DiscordSettings } from './context.js';
+import { createDelivery, type Backoff, type Clock } from './delivery.js';
 import { refusePlace, type Place } from './guards.js';
 import { uiLangFromLocale } from './i18n.js';
-import { handleMessage, replyNotice } from './mentions.js';
+import { channelGone, handleMessage, replyNotice } from './mentions.js';
 import { createRateLimiter, type RateLimiter } from './rate-limit.js';
-import { tellUser } from './respond.js';
+import { withSecretRedaction } from './redact.js';
+import { acknowledge, tellUser } from './respond.js';
 
 /** The intents the bot needs: guilds and their channels, messages, and message text (privileged) for mentions. */
 export const botIntents = [
@@ -48,6 +51,10 @@ export interface BotDeps {
   commands?: readonly Command[];
   /** How long `stop()` lets answers in progress finish. */
   shutdownGraceMs?: number;
+  /** Time for retry waits and deadlines (tests skip the waits). */
+  clock?: Clock;
+  /** Waits between retries of a failed Discord call. */
+  backoff?: Backoff;
 }
 
 /** A running (or ready to run) Discord bot. */
@@ -59,11 +66,37 @@ export interface Bot {
   stop(): Promise<void>;
   /** Resolves when no handler is running. */
   idle(): Promise<void>;
+  /**
+   * Resolves (never rejects) if Discord closes the gateway for good (bad token, disallowed intents, invalid shard:
+   * codes 4004, 4010–4014): the bot is deaf from then on, and the error says what to check.
+   */
+  readonly lost: Promise<TetherError>;
+}
+
+/** What to check for each gateway close code that discord.js will not recover from. */
+const unrecoverableCloseAdvice: Record<number, string> = {
+  [GatewayCloseCodes.AuthenticationFailed]:
+    'Discord rejected the token (was it reset or revoked?). Put the current token (developer portal → Bot → Reset Token) in DISCORD_TOKEN, then start again.',
+  [GatewayCloseCodes.InvalidShard]: 'Discord refused the shard: check SHARDS (shard ids must be below the shard count), then start again.',
+  [GatewayCloseCodes.ShardingRequired]: 'The bot is in too many servers for one connection: set SHARDS=auto, then start again.',
+  [GatewayCloseCodes.InvalidAPIVersion]: 'Discord no longer accepts this gateway version: update discord.js (npm ci with a current lockfile).',
+  [GatewayCloseCodes.InvalidIntents]: 'Discord refused the intents the bot asks for: update discord.js (npm ci with a current lockfile).',
+  [GatewayCloseCodes.DisallowedIntents]:
+    'The bot asks for a privileged intent it is not allowed: enable Message Content Intent (developer portal → Bot → Privileged Gateway Intents), then start again.',
+};
+
+/** The error for a gateway connection Discord closed for good, with what to check. */
+export function gatewayLostError(code: number): TetherError {
+  const name = GatewayCloseCodes[code] ?? 'unknown';
+  return new TetherError('UPSTREAM', `Discord closed the gateway connection with code ${code} (${name}); the bot cannot reconnect.`, {
+    hint: unrecoverableCloseAdvice[code] ?? 'Check DISCORD_TOKEN and the bot settings in the developer portal, then start again.',
+  });
 }
 
 /** Builds the bot: a discord.js client wired to the command, button and mention handlers. Nothing connects yet. */
 export function createBot(deps: BotDeps): Bot {
-  const { logger } = deps;
+  // Failed interaction calls carry their token in err.url: redacted before anything is written.
+  const logger = withSecretRedaction(deps.logger);
   const client = new Client({
     intents: [...botIntents],
     // DM channels are not cached until used: without the Channel partial their first message is dropped.
@@ -71,8 +104,11 @@ export function createBot(deps: BotDeps): Bot {
     // A default for every message; each handler also sets it explicitly.
     allowedMentions: { parse: [], repliedUser: false },
     ...deps.clientOptions,
-    rest: { ...deps.clientOptions?.rest, ...(deps.apiBase ? { api: deps.apiBase } : {}) },
+    // discord.js's own retries fire within milliseconds; the delivery's retries back off and respect deadlines.
+    rest: { retries: 0, ...deps.clientOptions?.rest, ...(deps.apiBase ? { api: deps.apiBase } : {}) },
   });
+  /** Aborted when the shutdown grace ends: retry waits stop, so nothing outlives the client. */
+  const stopRetries = new AbortController();
 
   const ctx: BotContext = {
     tether: deps.tether,
@@ -82,6 +118,7 @@ export function createBot(deps: BotDeps): Bot {
     conversations: new BoundedMap<string, string[]>(5000),
     feedback: deps.feedback,
     rateLimiter: deps.rateLimiter ?? createRateLimiter({ limit: deps.settings.rateLimitPerMinute, windowMs: 60_000 }),
+    delivery: createDelivery({ clock: deps.clock, logger, signal: stopRetries.signal, backoff: deps.backoff }),
   };
   const commandList = deps.commands ?? allCommands;
   const chatCommands = new Map(commandList.filter((c): c is ChatCommand => c.kind === 'chat').map((c) => [c.data.name, c]));
@@ -116,9 +153,9 @@ export function createBot(deps: BotDeps): Bot {
       () => routeInteraction(interaction),
       async (error) => {
         if (interaction.isAutocomplete()) {
-          if (!interaction.responded) await interaction.respond([]);
+          if (!interaction.responded) await acknowledge(interaction, ctx, 'autocomplete', () => interaction.respond([]));
         } else if (interaction.isRepliable()) {
-          await tellUser(interaction, toUserMessage(error));
+          await tellUser(interaction, toUserMessage(error), ctx);
         }
       },
     );
@@ -130,7 +167,9 @@ export function createBot(deps: BotDeps): Bot {
       'message',
       { messageId: message.id, channelId: message.channelId },
       () => handleMessage(message, ctx),
-      (error) => replyNotice(message, toUserMessage(error)),
+      async (error) => {
+        if (!channelGone(message, ctx)) await replyNotice(message, toUserMessage(error), ctx);
+      },
     );
   });
 
@@ -147,13 +186,13 @@ export function createBot(deps: BotDeps): Bot {
     const refusal = refusePlace(place, ctx.settings, uiLangFromLocale(interaction.locale));
     if (interaction.isAutocomplete()) {
       const command = chatCommands.get(interaction.commandName);
-      if (refusal || !command?.autocomplete) await interaction.respond([]);
+      if (refusal || !command?.autocomplete) await acknowledge(interaction, ctx, 'autocomplete', () => interaction.respond([]));
       else await command.autocomplete(interaction, ctx);
       return;
     }
     if (!interaction.isRepliable()) return;
     if (refusal) {
-      await tellUser(interaction, refusal);
+      await tellUser(interaction, refusal, ctx);
       return;
     }
     if (interaction.isChatInputCommand()) {
@@ -179,7 +218,17 @@ export function createBot(deps: BotDeps): Bot {
     // shardReconnecting does not say why; the shard's own close event carries the gateway close code.
     shard.on(WebSocketShardEvents.Close, (event) => logger.warn({ shard: shardId, code: event.code }, 'gateway connection closed'));
   });
-  client.on(Events.ShardDisconnect, (event, shardId) => logger.warn({ shard: shardId, code: event.code, reason: event.reason }, 'shard disconnected'));
+  let reportLost: (error: TetherError) => void = () => undefined;
+  const lost = new Promise<TetherError>((resolve) => {
+    reportLost = resolve;
+  });
+  // discord.js emits shardDisconnect only for the close codes it will not reconnect after.
+  client.on(Events.ShardDisconnect, (event, shardId) => {
+    if (stopping) return;
+    const error = gatewayLostError(event.code);
+    logger.fatal({ shard: shardId, code: event.code, hint: error.hint }, `gateway closed for good: ${error.message}`);
+    reportLost(error);
+  });
   client.on(Events.ShardReconnecting, (shardId) => logger.info({ shard: shardId }, 'shard reconnecting'));
   client.on(Events.ShardResume, (shardId, replayed) => logger.info({ shard: shardId, replayed }, 'shard resumed'));
   client.on(Events.ShardError, (error, shardId) => logger.error({ err: error, shard: shardId }, 'shard error'));
@@ -200,18 +249,23 @@ export function createBot(deps: BotDeps): Bot {
 
   return {
     client,
+    lost,
     async start(token) {
       const ready = once(client, Events.ClientReady);
+      const lostBeforeReady = lost.then((error) => Promise.reject(error));
+      // Observed here so that a loss after start() returned is no unhandled rejection.
+      lostBeforeReady.catch(() => undefined);
       try {
-        await client.login(token);
+        await Promise.race([client.login(token), lostBeforeReady]);
       } catch (error) {
+        if (error instanceof TetherError) throw error;
         // discord.js's messages ("An invalid token was provided.") never contain the token.
         throw new TetherError('UPSTREAM', `Could not log in to Discord: ${error instanceof Error ? error.message : String(error)}`, {
           hint: 'Check DISCORD_TOKEN (and DISCORD_API_BASE if you set it), then run npm start again.',
           cause: error,
         });
       }
-      await ready;
+      await Promise.race([ready, lostBeforeReady]);
     },
     async stop() {
       if (stopping) return;
@@ -220,6 +274,7 @@ export function createBot(deps: BotDeps): Bot {
       const timer = new AbortController();
       await Promise.race([idle(), sleep(grace, undefined, { signal: timer.signal }).catch(() => undefined)]);
       timer.abort();
+      stopRetries.abort();
       if (inFlight.size > 0) logger.warn({ unfinished: inFlight.size }, 'shutting down with answers still in progress');
       await client.destroy();
       await ctx.feedback.flush();

@@ -5,7 +5,7 @@ import { parseAnswerCustomId, passageIdOf, renderAnswerMessage, type AnswerMessa
 import type { BotContext } from './context.js';
 import { refuseRate } from './guards.js';
 import { t, uiLangFromLocale } from './i18n.js';
-import { tellUser } from './respond.js';
+import { acknowledge, showResult, tellUser } from './respond.js';
 
 /** How long a button may take before its update is deferred: Discord drops answers after 3 s. */
 const updateDeadlineMs = 2000;
@@ -16,7 +16,7 @@ export async function handleAnswerButton(interaction: ButtonInteraction, ctx: Bo
   const action = parseAnswerCustomId(interaction.customId);
   const state = action && ctx.answers.recall(action.id);
   if (!action || !state) {
-    await tellUser(interaction, t(ui).expired);
+    await tellUser(interaction, t(ui).expired, ctx);
     return;
   }
   const { id } = action;
@@ -25,27 +25,28 @@ export async function handleAnswerButton(interaction: ButtonInteraction, ctx: Bo
     case 'more': {
       const refusal = refuseRate(interaction.user.id, ctx, ui);
       if (refusal) {
-        await tellUser(interaction, refusal);
+        await tellUser(interaction, refusal, ctx);
         return;
       }
-      await updateBeforeDeadline(interaction, async () => showMoreQuotes(id, state, ctx));
+      await updateBeforeDeadline(interaction, ctx, async () => showMoreQuotes(id, state, ctx));
       return;
     }
     case 'full': {
       const quote = state.answer.quotes.find((candidate) => candidate.n === action.n);
       const passage = quote && ctx.tether.getPassage(passageIdOf(quote));
       if (!passage) {
-        await tellUser(interaction, t(ui).passageMissing);
+        await tellUser(interaction, t(ui).passageMissing, ctx);
         return;
       }
       state.expanded = action.n;
-      await interaction.update(renderAnswerMessage(id, state, { passage }));
+      const body = renderAnswerMessage(id, state, { passage });
+      await acknowledge(interaction, ctx, 'update', () => interaction.update(body));
       return;
     }
     case 'up':
     case 'down': {
       if (state.votes.has(interaction.user.id)) {
-        await tellUser(interaction, t(ui).alreadyVoted);
+        await tellUser(interaction, t(ui).alreadyVoted, ctx);
         return;
       }
       state.votes.set(interaction.user.id, action.action);
@@ -61,7 +62,8 @@ export async function handleAnswerButton(interaction: ButtonInteraction, ctx: Bo
         },
         interaction.user.id,
       );
-      await interaction.update(renderAnswerMessage(id, state, { passage: expandedPassage(state, ctx) }));
+      const body = renderAnswerMessage(id, state, { passage: expandedPassage(state, ctx) });
+      await acknowledge(interaction, ctx, 'update', () => interaction.update(body));
       return;
     }
   }
@@ -90,7 +92,7 @@ function expandedPassage(state: AnswerState, ctx: BotContext): Passage | undefin
  * Answers a button with an update (callback type 7) when the work is quick, which it is for the extractive core;
  * a slow answerer gets a deferred update first, so Discord's 3-second deadline is never missed.
  */
-async function updateBeforeDeadline(interaction: ButtonInteraction, build: () => Promise<AnswerMessage>): Promise<void> {
+async function updateBeforeDeadline(interaction: ButtonInteraction, ctx: BotContext, build: () => Promise<AnswerMessage>): Promise<void> {
   const work = build();
   const timer = new AbortController();
   const quick = await Promise.race([
@@ -102,9 +104,10 @@ async function updateBeforeDeadline(interaction: ButtonInteraction, build: () =>
   ]);
   timer.abort();
   if (quick) {
-    await interaction.update(await work);
+    const body = await work;
+    await acknowledge(interaction, ctx, 'update', () => interaction.update(body));
     return;
   }
-  await interaction.deferUpdate();
-  await interaction.editReply(await work);
+  await acknowledge(interaction, ctx, 'defer update', () => interaction.deferUpdate());
+  await showResult(interaction, ctx, await work, { ephemeralFollowUp: true });
 }

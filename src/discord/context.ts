@@ -4,6 +4,7 @@ import type { FeedbackLog } from '../feedback/log.js';
 import type { Logger } from '../logger.js';
 import type { AnswerStore } from './answers.js';
 import type { BoundedMap } from './bounded-map.js';
+import type { Delivery } from './delivery.js';
 import type { RateLimiter } from './rate-limit.js';
 
 /** The Discord settings the handlers read. */
@@ -19,4 +20,6 @@ export interface BotContext {
   conversations: BoundedMap<string, string[]>;
   feedback: FeedbackLog;
   rateLimiter: RateLimiter;
+  /** Sends to Discord with bounded retries. */
+  delivery: Delivery;
 }

@@ -23,13 +23,18 @@ export function refusePlace(place: Place, settings: DiscordSettings, ui: UiLang)
  * Returns the note to show when refused; counts the question against the limit when admitted.
  */
 export function refuseQuestion(question: string, userId: string, ctx: BotContext, ui: UiLang): string | undefined {
+  return refuseQuestionText(question, ctx, ui) ?? refuseRate(userId, ctx, ui);
+}
+
+/** Checks a question's text only (not empty, not too long); the note to show when refused. */
+export function refuseQuestionText(question: string, ctx: BotContext, ui: UiLang): string | undefined {
   const s = t(ui);
   const trimmed = question.trim();
   if (!trimmed) return s.emptyQuestion;
   // Counted in code points, as users count characters.
   const length = [...trimmed].length;
   if (length > ctx.settings.maxQuestionLength) return s.tooLong(length, ctx.settings.maxQuestionLength);
-  return refuseRate(userId, ctx, ui);
+  return undefined;
 }
 
 /** Counts one request against the user's rate limit; returns the friendly note when over it. */

@@ -1,11 +1,11 @@
-import { InteractionContextType, MessageFlags, SlashCommandBuilder, type ChatInputCommandInteraction } from 'discord.js';
+import { InteractionContextType, SlashCommandBuilder, type ChatInputCommandInteraction } from 'discord.js';
 import type { Answer } from '../../answer/types.js';
 import { createAnswerState, recordIfUnanswered, renderAnswerMessage } from '../answers.js';
 import type { BotContext } from '../context.js';
 import { refuseQuestion } from '../guards.js';
 import { uiLangFromLocale } from '../i18n.js';
 import { createProgressEditor } from '../progress.js';
-import { tellUser } from '../respond.js';
+import { deferReply, showResult, tellUser } from '../respond.js';
 
 /** `/ask question:<text> [public:<bool>]`. */
 export const data = new SlashCommandBuilder()
@@ -33,10 +33,10 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Bot
   const isPublic = interaction.options.getBoolean('public') ?? false;
   const refusal = refuseQuestion(question, interaction.user.id, ctx, uiLangFromLocale(interaction.locale));
   if (refusal) {
-    await tellUser(interaction, refusal);
+    await tellUser(interaction, refusal, ctx);
     return;
   }
-  await interaction.deferReply(isPublic ? {} : { flags: MessageFlags.Ephemeral });
+  await deferReply(interaction, ctx, { ephemeral: !isPublic });
   const progress = createProgressEditor(interaction, question, uiLangFromLocale(interaction.locale), ctx.logger);
   let answer: Answer;
   try {
@@ -46,5 +46,6 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Bot
   }
   recordIfUnanswered(ctx.feedback, answer, interaction.user.id, 'ask');
   const state = createAnswerState(answer, { context: undefined, ui: answer.lang, via: 'ask' });
-  await interaction.editReply(renderAnswerMessage(ctx.answers.remember(state), state));
+  // Computed once: only the delivery is retried.
+  await showResult(interaction, ctx, renderAnswerMessage(ctx.answers.remember(state), state));
 }

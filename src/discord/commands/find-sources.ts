@@ -8,7 +8,7 @@ import type { BotContext } from '../context.js';
 import { blockQuote, fitRendered, limits, renderPassageEmbeds, stripBidiControls, truncate } from '../format.js';
 import { refuseRate } from '../guards.js';
 import { t, uiLangFromLocale } from '../i18n.js';
-import { tellUser } from '../respond.js';
+import { deferReply, showResult, tellUser } from '../respond.js';
 
 /** Message context menu "Find sources": passages that bear on what a message claims. */
 export const data = new ContextMenuCommandBuilder()
@@ -26,19 +26,19 @@ export async function execute(interaction: MessageContextMenuCommandInteraction,
   const s = t(ui);
   const claim = interaction.targetMessage.content.trim();
   if (!claim) {
-    await tellUser(interaction, s.findSourcesEmpty);
+    await tellUser(interaction, s.findSourcesEmpty, ctx);
     return;
   }
   const refusal = refuseRate(interaction.user.id, ctx, ui);
   if (refusal) {
-    await tellUser(interaction, refusal);
+    await tellUser(interaction, refusal, ctx);
     return;
   }
-  await interaction.deferReply();
+  await deferReply(interaction, ctx, { ephemeral: false });
   const passages = await ctx.tether.findPassages(claim.slice(0, maxClaimLength), { limit: 3 });
   const quotedClaim = fitRendered(stripBidiControls(claim), 600, blockQuote) ?? '';
   const heading = passages.length > 0 ? s.findSourcesHeading : s.findSourcesNone;
   const content = truncate(`**${heading}** ${interaction.targetMessage.url}\n${quotedClaim}`, limits.content);
   const embeds = renderPassageEmbeds(passages, ui, (passage, index) => truncate(`${index + 1}. ${passage.title}`, 200));
-  await interaction.editReply({ content, embeds, allowedMentions: { parse: [] } });
+  await showResult(interaction, ctx, { content, embeds, allowedMentions: { parse: [] } });
 }

@@ -1,6 +1,7 @@
 import { InteractionContextType, MessageFlags, SlashCommandBuilder, type ChatInputCommandInteraction } from 'discord.js';
 import type { BotContext } from '../context.js';
 import { t, uiLangFromLocale } from '../i18n.js';
+import { acknowledge } from '../respond.js';
 
 /** `/help`: how to use the bot, in the user's language. */
 export const data = new SlashCommandBuilder()
@@ -10,7 +11,7 @@ export const data = new SlashCommandBuilder()
   .setContexts(InteractionContextType.Guild, InteractionContextType.BotDM);
 
 /** Replies (only to the user) with the help text for their Discord locale: English or Chinese. */
-export async function execute(interaction: ChatInputCommandInteraction, _ctx: BotContext): Promise<void> {
+export async function execute(interaction: ChatInputCommandInteraction, ctx: BotContext): Promise<void> {
   const content = t(uiLangFromLocale(interaction.locale)).help;
-  await interaction.reply({ content, flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });
+  await acknowledge(interaction, ctx, 'reply', () => interaction.reply({ content, flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } }));
 }

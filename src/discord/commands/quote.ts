@@ -1,6 +1,5 @@
 import {
   InteractionContextType,
-  MessageFlags,
   SlashCommandBuilder,
   type AutocompleteInteraction,
   type ChatInputCommandInteraction,
@@ -10,7 +9,7 @@ import type { BotContext } from '../context.js';
 import { limits, passageChoiceName, renderPassageEmbeds, truncate } from '../format.js';
 import { refuseQuestion, refuseRate } from '../guards.js';
 import { t, uiLangFromLocale } from '../i18n.js';
-import { tellUser } from '../respond.js';
+import { acknowledge, deferReply, showResult, tellUser } from '../respond.js';
 
 /** `/quote query:<text>` with autocomplete over the passages. */
 export const data = new SlashCommandBuilder()
@@ -41,7 +40,7 @@ export async function autocomplete(interaction: AutocompleteInteraction, ctx: Bo
     .filter((passage) => passage.id.length <= limits.choiceValue)
     .slice(0, limits.choices)
     .map((passage) => ({ name: passageChoiceName(passage), value: passage.id }));
-  await interaction.respond(choices);
+  await acknowledge(interaction, ctx, 'autocomplete', () => interaction.respond(choices));
 }
 
 /** With nothing typed yet: the opening paragraphs of each article, so the list is never empty. */
@@ -64,15 +63,15 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Bot
   // A passage picked from the suggestions is an id, not a question: only the rate limit applies to it.
   const refusal = chosen ? refuseRate(interaction.user.id, ctx, ui) : refuseQuestion(query, interaction.user.id, ctx, ui);
   if (refusal) {
-    await tellUser(interaction, refusal);
+    await tellUser(interaction, refusal, ctx);
     return;
   }
-  await interaction.deferReply(isPublic ? {} : { flags: MessageFlags.Ephemeral });
+  await deferReply(interaction, ctx, { ephemeral: !isPublic });
   const passages = chosen ? [chosen] : await ctx.tether.findPassages(query, { limit: 3 });
   if (passages.length === 0) {
-    await tellUser(interaction, t(ui).quoteNoMatch);
+    await tellUser(interaction, t(ui).quoteNoMatch, ctx);
     return;
   }
   const embeds = renderPassageEmbeds(passages, ui, (passage, index) => truncate(`${passages.length > 1 ? `${index + 1}. ` : ''}${passage.title}`, 200));
-  await interaction.editReply({ embeds, allowedMentions: { parse: [] } });
+  await showResult(interaction, ctx, { embeds, allowedMentions: { parse: [] } });
 }

@@ -2,6 +2,7 @@ import { InteractionContextType, MessageFlags, SlashCommandBuilder, type ChatInp
 import type { BotContext } from '../context.js';
 import { renderSourcesEmbed } from '../format.js';
 import { uiLangFromLocale } from '../i18n.js';
+import { acknowledge } from '../respond.js';
 
 /** `/sources`: the articles Tether answers from. */
 export const data = new SlashCommandBuilder()
@@ -13,5 +14,5 @@ export const data = new SlashCommandBuilder()
 /** Lists title, language, author/publication, date and paragraph count of each article. */
 export async function execute(interaction: ChatInputCommandInteraction, ctx: BotContext): Promise<void> {
   const embed = renderSourcesEmbed(ctx.tether.listSources(), uiLangFromLocale(interaction.locale));
-  await interaction.reply({ embeds: [embed], flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });
+  await acknowledge(interaction, ctx, 'reply', () => interaction.reply({ embeds: [embed], flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } }));
 }
