@@ -53,6 +53,9 @@ interface FakeGuild {
 }
 
 const epoch = 1_420_070_400_000n;
+/** Permission bits the fake enforces (Discord's values). */
+export const createPublicThreads = 1n << 35n;
+export const sendMessagesInThreads = 1n << 38n;
 let snowflakeCounter = 0n;
 
 /** A unique, time-ordered Discord id. */
@@ -81,6 +84,14 @@ export class FakeDiscord {
   readonly guilds: FakeGuild[];
   /** Channels where starting a thread is refused with 403 Missing Permissions. */
   readonly noThreadChannels = new Set<string>();
+  /** Channels whose threads refuse posts with 403 Missing Access, though the cached permissions allow it. */
+  readonly noThreadPostChannels = new Set<string>();
+  /** Permission bits denied to @everyone per channel (sent as overwrites in GUILD_CREATE, and enforced). */
+  readonly deniedInChannel = new Map<string, bigint>();
+  /** Threads deleted through the API. */
+  readonly deletedThreads: string[] = [];
+  /** Guilds the bot was removed from: REST calls to their channels get 403 Missing Access. */
+  readonly removedGuilds = new Set<string>();
   readonly requests: RecordedRequest[] = [];
   /** Limit violations found in bodies the bot sent (each also answered with a 400). */
   readonly violations: string[] = [];
@@ -94,7 +105,8 @@ export class FakeDiscord {
   private readonly server: http.Server;
   private readonly wss: WebSocketServer;
   private readonly sessions = new Map<string, Session>();
-  private readonly canned: { method: string; path: RegExp; response: CannedResponse; times: number }[] = [];
+  private readonly canned: { method: string; path: RegExp; response: CannedResponse; times: number; active?: () => boolean }[] = [];
+  private readonly holds: { method: string; path: RegExp; arrived: (request: RecordedRequest) => void; released: Promise<void> }[] = [];
   private readonly waiters: { predicate: (request: RecordedRequest) => boolean; resolve: (request: RecordedRequest) => void }[] = [];
   private readonly threadParents = new Map<string, string>();
   /** Threads that exist before login (sent in GUILD_CREATE, as Discord does for active threads). */
@@ -166,6 +178,37 @@ export class FakeDiscord {
     this.canned.push({ method, path, response, times });
   }
 
+  /**
+   * Answers every request matching `method` and `path` with `response` while `active()` is true: an outage whose
+   * end a test decides (e.g. by the bot's clock, so no test waits in real time).
+   */
+  failWhile(method: string, path: RegExp, response: CannedResponse, active: () => boolean): void {
+    this.canned.push({ method, path, response, times: Number.POSITIVE_INFINITY, active });
+  }
+
+  /**
+   * Holds the response to the next request matching `method` and `path` until `release()`: `arrived` resolves
+   * when the request came in, so a test can act (send a signal, remove a guild) while the bot waits for Discord.
+   */
+  holdNext(method: string, path: RegExp): { arrived: Promise<RecordedRequest>; release: () => void } {
+    let release: () => void = () => undefined;
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let arrived: (request: RecordedRequest) => void = () => undefined;
+    const arrival = new Promise<RecordedRequest>((resolve) => {
+      arrived = resolve;
+    });
+    this.holds.push({ method, path, arrived, released });
+    return { arrived: arrival, release };
+  }
+
+  /** Removes the bot from a guild, as when it is kicked: GUILD_DELETE, and its channels refuse calls from now on. */
+  removeBotFromGuild(guildId: string): void {
+    this.removedGuilds.add(guildId);
+    this.dispatch('GUILD_DELETE', { id: guildId }, guildId);
+  }
+
   /** Resolves with the first recorded (or future) request matching `predicate`. */
   waitForRequest(predicate: (request: RecordedRequest) => boolean, timeoutMs = 15_000): Promise<RecordedRequest> {
     const existing = this.requests.find(predicate);
@@ -223,7 +266,13 @@ export class FakeDiscord {
     const method = request.method ?? 'GET';
     const recorded: RecordedRequest = { method, path, query: url.searchParams, headers: request.headers, body, status: 0, at: Date.now() };
 
-    const canned = this.canned.find((entry) => entry.method === method && entry.path.test(path) && entry.times > 0);
+    const hold = this.holds.find((entry) => entry.method === method && entry.path.test(path));
+    if (hold) {
+      this.holds.splice(this.holds.indexOf(hold), 1);
+      hold.arrived(recorded);
+      await hold.released;
+    }
+    const canned = this.canned.find((entry) => entry.method === method && entry.path.test(path) && entry.times > 0 && (entry.active?.() ?? true));
     let result: CannedResponse;
     if (canned) {
       canned.times -= 1;
@@ -310,15 +359,30 @@ export class FakeDiscord {
       return ok(this.storeMessage({ ...body, channel_id: '0' }));
     }
 
+    if ((m = path.match(/^\/channels\/(\d+)/)) && this.removedGuilds.has(this.guildOfChannel(m[1] ?? '') ?? '')) {
+      return { status: 403, body: { message: 'Missing Access', code: 50001 } };
+    }
     if ((m = path.match(/^\/channels\/(\d+)\/typing$/)) && method === 'POST') return noContent;
+    if ((m = path.match(/^\/channels\/(\d+)\/messages\/(\d+)\/reactions\/([^/]+)\/@me$/)) && method === 'PUT') return noContent;
+    if ((m = path.match(/^\/channels\/(\d+)$/)) && method === 'DELETE') {
+      const parentId = this.threadParents.get(m[1] ?? '');
+      if (!parentId) return this.notFound();
+      this.threadParents.delete(m[1] ?? '');
+      this.deletedThreads.push(m[1] ?? '');
+      return ok({ id: m[1], type: 11, parent_id: parentId, guild_id: this.guildOfChannel(parentId), name: 'deleted' });
+    }
     if ((m = path.match(/^\/channels\/(\d+)\/messages$/)) && method === 'POST') {
+      const parentId = this.threadParents.get(m[1] ?? '');
+      if (parentId && (this.noThreadPostChannels.has(parentId) || this.denies(parentId, sendMessagesInThreads))) {
+        return { status: 403, body: { message: 'Missing Access', code: 50001 } };
+      }
       const problems = validateMessage(body, false);
       if (problems.length > 0) return this.reject(problems);
       return ok(this.storeMessage({ ...body, channel_id: m[1], guild_id: this.guildOfChannel(m[1] ?? '') }));
     }
     if ((m = path.match(/^\/channels\/(\d+)\/messages\/(\d+)\/threads$/)) && method === 'POST') {
       const channelId = m[1] ?? '';
-      if (this.noThreadChannels.has(channelId)) return { status: 403, body: { message: 'Missing Permissions', code: 50013 } };
+      if (this.noThreadChannels.has(channelId) || this.denies(channelId, createPublicThreads)) return { status: 403, body: { message: 'Missing Permissions', code: 50013 } };
       const threadId = m[2] ?? '';
       this.threadParents.set(threadId, channelId);
       return ok({
@@ -346,6 +410,10 @@ export class FakeDiscord {
       }
     }
     return this.notFound();
+  }
+
+  private denies(channelId: string, permission: bigint): boolean {
+    return ((this.deniedInChannel.get(channelId) ?? 0n) & permission) !== 0n;
   }
 
   private notFound(): CannedResponse {
@@ -536,7 +604,9 @@ export class FakeDiscord {
         guild_id: guild.id,
         name: channel.name,
         position,
-        permission_overwrites: [],
+        permission_overwrites: this.deniedInChannel.has(channel.id)
+          ? [{ id: guild.id, type: 0, allow: '0', deny: String(this.deniedInChannel.get(channel.id)) }]
+          : [],
         parent_id: null,
         topic: null,
         nsfw: false,

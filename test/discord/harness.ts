@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { Tether } from '../../src/answer/types.js';
 import { createBot, type Bot } from '../../src/discord/bot.js';
 import type { DiscordSettings } from '../../src/discord/context.js';
+import type { Clock } from '../../src/discord/delivery.js';
 import { createFeedbackLog } from '../../src/feedback/log.js';
 import { createLogger } from '../../src/logger.js';
 import { FakeDiscord, type FakeDiscordOptions, type Json } from './fake-discord.js';
@@ -37,6 +38,8 @@ export async function startHarness(
     fake?: FakeDiscord;
     fakeOptions?: FakeDiscordOptions;
     clientOptions?: Parameters<typeof createBot>[0]['clientOptions'];
+    /** The bot's clock: `skippingClock()` makes retry waits instant. */
+    clock?: Clock;
   } = {},
 ): Promise<Harness> {
   const fake = options.fake ?? (await FakeDiscord.start(options.fakeOptions));
@@ -55,6 +58,7 @@ export async function startHarness(
     apiBase: fake.apiBase,
     clientOptions: options.clientOptions,
     shutdownGraceMs: 2000,
+    clock: options.clock,
   });
   await bot.start('fake-token');
   return {
@@ -83,4 +87,31 @@ export function readJsonl(file: string): Json[] {
     .split('\n')
     .filter(Boolean)
     .map((line) => JSON.parse(line));
+}
+
+/** A clock whose waits return at once and move its time forward instead: retries are tested without waiting. */
+export interface SkippingClock extends Clock {
+  /** Every wait asked for, in ms, in order. */
+  waits: number[];
+  /** How far this clock is ahead of real time. */
+  skippedMs(): number;
+}
+
+/** Creates a skipping clock; `random` is fixed at the top of its range so waits are the backoff's full steps. */
+export function skippingClock(): SkippingClock {
+  let skipped = 0;
+  const waits: number[] = [];
+  return {
+    waits,
+    skippedMs: () => skipped,
+    now: () => Date.now() + skipped,
+    random: () => 0.999_999,
+    async sleep(ms, signal) {
+      signal.throwIfAborted();
+      waits.push(ms);
+      skipped += ms;
+      // A turn of the event loop, as a real wait would give.
+      await new Promise((resolve) => setImmediate(resolve));
+    },
+  };
 }
