@@ -83,7 +83,7 @@ async function runBot(config: Config, token: string, logger: Logger): Promise<nu
   const feedbackPath = config.discord.feedbackLog;
   const feedback = createFeedbackLog({ path: feedbackPath, salt: loadOrCreateSalt(feedbackPath), logger });
   const bot = createBot({ tether, logger, settings: config.discord, feedback, apiBase: config.discord.apiBase });
-  const stopped = onShutdownSignal(logger, () => bot.stop());
+  const stopped = onShutdownSignal(logger, () => bot.stop(), { isShard: config.discord.isShard });
   try {
     await bot.start(token);
   } catch (error) {
@@ -199,19 +199,30 @@ async function recommendedShardCount(token: string, apiBase: string | undefined)
 }
 
 /**
- * Resolves after SIGINT or SIGTERM once `stop` finished (destroying the client, flushing logs). A second signal
- * exits at once, for a shutdown that hangs.
+ * A signal this soon after the first is the same request delivered twice (Ctrl-C reaches the whole process group,
+ * and `npm start` forwards it again), not a user insisting.
  */
-function onShutdownSignal(logger: Logger, stop: () => Promise<void>): Promise<void> {
+const repeatedSignalMs = 1_000;
+
+/**
+ * Resolves after SIGINT or SIGTERM once `stop` finished (destroying the client, flushing logs). A second signal,
+ * a second or more after the first, exits at once, for a shutdown that hangs. A shard also stops when its
+ * sharding manager is gone (its IPC channel closes), so a killed manager leaves no shard running.
+ */
+function onShutdownSignal(logger: Logger, stop: () => Promise<void>, options: { isShard?: boolean } = {}): Promise<void> {
   return new Promise((resolve) => {
-    let stopping = false;
-    const handle = (signal: NodeJS.Signals) => {
-      if (stopping) {
+    let firstSignalAt: number | undefined;
+    const handle = (signal: NodeJS.Signals | 'manager gone') => {
+      if (firstSignalAt !== undefined) {
+        if (signal === 'manager gone' || Date.now() - firstSignalAt < repeatedSignalMs) {
+          logger.debug({ signal }, 'signal delivered again: already shutting down');
+          return;
+        }
         logger.warn({ signal }, 'second signal: exiting now');
         logger.flush();
         process.exit(1);
       }
-      stopping = true;
+      firstSignalAt = Date.now();
       logger.info({ signal }, 'shutting down');
       stop()
         .catch((error: unknown) => logger.error({ err: error }, 'error while shutting down'))
@@ -223,6 +234,7 @@ function onShutdownSignal(logger: Logger, stop: () => Promise<void>): Promise<vo
     };
     process.on('SIGINT', handle);
     process.on('SIGTERM', handle);
+    if (options.isShard) process.once('disconnect', () => handle('manager gone'));
   });
 }
 

@@ -1,6 +1,7 @@
 /**
  * End to end with the REAL core over the real corpus: real discord.js → fake Discord → bot → openTether, and
- * `npm start` / `npm run deploy-commands` as real processes (including SHARDS=2 through ShardingManager).
+ * the production command (`node --import tsx src/main.ts`), `npm start` and `npm run deploy-commands` as real
+ * processes (including SHARDS=2 through ShardingManager, signals, and a gateway closed for good).
  * Every quote shown must be the source file's text at the quote's offsets, exactly. One index is built for the
  * whole file (in a temp dir), since building is the slow part.
  */
@@ -17,6 +18,8 @@ import { buttonIn, passageIn, quotesIn } from './helpers.js';
 import { readJsonl, startHarness, type Harness } from './harness.js';
 
 const tsx = path.join(projectRoot, 'node_modules/.bin/tsx');
+/** The documented production command, as systemd and pm2 run it: node itself, so signals reach the bot. */
+const productionCommand = ['--import', 'tsx', 'src/main.ts'];
 let h: Harness;
 let dir: string;
 let indexDir: string;
@@ -174,20 +177,42 @@ describe('/quote with the real core', () => {
   });
 });
 
-/** Starts `tsx src/main.ts` with exactly these settings (no inherited Discord or dotenv settings). */
-function startMain(env: Record<string, string>): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
-  const base = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^(DISCORD_|SHARD|ALLOW|RATE_|MAX_|FEEDBACK|LLM_|EMBEDDINGS)/.test(key)));
-  // DOTENV_CONFIG_PATH pointing nowhere keeps a developer's .env out of the test.
-  const child = spawn(tsx, ['src/main.ts'], {
+/** A started bot process. */
+interface MainRun {
+  child: ChildProcess;
+  output: () => string;
+  /** The exit code, or the signal that killed the process. */
+  exited: Promise<number | NodeJS.Signals | null>;
+}
+
+/**
+ * Starts the production command (or `npm start` with `via: 'npm'`, in its own process group) with exactly these
+ * settings (no inherited Discord settings).
+ */
+function startMain(env: Record<string, string>, options: { via?: 'node' | 'npm' } = {}): MainRun {
+  const base = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^(DISCORD_|SHARD|ALLOW|RATE_|MAX_|FEEDBACK|LLM_|EMBEDDINGS|npm_)/.test(key)));
+  const [command, args] = options.via === 'npm' ? ['npm', ['start', '--silent']] : [process.execPath, productionCommand];
+  const child = spawn(command, args, {
     cwd: projectRoot,
     env: { ...base, DOTENV_CONFIG_PATH: path.join(dir, 'no.env'), INDEX_DIR: indexDir, FEEDBACK_LOG: path.join(dir, 'feedback.jsonl'), LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: options.via === 'npm',
   });
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const exited = new Promise<number | NodeJS.Signals | null>((resolve) => child.on('exit', (code, signal) => resolve(code ?? signal)));
   return { child, output: () => output, exited };
+}
+
+/** Kills whatever is left of a run (its process group for `npm start`), so no test leaves a bot behind. */
+function killRun(run: MainRun, group: boolean): void {
+  try {
+    if (group && run.child.pid) process.kill(-run.child.pid, 'SIGKILL');
+    else run.child.kill('SIGKILL');
+  } catch {
+    // Already gone.
+  }
 }
 
 async function waitUntil(condition: () => boolean, what: string, timeoutMs = 60_000): Promise<void> {
@@ -281,4 +306,125 @@ describe('npm start', () => {
       await fake.close();
     }
   }, 200_000); // two shard processes each open the core; its own waits allow 90 s each
+});
+
+describe('signals from a process manager (issue 11, item 6)', () => {
+  const question = 'Why did Alibaba stop the cloud spin-off?';
+
+  /** Starts a run, waits for login, and leaves an answer waiting on Discord (its edit held by the fake). */
+  async function runWithAnswerInFlight(fake: FakeDiscord, via: 'node' | 'npm'): Promise<{ run: MainRun; sent: { id: string; token: string }; release: () => void }> {
+    const run = startMain({ DISCORD_TOKEN: 'signal-token', DISCORD_API_BASE: fake.apiBase }, { via });
+    await waitUntil(() => run.output().includes('Discord client ready'), 'login');
+    const held = fake.holdNext('PATCH', /\/messages\/@original$/);
+    const sent = fake.slashCommand('ask', { question }, { user: fakeUser(`signal-${via}`) });
+    await held.arrived;
+    return { run, sent, release: held.release };
+  }
+
+  /** The answer reached Discord, the client disconnected, and the process exited 0. */
+  async function expectDrained(fake: FakeDiscord, run: MainRun, sent: { id: string; token: string }): Promise<void> {
+    expect(await run.exited).toBe(0);
+    expect(fake.interactionRequests(sent).filter((r) => r.method === 'PATCH').map((r) => r.status)).toEqual([200]);
+    expect(run.output()).toContain('Discord client stopped');
+    // Nobody left running: the bot's gateway session is closed.
+    await waitUntil(() => fake.openSessions === 0, 'the gateway session to close', 5_000);
+  }
+
+  it('node --import tsx src/main.ts: SIGTERM lets the answer in progress finish, then exits 0', async () => {
+    const fake = await FakeDiscord.start();
+    let run: MainRun | undefined;
+    try {
+      const started = await runWithAnswerInFlight(fake, 'node');
+      run = started.run;
+      started.run.child.kill('SIGTERM');
+      await waitUntil(() => started.run.output().includes('shutting down'), 'the signal to arrive');
+      started.release();
+      await expectDrained(fake, started.run, started.sent);
+    } finally {
+      if (run) killRun(run, false);
+      await fake.close();
+    }
+  });
+
+  it('npm start: SIGTERM to npm alone reaches the bot, which drains; npm exits 0', async () => {
+    const fake = await FakeDiscord.start();
+    let run: MainRun | undefined;
+    try {
+      const started = await runWithAnswerInFlight(fake, 'npm');
+      run = started.run;
+      process.kill(started.run.child.pid ?? 0, 'SIGTERM');
+      await waitUntil(() => started.run.output().includes('shutting down'), 'the signal to reach the bot');
+      started.release();
+      await expectDrained(fake, started.run, started.sent);
+    } finally {
+      if (run) killRun(run, true);
+      await fake.close();
+    }
+  });
+
+  it('npm start: SIGINT to the whole process group (Ctrl-C) drains once and exits 0', async () => {
+    const fake = await FakeDiscord.start();
+    let run: MainRun | undefined;
+    try {
+      const started = await runWithAnswerInFlight(fake, 'npm');
+      run = started.run;
+      process.kill(-(started.run.child.pid ?? 0), 'SIGINT');
+      await waitUntil(() => started.run.output().includes('shutting down'), 'the signal to reach the bot');
+      started.release();
+      await expectDrained(fake, started.run, started.sent);
+      expect(started.run.output()).not.toContain('second signal');
+    } finally {
+      if (run) killRun(run, true);
+      await fake.close();
+    }
+  });
+
+  it('npm start, the systemd unit and the pm2 example all run the production command', () => {
+    const packageJson = JSON.parse(fs.readFileSync(path.join(projectRoot, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+    // `exec`: the shell npm runs the script in (dash) would otherwise die of npm's forwarded SIGTERM and orphan the bot.
+    expect(packageJson.scripts.start).toBe(`exec node ${productionCommand.join(' ')}`);
+    const unit = fs.readFileSync(path.join(projectRoot, 'deploy/tether.service'), 'utf8');
+    expect(unit).toMatch(new RegExp(`^ExecStart=/usr/bin/node ${productionCommand.join(' ')}$`, 'm'));
+    expect(unit).toMatch(/^KillSignal=SIGTERM$/m);
+    expect(unit).toMatch(/^RestartPreventExitStatus=78$/m);
+    const pm2 = fs.readFileSync(path.join(projectRoot, 'deploy/ecosystem.config.cjs'), 'utf8');
+    expect(pm2).toContain(`args: '${productionCommand.join(' ')}'`);
+    expect(pm2).toMatch(/stop_exit_codes: \[0, 78\]/);
+  });
+});
+
+describe('a gateway closed for good (issue 11, item 4)', () => {
+  it('close code 4004 mid-session: says what to check, shuts down cleanly, exits 78', async () => {
+    const fake = await FakeDiscord.start();
+    const run = startMain({ DISCORD_TOKEN: 'revoked-token', DISCORD_API_BASE: fake.apiBase });
+    try {
+      await waitUntil(() => run.output().includes('Discord client ready'), 'login');
+      fake.closeGateway(4004);
+      expect(await run.exited).toBe(78);
+      expect(run.output()).toContain('Discord closed the gateway connection with code 4004 (AuthenticationFailed)');
+      expect(run.output()).toContain('Put the current token (developer portal → Bot → Reset Token) in DISCORD_TOKEN');
+      expect(run.output()).toContain('Discord client stopped');
+      expect(run.output()).not.toContain('revoked-token');
+    } finally {
+      killRun(run, false);
+      await fake.close();
+    }
+  });
+
+  it('SHARDS=1: the shard exits 78, the manager stops too (no respawn) and exits 78', async () => {
+    const fake = await FakeDiscord.start();
+    const run = startMain({ DISCORD_TOKEN: 'revoked-shard-token', DISCORD_API_BASE: fake.apiBase, SHARDS: '1' });
+    try {
+      await waitUntil(() => run.output().includes('all shards spawned'), 'the shard to start', 90_000);
+      fake.closeGateway(4004);
+      expect(await run.exited).toBe(78);
+      expect(run.output()).toContain('in DISCORD_TOKEN');
+      expect(run.output()).toContain('a shard lost its gateway connection for good');
+      expect(fake.identifies).toHaveLength(1);
+      expect(fake.openSessions).toBe(0);
+    } finally {
+      killRun(run, false);
+      await fake.close();
+    }
+  }, 120_000);
 });
