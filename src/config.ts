@@ -69,6 +69,27 @@ const idList = z
     return ids;
   });
 
+/** Shard ids such as `0,2` or `0-3` (ranges inclusive), for SHARD_IDS. */
+const shardIdList = z
+  .string()
+  .trim()
+  .optional()
+  .transform((value, ctx) => {
+    if (value === undefined || value === '') return undefined;
+    const ids: number[] = [];
+    for (const part of value.split(/[\s,]+/).filter(Boolean)) {
+      const range = /^(\d{1,5})(?:-(\d{1,5}))?$/.exec(part);
+      const from = Number(range?.[1]);
+      const to = Number(range?.[2] ?? range?.[1]);
+      if (!range || to < from) {
+        ctx.addIssue({ code: z.ZodIssueCode.custom, message: `must be shard ids or ranges separated by commas (e.g. 0,1 or 0-3), got "${part}"` });
+        return z.NEVER;
+      }
+      for (let id = from; id <= to; id += 1) if (!ids.includes(id)) ids.push(id);
+    }
+    return ids.sort((a, b) => a - b);
+  });
+
 const schema = z.object({
   CORPUS_DIR: optionalString,
   INDEX_DIR: optionalString,
@@ -92,6 +113,20 @@ const schema = z.object({
       const parsed = Number(value);
       if (!Number.isInteger(parsed) || parsed <= 0) {
         ctx.addIssue({ code: z.ZodIssueCode.custom, message: `must be "auto" or a whole number above 0, got "${value}"` });
+        return z.NEVER;
+      }
+      return parsed;
+    }),
+  SHARD_IDS: shardIdList,
+  SHARD_COUNT: z
+    .string()
+    .trim()
+    .optional()
+    .transform((value, ctx) => {
+      if (value === undefined || value === '') return undefined;
+      const parsed = Number(value);
+      if (!Number.isInteger(parsed) || parsed <= 0) {
+        ctx.addIssue({ code: z.ZodIssueCode.custom, message: `must be a whole number above 0, got "${value}"` });
         return z.NEVER;
       }
       return parsed;
@@ -133,6 +168,11 @@ export interface Config {
     rateLimitPerMinute: number;
     maxQuestionLength: number;
     shards: 'auto' | number | undefined;
+    /**
+     * The shards this process runs when several machines share one bot (SHARD_IDS of SHARD_COUNT); undefined
+     * runs every shard here.
+     */
+    shardSlice: { ids: number[]; count: number } | undefined;
     /** True in a process that discord.js's ShardingManager started: it runs one shard. */
     isShard: boolean;
     feedbackLog: string;
@@ -148,9 +188,10 @@ export interface Config {
  * names every bad setting, so a broken .env is fixed in one go.
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, root = PROJECT_ROOT): Config {
-  // ShardingManager puts the shard's own id in SHARDS: in a shard it is not the `auto|N` setting.
+  // ShardingManager puts the shard's own id in SHARDS and the total in SHARD_COUNT: in a shard they are not the
+  // `auto|N` setting nor a slice of the shards.
   const isShard = env.SHARDING_MANAGER === 'true';
-  const parsed = schema.safeParse(isShard ? { ...env, SHARDS: undefined } : env);
+  const parsed = schema.safeParse(isShard ? { ...env, SHARDS: undefined, SHARD_IDS: undefined, SHARD_COUNT: undefined } : env);
   const problems: string[] = [];
   if (!parsed.success) {
     for (const issue of parsed.error.issues) problems.push(`${issue.path.join('.')}: ${issue.message}`);
@@ -161,6 +202,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root = PROJECT_
     const llmSet = [values.LLM_BASE_URL, values.LLM_MODEL].filter((v) => v !== undefined).length;
     if (llmSet === 1) problems.push('LLM_BASE_URL and LLM_MODEL: set both to use a chat model, or neither for the offline answerer');
     if (values.EMBEDDINGS === 'openai' && !values.EMBEDDINGS_MODEL) problems.push('EMBEDDINGS_MODEL: required when EMBEDDINGS=openai');
+    if ((values.SHARD_IDS === undefined) !== (values.SHARD_COUNT === undefined)) {
+      problems.push('SHARD_IDS and SHARD_COUNT: set both (this process\'s shards, and the total over all machines), or neither');
+    } else if (values.SHARD_IDS && values.SHARD_COUNT !== undefined) {
+      const count = values.SHARD_COUNT;
+      const outside = values.SHARD_IDS.filter((id) => id >= count);
+      if (outside.length > 0) problems.push(`SHARD_IDS: shard ids run from 0 to SHARD_COUNT - 1 (${count - 1}), got ${outside.join(', ')}`);
+      if (values.SHARDS !== undefined) problems.push('SHARDS and SHARD_IDS: use SHARDS for all shards on one machine, or SHARD_IDS with SHARD_COUNT for a part of them, not both');
+    }
   }
 
   if (problems.length > 0 || !values) {
@@ -184,6 +233,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root = PROJECT_
       rateLimitPerMinute: values.RATE_LIMIT_PER_MINUTE,
       maxQuestionLength: values.MAX_QUESTION_LENGTH,
       shards: values.SHARDS,
+      shardSlice: values.SHARD_IDS && values.SHARD_COUNT !== undefined ? { ids: values.SHARD_IDS, count: values.SHARD_COUNT } : undefined,
       isShard,
       feedbackLog: path.resolve(root, values.FEEDBACK_LOG ?? 'data/feedback.jsonl'),
     },

@@ -20,9 +20,10 @@ export const missingTokenHelp = [
   '  1. https://discord.com/developers/applications → New Application → Bot → Reset Token; put it in .env as DISCORD_TOKEN=...',
   '  2. On the Bot page enable the privileged "Message Content Intent" (the bot also uses Guilds and Guild Messages).',
   '  3. OAuth2 → URL Generator: scopes "bot" and "applications.commands"; permissions View Channels, Send Messages,',
-  '     Send Messages in Threads, Create Public Threads, Read Message History, Embed Links. Open the URL to invite it.',
+  '     Send Messages in Threads, Create Public Threads, Read Message History, Embed Links, Add Reactions.',
+  '     Open the URL to invite it.',
   '  4. npm run deploy-commands   (set DISCORD_GUILD_ID for instant registration in one server)',
-  '  5. npm start',
+  '  5. npm start   (in production: node --import tsx src/main.ts under systemd or pm2, see deploy/)',
   '',
   'Without Discord, ask from the terminal: npm run ask -- "Why did Alibaba stop the cloud spin-off?"',
 ].join('\n');
@@ -82,7 +83,16 @@ async function runBot(config: Config, token: string, logger: Logger): Promise<nu
   const tether = await openCore(config, logger);
   const feedbackPath = config.discord.feedbackLog;
   const feedback = createFeedbackLog({ path: feedbackPath, salt: loadOrCreateSalt(feedbackPath), logger });
-  const bot = createBot({ tether, logger, settings: config.discord, feedback, apiBase: config.discord.apiBase });
+  const slice = config.discord.shardSlice;
+  const bot = createBot({
+    tether,
+    logger,
+    settings: config.discord,
+    feedback,
+    apiBase: config.discord.apiBase,
+    // Part of the shards of a bot that several machines share: discord.js identifies only these.
+    clientOptions: slice ? { shards: slice.ids, shardCount: slice.count } : undefined,
+  });
   const stopped = onShutdownSignal(logger, () => bot.stop(), { isShard: config.discord.isShard });
   try {
     await bot.start(token);

@@ -428,3 +428,38 @@ describe('a gateway closed for good (issue 11, item 4)', () => {
     }
   }, 120_000);
 });
+
+describe('several machines sharing one bot (issue 11, item 9)', () => {
+  it('two processes with SHARD_IDS=0 and 1 of SHARD_COUNT=2: each identifies its shard and gets only its events', async () => {
+    // Guild ids chosen so (id >> 22) % 2 puts one guild on each shard.
+    const guildIds = [String(3_000_000n << 22n), String(3_000_001n << 22n)];
+    const fake = await FakeDiscord.start({ guildIds });
+    const feedbackLogs = [path.join(dir, 'machine-a.jsonl'), path.join(dir, 'machine-b.jsonl')];
+    const runs = [0, 1].map((shard) =>
+      startMain({ DISCORD_TOKEN: 'shared-token', DISCORD_API_BASE: fake.apiBase, SHARD_IDS: String(shard), SHARD_COUNT: '2', FEEDBACK_LOG: feedbackLogs[shard] ?? '' }),
+    );
+    try {
+      await waitUntil(() => runs.every((run) => run.output().includes('Discord client ready')), 'both machines to log in');
+      expect(fake.identifies.map((identify) => identify.shard).sort()).toEqual([
+        [0, 2],
+        [1, 2],
+      ]);
+      // A question the sources do not cover is logged by the process that received it, and only there.
+      const questions = ['What is the boiling point of water on Mars?', 'Who won the 1930 football world cup?'];
+      for (const [shard, guild] of fake.guilds.entries()) {
+        const sent = fake.slashCommand('ask', { question: questions[shard] ?? '' }, { user: fakeUser(`machine${shard}`), channelId: guild.channels[0]?.id ?? '' });
+        await fake.waitForOriginalEdit(sent, 30_000);
+      }
+      for (const run of runs) run.child.kill('SIGTERM');
+      expect(await Promise.all(runs.map((run) => run.exited))).toEqual([0, 0]);
+      for (const [shard, file] of feedbackLogs.entries()) {
+        expect(readJsonl(file).map((entry: Json) => entry.question)).toEqual([questions[shard]]);
+      }
+      expect(runs[0]?.output()).toMatch(/"shards":\[0\]/);
+      expect(runs[1]?.output()).toMatch(/"shards":\[1\]/);
+    } finally {
+      for (const run of runs) killRun(run, false);
+      await fake.close();
+    }
+  });
+});
