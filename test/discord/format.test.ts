@@ -179,16 +179,22 @@ describe('buttons and state', () => {
 });
 
 describe('guards and helpers', () => {
-  it('rate limit: a sliding window per user', () => {
+  it('rate limit: a sliding window per user; the first refusal in a window says so, for one notice per window', () => {
     let now = 0;
     const limiter = createRateLimiter({ limit: 2, windowMs: 60_000, now: () => now });
     expect(limiter.take('u').allowed).toBe(true);
     now = 10_000;
     expect(limiter.take('u').allowed).toBe(true);
-    expect(limiter.take('u')).toEqual({ allowed: false, retryAfterMs: 50_000 });
+    expect(limiter.take('u')).toEqual({ allowed: false, retryAfterMs: 50_000, firstRefusal: true });
+    now = 20_000;
+    expect(limiter.take('u')).toEqual({ allowed: false, retryAfterMs: 40_000, firstRefusal: false });
     expect(limiter.take('v').allowed).toBe(true);
     now = 60_001;
     expect(limiter.take('u').allowed).toBe(true);
+    now = 70_001;
+    expect(limiter.take('u').allowed).toBe(true);
+    // A new window: told again.
+    expect(limiter.take('u')).toMatchObject({ allowed: false, firstRefusal: true });
   });
 
   it('maps Discord locales to English, Traditional or Simplified Chinese', () => {
