@@ -429,6 +429,23 @@ describe('a gateway closed for good (issue 11, item 4)', () => {
   }, 120_000);
 });
 
+describe('a sharding manager killed outright', () => {
+  it('its shard notices the manager is gone, shuts down and disconnects', async () => {
+    const fake = await FakeDiscord.start();
+    const run = startMain({ DISCORD_TOKEN: 'orphan-token', DISCORD_API_BASE: fake.apiBase, SHARDS: '1' });
+    try {
+      await waitUntil(() => run.output().includes('all shards spawned'), 'the shard to start', 90_000);
+      expect(fake.openSessions).toBe(1);
+      run.child.kill('SIGKILL');
+      await waitUntil(() => fake.openSessions === 0 && run.output().includes('Discord client stopped'), 'the orphaned shard to stop', 30_000);
+      expect(run.output()).toContain('"signal":"manager gone"');
+    } finally {
+      killRun(run, false);
+      await fake.close();
+    }
+  }, 120_000);
+});
+
 describe('several machines sharing one bot (issue 11, item 9)', () => {
   it('two processes with SHARD_IDS=0 and 1 of SHARD_COUNT=2: each identifies its shard and gets only its events', async () => {
     // Guild ids chosen so (id >> 22) % 2 puts one guild on each shard.
