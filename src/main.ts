@@ -166,7 +166,7 @@ async function runShardingManager(config: Config, token: string, logger: Logger)
     shard.on('error', (error) => logger.error({ err: error, shard: shard.id }, 'shard error'));
     shard.on('disconnect', () => logger.warn({ shard: shard.id }, 'shard disconnected'));
     shard.on('reconnecting', () => logger.info({ shard: shard.id }, 'shard reconnecting'));
-    shard.on('ready', () => logger.info({ shard: shard.id }, 'shard ready'));
+    shard.on('ready', () => logger.info({ shard: shard.id, pid: shard.process?.pid }, 'shard ready'));
   });
   const stopShards = async (): Promise<void> => {
     stopping = true;

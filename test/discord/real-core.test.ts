@@ -429,6 +429,27 @@ describe('a gateway closed for good (issue 11, item 4)', () => {
   }, 120_000);
 });
 
+describe('a shard that crashes', () => {
+  it('is started again by the sharding manager, which keeps running', async () => {
+    const fake = await FakeDiscord.start();
+    const run = startMain({ DISCORD_TOKEN: 'crash-token', DISCORD_API_BASE: fake.apiBase, SHARDS: '1' });
+    try {
+      await waitUntil(() => run.output().includes('all shards spawned'), 'the shard to start', 90_000);
+      const pid = Number(/"pid":(\d+),"msg":"shard ready"/.exec(run.output())?.[1]);
+      expect(pid).toBeGreaterThan(0);
+      process.kill(pid, 'SIGKILL');
+      await waitUntil(() => fake.identifies.length === 2 && fake.openSessions === 1, 'the shard to be respawned', 90_000);
+      expect(run.output()).toContain('shard process exited (respawning)');
+      expect(run.child.exitCode).toBeNull();
+      run.child.kill('SIGTERM');
+      expect(await run.exited).toBe(0);
+    } finally {
+      killRun(run, false);
+      await fake.close();
+    }
+  }, 150_000);
+});
+
 describe('a sharding manager killed outright', () => {
   it('its shard notices the manager is gone, shuts down and disconnects', async () => {
     const fake = await FakeDiscord.start();
