@@ -37,7 +37,7 @@ async function main(): Promise<number> {
     date: new Date().toISOString().slice(0, 10),
   });
   const file = await saveAnswerModel(config.root, model);
-  log(`Wrote ${file}: thresholds answer ≥ ${model.decision.thresholds.answer}, unsure ≥ ${model.decision.thresholds.unsure}.`);
+  log(`Wrote ${file}: thresholds ${JSON.stringify(model.decision.thresholds)}.`);
   log(`On its training questions: ${JSON.stringify(model.trainedOn.fit)}`);
   return 0;
 }

@@ -21,9 +21,12 @@ export interface DecisionThresholds {
   unsure: number;
 }
 
-/** The calibrated decision model: a logistic regression over DECISION_FEATURES and its thresholds. */
+/** Whether the best quote is in the question's language or another: answers across languages are right less often, so they have thresholds of their own. */
+export type LanguagePair = 'same' | 'cross';
+
+/** The calibrated decision model: a logistic regression over DECISION_FEATURES and its thresholds per language pair. */
 export interface DecisionModel extends LinearModel {
-  thresholds: DecisionThresholds;
+  thresholds: Record<LanguagePair, DecisionThresholds>;
 }
 
 /** Stage 3 of the answer path: answer, unsure or refuse, from the ranked spans. */
@@ -32,7 +35,15 @@ export interface AnswerDecider {
 }
 
 /** The decision's inputs: the best span's features, the ranker's log-odds for it and its lead over the next. */
-export const DECISION_FEATURES = [...SPAN_FEATURES, 'topLogit', 'margin', 'agreement'] as const;
+export const DECISION_FEATURES = [...SPAN_FEATURES, 'topLogit', 'margin', 'agreement', 'crossTopLogit', 'crossCoverage'] as const;
+
+const CROSS_LANGUAGE = SPAN_FEATURES.indexOf('crossLanguage');
+const COVERAGE = SPAN_FEATURES.indexOf('coverage');
+
+/** The language pair of a decision vector's best span. */
+export function languagePair(x: readonly number[]): LanguagePair {
+  return x[CROSS_LANGUAGE] === 1 ? 'cross' : 'same';
+}
 
 /** What the decision reads of a ranked span: its features, its log-odds and where it lies (article and paragraph). */
 export interface DecisionSpan {
@@ -53,7 +64,8 @@ export function decisionVector(ranked: DecisionSpan[]): number[] | undefined {
   const nextLogit = second?.logit ?? best.logit - 5;
   // How many of the next four spans lie in the best one's paragraph: evidence that piles up in one place.
   const agreement = ranked.slice(1, 5).filter((span) => span.place === best.place).length / 4;
-  return [...best.vector, best.logit, Math.min(5, best.logit - nextLogit), agreement];
+  const cross = best.vector[CROSS_LANGUAGE]!;
+  return [...best.vector, best.logit, Math.min(5, best.logit - nextLogit), agreement, cross * best.logit, cross * best.vector[COVERAGE]!];
 }
 
 /**
@@ -66,9 +78,10 @@ export function createCalibratedDecider(model: DecisionModel): AnswerDecider {
     decide(_query, ranked) {
       const x = decisionVector(ranked.slice(0, 5).map(decisionSpan));
       const probability = x ? sigmoid(logit(model, x)) : 0;
-      const confidence: Confidence = probability >= model.thresholds.answer ? 'answer' : probability >= model.thresholds.unsure ? 'unsure' : 'none';
+      const thresholds = model.thresholds[x ? languagePair(x) : 'same'];
+      const confidence: Confidence = probability >= thresholds.answer ? 'answer' : probability >= thresholds.unsure ? 'unsure' : 'none';
       const evidence = x ? Object.fromEntries(DECISION_FEATURES.map((name, i) => [name, round(x[i]!)])) : {};
-      return { confidence, probability: round(probability), thresholds: model.thresholds, evidence };
+      return { confidence, probability: round(probability), thresholds, evidence };
     },
   };
 }

@@ -22,7 +22,9 @@ const modelSchema = z.object({
   /** What it was trained on: datasets, split, counts, date; for people, not read by code. */
   trainedOn: z.record(z.unknown()),
   ranker: linear,
-  decision: linear.extend({ thresholds: z.object({ answer: z.number(), unsure: z.number() }) }),
+  decision: linear.extend({
+    thresholds: z.object({ same: z.object({ answer: z.number(), unsure: z.number() }), cross: z.object({ answer: z.number(), unsure: z.number() }) }),
+  }),
 });
 
 /** The learned parts of the answer path: the span ranker and the calibrated decision. */

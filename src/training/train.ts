@@ -1,4 +1,4 @@
-import { DECISION_FEATURES, decisionVector, type DecisionThresholds } from '../decision/decide.js';
+import { DECISION_FEATURES, decisionVector, languagePair, type DecisionThresholds, type LanguagePair } from '../decision/decide.js';
 import type { DatasetCase, DatasetRun } from '../eval/datasets.js';
 import { openIndex } from '../index/open.js';
 import { logit, sigmoid, trainLogistic, type LinearModel } from '../ranking/linear.js';
@@ -104,8 +104,16 @@ export function decisionInputs(ranker: LinearModel, question: TrainingQuestion):
   return x && ranked[0] ? { x, topCorrect: ranked[0].correct } : undefined;
 }
 
+/** A question as the decision saw it: its probability, whether its best span was right, whether it had an answer, and its language pair. */
+interface Scored {
+  p: number;
+  topCorrect: boolean;
+  answerable: boolean;
+  pair: LanguagePair;
+}
+
 /** Trains the decision on every question, answerable or not: will the best span be right? */
-export function trainDecision(ranker: LinearModel, questions: TrainingQuestion[]): { model: LinearModel; scored: Array<{ p: number; topCorrect: boolean; answerable: boolean }> } {
+export function trainDecision(ranker: LinearModel, questions: TrainingQuestion[]): { model: LinearModel; scored: Scored[] } {
   const inputs = questions.flatMap((question) => {
     const input = decisionInputs(ranker, question);
     return input ? [{ ...input, answerable: question.answerable }] : [];
@@ -114,7 +122,7 @@ export function trainDecision(ranker: LinearModel, questions: TrainingQuestion[]
   const answerables = inputs.length - refusals;
   const weights = inputs.map((i) => (i.answerable ? (1 - TRAINING.refusalWeight) / Math.max(1, answerables) : TRAINING.refusalWeight / Math.max(1, refusals)) * inputs.length);
   const model = trainLogistic([...DECISION_FEATURES], inputs.map((i) => i.x), inputs.map((i) => (i.topCorrect ? 1 : 0)), { l2: TRAINING.l2, rowWeights: weights });
-  return { model, scored: inputs.map((i) => ({ p: sigmoid(logit(model, i.x)), topCorrect: i.topCorrect, answerable: i.answerable })) };
+  return { model, scored: inputs.map((i) => ({ p: sigmoid(logit(model, i.x)), topCorrect: i.topCorrect, answerable: i.answerable, pair: languagePair(i.x) })) };
 }
 
 /**
@@ -122,7 +130,7 @@ export function trainDecision(ranker: LinearModel, questions: TrainingQuestion[]
  * least TRAINING.answerPrecision of the time (over at least TRAINING.minQuestions questions);
  * `unsure` the highest below which at most TRAINING.answerableRefused of answerable questions fall.
  */
-export function chooseThresholds(scored: Array<{ p: number; topCorrect: boolean; answerable: boolean }>): DecisionThresholds {
+export function chooseThresholds(scored: Array<Omit<Scored, 'pair'>>): DecisionThresholds {
   const sorted = [...scored].sort((a, b) => b.p - a.p);
   let right = 0;
   let answer = 1;
@@ -141,7 +149,7 @@ export function chooseThresholds(scored: Array<{ p: number; topCorrect: boolean;
 export function trainAnswerModel(questions: TrainingQuestion[], trainedOn: Record<string, unknown>): AnswerModel {
   const ranker = trainRanker(questions);
   const { model: decision, scored } = trainDecision(ranker, questions);
-  const thresholds = chooseThresholds(scored);
+  const thresholds = { same: chooseThresholds(scored.filter((s) => s.pair === 'same')), cross: chooseThresholds(scored.filter((s) => s.pair === 'cross')) };
   return {
     version: 1,
     trainedOn: { ...trainedOn, questions: questions.length, settings: TRAINING, fit: fitSummary(ranker, questions, scored, thresholds) },
@@ -151,11 +159,13 @@ export function trainAnswerModel(questions: TrainingQuestion[], trainedOn: Recor
 }
 
 /** How the models do on their own training questions: for the record, not a measure of quality. */
-function fitSummary(ranker: LinearModel, questions: TrainingQuestion[], scored: Array<{ p: number; topCorrect: boolean; answerable: boolean }>, thresholds: DecisionThresholds) {
+function fitSummary(ranker: LinearModel, questions: TrainingQuestion[], scored: Scored[], byPair: Record<LanguagePair, DecisionThresholds>) {
   const answerable = questions.filter((q) => q.answerable);
   const share = (n: number, of: number) => Math.round((1000 * n) / Math.max(1, of)) / 1000;
   const hitWithin = (k: number) => answerable.filter((q) => rankWith(ranker, q).slice(0, k).some((c) => c.correct)).length;
-  const shown = scored.filter((s) => s.p >= thresholds.answer);
+  const answered = (s: Scored) => s.p >= byPair[s.pair].answer;
+  const refused = (s: Scored) => s.p < byPair[s.pair].unsure;
+  const shown = scored.filter(answered);
   return {
     answerable: answerable.length,
     refusals: questions.length - answerable.length,
@@ -164,8 +174,8 @@ function fitSummary(ranker: LinearModel, questions: TrainingQuestion[], scored: 
     hitAt3: share(hitWithin(3), answerable.length),
     answered: share(shown.length, scored.length),
     answeredRight: share(shown.filter((s) => s.topCorrect).length, shown.length),
-    answerableRefused: share(scored.filter((s) => s.answerable && s.p < thresholds.unsure).length, scored.filter((s) => s.answerable).length),
-    refusalsAnswered: share(scored.filter((s) => !s.answerable && s.p >= thresholds.answer).length, scored.filter((s) => !s.answerable).length),
+    answerableRefused: share(scored.filter((s) => s.answerable && refused(s)).length, scored.filter((s) => s.answerable).length),
+    refusalsAnswered: share(scored.filter((s) => !s.answerable && answered(s)).length, scored.filter((s) => !s.answerable).length),
   };
 }
 

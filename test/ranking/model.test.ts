@@ -28,7 +28,7 @@ describe('the committed answer model', () => {
     expect(model.ranker.features).toEqual([...SPAN_FEATURES]);
     expect(model.decision.features).toEqual([...DECISION_FEATURES]);
     expect(model.ranker.weights).toHaveLength(SPAN_FEATURES.length);
-    expect(model.decision.thresholds.unsure).toBeLessThanOrEqual(model.decision.thresholds.answer);
+    for (const pair of ['same', 'cross'] as const) expect(model.decision.thresholds[pair].unsure).toBeLessThanOrEqual(model.decision.thresholds[pair].answer);
     expect(model.trainedOn).toMatchObject({ split: expect.stringContaining('train') });
   });
 
