@@ -13,7 +13,8 @@ import { openConfiguredTether, openTether } from '../src/tether.js';
 const USAGE = `Usage: npm run eval -- [file.jsonl] [--json] [--gate file.json] [--llm] [--verbose]
        npm run eval -- --dataset xquad|drcd|cmrc|all [--split test|train|all] [--limit N]
                        [--datasets-dir DIR] [--cache-dir DIR] [--json] [--verbose]
-Runs an eval set (default eval/dev.jsonl) and prints hit@1, hit@3, MRR, abstention and
+Runs an eval set (default eval/dev.jsonl) and prints hit@1, hit@3, the share of short answer lines
+containing the expected text ("answer"), MRR, abstention and
 faithfulness per kind and overall. --gate fails (exit 1) when a figure falls below the file's minimums.
 --llm answers through the configured chat model (LLM_BASE_URL, LLM_MODEL) and also counts its quotes
 verified, repaired and dropped; without it the offline extractive answerer is measured.
@@ -139,10 +140,10 @@ async function runDatasets(
 
 function printTable(overall: Summary, byKind: Record<string, Summary>, results: CaseResult[]): void {
   const pct = (x: number) => `${(x * 100).toFixed(1)}%`.padStart(7);
-  console.log(`${'kind'.padEnd(8)} ${'n'.padStart(3)} ${'hit@1'.padStart(7)} ${'hit@3'.padStart(7)} ${'MRR'.padStart(6)} ${'abstain'.padStart(8)} ${'false-abst'.padStart(10)} ${'faithful'.padStart(8)}`);
+  console.log(`${'kind'.padEnd(8)} ${'n'.padStart(3)} ${'hit@1'.padStart(7)} ${'hit@3'.padStart(7)} ${'answer'.padStart(7)} ${'MRR'.padStart(6)} ${'abstain'.padStart(8)} ${'false-abst'.padStart(10)} ${'faithful'.padStart(8)}`);
   const row = (name: string, s: Summary) =>
     console.log(
-      `${name.padEnd(8)} ${String(s.questions).padStart(3)} ${s.answerable ? pct(s.hitAt1) : '      -'} ${s.answerable ? pct(s.hitAt3) : '      -'} ${s.answerable ? s.mrr.toFixed(3).padStart(6) : '     -'} ${(s.unanswerable ? `${s.abstained}/${s.unanswerable}` : '-').padStart(8)} ${String(s.falseAbstentions).padStart(10)} ${pct(s.faithfulness).padStart(8)}`,
+      `${name.padEnd(8)} ${String(s.questions).padStart(3)} ${s.answerable ? pct(s.hitAt1) : '      -'} ${s.answerable ? pct(s.hitAt3) : '      -'} ${s.answerable ? pct(s.answerLine) : '      -'} ${s.answerable ? s.mrr.toFixed(3).padStart(6) : '     -'} ${(s.unanswerable ? `${s.abstained}/${s.unanswerable}` : '-').padStart(8)} ${String(s.falseAbstentions).padStart(10)} ${pct(s.faithfulness).padStart(8)}`,
     );
   for (const [kind, summary] of Object.entries(byKind)) row(kind, summary);
   row('overall', overall);

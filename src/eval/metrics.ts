@@ -46,6 +46,8 @@ export interface CaseResult {
   confidence: Confidence;
   /** 1-based rank of the first quote containing an expected string, or undefined. */
   hitRank: number | undefined;
+  /** Whether the short answer line itself contains an expected string. */
+  answerLineHit: boolean;
   faithful: boolean;
   ms: number;
   error?: string;
@@ -61,6 +63,7 @@ export function scoreCase(testCase: EvalCase, answer: Answer, faithful: boolean,
     found: answer.found,
     confidence: answer.confidence,
     hitRank: index === -1 ? undefined : index + 1,
+    answerLineHit: testCase.expect.some((expected) => answer.answer.includes(expected)),
     faithful,
     ms,
   };
@@ -68,7 +71,7 @@ export function scoreCase(testCase: EvalCase, answer: Answer, faithful: boolean,
 
 /** The result of a question that failed with an error: counted as refused, unfaithful and missed. */
 export function failedCase(testCase: EvalCase, message: string): CaseResult {
-  return { id: testCase.id, kind: testCase.kind, question: testCase.question, found: false, confidence: 'none', hitRank: undefined, faithful: false, ms: 0, error: message };
+  return { id: testCase.id, kind: testCase.kind, question: testCase.question, found: false, confidence: 'none', hitRank: undefined, answerLineHit: false, faithful: false, ms: 0, error: message };
 }
 
 /**
@@ -97,6 +100,8 @@ export interface Summary {
   hitAt1: number;
   hitAt3: number;
   mrr: number;
+  /** Share of answerable questions whose short answer line contains an expected string. */
+  answerLine: number;
   /** Questions of kind `none` answered "not covered", out of `unanswerable`. */
   abstained: number;
   unanswerable: number;
@@ -121,6 +126,7 @@ export function summarise(results: CaseResult[]): Summary {
     hitAt1: rate(answerable.filter((r) => r.hitRank === 1).length, answerable.length),
     hitAt3: rate(answerable.filter((r) => r.hitRank !== undefined && r.hitRank <= 3).length, answerable.length),
     mrr: rate(answerable.reduce((sum, r) => sum + (r.hitRank ? 1 / r.hitRank : 0), 0), answerable.length),
+    answerLine: rate(answerable.filter((r) => r.answerLineHit).length, answerable.length),
     abstained: none.filter((r) => !r.found).length,
     unanswerable: none.length,
     falseAbstentions: answerable.filter((r) => !r.found).length,
