@@ -1,3 +1,4 @@
+import { createCorpusQuestionAnswerer, type CorpusQuestionAnswerer } from './answer/corpus-questions.js';
 import { createExtractiveAnswerer } from './answer/extractive.js';
 import { detectAnswerKind, validateQuestion } from './answer/question.js';
 import type { Answer, Answerer, AskOptions, Passage, Quote, SourceInfo, Tether } from './answer/types.js';
@@ -32,6 +33,8 @@ export interface TetherDeps {
   ranker?: SpanRanker;
   /** Stage 3, answer / unsure / refuse; the model's calibrated decision when absent. */
   decider?: AnswerDecider;
+  /** Stage 0, questions about the articles themselves and small talk, answered from metadata; built from the corpus when absent. */
+  corpusQuestions?: CorpusQuestionAnswerer;
   /** Stage 4 writes the answer: built around the extractive answerer (its fallback); the extractive one when absent. */
   createAnswerer?: (extractive: Answerer) => Answerer;
 }
@@ -68,6 +71,7 @@ export function createTether(deps: TetherDeps): Tether {
   const answerer = deps.createAnswerer?.(extractive) ?? extractive;
   const { retriever, ranker, decider, verifier } = createPipeline(deps);
   const articles = new Map(index.corpus.articles.map((article) => [article.id, article]));
+  const corpusQuestions = deps.corpusQuestions ?? createCorpusQuestionAnswerer(index.corpus.articles);
 
   const toQuote = (span: RankedSpan, n: number): Quote => ({
     n,
@@ -121,6 +125,21 @@ export function createTether(deps: TetherDeps): Tether {
       const lang = detectLang(question);
       const offset = Math.max(0, options.offset ?? 0);
       const limit = Math.max(1, options.limit ?? DEFAULT_QUOTES);
+      // Later pages ("More quotes") of a reply from metadata have nothing more to show.
+      const direct = corpusQuestions.answer(question, { lang, context: options.context, maxQuotes: offset + limit });
+      if (direct) {
+        return {
+          question,
+          found: true,
+          confidence: 'answer',
+          answer: direct.answer,
+          quotes: direct.quotes.slice(offset, offset + limit),
+          lang,
+          answeredBy: direct.kind === 'corpus' ? 'corpus-metadata' : 'small-talk',
+          reply: direct.kind,
+          timings_ms: { total: Math.round((performance.now() - startedAt) * 100) / 100 },
+        };
+      }
       const { query, spans, passages } = await search(question, options.context);
       const decision = decider.decide(query, spans);
       const found = decision.confidence === 'answer';

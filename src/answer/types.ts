@@ -40,6 +40,11 @@ export interface Answer {
   /** Which answerer wrote `answer`: `extractive`, or the chat model's name. */
   answeredBy: string;
   verification?: Verification;
+  /**
+   * Set when the reply did not come from retrieval: `corpus` for a question about the articles themselves
+   * (answered from their metadata and bylines), `small-talk` for a greeting, thanks or "what can you do".
+   */
+  reply?: 'corpus' | 'small-talk';
   /** The decision and the evidence it used, when asked for (`explain`). */
   decision?: Decision;
   timings_ms: { total: number };

@@ -1,0 +1,540 @@
+import type { Article, Lang, Span } from '../corpus/types.js';
+import { toSimplified } from '../text/script.js';
+import type { Quote } from './types.js';
+
+/** What a question about the corpus itself asks for. */
+export type CorpusField = 'author' | 'editor' | 'publication' | 'date' | 'title' | 'language' | 'count' | 'overview';
+
+/** Small talk and requests about Tether itself, answered with what it knows about. */
+export type SmallTalk = 'greeting' | 'thanks' | 'farewell' | 'capabilities';
+
+/** A reply that comes from the corpus metadata (or is small talk), not from retrieval. */
+export interface CorpusReply {
+  /** `corpus`: a question about the articles themselves; `small-talk`: a greeting, thanks or "what can you do". */
+  kind: 'corpus' | 'small-talk';
+  /** The reply; `[n]` refers to `quotes[n - 1]`. A sidecar fact with no line in the text is marked as metadata. */
+  answer: string;
+  /** Verbatim lines of the articles (byline, title line, heading), by offset. */
+  quotes: Quote[];
+}
+
+/** Stage 0 of the answer path: questions about the articles themselves and small talk, answered without retrieval. */
+export interface CorpusQuestionAnswerer {
+  /** The reply, or undefined when the question is about the articles' content (retrieval answers it). */
+  answer(question: string, options: { lang: Lang; context?: string | undefined; maxQuotes?: number }): CorpusReply | undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Recognising the question. Patterns run on lower-case Simplified text, so one pattern serves
+// Traditional and Simplified Chinese.
+
+const ARTICLE_NOUN =
+  /\b(?:articles?|pieces?|commentar(?:y|ies)|stor(?:y|ies)|essays?|texts?|documents?|posts?|columns?|op-eds?|sources|corpus)\b|文章|篇|本文|该文|原文|资料库|文档/u;
+const ENGLISH_WORD = /\benglish\b|英文|英语/u;
+const CHINESE_WORD = /\bchinese\b|\btraditional\b|\bsimplified\b|中文|汉语|华文|繁体|简体/u;
+
+const FIELD_PATTERNS: Array<[CorpusField, RegExp]> = [
+  ['count', /\bhow many (?:articles|sources|documents|texts|pieces|stories|files)\b|(?:几|多少)篇|多少(?:文章|资料|来源|份)|几份/u],
+  [
+    'date',
+    /(?:\bwhen\b|\bwhat (?:date|day|year|month)\b|\bdated?\b|时候|何时|哪天|哪一天|哪年|日期|时间).*(?:\bpublish|\bwritten\b|\bwrite\b|\breleased?\b|\bcame out\b|\bcome out\b|\bposted\b|\bappear|\bdated?\b|发表|发布|刊|出版|写|发的)|\bpublication date\b|(?:发表|发布|出版|刊登|写作)(?:的)?(?:时间|日期)/u,
+  ],
+  ['editor', /\beditors?\b|\bedited\b|编辑|责编/u],
+  ['author', /\bwho (?:wrote|writes|authored|penned)\b|\bauthors?\b|\bwriters?\b|\bbyline\b|\bwritten by\b|\bjournalists?\b|\breporters?\b|作者|谁写|撰文|撰稿|执笔|记者/u],
+  [
+    'publication',
+    /\bpublications?\b|\bpublishers?\b|\boutlets?\b|\bmedia\b|\bmagazine\b|\bnewspaper\b|\bwebsite\b|\bwho published\b|\bpublished (?:by|in|on)\b|\bwhere (?:was|is|did)\b.*\b(?:published|come from|appear)|媒体|出处|刊物|出自|公众号|发表在|刊登在|刊发|哪家/u,
+  ],
+  ['title', /\btitles?\b|\bheadlines?\b|\bcalled\b|\bnamed\b|标题|题目|题为|叫什么|篇名/u],
+  ['language', /\blanguages?\b|什么语言|哪种语言|语言|什么文字/u],
+];
+
+const OVERVIEW =
+  /\bwhat (?:articles|sources|documents|texts)\b|\bwhich (?:articles|sources|documents) (?:do|are|have)\b|\blist (?:the |all |your |of )?(?:articles|sources|documents)\b|\bwhat (?:does|do) (?:each|the|both|these|your|all the)(?: [\w-]+)? (?:articles?|pieces?|sources?|documents?)(?: each)? (?:cover|discuss|talk about)\s*$|\bwhat (?:is|are) (?:the|each|this|these|both|your)(?: [\w-]+)? (?:articles?|pieces?|commentar(?:y|ies)|sources?|documents?)(?: each)? about\s*$|\bsummar(?:y|ize|ise)\b|\boverview\b|有哪些(?:文章|资料|来源)|哪些文章|(?:文章|篇|资料)(?:分别|各自|都|主要)?(?:讲|说|写|谈|介绍)(?:了)?(?:些)?(?:什么|啥)(?:内容)?$|总结|概括|摘要|概述|主要内容/u;
+
+const SUMMARY_WORD = /\bsummar(?:y|ize|ise)\b|\boverview\b|总结|概括|摘要|概述/u;
+
+/** A question that leans on the previous one: "and …?", "what about …?", "那…呢?", a bare pronoun. */
+const LEANING = /^(?:and|also|what about|how about|and what about|same for)\b|\b(?:it|its|this one|that one|the other one|the other)\b|^那|呢$|它|这篇|那篇|另一篇/u;
+
+const SMALL_TALK: Array<[SmallTalk, RegExp]> = [
+  [
+    'greeting',
+    /^(?:hi|hello|hey|hiya|howdy|yo|greetings|good (?:morning|afternoon|evening|day)|hi there|hello there|hey there|你好|您好|嗨|哈喽|哈啰|早安|早上好|晚上好|下午好|大家好|在吗)(?: (?:tether|there|bot|everyone))?$/u,
+  ],
+  [
+    'thanks',
+    /^(?:(?:ok(?:ay)?|great|cool|nice|perfect|awesome)[ ,]*)?(?:thanks?|thank you|thx|ty|cheers|many thanks|谢谢|多谢|感谢|谢了|谢啦)(?: (?:a lot|so much|very much|tether|again|you|你|您))*$/u,
+  ],
+  ['farewell', /^(?:bye|goodbye|bye bye|see you|see ya|再见|拜拜)$/u],
+  [
+    'capabilities',
+    /^(?:help|what can you do|what do you do|who are you|what are you|what is tether|how do (?:i|you) (?:use|work)(?: (?:this|you|it))?|how does this work|what can i ask(?: you)?|what do you know(?: about)?|what are you for|你(?:能|可以|会)(?:做|干)(?:些)?什么|你是谁|你是什么|怎么用|(?:我)?(?:能|可以)问(?:你)?(?:些)?什么|你知道(?:些)?什么|帮助|使用说明)$/u,
+  ],
+];
+
+/** Lower-case Simplified text for matching, trimmed of closing punctuation. */
+function normalise(text: string): string {
+  return toSimplified(text.normalize('NFKC'))
+    .toLowerCase()
+    .replace(/[\s?!.。！？~～,，、…:：;；'"“”‘’()（）\p{Extended_Pictographic}]+$/u, '')
+    .replace(/^[\s,，、…'"“”‘’()（）]+/u, '')
+    .replace(/\s+/g, ' ');
+}
+
+/** What small talk a whole message is, if it is nothing else ("hi", "thanks!", "what can you do?"). */
+export function recogniseSmallTalk(question: string): SmallTalk | undefined {
+  const text = normalise(question).replace(/[!,.，。！]+/gu, ' ').trim().replace(/\s+/g, ' ');
+  return SMALL_TALK.find(([, pattern]) => pattern.test(text))?.[0];
+}
+
+/** The fields a question asks about the articles themselves (in the order they should be answered). */
+export function corpusFieldsOf(question: string): CorpusField[] {
+  const text = normalise(question);
+  if (OVERVIEW.test(text) && !/\babout\b.*\babout\b|关于/u.test(text)) {
+    if (!SUMMARY_WORD.test(text) || ARTICLE_NOUN.test(text) || wordCount(text) <= 3) return ['overview'];
+  }
+  const fields = FIELD_PATTERNS.filter(([, pattern]) => pattern.test(text)).map(([field]) => field);
+  // "When was it published?" asks for a date, not a publication; "who wrote" beats "written".
+  if (fields.includes('date')) return ['date'];
+  if (fields.includes('count')) return ['count'];
+  return fields;
+}
+
+function wordCount(text: string): number {
+  return (text.match(/[\p{L}\p{N}]+/gu) ?? []).reduce((n, word) => n + (/\p{Script=Han}/u.test(word) ? Math.ceil(word.length / 2) : 1), 0);
+}
+
+// ---------------------------------------------------------------------------------------------
+// What the corpus knows of each article.
+
+interface Fact {
+  value: string;
+  /** A remark of the metadata ("most likely: it names itself in the text"). */
+  remark: string | undefined;
+  /** Where the text says it, if it does. */
+  line: Span | undefined;
+}
+
+interface ArticleFacts {
+  article: Article;
+  title: Fact;
+  author: Fact | undefined;
+  editor: Fact | undefined;
+  publication: Fact | undefined;
+  date: Fact | undefined;
+  headings: Span[];
+  /** Distinctive words of the title, for "the piece about …". */
+  titleWords: string[];
+}
+
+const BYLINE = /^\s*(?:撰文|作者|文|记者|記者|by|written by|author|text)\s*[|｜:：]\s*(.+?)\s*$/iu;
+const EDITOR_LINE = /^\s*(?:编辑|編輯|责编|責編|editor|edited by)\s*[|｜:：]\s*(.+?)\s*$/iu;
+
+/** Lines of a text with their offsets, trimmed. */
+function linesOf(text: string): Span[] {
+  const lines: Span[] = [];
+  let start = 0;
+  for (const line of text.split('\n')) {
+    const lead = line.length - line.trimStart().length;
+    const trimmed = line.trim();
+    if (trimmed) lines.push({ start: start + lead, end: start + lead + trimmed.length });
+    start += line.length + 1;
+  }
+  return lines;
+}
+
+const compact = (text: string) => toSimplified(text).replace(/\s+/g, '').toLowerCase();
+
+/** A short line holding `value` (a byline, a masthead), else the first sentence that does. */
+function findLine(article: Article, value: string, lines: Span[]): Span | undefined {
+  const want = compact(value);
+  if (want.length < 2) return undefined;
+  const short = lines.find((line) => line.end - line.start <= 60 && compact(article.text.slice(line.start, line.end)).includes(want));
+  if (short) return short;
+  return article.sentences.find((sentence) => compact(article.text.slice(sentence.start, sentence.end)).includes(want));
+}
+
+/** Splits a metadata value into its name and a remark in parentheses: "銀杏科技 (most likely: …)". */
+function splitRemark(raw: string): { value: string; remark: string | undefined } {
+  const match = /^(.*?)\s*\(([^)]*)\)\s*$/u.exec(raw.trim());
+  return match && match[1] ? { value: match[1].trim(), remark: match[2]?.trim() } : { value: raw.trim(), remark: undefined };
+}
+
+function factsOf(article: Article): ArticleFacts {
+  const lines = linesOf(article.text);
+  const lineText = (line: Span) => article.text.slice(line.start, line.end);
+  const bylineOf = (pattern: RegExp) => {
+    const line = lines.slice(0, 12).find((l) => pattern.test(lineText(l)));
+    return line ? { value: pattern.exec(lineText(line))?.[1] ?? '', remark: undefined, line } : undefined;
+  };
+  const { meta } = article;
+
+  let author: Fact | undefined;
+  let editor: Fact | undefined;
+  if (meta.author) {
+    const { value, remark } = splitRemark(meta.author);
+    const editorRemark = remark ? /\beditors?\s*[:：]\s*(.+)$/iu.exec(remark) : null;
+    author = { value, remark: editorRemark ? undefined : remark, line: findLine(article, value, lines) };
+    if (editorRemark?.[1]) editor = { value: editorRemark[1].trim(), remark: undefined, line: findLine(article, editorRemark[1], lines) };
+  }
+  author ??= bylineOf(BYLINE);
+  editor ??= bylineOf(EDITOR_LINE);
+
+  const publication = meta.publication ? splitRemark(meta.publication) : undefined;
+  const date = meta.date ? { value: meta.date, remark: undefined } : undefined;
+  const titleLine = meta.titleEditorial
+    ? undefined
+    : lines.find((line) => {
+        const text = compact(lineText(line));
+        const title = compact(meta.title);
+        return text === title || (text.includes(title) && text.length <= title.length + 12);
+      });
+
+  // Section headings: short lines standing alone as paragraphs, without end punctuation, after the title.
+  const headings = article.paragraphs.filter((p) => {
+    const text = article.text.slice(p.start, p.end);
+    return (
+      p.start !== titleLine?.start &&
+      !text.includes('\n') &&
+      text.length <= (/\p{Script=Han}/u.test(text) ? 20 : 60) &&
+      /[\p{L}]/u.test(text) &&
+      !/[.。!?！？:：;；,，]$|[|｜]|^[-—]/u.test(text) &&
+      !BYLINE.test(text) &&
+      !EDITOR_LINE.test(text)
+    );
+  });
+
+  return {
+    article,
+    title: { value: meta.title, remark: undefined, line: titleLine },
+    author,
+    editor,
+    publication: publication ? { ...publication, line: findLine(article, publication.value, lines) } : undefined,
+    date: date ? { ...date, line: findLine(article, date.value, lines) } : undefined,
+    headings,
+    titleWords: [],
+  };
+}
+
+const STOP = new Set('the and for with from that this into about after before over under year cloud a an of in on at to its their'.split(' '));
+
+/** Words of each title no other article's title, publication or author shares. */
+function addTitleWords(all: ArticleFacts[]): void {
+  const wordsOf = (facts: ArticleFacts) =>
+    new Set(
+      [facts.title.value, facts.publication?.value ?? '', facts.author?.value ?? '']
+        .join(' ')
+        .toLowerCase()
+        .match(/[a-z][a-z-]{3,}/g)
+        ?.filter((word) => !STOP.has(word)) ?? [],
+    );
+  const sets = all.map(wordsOf);
+  all.forEach((facts, i) => {
+    facts.titleWords = [...sets[i]!].filter((word) => sets.every((other, j) => j === i || !other.has(word)));
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Which articles a question means.
+
+/** The articles a question names (by language, publication, author, title), best first; empty when none. */
+function referencedArticles(question: string, all: ArticleFacts[]): ArticleFacts[] {
+  const text = normalise(question);
+  const compactText = compact(question);
+  const scores = all.map((facts) => {
+    let score = 0;
+    const zh = facts.article.meta.lang !== 'en';
+    if (zh ? CHINESE_WORD.test(text) : ENGLISH_WORD.test(text)) score += 2;
+    for (const fact of [facts.publication, facts.author]) {
+      if (fact && compact(fact.value).length >= 2 && compactText.includes(compact(fact.value))) score += 3;
+    }
+    if (compact(facts.title.value).length >= 4 && compactText.includes(compact(facts.title.value))) score += 4;
+    const titleHits = facts.titleWords.filter((word) => new RegExp(`\\b${word}`).test(text)).length;
+    score += Math.min(1, titleHits * 0.5);
+    return score;
+  });
+  const best = Math.max(0, ...scores);
+  return best === 0 ? [] : all.filter((_, i) => scores[i] === best);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The reply, in the question's language.
+
+interface Phrases {
+  langName: Record<Lang, string>;
+  article: (facts: ArticleFacts) => string;
+  metadata: string;
+  remark: (remark: string) => string;
+  author: (ref: string, name: string, cite: string) => string;
+  noAuthor: (ref: string) => string;
+  editor: (ref: string, name: string, cite: string) => string;
+  noEditor: (ref: string) => string;
+  publication: (ref: string, name: string, cite: string) => string;
+  noPublication: (ref: string) => string;
+  date: (ref: string, date: string, cite: string) => string;
+  noDate: (ref: string) => string;
+  title: (lang: string, title: string, cite: string) => string;
+  editorialTitle: (lang: string, title: string) => string;
+  language: (ref: string, lang: string) => string;
+  count: (n: number) => string;
+  overview: (n: number) => string;
+  sections: string;
+  smallTalk: Record<SmallTalk, string>;
+  knows: (n: number) => string;
+  tryAsking: string;
+  exampleWho: (title: string) => string;
+  exampleAbout: (topic: string) => string;
+}
+
+const EN: Phrases = {
+  langName: { en: 'English', 'zh-Hant': 'Traditional Chinese', 'zh-Hans': 'Simplified Chinese' },
+  article: (f) => `“${f.title.value}”`,
+  metadata: 'corpus metadata, not a line of the article',
+  remark: (remark) => ` (corpus metadata: ${remark})`,
+  author: (ref, name, cite) => `${ref} was written by ${name}${cite}.`,
+  noAuthor: (ref) => `No author is known for ${ref}: the text has no byline and the corpus metadata names none.`,
+  editor: (ref, name, cite) => `${ref} was edited by ${name}${cite}.`,
+  noEditor: (ref) => `No editor is known for ${ref}: neither the text nor the corpus metadata names one.`,
+  publication: (ref, name, cite) => `${ref} is from ${name}${cite}.`,
+  noPublication: (ref) => `The publication of ${ref} is not known: neither the text nor the corpus metadata names one.`,
+  date: (ref, date, cite) => `${ref} is dated ${date}${cite}.`,
+  noDate: (ref) => `The date of ${ref} is not known: neither the text nor the corpus metadata gives one.`,
+  title: (lang, title, cite) => `The title of the ${lang} article is “${title}”${cite}.`,
+  editorialTitle: (lang, title) => `The ${lang} article has no title of its own; the corpus calls it “${title}” (an editorial title, from the corpus metadata).`,
+  language: (ref, lang) => `${ref} is in ${lang} (corpus metadata).`,
+  count: (n) => `There ${n === 1 ? 'is 1 article' : `are ${n} articles`}:`,
+  overview: (n) => `Tether answers from ${n === 1 ? '1 article' : `${n} articles`}:`,
+  sections: 'sections',
+  smallTalk: {
+    greeting: 'Hello! I answer questions about the articles I know, quoting them word for word.',
+    thanks: 'You’re welcome! Ask me anything else about the articles.',
+    farewell: 'Goodbye! Ask again any time.',
+    capabilities: 'I answer questions about a fixed set of articles, with verbatim quotes and citations, in English or Chinese.',
+  },
+  knows: (n) => `I know ${n === 1 ? '1 article' : `${n} articles`}:`,
+  tryAsking: 'Try asking:',
+  exampleWho: (title) => `Who wrote “${title}”?`,
+  exampleAbout: (topic) => `What do the articles say about ${topic}?`,
+};
+
+const ZH_HANT: Phrases = {
+  langName: { en: '英文', 'zh-Hant': '繁體中文', 'zh-Hans': '簡體中文' },
+  article: (f) => `《${f.title.value}》`,
+  metadata: '資料庫的元資料，不是文章中的一行',
+  remark: (remark) => `（元資料：${remark}）`,
+  author: (ref, name, cite) => `${ref}的作者是${name}${cite}。`,
+  noAuthor: (ref) => `${ref}的作者不詳：文中沒有署名，元資料也沒有記載。`,
+  editor: (ref, name, cite) => `${ref}的編輯是${name}${cite}。`,
+  noEditor: (ref) => `${ref}的編輯不詳：文中和元資料都沒有記載。`,
+  publication: (ref, name, cite) => `${ref}出自${name}${cite}。`,
+  noPublication: (ref) => `${ref}的出處不詳：文中和元資料都沒有記載。`,
+  date: (ref, date, cite) => `${ref}的日期是 ${date}${cite}。`,
+  noDate: (ref) => `${ref}的日期不詳：文中和元資料都沒有記載。`,
+  title: (lang, title, cite) => `${lang}文章的標題是「${title}」${cite}。`,
+  editorialTitle: (lang, title) => `${lang}文章本身沒有標題；資料庫稱之為「${title}」（編者所加，來自元資料）。`,
+  language: (ref, lang) => `${ref}是${lang}文章（元資料）。`,
+  count: (n) => `共有${n}篇文章：`,
+  overview: (n) => `Tether 根據以下${n}篇文章回答問題：`,
+  sections: '小節',
+  smallTalk: {
+    greeting: '你好！我回答關於資料庫中文章的問題，並逐字引用原文。',
+    thanks: '不客氣！還有其他關於文章的問題，隨時問我。',
+    farewell: '再見！有問題隨時再問。',
+    capabilities: '我根據一組固定的文章回答問題，逐字引用原文並註明出處，中英文皆可。',
+  },
+  knows: (n) => `我知道這${n}篇文章：`,
+  tryAsking: '可以這樣問：',
+  exampleWho: (title) => `《${title}》是誰寫的？`,
+  exampleAbout: (topic) => `文章對「${topic}」怎麼說？`,
+};
+
+const ZH_HANS: Phrases = {
+  ...ZH_HANT,
+  langName: { en: '英文', 'zh-Hant': '繁体中文', 'zh-Hans': '简体中文' },
+  metadata: '资料库的元数据，不是文章中的一行',
+  remark: (remark) => `（元数据：${remark}）`,
+  author: (ref, name, cite) => `${ref}的作者是${name}${cite}。`,
+  noAuthor: (ref) => `${ref}的作者不详：文中没有署名，元数据也没有记载。`,
+  editor: (ref, name, cite) => `${ref}的编辑是${name}${cite}。`,
+  noEditor: (ref) => `${ref}的编辑不详：文中和元数据都没有记载。`,
+  publication: (ref, name, cite) => `${ref}出自${name}${cite}。`,
+  noPublication: (ref) => `${ref}的出处不详：文中和元数据都没有记载。`,
+  noDate: (ref) => `${ref}的日期不详：文中和元数据都没有记载。`,
+  title: (lang, title, cite) => `${lang}文章的标题是“${title}”${cite}。`,
+  editorialTitle: (lang, title) => `${lang}文章本身没有标题；资料库称之为“${title}”（编者所加，来自元数据）。`,
+  language: (ref, lang) => `${ref}是${lang}文章（元数据）。`,
+  count: (n) => `共有${n}篇文章：`,
+  overview: (n) => `Tether 根据以下${n}篇文章回答问题：`,
+  sections: '小节',
+  smallTalk: {
+    greeting: '你好！我回答关于资料库中文章的问题，并逐字引用原文。',
+    thanks: '不客气！还有其他关于文章的问题，随时问我。',
+    farewell: '再见！有问题随时再问。',
+    capabilities: '我根据一组固定的文章回答问题，逐字引用原文并注明出处，中英文皆可。',
+  },
+  knows: (n) => `我知道这${n}篇文章：`,
+  tryAsking: '可以这样问：',
+  exampleWho: (title) => `《${title}》是谁写的？`,
+  exampleAbout: (topic) => `文章对“${topic}”怎么说？`,
+};
+
+const PHRASES: Record<Lang, Phrases> = { en: EN, 'zh-Hant': ZH_HANT, 'zh-Hans': ZH_HANS };
+
+/** The phrases of corpus replies in a language (for front ends that word the same facts). */
+export function corpusPhrasesFor(lang: Lang): Pick<Phrases, 'langName' | 'metadata'> {
+  return PHRASES[lang];
+}
+
+/**
+ * Builds the stage over the loaded articles: recognises questions about the corpus (author, editor,
+ * publication, date, title, language, how many articles, what each covers) and small talk in English,
+ * Traditional and Simplified Chinese, and answers them from the sidecars and the texts. A fact the text
+ * states (a byline, a title line, a masthead) is quoted by offset; one only the sidecar knows is stated
+ * and marked as metadata, never shown as a quote.
+ */
+export function createCorpusQuestionAnswerer(articles: Article[]): CorpusQuestionAnswerer {
+  const all = articles.map(factsOf);
+  addTitleWords(all);
+
+  const reply = (question: string, lang: Lang, context: string | undefined, maxQuotes: number): CorpusReply | undefined => {
+    const smallTalk = recogniseSmallTalk(question);
+    if (smallTalk) return smallTalkReply(smallTalk, lang, all);
+
+    let fields = corpusFieldsOf(question);
+    let targets = referencedArticles(question, all);
+    const text = normalise(question);
+    const previous = context?.split('\n').map((line) => line.trim()).filter(Boolean).at(-1);
+    const leans = LEANING.test(text);
+    const previousFields = previous && leans ? corpusFieldsOf(previous) : [];
+    const previousTargets = previous && leans && previousFields.length > 0 ? referencedArticles(previous, all) : [];
+    // "And who edited it?" after a question about an article; "那英文那篇呢?" after one about a field.
+    if (fields.length === 0 && previousFields.length > 0 && wordCount(text) <= 8) fields = previousFields;
+    if (fields.length === 0) return undefined;
+    const aboutArticles =
+      ARTICLE_NOUN.test(text) || targets.length > 0 || previousFields.length > 0 || fields.includes('overview') || fields.includes('count') || wordCount(text) <= 4;
+    if (!aboutArticles) return undefined;
+    if (fields.includes('count')) targets = all;
+    else if (targets.length === 0) targets = previousTargets.length > 0 ? previousTargets : all;
+    return corpusReply(fields, targets, lang, maxQuotes);
+  };
+
+  return {
+    answer(question, { lang, context, maxQuotes }) {
+      return reply(question, lang, context, maxQuotes ?? Infinity);
+    },
+  };
+}
+
+/** Collects quotes as a reply cites them: `[n]` markers in order, at most `max` (a line past it is not cited). */
+function quoteCollector(max: number) {
+  const quotes: Quote[] = [];
+  return {
+    quotes,
+    cite(facts: ArticleFacts, span: Span | undefined): string {
+      if (!span) return '';
+      const { article } = facts;
+      const existing = quotes.find((q) => q.source === article.source && q.start === span.start && q.end === span.end);
+      if (existing) return ` [${existing.n}]`;
+      if (quotes.length >= max) return '';
+      const paragraph = article.paragraphs.findIndex((p) => p.start <= span.start && span.end <= p.end) + 1;
+      const n = quotes.length + 1;
+      quotes.push({
+        n,
+        source: article.source,
+        title: article.meta.title,
+        lang: article.meta.lang,
+        paragraph: Math.max(1, paragraph),
+        start: span.start,
+        end: span.end,
+        text: article.text.slice(span.start, span.end),
+        // A line that states the asked fact: certain, not a ranker's estimate.
+        score: 1,
+      });
+      return ` [${n}]`;
+    },
+  };
+}
+
+function corpusReply(fields: CorpusField[], targets: ArticleFacts[], lang: Lang, maxQuotes: number): CorpusReply {
+  const p = PHRASES[lang];
+  const { quotes, cite } = quoteCollector(maxQuotes);
+  const lines: string[] = [];
+  const metadataNote = (fact: Fact) => (fact.line ? '' : ` (${p.metadata})`);
+
+  for (const field of fields) {
+    if (field === 'count' || field === 'overview') {
+      lines.push(field === 'count' ? p.count(targets.length) : p.overview(targets.length));
+      for (const facts of targets) lines.push(`- ${describeArticle(facts, lang, cite, field === 'overview')}`);
+      continue;
+    }
+    for (const facts of targets) {
+      const ref = p.article(facts);
+      const langName = p.langName[facts.article.meta.lang];
+      if (field === 'author') {
+        const f = facts.author;
+        lines.push(f ? p.author(ref, f.value, `${cite(facts, f.line)}${metadataNote(f)}`) : p.noAuthor(ref));
+      } else if (field === 'editor') {
+        const f = facts.editor;
+        lines.push(f ? p.editor(ref, f.value, `${cite(facts, f.line)}${metadataNote(f)}`) : p.noEditor(ref));
+      } else if (field === 'publication') {
+        const f = facts.publication;
+        lines.push(f ? p.publication(ref, f.value, `${cite(facts, f.line)}${f.remark ? p.remark(f.remark) : metadataNote(f)}`) : p.noPublication(ref));
+      } else if (field === 'date') {
+        const f = facts.date;
+        lines.push(f ? p.date(ref, f.value, `${cite(facts, f.line)}${metadataNote(f)}`) : p.noDate(ref));
+      } else if (field === 'title') {
+        lines.push(
+          facts.title.line ? p.title(langName, facts.title.value, cite(facts, facts.title.line)) : p.editorialTitle(langName, facts.title.value),
+        );
+      } else {
+        lines.push(p.language(ref, langName));
+      }
+    }
+  }
+  return { kind: 'corpus', answer: lines.join('\n'), quotes };
+}
+
+/** One article in a list: its title (quoted when the text has it), language, publication, author, date, sections. */
+function describeArticle(facts: ArticleFacts, lang: Lang, cite: (facts: ArticleFacts, span: Span | undefined) => string, withSections: boolean): string {
+  const p = PHRASES[lang];
+  const { meta } = facts.article;
+  const parts = [p.langName[meta.lang], facts.publication?.value, facts.author?.value, facts.date?.value].filter(Boolean);
+  const titleCite = facts.title.line ? cite(facts, facts.title.line) : '';
+  const head = `${p.article(facts)}${titleCite} (${parts.join(', ')})`;
+  if (!withSections || facts.headings.length === 0) return head;
+  const sections = facts.headings.slice(0, 6).map((span) => `「${facts.article.text.slice(span.start, span.end)}」${cite(facts, span)}`);
+  return `${head}; ${p.sections}: ${sections.join(', ')}`;
+}
+
+/** Topics of a title for example questions: the parts after a colon, or the title's clauses. */
+function titleTopics(title: string): string[] {
+  const afterColon = title.split(/[:：]/u).slice(1).join(':').trim();
+  const parts = (afterColon || title)
+    .split(/\s*(?:,|，|、|;|；|\band\b)\s*/u)
+    .map((part) => part.trim())
+    .filter((part) => part.length >= 2);
+  return parts.length > 0 ? parts : [title];
+}
+
+function smallTalkReply(kind: SmallTalk, lang: Lang, all: ArticleFacts[]): CorpusReply {
+  const p = PHRASES[lang];
+  const lines = [p.smallTalk[kind]];
+  if (kind === 'farewell') return { kind: 'small-talk', answer: lines[0]!, quotes: [] };
+  lines.push(p.knows(all.length));
+  for (const facts of all.slice(0, 8)) {
+    const { meta } = facts.article;
+    lines.push(`- ${p.article(facts)} (${[p.langName[meta.lang], facts.publication?.value].filter(Boolean).join(', ')})`);
+  }
+  const examples: string[] = [];
+  for (const facts of all) {
+    const topics = titleTopics(facts.title.value);
+    // The longest topic says most: "the cancelled spin-off" rather than "AI".
+    const topic = topics.reduce((longest, t) => (t.length > longest.length ? t : longest), '');
+    if (topic && examples.length < 2) examples.push(p.exampleAbout(topic));
+  }
+  const first = all.find((facts) => facts.author) ?? all[0];
+  if (first) examples.push(p.exampleWho(first.title.value));
+  lines.push(`${p.tryAsking} ${examples.map((example) => `“${example}”`).join(' · ')}`);
+  return { kind: 'small-talk', answer: lines.join('\n'), quotes: [] };
+}
