@@ -1,6 +1,7 @@
 import { createCorpusQuestionAnswerer, type CorpusQuestionAnswerer } from './answer/corpus-questions.js';
-import { createExtractiveAnswerer } from './answer/extractive.js';
-import { detectAnswerKind, validateQuestion } from './answer/question.js';
+import { createExtractiveAnswerer, shortAnswer } from './answer/extractive.js';
+import { createFollowUpResolver, type FollowUpResolver } from './answer/follow-up.js';
+import { detectAnswerKind, validateQuestion, type AnswerKind } from './answer/question.js';
 import type { Answer, Answerer, AskOptions, Passage, Quote, SourceInfo, Tether } from './answer/types.js';
 import { createQuoteVerifier, type QuoteVerifier } from './answer/verify-quotes.js';
 import type { Article } from './corpus/types.js';
@@ -35,6 +36,8 @@ export interface TetherDeps {
   decider?: AnswerDecider;
   /** Stage 0, questions about the articles themselves and small talk, answered from metadata; built from the corpus when absent. */
   corpusQuestions?: CorpusQuestionAnswerer;
+  /** Stage 0b, a follow-up read with the previous turn (a pronoun replaced by whom it means); built over the index when absent. */
+  followUps?: FollowUpResolver;
   /** Stage 4 writes the answer: built around the extractive answerer (its fallback); the extractive one when absent. */
   createAnswerer?: (extractive: Answerer) => Answerer;
 }
@@ -59,8 +62,8 @@ export function createPipeline(deps: Pick<TetherDeps, 'index' | 'model' | 'retri
 }
 
 /** A question as the stages read it: its text, language and weighed concepts (with a follow-up's previous question). */
-export function rankingQuery(index: LoadedIndex, text: string, context: string | undefined): RankingQuery {
-  return { text, lang: detectLang(text), weighted: weighQuestion(index.featurizer, text, detectAnswerKind(text), context) };
+export function rankingQuery(index: LoadedIndex, text: string, context: string | undefined, kind: AnswerKind = detectAnswerKind(text)): RankingQuery {
+  return { text, lang: detectLang(text), weighted: weighQuestion(index.featurizer, text, kind, context) };
 }
 
 /** Builds the core over a loaded index: retrieve → rank → decide → write → verify. */
@@ -102,8 +105,8 @@ export function createTether(deps: TetherDeps): Tether {
   };
 
   /** Ranked spans of the retrieved chunks and the paragraphs they lie in, best first. */
-  const search = async (text: string, context: string | undefined) => {
-    const query = rankingQuery(index, text, context);
+  const search = async (text: string, context: string | undefined, kind?: AnswerKind) => {
+    const query = rankingQuery(index, text, context, kind);
     const retrieved = await retriever.retrieve(context ? `${text}\n${context}` : text);
     const spans = ranker.rank(query, retrieved);
     const passages: Passage[] = [];
@@ -117,6 +120,17 @@ export function createTether(deps: TetherDeps): Tether {
     }
     return { query, spans, passages };
   };
+
+  const followUps =
+    deps.followUps ??
+    createFollowUpResolver({
+      lexicon: index.featurizer.lexicon,
+      // The previous answer's short answer first (where "who" was answered), then its quotes.
+      answerTexts: async (text, context) => {
+        const quotes = pickDisjoint((await search(text, context)).spans, DEFAULT_QUOTES).map(toQuote);
+        return quotes.length > 0 ? [shortAnswer(quotes, text, index.featurizer).text, ...quotes.map((quote) => quote.text)] : [];
+      },
+    });
 
   return {
     async ask(rawQuestion: string, options: AskOptions = {}): Promise<Answer> {
@@ -140,7 +154,8 @@ export function createTether(deps: TetherDeps): Tether {
           timings_ms: { total: Math.round((performance.now() - startedAt) * 100) / 100 },
         };
       }
-      const { query, spans, passages } = await search(question, options.context);
+      const resolved = await followUps.resolve(question, options.context);
+      const { query, spans, passages } = await search(resolved.text, resolved.context, resolved.kind);
       const decision = decider.decide(query, spans);
       const found = decision.confidence === 'answer';
       const quotes = pickQuotes(spans, offset + limit)
@@ -150,7 +165,7 @@ export function createTether(deps: TetherDeps): Tether {
       const writer = offset > 0 ? extractive : answerer;
       const draft = verifier.verify(
         await writer.answer(
-          { question, lang, passages: passages.slice(0, 5), quotes, found, confidence: decision.confidence },
+          { question: resolved.text, lang, passages: passages.slice(0, 5), quotes, found, confidence: decision.confidence },
           { onAnswerText: options.onAnswerText, signal: options.signal },
         ),
       );
@@ -162,6 +177,7 @@ export function createTether(deps: TetherDeps): Tether {
         quotes: draft.quotes,
         lang,
         answeredBy: draft.answeredBy,
+        ...(resolved.rewritten ? { readAs: resolved.text } : {}),
         ...(draft.verification ? { verification: draft.verification } : {}),
         ...(options.explain ? { decision } : {}),
         timings_ms: { total: Math.round((performance.now() - startedAt) * 100) / 100 },

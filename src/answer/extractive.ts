@@ -1,16 +1,21 @@
 import type { LocalEmbeddings } from '../embeddings/local.js';
-import { extractFeatures } from '../text/features.js';
+import { extractConcepts, type Concept } from '../text/features.js';
+import { personNames } from './names.js';
 import { labelsFor } from './labels.js';
-import { detectAnswerKind } from './question.js';
-import { coverageOf, weighQuestion } from '../ranking/question.js';
+import { detectAnswerKind, type AnswerKind } from './question.js';
+import { coverageOf, weighQuestion, type WeightedQuestion } from '../ranking/question.js';
 import type { Answerer, AnswerDraft, AnswerRequest, Quote } from './types.js';
 
-/** Quotes longer than this are cut to their most relevant clauses in the short answer. */
+/** Short answers longer than this are cut to the clauses that carry the answer. */
 const SHORT_ANSWER_CHARS = 220;
+/** Quotes the short answer may be drawn from: the best, or one close behind it that carries what was asked. */
+const ANSWER_CANDIDATES = 3;
 
 /**
- * The offline answerer: no model, nothing invented. The answer is the most relevant clauses of the
- * best quote, verbatim, with its citation; the quotes are the ranked spans retrieval found.
+ * The offline answerer: no model, nothing invented. The answer is the clauses of a top quote that
+ * carry what the question asks for (a number, a date, a name, a reason), verbatim, with its
+ * citation; the quotes are the ranked spans retrieval found. When unsure, it says so and offers the
+ * closest clauses as what may answer it.
  */
 export function createExtractiveAnswerer(deps: { featurizer: LocalEmbeddings; sourceName: (source: string) => string }): Answerer {
   return {
@@ -18,43 +23,142 @@ export function createExtractiveAnswerer(deps: { featurizer: LocalEmbeddings; so
     async answer(request: AnswerRequest): Promise<AnswerDraft> {
       const labels = labelsFor(request.lang);
       const best = request.quotes[0];
-      if (!request.found || !best) {
-        const answer =
-          request.quotes.length === 0
-            ? `${labels.notCovered} ${labels.noPassages}`
-            : request.confidence === 'unsure'
-              ? labels.unsure
-              : `${labels.notCovered} ${labels.nearest}`;
+      if (!best || (!request.found && request.confidence !== 'unsure')) {
+        const answer = request.quotes.length === 0 ? `${labels.notCovered} ${labels.noPassages}` : `${labels.notCovered} ${labels.nearest}`;
         return { found: false, answer, quotes: request.quotes, answeredBy: 'extractive' };
       }
-      const excerpt = shortenToClauses(best, request.question, deps.featurizer);
-      const answer = `${labels.according(deps.sourceName(best.source), best.paragraph)} ${excerpt} [${best.n}]`;
+      const short = shortAnswer(request.quotes, request.question, deps.featurizer);
+      if (!request.found) {
+        return { found: false, answer: `${labels.unsure} ${labels.closest(`${short.text} [${short.quote.n}]`)}`, quotes: request.quotes, answeredBy: 'extractive' };
+      }
+      const answer = `${labels.according(deps.sourceName(short.quote.source), short.quote.paragraph)} ${short.text} [${short.quote.n}]`;
       return { found: true, answer, quotes: request.quotes, answeredBy: 'extractive' };
     },
   };
 }
 
+/** The short answer: verbatim clauses of one quote ("…" where cut) and the quote they come from. */
+export interface ShortAnswer {
+  text: string;
+  quote: Quote;
+}
+
+const REASON_MARKERS =
+  /\b(?:because|due to|since|as a result|owing to|so that|in order to|therefore|thus|the reason|which means|means that|caused by|led to|in fact)\b|因為|因为|由於|由于|源於|源于|導致|导致|所以|因此|為了|为了|原因|在於|在于|意味/iu;
+const YES_NO = /^(?:is|are|was|were|do|does|did|can|could|will|would|has|have|had|should|shall|may|might)\b|[嗎吗]\s*[?？]?$|是否|是不是|有沒有|有没有|會不會|会不会|能不能|可不可以/iu;
+const ANCHOR_KEY = /^(?:n|p|y|m|d|ym):/u;
+const DATE_KEY = /^(?:y|m|d|ym|t):/u;
+
+/** Clauses of a text: cut after , ; : before a space or a Han character, after . ! ? before a space, after Chinese punctuation. */
+function clausesOf(text: string): string[] {
+  return text.split(/(?<=[,;:](?=\s|\p{Script=Han})|[.!?](?=\s)|[，；：。！？、])\s*/u).filter((clause) => clause.length > 0);
+}
+
+interface Candidate {
+  text: string;
+  quote: Quote;
+  score: number;
+}
+
 /**
- * The contiguous clauses of a long quote that cover the question best, marked with "…" where
- * cut; the quote itself when it is short.
+ * Picks the clauses that carry what the question asks for among the top quotes: coverage of the
+ * question counts, but so does what the question does not already say (a clause that only restates
+ * the question answers nothing): a number or date for "how much"/"when", a person's name for "who"
+ * (whole, and on the side of the verb "who" stands on), a reason marker for "why". For a yes/no
+ * question, the sentence that settles it, whole. A later quote wins only by a clear margin.
  */
-function shortenToClauses(quote: Quote, question: string, featurizer: LocalEmbeddings): string {
-  if (quote.text.length <= SHORT_ANSWER_CHARS) return quote.text;
-  const clauses = quote.text.split(/(?<=[,;:，；：。.!?！？])\s*/u).filter((clause) => clause.length > 0);
-  const weighted = weighQuestion(featurizer, question, detectAnswerKind(question));
+export function shortAnswer(quotes: Quote[], question: string, featurizer: LocalEmbeddings): ShortAnswer {
+  const kind = detectAnswerKind(question);
+  const weighted = weighQuestion(featurizer, question, kind);
+  const questionConcepts = extractConcepts(question, featurizer.lexicon, { namesNeedCapitals: false, expandSynonyms: true });
+  const questionKeys = new Set(questionConcepts.flatMap((c) => [...c.alternatives.keys()]));
+  const askedNames = new Set(personNames(question, featurizer.lexicon).map((name) => name.toLowerCase()));
+  const yesNo = YES_NO.test(question.trim());
+  const whoFirst = /^\s*(?:who|whom|whose)\b/iu.test(question);
+
+  const first = quotes[0]!;
+  let best: Candidate | undefined;
+  for (const [rank, quote] of quotes.slice(0, ANSWER_CANDIDATES).entries()) {
+    if (rank > 0 && quote.score < first.score * 0.8) break;
+    const candidate = bestWindow(quote, { kind, weighted, questionKeys, askedNames, yesNo, whoFirst, featurizer });
+    candidate.score -= rank * 0.15;
+    if (!best || candidate.score > best.score) best = candidate;
+  }
+  return { text: best!.text, quote: best!.quote };
+}
+
+interface WindowContext {
+  kind: AnswerKind;
+  weighted: WeightedQuestion;
+  questionKeys: Set<string>;
+  askedNames: Set<string>;
+  yesNo: boolean;
+  whoFirst: boolean;
+  featurizer: LocalEmbeddings;
+}
+
+function bestWindow(quote: Quote, ctx: WindowContext): Candidate {
+  const clauses = clausesOf(quote.text);
   let best = { from: 0, to: clauses.length, score: -Infinity };
   for (let from = 0; from < clauses.length; from += 1) {
     for (let to = from + 1; to <= clauses.length; to += 1) {
       const text = clauses.slice(from, to).join(' ');
-      if (text.length > SHORT_ANSWER_CHARS && to > from + 1) break;
-      const features = new Set(extractFeatures(text, featurizer.lexicon, { namesNeedCapitals: true }).keys());
-      const score = coverageOf(weighted, features) - text.length / 5000;
+      const limit = ctx.yesNo ? SHORT_ANSWER_CHARS * 1.5 : SHORT_ANSWER_CHARS;
+      if (text.length > limit && to > from + 1) break;
+      const score = windowScore(text, ctx) - (ctx.yesNo ? 0 : text.length / 5000) + (ctx.yesNo && from === 0 ? 0.1 : 0);
       if (score > best.score) best = { from, to, score };
     }
   }
+  // A short quote is shown whole unless a part of it carries the answer better.
+  const whole = windowScore(quote.text, ctx);
+  if (quote.text.length <= SHORT_ANSWER_CHARS && whole >= best.score - 0.05) return { text: quote.text, quote, score: whole };
   const start = quote.text.indexOf(clauses[best.from]!);
   const lastClause = clauses[best.to - 1]!;
   const end = quote.text.indexOf(lastClause, start) + lastClause.length;
-  const excerpt = quote.text.slice(start, end).replace(/[,;:，；：]$/u, '');
-  return `${best.from > 0 ? '…' : ''}${excerpt}${best.to < clauses.length ? '…' : ''}`;
+  const excerpt = quote.text.slice(start, end).replace(/[,;:，；：、]$/u, '');
+  return { text: `${best.from > 0 ? '…' : ''}${excerpt}${best.to < clauses.length ? '…' : ''}`, quote, score: best.score };
+}
+
+/** How well a window answers: the question's coverage plus what it adds of the kind asked for. */
+function windowScore(text: string, ctx: WindowContext): number {
+  const concepts = extractConcepts(text, ctx.featurizer.lexicon, { namesNeedCapitals: true });
+  const features = new Set(concepts.flatMap((c) => [...c.alternatives.keys()]));
+  const coverage = coverageOf(ctx.weighted, features);
+  const novelty = noveltyOf(concepts, ctx.questionKeys);
+  let evidence = 0;
+  if (ctx.kind === 'number') evidence = hasNew(concepts, ctx.questionKeys, (key) => ANCHOR_KEY.test(key) && !DATE_KEY.test(key)) ? 1 : 0;
+  else if (ctx.kind === 'date') evidence = hasNew(concepts, ctx.questionKeys, (key) => DATE_KEY.test(key)) ? 1 : 0;
+  else if (ctx.kind === 'reason') evidence = REASON_MARKERS.test(text) ? 1 : 0;
+  else if (ctx.kind === 'person') evidence = personEvidence(text, ctx);
+  else evidence = Math.min(1, novelty * 1.5);
+  // A question in the quote ("But what is Huawei's style of play?") asks; it does not answer.
+  const asks = /[?？]\s*$/u.test(text) ? 0.4 : 0;
+  // Saying nothing the question did not already say answers nothing.
+  const restates = novelty < 0.2 ? 0.3 : 0;
+  return coverage + 0.6 * evidence - asks - restates;
+}
+
+/** Share of a window's content concepts the question does not already have. */
+function noveltyOf(concepts: Concept[], questionKeys: Set<string>): number {
+  const content = concepts.filter((c) => !c.phrase && c.weight >= 1);
+  if (content.length === 0) return 0;
+  const fresh = content.filter((c) => ![...c.alternatives.keys()].some((key) => questionKeys.has(key)));
+  return fresh.length / content.length;
+}
+
+function hasNew(concepts: Concept[], questionKeys: Set<string>, isWanted: (key: string) => boolean): boolean {
+  return concepts.some((c) => [...c.alternatives.keys()].some((key) => isWanted(key) && !questionKeys.has(key)));
+}
+
+/** A name the question does not already give; more when it stands where "who" stood (before the verb, or after). */
+function personEvidence(text: string, ctx: WindowContext): number {
+  const names = personNames(text, ctx.featurizer.lexicon).filter((name) => !ctx.askedNames.has(name.toLowerCase()));
+  if (names.length === 0) return 0;
+  if (!ctx.whoFirst) return 1;
+  // "Who replaced Daniel Zhang?": the answer is named before the verb, "Daniel Zhang has replaced X" names the wrong one.
+  const asked = [...ctx.askedNames];
+  const askedAt = asked.map((name) => text.toLowerCase().indexOf(name)).filter((at) => at >= 0);
+  if (askedAt.length === 0) return 1;
+  const firstAsked = Math.min(...askedAt);
+  return names.some((name) => text.indexOf(name) < firstAsked) ? 1 : 0.3;
 }

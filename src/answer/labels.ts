@@ -7,6 +7,8 @@ export interface Labels {
   nearest: string;
   /** Said when the passages may answer the question but Tether is not sure. */
   unsure: string;
+  /** Introduces the clauses that may answer it, when unsure. */
+  closest: (excerpt: string) => string;
   paragraph: (n: number) => string;
   noPassages: string;
 }
@@ -17,6 +19,7 @@ const LABELS: Record<Lang, Labels> = {
     notCovered: 'The sources do not cover this question.',
     nearest: 'The nearest passages:',
     unsure: 'Not sure: these passages may answer it.',
+    closest: (excerpt) => `The closest: ${excerpt}`,
     paragraph: (n) => `paragraph ${n}`,
     noPassages: 'No passage comes close.',
   },
@@ -25,6 +28,7 @@ const LABELS: Record<Lang, Labels> = {
     notCovered: '資料來源沒有涵蓋這個問題。',
     nearest: '最接近的段落：',
     unsure: '不太確定：以下段落可能回答了這個問題。',
+    closest: (excerpt) => `最接近的是：${excerpt}`,
     paragraph: (n) => `第${n}段`,
     noPassages: '沒有相近的段落。',
   },
@@ -33,6 +37,7 @@ const LABELS: Record<Lang, Labels> = {
     notCovered: '资料来源没有涵盖这个问题。',
     nearest: '最接近的段落：',
     unsure: '不太确定：以下段落可能回答了这个问题。',
+    closest: (excerpt) => `最接近的是：${excerpt}`,
     paragraph: (n) => `第${n}段`,
     noPassages: '没有相近的段落。',
   },

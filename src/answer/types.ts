@@ -45,6 +45,8 @@ export interface Answer {
    * (answered from their metadata and bylines), `small-talk` for a greeting, thanks or "what can you do".
    */
   reply?: 'corpus' | 'small-talk';
+  /** The question as Tether read it, when a follow-up's pronoun was replaced ("What other jobs does Wu Yongming have?"). */
+  readAs?: string;
   /** The decision and the evidence it used, when asked for (`explain`). */
   decision?: Decision;
   timings_ms: { total: number };
