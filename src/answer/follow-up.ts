@@ -103,11 +103,35 @@ export function createFollowUpResolver(deps: FollowUpDeps): FollowUpResolver {
     if (previousKind !== 'person' && inQuestion[0]) return inQuestion[0];
     const asked = new Set(inQuestion.map((name) => toSimplified(name).toLowerCase()));
     for (const passage of await deps.answerTexts(previousQuestion, previousContext)) {
-      const name = personNames(passage, lexicon).find((n) => !asked.has(toSimplified(n).toLowerCase()));
+      const name = nameNearestTheQuestion(passage, previousQuestion, lexicon, (n) => !asked.has(toSimplified(n).toLowerCase()));
       if (name) return name;
     }
     return inQuestion[0];
   };
 
   return { resolve: (question, context) => resolve(question, context, 0) };
+}
+
+/** Words of a text for overlap: lower-case Latin words and Han bigrams, Simplified. */
+function overlapWords(text: string): Set<string> {
+  const simplified = toSimplified(text).toLowerCase();
+  const words = new Set(simplified.match(/[a-z]{3,}/g) ?? []);
+  for (const [run] of simplified.matchAll(/\p{Script=Han}+/gu)) for (let i = 0; i + 1 < run.length; i += 1) words.add(run.slice(i, i + 2));
+  return words;
+}
+
+/**
+ * The name in a passage that stands in the sentence sharing most words with the question: in "…when Zhang
+ * Jianfeng initiated an overhaul… In the second year, Cai Yinghua took office", the one who "took office".
+ */
+function nameNearestTheQuestion(passage: string, question: string, lexicon: Lexicon, wanted: (name: string) => boolean): string | undefined {
+  const asked = overlapWords(question);
+  let best: { name: string; overlap: number } | undefined;
+  for (const clause of passage.split(/(?<=[;.!?；。！？])\s*/u)) {
+    const names = personNames(clause, lexicon).filter(wanted);
+    if (names.length === 0) continue;
+    const overlap = [...overlapWords(clause)].filter((word) => asked.has(word)).length;
+    if (!best || overlap > best.overlap) best = { name: names[0]!, overlap };
+  }
+  return best?.name;
 }
