@@ -1,10 +1,11 @@
 import { createCorpusQuestionAnswerer, type CorpusQuestionAnswerer } from './answer/corpus-questions.js';
 import { createExtractiveAnswerer, shortAnswer } from './answer/extractive.js';
 import { createFollowUpResolver, type FollowUpResolver } from './answer/follow-up.js';
+import { createQuoteGlosser, type QuoteGlosser } from './answer/gloss.js';
 import { detectAnswerKind, validateQuestion, type AnswerKind } from './answer/question.js';
 import type { Answer, Answerer, AskOptions, Passage, Quote, SourceInfo, Tether } from './answer/types.js';
 import { createQuoteVerifier, type QuoteVerifier } from './answer/verify-quotes.js';
-import type { Article } from './corpus/types.js';
+import type { Article, Lang } from './corpus/types.js';
 import { createCalibratedDecider, type AnswerDecider } from './decision/decide.js';
 import { openIndex, type OpenIndexOptions } from './index/open.js';
 import type { LoadedIndex } from './index/types.js';
@@ -38,6 +39,8 @@ export interface TetherDeps {
   corpusQuestions?: CorpusQuestionAnswerer;
   /** Stage 0b, a follow-up read with the previous turn (a pronoun replaced by whom it means); built over the index when absent. */
   followUps?: FollowUpResolver;
+  /** Gloss lines under quotes in another language than the question; the dictionary's when absent. */
+  glosser?: QuoteGlosser;
   /** Stage 4 writes the answer: built around the extractive answerer (its fallback); the extractive one when absent. */
   createAnswerer?: (extractive: Answerer) => Answerer;
 }
@@ -75,6 +78,11 @@ export function createTether(deps: TetherDeps): Tether {
   const { retriever, ranker, decider, verifier } = createPipeline(deps);
   const articles = new Map(index.corpus.articles.map((article) => [article.id, article]));
   const corpusQuestions = deps.corpusQuestions ?? createCorpusQuestionAnswerer(index.corpus.articles);
+  const glosser = deps.glosser ?? createQuoteGlosser(index.featurizer.lexicon);
+  const withGloss = (question: string, lang: Lang) => (quote: Quote): Quote => {
+    const gloss = glosser.gloss(question, lang, quote);
+    return gloss ? { ...quote, gloss } : quote;
+  };
 
   const toQuote = (span: RankedSpan, n: number): Quote => ({
     n,
@@ -174,7 +182,7 @@ export function createTether(deps: TetherDeps): Tether {
         found: draft.found,
         confidence: draft.found ? 'answer' : decision.confidence === 'answer' ? 'unsure' : decision.confidence,
         answer: draft.answer,
-        quotes: draft.quotes,
+        quotes: draft.quotes.map(withGloss(resolved.text, lang)),
         lang,
         answeredBy: draft.answeredBy,
         ...(resolved.rewritten ? { readAs: resolved.text } : {}),

@@ -44,7 +44,7 @@ export interface ShortAnswer {
 }
 
 const REASON_MARKERS =
-  /\b(?:because|due to|since|as a result|owing to|so that|in order to|therefore|thus|the reason|which means|means that|caused by|led to|in fact)\b|因為|因为|由於|由于|源於|源于|導致|导致|所以|因此|為了|为了|原因|在於|在于|意味/iu;
+  /\b(?:because|due to|since|as a result|owing to|so that|in order to|therefore|thus|the reason|which means|means that|caused by|led to|so (?:we|it|they|that|the))\b|因為|因为|由於|由于|源於|源于|導致|导致|所以|因此|為了|为了|原因|在於|在于|意味/iu;
 const YES_NO = /^(?:is|are|was|were|do|does|did|can|could|will|would|has|have|had|should|shall|may|might)\b|[嗎吗]\s*[?？]?$|是否|是不是|有沒有|有没有|會不會|会不会|能不能|可不可以/iu;
 const ANCHOR_KEY = /^(?:n|p|y|m|d|ym):/u;
 const DATE_KEY = /^(?:y|m|d|ym|t):/u;

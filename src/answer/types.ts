@@ -1,5 +1,6 @@
 import type { ArticleMeta, Lang } from '../corpus/types.js';
 import type { Confidence, Decision } from '../decision/decide.js';
+import type { Gloss } from './gloss.js';
 
 export type { Confidence, Decision } from '../decision/decide.js';
 
@@ -21,6 +22,8 @@ export interface CitedSpan {
 /** A numbered quote of an answer. */
 export interface Quote extends CitedSpan {
   n: number;
+  /** For a quote in another language than the question: matched terms and converted figures (never part of the quote). */
+  gloss?: Gloss;
 }
 
 /** What Tether says to a question: a short answer and the quotes that ground it. */
