@@ -11,6 +11,8 @@ export interface Labels {
   closest: (excerpt: string) => string;
   paragraph: (n: number) => string;
   noPassages: string;
+  /** How a follow-up was read: "read as: What other jobs does Wu Yongming have?". */
+  readAs: (question: string) => string;
 }
 
 const LABELS: Record<Lang, Labels> = {
@@ -22,6 +24,7 @@ const LABELS: Record<Lang, Labels> = {
     closest: (excerpt) => `The closest: ${excerpt}`,
     paragraph: (n) => `paragraph ${n}`,
     noPassages: 'No passage comes close.',
+    readAs: (question) => `read as: ${question}`,
   },
   'zh-Hant': {
     according: (source, paragraph) => `根據${source}（第${paragraph}段）：`,
@@ -31,6 +34,7 @@ const LABELS: Record<Lang, Labels> = {
     closest: (excerpt) => `最接近的是：${excerpt}`,
     paragraph: (n) => `第${n}段`,
     noPassages: '沒有相近的段落。',
+    readAs: (question) => `理解為：${question}`,
   },
   'zh-Hans': {
     according: (source, paragraph) => `根据${source}（第${paragraph}段）：`,
@@ -40,6 +44,7 @@ const LABELS: Record<Lang, Labels> = {
     closest: (excerpt) => `最接近的是：${excerpt}`,
     paragraph: (n) => `第${n}段`,
     noPassages: '没有相近的段落。',
+    readAs: (question) => `理解为：${question}`,
   },
 };
 

@@ -1,7 +1,9 @@
 import readline from 'node:readline/promises';
 import { parseArgs } from 'node:util';
+import { formatGloss } from '../answer/gloss.js';
 import { labelsFor } from '../answer/labels.js';
 import { validateQuestion } from '../answer/question.js';
+import type { Gloss } from '../answer/gloss.js';
 import type { Answer, AskOptions, Tether } from '../answer/types.js';
 import type { Config } from '../config.js';
 import { isTetherError, type TetherErrorCode } from '../errors.js';
@@ -40,15 +42,28 @@ Answers a question about the articles in corpus/ with verbatim, cited quotes.
   npm run ask < questions.txt              one question per line
   npm run ask                              in a terminal: an interactive prompt (each question follows up on the last)
 
+Ask about the articles' content, or about the articles themselves ("Who wrote the Chinese
+article?", "這篇文章的標題是什麼？", "How many articles are there?"): those are answered from
+the corpus metadata, quoting the byline or title line when the text has one.
+
+Answers come in three kinds (confidence in --json):
+  answer   the short answer, then the quotes that ground it
+  unsure   "Not sure: these passages may answer it", with the closest clauses and the quotes
+  none     "The sources do not cover this question", with the nearest passages (not an answer)
+Quotes come best first; "score" is the ranker's estimate (0–1) that the quote holds the answer
+(1 for a byline or title line that states an asked fact). Under a quote in another language
+than the question, a "gloss" line gives the matched terms and converted figures: it is help to
+read the quote, never part of it.
+
 Options:
-  --json             one JSON object per answer: {question, found, confidence, answer, quotes, timings_ms}
+  --json             one JSON object per answer: {question, found, confidence, answer, quotes, timings_ms};
+                     also readAs (a follow-up as read), reply ("corpus" or "small-talk" when the answer
+                     did not come from retrieval) and a quote's gloss, when there are any
   --explain          with --json: also the decision (answer / unsure / none), its probability,
                      thresholds and the evidence it weighed
-  Quote scores are the ranker's estimate (0–1) that the quote holds the answer; confidence
-  "answer" means the best quote answers it, "unsure" that the quotes may, "none" that the
-  sources do not cover it.
   --limit N          how many quotes to show (default ${DEFAULT_LIMIT}, at most ${MAX_LIMIT})
-  --context TEXT     the previous question, when this one follows up on it
+  --context TEXT     the previous question, when this one follows up on it ("What about PaaS?",
+                     "他還擔任什麼職務？"); a question that stands on its own ignores it
   --debug            print full error details
   -h, --help         show this help`;
 
@@ -210,8 +225,8 @@ async function interactive(io: AskIO, tether: () => Promise<Tether>, options: As
     if ('error' in result) io.stderr.write(`${result.error}\n`);
     else {
       io.stdout.write(`${flags.json ? JSON.stringify(toJson(result)) : formatAnswer(result)}\n\n`);
-      // As in a Discord thread, the next question follows up on this one ("and why?").
-      previous = result.question;
+      // As in a Discord thread, the next question follows up on this one ("and why?"), as it was read.
+      previous = result.readAs ?? result.question;
     }
     rl.prompt();
   }
@@ -227,8 +242,12 @@ export interface AnswerJson {
   found: boolean;
   confidence: Answer['confidence'];
   answer: string;
-  quotes: Array<{ n: number; source: string; title: string; lang: string; paragraph: number; start: number; end: number; text: string; score: number }>;
+  quotes: Array<{ n: number; source: string; title: string; lang: string; paragraph: number; start: number; end: number; text: string; score: number; gloss?: Gloss }>;
   timings_ms: { total: number };
+  /** A follow-up as Tether read it (a pronoun replaced), when it was rewritten. */
+  readAs?: string;
+  /** `corpus` or `small-talk` when the answer came from the metadata, not from retrieval. */
+  reply?: Answer['reply'];
   /** With --explain: the decision and the evidence it used. */
   decision?: Answer['decision'];
 }
@@ -240,7 +259,7 @@ export function toJson(answer: Answer): AnswerJson {
     found: answer.found,
     confidence: answer.confidence,
     answer: answer.answer,
-    quotes: answer.quotes.map(({ n, source, title, lang, paragraph, start, end, text, score }) => ({
+    quotes: answer.quotes.map(({ n, source, title, lang, paragraph, start, end, text, score, gloss }) => ({
       n,
       source,
       title,
@@ -250,24 +269,32 @@ export function toJson(answer: Answer): AnswerJson {
       end,
       text,
       score,
+      ...(gloss ? { gloss } : {}),
     })),
     timings_ms: { total: answer.timings_ms.total },
+    ...(answer.readAs ? { readAs: answer.readAs } : {}),
+    ...(answer.reply ? { reply: answer.reply } : {}),
     ...(answer.decision ? { decision: answer.decision } : {}),
   };
 }
 
 /**
- * An answer for a terminal: the answer, then each numbered quote with its citation on the line
- * below, a blank line between quotes. Nothing is wrapped, so quotes stay verbatim.
+ * An answer for a terminal: the answer (with how a follow-up was read), then each numbered quote
+ * with its citation on the line below and, for a quote in another language, a gloss line marked as
+ * such; a blank line between quotes. Nothing is wrapped, so quotes stay verbatim.
  */
 export function formatAnswer(answer: Answer): string {
   const labels = labelsFor(answer.lang);
-  const blocks = answer.quotes.map(
-    (quote) =>
-      `[${quote.n}] ${quote.text}\n    — ${quote.title} (${quote.lang}), ${labels.paragraph(quote.paragraph)} · ` +
-      `${quote.source} ${quote.start}–${quote.end} · score ${quote.score.toFixed(2)}`,
-  );
-  return [answer.answer, ...blocks].join('\n\n');
+  const head = answer.readAs ? `${answer.answer}\n(${labels.readAs(answer.readAs)})` : answer.answer;
+  const blocks = answer.quotes.map((quote) => {
+    const lines = [
+      `[${quote.n}] ${quote.text}`,
+      `    — ${quote.title} (${quote.lang}), ${labels.paragraph(quote.paragraph)} · ${quote.source} ${quote.start}–${quote.end} · score ${quote.score.toFixed(2)}`,
+    ];
+    if (quote.gloss) lines.push(`    ${formatGloss(quote.gloss, answer.lang)}`);
+    return lines.join('\n');
+  });
+  return [head, ...blocks].join('\n\n');
 }
 
 function reportError(stderr: NodeJS.WritableStream, error: unknown, debug: boolean): void {
