@@ -41,8 +41,11 @@ export interface TetherDeps {
   followUps?: FollowUpResolver;
   /** Gloss lines under quotes in another language than the question; the dictionary's when absent. */
   glosser?: QuoteGlosser;
-  /** Stage 4 writes the answer: built around the extractive answerer (its fallback); the extractive one when absent. */
-  createAnswerer?: (extractive: Answerer) => Answerer;
+  /**
+   * Stage 4 writes the answer: built around the extractive answerer (its fallback); the extractive one when
+   * absent. `corpus` is every paragraph, for checking a chat model's quotes against the whole corpus.
+   */
+  createAnswerer?: (extractive: Answerer, corpus: Passage[]) => Answerer;
 }
 
 /** The stages of the answer path for one corpus, composed in one place. */
@@ -74,7 +77,21 @@ export function createTether(deps: TetherDeps): Tether {
   const { index } = deps;
   const articleBySource = new Map(index.corpus.articles.map((article) => [article.source, article]));
   const extractive = createExtractiveAnswerer({ featurizer: index.featurizer, sourceName: (source) => shortName(articleBySource.get(source)) });
-  const answerer = deps.createAnswerer?.(extractive) ?? extractive;
+  const corpusPassages = index.corpus.articles.flatMap((article) =>
+    article.paragraphs.map((span, i): Passage => ({
+      id: `${article.id}:${i + 1}`,
+      source: article.source,
+      title: article.meta.title,
+      lang: article.meta.lang,
+      paragraph: i + 1,
+      start: span.start,
+      end: span.end,
+      text: article.text.slice(span.start, span.end),
+      // Not retrieved for this question: no evidence score of its own.
+      score: 0,
+    })),
+  );
+  const answerer = deps.createAnswerer?.(extractive, corpusPassages) ?? extractive;
   const { retriever, ranker, decider, verifier } = createPipeline(deps);
   const articles = new Map(index.corpus.articles.map((article) => [article.id, article]));
   const corpusQuestions = deps.corpusQuestions ?? createCorpusQuestionAnswerer(index.corpus.articles);
@@ -253,8 +270,8 @@ export async function openConfiguredTether(config: Config, options: { logger: Lo
     ...(external ? { embeddings: { embeddings: external, identity: external.identity() } } : {}),
     ...(chat && llm
       ? {
-          createAnswerer: (fallback: Answerer) =>
-            chat.createLlmAnswerer({ chatModel: chat.createChatModel(llm), fallback, logger: options.logger, timeoutMs: llm.timeoutMs }),
+          createAnswerer: (fallback: Answerer, corpus: Passage[]) =>
+            chat.createLlmAnswerer({ chatModel: chat.createChatModel(llm), fallback, logger: options.logger, timeoutMs: llm.timeoutMs, corpus }),
         }
       : {}),
   });

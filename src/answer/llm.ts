@@ -2,7 +2,7 @@ import { ChatOpenAI } from '@langchain/openai';
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
 import type { Logger } from '../logger.js';
 import { buildMessages } from './prompt.js';
-import type { AnswerDraft, AnswerRequest, Answerer } from './types.js';
+import type { AnswerDraft, AnswerRequest, Answerer, Passage } from './types.js';
 import { createVerifier, type VerificationCounts } from './verify.js';
 
 /** Why the extractive answer was used instead of the chat model's. */
@@ -62,6 +62,8 @@ export interface LlmAnswererDeps {
   timeoutMs: number;
   /** Shown as `answeredBy`; the model's own name by default. */
   name?: string;
+  /** Every paragraph of the corpus: a real quote from outside the given passages is kept, not "repaired" into another. */
+  corpus?: Passage[];
 }
 
 /** An Answerer whose drafts carry verification counts. */
@@ -125,7 +127,7 @@ export function createLlmAnswerer(deps: LlmAnswererDeps): LlmAnswerer {
     async answer(request, options = {}) {
       if (!request.found || request.passages.length === 0) return fallBack(request, 'not-found', NO_COUNTS, options.signal);
 
-      const verify = createVerifier({ passages: request.passages, quotes: request.quotes, lang: request.lang });
+      const verify = createVerifier({ passages: request.passages, quotes: request.quotes, lang: request.lang, ...(deps.corpus ? { corpus: deps.corpus } : {}) });
       const deadline = AbortSignal.timeout(deps.timeoutMs);
       const signal = options.signal ? AbortSignal.any([options.signal, deadline]) : deadline;
       const messages = buildMessages(request);

@@ -32,6 +32,11 @@ export interface Evidence {
   quotes?: Quote[];
   /** Language of the answer, for the note that replaces a removed quote. */
   lang: Lang;
+  /**
+   * Every paragraph of the corpus: a quote of a real sentence that is not among `passages` is found
+   * here (and shown from its true place) instead of being "repaired" into another sentence.
+   */
+  corpus?: Passage[];
 }
 
 /** Checks one answer text; `partial` is for a text still being streamed (an unfinished quote is held back). */
@@ -46,6 +51,8 @@ export const REMOVED_QUOTE_NOTE: Record<Lang, string> = {
 
 // Below this bigram similarity a misquote is not "the same sentence, slightly off" but a different claim.
 const REPAIR_MIN_SIMILARITY = 0.7;
+// The whole clause a repair shows must still say what the model quoted: no longer, nor much different.
+const REPAIR_MIN_CLAUSE_SIMILARITY = 0.75;
 // Shorter spans are too ambiguous to repair: a few words resemble many sentences.
 const REPAIR_MIN_LENGTH = 12;
 // A verified term ("1+6+N") is too short to stand as evidence in the quote list; a Han character counts twice.
@@ -175,18 +182,61 @@ function closestSpan(needle: string, passage: PreparedPassage): { start: number;
   return best;
 }
 
-const CLAUSE_PUNCTUATION = /[,.;:!?，。；：！？、"“”「」『』]/u;
+// Clause and sentence ends; quotation marks are not among them, so a repair keeps a quote inside it whole.
+const CLAUSE_END = /[,.;:!?，。；：！？\n]/u;
+const SENTENCE_END = /[.!?。！？\n]/u;
 
-/** Widens a repaired span to the clause it nearly covers: a word or two left out at either end is put back. */
-function snapToClause(text: string, start: number, end: number): { start: number; end: number } {
-  const after = /^[^,.;:!?，。；：！？、"“”「」『』\n]*/u.exec(text.slice(end))?.[0] ?? '';
-  const nextChar = text[end + after.length];
-  const wordsAfter = after.match(/\p{Script=Han}|[\p{L}\p{N}]+/gu)?.length ?? 0;
-  if (wordsAfter <= 2 && (nextChar === undefined || nextChar === '\n' || CLAUSE_PUNCTUATION.test(nextChar))) end += after.trimEnd().length;
-  const before = /[^,.;:!?，。；：！？、"“”「」『』\n]*$/u.exec(text.slice(0, start))?.[0] ?? '';
-  const wordsBefore = before.match(/\p{Script=Han}|[\p{L}\p{N}]+/gu)?.length ?? 0;
-  if (wordsBefore <= 2) start -= before.length - (before.length - before.trimStart().length);
-  return { start, end };
+/** Widens a span to the whole clause (or sentence) it lies in, trimmed of spaces and the closing mark. */
+function widenTo(text: string, start: number, end: number, boundary: RegExp): { start: number; end: number } {
+  let from = start;
+  while (from > 0 && !boundary.test(text[from - 1] ?? '')) from -= 1;
+  let to = end;
+  // A span that already ends on the boundary keeps it; otherwise run to the next one.
+  if (!boundary.test(text[to - 1] ?? '')) while (to < text.length && !boundary.test(text[to] ?? '')) to += 1;
+  while (from < to && /\s/u.test(text[from] ?? '')) from += 1;
+  while (to > from && /[\s,;:，；：]/u.test(text[to - 1] ?? '')) to -= 1;
+  return { start: from, end: to };
+}
+
+const PAIRS: Array<[string, string]> = [['“', '”'], ['「', '」'], ['『', '』'], ['‘', '’'], ['«', '»']];
+
+/** Whether every quotation mark a text opens it also closes (straight double quotes in pairs). */
+export function quotesBalanced(text: string): boolean {
+  for (const [open, close] of PAIRS) {
+    let depth = 0;
+    for (const char of text) {
+      if (char === open) depth += 1;
+      else if (char === close && --depth < 0) return false;
+    }
+    if (depth !== 0) return false;
+  }
+  return (text.match(/"/g)?.length ?? 0) % 2 === 0;
+}
+
+/** Bigram Dice similarity of two folded texts. */
+function similarity(a: string, b: string): number {
+  const want = bigramCounts(a);
+  let shared = 0;
+  for (const [gram, count] of bigramCounts(b)) shared += Math.min(count, want.get(gram) ?? 0);
+  const total = Math.max(a.length - 1, 0) + Math.max(b.length - 1, 0);
+  return total === 0 ? 0 : (2 * shared) / total;
+}
+
+/**
+ * The repair of a near-miss: the whole clause it came from (or the whole sentence, when the clause
+ * would leave a quotation mark open), provided that it still says what the model quoted; else none.
+ */
+function repairSpan(text: string, start: number, end: number, needle: string): { start: number; end: number } | undefined {
+  for (const boundary of [CLAUSE_END, SENTENCE_END]) {
+    const widened = widenTo(text, start, end, boundary);
+    // A closing mark left of the clause belongs to the sentence before it ('…Group." We believe').
+    const lead = /^["“”「」『』'‘’\s]*/u.exec(text.slice(widened.start, widened.end))?.[0].length ?? 0;
+    const span = [widened, { start: widened.start + lead, end: widened.end }].find((s) => quotesBalanced(text.slice(s.start, s.end)));
+    if (!span) continue;
+    const shown = text.slice(span.start, span.end);
+    return similarity(needle, fold(shown).text.replace(EDGE_PUNCTUATION, '')) >= REPAIR_MIN_CLAUSE_SIMILARITY ? span : undefined;
+  }
+  return undefined;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -318,6 +368,18 @@ interface PreparedPassage {
   wordEnds: Set<number>;
 }
 
+// The corpus's paragraphs are the same objects answer after answer: folded once.
+const preparedCache = new WeakMap<Passage, PreparedPassage>();
+
+function preparedOnce(passage: Passage): PreparedPassage {
+  let prepared = preparedCache.get(passage);
+  if (!prepared) {
+    prepared = prepare(passage);
+    preparedCache.set(passage, prepared);
+  }
+  return prepared;
+}
+
 function prepare(passage: Passage): PreparedPassage {
   const folded = fold(passage.text);
   const firstFoldedAt = new Map<number, number>();
@@ -346,7 +408,12 @@ type Check =
  * passages. What is shown of a quote is always cut from the passage text, never the model's words.
  */
 export function createVerifier(evidence: Evidence): Verifier {
-  const prepared = evidence.passages.map(prepare);
+  // The given passages first (a quote found there is cited by them), then the rest of the corpus.
+  const elsewhere = (evidence.corpus ?? []).filter(
+    (p) => !evidence.passages.some((given) => given.source === p.source && given.start <= p.start && p.end <= given.end),
+  );
+  const allPassages = [...evidence.passages, ...elsewhere];
+  const prepared = allPassages.map(preparedOnce);
   // A streamed answer is checked again at every token: each span is checked once.
   const checked = new Map<string, Check>();
 
@@ -385,10 +452,8 @@ export function createVerifier(evidence: Evidence): Verifier {
         if (span && span.score > (best?.score ?? 0)) best = { passage: index, ...span };
       }
       const passage = best ? prepared[best.passage]?.passage : undefined;
-      if (best && passage && best.score >= REPAIR_MIN_SIMILARITY) {
-        const { start, end } = snapToClause(passage.text, best.start, best.end);
-        return { status: 'repaired', passage: best.passage, start, end, shown: passage.text.slice(start, end) };
-      }
+      const span = best && passage && best.score >= REPAIR_MIN_SIMILARITY ? repairSpan(passage.text, best.start, best.end, whole) : undefined;
+      if (best && passage && span) return { status: 'repaired', passage: best.passage, ...span, shown: passage.text.slice(span.start, span.end) };
     }
     return { status: 'dropped' };
   };
@@ -403,7 +468,7 @@ export function createVerifier(evidence: Evidence): Verifier {
     let out = '';
 
     const addQuote = (passageIndex: number, start: number, end: number, score?: number): number => {
-      const passage = evidence.passages[passageIndex];
+      const passage = allPassages[passageIndex];
       if (!passage) throw new Error(`no passage ${passageIndex}`);
       const key = `${passage.source}:${passage.start + start}:${passage.start + end}`;
       let index = quoteKeys.get(key);
@@ -450,6 +515,14 @@ export function createVerifier(evidence: Evidence): Verifier {
       return refs.map((k) => `[${k}]`).join('');
     };
 
+    // A citation a quote's own true place replaces: counted as cited (or removed), shown as nothing.
+    const noteCitation = (numbers: number[]): void => {
+      for (const n of numbers) {
+        if (!Number.isInteger(n) || n < 1 || n > evidence.passages.length) counts.citationsRemoved++;
+        else if (!cited.includes(n)) cited.push(n);
+      }
+    };
+
     // Citations written inside a quote are moved after it.
     const splitCitations = (content: string): { content: string; citations: number[] } => {
       const citations: number[] = [];
@@ -468,20 +541,35 @@ export function createVerifier(evidence: Evidence): Verifier {
       return result;
     };
 
+    // A quote found outside the given passages cites its own true place: the model's citation after it is not shown.
+    let citedByQuote = false;
     for (const token of tokenize(answer, partial)) {
       if (token.kind === 'text') {
+        if (/\S/u.test(token.text)) citedByQuote = false;
         out += token.text;
       } else if (token.kind === 'cite') {
+        if (citedByQuote) {
+          noteCitation(token.numbers);
+          out = out.replace(/[ \t]+$/, '');
+          citedByQuote = false;
+          continue;
+        }
         const rendered = renderCitation(token.numbers);
         if (rendered === '') out = out.replace(/[ \t]+$/, '');
         out += rendered;
       } else if (token.kind === 'inline') {
         const { content, citations } = splitCitations(token.content);
         const result = applyCheck(content);
+        citedByQuote = false;
         if (result.status === 'dropped') {
           out += REMOVED_QUOTE_NOTE[evidence.lang];
         } else if (result.status === 'unchanged') {
           out += `${token.open}${content}${token.close}${renderCitation(citations)}`;
+        } else if (result.passage >= evidence.passages.length) {
+          const index = addQuote(result.passage, result.start, result.end);
+          noteCitation(citations);
+          out += `${token.open}${result.shown}${token.close || (CLOSERS[token.open] ?? '')} [${index + 1}]`;
+          citedByQuote = true;
         } else {
           if (quoteWeight(result.shown) >= QUOTE_MIN_WEIGHT) addQuote(result.passage, result.start, result.end);
           out += `${token.open}${result.shown}${token.close || (CLOSERS[token.open] ?? '')}${renderCitation(citations)}`;

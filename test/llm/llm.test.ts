@@ -47,7 +47,7 @@ beforeEach(() => {
   server.requests.length = 0;
 });
 
-function setup(reply: ChatReply, options: { timeoutMs?: number; maxRetries?: number } = {}) {
+function setup(reply: ChatReply, options: { timeoutMs?: number; maxRetries?: number; corpus?: Passage[] } = {}) {
   server.onChat(reply);
   const { logger, lines } = captureLogger();
   const fallback = recordingFallback();
@@ -55,7 +55,7 @@ function setup(reply: ChatReply, options: { timeoutMs?: number; maxRetries?: num
     { baseUrl: server.baseUrl, model: 'fake-model', apiKey: undefined, timeoutMs: 5_000 },
     { maxRetries: options.maxRetries ?? 0 },
   );
-  const answerer: LlmAnswerer = createLlmAnswerer({ chatModel, fallback, logger, timeoutMs: options.timeoutMs ?? 5_000 });
+  const answerer: LlmAnswerer = createLlmAnswerer({ chatModel, fallback, logger, timeoutMs: options.timeoutMs ?? 5_000, ...(options.corpus ? { corpus: options.corpus } : {}) });
   return { answerer, fallback, logs: lines };
 }
 
@@ -135,6 +135,28 @@ describe('chat-model answers through the real LangChain client', () => {
     expect(draft.answer).toBe(`Alibaba wrote: "${ENVISAGED}" [1].`);
     expect(draft.quotes[0]?.text).toBe(ENVISAGED);
     expect(isVerbatim(draft.quotes[0] ?? { source: '', start: 0, end: 1, text: '' })).toBe(true);
+  });
+
+  it('keeps a real sentence quoted from outside the given passages, from its true place, instead of repairing it into another', async () => {
+    // The passages given hold a similar sentence in other words ('spin-off "cannot improve shareholder value as originally envisaged"').
+    const outsider = passageContaining(ARTICLES.en, 'Therefore, the outside world seems');
+    const claim = 'a complete spin-off of the Group may not enhance shareholder value as originally envisaged';
+    const content = `Alibaba said that “${claim}” [1].`;
+    const given = request({ passages: [outsider], quotes: [] });
+
+    const withCorpus = setup({ kind: 'answer', content }, { corpus: [outsider, spinOff, results] });
+    const kept = await withCorpus.answerer.answer(given);
+    expect(kept.verification).toEqual({ verified: 1, repaired: 0, dropped: 0, citationsRemoved: 0 });
+    expect(kept.answer).toBe(`Alibaba said that “${claim}” [1].`);
+    expect(kept.quotes.map((q) => [q.text, q.paragraph])).toEqual([[claim, spinOff.paragraph]]);
+    for (const quote of kept.quotes) expect(isVerbatim(quote)).toBe(true);
+
+    // Without the corpus the near-miss says something else: it is dropped and counted, never shown half-quoted.
+    const without = setup({ kind: 'answer', content: `${content} It was a turning point [1].` });
+    const dropped = await without.answerer.answer(given);
+    expect(dropped.verification).toEqual({ verified: 0, repaired: 0, dropped: 1, citationsRemoved: 0 });
+    expect(dropped.answer).not.toContain('cannot improve');
+    expect(dropped.answer).toContain(REMOVED_QUOTE_NOTE.en);
   });
 
   it('ignores the reasoning a local model prints before its answer', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createVerifier, foldForVerifying, REMOVED_QUOTE_NOTE, verifyAnswer, type Evidence } from '../../src/answer/verify.js';
+import { createVerifier, foldForVerifying, quotesBalanced, REMOVED_QUOTE_NOTE, verifyAnswer, type Evidence } from '../../src/answer/verify.js';
 import { ARTICLES, isVerbatim, passageContaining, quoteOf } from './fixtures.js';
 
 const spinOff = passageContaining(ARTICLES.en, 'But then Ali said that');
@@ -79,5 +79,30 @@ describe('quote verification', () => {
     expect(verify('Ali said “Amazon bought it” and', { partial: true }).text).toBe(`Ali said ${REMOVED_QUOTE_NOTE.en} and`);
     // A finished answer with an unclosed quote: the rest of its line is checked as the quote.
     expect(verify('Ali said “Amazon bought it [1]').text).toBe(`Ali said ${REMOVED_QUOTE_NOTE.en}`);
+  });
+
+  it('repairs a near-miss into the whole clause it came from, with its quotation marks balanced', () => {
+    const outsider = passageContaining(ARTICLES.en, 'Therefore, the outside world seems');
+    // One word off inside a clause that carries its own quoted words.
+    const verified = verifyAnswer('They wrote: “Alibaba Cloud’s spin-off "cannot improve shareholder value as first envisaged"” [1].', { passages: [outsider], lang: 'en' });
+    expect(verified.counts).toEqual({ verified: 0, repaired: 1, dropped: 0, citationsRemoved: 0 });
+    const [quote] = verified.quotes;
+    expect(quote?.text).toBe(`Alibaba Cloud's spin-off "cannot improve shareholder value as originally envisaged"`);
+    expect(quotesBalanced(quote!.text)).toBe(true);
+    expect(isVerbatim(quote!)).toBe(true);
+  });
+
+  it('drops a fragment whose whole clause would say much more than was quoted', () => {
+    const outsider = passageContaining(ARTICLES.en, 'Therefore, the outside world seems');
+    const verified = verifyAnswer('They wrote: “the outside world is more willing to believe” [1].', { passages: [outsider], lang: 'en' });
+    expect(verified.counts.repaired + verified.counts.dropped).toBe(1);
+    for (const quote of verified.quotes) expect(quotesBalanced(quote.text)).toBe(true);
+  });
+
+  it('tells balanced quotation marks from unbalanced ones', () => {
+    expect(quotesBalanced('spin-off "cannot improve"')).toBe(true);
+    expect(quotesBalanced('spin-off "cannot improve')).toBe(false);
+    expect(quotesBalanced('「決定」不再')).toBe(true);
+    expect(quotesBalanced('”不再“')).toBe(false);
   });
 });
