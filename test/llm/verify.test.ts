@@ -99,6 +99,20 @@ describe('quote verification', () => {
     for (const quote of verified.quotes) expect(quotesBalanced(quote.text)).toBe(true);
   });
 
+  it('finds a real sentence in the corpus before repairing it into a similar one of the given passages', () => {
+    const outsider = passageContaining(ARTICLES.en, 'Therefore, the outside world seems');
+    const claim = 'a complete spin-off of the Group may not enhance shareholder value as originally envisaged';
+    const answer = `Ali said the “${claim}” [1].`;
+    const alone = verifyAnswer(answer, { passages: [outsider], lang: 'en' });
+    expect(alone.counts).toEqual({ verified: 0, repaired: 0, dropped: 1, citationsRemoved: 0 });
+    expect(alone.text).toBe(`Ali said the ${REMOVED_QUOTE_NOTE.en} [1].`);
+    const withCorpus = verifyAnswer(answer, { passages: [outsider], lang: 'en', corpus: [outsider, spinOff, results] });
+    expect(withCorpus.counts).toEqual({ verified: 1, repaired: 0, dropped: 0, citationsRemoved: 0 });
+    expect(withCorpus.text).toBe(`Ali said the “${claim}” [1].`);
+    expect(withCorpus.quotes.map((q) => [q.text, q.paragraph])).toEqual([[claim, spinOff.paragraph]]);
+    expect(withCorpus.citedPassages).toEqual([1]);
+  });
+
   it('tells balanced quotation marks from unbalanced ones', () => {
     expect(quotesBalanced('spin-off "cannot improve"')).toBe(true);
     expect(quotesBalanced('spin-off "cannot improve')).toBe(false);
