@@ -238,8 +238,12 @@ function addTitleWords(all: ArticleFacts[]): void {
 // ---------------------------------------------------------------------------------------------
 // Which articles a question means.
 
-/** The articles a question names (by language, publication, author, title), best first; empty when none. */
-function referencedArticles(question: string, all: ArticleFacts[]): ArticleFacts[] {
+/**
+ * The articles a question names (by language, publication, author, title), best first; empty when
+ * none. `named` is false when only a word of a title points at them ("the piece about costs"): that
+ * picks an article, but does not by itself make a question one about the articles.
+ */
+function referencedArticles(question: string, all: ArticleFacts[]): ArticleFacts[] & { named?: boolean } {
   const text = normalise(question);
   const compactText = compact(question);
   const scores = all.map((facts) => {
@@ -255,7 +259,9 @@ function referencedArticles(question: string, all: ArticleFacts[]): ArticleFacts
     return score;
   });
   const best = Math.max(0, ...scores);
-  return best === 0 ? [] : all.filter((_, i) => scores[i] === best);
+  const found: ArticleFacts[] & { named?: boolean } = best === 0 ? [] : all.filter((_, i) => scores[i] === best);
+  found.named = best >= 2;
+  return found;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -402,7 +408,7 @@ export function createCorpusQuestionAnswerer(articles: Article[]): CorpusQuestio
     if (smallTalk) return smallTalkReply(smallTalk, lang, all);
 
     let fields = corpusFieldsOf(question);
-    let targets = referencedArticles(question, all);
+    let targets: ArticleFacts[] & { named?: boolean } = referencedArticles(question, all);
     const text = normalise(question);
     const previous = context?.split('\n').map((line) => line.trim()).filter(Boolean).at(-1);
     const leans = LEANING.test(text);
@@ -412,7 +418,7 @@ export function createCorpusQuestionAnswerer(articles: Article[]): CorpusQuestio
     if (fields.length === 0 && previousFields.length > 0 && wordCount(text) <= 8) fields = previousFields;
     if (fields.length === 0) return undefined;
     const aboutArticles =
-      ARTICLE_NOUN.test(text) || targets.length > 0 || previousFields.length > 0 || fields.includes('overview') || fields.includes('count') || wordCount(text) <= 4;
+      ARTICLE_NOUN.test(text) || targets.named === true || previousFields.length > 0 || fields.includes('overview') || fields.includes('count') || wordCount(text) <= 4;
     if (!aboutArticles) return undefined;
     if (fields.includes('count')) targets = all;
     else if (targets.length === 0) targets = previousTargets.length > 0 ? previousTargets : all;

@@ -7,6 +7,11 @@ const SURNAMES = new Set(
   '王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤',
 );
 
+let segmenter: Intl.Segmenter | undefined;
+
+// Single characters that end a name rather than continue it (王堅在…, 林說…).
+const STOP_CHARACTERS = new Set('的了在是和与及或也都就而之其等被把对从于为以这那说称表示将曾又还却则即'.split(''));
+
 /** Names of people in a text, in order of appearance: romanised ("Wu Yongming", "Daniel Zhang") or in characters (吳泳銘). */
 export function personNames(text: string, lexicon: Lexicon): string[] {
   const names: Array<{ at: number; name: string }> = [];
@@ -19,23 +24,24 @@ export function personNames(text: string, lexicon: Lexicon): string[] {
       names.push({ at: match.index, name: match[0] });
     }
   }
+  // Characters: a segmenter splits an unknown name into single characters (吳|泳|銘) or a surname and a
+  // word it does not know (張|建鋒); a name starts at a segment that is a lone common surname.
   const simplified = toSimplified(text);
-  for (const match of simplified.matchAll(/\p{Script=Han}+/gu)) {
-    const run = match[0];
-    for (let i = 0; i < run.length - 1; i += 1) {
-      if (!SURNAMES.has(run[i]!)) continue;
-      for (const length of [3, 2]) {
-        const candidate = run.slice(i, i + length);
-        if (candidate.length < length) continue;
-        // A dictionary word (高速, 王冠) is not a name unless the dictionary says it is one.
-        const isWord = (w: string) => lexicon.hasWord(w) && !lexicon.isProperNoun(w);
-        if (isWord(candidate) || isWord(candidate.slice(1)) || isWord(candidate.slice(0, 2))) continue;
-        const at = match.index + i;
-        names.push({ at, name: text.slice(at, at + length) });
-        i += length - 1;
-        break;
-      }
+  const sameLength = simplified.length === text.length;
+  segmenter ??= new Intl.Segmenter('zh', { granularity: 'word' });
+  const segments = [...segmenter.segment(simplified)];
+  for (let i = 0; i < segments.length; i += 1) {
+    const first = segments[i]!;
+    if (first.segment.length !== 1 || !SURNAMES.has(first.segment)) continue;
+    let name = first.segment;
+    for (let k = i + 1; k < segments.length && name.length < 3; k += 1) {
+      const next = segments[k]!.segment;
+      const known = lexicon.hasWord(next) && !lexicon.isProperNoun(next);
+      if (!/^\p{Script=Han}+$/u.test(next) || name.length + next.length > 3 || STOP_CHARACTERS.has(next) || (next.length > 1 && known)) break;
+      name += next;
     }
+    if (name.length < 2 || (lexicon.hasWord(name) && !lexicon.isProperNoun(name))) continue;
+    names.push({ at: first.index, name: sameLength ? text.slice(first.index, first.index + name.length) : name });
   }
   return names.sort((a, b) => a.at - b.at).map((n) => n.name);
 }

@@ -1,0 +1,167 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { shortAnswer } from '../../src/answer/extractive.js';
+import { createFollowUpResolver } from '../../src/answer/follow-up.js';
+import { createQuoteGlosser, formatGloss } from '../../src/answer/gloss.js';
+import { personNames } from '../../src/answer/names.js';
+import type { Quote } from '../../src/answer/types.js';
+import { openIndex } from '../../src/index/open.js';
+import type { LoadedIndex } from '../../src/index/types.js';
+import { loadAnswerModel, type AnswerModel } from '../../src/ranking/model.js';
+import { createTether } from '../../src/tether.js';
+import { BILINGUAL_FILES } from '../support/bilingual.js';
+import { makeTmpProject, REPO_ROOT, unfaithfulQuotes, type TmpProject } from '../support/corpus.js';
+import { HARBOUR_FILES } from '../support/harbour.js';
+
+// What the answer says: replies from metadata, follow-ups, the short answer line and glosses. One index for the file.
+let project: TmpProject;
+let index: LoadedIndex;
+let model: AnswerModel;
+
+beforeAll(async () => {
+  project = await makeTmpProject('answers', { ...BILINGUAL_FILES, ...HARBOUR_FILES });
+  index = await openIndex({ corpusDir: project.corpusDir, indexDir: project.indexDir, root: project.root });
+  model = await loadAnswerModel(REPO_ROOT);
+});
+
+afterAll(async () => {
+  await project?.remove();
+});
+
+/** A quote of `text` as it stands in the fixture article `source` (score and number given). */
+function quoteIn(source: string, text: string, n = 1, score = 0.9): Quote {
+  const article = index.corpus.articles.find((a) => a.source.endsWith(source))!;
+  const start = article.text.indexOf(text);
+  expect(start, text).toBeGreaterThanOrEqual(0);
+  const paragraph = article.paragraphs.findIndex((p) => p.start <= start && start < p.end) + 1;
+  return { n, source: article.source, title: article.meta.title, lang: article.meta.lang, paragraph, start, end: start + text.length, text, score };
+}
+
+describe('replies that do not come from retrieval', () => {
+  it('answers a question about an article from its metadata, through ask(), with the byline quoted by offset', async () => {
+    const tether = createTether({ index, model });
+    const answer = await tether.ask('Who wrote the Chinese article about the harbour?');
+    expect(answer).toMatchObject({ found: true, confidence: 'answer', reply: 'corpus', answeredBy: 'corpus-metadata' });
+    expect(answer.answer).toContain('陳美玲');
+    expect(answer.quotes.map((q) => q.text)).toEqual(['撰文 | 陳美玲']);
+    expect(await unfaithfulQuotes(answer.quotes, project.root)).toEqual([]);
+  });
+
+  it('greets back with what it knows instead of refusing with a random passage', async () => {
+    const answer = await createTether({ index, model }).ask('hi!');
+    expect(answer).toMatchObject({ reply: 'small-talk', quotes: [] });
+    expect(answer.answer).toContain('Riverside news');
+    expect(answer.answer).not.toMatch(/do not cover/);
+  });
+});
+
+describe('follow-ups', () => {
+  it('replaces "she" by the person the previous answer named, and says how it read the question', async () => {
+    const tether = createTether({ index, model });
+    const answer = await tether.ask('What else does she run?', { context: 'Who announced the harbour rebuilding plan?' });
+    expect(answer.readAs).toBe('What else does Chen Meiling run?');
+    expect(answer.quotes[0]?.text).toContain('sailing school');
+  });
+
+  it('reads "他" with the person the previous question named, in Chinese', async () => {
+    const resolver = createFollowUpResolver({ lexicon: index.featurizer.lexicon, answerTexts: async () => [] });
+    const resolved = await resolver.resolve('他設計了什麼？', '工程師林志遠是誰？');
+    expect(resolved.text).toBe('林志遠設計了什麼？');
+    expect(resolved.context).toBe('工程師林志遠是誰？');
+  });
+
+  it('keeps the previous question for "what about …" and "…呢", with the kind of answer it asked for', async () => {
+    const resolver = createFollowUpResolver({ lexicon: index.featurizer.lexicon, answerTexts: async () => [] });
+    const english = await resolver.resolve('What about the museum?', 'How much rice did the farmers harvest?');
+    expect(english).toMatchObject({ text: 'What about the museum?', context: 'How much rice did the farmers harvest?', kind: 'number', rewritten: false });
+    const chinese = await resolver.resolve('那大橋呢？', '圖書館什麼時候重新開放？');
+    expect(chinese).toMatchObject({ context: '圖書館什麼時候重新開放？', kind: 'date' });
+  });
+
+  it('reads a question that stands on its own alone: the previous turn does not pull it away', async () => {
+    const resolver = createFollowUpResolver({
+      lexicon: index.featurizer.lexicon,
+      answerTexts: async () => {
+        throw new Error('a standalone question needs no previous answer');
+      },
+    });
+    const resolved = await resolver.resolve('When did the library reopen?', 'How much did the new bridge cost?');
+    expect(resolved).toEqual({ text: 'When did the library reopen?', context: undefined, kind: 'date', rewritten: false });
+    const tether = createTether({ index, model });
+    const alone = await tether.ask('When did the library reopen?');
+    const after = await tether.ask('When did the library reopen?', { context: 'How much did the new bridge cost?' });
+    expect(after.quotes.map((q) => q.text)).toEqual(alone.quotes.map((q) => q.text));
+  });
+
+  it('finds names of people, romanised or in characters, but not dictionary words', () => {
+    const { lexicon } = index.featurizer;
+    expect(personNames('Chen Meiling, the harbour director, met Tom Baker.', lexicon)).toEqual(['Chen Meiling']);
+    expect(personNames('新大橋由工程師林志遠設計，高速公路', lexicon)).toEqual(['林志遠']);
+  });
+});
+
+describe('the short answer line', () => {
+  it('carries the clause with the name asked for, whole, not the one that repeats the question', () => {
+    const quote = quoteIn('harbour-en.txt', 'Chen Meiling, the harbour director, announced the rebuilding plan in May.');
+    const short = shortAnswer([quote], 'Who announced the rebuilding plan?', index.featurizer);
+    expect(short.text).toContain('Chen Meiling');
+  });
+
+  it('for "why", the clause with the reason; for a number, the clause with the figure', () => {
+    const reason = quoteIn('harbour-en.txt', 'The first phase will finish next March because the contractor doubled its crews.');
+    const why = shortAnswer([reason], 'Why will the first phase finish next March?', index.featurizer);
+    expect(why.text).toContain('because the contractor doubled its crews');
+    const zh = quoteIn('harbour-zh.txt', '市政府宣佈港口重建計劃，預計耗資20億元，工期三年。');
+    const cost = shortAnswer([zh], '港口重建計劃預計耗資多少？', index.featurizer);
+    expect(cost.text).toContain('20億元');
+  });
+
+  it('prefers a close second quote that answers over a first that only asks or restates', () => {
+    const asks = quoteIn('harbour-en.txt', 'In the view of Coastal Review, the plan is too expensive for a town of this size.', 1, 0.9);
+    const answers = quoteIn('harbour-en.txt', 'The first phase will finish next March because the contractor doubled its crews.', 2, 0.85);
+    const short = shortAnswer([asks, answers], 'Why will the first phase finish next March?', index.featurizer);
+    expect(short.quote.n).toBe(2);
+  });
+
+  it('for a yes/no question, the sentence that settles it, whole and first', () => {
+    const quote = quoteIn('riverside-en.txt', 'Farmers in the valley harvested 1.5 billion kilograms of rice this autumn, a record for the region.');
+    const short = shortAnswer([quote], 'Was the rice harvest a record?', index.featurizer);
+    expect(short.text).toBe(quote.text);
+  });
+
+  it('an unsure answer says so and offers the closest clauses, cited', async () => {
+    const unsure = await createTether({
+      index,
+      model,
+      decider: { decide: () => ({ confidence: 'unsure', probability: 0.4, thresholds: { answer: 0.6, unsure: 0.2 }, evidence: {} }) },
+    }).ask('How much did the new bridge cost?');
+    expect(unsure.confidence).toBe('unsure');
+    expect(unsure.answer).toMatch(/^Not sure: these passages may answer it\. The closest: .+ \[\d\]$/);
+  });
+});
+
+describe('glosses under quotes in another language', () => {
+  it('gives the matched terms and converted figures of a Chinese quote for an English question, marked as a gloss', async () => {
+    const answer = await createTether({ index, model }).ask('How much did the new bridge cost?');
+    const chinese = answer.quotes.find((q) => q.text.includes('15億元'));
+    expect(chinese?.gloss?.figures).toContainEqual({ text: '15億元', gloss: '1.5 billion yuan' });
+    expect(chinese?.gloss?.terms).toContainEqual({ text: '造價', gloss: 'cost' });
+    const line = formatGloss(chinese!.gloss!, 'en');
+    expect(line).toMatch(/^gloss, not part of the quote: /);
+    expect(line).toContain('15億元 = 1.5 billion yuan');
+    // The quote itself is untouched.
+    expect(await unfaithfulQuotes(answer.quotes, project.root)).toEqual([]);
+  });
+
+  it('converts English figures and names for a Chinese question, and says nothing for a quote in the same language', () => {
+    const glosser = createQuoteGlosser(index.featurizer.lexicon);
+    const english = glosser.gloss('陳美玲宣佈了什麼？收成多少？', 'zh-Hant', {
+      lang: 'en',
+      text: 'Chen Meiling said farmers harvested 1.5 billion kilograms, and 140.9 billion yuan was spent by March 12.',
+    });
+    expect(english?.terms).toContainEqual({ text: 'Chen Meiling', gloss: '陳美玲' });
+    expect(english?.figures).toContainEqual({ text: '140.9 billion yuan', gloss: '1409億元' });
+    expect(english?.figures).toContainEqual({ text: 'March 12', gloss: '3月12日' });
+    expect(glosser.gloss('How much?', 'en', { lang: 'en', text: '1.5 billion kilograms' })).toBeUndefined();
+    expect(glosser.gloss('多少？', 'zh-Hans', { lang: 'zh-Hant', text: '15億元' })).toBeUndefined();
+  });
+});
