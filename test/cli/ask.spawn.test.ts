@@ -1,7 +1,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cliEnv, runAskCli, runTsx, STACK_LINE, type CliResult } from '../support/cli.js';
+import { cliEnv, runAskCli, runAskInTerminal, runTsx, STACK_LINE, type CliResult } from '../support/cli.js';
 import { copyToTmp, makeTmpDir, REPO_ROOT, unfaithfulQuotes } from '../support/corpus.js';
 
 // The real corpus with a temp index: the first run builds it (the CLI says so), later runs reuse it.
@@ -36,7 +36,8 @@ afterAll(async () => {
 
 /** Checks the exact --json shape of one answer and that its quotes are verbatim. */
 async function expectAnswerJson(value: unknown, question: string): Promise<void> {
-  expect(Object.keys(value as object).sort()).toEqual([...ANSWER_KEYS].sort());
+  // readAs (a follow-up as read) and reply (from metadata) are added only when there are any.
+  expect(Object.keys(value as object).filter((key) => !['readAs', 'reply'].includes(key)).sort()).toEqual([...ANSWER_KEYS].sort());
   const answer = value as { question: string; found: boolean; answer: string; quotes: JsonQuote[]; timings_ms: Record<string, unknown> };
   expect(answer.question).toBe(question);
   expect(typeof answer.found).toBe('boolean');
@@ -45,7 +46,8 @@ async function expectAnswerJson(value: unknown, question: string): Promise<void>
   expect(typeof answer.timings_ms.total).toBe('number');
   expect(answer.quotes.length).toBeGreaterThan(0);
   answer.quotes.forEach((quote, i) => {
-    expect(Object.keys(quote).sort()).toEqual([...QUOTE_KEYS].sort());
+    // A quote in another language than the question may carry a gloss.
+    expect(Object.keys(quote).filter((key) => key !== 'gloss').sort()).toEqual([...QUOTE_KEYS].sort());
     expect(quote.n).toBe(i + 1);
     expect(quote.source).toMatch(/^corpus\/.+\.txt$/);
   });
@@ -140,6 +142,38 @@ describe('one question per line on stdin', () => {
     expect(result.stdout).toContain('> What is Alibaba Cloud planning for AI?\n');
     expect(result.stdout).toContain('\n\n> Who is in charge of Alibaba Cloud?\n');
     expect(result.stdout.match(/^\[1\] /gm)).toHaveLength(2);
+  });
+});
+
+describe('in a terminal: the interactive prompt', () => {
+  it('reads a pronoun follow-up with the person the previous answer named, and says how it read it', async () => {
+    const result = await runAskInTerminal(['Who is in charge of Alibaba Cloud now?', 'What other positions does he hold?', ''], env);
+    expect(result.code, result.output).toBe(0);
+    expect(result.output).toContain('Ask a question about the articles');
+    expect(result.output).toContain('(read as: What other positions does Wu Yongming hold?)');
+    // The follow-up's first quote is about the person, not someone else.
+    const followUp = result.output.slice(result.output.indexOf('(read as:'));
+    expect(/\[1\] ([^\n]*)/.exec(followUp)?.[1]).toMatch(/Wu Yongming|吳泳銘/);
+    expect(result.output).not.toMatch(STACK_LINE);
+  });
+});
+
+describe.concurrent('kinds of reply', () => {
+  it('a question about the articles themselves is answered from their metadata, the byline quoted', async () => {
+    const result = await runAskCli(['--json', 'Who wrote the Chinese article?'], env);
+    expect(result.code, result.stderr).toBe(0);
+    const answer = JSON.parse(result.stdout) as { reply: string; confidence: string; answer: string; quotes: JsonQuote[] };
+    expect(answer).toMatchObject({ reply: 'corpus', confidence: 'answer' });
+    expect(answer.answer).toContain('王葉琳');
+    expect(answer.quotes.map((q) => q.text)).toEqual(['撰文 | 王葉琳']);
+    expect(await unfaithfulQuotes(answer.quotes, REPO_ROOT)).toEqual([]);
+  });
+
+  it('small talk gets a short reply with what Tether knows, and an uncovered question says so', async () => {
+    const [hello, uncovered] = await Promise.all([runAskCli(['hi!'], env), runAskCli(['Who won the 2022 World Cup?'], env)]);
+    expect(hello.stdout).toMatch(/^Hello!/);
+    expect(hello.stdout).toContain('阿里雲,暫停裂土封王');
+    expect(uncovered.stdout).toMatch(/^The sources do not cover this question\./);
   });
 });
 

@@ -41,7 +41,9 @@ function fakeTether(calls: Array<{ question: string; options: AskOptions | undef
       calls.push({ question: cleaned, options });
       const limit = options?.limit ?? 3;
       const quotes = [QUOTE, { ...QUOTE, n: 2, start: 40, end: 50, text: 'It is long.', paragraph: 5 }].slice(0, limit);
-      return { question: cleaned, found: true, confidence: 'answer', answer: `Answer to ${cleaned} [1]`, quotes, lang: 'en', answeredBy: 'extractive', timings_ms: { total: 1.5 } };
+      // A follow-up with "he" is read with a name, as the core does.
+      const readAs = /\bhe\b/.test(cleaned) ? { readAs: cleaned.replace(/\bhe\b/, 'Wu Yongming') } : {};
+      return { question: cleaned, found: true, confidence: 'answer', answer: `Answer to ${cleaned} [1]`, quotes, lang: 'en', answeredBy: 'extractive', timings_ms: { total: 1.5 }, ...readAs };
     },
     async findPassages() {
       return [];
@@ -239,6 +241,12 @@ describe('runAsk: interactive prompt (a terminal)', () => {
     ]);
   });
 
+  it('follows up on a question as it was read (a pronoun replaced by the name)', async () => {
+    const result = await run([], { isTTY: true, input: 'What does he run?\nAnd since when?\n' });
+    expect(result.calls.map((call) => call.options?.context)).toEqual([undefined, 'What does Wu Yongming run?']);
+    expect(result.stdout).toContain('(read as: What does Wu Yongming run?)');
+  });
+
   it('stops at end of input (Ctrl-D)', async () => {
     const result = await run(['--json'], { isTTY: true, input: 'only\n' });
     expect(result.code).toBe(0);
@@ -251,6 +259,36 @@ describe('formatting helpers', () => {
   it('toJson keeps only the documented fields', () => {
     const answer: Answer = { question: 'q', found: false, confidence: 'none', answer: 'a', quotes: [QUOTE], lang: 'zh-Hant', answeredBy: 'extractive', timings_ms: { total: 2 } };
     expect(Object.keys(toJson(answer))).toEqual(['question', 'found', 'confidence', 'answer', 'quotes', 'timings_ms']);
+  });
+
+  it('toJson adds how a follow-up was read, where a reply came from and a quote\'s gloss, only when there are any', () => {
+    const gloss = { terms: [{ text: '收入', gloss: 'revenue' }], figures: [{ text: '276.48億元', gloss: '27.648 billion yuan' }] };
+    const answer: Answer = {
+      question: 'and his revenue?',
+      found: true,
+      confidence: 'answer',
+      answer: 'a [1]',
+      quotes: [{ ...QUOTE, lang: 'zh-Hant', gloss }, { ...QUOTE, n: 2 }],
+      lang: 'en',
+      answeredBy: 'extractive',
+      readAs: 'and Wu Yongming revenue?',
+      reply: 'corpus',
+      timings_ms: { total: 2 },
+    };
+    const json = toJson(answer);
+    expect(json).toMatchObject({ readAs: 'and Wu Yongming revenue?', reply: 'corpus' });
+    expect(json.quotes[0]?.gloss).toEqual(gloss);
+    expect(Object.keys(json.quotes[1]!)).not.toContain('gloss');
+  });
+
+  it('formatAnswer puts a gloss line, marked as such, under a quote in another language and never inside it', () => {
+    const gloss = { terms: [{ text: '收入', gloss: 'revenue' }], figures: [{ text: '276.48億元', gloss: '27.648 billion yuan' }] };
+    const quote: Quote = { ...QUOTE, lang: 'zh-Hant', text: '阿里雲收入同比增長2%至276.48億元', gloss };
+    const answer: Answer = { question: 'How much?', found: true, confidence: 'answer', answer: 'a [1]', quotes: [quote], lang: 'en', answeredBy: 'extractive', timings_ms: { total: 2 } };
+    const [, block] = formatAnswer(answer).split('\n\n');
+    const [quoteLine, , glossLine] = block!.split('\n');
+    expect(quoteLine).toBe(`[1] ${quote.text}`);
+    expect(glossLine).toBe('    gloss, not part of the quote: 收入 = revenue · 276.48億元 = 27.648 billion yuan');
   });
 
   it('formatAnswer labels paragraphs in the question language', () => {

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { REPO_ROOT } from './corpus.js';
 
@@ -65,3 +66,39 @@ export function runTsx(
 
 /** Lines of a stack trace ("    at fn (file:1:2)"): never shown to a user without --debug. */
 export const STACK_LINE = /^\s+at\s/m;
+
+/** What a CLI run on a pseudo-terminal showed (input echo and prompts included), escape codes removed. */
+export interface TerminalResult {
+  code: number | null;
+  output: string;
+}
+
+// util-linux's `script` runs a command on a pseudo-terminal: the CLI sees a terminal, as a person's shell gives it.
+const SCRIPT = '/usr/bin/script';
+
+/**
+ * Runs `tsx src/cli/ask.ts` on a pseudo-terminal and types `lines` one at a time, each when the prompt
+ * ("> ") is waiting: as a person would, never ahead of the answer.
+ */
+export function runAskInTerminal(lines: string[], env: Record<string, string>): Promise<TerminalResult> {
+  if (!fs.existsSync(SCRIPT)) throw new Error(`${SCRIPT} (util-linux) is needed to run the CLI on a terminal`);
+  const quote = (arg: string) => `'${arg.replace(/'/g, `'\\''`)}'`;
+  const command = [process.execPath, path.join(REPO_ROOT, 'node_modules/.bin/tsx'), path.join(REPO_ROOT, 'src/cli/ask.ts')].map(quote).join(' ');
+  return new Promise((resolve, reject) => {
+    const child = spawn(SCRIPT, ['-qfec', command, '/dev/null'], { cwd: REPO_ROOT, env: { ...env, TERM: 'dumb' }, stdio: ['pipe', 'pipe', 'pipe'] });
+    let raw = '';
+    let typed = 0;
+    const clean = () => raw.replace(/\u001b\[[0-9;?]*[A-Za-z]/g, '').replace(/\r/g, '');
+    const onOutput = (chunk: string) => {
+      raw += chunk;
+      const shown = clean();
+      const prompts = shown.match(/(?:^|\n)> /g)?.length ?? 0;
+      // The prompt is waiting when the output ends with it.
+      if (typed < lines.length && prompts > typed && /(?:^|\n)> $/.test(shown)) child.stdin.write(`${lines[typed++]}\r`);
+    };
+    child.stdout.setEncoding('utf8').on('data', onOutput);
+    child.stderr.setEncoding('utf8').on('data', onOutput);
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, output: clean() }));
+  });
+}
