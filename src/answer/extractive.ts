@@ -29,7 +29,9 @@ export function createExtractiveAnswerer(deps: { featurizer: LocalEmbeddings; so
       }
       const short = shortAnswer(request.quotes, request.question, deps.featurizer);
       if (!request.found) {
-        return { found: false, answer: `${labels.unsure} ${labels.closest(`${short.text} [${short.quote.n}]`)}`, quotes: request.quotes, answeredBy: 'extractive' };
+        // Clauses that say little of the question are no lead worth offering.
+        const closest = short.coverage >= UNSURE_MIN_COVERAGE ? ` ${labels.closest(`${short.text} [${short.quote.n}]`)}` : '';
+        return { found: false, answer: `${labels.unsure}${closest}`, quotes: request.quotes, answeredBy: 'extractive' };
       }
       const answer = `${labels.according(deps.sourceName(short.quote.source), short.quote.paragraph)} ${short.text} [${short.quote.n}]`;
       return { found: true, answer, quotes: request.quotes, answeredBy: 'extractive' };
@@ -41,7 +43,12 @@ export function createExtractiveAnswerer(deps: { featurizer: LocalEmbeddings; so
 export interface ShortAnswer {
   text: string;
   quote: Quote;
+  /** Share of the question's weight the clauses express (0..1). */
+  coverage: number;
 }
+
+/** An unsure answer offers its closest clauses only when they express at least this share of the question. */
+const UNSURE_MIN_COVERAGE = 0.5;
 
 const REASON_MARKERS =
   /\b(?:because|due to|since|as a result|owing to|so that|in order to|therefore|thus|the reason|which means|means that|caused by|led to|so (?:we|it|they|that|the))\b|因為|因为|由於|由于|源於|源于|導致|导致|所以|因此|為了|为了|原因|在於|在于|意味/iu;
@@ -58,6 +65,7 @@ interface Candidate {
   text: string;
   quote: Quote;
   score: number;
+  coverage: number;
 }
 
 /**
@@ -84,7 +92,7 @@ export function shortAnswer(quotes: Quote[], question: string, featurizer: Local
     candidate.score -= rank * 0.15;
     if (!best || candidate.score > best.score) best = candidate;
   }
-  return { text: best!.text, quote: best!.quote };
+  return { text: best!.text, quote: best!.quote, coverage: best!.coverage };
 }
 
 interface WindowContext {
@@ -99,28 +107,29 @@ interface WindowContext {
 
 function bestWindow(quote: Quote, ctx: WindowContext): Candidate {
   const clauses = clausesOf(quote.text);
-  let best = { from: 0, to: clauses.length, score: -Infinity };
+  let best = { from: 0, to: clauses.length, score: -Infinity, coverage: 0 };
   for (let from = 0; from < clauses.length; from += 1) {
     for (let to = from + 1; to <= clauses.length; to += 1) {
       const text = clauses.slice(from, to).join(' ');
       const limit = ctx.yesNo ? SHORT_ANSWER_CHARS * 1.5 : SHORT_ANSWER_CHARS;
       if (text.length > limit && to > from + 1) break;
-      const score = windowScore(text, ctx) - (ctx.yesNo ? 0 : text.length / 5000) + (ctx.yesNo && from === 0 ? 0.1 : 0);
-      if (score > best.score) best = { from, to, score };
+      const scored = windowScore(text, ctx);
+      const score = scored.score - (ctx.yesNo ? 0 : text.length / 5000) + (ctx.yesNo && from === 0 ? 0.1 : 0);
+      if (score > best.score) best = { from, to, score, coverage: scored.coverage };
     }
   }
   // A short quote is shown whole unless a part of it carries the answer better.
   const whole = windowScore(quote.text, ctx);
-  if (quote.text.length <= SHORT_ANSWER_CHARS && whole >= best.score - 0.05) return { text: quote.text, quote, score: whole };
+  if (quote.text.length <= SHORT_ANSWER_CHARS && whole.score >= best.score - 0.05) return { text: quote.text, quote, ...whole };
   const start = quote.text.indexOf(clauses[best.from]!);
   const lastClause = clauses[best.to - 1]!;
   const end = quote.text.indexOf(lastClause, start) + lastClause.length;
   const excerpt = quote.text.slice(start, end).replace(/[,;:，；：、]$/u, '');
-  return { text: `${best.from > 0 ? '…' : ''}${excerpt}${best.to < clauses.length ? '…' : ''}`, quote, score: best.score };
+  return { text: `${best.from > 0 ? '…' : ''}${excerpt}${best.to < clauses.length ? '…' : ''}`, quote, score: best.score, coverage: best.coverage };
 }
 
 /** How well a window answers: the question's coverage plus what it adds of the kind asked for. */
-function windowScore(text: string, ctx: WindowContext): number {
+function windowScore(text: string, ctx: WindowContext): { score: number; coverage: number } {
   const concepts = extractConcepts(text, ctx.featurizer.lexicon, { namesNeedCapitals: true });
   const features = new Set(concepts.flatMap((c) => [...c.alternatives.keys()]));
   const coverage = coverageOf(ctx.weighted, features);
@@ -135,7 +144,7 @@ function windowScore(text: string, ctx: WindowContext): number {
   const asks = /[?？]\s*$/u.test(text) ? 0.4 : 0;
   // Saying nothing the question did not already say answers nothing.
   const restates = novelty < 0.2 ? 0.3 : 0;
-  return coverage + 0.6 * evidence - asks - restates;
+  return { score: coverage + 0.6 * evidence - asks - restates, coverage };
 }
 
 /** Share of a window's content concepts the question does not already have. */

@@ -45,7 +45,8 @@ describe('the answer path', () => {
     expect(answered).toMatchObject({ found: true, confidence: 'answer' });
     expect(answered.answer).toContain('[1]');
     const unsure = await createTether({ index, model, decider: decideAlways('unsure') }).ask(question);
-    expect(unsure).toMatchObject({ found: false, confidence: 'unsure', answer: labels.unsure });
+    expect(unsure).toMatchObject({ found: false, confidence: 'unsure' });
+    expect(unsure.answer.startsWith(labels.unsure)).toBe(true);
     expect(unsure.quotes.length).toBeGreaterThan(0);
     const none = await createTether({ index, model, decider: decideAlways('none') }).ask(question);
     expect(none).toMatchObject({ found: false, confidence: 'none' });
