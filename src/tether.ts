@@ -152,7 +152,7 @@ export function createTether(deps: TetherDeps): Tether {
       lexicon: index.featurizer.lexicon,
       // The previous answer's short answer first (where "who" was answered), then its quotes.
       answerTexts: async (text, context) => {
-        const quotes = pickDisjoint((await search(text, context)).spans, DEFAULT_QUOTES).map(toQuote);
+        const quotes = pickQuotes((await search(text, context)).spans, DEFAULT_QUOTES).map(toQuote);
         return quotes.length > 0 ? [shortAnswer(quotes, text, index.featurizer).text, ...quotes.map((quote) => quote.text)] : [];
       },
     });
