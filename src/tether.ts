@@ -1,5 +1,5 @@
 import { createCorpusQuestionAnswerer, type CorpusQuestionAnswerer } from './answer/corpus-questions.js';
-import { createExtractiveAnswerer, shortAnswer } from './answer/extractive.js';
+import { createExtractiveAnswerer, shortAnswer, UNSURE_MIN_COVERAGE } from './answer/extractive.js';
 import { createFollowUpResolver, type FollowUpResolver } from './answer/follow-up.js';
 import { createQuoteGlosser, type QuoteGlosser } from './answer/gloss.js';
 import { detectAnswerKind, validateQuestion, type AnswerKind } from './answer/question.js';
@@ -151,9 +151,16 @@ export function createTether(deps: TetherDeps): Tether {
     createFollowUpResolver({
       lexicon: index.featurizer.lexicon,
       // The previous answer's short answer first (where "who" was answered), then its quotes.
+      // What the previous answer showed: its short answer and quotes when it answered; when unsure, only
+      // the closest clauses it offered; nothing when it found nothing (a guess would put words in its mouth).
       answerTexts: async (text, context) => {
-        const quotes = pickQuotes((await search(text, context)).spans, DEFAULT_QUOTES).map(toQuote);
-        return quotes.length > 0 ? [shortAnswer(quotes, text, index.featurizer).text, ...quotes.map((quote) => quote.text)] : [];
+        const { query, spans } = await search(text, context);
+        const quotes = pickQuotes(spans, DEFAULT_QUOTES).map(toQuote);
+        const { confidence } = decider.decide(query, spans);
+        if (quotes.length === 0 || confidence === 'none') return [];
+        const short = shortAnswer(quotes, text, index.featurizer);
+        if (confidence === 'answer') return [short.text, ...quotes.map((quote) => quote.text)];
+        return short.coverage >= UNSURE_MIN_COVERAGE ? [short.text] : [];
       },
     });
 

@@ -48,7 +48,7 @@ export interface ShortAnswer {
 }
 
 /** An unsure answer offers its closest clauses only when they express at least this share of the question. */
-const UNSURE_MIN_COVERAGE = 0.5;
+export const UNSURE_MIN_COVERAGE = 0.5;
 
 const REASON_MARKERS =
   /\b(?:because|due to|since|as a result|owing to|so that|in order to|therefore|thus|the reason|which means|means that|caused by|led to|so (?:we|it|they|that|the))\b|因為|因为|由於|由于|源於|源于|導致|导致|所以|因此|為了|为了|原因|在於|在于|意味/iu;
