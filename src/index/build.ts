@@ -5,6 +5,7 @@ import type { Corpus } from '../corpus/load.js';
 import type { Chunk } from '../corpus/types.js';
 import { computeFeatureStats, LocalEmbeddings } from '../embeddings/local.js';
 import { LexicalIndex } from '../retrieval/lexical.js';
+import { buildSemanticFile, type SemanticSources } from '../semantic/index.js';
 import { lexiconFromFile, saveLexicon } from '../text/lexicon.js';
 import { buildLexicon } from './build-lexicon.js';
 import { createVectorStore, HNSW_PARAMETERS } from './hnsw.js';
@@ -17,6 +18,8 @@ export interface BuildIndexOptions {
   indexDir: string;
   /** An embedder other than the built-in one (e.g. an OpenAI-compatible endpoint). */
   embeddings?: ExternalEmbeddings;
+  /** Word vectors for the semantic similarity: by default the packaged ones (cached); null for none. */
+  semanticSources?: SemanticSources | null;
   onProgress?: (message: string) => void;
 }
 
@@ -76,6 +79,9 @@ export async function buildIndex(options: BuildIndexOptions): Promise<LoadedInde
   const lexical = LexicalIndex.build(chunks.map((chunk, i) => ({ id: chunk.id, features: bags[i]! })));
   await fs.writeFile(files.lexical, lexical.toJSON());
 
+  await fs.rm(files.semantic, { force: true });
+  const semantic = await buildSemanticFile({ articles: corpus.articles, file: files.semantic, sources: options.semanticSources, onProgress: progress });
+
   const manifest: Manifest = {
     formatVersion: INDEX_FORMAT_VERSION,
     builtAt: new Date().toISOString(),
@@ -88,9 +94,10 @@ export async function buildIndex(options: BuildIndexOptions): Promise<LoadedInde
     chunksHash: hashChunkIds(chunks.map((chunk) => chunk.id)),
     hnsw: HNSW_PARAMETERS,
     counts: { articles: corpus.articles.length, chunks: chunks.length, sentences, features: stats.documentFrequency.size, lexiconWords: lexicon.size },
+    ...(semantic ? { semantic: semantic.identity } : {}),
   };
   await fs.writeFile(files.manifest, `${JSON.stringify(manifest, null, 2)}\n`);
   progress(`Index built in ${((Date.now() - startedAt) / 1000).toFixed(1)} s: ${indexDir}`);
 
-  return { corpus, chunks, featurizer: embedder, vectorStore, lexical, manifest };
+  return { corpus, chunks, featurizer: embedder, vectorStore, lexical, manifest, ...(semantic ? { semantic: semantic.embedder } : {}) };
 }

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { z } from 'zod';
 
 /** Bump when the files in index/ change shape: an older index is then rebuilt. */
-export const INDEX_FORMAT_VERSION = 3;
+export const INDEX_FORMAT_VERSION = 4;
 
 const manifestSchema = z.object({
   formatVersion: z.number(),
@@ -19,6 +19,8 @@ const manifestSchema = z.object({
   chunksHash: z.string(),
   hnsw: z.object({ space: z.string(), M: z.number(), efConstruction: z.number(), efSearch: z.number() }),
   counts: z.object({ articles: z.number(), chunks: z.number(), sentences: z.number(), features: z.number(), lexiconWords: z.number() }),
+  /** The word vectors behind `semantic.bin`; absent when the index was built without them. */
+  semantic: z.object({ source: z.string(), formatVersion: z.number() }).optional(),
 });
 
 /** What an index was built from and with: the corpus hash, embedder, chunking and counts. */
@@ -32,6 +34,7 @@ export function indexFiles(indexDir: string) {
     embedder: path.join(indexDir, 'embedder.json'),
     lexical: path.join(indexDir, 'lexical.json'),
     hnsw: path.join(indexDir, 'hnswlib.index'),
+    semantic: path.join(indexDir, 'semantic.bin'),
   };
 }
 

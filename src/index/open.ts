@@ -5,6 +5,7 @@ import { loadCorpus } from '../corpus/load.js';
 import { LOCAL_EMBEDDER_NAME, LocalEmbeddings } from '../embeddings/local.js';
 import { TetherError } from '../errors.js';
 import { LexicalIndex } from '../retrieval/lexical.js';
+import { loadSentenceEmbedder, SEMANTIC_FORMAT_VERSION, type SemanticSources } from '../semantic/index.js';
 import { loadLexicon } from '../text/lexicon.js';
 import { buildIndex, chunkCorpus } from './build.js';
 import { HNSW_PARAMETERS } from './hnsw.js';
@@ -18,6 +19,8 @@ export interface OpenIndexOptions {
   /** What `source` paths are relative to: the project root. */
   root: string;
   embeddings?: ExternalEmbeddings;
+  /** Word vectors for a (re)build: by default the packaged ones; null for none. */
+  semanticSources?: SemanticSources | null;
   /** Told what happens when the index is built or rebuilt. */
   onProgress?: (message: string) => void;
 }
@@ -34,7 +37,7 @@ export async function openIndex(options: OpenIndexOptions): Promise<LoadedIndex>
   const corpus = await loadCorpus(options.corpusDir, options.root);
   const rebuild = (reason: string) => {
     progress(reason);
-    return buildIndex({ corpus, indexDir: options.indexDir, embeddings: options.embeddings, onProgress: progress });
+    return buildIndex({ corpus, indexDir: options.indexDir, embeddings: options.embeddings, semanticSources: options.semanticSources, onProgress: progress });
   };
 
   let manifest: Manifest | undefined;
@@ -55,6 +58,7 @@ export async function openIndex(options: OpenIndexOptions): Promise<LoadedIndex>
     );
   }
   if (manifest.corpus.hash !== corpus.hash) return rebuild('The corpus changed since the index was built: rebuilding it.');
+  if (manifest.semantic && manifest.semantic.formatVersion !== SEMANTIC_FORMAT_VERSION) return rebuild('The semantic tables changed form since the index was built: rebuilding it.');
   // Chunk boundaries also come from code (chunking settings, sentence rules), which the corpus hash does not see.
   const chunks = chunkCorpus(corpus);
   if (!sameSettings(manifest.chunking, { ...DEFAULT_CHUNKING }) || manifest.chunksHash !== hashChunkIds(chunks.map((c) => c.id))) {
@@ -78,7 +82,8 @@ export async function openIndex(options: OpenIndexOptions): Promise<LoadedIndex>
     if (chunks.length !== vectorStore.index.getCurrentCount() || chunks.length !== manifest.counts.chunks) {
       throw new Error(`chunk count mismatch: corpus ${chunks.length}, vectors ${vectorStore.index.getCurrentCount()}`);
     }
-    return { corpus, chunks, featurizer, vectorStore, lexical, manifest };
+    const semantic = manifest.semantic ? await loadSentenceEmbedder(files.semantic) : undefined;
+    return { corpus, chunks, featurizer, vectorStore, lexical, manifest, ...(semantic ? { semantic } : {}) };
   } catch (error) {
     if (error instanceof TetherError) throw error;
     throw new TetherError('INDEX_CORRUPT', `The index in ${options.indexDir} is damaged or incomplete.`, { hint: REBUILD_HINT, cause: error });

@@ -4,6 +4,7 @@ import type { Corpus } from '../corpus/load.js';
 import type { Chunk } from '../corpus/types.js';
 import type { EmbedderIdentity, LocalEmbeddings } from '../embeddings/local.js';
 import type { LexicalIndex } from '../retrieval/lexical.js';
+import type { SentenceEmbedder } from '../semantic/index.js';
 import type { Manifest } from './manifest.js';
 
 /** An embedder other than the built-in one, with the identity the manifest records. */
@@ -21,4 +22,6 @@ export interface LoadedIndex {
   vectorStore: HNSWLib;
   lexical: LexicalIndex;
   manifest: Manifest;
+  /** Semantic similarity from word vectors; absent when the index was built without them. */
+  semantic?: SentenceEmbedder;
 }

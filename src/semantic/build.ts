@@ -27,14 +27,20 @@ export type DictionaryEntry = readonly [string, string, string, string | string[
 export interface SemanticBuildInput {
   articles: ReadonlyArray<Pick<Article, 'id' | 'text' | 'sentences'>>;
   vectors: WordVectorTable;
-  /** The vectors of Chinese words (`buildChineseTable`): the same for every corpus, so it can be cached. */
+  /** Chinese words as their glosses' words (`buildChineseTable`): the same for every corpus, so it can be cached. */
   chinese: ChineseTable;
   settings?: Partial<SemanticSettings>;
 }
 
-/** Vectors of Chinese words, from their English glosses. */
+/**
+ * Chinese words (Simplified) as the English words of their CC-CEDICT glosses: word i's are rows
+ * `rows[starts[i]]` to `rows[starts[i + 1] - 1]` of the word vectors, with shares summing to 1.
+ */
 export interface ChineseTable {
-  table: WordTable;
+  words: PackedWords;
+  starts: Uint32Array;
+  rows: Uint32Array;
+  shares: Float32Array;
   /** Longest word, for dictionary matching. */
   maxLength: number;
 }
@@ -76,15 +82,21 @@ export function buildSemanticTables(input: SemanticBuildInput): SemanticTables {
       if (next && folded.slice(token.index + token.raw.length, next.index) === '-') corpusWords.add(`${token.lower}-${next.lower}`);
     });
   }
+  // …and the words of the Chinese words' glosses, which the Chinese table refers to.
+  const wanted = new Uint8Array(vectors.words.length);
+  for (const row of input.chinese.rows) wanted[row] = 1;
   const rowOf = new Map<string, number>();
   vectors.words.forEach((word, row) => {
-    if (row < settings.commonWords || corpusWords.has(word)) rowOf.set(word, row);
+    if (row < settings.commonWords || wanted[row] === 1 || corpusWords.has(word)) rowOf.set(word, row);
   });
   const englishWords = PackedWords.pack(rowOf.keys());
   const english = copyRows(englishWords, vectors, (word) => {
     const row = rowOf.get(word)!;
     return { row, weight: sifWeight(row) };
   });
+  const positionOf = new Uint32Array(vectors.words.length);
+  for (let i = 0; i < englishWords.size; i += 1) positionOf[rowOf.get(englishWords.at(i))!] = i;
+  const chinese: ChineseTable = { ...input.chinese, rows: Uint32Array.from(input.chinese.rows, (row) => positionOf[row]!) };
 
   // Stems → the commonest English word with that stem, where the stem is not itself a word of the table.
   const byStem = new Map<string, number>();
@@ -103,8 +115,7 @@ export function buildSemanticTables(input: SemanticBuildInput): SemanticTables {
     dimensions: vectors.dimensions,
     english,
     englishStems,
-    chinese: input.chinese.table,
-    chineseMaxLength: input.chinese.maxLength,
+    chinese,
     singleCharacterFactor: settings.singleCharacterFactor,
     principal: new Float32Array(vectors.dimensions),
     sentences: undefined,
@@ -138,14 +149,13 @@ function copyRows(words: PackedWords, vectors: WordVectorTable, locate: (word: s
 }
 
 /**
- * Every Chinese word of the dictionary with a vector: the average of its senses' vectors (the
- * first sense counting double), a sense's vector being the mean of its content words'. Its
- * weight is its words' average SIF weight, so 是 ("to be", "right") weighs little and 垄断
- * ("to monopolize") much.
+ * Every Chinese word of the dictionary whose glosses have word vectors, as the English words of
+ * its glosses with their shares: a sense's words share it equally, the first sense counts double
+ * a later one. Its vector is then the weighted average of theirs, and its SIF weight their
+ * average weight, so 垄断 ("to monopolize") weighs much and a function word little. Stored as
+ * references, not vectors: a tenth of the size.
  */
-export function buildChineseTable(dictionary: readonly DictionaryEntry[], vectors: WordVectorTable, sifA: number = SEMANTIC_SETTINGS.sifA): ChineseTable {
-  const d = vectors.dimensions;
-  const sifWeight = sifWeigher(vectors, sifA);
+export function buildChineseTable(dictionary: readonly DictionaryEntry[], vectors: WordVectorTable): ChineseTable {
   const rowOf = new Map<string, number>();
   vectors.words.forEach((word, row) => rowOf.set(word, row));
   const entriesOf = new Map<string, DictionaryEntry[]>();
@@ -157,18 +167,17 @@ export function buildChineseTable(dictionary: readonly DictionaryEntry[], vector
     else entriesOf.set(simplified, [entry]);
   }
 
-  // Every word's vector goes into one buffer (a typed array per word would keep the collector busy).
-  const words = PackedWords.pack(entriesOf.keys());
-  const sums = new Float32Array(words.size * d);
-  const weights = new Float32Array(words.size);
-  const kept = new Uint8Array(words.size);
+  const kept: string[] = [];
+  const starts: number[] = [0];
+  const rows: number[] = [];
+  const shares: number[] = [];
   const glossRows: number[] = [];
-  for (let i = 0; i < words.size; i += 1) {
-    const entries = entriesOf.get(words.at(i))!;
+  const share = new Map<number, number>();
+  for (const word of PackedWords.pack(entriesOf.keys()).sorted()) {
+    const entries = entriesOf.get(word)!;
     const hasCommonReading = entries.some((entry) => !/^[A-Z]/.test(entry[2]));
-    const offset = i * d;
+    share.clear();
     let total = 0;
-    let weightSum = 0;
     for (const entry of entries) {
       const entryWeight = hasCommonReading && /^[A-Z]/.test(entry[2]) ? SHADOWED_NAME_WEIGHT : 1;
       const senses = (Array.isArray(entry[3]) ? entry[3] : [entry[3]]).flatMap((s: string) => s.split(';'));
@@ -177,43 +186,32 @@ export function buildChineseTable(dictionary: readonly DictionaryEntry[], vector
         const gloss = raw.trim();
         if (gloss === '' || SKIPPED_GLOSS.test(gloss)) continue;
         glossRows.length = 0;
-        for (const word of glossWords(gloss)) {
-          const row = rowOf.get(word);
+        for (const glossWord of glossWords(gloss)) {
+          const row = rowOf.get(glossWord);
           if (row !== undefined) glossRows.push(row);
         }
         if (glossRows.length === 0) continue;
-        // A sense's vector is the mean of its words'; the first sense counts double.
-        const senseWeight = (entryWeight * (senseIndex === 0 ? 1 : LATER_SENSE_WEIGHT)) / glossRows.length;
-        for (const row of glossRows) {
-          const scale = senseWeight * vectors.scales[row]!;
-          const from = row * d;
-          for (let j = 0; j < d; j += 1) sums[offset + j]! += scale * vectors.quantized[from + j]!;
-          weightSum += senseWeight * sifWeight(row);
-        }
-        total += senseWeight * glossRows.length;
+        const senseWeight = entryWeight * (senseIndex === 0 ? 1 : LATER_SENSE_WEIGHT);
+        for (const row of glossRows) share.set(row, (share.get(row) ?? 0) + senseWeight / glossRows.length);
+        total += senseWeight;
         senseIndex += 1;
       }
     }
     if (total === 0) continue;
-    for (let j = 0; j < d; j += 1) sums[offset + j]! /= total;
-    weights[i] = weightSum / total;
-    kept[i] = 1;
+    kept.push(word);
+    for (const [row, amount] of share) {
+      rows.push(row);
+      shares.push(amount / total);
+    }
+    starts.push(rows.length);
   }
-
-  // Only words with a vector are kept.
-  const keptWords = PackedWords.pack(words.sorted().filter((_, i) => kept[i] === 1));
-  const rows: Float32Array[] = [];
-  const keptWeights = new Float32Array(keptWords.size);
-  let maxLength = 1;
-  for (let i = 0, k = 0; i < words.size; i += 1) {
-    if (kept[i] !== 1) continue;
-    rows.push(sums.subarray(i * d, (i + 1) * d));
-    keptWeights[k] = weights[i]!;
-    maxLength = Math.max(maxLength, words.at(i).length);
-    k += 1;
-  }
-  const { quantized, scales } = quantise(rows, d);
-  return { table: { words: keptWords, quantized, scales, weights: keptWeights }, maxLength };
+  return {
+    words: PackedWords.pack(kept),
+    starts: Uint32Array.from(starts),
+    rows: Uint32Array.from(rows),
+    shares: Float32Array.from(shares),
+    maxLength: kept.reduce((max, word) => Math.max(max, word.length), 1),
+  };
 }
 
 /** The content words of one gloss: usage notes, pinyin and Chinese left out ("to invent" → invent). */

@@ -2,6 +2,7 @@ import type { Article } from '../corpus/types.js';
 import { isEnglishStopword, latinTokens, stemWord } from '../text/english.js';
 import { foldForMatching, toSimplified } from '../text/script.js';
 import type { PackedWords } from './binary.js';
+import type { ChineseTable } from './build.js';
 
 /** A sentence or question vector: unit length, or all zeros when none of its words has a vector. */
 export type SentenceVector = Float32Array;
@@ -34,10 +35,8 @@ export interface SemanticTables {
   english: WordTable;
   /** Stems of English words → the row of their commonest word, for inflections the table lacks ("monopolies" → "monopoly"). */
   englishStems: { words: PackedWords; rows: Uint32Array };
-  /** Chinese words (Simplified) of CC-CEDICT: the weighted average of their glosses' vectors. */
-  chinese: WordTable;
-  /** Longest Chinese word, for dictionary matching. */
-  chineseMaxLength: number;
+  /** Chinese words (Simplified) of CC-CEDICT as the English words of their glosses (rows of `english`), with shares. */
+  chinese: ChineseTable;
   /** How much a lone Chinese character counts. */
   singleCharacterFactor: number;
   /** The corpus's first principal component, removed from every vector (unit length; zeros for none). */
@@ -125,10 +124,23 @@ export class SentenceEmbedder {
   /** The SIF-weighted sum of a text's word vectors, before the principal component is removed (for the build). */
   weightedSum(text: string): Float32Array {
     const sum = new Float32Array(this.dimensions);
-    this.forEachWord(text, (table, row, factor) => {
-      const weight = table.weights[row]! * table.scales[row]! * factor;
+    const { english, chinese } = this.tables;
+    const add = (row: number, weight: number) => {
+      const scaled = weight * english.scales[row]!;
       const offset = row * this.dimensions;
-      for (let j = 0; j < this.dimensions; j += 1) sum[j]! += weight * table.quantized[offset + j]!;
+      for (let j = 0; j < this.dimensions; j += 1) sum[j]! += scaled * english.quantized[offset + j]!;
+    };
+    this.forEachWord(text, (language, index, factor) => {
+      if (language === 'en') {
+        add(index, english.weights[index]! * factor);
+        return;
+      }
+      // A Chinese word is its glosses' words: their average vector, weighted by their average weight.
+      const first = chinese.starts[index]!;
+      const end = chinese.starts[index + 1]!;
+      let weight = 0;
+      for (let k = first; k < end; k += 1) weight += chinese.shares[k]! * english.weights[chinese.rows[k]!]!;
+      for (let k = first; k < end; k += 1) add(chinese.rows[k]!, weight * chinese.shares[k]! * factor);
     });
     return sum;
   }
@@ -136,7 +148,7 @@ export class SentenceEmbedder {
   /** The words of a text that have vectors, in order, as `[language, word]` (for explaining a similarity). */
   wordsOf(text: string): Array<['en' | 'zh', string]> {
     const words: Array<['en' | 'zh', string]> = [];
-    this.forEachWord(text, (table, row) => words.push([table === this.tables.english ? 'en' : 'zh', table.words.at(row)]));
+    this.forEachWord(text, (language, index) => words.push([language, (language === 'en' ? this.tables.english : this.tables.chinese).words.at(index)]));
     return words;
   }
 
@@ -168,7 +180,7 @@ export class SentenceEmbedder {
     return vector;
   }
 
-  private forEachWord(text: string, visit: (table: WordTable, row: number, factor: number) => void): void {
+  private forEachWord(text: string, visit: (language: 'en' | 'zh', index: number, factor: number) => void): void {
     const folded = foldForMatching(text);
     const { english, englishStems, chinese } = this.tables;
     const tokens = latinTokens(folded);
@@ -178,7 +190,7 @@ export class SentenceEmbedder {
       // A hyphenated compound the vectors know ("spin-off") is one word; its parts are read as well.
       if (next && folded.slice(token.index + token.raw.length, next.index) === '-') {
         const compound = english.words.indexOf(`${token.lower}-${next.lower}`);
-        if (compound >= 0) visit(english, compound, 1);
+        if (compound >= 0) visit('en', compound, 1);
       }
       let row = english.words.indexOf(token.lower);
       if (row < 0) {
@@ -186,7 +198,7 @@ export class SentenceEmbedder {
         const alias = englishStems.words.indexOf(stem);
         row = alias >= 0 ? englishStems.rows[alias]! : english.words.indexOf(stem);
       }
-      if (row >= 0) visit(english, row, 1);
+      if (row >= 0) visit('en', row, 1);
     });
 
     wordSegmenter ??= new Intl.Segmenter('zh', { granularity: 'word' });
@@ -200,7 +212,7 @@ export class SentenceEmbedder {
         let longestRow = -1;
         for (let last = first; last < segments.length; last += 1) {
           word += segments[last]!;
-          if (word.length > this.tables.chineseMaxLength || !chinese.words.hasPrefix(word)) break;
+          if (word.length > chinese.maxLength || !chinese.words.hasPrefix(word)) break;
           const row = chinese.words.indexOf(word);
           if (row >= 0) {
             longest = last;
@@ -209,7 +221,7 @@ export class SentenceEmbedder {
         }
         if (longest >= 0) {
           const found = segments.slice(first, longest + 1).join('');
-          if (!isChineseStopword(found)) visit(chinese, longestRow, found.length === 1 ? this.tables.singleCharacterFactor : 1);
+          if (!isChineseStopword(found)) visit('zh', longestRow, found.length === 1 ? this.tables.singleCharacterFactor : 1);
           first = longest + 1;
           continue;
         }
@@ -221,16 +233,16 @@ export class SentenceEmbedder {
     }
   }
 
-  private visitParts(word: string, visit: (table: WordTable, row: number, factor: number) => void): void {
-    const { chinese, chineseMaxLength } = this.tables;
+  private visitParts(word: string, visit: (language: 'en' | 'zh', index: number, factor: number) => void): void {
+    const { chinese } = this.tables;
     for (let start = 0; start < word.length; ) {
-      let length = Math.min(chineseMaxLength, word.length - start);
+      let length = Math.min(chinese.maxLength, word.length - start);
       let row = -1;
       for (; length >= 2; length -= 1) {
         row = chinese.words.indexOf(word.slice(start, start + length));
         if (row >= 0) break;
       }
-      if (row >= 0 && !isChineseStopword(word.slice(start, start + length))) visit(chinese, row, length / word.length);
+      if (row >= 0 && !isChineseStopword(word.slice(start, start + length))) visit('zh', row, length / word.length);
       start += Math.max(1, length);
     }
   }

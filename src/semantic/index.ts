@@ -9,7 +9,7 @@ import { saveSemanticTables, SEMANTIC_FORMAT_VERSION } from './store.js';
  * `buildSemanticFile` at index build, `loadSentenceEmbedder` at open, then `SentenceEmbedder`.
  */
 export { SentenceEmbedder, type SentenceVector } from './embedder.js';
-export { loadSentenceEmbedder } from './store.js';
+export { loadSentenceEmbedder, SEMANTIC_FORMAT_VERSION } from './store.js';
 export { loadSemanticSources, type SemanticSources } from './sources.js';
 
 /** What the manifest records of the semantic tables: a different source or version means different vectors. */

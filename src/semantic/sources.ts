@@ -1,8 +1,9 @@
 import fs from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { PackedWords, readSections, writeSections } from './binary.js';
-import { buildChineseTable, SEMANTIC_SETTINGS, type ChineseTable, type DictionaryEntry } from './build.js';
+import { readSections, writeSections } from './binary.js';
+import { buildChineseTable, type ChineseTable, type DictionaryEntry } from './build.js';
+import { chineseTableSections, readChineseTable } from './store.js';
 import { defaultWordVectorCacheDir, loadPackagedWordVectors, WORD_VECTORS_PACKAGE, type WordVectorTable } from './word-vectors.js';
 
 /** What the semantic tables of any corpus are made from: English word vectors and the Chinese words' vectors derived from them. */
@@ -19,7 +20,7 @@ export interface LoadSemanticSourcesOptions {
 }
 
 // Bump when the Chinese table is derived differently.
-const CHINESE_TABLE_VERSION = 1;
+const CHINESE_TABLE_VERSION = 2;
 
 /**
  * The packaged English word vectors and the vectors of CC-CEDICT's Chinese words, or undefined
@@ -39,9 +40,9 @@ export async function loadSemanticSources(options: LoadSemanticSourcesOptions = 
   if (!vectors) return undefined;
 
   const dictionaryVersion = await packageVersion(require.resolve.paths('cc-cedict') ?? [], 'cc-cedict');
-  const key = `chinese.v${CHINESE_TABLE_VERSION}.${vectors.source}.cc-cedict@${dictionaryVersion}.a${SEMANTIC_SETTINGS.sifA}`;
+  const key = `chinese.v${CHINESE_TABLE_VERSION}.${vectors.source}.cc-cedict@${dictionaryVersion}`;
   const file = path.join(cacheDir, `${key}.bin`);
-  const cached = await readChineseTable(file, key, vectors.dimensions);
+  const cached = await readCachedChineseTable(file, key, vectors.words.length);
   if (cached) return { vectors, chinese: cached };
 
   options.onProgress?.('Deriving the vectors of Chinese words from their CC-CEDICT glosses (once)…');
@@ -50,14 +51,7 @@ export async function loadSemanticSources(options: LoadSemanticSourcesOptions = 
   const chinese = buildChineseTable(cedict.data.all, vectors);
   await fs.mkdir(cacheDir, { recursive: true });
   const partial = `${file}.${process.pid}.tmp`;
-  const { blob, offsets } = chinese.table.words.stored();
-  await fs.writeFile(
-    partial,
-    writeSections(
-      { key, dimensions: vectors.dimensions, maxLength: chinese.maxLength },
-      { words: blob, offsets, quantized: chinese.table.quantized, scales: chinese.table.scales, weights: chinese.table.weights },
-    ),
-  );
+  await fs.writeFile(partial, writeSections({ key, maxLength: chinese.maxLength }, chineseTableSections('zh', chinese)));
   await fs.rename(partial, file);
   return { vectors, chinese };
 }
@@ -71,7 +65,7 @@ async function packageVersion(lookupDirs: readonly string[], name: string): Prom
   return 'unknown';
 }
 
-async function readChineseTable(file: string, key: string, dimensions: number): Promise<ChineseTable | undefined> {
+async function readCachedChineseTable(file: string, key: string, rowCount: number): Promise<ChineseTable | undefined> {
   let buffer: Buffer;
   try {
     buffer = await fs.readFile(file);
@@ -80,12 +74,8 @@ async function readChineseTable(file: string, key: string, dimensions: number): 
   }
   try {
     const { header, sections } = readSections(buffer);
-    const meta = header as { key: string; dimensions: number; maxLength: number };
-    if (meta.key !== key || meta.dimensions !== dimensions) return undefined;
-    const words = PackedWords.fromStored(sections.text('words'), sections.uint32('offsets'));
-    const table = { words, quantized: sections.int8('quantized'), scales: sections.float32('scales'), weights: sections.float32('weights') };
-    if (table.quantized.length !== words.size * dimensions || table.scales.length !== words.size) return undefined;
-    return { table, maxLength: meta.maxLength };
+    const meta = header as { key: string; maxLength: number };
+    return meta.key === key ? readChineseTable(sections, 'zh', meta.maxLength, rowCount) : undefined;
   } catch {
     // A damaged cache is derived again.
     return undefined;

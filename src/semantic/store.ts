@@ -1,5 +1,6 @@
 import fs from 'node:fs/promises';
-import { PackedWords, readSections, writeSections, type SectionValue } from './binary.js';
+import { PackedWords, readSections, writeSections, type Sections, type SectionValue } from './binary.js';
+import type { ChineseTable } from './build.js';
 import { SentenceEmbedder, type SemanticTables, type WordTable } from './embedder.js';
 
 /** Bump when the stored form or the meaning of its vectors changes. */
@@ -20,13 +21,13 @@ export function serialiseSemanticTables(tables: SemanticTables): Buffer {
     formatVersion: SEMANTIC_FORMAT_VERSION,
     source: tables.source,
     dimensions: tables.dimensions,
-    chineseMaxLength: tables.chineseMaxLength,
+    chineseMaxLength: tables.chinese.maxLength,
     singleCharacterFactor: tables.singleCharacterFactor,
     articleIds: tables.sentences?.articleIds ?? null,
   };
   const sections: Record<string, SectionValue> = {
     ...wordTableSections('en', tables.english),
-    ...wordTableSections('zh', tables.chinese),
+    ...chineseTableSections('zh', tables.chinese),
     'stems.words': tables.englishStems.words.stored().blob,
     'stems.offsets': tables.englishStems.words.stored().offsets,
     'stems.rows': tables.englishStems.rows,
@@ -51,6 +52,33 @@ function wordTableSections(prefix: string, table: WordTable): Record<string, Sec
   };
 }
 
+/** The sections of a Chinese table, their names led by `prefix` (its longest word's length goes in the header). */
+export function chineseTableSections(prefix: string, table: ChineseTable): Record<string, SectionValue> {
+  const { blob, offsets } = table.words.stored();
+  return {
+    [`${prefix}.words`]: blob,
+    [`${prefix}.offsets`]: offsets,
+    [`${prefix}.starts`]: table.starts,
+    [`${prefix}.rows`]: table.rows,
+    [`${prefix}.shares`]: table.shares,
+  };
+}
+
+/** A Chinese table from the sections `chineseTableSections` wrote; throws when they disagree. */
+export function readChineseTable(sections: Sections, prefix: string, maxLength: number, rowCount: number): ChineseTable {
+  const table = {
+    words: PackedWords.fromStored(sections.text(`${prefix}.words`), sections.uint32(`${prefix}.offsets`)),
+    starts: sections.uint32(`${prefix}.starts`),
+    rows: sections.uint32(`${prefix}.rows`),
+    shares: sections.float32(`${prefix}.shares`),
+    maxLength,
+  };
+  const pairs = table.rows.length;
+  if (table.starts.length !== table.words.size + 1 || table.starts[table.words.size] !== pairs || table.shares.length !== pairs) throw new Error(`semantic tables: ${prefix} sizes disagree`);
+  for (const row of table.rows) if (row >= rowCount) throw new Error(`semantic tables: ${prefix} refers to a missing word`);
+  return table;
+}
+
 /** Reads tables written by `serialiseSemanticTables`; throws on another version or a damaged file. */
 export function deserialiseSemanticTables(buffer: Uint8Array): SemanticTables {
   const { header, sections } = readSections(buffer);
@@ -67,6 +95,7 @@ export function deserialiseSemanticTables(buffer: Uint8Array): SemanticTables {
     if (table.scales.length !== n || table.weights.length !== n || table.quantized.length !== n * meta.dimensions) throw new Error(`semantic tables: ${prefix} sizes disagree`);
     return table;
   };
+  const english = wordTable('en');
   const stems = PackedWords.fromStored(sections.text('stems.words'), sections.uint32('stems.offsets'));
   const sentences =
     meta.articleIds === null
@@ -83,10 +112,9 @@ export function deserialiseSemanticTables(buffer: Uint8Array): SemanticTables {
   return {
     source: meta.source,
     dimensions: meta.dimensions,
-    english: wordTable('en'),
+    english,
     englishStems: { words: stems, rows: sections.uint32('stems.rows') },
-    chinese: wordTable('zh'),
-    chineseMaxLength: meta.chineseMaxLength,
+    chinese: readChineseTable(sections, 'zh', meta.chineseMaxLength, english.words.size),
     singleCharacterFactor: meta.singleCharacterFactor,
     principal: sections.float32('principal'),
     sentences,
