@@ -176,7 +176,13 @@ export class SentenceEmbedder {
     const row = stored.starts[k]! + index;
     const scale = stored.scales[row]!;
     const vector = new Float32Array(this.dimensions);
-    for (let j = 0; j < this.dimensions; j += 1) vector[j] = stored.quantized[row * this.dimensions + j]! * scale;
+    let norm = 0;
+    for (let j = 0; j < this.dimensions; j += 1) {
+      vector[j] = stored.quantized[row * this.dimensions + j]! * scale;
+      norm += vector[j]! * vector[j]!;
+    }
+    // Quantising moved it off unit length: back onto it, so similarities stay cosines.
+    if (norm > 0) for (let j = 0; j < this.dimensions; j += 1) vector[j]! /= Math.sqrt(norm);
     return vector;
   }
 
