@@ -128,7 +128,7 @@ export function buildSemanticTables(input: SemanticBuildInput): SemanticTables {
   const finished = new SentenceEmbedder(tables);
   const starts = new Uint32Array(input.articles.length + 1);
   input.articles.forEach((article, k) => (starts[k + 1] = starts[k]! + article.sentences.length));
-  const sentenceVectors = input.articles.flatMap((article) => article.sentences.map((_, i) => finished.embedSentence(article, i)));
+  const sentenceVectors = sums.map((sum) => finished.finish(sum));
   tables.sentences = { articleIds: input.articles.map((a) => a.id), starts, ...quantise(sentenceVectors, vectors.dimensions) } satisfies StoredSentences;
   return tables;
 }

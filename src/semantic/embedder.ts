@@ -58,13 +58,11 @@ export function isChineseStopword(word: string): boolean {
   return CHINESE_STOPWORDS.has(word) || CHINESE_NUMERAL.test(word);
 }
 
-let wordSegmenter: Intl.Segmenter | undefined;
-
 /**
  * Sentence vectors from word vectors (Arora et al.'s SIF): the weighted sum of a text's word
  * vectors, each weighted a / (a + p(w)), less its projection on the corpus's first principal
  * component, normalised. English words are looked up as written, then by stem; Chinese text is
- * converted to Simplified, segmented, and read as its longest dictionary words, whose vectors are
+ * converted to Simplified and read as its longest dictionary words, left to right, whose vectors are
  * their English glosses': an English question and a Chinese sentence land in one space.
  */
 export class SentenceEmbedder {
@@ -152,8 +150,8 @@ export class SentenceEmbedder {
     return words;
   }
 
-  /** Removes the principal component and normalises. */
-  private finish(sum: Float32Array): SentenceVector {
+  /** A `weightedSum` made a sentence vector: the principal component removed, normalised (in place). */
+  finish(sum: Float32Array): SentenceVector {
     const { principal } = this.tables;
     let projection = 0;
     for (let j = 0; j < this.dimensions; j += 1) projection += sum[j]! * principal[j]!;
@@ -207,49 +205,30 @@ export class SentenceEmbedder {
       if (row >= 0) visit('en', row, 1);
     });
 
-    wordSegmenter ??= new Intl.Segmenter('zh', { granularity: 'word' });
-    // Only Chinese runs are converted to Simplified: the conversion costs about a microsecond a character.
-    for (const [run] of folded.matchAll(HAN_RUN)) {
-      const segments = Array.from(wordSegmenter.segment(toSimplified(run)), (s) => s.segment);
-      for (let first = 0; first < segments.length; ) {
-        // The longest dictionary word made of whole segments (首席|技术|官 → 首席技术官).
-        let word = '';
-        let longest = -1;
+    // Chinese: the longest dictionary word at each place, left to right (only Chinese runs are
+    // converted to Simplified: the conversion costs about a microsecond a character).
+    for (const [raw] of folded.matchAll(HAN_RUN)) {
+      const run = toSimplified(raw);
+      for (let start = 0; start < run.length; ) {
+        let longest = 0;
         let longestRow = -1;
-        for (let last = first; last < segments.length; last += 1) {
-          word += segments[last]!;
-          if (word.length > chinese.maxLength || !chinese.words.hasPrefix(word)) break;
+        for (let end = start + 1; end <= run.length && end - start <= chinese.maxLength; end += 1) {
+          const word = run.slice(start, end);
+          if (!chinese.words.hasPrefix(word)) break;
           const row = chinese.words.indexOf(word);
           if (row >= 0) {
-            longest = last;
+            longest = end - start;
             longestRow = row;
           }
         }
-        if (longest >= 0) {
-          const found = segments.slice(first, longest + 1).join('');
-          if (!isChineseStopword(found)) visit('zh', longestRow, found.length === 1 ? this.tables.singleCharacterFactor : 1);
-          first = longest + 1;
+        if (longest === 0) {
+          start += 1;
           continue;
         }
-        // A word the dictionary lacks (第三次, a name) is read through the dictionary words inside it.
-        const segment = segments[first]!;
-        if (!isChineseStopword(segment)) this.visitParts(segment, visit);
-        first += 1;
+        const word = run.slice(start, start + longest);
+        if (!isChineseStopword(word)) visit('zh', longestRow, longest === 1 ? this.tables.singleCharacterFactor : 1);
+        start += longest;
       }
-    }
-  }
-
-  private visitParts(word: string, visit: (language: 'en' | 'zh', index: number, factor: number) => void): void {
-    const { chinese } = this.tables;
-    for (let start = 0; start < word.length; ) {
-      let length = Math.min(chinese.maxLength, word.length - start);
-      let row = -1;
-      for (; length >= 2; length -= 1) {
-        row = chinese.words.indexOf(word.slice(start, start + length));
-        if (row >= 0) break;
-      }
-      if (row >= 0 && !isChineseStopword(word.slice(start, start + length))) visit('zh', row, length / word.length);
-      start += Math.max(1, length);
     }
   }
 }
