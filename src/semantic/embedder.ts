@@ -72,6 +72,7 @@ export class SentenceEmbedder {
   private readonly articleRows = new Map<string, number>();
   private readonly sentenceCache = new Map<string, SentenceVector[]>();
   private lastQuestion: { text: string; vector: SentenceVector } | undefined;
+  private lastSimilarities: { question: string; byArticle: Map<string, Float32Array> } | undefined;
 
   constructor(tables: SemanticTables) {
     this.tables = tables;
@@ -110,6 +111,21 @@ export class SentenceEmbedder {
     const vector = this.storedSentence(article.id, article.sentences.length, sentenceIndex) ?? this.embedText(article.text.slice(sentence.start, sentence.end));
     vectors[sentenceIndex] = vector;
     return vector;
+  }
+
+  /**
+   * The similarity of a question to each sentence of an article, in sentence order: what a ranker
+   * reads a span's feature from (e.g. the largest over the span's sentences). Remembered for the
+   * last question, article by article.
+   */
+  sentenceSimilarities(question: string, article: Pick<Article, 'id' | 'text' | 'sentences'>): Float32Array {
+    const q = this.embedQuestion(question);
+    if (this.lastSimilarities?.question !== question) this.lastSimilarities = { question, byArticle: new Map() };
+    const known = this.lastSimilarities.byArticle.get(article.id);
+    if (known) return known;
+    const scores = Float32Array.from(article.sentences, (_, i) => this.similarity(q, this.embedSentence(article, i)));
+    this.lastSimilarities.byArticle.set(article.id, scores);
+    return scores;
   }
 
   /** Cosine similarity of two vectors from this embedder: in [-1, 1], 0 when either has no words. */

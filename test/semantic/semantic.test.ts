@@ -58,6 +58,15 @@ describe('SentenceEmbedder', () => {
     ]);
   });
 
+  it('scores every sentence of an article for a question, once per question', () => {
+    const embedder = embedderFor(ENGLISH, CHINESE);
+    const scores = embedder.sentenceSimilarities('Which vehicle?', ENGLISH);
+    expect(scores).toHaveLength(ENGLISH.sentences.length);
+    expect(Array.from(scores).indexOf(Math.max(...scores))).toBe(ranking(embedder, 'Which vehicle?', ENGLISH)[0]);
+    expect(embedder.sentenceSimilarities('Which vehicle?', ENGLISH)).toBe(scores);
+    expect(embedder.sentenceSimilarities('Which fruit?', ENGLISH)).not.toEqual(scores);
+  });
+
   it('gives a text without known words a zero vector, similar to nothing', () => {
     const embedder = embedderFor(ENGLISH);
     const empty = embedder.embedText('Zorblax quintessimo 42');
