@@ -7,6 +7,7 @@ import { bundleEntry } from '../src/bench/compiled.js';
 import { measureStartupCosts, type StartupCosts } from '../src/bench/imports.js';
 import { detectRssProbe, lastJsonLine, runMeasured, type MeasuredRun, type RssProbe } from '../src/bench/process.js';
 import { runScale, type ScaleResult } from '../src/bench/scale.js';
+import { measureSemantic, type SemanticBenchResult } from '../src/bench/semantic.js';
 import { median, roundMs } from '../src/bench/stats.js';
 import { sentencePool } from '../src/bench/synthetic.js';
 import { measureWarmAnswers, measureWarmRetrieval, type WarmResult } from '../src/bench/warm.js';
@@ -46,6 +47,8 @@ const TARGETS = {
   scaleChunks: 50_000,
   scaleP99Ms: 20,
   recallAt10: 0.95,
+  semanticLoadMs: 50,
+  semanticQuestionP99Ms: 1,
 };
 
 /** ef values tried at scale when recall@10 falls short of the target at HNSW_PARAMETERS.efSearch. */
@@ -133,6 +136,7 @@ async function main(): Promise<number> {
     const retrieval = await measureWarmRetrieval(createHybridRetriever(index, { k: 10 }), questions, rounds);
     // Read before anything else runs here: the scale run would raise this process's peak.
     const warmMaxRssKb = process.resourceUsage().maxRSS;
+    const semantic = index.manifest.semantic ? await measureSemantic(indexFiles(indexDir).semantic, questions, { loads: 5, rounds }) : undefined;
 
     const cold = await measureCold({ root, tsx, env: childEnv, probe, corpusDir: config.corpusDir, indexDir, questions, runs: coldRuns, log });
 
@@ -171,7 +175,7 @@ async function main(): Promise<number> {
       }
     }
 
-    const targets = evaluateTargets(warm, cold, warmMaxRssKb, scale);
+    const targets = evaluateTargets(warm, cold, warmMaxRssKb, scale, semantic);
     const result = {
       date: new Date().toISOString(),
       machine: { loadAverage: { start: round2(loadAtStart), end: round2(os.loadavg()[0] ?? 0) }, cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGb: Math.round(os.totalmem() / 2 ** 30), node: process.version, platform: `${os.platform()} ${os.release()}` },
@@ -179,6 +183,7 @@ async function main(): Promise<number> {
       corpus: { dir: config.corpusDir, articles: build.articles, chunks: build.chunks },
       build: { wallMs: roundMs(buildRun.wallMs), buildIndexMs: roundMs(Number(build.buildMs)), maxRssKb: buildRun.maxRssKb },
       warm: { openMs: roundMs(warmOpenMs), ...warm, retrieval, maxRssKbAfterOpen: openMaxRssKb, maxRssKb: warmMaxRssKb },
+      semantic,
       cold,
       startup,
       scale,
@@ -186,7 +191,7 @@ async function main(): Promise<number> {
     };
 
     if (result.machine.loadAverage.end > os.cpus().length / 2) log(`Load average at the end: ${result.machine.loadAverage.end} on ${os.cpus().length} cores (timings inflated).`);
-    printReport(result.build, { ...warm, retrieval }, warmOpenMs, { afterOpen: openMaxRssKb, afterAnswers: warmMaxRssKb }, cold, startup, scale, targets, build);
+    printReport(result.build, { ...warm, retrieval }, warmOpenMs, { afterOpen: openMaxRssKb, afterAnswers: warmMaxRssKb }, cold, startup, scale, targets, build, semantic);
     const files = [path.join(root, 'bench-results/bench.json'), ...(values.out ? [path.resolve(values.out)] : [])];
     for (const file of files) {
       await fs.mkdir(path.dirname(file), { recursive: true });
@@ -276,7 +281,7 @@ async function measureCold(options: ColdOptions): Promise<ColdResult> {
   };
 }
 
-function evaluateTargets(warm: WarmResult, cold: ColdResult, warmMaxRssKb: number, scale: ScaleResult[]): Target[] {
+function evaluateTargets(warm: WarmResult, cold: ColdResult, warmMaxRssKb: number, scale: ScaleResult[], semantic: SemanticBenchResult | undefined): Target[] {
   const atMost = (name: string, value: number | undefined, limit: number, unit: string): Target => ({ name, value, limit, unit, better: 'lower', pass: value !== undefined && value <= limit });
   const atLeast = (name: string, value: number | undefined, limit: number, unit: string): Target => ({ name, value, limit, unit, better: 'higher', pass: value !== undefined && value >= limit });
   const mb = (kb: number | undefined) => (kb === undefined ? undefined : Math.round(kb / 102.4) / 10);
@@ -286,6 +291,10 @@ function evaluateTargets(warm: WarmResult, cold: ColdResult, warmMaxRssKb: numbe
     atMost('peak RSS, warm process', mb(warmMaxRssKb), TARGETS.rssMb, 'MB'),
     atMost('peak RSS, cold ask', mb(cold.maxRssKb), TARGETS.rssMb, 'MB'),
   ];
+  if (semantic) {
+    targets.push(atMost('semantic tables: load', semantic.loadMs, TARGETS.semanticLoadMs, 'ms'));
+    targets.push(atMost('semantic: question embedding p99', semantic.question.p99, TARGETS.semanticQuestionP99Ms, 'ms'));
+  }
   for (const run of scale.filter((r) => r.chunks >= TARGETS.scaleChunks)) {
     targets.push(atMost(`${run.chunks} chunks: query p99`, run.search.p99, TARGETS.scaleP99Ms, 'ms'));
     targets.push(atLeast(`${run.chunks} chunks: recall@10 (ef ${run.hnsw.efSearch})`, run.recallAt10, TARGETS.recallAt10, ''));
@@ -303,6 +312,7 @@ function printReport(
   scale: ScaleResult[],
   targets: Target[],
   built: Record<string, unknown>,
+  semantic: SemanticBenchResult | undefined,
 ): void {
   const verdict = (name: string) => {
     const target = targets.find((t) => t.name === name);
@@ -318,6 +328,10 @@ function printReport(
     ['peak RSS, warm process', `${formatKb(warmRss.afterAnswers)} (${formatKb(warmRss.afterOpen)} after open)`, verdict('peak RSS, warm process')],
     ['peak RSS, cold ask', formatKb(cold.maxRssKb), verdict('peak RSS, cold ask')],
   ];
+  if (semantic) {
+    rows.push([`semantic tables: load (median of ${semantic.loads})`, `${formatMs(semantic.loadMs)} (${formatKb(Math.round(semantic.fileBytes / 1024))} file)`, verdict('semantic tables: load')]);
+    rows.push([`semantic: question embedding p50 / p99`, `${semantic.question.p50} / ${semantic.question.p99} ms`, verdict('semantic: question embedding p99')]);
+  }
   if (cold.compiled && 'error' in cold.compiled) rows.push(['cold ask, precompiled JS (node, no tsx)', 'not measured', cold.compiled.error.split('\n')[0] ?? '']);
   else if (cold.compiled) rows.push([`cold ask, precompiled JS, median of ${cold.compiled.runs}`, formatMs(cold.compiled.medianMs), `RSS ${formatKb(cold.compiled.maxRssKb)}${cold.compiled.medianCpuMs === undefined ? '' : `; CPU ${formatMs(cold.compiled.medianCpuMs)}`}; esbuild bundle run by node, for comparison`]);
   if (cold.phases) {
