@@ -61,7 +61,7 @@ export function createPipeline(deps: Pick<TetherDeps, 'index' | 'model' | 'retri
   const { index, model } = deps;
   return {
     retriever: deps.retriever ?? createCandidateRetriever(index, RETRIEVAL),
-    ranker: deps.ranker ?? createLearnedRanker({ model: model.ranker, cache: new SentenceFeatureCache(index.featurizer) }),
+    ranker: deps.ranker ?? createLearnedRanker({ model: model.ranker, cache: new SentenceFeatureCache(index.featurizer), semantic: index.semantic }),
     decider: deps.decider ?? createCalibratedDecider(model.decision),
     verifier: createQuoteVerifier(index.corpus.articles),
   };

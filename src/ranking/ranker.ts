@@ -1,4 +1,5 @@
-import type { Lang } from '../corpus/types.js';
+import type { Article, Lang } from '../corpus/types.js';
+import type { SentenceEmbedder } from '../semantic/index.js';
 import type { RetrievedChunk } from '../retrieval/candidates.js';
 import { logit, sigmoid, type LinearModel } from './linear.js';
 import type { WeightedQuestion } from './question.js';
@@ -27,10 +28,12 @@ export interface SpanRanker {
  * Ranks spans by a logistic regression over their features, trained by `npm run train` on the
  * public QA sets' training split (see models/README.md): the probability that a span holds the answer.
  */
-export function createLearnedRanker(deps: { model: LinearModel; cache: SentenceFeatureCache }): SpanRanker {
+export function createLearnedRanker(deps: { model: LinearModel; cache: SentenceFeatureCache; semantic?: SentenceEmbedder | undefined }): SpanRanker {
+  const { semantic } = deps;
   return {
     rank(query, retrieved) {
-      return spanCandidates(query.weighted, query.lang, retrieved, deps.cache)
+      const similarity = semantic ? (article: Article) => semantic.sentenceSimilarities(query.text, article) : undefined;
+      return spanCandidates(query.weighted, query.lang, retrieved, deps.cache, similarity)
         .map((candidate) => {
           const z = logit(deps.model, featureVector(candidate.features));
           return { ...candidate, logit: z, probability: sigmoid(z) };

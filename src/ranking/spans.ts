@@ -56,6 +56,8 @@ export const SPAN_FEATURES = [
   'fragment',
   'unknownShare',
   'questionConcepts',
+  'semantic',
+  'semanticGap',
 ] as const;
 
 /** One named feature. */
@@ -73,7 +75,16 @@ export function featureVector(features: SpanFeatures): number[] {
  * features. For a "why" question the sentences after a matching one are candidates too: an
  * explanation usually follows the statement it explains.
  */
-export function spanCandidates(question: WeightedQuestion, questionLang: Lang, retrieved: RetrievedChunk[], cache: SentenceFeatureCache): SpanCandidate[] {
+/** Similarity of the question to each sentence of an article (word vectors), when the index has them. */
+export type SentenceSimilarity = (article: Article) => ArrayLike<number>;
+
+export function spanCandidates(
+  question: WeightedQuestion,
+  questionLang: Lang,
+  retrieved: RetrievedChunk[],
+  cache: SentenceFeatureCache,
+  similarity?: SentenceSimilarity,
+): SpanCandidate[] {
   const wantsReason = question.kind === 'reason';
   const maxLexical = Math.max(0, ...retrieved.map((r) => r.lexicalScore ?? 0));
   const coverageMemo = new Map<string, number>();
@@ -172,11 +183,17 @@ export function spanCandidates(question: WeightedQuestion, questionLang: Lang, r
         fragment: text.length < 25 && !/[.!?。！？”"]$/u.test(text) ? 1 : 0,
         unknownShare: question.unknownShare,
         questionConcepts: Math.log1p(question.concepts.length) / 3,
+        semantic: similarity ? Math.max(...indexes.map((index) => similarity(article)[index] ?? 0)) : 0,
+        semanticGap: 0,
       },
     });
   }
   const bestCoverage = Math.max(0, ...candidates.map((c) => c.coverage));
-  for (const candidate of candidates) candidate.features.coverageGap = candidate.coverage - bestCoverage;
+  const bestSemantic = Math.max(0, ...candidates.map((c) => c.features.semantic));
+  for (const candidate of candidates) {
+    candidate.features.coverageGap = candidate.coverage - bestCoverage;
+    candidate.features.semanticGap = candidate.features.semantic - bestSemantic;
+  }
   return candidates;
 }
 

@@ -1,3 +1,4 @@
+import type { Article } from '../corpus/types.js';
 import { DECISION_FEATURES, decisionVector, languagePair, type DecisionThresholds, type LanguagePair } from '../decision/decide.js';
 import type { DatasetCase, DatasetRun } from '../eval/datasets.js';
 import { openIndex } from '../index/open.js';
@@ -56,7 +57,9 @@ async function collect(
   cache: SentenceFeatureCache,
 ): Promise<TrainingQuestion> {
   const query = rankingQuery(index, testCase.question, testCase.context);
-  const candidates: SpanCandidate[] = spanCandidates(query.weighted, query.lang, await retriever.retrieve(testCase.question), cache);
+  const semantic = index.semantic;
+  const similarity = semantic ? (article: Article) => semantic.sentenceSimilarities(query.text, article) : undefined;
+  const candidates: SpanCandidate[] = spanCandidates(query.weighted, query.lang, await retriever.retrieve(testCase.question), cache, similarity);
   const answerable = testCase.kind !== 'none';
   return {
     run,
