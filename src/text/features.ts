@@ -41,8 +41,10 @@ export const FEATURE_WEIGHTS = {
   glossBigram: 0.4,
   pinyin: 1,
   synonym: 0.5,
-  /** Another form of the same name or word: Swiss for Switzerland, monopolize for monopoly. */
+  /** Another form of the same name: Swiss for Switzerland, America for United States. */
   related: 0.9,
+  /** A word derived from the same one that the stemmer keeps apart: monopolize for monopoly. */
+  variant: 0.7,
   /** A name's sound in the other script: Newcastle and 纽卡斯尔 (times their similarity). */
   phonetic: 0.9,
 } as const;
@@ -145,8 +147,9 @@ function addEnglishConcepts(text: string, lexicon: Lexicon, options: FeatureOpti
     const month = monthOfName(token.lower);
     if (month !== undefined) word.alternatives.set(`m:${month}`, 1);
     if (!query) return word;
-    // Other forms of the same word or name the corpus uses: Swiss → Switzerland, monopoly → monopolize.
+    // Other forms of the same name or word the corpus uses: Swiss → Switzerland, monopoly → monopolize.
     for (const other of lexicon.relatedOf(stem) ?? []) if (!word.alternatives.has(other)) word.alternatives.set(other, FEATURE_WEIGHTS.related);
+    for (const other of lexicon.variantsOf(stem) ?? []) if (!word.alternatives.has(other)) word.alternatives.set(other, FEATURE_WEIGHTS.variant);
     const synonyms = lexicon.synonymsOf(stem)?.filter((synonym) => !word.alternatives.has(synonym));
     if (synonyms && synonyms.length > 0) {
       word.glossShare = FEATURE_WEIGHTS.synonym / Math.sqrt(synonyms.length);
@@ -229,7 +232,7 @@ function addChineseConcepts(run: string, lexicon: Lexicon, options: FeatureOptio
       word += segments[last]!;
       if (word.length > lexicon.maxWordLength) break;
       if (!lexicon.hasWord(word) || CHINESE_STOPWORDS.has(word)) continue;
-      const compound = chineseWordConcept(word, FEATURE_WEIGHTS.chineseWord, lexicon, true);
+      const compound = chineseWordConcept(word, FEATURE_WEIGHTS.chineseWord, lexicon, true, query);
       const transliteration = lexicon.isTransliteration(word);
       // Its parts still say part of it: 技術 alone half-matches 首席技術官. A name read into
       // common words (大|橋 as Da Qiao) does not stop them being read as words too, but the
@@ -267,7 +270,7 @@ function addChineseConcepts(run: string, lexicon: Lexicon, options: FeatureOptio
     if (CHINESE_STOPWORDS.has(segment) || CHINESE_NUMERAL.test(segment)) return undefined;
     const single = segment.length === 1;
     // A character's own glosses are mostly senses it does not have inside a longer word.
-    return chineseWordConcept(segment, single ? FEATURE_WEIGHTS.chineseChar : FEATURE_WEIGHTS.chineseWord, lexicon, !single || !covered[i]);
+    return chineseWordConcept(segment, single ? FEATURE_WEIGHTS.chineseChar : FEATURE_WEIGHTS.chineseWord, lexicon, !single || !covered[i], query);
   });
 
   // Names: a segmenter splits an unknown name into characters no dictionary word covers
@@ -346,7 +349,7 @@ function splitNames(run: string, lexicon: Lexicon): string[] {
  * that sound like it.
  */
 function transliterationConcept(name: string, lexicon: Lexicon, query: boolean): Concept {
-  const c = lexicon.hasWord(name) ? chineseWordConcept(name, FEATURE_WEIGHTS.chineseWord, lexicon, true) : concept(FEATURE_WEIGHTS.chineseWord, [[`zh:${name}`, 1]]);
+  const c = lexicon.hasWord(name) ? chineseWordConcept(name, FEATURE_WEIGHTS.chineseWord, lexicon, true, query) : concept(FEATURE_WEIGHTS.chineseWord, [[`zh:${name}`, 1]]);
   const romanised = `py:${romanise(name)}`;
   c.alternatives.set(romanised, FEATURE_WEIGHTS.pinyin);
   const keys = new Set([`zh:${name}`, romanised, ...(c.entityKeys ?? [])]);
@@ -379,9 +382,10 @@ const PART_STRENGTH = 0.5;
 /** Strength of a two-character reading of a possibly three-character name (吳泳 for 吳泳銘). */
 const SHORT_NAME_STRENGTH = 0.8;
 
-function chineseWordConcept(word: string, weight: number, lexicon: Lexicon, withGlosses: boolean): Concept {
+function chineseWordConcept(word: string, weight: number, lexicon: Lexicon, withGlosses: boolean, query: boolean): Concept {
   const c = concept(weight, [[`zh:${word}`, 1]]);
-  const glosses = withGlosses ? lexicon.glossesOf(word) : undefined;
+  const stored = withGlosses ? lexicon.glossesOf(word) : undefined;
+  const glosses = stored && query ? withOtherForms(stored, lexicon) : stored;
   if (lexicon.isProperNoun(word)) {
     // A name written in characters (英華, 微軟) meets its romanisation or its English name (the
     // keys of its dictionary entry's name: "microsoft", "unit_state"), not any word of a description.
@@ -410,6 +414,28 @@ function addGlosses(c: Concept, glosses: GlossStem[], scale: number): void {
     c.alternatives.set(stem, Math.max(c.alternatives.get(stem) ?? 0, strength * share * scale));
     c.glosses.add(stem);
   }
+}
+
+/**
+ * A question's glosses with the other forms of each the corpus uses: 瑞士's "switzerland" is also
+ * "swiss", 垄断's "monopol" (monopolize) also "monopoli" (monopoly). A name's other forms are
+ * names too.
+ */
+function withOtherForms(glosses: GlossStem[], lexicon: Lexicon): GlossStem[] {
+  const known = new Set(glosses.map((gloss) => gloss.stem));
+  const extended = [...glosses];
+  for (const { stem, share, name } of glosses) {
+    if (share < 1) continue;
+    for (const other of lexicon.relatedOf(stem) ?? []) {
+      if (!known.has(other)) extended.push({ stem: other, share: share * FEATURE_WEIGHTS.related, name });
+      known.add(other);
+    }
+    for (const other of lexicon.variantsOf(stem) ?? []) {
+      if (!known.has(other)) extended.push({ stem: other, share: share * FEATURE_WEIGHTS.variant, name: false });
+      known.add(other);
+    }
+  }
+  return extended;
 }
 
 /** The longest dictionary words of two or more characters a word is made of, left to right. */

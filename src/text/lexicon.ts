@@ -24,6 +24,8 @@ export interface Lexicon {
    * ("swiss" → "switzerland"), a country's other names ("america" → "unit_state").
    */
   relatedOf(key: string): string[] | undefined;
+  /** The corpus's stems of words derived from a word, where the stemmer keeps them apart ("monopoli" → "monopol"). */
+  variantsOf(stem: string): string[] | undefined;
   /**
    * Name keys of the corpus in the other script that sound like a phonetic key (`phe:` English,
    * `phz:` Chinese), with their similarity 0..1. Present when the lexicon is bound to a corpus.
@@ -69,6 +71,8 @@ const lexiconFileSchema = z.object({
   synonyms: stringRecord,
   /** Key → keys of other forms of the same name, space-separated. */
   related: stringRecord,
+  /** Stem → stems of derived words, space-separated. */
+  variants: stringRecord,
   maxWordLength: z.number().int().positive(),
 });
 
@@ -108,6 +112,7 @@ export function lexiconFromFile(file: LexiconFile): Lexicon {
     isEnglishWord: (lower) => englishWords.has(lower),
     synonymsOf: (stem) => spaceList(file.synonyms, stem),
     relatedOf: (key) => spaceList(file.related, key),
+    variantsOf: (stem) => spaceList(file.variants, stem),
     syllables: new Set(file.syllables),
     maxWordLength: file.maxWordLength,
     size: Object.values(file.glosses).filter((stems) => stems !== '').length,
