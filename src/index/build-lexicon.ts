@@ -124,7 +124,7 @@ export async function buildLexicon(texts: string[]): Promise<LexiconFile> {
   }
   // Questions are read with these (a passage as written): a word's other forms the corpus uses.
   const related = relatedKeys(wordNet.related, corpusStems, 2);
-  const variants = relatedKeys(derivedPairs(wordNet.derivations), corpusStems, 1);
+  const variants = relatedKeys([...derivedPairs(wordNet.derivations), ...comparedForms(wordNet.adjectives)], corpusStems, 1);
   const longest = Object.keys(glosses).reduce((max, word) => Math.max(max, word.length), 1);
   return {
     version: 4,
@@ -197,6 +197,17 @@ function derivedPairs(derivations: Array<[string, string]>): Array<[string, stri
     let common = 0;
     while (common < sa.length && sa[common] === sb[common]) common += 1;
     if (common >= 4 && sa.length - common <= 2 && sb.length - common <= 2) pairs.push([a, b]);
+  }
+  return pairs;
+}
+
+/** An adjective's comparative and superlative (old: older, oldest; large: largest; big: biggest; early: earliest). */
+function comparedForms(adjectives: Set<string>): Array<[string, string]> {
+  const pairs: Array<[string, string]> = [];
+  for (const adjective of adjectives) {
+    if (adjective.length < 3 || adjective.length > 8) continue;
+    const base = adjective.endsWith('e') ? adjective.slice(0, -1) : adjective.endsWith('y') ? `${adjective.slice(0, -1)}i` : /[^aeiou][aeiou][bdgmnpt]$/.test(adjective) ? adjective + adjective.at(-1) : adjective;
+    pairs.push([adjective, `${base}er`], [adjective, `${base}est`]);
   }
   return pairs;
 }

@@ -50,10 +50,13 @@ export const FEATURE_WEIGHTS = {
 } as const;
 
 // Function words and question words of Chinese (Simplified: text is converted before lookup).
-const CHINESE_STOPWORDS = new Set(
+const STOPWORD_LIST = new Set(
   `的 了 在 是 和 与 及 或 也 都 就 而 之 其 等 被 把 对 从 于 为 以 这 那 个 么 吗 呢 吧 啊 呀 着 过 得 地 所 将 并 又 还 但 却 则 即 如 若
-  什么 多少 哪 哪些 哪个 如何 怎么 怎样 为什么 为何 谁 谁是 是谁 何时 什么时候 几 是否 有没有 是不是 它 他 她 我 你 我们 他们 她们 你们 它们 此 该 有 没有 会 要 能 可以 一个`.split(/\s+/),
+  什么 多少 哪 哪些 哪个 如何 怎么 怎样 为什么 为何 谁 谁是 是谁 何时 什么时候 几 是否 有没有 是不是 它 他 她 我 你 我们 他们 她们 你们 它们 此 该 有 没有 会 要 能 可以 一个
+  哪里 哪儿 何处 哪位 哪一 位 些 还是 任何 什 一位 一些 一种`.split(/\s+/),
 );
+// A word made only of function words (这个, 谁在, 的是, 哪一位) is one too.
+const CHINESE_STOPWORDS = { has: (word: string) => STOPWORD_LIST.has(word) || (word.length > 1 && [...word].every((char) => STOPWORD_LIST.has(char))) };
 
 const HAN_RUN = /\p{Script=Han}+/gu;
 const CHINESE_NUMERAL = /^[零〇一二两三四五六七八九十百千万亿]+$/u;
@@ -106,7 +109,11 @@ export function extractConcepts(text: string, lexicon: Lexicon, options: Feature
   // Says that a passage tells when, for "when" questions; no concept of its own.
   for (const anchor of relativeTimeAnchors(folded)) concepts.push(concept(FEATURE_WEIGHTS.anchor, [[anchor, 1]], true));
   addEnglishConcepts(folded, lexicon, options, mentions, concepts);
-  for (const [run] of folded.matchAll(HAN_RUN)) addChineseConcepts(run, lexicon, options, concepts);
+  for (const match of folded.matchAll(HAN_RUN)) {
+    // Characters read as a number (第九, 二十世纪) are not also words.
+    const inNumber = (offset: number) => mentions.some((m) => match.index + offset >= m.start && match.index + offset < m.end);
+    addChineseConcepts(match[0], lexicon, options, inNumber, concepts);
+  }
   return concepts;
 }
 
@@ -215,9 +222,11 @@ function firstKey(c: Concept): string {
   return c.alternatives.keys().next().value ?? '';
 }
 
-function addChineseConcepts(run: string, lexicon: Lexicon, options: FeatureOptions, concepts: Concept[]): void {
+function addChineseConcepts(run: string, lexicon: Lexicon, options: FeatureOptions, inNumber: (offset: number) => boolean, concepts: Concept[]): void {
   wordSegmenter ??= new Intl.Segmenter('zh', { granularity: 'word' });
-  const segments = [...wordSegmenter.segment(run)].map((s) => s.segment);
+  const segmented = [...wordSegmenter.segment(run)];
+  const segments = segmented.map((s) => s.segment);
+  const numeric = segmented.map(({ segment, index }) => [...segment].filter((_, k) => inNumber(index + k)).length * 2 >= segment.length);
   const query = options.expandSynonyms === true;
 
   // Dictionary words made of whole consecutive segments (首席|技術|官 → 首席技術官): segmenters and
@@ -266,8 +275,8 @@ function addChineseConcepts(run: string, lexicon: Lexicon, options: FeatureOptio
   }
 
   const segmentConcepts = segments.map((segment, i) => {
-    // Numerals are read as number anchors (一千亿 = 100 billion), not as words.
-    if (CHINESE_STOPWORDS.has(segment) || CHINESE_NUMERAL.test(segment)) return undefined;
+    // Numerals are read as number anchors (一千亿 = 100 billion, 第九), not as words.
+    if (CHINESE_STOPWORDS.has(segment) || CHINESE_NUMERAL.test(segment) || numeric[i]) return undefined;
     const single = segment.length === 1;
     // A character's own glosses are mostly senses it does not have inside a longer word.
     return chineseWordConcept(segment, single ? FEATURE_WEIGHTS.chineseChar : FEATURE_WEIGHTS.chineseWord, lexicon, !single || !covered[i], query);
@@ -395,8 +404,9 @@ function chineseWordConcept(word: string, weight: number, lexicon: Lexicon, with
   }
   if (glosses) {
     addGlosses(c, glosses, 1);
-  } else if (withGlosses && word.length >= 3) {
-    // A word the dictionary lacks (第三次) is read through the dictionary words it is made of (第三).
+  } else if (withGlosses && word.length >= 2) {
+    // A word the dictionary lacks (第三次) is read through the dictionary words it is made of (第三),
+    // or through its characters (最大, 写的).
     for (const part of dictionaryParts(word, lexicon)) {
       c.alternatives.set(`zh:${part}`, PART_STRENGTH);
       addGlosses(c, lexicon.glossesOf(part) ?? [], part.length / word.length);
@@ -418,8 +428,8 @@ function addGlosses(c: Concept, glosses: GlossStem[], scale: number): void {
 
 /**
  * A question's glosses with the other forms of each the corpus uses: 瑞士's "switzerland" is also
- * "swiss", 垄断's "monopol" (monopolize) also "monopoli" (monopoly). A name's other forms are
- * names too.
+ * "swiss", 垄断's "monopol" (monopolize) also "monopoli" (monopoly); and, weakly, their synonyms.
+ * A name's other forms are names too.
  */
 function withOtherForms(glosses: GlossStem[], lexicon: Lexicon): GlossStem[] {
   const known = new Set(glosses.map((gloss) => gloss.stem));
@@ -432,6 +442,12 @@ function withOtherForms(glosses: GlossStem[], lexicon: Lexicon): GlossStem[] {
     }
     for (const other of lexicon.variantsOf(stem) ?? []) {
       if (!known.has(other)) extended.push({ stem: other, share: share * FEATURE_WEIGHTS.variant, name: false });
+      known.add(other);
+    }
+    // A synonym the corpus uses for a gloss it does not (比赛 "match", the corpus's "game"), weakly.
+    if (name || process.env.TETHER_GLOSS_SYNONYMS === '0') continue;
+    for (const other of lexicon.synonymsOf(stem) ?? []) {
+      if (!known.has(other)) extended.push({ stem: other, share: share * FEATURE_WEIGHTS.synonym, name: false });
       known.add(other);
     }
   }
@@ -448,5 +464,7 @@ function dictionaryParts(word: string, lexicon: Lexicon): string[] {
     if (length >= 2) parts.push(word.slice(start, start + length));
     start += Math.max(1, length);
   }
+  // Two characters the dictionary does not join (最大, 写的): each is a word, but a function word.
+  if (parts.length === 0 && word.length === 2 && !lexicon.hasWord(word)) parts.push(...[...word].filter((char) => !CHINESE_STOPWORDS.has(char)));
   return parts;
 }

@@ -18,6 +18,8 @@ export interface WordNet {
   related: Array<[string, string]>;
   /** Pairs of words derived one from the other (monopoly / monopolize, decide / decision). */
   derivations: Array<[string, string]>;
+  /** One-word adjectives ("old", "large"): their comparative and superlative forms are theirs. */
+  adjectives: Set<string>;
   /** A lower-case lemma's synonyms in its commonest sense (WordNet's sense order), e.g. "buy" → "purchase". */
   synonymsOf(lemma: string): string[];
 }
@@ -91,7 +93,14 @@ export async function readWordNet(): Promise<WordNet> {
     const to = target === 0 ? targetWords : [targetWords[target - 1]!];
     return from.flatMap((a) => to.filter((b) => a && b).map((b): [string, string] => [a!, b]));
   };
-  for (const { words } of synsets.values()) for (const word of words) if (/^[a-z]+$/.test(word)) commonWords.add(word);
+  const adjectives = new Set<string>();
+  for (const [key, { words }] of synsets) {
+    for (const word of words) {
+      if (!/^[a-z]+$/.test(word)) continue;
+      commonWords.add(word);
+      if (key.startsWith('a')) adjectives.add(word);
+    }
+  }
   for (const { words, file, pertains, derives } of synsets.values()) {
     // A place's or a people's names: United States, America, USA (not a common word capitalised:
     // "Book" of the Bible; not a person's, whose surname is often a word: Greene).
@@ -104,6 +113,7 @@ export async function readWordNet(): Promise<WordNet> {
   }
   return {
     commonWords,
+    adjectives,
     related,
     derivations,
     synonymsOf(lemma) {
