@@ -125,7 +125,9 @@ export function createLlmAnswerer(deps: LlmAnswererDeps): LlmAnswerer {
   return {
     name,
     async answer(request, options = {}) {
-      if (!request.found || request.passages.length === 0) return fallBack(request, 'not-found', NO_COUNTS, options.signal);
+      // An unsure decision still goes to the model: it reads the passages better than the decision can,
+      // and whatever it claims is verified against them; only "not in the sources" skips it.
+      if (request.confidence === 'none' || request.passages.length === 0) return fallBack(request, 'not-found', NO_COUNTS, options.signal);
 
       const verify = createVerifier({ passages: request.passages, quotes: request.quotes, lang: request.lang, ...(deps.corpus ? { corpus: deps.corpus } : {}) });
       const deadline = AbortSignal.timeout(deps.timeoutMs);

@@ -23,7 +23,7 @@ export const limits = {
 const ellipsis = '…';
 const zeroWidthSpace = '\u200b';
 
-const colours = { found: 0x5865f2, notFound: 0x99aab5, passage: 0x3ba55c } as const;
+const colours = { found: 0x5865f2, unsure: 0xfaa61a, notFound: 0x99aab5, passage: 0x3ba55c } as const;
 
 /** Makes mention syntax inert for display: `@everyone`, `<@id>`, `<@&role>`, `<#channel>`, `</command:id>`. */
 export function neutralizeMentions(text: string): string {
@@ -203,10 +203,10 @@ export function renderAnswerEmbed(view: AnswerView, budget: number = limits.embe
   if (answer.found) {
     if (answer.answer.trim()) headParts.push(fitRendered(answer.answer.trim(), 1200, escapeDisplayText) ?? '');
   } else {
-    headParts.push(`**${s.notCovered}**`);
+    headParts.push(`**${answer.confidence === 'unsure' ? s.unsure : s.notCovered}**`);
   }
   if (view.note) headParts.push(`*${view.note}*`);
-  if (answer.quotes.length > 0) headParts.push(answer.found ? s.quotesHeading : s.nearestPassages);
+  if (answer.quotes.length > 0 && answer.confidence !== 'unsure') headParts.push(answer.found ? s.quotesHeading : s.nearestPassages);
   const head = headParts.join('\n\n');
 
   const separator = '\n\n';
@@ -217,7 +217,7 @@ export function renderAnswerEmbed(view: AnswerView, budget: number = limits.embe
   return {
     title,
     description: description || '…',
-    color: answer.found ? colours.found : colours.notFound,
+    color: answer.found ? colours.found : answer.confidence === 'unsure' ? colours.unsure : colours.notFound,
     footer: { text: footer },
   };
 }

@@ -16,6 +16,8 @@ export interface UiStrings {
   langName: (lang: Lang) => string;
   paragraph: (n: number) => string;
   notCovered: string;
+  /** Heading of an unsure answer: the passages may answer the question. */
+  unsure: string;
   nearestPassages: string;
   quotesHeading: string;
   moreQuotes: string;
@@ -53,6 +55,7 @@ const english: UiStrings = {
   langName: (lang) => langNames.en[lang],
   paragraph: (n) => `paragraph ${n}`,
   notCovered: "The sources don't cover this question.",
+  unsure: 'Not sure: these passages may answer it.',
   nearestPassages: 'Nearest passages, for what they are worth:',
   quotesHeading: 'From the sources:',
   moreQuotes: 'More quotes',
@@ -95,6 +98,7 @@ const traditional: UiStrings = {
   langName: (lang) => langNames['zh-Hant'][lang],
   paragraph: (n) => `第 ${n} 段`,
   notCovered: '資料來源沒有涵蓋這個問題。',
+  unsure: '不太確定：以下段落可能回答了這個問題。',
   nearestPassages: '最接近的段落,僅供參考:',
   quotesHeading: '來源摘錄:',
   moreQuotes: '更多引文',
@@ -137,6 +141,7 @@ const simplified: UiStrings = {
   langName: (lang) => langNames['zh-Hans'][lang],
   paragraph: (n) => `第 ${n} 段`,
   notCovered: '资料来源没有涵盖这个问题。',
+  unsure: '不太确定：以下段落可能回答了这个问题。',
   nearestPassages: '最接近的段落,仅供参考:',
   quotesHeading: '来源摘录:',
   moreQuotes: '更多引文',

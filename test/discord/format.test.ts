@@ -86,9 +86,22 @@ describe('answer embed', () => {
   });
 
   it('labels in Chinese follow the answer language', () => {
-    const embed = renderAnswerEmbed({ answer: answer([quote(1, '第一。')], { found: false, lang: 'zh-Hans' }), ui: 'zh-Hans' });
+    const embed = renderAnswerEmbed({ answer: answer([quote(1, '第一。')], { found: false, confidence: 'none', lang: 'zh-Hans' }), ui: 'zh-Hans' });
     expect(embed.description).toContain('资料来源没有涵盖这个问题。');
     expect(embed.description).toContain('第 2 段');
+  });
+
+  it('renders the three decisions distinctly: an answer, passages that may answer it, not in the sources', () => {
+    const quotes = [quote(1, 'First.')];
+    const answered = renderAnswerEmbed({ answer: answer(quotes), ui: 'en' });
+    const unsure = renderAnswerEmbed({ answer: answer(quotes, { found: false, confidence: 'unsure', answer: 'Not sure.' }), ui: 'en' });
+    const none = renderAnswerEmbed({ answer: answer(quotes, { found: false, confidence: 'none', answer: 'Not covered.' }), ui: 'en' });
+    expect(answered.description).toContain('From the sources:');
+    expect(unsure.description).toContain('**Not sure: these passages may answer it.**');
+    expect(unsure.description).not.toContain("don't cover");
+    expect(none.description).toContain("**The sources don't cover this question.**");
+    expect(new Set([answered.color, unsure.color, none.color]).size).toBe(3);
+    for (const embed of [answered, unsure, none]) expect(embed.description).toContain('> First.');
   });
 
   it('keeps within 4096/6000 with huge quotes: each shortened with "…", none dropped, citations whole', () => {
