@@ -294,11 +294,20 @@ function toTraditionalSet(set: SourceSet): SourceSet {
   };
 }
 
-/** Parallel sets mixed article by article: positions 0 and 1 of every 4 in the first set's language, 2 and 3 in the second's (so both splits hold both). */
+/**
+ * Which language a mixed set's article is in: the first set's at positions where `position +
+ * floor(position / 4)` is even, the second's elsewhere (en, zh, en, zh, then zh, en, zh, en, ...).
+ * Alternating, and shifted by one every four articles, so each split (position parity) and each
+ * refusal group (kept or left out, by `position % 4`) holds both languages over every eight articles.
+ */
+export function mixedLanguageIsFirst(position: number): boolean {
+  return (position + Math.floor(position / 4)) % 2 === 0;
+}
+
 function mixedSet(first: SourceSet, second: SourceSet): SourceSet {
   return {
     lang: first.lang,
-    articles: first.articles.map((article, i) => (i % 4 < 2 ? { ...article, lang: first.lang } : { ...second.articles[i]!, lang: second.lang })),
+    articles: first.articles.map((article, i) => (mixedLanguageIsFirst(i) ? { ...article, lang: first.lang } : { ...second.articles[i]!, lang: second.lang })),
   };
 }
 

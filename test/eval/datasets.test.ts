@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { articleFileStem, prepareDatasetRuns, type DatasetCase, type DatasetRun } from '../../src/eval/datasets.js';
 import { TetherError } from '../../src/errors.js';
 import { makeTmpDir } from '../support/corpus.js';
-import { XQUAD_EN, XQUAD_ZH, writeSquadFixture } from './fixture.js';
+import { XQUAD_EN, XQUAD_ZH, squad, writeSquadFixture, type FixtureArticle } from './fixture.js';
 
 let tmp: string;
 let datasetsDir: string;
@@ -130,7 +130,7 @@ describe('prepareDatasetRuns: cases and split', () => {
     const questions = XQUAD_EN.flatMap((a) => a.paragraphs.flatMap((p) => p.qas)).length;
     expect(mixed.cases).toHaveLength(3 * questions);
     for (const c of mixed.cases) {
-      const articleLang = c.position % 4 < 2 ? 'en' : 'zht';
+      const articleLang = ['en', 'zht', 'en', 'zht'][c.position];
       expect(c.direction.split('-')[1]).toBe(articleLang);
       const meta = JSON.parse(await fs.readFile(path.join(mixed.corpusDir, `${articleFileStem(c.position, c.title)}.meta.json`), 'utf8')) as { lang: string };
       expect(meta.lang).toBe(articleLang === 'en' ? 'en' : 'zh-Hant');
@@ -166,6 +166,30 @@ describe('prepareDatasetRuns: cases and split', () => {
 });
 
 describe('prepareDatasetRuns: refusal variants', () => {
+  it('gives every direction of the mixed corpus out-of-corpus, near-miss and control cases in each split', async () => {
+    // Eight parallel articles of two paragraphs: enough for every split × refusal group × language.
+    const article = (i: number, lang: 'en' | 'zh'): FixtureArticle => ({
+      title: `Article_${i}`,
+      paragraphs: [0, 1].map((p) => {
+        const context = lang === 'en' ? `Paragraph ${p} of article ${i} says the answer is A${i}${p}.` : `第${i}篇文章的第${p}段说答案是A${i}${p}。`;
+        return { context, qas: [[`q${i}${p}`, lang === 'en' ? `What is the answer ${i} ${p}?` : `答案${i}${p}是什么？`, `A${i}${p}`]] };
+      }),
+    });
+    const dir = path.join(tmp, 'eight');
+    await fs.mkdir(dir);
+    await fs.writeFile(path.join(dir, 'xquad-dev.en.json'), squad([...Array(8).keys()].map((i) => article(i, 'en'))));
+    await fs.writeFile(path.join(dir, 'xquad-dev.zh.json'), squad([...Array(8).keys()].map((i) => article(i, 'zh'))));
+    for (const split of ['train', 'test'] as const) {
+      const refusal = byName(await prepare({ datasetsDir: dir, datasets: ['xquad'], split }), 'xquad-mixed-refusal');
+      const directions = new Set(refusal.cases.map((c) => c.direction));
+      expect(directions).toEqual(new Set(['en-en', 'zh-en', 'zht-en', 'en-zht', 'zh-zht', 'zht-zht']));
+      for (const direction of directions) {
+        const roles = new Set(refusal.cases.filter((c) => c.direction === direction).map((c) => c.refusal));
+        expect(roles, `${split} ${direction}`).toEqual(new Set(['out-of-corpus', 'near-miss', 'control']));
+      }
+    }
+  });
+
   it('leaves out articles at positions 2 and 3 (mod 4) and one paragraph of every other article with two or more', async () => {
     const runs = await prepare({ datasets: ['xquad'] });
     const refusal = byName(runs, 'xquad-en-refusal');

@@ -4,12 +4,14 @@ import path from 'node:path';
 /** One SQuAD-format question: id, question, answer texts. */
 type Qa = [id: string, question: string, answer: string];
 
-interface FixtureArticle {
+/** An article of a fixture file: its title and contexts with their questions. */
+export interface FixtureArticle {
   title: string;
   paragraphs: Array<{ context: string; qas: Qa[] }>;
 }
 
-function squad(articles: FixtureArticle[]): string {
+/** A SQuAD-format file's text. */
+export function squad(articles: FixtureArticle[]): string {
   return JSON.stringify({
     version: 'fixture',
     data: articles.map(({ title, paragraphs }) => ({
