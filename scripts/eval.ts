@@ -140,10 +140,10 @@ async function runDatasets(
 
 function printTable(overall: Summary, byKind: Record<string, Summary>, results: CaseResult[]): void {
   const pct = (x: number) => `${(x * 100).toFixed(1)}%`.padStart(7);
-  console.log(`${'kind'.padEnd(8)} ${'n'.padStart(3)} ${'hit@1'.padStart(7)} ${'hit@3'.padStart(7)} ${'answer'.padStart(7)} ${'MRR'.padStart(6)} ${'abstain'.padStart(8)} ${'false-abst'.padStart(10)} ${'faithful'.padStart(8)}`);
+  console.log(`${'kind'.padEnd(8)} ${'n'.padStart(3)} ${'hit@1'.padStart(7)} ${'hit@3'.padStart(7)} ${'answer'.padStart(7)} ${'MRR'.padStart(6)} ${'abstain'.padStart(8)} ${'unsure'.padStart(7)} ${'refused'.padStart(8)} ${'faithful'.padStart(8)}`);
   const row = (name: string, s: Summary) =>
     console.log(
-      `${name.padEnd(8)} ${String(s.questions).padStart(3)} ${s.answerable ? pct(s.hitAt1) : '      -'} ${s.answerable ? pct(s.hitAt3) : '      -'} ${s.answerable ? pct(s.answerLine) : '      -'} ${s.answerable ? s.mrr.toFixed(3).padStart(6) : '     -'} ${(s.unanswerable ? `${s.abstained}/${s.unanswerable}` : '-').padStart(8)} ${String(s.falseAbstentions).padStart(10)} ${pct(s.faithfulness).padStart(8)}`,
+      `${name.padEnd(8)} ${String(s.questions).padStart(3)} ${s.answerable ? pct(s.hitAt1) : '      -'} ${s.answerable ? pct(s.hitAt3) : '      -'} ${s.answerable ? pct(s.answerLine) : '      -'} ${s.answerable ? s.mrr.toFixed(3).padStart(6) : '     -'} ${(s.unanswerable ? `${s.abstained}/${s.unanswerable}` : '-').padStart(8)} ${String(s.falseAbstentions - s.refusedOutright).padStart(7)} ${String(s.refusedOutright).padStart(8)} ${pct(s.faithfulness).padStart(8)}`,
     );
   for (const [kind, summary] of Object.entries(byKind)) row(kind, summary);
   row('overall', overall);
@@ -155,7 +155,8 @@ interface Gate {
   hitAt1: number;
   hitAt3: number;
   kindHitAt3: number;
-  maxFalseAbstentions: number;
+  /** Most answerable questions that may be refused outright (shown as "may answer it" is not refused). */
+  maxRefusedOutright: number;
   faithfulness: number;
 }
 
@@ -168,7 +169,7 @@ async function checkGate(file: string, overall: Summary, byKind: Record<string, 
     if (s.answerable > 0 && s.hitAt3 < gate.kindHitAt3) failures.push(`${kind} hit@3 ${s.hitAt3.toFixed(3)} < ${gate.kindHitAt3}`);
   }
   if (overall.abstained < overall.unanswerable) failures.push(`abstained on ${overall.abstained} of ${overall.unanswerable} unanswerable questions`);
-  if (overall.falseAbstentions > gate.maxFalseAbstentions) failures.push(`${overall.falseAbstentions} false abstentions > ${gate.maxFalseAbstentions}`);
+  if (overall.refusedOutright > gate.maxRefusedOutright) failures.push(`${overall.refusedOutright} answerable questions refused > ${gate.maxRefusedOutright}`);
   if (overall.faithfulness < gate.faithfulness) failures.push(`faithfulness ${overall.faithfulness} < ${gate.faithfulness}`);
   if (overall.errors > 0) failures.push(`${overall.errors} questions failed with an error`);
   if (failures.length > 0) {

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { ActionRowBuilder, ButtonBuilder, ButtonStyle, type APIEmbed } from 'discord.js';
 import type { Answer, Passage, Quote } from '../answer/types.js';
 import type { Channel, FeedbackLog } from '../feedback/log.js';
+import type { Logger } from '../logger.js';
 import { BoundedMap } from './bounded-map.js';
 import { embedsLength, limits, renderAnswerEmbed, renderPassageEmbed } from './format.js';
 import { t, type UiLang } from './i18n.js';
@@ -144,6 +145,11 @@ export function renderAnswerMessage(id: string, state: AnswerState, options: { n
   return { embeds, components, allowedMentions: { parse: [] } };
 }
 
+/** Logs (debug) how the core decided: the evidence travels with every answer, for whoever runs the bot. */
+export function logDecision(logger: Logger, answer: Answer, via: Channel): void {
+  logger.debug({ via, lang: answer.lang, confidence: answer.confidence, decision: answer.decision }, 'answer decided');
+}
+
 /** Logs a question the sources did not cover, with the nearest passages offered instead. */
 export function recordIfUnanswered(feedback: FeedbackLog, answer: Answer, userId: string, via: Channel): void {
   if (answer.found) return;
@@ -151,6 +157,7 @@ export function recordIfUnanswered(feedback: FeedbackLog, answer: Answer, userId
     {
       kind: 'unanswered',
       question: answer.question,
+      confidence: answer.confidence === 'unsure' ? 'unsure' : 'none',
       lang: answer.lang,
       via,
       nearest: answer.quotes.map((quote) => ({ source: quote.source, paragraph: quote.paragraph, score: quote.score })),

@@ -1,6 +1,6 @@
 import { ChannelType, PermissionFlagsBits, ThreadAutoArchiveDuration, type AnyThreadChannel, type Message, type TextBasedChannel } from 'discord.js';
 import { detectLang } from '../text/script.js';
-import { createAnswerState, recordIfUnanswered, renderAnswerMessage, type AnswerMessage } from './answers.js';
+import { createAnswerState, logDecision, recordIfUnanswered, renderAnswerMessage, type AnswerMessage } from './answers.js';
 import type { BotContext } from './context.js';
 import { createNonce, deliveryWindows, type DeliveryOptions } from './delivery.js';
 import { collapseWhitespace, limits, renderNotice, stripBidiControls, truncate } from './format.js';
@@ -66,7 +66,8 @@ export async function handleMessage(message: Message, ctx: BotContext): Promise<
 
   const previous = await previousTurns(message, channel, ctx);
   const context = previous.length > 0 ? previous.join('\n') : undefined;
-  const answer = await ctx.tether.ask(question, { context });
+  const answer = await ctx.tether.ask(question, { context, explain: true });
+  logDecision(ctx.logger, answer, 'mention');
   recordIfUnanswered(ctx.feedback, answer, message.author.id, 'mention');
   if (channelGone(message, ctx)) return;
   const state = createAnswerState(answer, { context, ui: answer.lang, via: 'mention' });

@@ -105,7 +105,10 @@ export interface Summary {
   /** Questions of kind `none` answered "not covered", out of `unanswerable`. */
   abstained: number;
   unanswerable: number;
+  /** Answerable questions not answered: shown as "may answer it" or refused. */
   falseAbstentions: number;
+  /** Answerable questions refused outright ("not in the sources"). */
+  refusedOutright: number;
   /** Of answerable questions answered (found), the share whose first quote holds the answer. */
   rightWhenAnswered: number;
   /** How many questions of every kind were answered, shown as "may answer it", and refused. */
@@ -130,6 +133,7 @@ export function summarise(results: CaseResult[]): Summary {
     abstained: none.filter((r) => !r.found).length,
     unanswerable: none.length,
     falseAbstentions: answerable.filter((r) => !r.found).length,
+    refusedOutright: answerable.filter((r) => r.confidence === 'none').length,
     rightWhenAnswered: rate(answered.filter((r) => r.hitRank === 1).length, answered.length),
     confidence: {
       answer: results.filter((r) => r.confidence === 'answer').length,

@@ -30,6 +30,8 @@ export interface FeedbackEntry extends EntryBase {
 export interface UnansweredEntry extends EntryBase {
   kind: 'unanswered';
   via: Channel;
+  /** `unsure` (passages offered as "may answer it") or `none` (not in the sources); absent in older logs. */
+  confidence?: 'unsure' | 'none';
   nearest: { source: string; paragraph: number; score: number }[];
 }
 

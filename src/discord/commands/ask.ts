@@ -1,6 +1,6 @@
 import { InteractionContextType, SlashCommandBuilder, type ChatInputCommandInteraction } from 'discord.js';
 import type { Answer } from '../../answer/types.js';
-import { createAnswerState, recordIfUnanswered, renderAnswerMessage } from '../answers.js';
+import { createAnswerState, logDecision, recordIfUnanswered, renderAnswerMessage } from '../answers.js';
 import type { BotContext } from '../context.js';
 import { refuseQuestion } from '../guards.js';
 import { uiLangFromLocale } from '../i18n.js';
@@ -40,7 +40,8 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Bot
   const progress = createProgressEditor(interaction, question, uiLangFromLocale(interaction.locale), ctx.logger);
   let answer: Answer;
   try {
-    answer = await ctx.tether.ask(question, { onAnswerText: progress.update });
+    answer = await ctx.tether.ask(question, { onAnswerText: progress.update, explain: true });
+    logDecision(ctx.logger, answer, 'ask');
   } finally {
     await progress.finish();
   }
