@@ -11,6 +11,11 @@ export interface WeightedQuestion {
   kind: AnswerKind;
 }
 
+/** What matching needs of a set of features: membership. A span of several sentences is their sets side by side, never copied. */
+export interface FeatureLookup {
+  has(feature: string): boolean;
+}
+
 /** How a question's weight is met by a set of features: in all, and by the kind of match. */
 export interface MatchProfile {
   /** IDF-weighted share of the question expressed, 0..1 (best alternative per concept). */
@@ -62,12 +67,12 @@ export function weighQuestion(featurizer: LocalEmbeddings, question: string, kin
  * text, where a Chinese word can only be met through a gloss or a pinyin key: a perfect
  * cross-language match then scores as high as a same-language one.
  */
-export function coverageOf(question: WeightedQuestion, features: ReadonlySet<string>, asWrittenIn?: 'en'): number {
+export function coverageOf(question: WeightedQuestion, features: FeatureLookup, asWrittenIn?: 'en'): number {
   return matchProfile(question, features, asWrittenIn).coverage;
 }
 
 /** `coverageOf`, broken down by the kind of match, plus the share of the question's entities met. */
-export function matchProfile(question: WeightedQuestion, features: ReadonlySet<string>, asWrittenIn?: 'en'): MatchProfile {
+export function matchProfile(question: WeightedQuestion, features: FeatureLookup, asWrittenIn?: 'en'): MatchProfile {
   let total = 0;
   const met = { direct: 0, gloss: 0, name: 0 };
   let entityTotal = 0;

@@ -1,6 +1,6 @@
 import type { Article, Lang } from '../corpus/types.js';
 import type { RetrievedChunk } from '../retrieval/candidates.js';
-import { matchProfile, type WeightedQuestion } from './question.js';
+import { matchProfile, type FeatureLookup, type WeightedQuestion } from './question.js';
 import type { SentenceFeatureCache } from './sentences.js';
 
 /** A candidate quote: one sentence or a few consecutive ones of a retrieved chunk, with the evidence for it. */
@@ -114,6 +114,18 @@ export function spanCandidates(
     });
   }
 
+  // Paragraph- and article-level evidence is shared by every candidate in them: computed once each.
+  const memo = <T>(map: Map<string, T>, key: string, compute: () => T): T => {
+    let value = map.get(key);
+    if (value === undefined) {
+      value = compute();
+      map.set(key, value);
+    }
+    return value;
+  };
+  const paragraphMemo = new Map<string, { coverage: number; entities: number }>();
+  const articleMemo = new Map<string, number>();
+  const anchorMemo = new Map<string, NewAnchors>();
   const questionHasEntities = question.concepts.some(({ concept }) => concept.entityKeys) ? 1 : 0;
   // An answer usually brings something the question does not have: a figure, a date, a name.
   const asked = new Set(question.concepts.flatMap(({ concept }) => [...concept.alternatives.keys()]));
@@ -125,7 +137,8 @@ export function spanCandidates(
     const last = article.sentences[indexes.at(-1)!]!;
     // A span of sentences from another paragraph than the chunk's (a "why" follower) is still one paragraph's.
     if (last.paragraph !== first.paragraph) continue;
-    const features = indexes.length === 1 ? cache.get(article, indexes[0]!) : union(indexes.map((index) => cache.get(article, index)));
+    const sentenceSets = indexes.map((index) => cache.get(article, index));
+    const features = union(sentenceSets);
     const profile = matchProfile(question, features);
     if (indexes.length > 1 && profile.coverage < Math.max(...indexes.map((index) => sentenceCoverage(article, index))) + 0.1) continue;
 
@@ -133,11 +146,17 @@ export function spanCandidates(
     const before = indexes[0]! - 1;
     const samePrevious = (back: number) => (article.sentences[indexes[0]! - back]?.paragraph === first.paragraph ? sentenceCoverage(article, indexes[0]! - back) : 0);
     const inherited = wantsReason ? Math.max(samePrevious(1), 0.7 * samePrevious(2), 0.5 * samePrevious(3)) : 0;
-    const evidenceFeatures = wantsReason && before >= 0 ? union([features, cache.get(article, before)]) : features;
+    const evidenceFeatures = wantsReason && before >= 0 ? union([...sentenceSets, cache.get(article, before)]) : features;
     const evidence = writtenIn || evidenceFeatures !== features ? matchProfile(question, evidenceFeatures, writtenIn).coverage : profile.coverage;
-    const neighbourhood = union([features, ...[before, indexes.at(-1)! + 1].filter((i) => article.sentences[i]?.paragraph === first.paragraph).map((i) => cache.get(article, i))]);
-    const paragraphFeatures = cache.paragraph(article, first.paragraph);
+    const neighbourhood = union([...sentenceSets, ...[before, indexes.at(-1)! + 1].filter((i) => article.sentences[i]?.paragraph === first.paragraph).map((i) => cache.get(article, i))]);
+    const paragraphEvidence = memo(paragraphMemo, `${article.id}#${first.paragraph}`, () => {
+      const paragraphFeatures = cache.paragraph(article, first.paragraph);
+      return { coverage: matchProfile(question, paragraphFeatures, writtenIn).coverage, entities: matchProfile(question, paragraphFeatures).entities };
+    });
     const text = article.text.slice(first.start, last.end);
+    const brings = indexes
+      .map((index) => memo(anchorMemo, `${article.id}:${index}`, () => newAnchors(cache.get(article, index), asked)))
+      .reduce((a, b) => ({ number: a.number || b.number, date: a.date || b.date, person: a.person || b.person }));
     const firstOfParagraph = article.sentences.findIndex((sentence) => sentence.paragraph === first.paragraph);
 
     candidates.push({
@@ -155,16 +174,16 @@ export function spanCandidates(
         coverageGloss: profile.gloss,
         coverageName: profile.name,
         neighbourhoodCoverage: matchProfile(question, neighbourhood).coverage,
-        paragraphCoverage: matchProfile(question, paragraphFeatures, writtenIn).coverage,
+        paragraphCoverage: paragraphEvidence.coverage,
         coverageGap: 0,
         entitiesSpan: profile.entities,
-        entitiesParagraph: matchProfile(question, paragraphFeatures).entities,
-        entitiesArticle: matchProfile(question, cache.article(article)).entities,
+        entitiesParagraph: paragraphEvidence.entities,
+        entitiesArticle: memo(articleMemo, article.id, () => matchProfile(question, cache.article(article)).entities),
         questionHasEntities,
-        answersKind: hasKind(features, question.kind, asked) ? 1 : 0,
-        newNumber: hasKind(features, 'number', asked) ? 1 : 0,
-        newDate: hasKind(features, 'date', asked) ? 1 : 0,
-        newName: hasKind(features, 'person', asked) || hasNewCapitalisedName(text, askedWords) ? 1 : 0,
+        answersKind: question.kind === 'number' || question.kind === 'date' || question.kind === 'person' ? (brings[question.kind] ? 1 : 0) : 0,
+        newNumber: brings.number ? 1 : 0,
+        newDate: brings.date ? 1 : 0,
+        newName: brings.person || hasNewCapitalisedName(text, askedWords) ? 1 : 0,
         asksNumber: question.kind === 'number' ? 1 : 0,
         asksDate: question.kind === 'date' ? 1 : 0,
         asksPerson: question.kind === 'person' ? 1 : 0,
@@ -197,25 +216,27 @@ export function spanCandidates(
   return candidates;
 }
 
-function union(sets: Array<ReadonlySet<string>>): Set<string> {
-  const all = new Set<string>();
-  for (const set of sets) for (const feature of set) all.add(feature);
-  return all;
+function union(sets: Array<ReadonlySet<string>>): FeatureLookup {
+  if (sets.length === 1) return sets[0]!;
+  return { has: (feature) => sets.some((set) => set.has(feature)) };
 }
 
-/**
- * Whether a span holds what the question asks for and does not already say: a number for "how
- * much", a date for "when", a (pinyin) name for "who".
- */
-function hasKind(features: ReadonlySet<string>, kind: WeightedQuestion['kind'], asked: ReadonlySet<string>): boolean {
-  if (kind === 'any' || kind === 'reason') return false;
+/** What a sentence brings that the question does not have: a figure, a date, a (pinyin) name. */
+interface NewAnchors {
+  number: boolean;
+  date: boolean;
+  person: boolean;
+}
+
+function newAnchors(features: ReadonlySet<string>, asked: ReadonlySet<string>): NewAnchors {
+  const found = { number: false, date: false, person: false };
   for (const feature of features) {
     if (asked.has(feature)) continue;
-    if (kind === 'number' && /^(?:n|p):/.test(feature)) return true;
-    if (kind === 'date' && /^(?:d|m|y|ym|t):/.test(feature)) return true;
-    if (kind === 'person' && feature.startsWith('py:')) return true;
+    if (/^(?:n|p):/.test(feature)) found.number = true;
+    else if (/^(?:d|m|y|ym|t):/.test(feature)) found.date = true;
+    else if (feature.startsWith('py:')) found.person = true;
   }
-  return false;
+  return found;
 }
 
 // A capitalised word inside an English sentence (not its first word): a name, most of the time.
