@@ -246,7 +246,8 @@ async function measureCold(options: ColdOptions): Promise<ColdResult> {
   }
   let compiled: ColdResult['compiled'];
   if (usesCli) {
-    const outDir = path.join(options.root, 'bench-results/compiled');
+    // One folder below the root, as src/ is: the bundle finds the project root (models/, corpus/) the same way.
+    const outDir = path.join(options.root, 'bench-results');
     const bundle = await bundleEntry(options.root, cliPath, outDir);
     if ('error' in bundle) compiled = bundle;
     else {
