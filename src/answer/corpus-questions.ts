@@ -387,11 +387,6 @@ const ZH_HANS: Phrases = {
 
 const PHRASES: Record<Lang, Phrases> = { en: EN, 'zh-Hant': ZH_HANT, 'zh-Hans': ZH_HANS };
 
-/** The phrases of corpus replies in a language (for front ends that word the same facts). */
-export function corpusPhrasesFor(lang: Lang): Pick<Phrases, 'langName' | 'metadata'> {
-  return PHRASES[lang];
-}
-
 /**
  * Builds the stage over the loaded articles: recognises questions about the corpus (author, editor,
  * publication, date, title, language, how many articles, what each covers) and small talk in English,
