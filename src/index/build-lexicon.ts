@@ -109,18 +109,16 @@ export async function buildLexicon(texts: string[]): Promise<LexiconFile> {
     if (kept.length > 0) synonyms[stem] = kept.join(' ');
   }
   // WordNet's synonyms in a word's commonest sense ("purchase" for "buy"), after the dictionary's own.
-  if (process.env.TETHER_WORDNET_SYNONYMS !== '0') {
-    for (const word of wordNet.commonWords) {
-      const stem = stemWord(word);
-      const known = Object.hasOwn(synonyms, stem) ? synonyms[stem]!.split(' ') : [];
-      const extra = wordNet
-        .synonymsOf(word)
-        .filter((synonym) => /^[a-z]+$/.test(synonym))
-        .map(stemWord)
-        .filter((other) => other !== stem && corpusStems.has(other) && !known.includes(other));
-      const merged = [...known, ...extra].slice(0, MAX_SYNONYMS);
-      if (merged.length > 0) synonyms[stem] = merged.join(' ');
-    }
+  for (const word of wordNet.commonWords) {
+    const stem = stemWord(word);
+    const known = Object.hasOwn(synonyms, stem) ? synonyms[stem]!.split(' ') : [];
+    const extra = wordNet
+      .synonymsOf(word)
+      .filter((synonym) => /^[a-z]+$/.test(synonym))
+      .map(stemWord)
+      .filter((other) => other !== stem && corpusStems.has(other) && !known.includes(other));
+    const merged = [...known, ...extra].slice(0, MAX_SYNONYMS);
+    if (merged.length > 0) synonyms[stem] = merged.join(' ');
   }
   // Questions are read with these (a passage as written): a word's other forms the corpus uses.
   const related = relatedKeys(wordNet.related, corpusStems, 2);

@@ -186,14 +186,15 @@ function addEnglishConcepts(text: string, lexicon: Lexicon, options: FeatureOpti
       words[i + 1]?.alternatives.set(key, FEATURE_WEIGHTS.pinyin);
     }
     // A Western name's sound, to meet its transliteration: in a passage, a capitalised word not
-    // opening a sentence (or not an English word); in a question, any name or unknown word.
+    // opening a sentence (or not an English word); in a question, any name, or a longer word the
+    // corpus does not know (typed in lower case).
     if (word) {
       const skeleton = englishSkeleton(token.raw);
       const key = `phe:${skeleton}`;
       if (soundCount(skeleton) >= 2) {
         if (!query && capitalised && (!SENTENCE_START.test(text.slice(0, token.index)) || !lexicon.isEnglishWord(token.lower))) {
           word.alternatives.set(key, FEATURE_WEIGHTS.phonetic);
-        } else if (query && (capitalised || word.entityKeys || !lexicon.knows?.(stemWord(token.lower)))) {
+        } else if (query && (capitalised || word.entityKeys || (soundCount(skeleton) >= 3 && !lexicon.knows?.(stemWord(token.lower))))) {
           for (const [match, similarity] of lexicon.phoneticMatches?.(key) ?? []) word.alternatives.set(match, FEATURE_WEIGHTS.phonetic * similarity);
         }
       }
@@ -258,7 +259,7 @@ function addChineseConcepts(run: string, lexicon: Lexicon, options: FeatureOptio
   // Transliterated names: a run of characters typical of transliteration (勒|费|弗, 弗雷|斯|诺)
   // that no dictionary word claims is one name, matched by its characters, pinyin and sound.
   const names: Concept[] = [];
-  const phonetic = (i: number) => !inWord[i] && !CHINESE_STOPWORDS.has(segments[i]!) && [...segments[i]!].every((char) => lexicon.phoneticShare(char) >= MIN_PHONETIC_SHARE);
+  const phonetic = (i: number) => !inWord[i] && !numeric[i] && !CHINESE_STOPWORDS.has(segments[i]!) && [...segments[i]!].every((char) => lexicon.phoneticShare(char) >= MIN_PHONETIC_SHARE);
   for (let first = 0; first < segments.length; first += 1) {
     if (!phonetic(first)) continue;
     let last = first;
@@ -445,7 +446,7 @@ function withOtherForms(glosses: GlossStem[], lexicon: Lexicon): GlossStem[] {
       known.add(other);
     }
     // A synonym the corpus uses for a gloss it does not (比赛 "match", the corpus's "game"), weakly.
-    if (name || process.env.TETHER_GLOSS_SYNONYMS === '0') continue;
+    if (name) continue;
     for (const other of lexicon.synonymsOf(stem) ?? []) {
       if (!known.has(other)) extended.push({ stem: other, share: share * FEATURE_WEIGHTS.synonym, name: false });
       known.add(other);
