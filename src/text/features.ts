@@ -297,10 +297,12 @@ function addChineseConcepts(run: string, lexicon: Lexicon, options: FeatureOptio
     for (let last = first; last < segments.length; last += 1) {
       const segment = segments[last]!;
       const unknown = segment.length === 1 ? !covered[last] : !lexicon.hasWord(segment);
+      // A given name the dictionary lists as a name (陳|美玲) completes the surname before it.
+      const givenName = leadsName && last === first + 1 && segment.length === 2 && lexicon.isProperNoun(segment) && !CHINESE_STOPWORDS.has(segments[first]!);
       // A name holds no other name, and a surname that is also a function word (于) leads only unknown characters.
-      if (last > first && (CHINESE_STOPWORDS.has(segment) || lexicon.isProperNoun(segment) || (CHINESE_STOPWORDS.has(segments[first]!) && !unknown))) break;
+      if (last > first && !givenName && (CHINESE_STOPWORDS.has(segment) || lexicon.isProperNoun(segment) || (CHINESE_STOPWORDS.has(segments[first]!) && !unknown))) break;
       chars += segment;
-      hasUnknown ||= segment.length === 1 && !covered[last];
+      hasUnknown ||= (segment.length === 1 && !covered[last]) || givenName;
       if (chars.length > 3) break;
       if (chars.length < 2 || !hasUnknown) continue;
       const key = `py:${romanise(chars)}`;

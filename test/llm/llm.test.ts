@@ -206,9 +206,9 @@ describe('chat-model answers through the real LangChain client', () => {
     expect(draft.answer).not.toContain('Amazon');
   });
 
-  it('does not call the model when retrieval found no answer', async () => {
+  it('does not call the model when the decision says the sources do not cover the question', async () => {
     const { answerer } = setup({ kind: 'answer', content: `“${CHIPS}” [1]` });
-    const draft = await answerer.answer(request({ found: false }));
+    const draft = await answerer.answer(request({ found: false, confidence: 'none' }));
 
     expect(server.chatRequests()).toHaveLength(0);
     expect(draft.verification.fallbackReason).toBe('not-found');
