@@ -1,3 +1,4 @@
+import { formatGloss } from '../answer/gloss.js';
 import type { APIEmbed } from 'discord.js';
 import type { Answer, Passage, Quote, SourceInfo } from '../answer/types.js';
 import { t, type UiLang } from './i18n.js';
@@ -129,7 +130,9 @@ export function citation(item: { title: string; lang: Quote['lang']; paragraph: 
  */
 export function renderQuoteBlock(quote: Quote, ui: UiLang, max: number): string | undefined {
   const head = `**[${quote.n}]**\n`;
-  const tail = `\n${citation(quote, ui)}`;
+  // Under a quote in another language: the gloss line, in italics, never inside the quote itself.
+  const gloss = quote.gloss ? `\n*${escapeDisplayText(truncate(formatGloss(quote.gloss, ui), 300))}*` : '';
+  const tail = `\n${citation(quote, ui)}${gloss}`;
   const room = max - head.length - tail.length;
   if (room < 8) return undefined;
   const body = fitRendered(quote.text, room, blockQuote);

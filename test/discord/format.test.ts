@@ -91,6 +91,14 @@ describe('answer embed', () => {
     expect(embed.description).toContain('第 2 段');
   });
 
+  it('puts a gloss line under a quote in another language, after its citation and outside the block quote', () => {
+    const glossed = quote(1, '營收276.48億元。', { lang: 'zh-Hant', title: '文章', gloss: { terms: [{ text: '營收', gloss: 'revenue' }], figures: [{ text: '276.48億元', gloss: '27.648 billion yuan' }] } });
+    const embed = renderAnswerEmbed({ answer: answer([glossed]), ui: 'en' });
+    expect(embed.description).toContain('> 營收276.48億元。\n— *文章* · Traditional Chinese · paragraph 2\n*');
+    expect(embed.description).toContain('營收 = revenue · 276.48億元 = 27.648 billion yuan');
+    expect(embed.description).not.toMatch(/^> .*revenue/m);
+  });
+
   it('renders the three decisions distinctly: an answer, passages that may answer it, not in the sources', () => {
     const quotes = [quote(1, 'First.')];
     const answered = renderAnswerEmbed({ answer: answer(quotes), ui: 'en' });
