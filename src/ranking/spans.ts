@@ -255,13 +255,17 @@ function hasNewCapitalisedName(text: string, askedWords: ReadonlySet<string>): b
 const LANGUAGE_SEAT = 3;
 
 /**
- * The quotes to show, best first: spans that share no sentence, and among the first three the best
+ * The quotes to show, best first: spans that share no sentence and express some of the question, and among the first three the best
  * one in another language than the others when there is one. A bilingual corpus often tells the
  * same story twice: a question matches its own language's wording best, while the answer may be
  * in the other article, so the other language always gets a seat.
  */
-export function pickQuotes<T extends { article: Article; sentenceIndexes: number[] }>(spans: T[], count: number): T[] {
-  const ordered = pickDisjoint(spans, spans.length);
+export function pickQuotes<T extends { article: Article; sentenceIndexes: number[]; coverage: number }>(spans: T[], count: number): T[] {
+  // A span that expresses nothing of the question is no evidence, whatever its rank.
+  const ordered = pickDisjoint(
+    spans.filter((span) => span.coverage > 0),
+    spans.length,
+  );
   const first = ordered.slice(0, LANGUAGE_SEAT);
   const languages = new Set(first.map((span) => span.article.meta.lang.slice(0, 2)));
   const other = ordered.findIndex((span, i) => i >= LANGUAGE_SEAT && !languages.has(span.article.meta.lang.slice(0, 2)));
