@@ -20,7 +20,8 @@ export function quotesIn(description: string): { n: number; text: string; citati
           .map((line) => line.slice(2))
           .join('\n'),
       );
-      return { n, text, citation: lines.at(-1) ?? '' };
+      // The citation is the line starting with "— "; a gloss line (in italics) may follow it.
+      return { n, text, citation: lines.find((line) => line.startsWith('— ')) ?? '' };
     });
 }
 
