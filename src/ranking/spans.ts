@@ -261,11 +261,10 @@ const LANGUAGE_SEAT = 3;
  * in the other article, so the other language always gets a seat.
  */
 export function pickQuotes<T extends { article: Article; sentenceIndexes: number[]; coverage: number }>(spans: T[], count: number): T[] {
-  // A span that expresses nothing of the question is no evidence, whatever its rank.
-  const ordered = pickDisjoint(
-    spans.filter((span) => span.coverage > 0),
-    spans.length,
-  );
+  // A span that expresses nothing of the question is no evidence, whatever its rank; only when no
+  // span expresses anything are such spans listed, as the nearest passages of a refusal.
+  const evidence = spans.filter((span) => span.coverage > 0);
+  const ordered = pickDisjoint(evidence.length > 0 ? evidence : spans, spans.length);
   const first = ordered.slice(0, LANGUAGE_SEAT);
   const languages = new Set(first.map((span) => span.article.meta.lang.slice(0, 2)));
   const other = ordered.findIndex((span, i) => i >= LANGUAGE_SEAT && !languages.has(span.article.meta.lang.slice(0, 2)));

@@ -19,5 +19,7 @@ describe('the quotes shown', () => {
     const pair = { article: en, sentenceIndexes: [1, 2], coverage: 0.9 };
     const picked = pickQuotes([pair, span(en, 2), span(en, 5, 0), span(en, 6)], 3);
     expect(picked).toEqual([pair, span(en, 6)]);
+    // With no evidence at all, the nearest spans are still listed (for a refusal).
+    expect(pickQuotes([span(en, 7, 0), span(zh, 8, 0)], 3)).toHaveLength(2);
   });
 });
