@@ -43,11 +43,11 @@ export class SentenceFeatureCache {
 
   /** The features of a whole article, its title included: what the article as a whole names. */
   article(article: Article): Set<string> {
-    const features = this.group(`${article.id}#*`, article, () => true);
-    if (!features.has('\0title')) {
-      for (const feature of this.featurizer.documentFeatures(article.meta.title).keys()) features.add(feature);
-      features.add('\0title');
-    }
+    const key = `${article.id}#*`;
+    const known = this.groups.get(key);
+    if (known) return known;
+    const features = new Set([...this.group(`${article.id}#sentences`, article, () => true), ...this.featurizer.documentFeatures(article.meta.title).keys()]);
+    this.groups.set(key, features);
     return features;
   }
 
