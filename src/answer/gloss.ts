@@ -36,7 +36,7 @@ export function createQuoteGlosser(lexicon: Lexicon): QuoteGlosser {
     gloss(question, questionLang, quote) {
       const questionIsEnglish = questionLang === 'en';
       if (questionIsEnglish === (quote.lang === 'en')) return undefined;
-      const terms = questionIsEnglish ? chineseTermsForEnglish(question, quote.text, lexicon) : englishTermsForChinese(question, quote.text, lexicon);
+      const terms = questionIsEnglish ? matchedTerms(question, quote.text, true, lexicon) : matchedTerms(quote.text, question, false, lexicon);
       const figures = questionIsEnglish ? chineseFiguresInEnglish(quote.text) : englishFiguresInChinese(quote.text, questionLang);
       if (terms.length === 0 && figures.length === 0) return undefined;
       // "Yinghua = 英華" says nothing "Cai Yinghua = 蔡英華" does not.
@@ -84,49 +84,32 @@ function englishVocabulary(text: string, lexicon: Lexicon): { byStem: Map<string
   return { byStem, byName };
 }
 
-/** Chinese words of a quote an English question matched, with the question's word as gloss. */
-function chineseTermsForEnglish(question: string, quote: string, lexicon: Lexicon): GlossPair[] {
-  const { byStem, byName } = englishVocabulary(question, lexicon);
-  const simplified = toSimplified(quote);
+/**
+ * The terms an English text and a Chinese text share (by dictionary gloss or by name), as pairs of
+ * the quote's word and the question's: `english` is whichever side is English.
+ */
+function matchedTerms(english: string, chinese: string, chineseIsQuote: boolean, lexicon: Lexicon): GlossPair[] {
+  const { byStem, byName } = englishVocabulary(english, lexicon);
+  const simplified = toSimplified(chinese);
   const pairs: GlossPair[] = [];
   const seen = new Set<string>();
-  for (const concept of extractConcepts(quote, lexicon, { namesNeedCapitals: true })) {
+  // The quote's word is the text, the question's the gloss.
+  const pair = (chineseWord: string, englishWord: string) =>
+    chineseIsQuote ? add(pairs, seen, chineseWord, englishWord) : add(pairs, seen, englishWord, chineseWord);
+  for (const concept of extractConcepts(chinese, lexicon, { namesNeedCapitals: chineseIsQuote })) {
     if (concept.phrase) continue;
     const keys = [...concept.alternatives.keys()];
     const word = keys.find((key) => key.startsWith('zh:'))?.slice(3);
     const nameKey = keys.find((key) => key.startsWith('py:') && byName.has(key));
     if (nameKey) {
-      // A name: its characters are the concept's romanisation, found again in the quote.
+      // A name: its characters are the concept's romanisation, found again in the Chinese text.
       const chars = word ?? findHanWithPinyin(simplified, nameKey.slice(3));
-      if (chars) add(pairs, seen, surfaceOf(quote, simplified, chars), byName.get(nameKey)!);
+      if (chars) pair(surfaceOf(chinese, simplified, chars), byName.get(nameKey)!);
       continue;
     }
     if (!word || word.length < 2) continue;
     const stem = keys.find((key) => concept.glosses.has(key) && byStem.has(key));
-    if (stem) add(pairs, seen, surfaceOf(quote, simplified, word), byStem.get(stem)!);
-  }
-  return pairs;
-}
-
-/** English words of a quote a Chinese question matched, with the question's word as gloss. */
-function englishTermsForChinese(question: string, quote: string, lexicon: Lexicon): GlossPair[] {
-  const { byStem, byName } = englishVocabulary(quote, lexicon);
-  const simplified = toSimplified(question);
-  const pairs: GlossPair[] = [];
-  const seen = new Set<string>();
-  for (const concept of extractConcepts(question, lexicon, { namesNeedCapitals: false })) {
-    if (concept.phrase) continue;
-    const keys = [...concept.alternatives.keys()];
-    const word = keys.find((key) => key.startsWith('zh:'))?.slice(3);
-    const nameKey = keys.find((key) => key.startsWith('py:') && byName.has(key));
-    if (nameKey) {
-      const chars = word ?? findHanWithPinyin(simplified, nameKey.slice(3));
-      if (chars) add(pairs, seen, byName.get(nameKey)!, surfaceOf(question, simplified, chars));
-      continue;
-    }
-    if (!word || word.length < 2) continue;
-    const stem = keys.find((key) => concept.glosses.has(key) && byStem.has(key));
-    if (stem) add(pairs, seen, byStem.get(stem)!, surfaceOf(question, simplified, word));
+    if (stem) pair(surfaceOf(chinese, simplified, word), byStem.get(stem)!);
   }
   return pairs;
 }
