@@ -1,11 +1,7 @@
+import { COMMON_SURNAMES } from '../text/features.js';
 import type { Lexicon } from '../text/lexicon.js';
 import { splitPinyin } from '../text/pinyin.js';
 import { toSimplified } from '../text/script.js';
-
-// Common Chinese surnames (Simplified): a run of two or three characters led by one, not a dictionary word, is a name.
-const SURNAMES = new Set(
-  '王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤',
-);
 
 let segmenter: Intl.Segmenter | undefined;
 
@@ -32,7 +28,7 @@ export function personNames(text: string, lexicon: Lexicon): string[] {
   const segments = [...segmenter.segment(simplified)];
   for (let i = 0; i < segments.length; i += 1) {
     const first = segments[i]!;
-    if (first.segment.length !== 1 || !SURNAMES.has(first.segment)) continue;
+    if (first.segment.length !== 1 || !COMMON_SURNAMES.has(first.segment)) continue;
     let name = first.segment;
     for (let k = i + 1; k < segments.length && name.length < 3; k += 1) {
       const next = segments[k]!.segment;

@@ -61,8 +61,8 @@ const CHINESE_STOPWORDS = { has: (word: string) => STOPWORD_LIST.has(word) || (w
 const HAN_RUN = /\p{Script=Han}+/gu;
 const CHINESE_NUMERAL = /^[零〇一二两三四五六七八九十百千万亿]+$/u;
 
-// The hundred commonest Chinese surnames: a window that starts with one is read as a person's name.
-const COMMON_SURNAMES = new Set(
+/** The hundred commonest Chinese surnames (Simplified): a window that starts with one is read as a person's name. */
+export const COMMON_SURNAMES: ReadonlySet<string> = new Set(
   '王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤',
 );
 
