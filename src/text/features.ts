@@ -266,7 +266,9 @@ function addChineseConcepts(run: string, lexicon: Lexicon, options: FeatureOptio
     while (last + 1 < segments.length && phonetic(last + 1)) last += 1;
     const run = segments.slice(first, last + 1).join('');
     const typical = [...run].reduce((sum, char) => sum + lexicon.phoneticShare(char), 0) / run.length;
-    if (run.length >= 2 && typical >= MIN_PHONETIC_RUN_SHARE) {
+    // One or two characters after a family name are a Chinese given name (陳|美玲), not a transliteration.
+    const givenName = run.length <= 2 && first > 0 && segments[first - 1]!.length === 1 && COMMON_SURNAMES.has(segments[first - 1]!) && !inWord[first - 1];
+    if (run.length >= 2 && typical >= MIN_PHONETIC_RUN_SHARE && !givenName) {
       for (const name of splitNames(run, lexicon)) if (name.length >= 2) names.push(transliterationConcept(name, lexicon, query));
       for (let i = first; i <= last; i += 1) covered[i] = true;
       // A shorter name inside it (弗雷, Freyr, in 弗雷斯诺) is not named.
