@@ -56,7 +56,14 @@ const STOPWORD_LIST = new Set(
   哪里 哪儿 何处 哪位 哪一 位 些 还是 任何 什 一位 一些 一种`.split(/\s+/),
 );
 // A word made only of function words (这个, 谁在, 的是, 哪一位) is one too.
-const CHINESE_STOPWORDS = { has: (word: string) => STOPWORD_LIST.has(word) || (word.length > 1 && [...word].every((char) => STOPWORD_LIST.has(char))) };
+const CHINESE_STOPWORDS = {
+  has(word: string): boolean {
+    if (STOPWORD_LIST.has(word)) return true;
+    if (word.length < 2) return false;
+    for (const char of word) if (!STOPWORD_LIST.has(char)) return false;
+    return true;
+  },
+};
 
 const HAN_RUN = /\p{Script=Han}+/gu;
 const CHINESE_NUMERAL = /^[零〇一二两三四五六七八九十百千万亿]+$/u;
@@ -111,8 +118,10 @@ export function extractConcepts(text: string, lexicon: Lexicon, options: Feature
   addEnglishConcepts(folded, lexicon, options, mentions, concepts);
   for (const match of folded.matchAll(HAN_RUN)) {
     // Characters read as a number (第九, 二十世纪) are not also words.
-    const inNumber = (offset: number) => mentions.some((m) => match.index + offset >= m.start && match.index + offset < m.end);
-    addChineseConcepts(match[0], lexicon, options, inNumber, concepts);
+    const end = match.index + match[0].length;
+    const here = mentions.filter((m) => m.start < end && m.end > match.index);
+    const inNumber = (offset: number) => here.some((m) => match.index + offset >= m.start && match.index + offset < m.end);
+    addChineseConcepts(match[0], lexicon, options, here.length > 0 ? inNumber : undefined, concepts);
   }
   return concepts;
 }
@@ -188,15 +197,14 @@ function addEnglishConcepts(text: string, lexicon: Lexicon, options: FeatureOpti
     // A Western name's sound, to meet its transliteration: in a passage, a capitalised word not
     // opening a sentence (or not an English word); in a question, any name, or a longer word the
     // corpus does not know (typed in lower case).
-    if (word) {
+    if (word && !query && capitalised && (!SENTENCE_START.test(text.slice(Math.max(0, token.index - 3), token.index)) || !lexicon.isEnglishWord(token.lower))) {
       const skeleton = englishSkeleton(token.raw);
-      const key = `phe:${skeleton}`;
-      if (soundCount(skeleton) >= 2) {
-        if (!query && capitalised && (!SENTENCE_START.test(text.slice(0, token.index)) || !lexicon.isEnglishWord(token.lower))) {
-          word.alternatives.set(key, FEATURE_WEIGHTS.phonetic);
-        } else if (query && (capitalised || word.entityKeys || (soundCount(skeleton) >= 3 && !lexicon.knows?.(stemWord(token.lower))))) {
-          for (const [match, similarity] of lexicon.phoneticMatches?.(key) ?? []) word.alternatives.set(match, FEATURE_WEIGHTS.phonetic * similarity);
-        }
+      if (soundCount(skeleton) >= 2) word.alternatives.set(`phe:${skeleton}`, FEATURE_WEIGHTS.phonetic);
+    } else if (word && query && lexicon.phoneticMatches) {
+      const skeleton = englishSkeleton(token.raw);
+      const sounds = soundCount(skeleton);
+      if (sounds >= 2 && (capitalised || word.entityKeys || (sounds >= 3 && !lexicon.knows?.(stemWord(token.lower))))) {
+        for (const [match, similarity] of lexicon.phoneticMatches(`phe:${skeleton}`)) word.alternatives.set(match, FEATURE_WEIGHTS.phonetic * similarity);
       }
     }
     // Adjacent content words ("public cloud"), with only spaces or a hyphen between them.
@@ -223,11 +231,11 @@ function firstKey(c: Concept): string {
   return c.alternatives.keys().next().value ?? '';
 }
 
-function addChineseConcepts(run: string, lexicon: Lexicon, options: FeatureOptions, inNumber: (offset: number) => boolean, concepts: Concept[]): void {
+function addChineseConcepts(run: string, lexicon: Lexicon, options: FeatureOptions, inNumber: ((offset: number) => boolean) | undefined, concepts: Concept[]): void {
   wordSegmenter ??= new Intl.Segmenter('zh', { granularity: 'word' });
   const segmented = [...wordSegmenter.segment(run)];
   const segments = segmented.map((s) => s.segment);
-  const numeric = segmented.map(({ segment, index }) => [...segment].filter((_, k) => inNumber(index + k)).length * 2 >= segment.length);
+  const numeric = segmented.map(({ segment, index }) => inNumber !== undefined && [...segment].filter((_, k) => inNumber(index + k)).length * 2 >= segment.length);
   const query = options.expandSynonyms === true;
 
   // Dictionary words made of whole consecutive segments (首席|技術|官 → 首席技術官): segmenters and
@@ -364,10 +372,11 @@ function splitNames(run: string, lexicon: Lexicon): string[] {
  */
 function transliterationConcept(name: string, lexicon: Lexicon, query: boolean): Concept {
   const c = lexicon.hasWord(name) ? chineseWordConcept(name, FEATURE_WEIGHTS.chineseWord, lexicon, true, query) : concept(FEATURE_WEIGHTS.chineseWord, [[`zh:${name}`, 1]]);
-  const romanised = `py:${romanise(name)}`;
+  const syllables = romaniseSyllables(name);
+  const romanised = `py:${syllables.join('')}`;
   c.alternatives.set(romanised, FEATURE_WEIGHTS.pinyin);
   const keys = new Set([`zh:${name}`, romanised, ...(c.entityKeys ?? [])]);
-  const skeleton = pinyinSkeleton(romaniseSyllables(name));
+  const skeleton = pinyinSkeleton(syllables);
   if (soundCount(skeleton) >= 2) {
     const key = `phz:${skeleton}`;
     c.alternatives.set(key, FEATURE_WEIGHTS.phonetic);

@@ -1,13 +1,23 @@
 import { pinyin } from 'pinyin-pro';
 
-/** Toneless pinyin of Chinese characters, run together, ü written as v: 吳泳銘 → "wuyongming". */
-export function romanise(chinese: string): string {
-  return pinyin(chinese, { toneType: 'none', type: 'array', v: true }).join('').toLowerCase();
-}
+// pinyin-pro is slow next to the rest of feature extraction, and names and windows repeat: remembered.
+const remembered = new Map<string, string[]>();
+const MAX_REMEMBERED = 50_000;
 
 /** Toneless pinyin syllables of Chinese characters, ü written as v: 纽卡斯尔 → niu ka si er. */
 export function romaniseSyllables(chinese: string): string[] {
-  return pinyin(chinese, { toneType: 'none', type: 'array', v: true }).map((syllable) => syllable.toLowerCase());
+  let syllables = remembered.get(chinese);
+  if (!syllables) {
+    syllables = pinyin(chinese, { toneType: 'none', type: 'array', v: true }).map((syllable) => syllable.toLowerCase());
+    if (remembered.size >= MAX_REMEMBERED) remembered.clear();
+    remembered.set(chinese, syllables);
+  }
+  return syllables;
+}
+
+/** Toneless pinyin of Chinese characters, run together, ü written as v: 吳泳銘 → "wuyongming". */
+export function romanise(chinese: string): string {
+  return romaniseSyllables(chinese).join('');
 }
 
 /**
