@@ -1,3 +1,4 @@
+import { clausesOf } from '../corpus/sentences.js';
 import type { LocalEmbeddings } from '../embeddings/local.js';
 import { extractConcepts, type Concept } from '../text/features.js';
 import { personNames } from './names.js';
@@ -55,11 +56,6 @@ const REASON_MARKERS =
 const YES_NO = /^(?:is|are|was|were|do|does|did|can|could|will|would|has|have|had|should|shall|may|might)\b|[嗎吗]\s*[?？]?$|是否|是不是|有沒有|有没有|會不會|会不会|能不能|可不可以/iu;
 const ANCHOR_KEY = /^(?:n|p|y|m|d|ym):/u;
 const DATE_KEY = /^(?:y|m|d|ym|t):/u;
-
-/** Clauses of a text: cut after , ; : before a space or a Han character, after . ! ? before a space, after Chinese punctuation. */
-function clausesOf(text: string): string[] {
-  return text.split(/(?<=[,;:](?=\s|\p{Script=Han})|[.!?](?=\s)|[，；：。！？、])\s*/u).filter((clause) => clause.length > 0);
-}
 
 interface Candidate {
   text: string;

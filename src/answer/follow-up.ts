@@ -1,3 +1,4 @@
+import { sentencesOf } from '../corpus/sentences.js';
 import type { Lexicon } from '../text/lexicon.js';
 import { extractConcepts } from '../text/features.js';
 import { toSimplified } from '../text/script.js';
@@ -127,7 +128,8 @@ function overlapWords(text: string): Set<string> {
 function nameNearestTheQuestion(passage: string, question: string, lexicon: Lexicon, wanted: (name: string) => boolean): string | undefined {
   const asked = overlapWords(question);
   let best: { name: string; overlap: number } | undefined;
-  for (const clause of passage.split(/(?<=[;.!?；。！？])\s*/u)) {
+  for (const { start, end } of sentencesOf(passage)) {
+    const clause = passage.slice(start, end);
     const names = personNames(clause, lexicon).filter(wanted);
     if (names.length === 0) continue;
     const overlap = [...overlapWords(clause)].filter((word) => asked.has(word)).length;

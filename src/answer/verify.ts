@@ -1,7 +1,8 @@
+import { sentencesOf } from '../corpus/sentences.js';
 import type { Lang } from '../corpus/types.js';
 import type { Passage, Quote } from './types.js';
 import { foldForVerifying, needleParts } from './verify/fold.js';
-import { closestSpan, preparedOnce, repairSpan, sentenceSpans } from './verify/locate.js';
+import { closestSpan, preparedOnce, repairSpan } from './verify/locate.js';
 import { CITATION, CLOSERS, parseCitation, tokenize } from './verify/markup.js';
 
 export { foldForVerifying } from './verify/fold.js';
@@ -166,8 +167,8 @@ export function createVerifier(evidence: Evidence): Verifier {
       if (!passage) throw new Error(`no passage ${passageIndex}`);
       const ranked = evidence.quotes?.find((q) => q.source === passage.source && q.start >= passage.start && q.end <= passage.end);
       if (ranked) return addQuote(passageIndex, ranked.start - passage.start, ranked.end - passage.start, ranked.score);
-      const [first] = sentenceSpans(passage.text);
-      return first ? addQuote(passageIndex, first[0], first[1]) : addQuote(passageIndex, 0, passage.text.length);
+      const [first] = sentencesOf(passage.text);
+      return first ? addQuote(passageIndex, first.start, first.end) : addQuote(passageIndex, 0, passage.text.length);
     };
 
     const renderCitation = (numbers: number[]): string => {

@@ -75,3 +75,13 @@ function trimSpan(text: string, span: Span): void {
   while (span.start < span.end && /\s/.test(text[span.start] ?? '')) span.start += 1;
   while (span.end > span.start && /\s/.test(text[span.end - 1] ?? '')) span.end -= 1;
 }
+
+/** Sentences of a stand-alone text (a passage or a quote), offsets into it: the corpus's own rules. */
+export function sentencesOf(text: string): Sentence[] {
+  return splitSentences(text, splitParagraphs(text));
+}
+
+/** Clauses of a text: cut after , ; : before a space or a Han character, after . ! ? before a space, after Chinese punctuation. */
+export function clausesOf(text: string): string[] {
+  return text.split(/(?<=[,;:](?=\s|\p{Script=Han})|[.!?](?=\s)|[，；：。！？、])\s*/u).filter((clause) => clause.length > 0);
+}

@@ -1,24 +1,10 @@
 import type { Passage } from '../types.js';
 import { EDGE_PUNCTUATION, fold, foldForVerifying, type Folded } from './fold.js';
 
-// Sentences and similarity, for repairs and for the quote that stands for a cited passage.
+// Similarity, for repairs and for the quote that stands for a cited passage.
 
 // The whole clause a repair shows must still say what the model quoted: no longer, nor much different.
 const REPAIR_MIN_CLAUSE_SIMILARITY = 0.75;
-/** Sentence-like spans of a text (offsets into it), whitespace trimmed. */
-export function sentenceSpans(text: string): Array<[number, number]> {
-  const spans: Array<[number, number]> = [];
-  for (const match of text.matchAll(/[^\n.!?。！？]+(?:[.!?。！？]+["'”’」』)]*)?/gu)) {
-    const raw = match[0];
-    const lead = raw.length - raw.trimStart().length;
-    const trimmed = raw.trim();
-    if (trimmed.length === 0 || !/[\p{L}\p{N}]/u.test(trimmed)) continue;
-    const start = match.index + lead;
-    spans.push([start, start + trimmed.length]);
-  }
-  return spans;
-}
-
 function bigramCounts(text: string): Map<string, number> {
   const counts = new Map<string, number>();
   for (let i = 0; i + 1 < text.length; i++) {
