@@ -15,7 +15,7 @@ const INVISIBLE = /[\u200B-\u200F\u202A-\u202E\u2060-\u2069\uFEFF]/gu;
 export function validateQuestion(raw: string, maxLength = MAX_QUESTION_LENGTH): string {
   const question = raw.replace(INVISIBLE, '').trim();
   if (question === '') {
-    throw new TetherError('BAD_QUESTION', 'The question is empty: ask something about the articles, e.g. "Why did Alibaba stop the cloud spin-off?"');
+    throw new TetherError('BAD_QUESTION', 'The question is empty: ask something about the articles in the corpus.');
   }
   if (question.length > maxLength) {
     throw new TetherError(

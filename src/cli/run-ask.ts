@@ -1,7 +1,7 @@
 import readline from 'node:readline/promises';
 import { parseArgs } from 'node:util';
 import { formatGloss } from '../answer/gloss.js';
-import { labelsFor } from '../answer/labels.js';
+import { labelsFor } from '../i18n.js';
 import { validateQuestion } from '../answer/question.js';
 import type { Gloss } from '../answer/gloss.js';
 import type { Answer, AskOptions, Tether } from '../answer/types.js';

@@ -6,7 +6,7 @@ import type { Channel, FeedbackLog } from '../feedback/log.js';
 import type { Logger } from '../logger.js';
 import { BoundedMap } from './bounded-map.js';
 import { embedsLength, limits, renderAnswerEmbed, renderPassageEmbed } from './format.js';
-import { t, type UiLang } from './i18n.js';
+import { t, type UiLang } from '../i18n.js';
 
 /** What the buttons of one answer message need: kept in memory, keyed by a short id in each `custom_id`. */
 export interface AnswerState {

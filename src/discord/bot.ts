@@ -22,7 +22,7 @@ import { commands as allCommands, type ChatCommand, type Command, type MessageCo
 import type { BotContext, DiscordSettings } from './context.js';
 import { createDelivery, type Backoff, type Clock } from './delivery.js';
 import { refusePlace, type Place } from './guards.js';
-import { uiLangFromLocale } from './i18n.js';
+import { uiLangFromLocale } from '../i18n.js';
 import { channelGone, handleMessage, replyNotice } from './mentions.js';
 import { createRateLimiter, type RateLimiter } from './rate-limit.js';
 import { withSecretRedaction } from './redact.js';

@@ -4,7 +4,7 @@ import type { Passage } from '../answer/types.js';
 import { parseAnswerCustomId, passageIdOf, renderAnswerMessage, type AnswerMessage, type AnswerState } from './answers.js';
 import type { BotContext } from './context.js';
 import { refuseRate } from './guards.js';
-import { t, uiLangFromLocale } from './i18n.js';
+import { t, uiLangFromLocale } from '../i18n.js';
 import { acknowledge, showResult, tellUser } from './respond.js';
 
 /** How long a button may take before its update is deferred: Discord drops answers after 3 s. */

@@ -1,7 +1,7 @@
 import { formatGloss } from '../answer/gloss.js';
 import type { APIEmbed } from 'discord.js';
 import type { Answer, Passage, Quote, SourceInfo } from '../answer/types.js';
-import { t, type UiLang } from './i18n.js';
+import { t, type UiLang } from '../i18n.js';
 
 /** Discord's message and embed limits (https://discord.com/developers/docs/resources/message#embed-object-embed-limits). */
 export const limits = {

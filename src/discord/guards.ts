@@ -1,5 +1,5 @@
 import type { BotContext, DiscordSettings } from './context.js';
-import { t, type UiLang } from './i18n.js';
+import { t, type UiLang } from '../i18n.js';
 
 /** Where a message or interaction happened, as far as the guards care. */
 export interface Place {

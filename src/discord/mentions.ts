@@ -5,7 +5,7 @@ import type { BotContext } from './context.js';
 import { createNonce, deliveryWindows, type DeliveryOptions } from './delivery.js';
 import { collapseWhitespace, limits, renderNotice, stripBidiControls, truncate } from './format.js';
 import { refusePlace, refuseQuestionText } from './guards.js';
-import { t, type UiLang } from './i18n.js';
+import { t, type UiLang } from '../i18n.js';
 
 /** Turns of a conversation kept as context for a follow-up ("and why?"). */
 const contextTurns = 2;

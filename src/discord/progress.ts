@@ -1,7 +1,7 @@
 import type { ChatInputCommandInteraction } from 'discord.js';
 import type { Logger } from '../logger.js';
 import { escapeDisplayText, fitRendered, limits, renderQuestionTitle } from './format.js';
-import type { UiLang } from './i18n.js';
+import type { UiLang } from '../i18n.js';
 
 /** Discord allows about five edits per five seconds per message; one per interval leaves room for the final one. */
 const editIntervalMs = 1500;

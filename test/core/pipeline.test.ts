@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { labelsFor } from '../../src/answer/labels.js';
+import { labelsFor } from '../../src/i18n.js';
 import type { Answerer } from '../../src/answer/types.js';
 import { DECISION_FEATURES, type AnswerDecider, type Confidence } from '../../src/decision/decide.js';
 import { openIndex } from '../../src/index/open.js';

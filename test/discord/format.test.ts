@@ -16,7 +16,7 @@ import {
   renderSourcesEmbed,
   truncate,
 } from '../../src/discord/format.js';
-import { uiLangFromLocale } from '../../src/discord/i18n.js';
+import { uiLangFromLocale } from '../../src/i18n.js';
 import { createRateLimiter } from '../../src/discord/rate-limit.js';
 import { stripBotMention } from '../../src/discord/mentions.js';
 import { quotesIn, unescapeDisplay } from './helpers.js';
@@ -88,7 +88,7 @@ describe('answer embed', () => {
   it('labels in Chinese follow the answer language', () => {
     const embed = renderAnswerEmbed({ answer: answer([quote(1, '第一。')], { found: false, confidence: 'none', lang: 'zh-Hans' }), ui: 'zh-Hans' });
     expect(embed.description).toContain('资料来源没有涵盖这个问题。');
-    expect(embed.description).toContain('第 2 段');
+    expect(embed.description).toContain('第2段');
   });
 
   it('puts a gloss line under a quote in another language, after its citation and outside the block quote', () => {
@@ -106,8 +106,8 @@ describe('answer embed', () => {
     const none = renderAnswerEmbed({ answer: answer(quotes, { found: false, confidence: 'none', answer: 'Not covered.' }), ui: 'en' });
     expect(answered.description).toContain('From the sources:');
     expect(unsure.description).toContain('**Not sure: these passages may answer it.**');
-    expect(unsure.description).not.toContain("don't cover");
-    expect(none.description).toContain("**The sources don't cover this question.**");
+    expect(unsure.description).not.toContain("do not cover");
+    expect(none.description).toContain("**The sources do not cover this question.**");
     expect(new Set([answered.color, unsure.color, none.color]).size).toBe(3);
     for (const embed of [answered, unsure, none]) expect(embed.description).toContain('> First.');
   });

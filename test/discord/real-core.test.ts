@@ -91,7 +91,7 @@ describe('/ask with the real core', () => {
     const edit = await h.fake.waitForOriginalEdit(sent);
     const answer = lastAnswerFor(question);
     expectVerbatim(edit.body.embeds[0].description, answer);
-    expect(edit.body.embeds[0].description).toMatch(/第 \d+ 段/);
+    expect(edit.body.embeds[0].description).toMatch(/第\d+段/);
   });
 
   it('More quotes and Full passage show further verbatim text from the corpus', async () => {
@@ -131,7 +131,7 @@ describe('/ask with the real core', () => {
     const answer = lastAnswerFor(question);
     expect(answer.found).toBe(false);
     const description: string = edit.body.embeds[0].description;
-    expect(description).toMatch(/^\*\*The sources don't cover this question\.\*\*/);
+    expect(description).toMatch(/^\*\*The sources do not cover this question\.\*\*/);
     if (answer.quotes.length > 0) {
       expect(description).toContain('Nearest passages');
       expectVerbatim(description, answer);

@@ -3,7 +3,7 @@ import type { Answer } from '../../answer/types.js';
 import { createAnswerState, logDecision, recordIfUnanswered, renderAnswerMessage } from '../answers.js';
 import type { BotContext } from '../context.js';
 import { refuseQuestion } from '../guards.js';
-import { uiLangFromLocale } from '../i18n.js';
+import { uiLangFromLocale } from '../../i18n.js';
 import { createProgressEditor } from '../progress.js';
 import { deferReply, showResult, tellUser } from '../respond.js';
 

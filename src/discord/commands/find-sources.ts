@@ -7,7 +7,7 @@ import {
 import type { BotContext } from '../context.js';
 import { blockQuote, fitRendered, limits, renderPassageEmbeds, stripBidiControls, truncate } from '../format.js';
 import { refuseRate } from '../guards.js';
-import { t, uiLangFromLocale } from '../i18n.js';
+import { t, uiLangFromLocale } from '../../i18n.js';
 import { deferReply, showResult, tellUser } from '../respond.js';
 
 /** Message context menu "Find sources": passages that bear on what a message claims. */

@@ -1,6 +1,6 @@
 import { InteractionContextType, MessageFlags, SlashCommandBuilder, type ChatInputCommandInteraction } from 'discord.js';
 import type { BotContext } from '../context.js';
-import { t, uiLangFromLocale } from '../i18n.js';
+import { t, uiLangFromLocale } from '../../i18n.js';
 import { acknowledge } from '../respond.js';
 
 /** `/help`: how to use the bot, in the user's language. */

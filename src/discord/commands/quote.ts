@@ -8,7 +8,7 @@ import type { Passage } from '../../answer/types.js';
 import type { BotContext } from '../context.js';
 import { limits, passageChoiceName, renderPassageEmbeds, truncate } from '../format.js';
 import { refuseQuestion, refuseRate } from '../guards.js';
-import { t, uiLangFromLocale } from '../i18n.js';
+import { t, uiLangFromLocale } from '../../i18n.js';
 import { acknowledge, deferReply, showResult, tellUser } from '../respond.js';
 
 /** `/quote query:<text>` with autocomplete over the passages. */

@@ -1,7 +1,7 @@
 import { InteractionContextType, MessageFlags, SlashCommandBuilder, type ChatInputCommandInteraction } from 'discord.js';
 import type { BotContext } from '../context.js';
 import { renderSourcesEmbed } from '../format.js';
-import { uiLangFromLocale } from '../i18n.js';
+import { uiLangFromLocale } from '../../i18n.js';
 import { acknowledge } from '../respond.js';
 
 /** `/sources`: the articles Tether answers from. */

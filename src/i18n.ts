@@ -1,6 +1,9 @@
-import type { Lang } from '../corpus/types.js';
+import type { Lang } from './corpus/types.js';
 
-/** The languages the bot speaks to users in: the corpus languages. */
+// Every word Tether shows people, in the three languages it speaks: the answer's own words (shared
+// by the CLI and the bot) and the Discord bot's buttons, headings and notices.
+
+/** The languages Tether speaks to users in: the corpus languages. */
 export type UiLang = Lang;
 
 /** Picks the UI language from a Discord locale (`zh-CN`, `zh-TW`, `en-US`, …): Chinese or English. */
@@ -11,13 +14,24 @@ export function uiLangFromLocale(locale: string | null | undefined): UiLang {
   return 'en';
 }
 
-/** Every fixed string the bot shows, per language. */
-export interface UiStrings {
-  langName: (lang: Lang) => string;
-  paragraph: (n: number) => string;
+/** The words Tether shows around answers, in the question's language. */
+export interface Labels {
+  according: (source: string, paragraph: number) => string;
   notCovered: string;
-  /** Heading of an unsure answer: the passages may answer the question. */
+  nearest: string;
+  /** Said when the passages may answer the question but Tether is not sure. */
   unsure: string;
+  /** Introduces the clauses that may answer it, when unsure. */
+  closest: (excerpt: string) => string;
+  paragraph: (n: number) => string;
+  noPassages: string;
+  /** How a follow-up was read: "read as: What other jobs does Wu Yongming have?". */
+  readAs: (question: string) => string;
+}
+
+/** Every fixed string the Discord bot shows besides the answer's own words. */
+export interface UiStrings extends Labels {
+  langName: (lang: Lang) => string;
   nearestPassages: string;
   quotesHeading: string;
   moreQuotes: string;
@@ -52,10 +66,15 @@ const langNames: Record<UiLang, Record<Lang, string>> = {
 };
 
 const english: UiStrings = {
-  langName: (lang) => langNames.en[lang],
-  paragraph: (n) => `paragraph ${n}`,
-  notCovered: "The sources don't cover this question.",
+  according: (source, paragraph) => `According to ${source} (paragraph ${paragraph}):`,
+  notCovered: 'The sources do not cover this question.',
+  nearest: 'The nearest passages:',
   unsure: 'Not sure: these passages may answer it.',
+  closest: (excerpt) => `The closest: ${excerpt}`,
+  paragraph: (n) => `paragraph ${n}`,
+  noPassages: 'No passage comes close.',
+  readAs: (question) => `read as: ${question}`,
+  langName: (lang) => langNames.en[lang],
   nearestPassages: 'Nearest passages, for what they are worth:',
   quotesHeading: 'From the sources:',
   moreQuotes: 'More quotes',
@@ -69,7 +88,7 @@ const english: UiStrings = {
   expired: 'This answer has expired (the bot restarted or it is old). Please ask again.',
   rateLimited: (seconds) => `You're asking a lot at once. Please try again in about ${seconds} s.`,
   tooLong: (length, max) => `Your question is ${length} characters long; the limit is ${max}. Please shorten it.`,
-  emptyQuestion: 'Ask me a question about the source articles, e.g. `@Tether Why was the cloud spin-off cancelled?`',
+  emptyQuestion: 'Ask me a question about the source articles, e.g. `@Tether what are the articles about?`',
   channelNotAllowed: "I don't answer in this channel.",
   dmsNotAllowed: "I don't answer direct messages here; please ask in a server channel.",
   quoteNoMatch: 'No passage matches that.',
@@ -95,10 +114,15 @@ const english: UiStrings = {
 };
 
 const traditional: UiStrings = {
-  langName: (lang) => langNames['zh-Hant'][lang],
-  paragraph: (n) => `第 ${n} 段`,
+  according: (source, paragraph) => `根據${source}（第${paragraph}段）：`,
   notCovered: '資料來源沒有涵蓋這個問題。',
+  nearest: '最接近的段落：',
   unsure: '不太確定：以下段落可能回答了這個問題。',
+  closest: (excerpt) => `最接近的是：${excerpt}`,
+  paragraph: (n) => `第${n}段`,
+  noPassages: '沒有相近的段落。',
+  readAs: (question) => `理解為：${question}`,
+  langName: (lang) => langNames['zh-Hant'][lang],
   nearestPassages: '最接近的段落,僅供參考:',
   quotesHeading: '來源摘錄:',
   moreQuotes: '更多引文',
@@ -112,7 +136,7 @@ const traditional: UiStrings = {
   expired: '這個回答已過期(機器人已重新啟動或回答太舊),請重新提問。',
   rateLimited: (seconds) => `你提問太頻繁了,請約 ${seconds} 秒後再試。`,
   tooLong: (length, max) => `你的問題有 ${length} 個字元,上限是 ${max}。請縮短後再問。`,
-  emptyQuestion: '請問我有關來源文章的問題,例如 `@Tether 阿里雲為什麼暫停分拆?`',
+  emptyQuestion: '請問我有關來源文章的問題,例如 `@Tether 這些文章講什麼?`',
   channelNotAllowed: '我不在這個頻道回答。',
   dmsNotAllowed: '我不回答私訊,請在伺服器頻道中提問。',
   quoteNoMatch: '沒有相符的段落。',
@@ -138,10 +162,15 @@ const traditional: UiStrings = {
 };
 
 const simplified: UiStrings = {
-  langName: (lang) => langNames['zh-Hans'][lang],
-  paragraph: (n) => `第 ${n} 段`,
+  according: (source, paragraph) => `根据${source}（第${paragraph}段）：`,
   notCovered: '资料来源没有涵盖这个问题。',
+  nearest: '最接近的段落：',
   unsure: '不太确定：以下段落可能回答了这个问题。',
+  closest: (excerpt) => `最接近的是：${excerpt}`,
+  paragraph: (n) => `第${n}段`,
+  noPassages: '没有相近的段落。',
+  readAs: (question) => `理解为：${question}`,
+  langName: (lang) => langNames['zh-Hans'][lang],
   nearestPassages: '最接近的段落,仅供参考:',
   quotesHeading: '来源摘录:',
   moreQuotes: '更多引文',
@@ -155,7 +184,7 @@ const simplified: UiStrings = {
   expired: '这个回答已过期(机器人已重新启动或回答太旧),请重新提问。',
   rateLimited: (seconds) => `你提问太频繁了,请约 ${seconds} 秒后再试。`,
   tooLong: (length, max) => `你的问题有 ${length} 个字符,上限是 ${max}。请缩短后再问。`,
-  emptyQuestion: '请问我有关来源文章的问题,例如 `@Tether 阿里云为什么暂停分拆?`',
+  emptyQuestion: '请问我有关来源文章的问题,例如 `@Tether 这些文章讲什么?`',
   channelNotAllowed: '我不在这个频道回答。',
   dmsNotAllowed: '我不回答私信,请在服务器频道中提问。',
   quoteNoMatch: '没有相符的段落。',
@@ -184,5 +213,10 @@ const strings: Record<UiLang, UiStrings> = { en: english, 'zh-Hant': traditional
 
 /** The UI strings for a language. */
 export function t(lang: UiLang): UiStrings {
+  return strings[lang];
+}
+
+/** The answer's words for a language (what the CLI needs of `t`). */
+export function labelsFor(lang: Lang): Labels {
   return strings[lang];
 }
