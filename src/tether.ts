@@ -3,7 +3,7 @@ import { createExtractiveAnswerer, shortAnswer, UNSURE_MIN_COVERAGE } from './an
 import { createFollowUpResolver, type FollowUpResolver } from './answer/follow-up.js';
 import { createQuoteGlosser, type QuoteGlosser } from './answer/gloss.js';
 import { detectAnswerKind, validateQuestion, type AnswerKind } from './answer/question.js';
-import type { Answer, Answerer, AskOptions, Passage, Quote, SourceInfo, Tether } from './answer/types.js';
+import { citeSpan, passageIdOf, type Answer, type Answerer, type AskOptions, type Passage, type Quote, type SourceInfo, type Tether } from './answer/types.js';
 import { createQuoteVerifier, type QuoteVerifier } from './answer/verify-quotes.js';
 import type { Article, Lang } from './corpus/types.js';
 import { createCalibratedDecider, type AnswerDecider } from './decision/decide.js';
@@ -78,18 +78,8 @@ export function createTether(deps: TetherDeps): Tether {
   const articleBySource = new Map(index.corpus.articles.map((article) => [article.source, article]));
   const extractive = createExtractiveAnswerer({ featurizer: index.featurizer, sourceName: (source) => shortName(articleBySource.get(source)) });
   const corpusPassages = index.corpus.articles.flatMap((article) =>
-    article.paragraphs.map((span, i): Passage => ({
-      id: `${article.id}:${i + 1}`,
-      source: article.source,
-      title: article.meta.title,
-      lang: article.meta.lang,
-      paragraph: i + 1,
-      start: span.start,
-      end: span.end,
-      text: article.text.slice(span.start, span.end),
-      // Not retrieved for this question: no evidence score of its own.
-      score: 0,
-    })),
+    // Not retrieved for this question: no evidence score of its own.
+    article.paragraphs.map((span, i): Passage => ({ id: passageIdOf(article.id, i + 1), ...citeSpan(article, i + 1, span.start, span.end, 0) })),
   );
   const answerer = deps.createAnswerer?.(extractive, corpusPassages) ?? extractive;
   const { retriever, ranker, decider, verifier } = createPipeline(deps);
@@ -101,32 +91,12 @@ export function createTether(deps: TetherDeps): Tether {
     return gloss ? { ...quote, gloss } : quote;
   };
 
-  const toQuote = (span: RankedSpan, n: number): Quote => ({
-    n,
-    source: span.article.source,
-    title: span.article.meta.title,
-    lang: span.article.meta.lang,
-    paragraph: span.paragraph,
-    start: span.start,
-    end: span.end,
-    text: span.article.text.slice(span.start, span.end),
-    score: roundScore(span.probability),
-  });
+  const toQuote = (span: RankedSpan, n: number): Quote => ({ n, ...citeSpan(span.article, span.paragraph, span.start, span.end, roundScore(span.probability)) });
 
   const paragraphPassage = (article: Article, paragraph: number, score: number): Passage | undefined => {
     const span = article.paragraphs[paragraph - 1];
     if (!span) return undefined;
-    return {
-      id: `${article.id}:${paragraph}`,
-      source: article.source,
-      title: article.meta.title,
-      lang: article.meta.lang,
-      paragraph,
-      start: span.start,
-      end: span.end,
-      text: article.text.slice(span.start, span.end),
-      score,
-    };
+    return { id: passageIdOf(article.id, paragraph), ...citeSpan(article, paragraph, span.start, span.end, score) };
   };
 
   /** Ranked spans of the retrieved chunks and the paragraphs they lie in, best first. */

@@ -1,6 +1,6 @@
 import type { Article, Lang, Span } from '../corpus/types.js';
 import { toSimplified } from '../text/script.js';
-import type { Quote } from './types.js';
+import { citeSpan, type Quote } from './types.js';
 
 /** What a question about the corpus itself asks for. */
 export type CorpusField = 'author' | 'editor' | 'publication' | 'date' | 'title' | 'language' | 'count' | 'overview';
@@ -440,18 +440,8 @@ function quoteCollector(max: number) {
       if (quotes.length >= max) return '';
       const paragraph = article.paragraphs.findIndex((p) => p.start <= span.start && span.end <= p.end) + 1;
       const n = quotes.length + 1;
-      quotes.push({
-        n,
-        source: article.source,
-        title: article.meta.title,
-        lang: article.meta.lang,
-        paragraph: Math.max(1, paragraph),
-        start: span.start,
-        end: span.end,
-        text: article.text.slice(span.start, span.end),
-        // A line that states the asked fact: certain, not a ranker's estimate.
-        score: 1,
-      });
+      // A line that states the asked fact: certain, not a ranker's estimate.
+      quotes.push({ n, ...citeSpan(article, Math.max(1, paragraph), span.start, span.end, 1) });
       return ` [${n}]`;
     },
   };

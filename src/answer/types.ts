@@ -1,4 +1,4 @@
-import type { ArticleMeta, Lang } from '../corpus/types.js';
+import type { Article, ArticleMeta, Lang } from '../corpus/types.js';
 import type { Confidence, Decision } from '../decision/decide.js';
 import type { Gloss } from './gloss.js';
 
@@ -6,6 +6,10 @@ export type { Confidence, Decision } from '../decision/decide.js';
 
 /** A verbatim span of an article with its citation: `text === fileText.slice(start, end)`. */
 export interface CitedSpan {
+  /** The article's id (its file name without extension). */
+  articleId: string;
+  /** The paragraph's id, `${articleId}:${paragraph}`: what `Tether.getPassage` takes. */
+  passageId: string;
   /** Path of the source file relative to the project root. */
   source: string;
   title: string;
@@ -57,8 +61,29 @@ export interface Answer {
 
 /** A whole paragraph of an article, for quoting on request. */
 export interface Passage extends CitedSpan {
-  /** Stable id for buttons and autocomplete: `${articleId}:${paragraph}`. */
+  /** Stable id for buttons and autocomplete: the passage id. */
   id: string;
+}
+
+/** The id of an article's paragraph (1-based), as quotes carry it and `Tether.getPassage` takes it. */
+export function passageIdOf(articleId: string, paragraph: number): string {
+  return `${articleId}:${paragraph}`;
+}
+
+/** The span `start`–`end` of an article's paragraph, cited: the text is cut from the article by offset. */
+export function citeSpan(article: Article, paragraph: number, start: number, end: number, score: number): CitedSpan {
+  return {
+    articleId: article.id,
+    passageId: passageIdOf(article.id, paragraph),
+    source: article.source,
+    title: article.meta.title,
+    lang: article.meta.lang,
+    paragraph,
+    start,
+    end,
+    text: article.text.slice(start, end),
+    score,
+  };
 }
 
 /** An article as listed by /sources. */

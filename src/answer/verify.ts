@@ -147,6 +147,8 @@ export function createVerifier(evidence: Evidence): Verifier {
         quoteKeys.set(key, index);
         quotes.push({
           n: index + 1,
+          articleId: passage.articleId,
+          passageId: passage.passageId,
           source: passage.source,
           title: passage.title,
           lang: passage.lang,

@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import path from 'node:path';
 import { ActionRowBuilder, ButtonBuilder, ButtonStyle, type APIEmbed } from 'discord.js';
-import type { Answer, Passage, Quote } from '../answer/types.js';
+import type { Answer, Passage } from '../answer/types.js';
 import type { Channel, FeedbackLog } from '../feedback/log.js';
 import type { Logger } from '../logger.js';
 import { BoundedMap } from './bounded-map.js';
@@ -83,11 +82,6 @@ export function parseAnswerCustomId(customId: string): AnswerAction | undefined 
   if (action === 'more' || action === 'up' || action === 'down') return { action, id };
   if (action === 'full' && n && /^\d{1,4}$/.test(n)) return { action, id, n: Number(n) };
   return undefined;
-}
-
-/** The id `Tether.getPassage` knows a quote's paragraph by: `${articleId}:${paragraph}`, article id = file name. */
-export function passageIdOf(quote: Pick<Quote, 'source' | 'paragraph'>): string {
-  return `${path.basename(quote.source, path.extname(quote.source))}:${quote.paragraph}`;
 }
 
 /** A message body Discord accepts for create, edit and interaction update alike. */

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ButtonInteraction } from 'discord.js';
 import type { Passage } from '../answer/types.js';
-import { parseAnswerCustomId, passageIdOf, renderAnswerMessage, type AnswerMessage, type AnswerState } from './answers.js';
+import { parseAnswerCustomId, renderAnswerMessage, type AnswerMessage, type AnswerState } from './answers.js';
 import type { BotContext } from './context.js';
 import { refuseRate } from './guards.js';
 import { t, uiLangFromLocale } from '../i18n.js';
@@ -33,7 +33,7 @@ export async function handleAnswerButton(interaction: ButtonInteraction, ctx: Bo
     }
     case 'full': {
       const quote = state.answer.quotes.find((candidate) => candidate.n === action.n);
-      const passage = quote && ctx.tether.getPassage(passageIdOf(quote));
+      const passage = quote && ctx.tether.getPassage(quote.passageId);
       if (!passage) {
         await tellUser(interaction, t(ui).passageMissing, ctx);
         return;
@@ -85,7 +85,7 @@ async function showMoreQuotes(id: string, state: AnswerState, ctx: BotContext): 
 
 function expandedPassage(state: AnswerState, ctx: BotContext): Passage | undefined {
   const quote = state.answer.quotes.find((candidate) => candidate.n === state.expanded);
-  return quote && ctx.tether.getPassage(passageIdOf(quote));
+  return quote && ctx.tether.getPassage(quote.passageId);
 }
 
 /**

@@ -21,6 +21,8 @@ function sink(): Writable & { text: () => string } {
 
 const QUOTE: Quote = {
   n: 1,
+  articleId: 'a',
+  passageId: 'a:4',
   source: 'corpus/a.txt',
   title: 'An article',
   lang: 'en',

@@ -3,7 +3,7 @@ import { shortAnswer } from '../../src/answer/extractive.js';
 import { createFollowUpResolver } from '../../src/answer/follow-up.js';
 import { createQuoteGlosser, formatGloss } from '../../src/answer/gloss.js';
 import { personNames } from '../../src/answer/names.js';
-import type { Quote } from '../../src/answer/types.js';
+import { citeSpan, type Quote } from '../../src/answer/types.js';
 import { openIndex } from '../../src/index/open.js';
 import type { LoadedIndex } from '../../src/index/types.js';
 import { loadAnswerModel, type AnswerModel } from '../../src/ranking/model.js';
@@ -33,7 +33,7 @@ function quoteIn(source: string, text: string, n = 1, score = 0.9): Quote {
   const start = article.text.indexOf(text);
   expect(start, text).toBeGreaterThanOrEqual(0);
   const paragraph = article.paragraphs.findIndex((p) => p.start <= start && start < p.end) + 1;
-  return { n, source: article.source, title: article.meta.title, lang: article.meta.lang, paragraph, start, end: start + text.length, text, score };
+  return { n, ...citeSpan(article, paragraph, start, start + text.length, score) };
 }
 
 describe('replies that do not come from retrieval', () => {

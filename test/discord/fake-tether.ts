@@ -79,7 +79,7 @@ export function createFakeTether(corpusDir = path.join(projectRoot, 'corpus')): 
   const passage = (article: FakeArticle, paragraph: number, score: number): Passage | undefined => {
     const span = article.paragraphs[paragraph - 1];
     if (!span) return undefined;
-    return { id: `${article.id}:${paragraph}`, source: article.source, title: article.title, lang: article.lang, paragraph, start: span.start, end: span.end, text: article.text.slice(span.start, span.end), score };
+    return { id: `${article.id}:${paragraph}`, articleId: article.id, passageId: `${article.id}:${paragraph}`, source: article.source, title: article.title, lang: article.lang, paragraph, start: span.start, end: span.end, text: article.text.slice(span.start, span.end), score };
   };
 
   const calls: TetherCall[] = [];
@@ -108,6 +108,8 @@ export function createFakeTether(corpusDir = path.join(projectRoot, 'corpus')): 
       const limit = options.limit ?? 3;
       const quotes: Quote[] = ranked.slice(offset, offset + limit).map(({ sentence, score }, i) => ({
         n: offset + i + 1,
+        articleId: sentence.article.id,
+        passageId: `${sentence.article.id}:${sentence.paragraph}`,
         source: sentence.article.source,
         title: sentence.article.title,
         lang: sentence.article.lang,

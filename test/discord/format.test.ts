@@ -1,7 +1,7 @@
 /** Presentation rules: Discord's limits, shortening with "…" without splitting a quote, escaping. */
 import { describe, expect, it } from 'vitest';
 import type { Answer, Passage, Quote } from '../../src/answer/types.js';
-import { answerCustomIds, createAnswerState, parseAnswerCustomId, passageIdOf, renderAnswerMessage } from '../../src/discord/answers.js';
+import { answerCustomIds, createAnswerState, parseAnswerCustomId, renderAnswerMessage } from '../../src/discord/answers.js';
 import { BoundedMap } from '../../src/discord/bounded-map.js';
 import {
   blockQuote,
@@ -22,7 +22,7 @@ import { stripBotMention } from '../../src/discord/mentions.js';
 import { quotesIn, unescapeDisplay } from './helpers.js';
 
 function quote(n: number, text: string, extra: Partial<Quote> = {}): Quote {
-  return { n, source: 'corpus/article.txt', title: 'An article', lang: 'en', paragraph: n + 1, start: 0, end: text.length, text, score: 0.9, ...extra };
+  return { n, articleId: 'article', passageId: `article:${n + 1}`, source: 'corpus/article.txt', title: 'An article', lang: 'en', paragraph: n + 1, start: 0, end: text.length, text, score: 0.9, ...extra };
 }
 
 function answer(quotes: Quote[], extra: Partial<Answer> = {}): Answer {
@@ -136,7 +136,7 @@ describe('answer embed', () => {
       via: 'ask',
     });
     state.expanded = 1;
-    const passage: Passage = { id: 'article:2', source: 'corpus/article.txt', title: 'An article', lang: 'en', paragraph: 2, start: 0, end: 5000, text: 'long '.repeat(1000), score: 1 };
+    const passage: Passage = { id: 'article:2', articleId: 'article', passageId: 'article:2', source: 'corpus/article.txt', title: 'An article', lang: 'en', paragraph: 2, start: 0, end: 5000, text: 'long '.repeat(1000), score: 1 };
     const message = renderAnswerMessage('abc', state, { passage });
     expect(message.embeds).toHaveLength(2);
     expect(embedsLength(message.embeds)).toBeLessThanOrEqual(limits.embedsTotal);
@@ -146,7 +146,7 @@ describe('answer embed', () => {
 });
 
 describe('passages and sources', () => {
-  const passage = (n: number, text: string): Passage => ({ id: `a:${n}`, source: 'corpus/a.txt', title: 'A title', lang: 'en', paragraph: n, start: 0, end: text.length, text, score: 1 });
+  const passage = (n: number, text: string): Passage => ({ id: `a:${n}`, articleId: 'a', passageId: `a:${n}`, source: 'corpus/a.txt', title: 'A title', lang: 'en', paragraph: n, start: 0, end: text.length, text, score: 1 });
 
   it('renders several passages whole when they fit, and shortened (not dropped) when they do not', () => {
     const small = renderPassageEmbeds([passage(1, 'One.'), passage(2, 'Two.')], 'en', (p) => p.title);
@@ -182,10 +182,6 @@ describe('buttons and state', () => {
     expect(parseAnswerCustomId(answerCustomIds.vote(id, 'up'))).toEqual({ action: 'up', id });
     expect(parseAnswerCustomId('someone-else:more:x')).toBeUndefined();
     expect(parseAnswerCustomId('tether:full:x:abc')).toBeUndefined();
-  });
-
-  it('derives the passage id of a quote from its file name and paragraph', () => {
-    expect(passageIdOf({ source: 'corpus/yinxing-alibaba.txt', paragraph: 4 })).toBe('yinxing-alibaba:4');
   });
 
   it('the bounded map forgets the least recently used entry', () => {

@@ -29,15 +29,16 @@ export function passageContaining(
   const newline = fileText.indexOf('\n', at);
   const end = newline < 0 ? fileText.length : newline;
   const paragraph = fileText.slice(0, start).split('\n').filter((line) => line.trim() !== '').length + 1;
-  return { id: `${path.basename(article.source, '.txt')}:${paragraph}`, ...article, paragraph, start, end, text: fileText.slice(start, end), score: 0.5 };
+  const articleId = path.basename(article.source, '.txt');
+  return { id: `${articleId}:${paragraph}`, articleId, passageId: `${articleId}:${paragraph}`, ...article, paragraph, start, end, text: fileText.slice(start, end), score: 0.5 };
 }
 
 /** A Quote for the exact span `needle` of a passage. */
 export function quoteOf(passage: Passage, needle: string, n: number): Quote {
   const at = passage.text.indexOf(needle);
   if (at < 0) throw new Error(`"${needle}" is not in passage ${passage.id}`);
-  const { source, title, lang, paragraph } = passage;
-  return { n, source, title, lang, paragraph, start: passage.start + at, end: passage.start + at + needle.length, text: needle, score: 0.8 };
+  const { articleId, passageId, source, title, lang, paragraph } = passage;
+  return { n, articleId, passageId, source, title, lang, paragraph, start: passage.start + at, end: passage.start + at + needle.length, text: needle, score: 0.8 };
 }
 
 /** Asserts the Quote invariant against the file on disk (the real check, not the passage's copy). */
