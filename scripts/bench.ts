@@ -19,7 +19,7 @@ import { indexFiles } from '../src/index/manifest.js';
 import { loadLexicon } from '../src/text/lexicon.js';
 import { openIndex } from '../src/index/open.js';
 import { createHybridRetriever } from '../src/retrieval/hybrid.js';
-import { loadAnswerModel } from '../src/ranking/model.js';
+import { loadAnswerModel } from '../src/decision/model.js';
 import { createTether } from '../src/tether.js';
 
 const USAGE = `Usage: npm run bench -- [--scale] [options]

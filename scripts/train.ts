@@ -2,19 +2,21 @@ import { parseArgs } from 'node:util';
 import { runEntryPoint } from '../src/cli/entry.js';
 import { loadProjectConfig } from '../src/config.js';
 import { DATASET_NAMES, prepareDatasetRuns, type DatasetName } from '../src/eval/datasets.js';
-import { saveAnswerModel } from '../src/ranking/model.js';
-import { collectTrainingQuestions, trainAnswerModel } from '../src/training/train.js';
+import { saveAnswerModel } from '../src/decision/model.js';
+import { collectTrainingQuestions, loadCollectedQuestions, saveCollectedQuestions, trainAnswerModel } from '../src/training/train.js';
 
 const USAGE = `Usage: npm run train -- [--dataset xquad,drcd,cmrc] [--limit N]
 Retrains the learned parts of the answer path (the span ranker and the calibrated answer/unsure/refuse
 decision) on the TRAIN split of the public QA sets in ../shared/datasets (articles at even positions;
 the odd ones are kept for \`npm run eval -- --dataset all\`), and writes models/answer-model.json.
   --dataset LIST   which sets (default: all)
-  --limit N        at most N questions per kind and refusal group (default: all)`;
+  --limit N        at most N questions per kind and refusal group (default: all)
+  --reuse          train from the candidates and features collected by the last run
+                   (.cache/training/questions.json): for changes to training settings only`;
 
 /** `npm run train`: one command that rebuilds models/answer-model.json from the public sets' training split. */
 async function main(): Promise<number> {
-  const { values } = parseArgs({ options: { dataset: { type: 'string' }, limit: { type: 'string' }, help: { type: 'boolean' } } });
+  const { values } = parseArgs({ options: { dataset: { type: 'string' }, limit: { type: 'string' }, reuse: { type: 'boolean' }, help: { type: 'boolean' } } });
   if (values.help) {
     console.log(USAGE);
     return 0;
@@ -29,7 +31,8 @@ async function main(): Promise<number> {
   const config = loadProjectConfig();
   const log = (message: string) => console.error(message);
   const runs = await prepareDatasetRuns({ root: config.root, datasets, split: 'train', ...(limit ? { perKindLimit: limit } : {}) });
-  const questions = await collectTrainingQuestions(runs, log);
+  const questions = values.reuse ? await loadCollectedQuestions(config.root) : await collectTrainingQuestions(runs, log);
+  if (!values.reuse) await saveCollectedQuestions(config.root, questions);
   const model = trainAnswerModel(questions, {
     datasets,
     split: 'train (articles at even positions of each file)',

@@ -2,14 +2,15 @@ import { createCorpusQuestionAnswerer, type CorpusQuestionAnswerer } from './ans
 import { createExtractiveAnswerer, shortAnswer, UNSURE_MIN_COVERAGE } from './answer/extractive.js';
 import { createFollowUpResolver, type FollowUpResolver } from './answer/follow-up.js';
 import { createQuoteGlosser, type QuoteGlosser } from './answer/gloss.js';
-import { detectAnswerKind, validateQuestion, type AnswerKind } from './answer/question.js';
+import { validateQuestion } from './answer/question.js';
+import { detectAnswerKind, type AnswerKind } from './text/question-kind.js';
 import { citeSpan, passageIdOf, type Answer, type Answerer, type AskOptions, type Passage, type Quote, type SourceInfo, type Tether } from './answer/types.js';
 import { createQuoteVerifier, type QuoteVerifier } from './answer/verify-quotes.js';
 import type { Article, Lang } from './corpus/types.js';
 import { createCalibratedDecider, type AnswerDecider } from './decision/decide.js';
 import { openIndex, type OpenIndexOptions } from './index/open.js';
 import type { LoadedIndex } from './index/types.js';
-import { loadAnswerModel, type AnswerModel } from './ranking/model.js';
+import { loadAnswerModel, type AnswerModel } from './decision/model.js';
 import { weighQuestion } from './ranking/question.js';
 import { createLearnedRanker, type RankedSpan, type RankingQuery, type SpanRanker } from './ranking/ranker.js';
 import { SentenceFeatureCache } from './ranking/sentences.js';

@@ -3,7 +3,7 @@ import type { LocalEmbeddings } from '../embeddings/local.js';
 import { extractConcepts, type Concept } from '../text/features.js';
 import { personNames } from './names.js';
 import { labelsFor } from '../i18n.js';
-import { detectAnswerKind, type AnswerKind } from './question.js';
+import { detectAnswerKind, type AnswerKind } from '../text/question-kind.js';
 import { coverageOf, weighQuestion, type WeightedQuestion } from '../ranking/question.js';
 import type { Answerer, AnswerDraft, AnswerRequest, Quote } from './types.js';
 

@@ -3,7 +3,7 @@ import type { Lexicon } from '../text/lexicon.js';
 import { extractConcepts } from '../text/features.js';
 import { toSimplified } from '../text/script.js';
 import { personNames } from './names.js';
-import { detectAnswerKind, type AnswerKind } from './question.js';
+import { detectAnswerKind, type AnswerKind } from '../text/question-kind.js';
 
 /** A question as the answer path reads it, once a follow-up has been read with the previous turn. */
 export interface ResolvedQuestion {

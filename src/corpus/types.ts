@@ -1,5 +1,7 @@
-/** Languages Tether tells apart: English, Traditional and Simplified Chinese. */
-export type Lang = 'en' | 'zh-Hant' | 'zh-Hans';
+import type { Lang } from '../text/script.js';
+
+/** Languages Tether tells apart (defined beside the script detection that tells them apart). */
+export type { Lang };
 
 /** A half-open range of UTF-16 offsets into an article's text as Node reads it. */
 export interface Span {

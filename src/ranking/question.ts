@@ -1,5 +1,5 @@
 import { inverseDocumentFrequency, unseenInverseDocumentFrequency, type LocalEmbeddings } from '../embeddings/local.js';
-import type { AnswerKind } from '../answer/question.js';
+import type { AnswerKind } from '../text/question-kind.js';
 import { extractConcepts, type Concept } from '../text/features.js';
 
 /** A question's concepts with their importance, ready to be matched against spans. */

@@ -4,7 +4,7 @@ import type { RetrievedChunk } from '../retrieval/candidates.js';
 import { logit, sigmoid, type LinearModel } from './linear.js';
 import type { WeightedQuestion } from './question.js';
 import type { SentenceFeatureCache } from './sentences.js';
-import { featureVector, spanCandidates, type SpanCandidate } from './spans.js';
+import { featureVector, spanCandidates, type SemanticEvidence, type SpanCandidate } from './spans.js';
 
 /** A question as the ranking and decision stages see it. */
 export interface RankingQuery {
@@ -24,6 +24,14 @@ export interface SpanRanker {
   rank(query: RankingQuery, retrieved: RetrievedChunk[]): RankedSpan[];
 }
 
+/** What the word vectors say of one question, as the span features read it. */
+export function semanticEvidence(embedder: SentenceEmbedder, question: string): SemanticEvidence {
+  return {
+    similarities: (article: Article) => embedder.sentenceSimilarities(question, article),
+    alignment: (article: Article, sentenceIndexes: readonly number[]) => embedder.alignment(question, article, sentenceIndexes),
+  };
+}
+
 /**
  * Ranks spans by a logistic regression over their features, trained by `npm run train` on the
  * public QA sets' training split (see models/README.md): the probability that a span holds the answer.
@@ -32,8 +40,7 @@ export function createLearnedRanker(deps: { model: LinearModel; cache: SentenceF
   const { semantic } = deps;
   return {
     rank(query, retrieved) {
-      const similarity = semantic ? (article: Article) => semantic.sentenceSimilarities(query.text, article) : undefined;
-      return spanCandidates(query.weighted, query.lang, retrieved, deps.cache, similarity)
+      return spanCandidates(query.weighted, query.lang, retrieved, deps.cache, semantic && semanticEvidence(semantic, query.text))
         .map((candidate) => {
           const z = logit(deps.model, featureVector(candidate.features));
           return { ...candidate, logit: z, probability: sigmoid(z) };

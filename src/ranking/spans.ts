@@ -3,6 +3,9 @@ import type { RetrievedChunk } from '../retrieval/candidates.js';
 import { matchProfile, type FeatureLookup, type WeightedQuestion } from './question.js';
 import type { SentenceFeatureCache } from './sentences.js';
 
+/** How much a statement in the previous paragraph counts for a sentence that may give its reason. */
+const NEXT_PARAGRAPH_REASON = 0.6;
+
 /** A candidate quote: one sentence or a few consecutive ones of a retrieved chunk, with the evidence for it. */
 export interface SpanCandidate {
   article: Article;
@@ -58,6 +61,8 @@ export const SPAN_FEATURES = [
   'questionConcepts',
   'semantic',
   'semanticGap',
+  'wordAlignment',
+  'wordAlignmentGap',
 ] as const;
 
 /** One named feature. */
@@ -75,15 +80,20 @@ export function featureVector(features: SpanFeatures): number[] {
  * features. For a "why" question the sentences after a matching one are candidates too: an
  * explanation usually follows the statement it explains.
  */
-/** Similarity of the question to each sentence of an article (word vectors), when the index has them. */
-export type SentenceSimilarity = (article: Article) => ArrayLike<number>;
+/** What word vectors say of the question and an article's sentences, when the index has them. */
+export interface SemanticEvidence {
+  /** Similarity of the question to each sentence of the article, in sentence order. */
+  similarities(article: Article): ArrayLike<number>;
+  /** How closely the question's words are met, word by word, by some sentences of the article (0..1). */
+  alignment(article: Article, sentenceIndexes: readonly number[]): number;
+}
 
 export function spanCandidates(
   question: WeightedQuestion,
   questionLang: Lang,
   retrieved: RetrievedChunk[],
   cache: SentenceFeatureCache,
-  similarity?: SentenceSimilarity,
+  semantic?: SemanticEvidence,
 ): SpanCandidate[] {
   const wantsReason = question.kind === 'reason';
   const maxLexical = Math.max(0, ...retrieved.map((r) => r.lexicalScore ?? 0));
@@ -144,8 +154,13 @@ export function spanCandidates(
 
     const writtenIn = article.meta.lang === 'en' ? ('en' as const) : undefined;
     const before = indexes[0]! - 1;
-    const samePrevious = (back: number) => (article.sentences[indexes[0]! - back]?.paragraph === first.paragraph ? sentenceCoverage(article, indexes[0]! - back) : 0);
-    const inherited = wantsReason ? Math.max(samePrevious(1), 0.7 * samePrevious(2), 0.5 * samePrevious(3)) : 0;
+    // A reason may open the paragraph after the statement it explains: that statement counts, for less.
+    const previous = (back: number) => {
+      const paragraph = article.sentences[indexes[0]! - back]?.paragraph;
+      const factor = paragraph === first.paragraph ? 1 : paragraph === first.paragraph - 1 ? NEXT_PARAGRAPH_REASON : 0;
+      return factor > 0 ? factor * sentenceCoverage(article, indexes[0]! - back) : 0;
+    };
+    const inherited = wantsReason ? Math.max(previous(1), 0.7 * previous(2), 0.5 * previous(3)) : 0;
     const evidenceFeatures = wantsReason && before >= 0 ? union([...sentenceSets, cache.get(article, before)]) : features;
     const evidence = writtenIn || evidenceFeatures !== features ? matchProfile(question, evidenceFeatures, writtenIn).coverage : profile.coverage;
     const neighbourhood = union([...sentenceSets, ...[before, indexes.at(-1)! + 1].filter((i) => article.sentences[i]?.paragraph === first.paragraph).map((i) => cache.get(article, i))]);
@@ -202,16 +217,20 @@ export function spanCandidates(
         fragment: text.length < 25 && !/[.!?。！？”"]$/u.test(text) ? 1 : 0,
         unknownShare: question.unknownShare,
         questionConcepts: Math.log1p(question.concepts.length) / 3,
-        semantic: similarity ? Math.max(...indexes.map((index) => similarity(article)[index] ?? 0)) : 0,
+        semantic: semantic ? Math.max(...indexes.map((index) => semantic.similarities(article)[index] ?? 0)) : 0,
         semanticGap: 0,
+        wordAlignment: semantic ? semantic.alignment(article, indexes) : 0,
+        wordAlignmentGap: 0,
       },
     });
   }
   const bestCoverage = Math.max(0, ...candidates.map((c) => c.coverage));
   const bestSemantic = Math.max(0, ...candidates.map((c) => c.features.semantic));
+  const bestAlignment = Math.max(0, ...candidates.map((c) => c.features.wordAlignment));
   for (const candidate of candidates) {
     candidate.features.coverageGap = candidate.coverage - bestCoverage;
     candidate.features.semanticGap = candidate.features.semantic - bestSemantic;
+    candidate.features.wordAlignmentGap = candidate.features.wordAlignment - bestAlignment;
   }
   return candidates;
 }

@@ -7,6 +7,15 @@ import type { ChineseTable } from './build.js';
 /** A sentence or question vector: unit length, or all zeros when none of its words has a vector. */
 export type SentenceVector = Float32Array;
 
+// A word's best cosine among a sentence's twenty-odd words is rarely below this by chance alone: what is above it counts.
+const ALIGNMENT_FLOOR = 0.4;
+
+/** A text's words as unit vectors (row i at `i × dimensions`), with their SIF weights. */
+interface WordVectors {
+  vectors: Float32Array;
+  weights: number[];
+}
+
 /** Word vectors of one language, stored in the sorted order of their words. */
 export interface WordTable {
   words: PackedWords;
@@ -73,6 +82,8 @@ export class SentenceEmbedder {
   private readonly sentenceCache = new Map<string, SentenceVector[]>();
   private lastQuestion: { text: string; vector: SentenceVector } | undefined;
   private lastSimilarities: { question: string; byArticle: Map<string, Float32Array> } | undefined;
+  private readonly sentenceWords = new Map<string, Array<Float32Array | undefined>>();
+  private lastAlignments: { question: string; words: WordVectors; byArticle: Map<string, Array<Float32Array | undefined>> } | undefined;
 
   constructor(tables: SemanticTables) {
     this.tables = tables;
@@ -128,6 +139,39 @@ export class SentenceEmbedder {
     return scores;
   }
 
+  /**
+   * How closely a question's words are met, one by one, by the words of some sentences of an
+   * article: each question word's best cosine with any of their words, above what chance gives, averaged
+   * with the words' SIF weights. A paraphrase ("insider" for "people close to") or a word in the
+   * other language scores where exact matching sees nothing. Remembered for the last question.
+   */
+  alignment(question: string, article: Pick<Article, 'id' | 'text' | 'sentences'>, sentenceIndexes: readonly number[]): number {
+    if (this.lastAlignments?.question !== question) this.lastAlignments = { question, words: this.unitWords(question), byArticle: new Map() };
+    const { words, byArticle } = this.lastAlignments;
+    if (words.weights.length === 0) return 0;
+    let perSentence = byArticle.get(article.id);
+    if (!perSentence) {
+      perSentence = new Array<Float32Array | undefined>(article.sentences.length);
+      byArticle.set(article.id, perSentence);
+    }
+    const best = new Float32Array(words.weights.length);
+    for (const index of sentenceIndexes) {
+      let scores = perSentence[index];
+      if (!scores) {
+        scores = this.bestCosines(words, this.wordsOfSentence(article, index));
+        perSentence[index] = scores;
+      }
+      for (let i = 0; i < best.length; i += 1) best[i] = Math.max(best[i]!, scores[i]!);
+    }
+    let met = 0;
+    let total = 0;
+    words.weights.forEach((weight, i) => {
+      met += weight * Math.max(0, (best[i]! - ALIGNMENT_FLOOR) / (1 - ALIGNMENT_FLOOR));
+      total += weight;
+    });
+    return total > 0 ? met / total : 0;
+  }
+
   /** Cosine similarity of two vectors from this embedder: in [-1, 1], 0 when either has no words. */
   similarity(a: SentenceVector, b: SentenceVector): number {
     let dot = 0;
@@ -181,6 +225,71 @@ export class SentenceEmbedder {
     const inverse = 1 / Math.sqrt(norm);
     for (let j = 0; j < this.dimensions; j += 1) sum[j]! *= inverse;
     return sum;
+  }
+
+  /** The unit vectors of a text's words, one after another, with their weights. */
+  private unitWords(text: string): WordVectors {
+    const { english, chinese } = this.tables;
+    const d = this.dimensions;
+    const rows: Float32Array[] = [];
+    const weights: number[] = [];
+    this.forEachWord(text, (language, index, factor) => {
+      const vector = new Float32Array(d);
+      const addRow = (row: number, share: number) => {
+        const scaled = share * english.scales[row]!;
+        for (let j = 0; j < d; j += 1) vector[j]! += scaled * english.quantized[row * d + j]!;
+      };
+      let weight: number;
+      if (language === 'en') {
+        addRow(index, 1);
+        weight = english.weights[index]!;
+      } else {
+        weight = 0;
+        for (let k = chinese.starts[index]!; k < chinese.starts[index + 1]!; k += 1) {
+          addRow(chinese.rows[k]!, chinese.shares[k]!);
+          weight += chinese.shares[k]! * english.weights[chinese.rows[k]!]!;
+        }
+      }
+      const norm = Math.hypot(...vector);
+      if (norm < 1e-12) return;
+      for (let j = 0; j < d; j += 1) vector[j]! /= norm;
+      rows.push(vector);
+      weights.push(weight * factor);
+    });
+    const vectors = new Float32Array(rows.length * d);
+    rows.forEach((row, i) => vectors.set(row, i * d));
+    return { vectors, weights };
+  }
+
+  private wordsOfSentence(article: Pick<Article, 'id' | 'text' | 'sentences'>, index: number): Float32Array {
+    let perSentence = this.sentenceWords.get(article.id);
+    if (!perSentence) {
+      perSentence = new Array<Float32Array | undefined>(article.sentences.length);
+      this.sentenceWords.set(article.id, perSentence);
+    }
+    let vectors = perSentence[index];
+    if (!vectors) {
+      const sentence = article.sentences[index];
+      if (!sentence) throw new RangeError(`article ${article.id} has no sentence ${index}`);
+      vectors = this.unitWords(article.text.slice(sentence.start, sentence.end)).vectors;
+      perSentence[index] = vectors;
+    }
+    return vectors;
+  }
+
+  /** Each question word's best cosine with the given words (0 when none is positive). */
+  private bestCosines(question: WordVectors, words: Float32Array): Float32Array {
+    const d = this.dimensions;
+    const count = question.weights.length;
+    const best = new Float32Array(count);
+    for (let w = 0; w < words.length; w += d) {
+      for (let i = 0; i < count; i += 1) {
+        let dot = 0;
+        for (let j = 0; j < d; j += 1) dot += question.vectors[i * d + j]! * words[w + j]!;
+        if (dot > best[i]!) best[i] = dot;
+      }
+    }
+    return best;
   }
 
   private storedSentence(articleId: string, sentenceCount: number, index: number): SentenceVector | undefined {

@@ -1,5 +1,4 @@
 import * as OpenCC from 'opencc-js';
-import type { Lang } from '../corpus/types.js';
 
 let toSimplifiedConverter: ((text: string) => string) | undefined;
 let toTraditionalConverter: ((text: string) => string) | undefined;
@@ -17,6 +16,9 @@ function toTraditional(text: string): string {
 
 const HAN_GLOBAL = /\p{Script=Han}/gu;
 const LATIN_LETTER_GLOBAL = /\p{Script=Latin}/gu;
+
+/** Languages Tether tells apart: English, Traditional and Simplified Chinese. */
+export type Lang = 'en' | 'zh-Hant' | 'zh-Hans';
 
 /**
  * The language of a text: Chinese when Han characters outnumber a third of the Latin letters

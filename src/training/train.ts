@@ -1,9 +1,13 @@
-import type { Article } from '../corpus/types.js';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
+import { TetherError } from '../errors.js';
 import { DECISION_FEATURES, decisionVector, languagePair, type DecisionThresholds, type LanguagePair } from '../decision/decide.js';
 import type { DatasetCase, DatasetRun } from '../eval/datasets.js';
 import { openIndex } from '../index/open.js';
 import { logit, sigmoid, trainLogistic, type LinearModel } from '../ranking/linear.js';
-import type { AnswerModel } from '../ranking/model.js';
+import type { AnswerModel } from '../decision/model.js';
+import { semanticEvidence } from '../ranking/ranker.js';
 import { SentenceFeatureCache } from '../ranking/sentences.js';
 import { featureVector, SPAN_FEATURES, spanCandidates, type SpanCandidate } from '../ranking/spans.js';
 import { createCandidateRetriever } from '../retrieval/candidates.js';
@@ -16,6 +20,30 @@ export interface TrainingQuestion {
   answerable: boolean;
   /** Each candidate's features, whether it holds an expected answer, and its article and paragraph. */
   candidates: Array<{ features: number[]; correct: boolean; place: string }>;
+}
+
+/** Where `npm run train` keeps the questions it collected, for `--reuse`. */
+const COLLECTED = ['.cache', 'training', 'questions.jsonl'] as const;
+
+/** Saves collected training questions with the feature names they were computed for. */
+export async function saveCollectedQuestions(root: string, questions: TrainingQuestion[]): Promise<void> {
+  const file = path.join(root, ...COLLECTED);
+  await mkdir(path.dirname(file), { recursive: true });
+  // A line per question: the whole set as one JSON string would pass V8's string limit.
+  await writeFile(file, [JSON.stringify(SPAN_FEATURES), ...questions.map((q) => JSON.stringify(q, roundNumber))].join('\n'));
+}
+
+// Five significant digits: far below what the models can tell apart, and a third of the file.
+const roundNumber = (_key: string, value: unknown) => (typeof value === 'number' ? Number(value.toPrecision(5)) : value);
+
+/** Reads the questions of the last collection; they must carry this version's features. */
+export async function loadCollectedQuestions(root: string): Promise<TrainingQuestion[]> {
+  const file = path.join(root, ...COLLECTED);
+  const [header, ...lines] = (await readFile(file, 'utf8').catch(() => '')).split('\n');
+  if (!header || !isDeepStrictEqual(JSON.parse(header), [...SPAN_FEATURES])) {
+    throw new TetherError('MODEL', `No training questions with this version's features in ${file}.`, { hint: 'Run `npm run train` without --reuse.' });
+  }
+  return lines.map((line) => JSON.parse(line) as TrainingQuestion);
 }
 
 /** Settings of a training run; recorded in the model file. */
@@ -57,9 +85,8 @@ async function collect(
   cache: SentenceFeatureCache,
 ): Promise<TrainingQuestion> {
   const query = rankingQuery(index, testCase.question, testCase.context);
-  const semantic = index.semantic;
-  const similarity = semantic ? (article: Article) => semantic.sentenceSimilarities(query.text, article) : undefined;
-  const candidates: SpanCandidate[] = spanCandidates(query.weighted, query.lang, await retriever.retrieve(testCase.question), cache, similarity);
+  const semantic = index.semantic && semanticEvidence(index.semantic, query.text);
+  const candidates: SpanCandidate[] = spanCandidates(query.weighted, query.lang, await retriever.retrieve(testCase.question), cache, semantic);
   const answerable = testCase.kind !== 'none';
   return {
     run,

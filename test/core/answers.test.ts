@@ -6,7 +6,7 @@ import { personNames } from '../../src/answer/names.js';
 import { citeSpan, type Quote } from '../../src/answer/types.js';
 import { openIndex } from '../../src/index/open.js';
 import type { LoadedIndex } from '../../src/index/types.js';
-import { loadAnswerModel, type AnswerModel } from '../../src/ranking/model.js';
+import { loadAnswerModel, type AnswerModel } from '../../src/decision/model.js';
 import { createTether } from '../../src/tether.js';
 import { BILINGUAL_FILES } from '../support/bilingual.js';
 import { makeTmpProject, REPO_ROOT, unfaithfulQuotes, type TmpProject } from '../support/corpus.js';

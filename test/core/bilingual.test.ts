@@ -6,7 +6,7 @@ import { openIndex } from '../../src/index/open.js';
 import type { LoadedIndex } from '../../src/index/types.js';
 import { createHybridRetriever } from '../../src/retrieval/hybrid.js';
 import { numberAnchors } from '../../src/text/numbers.js';
-import { loadAnswerModel } from '../../src/ranking/model.js';
+import { loadAnswerModel } from '../../src/decision/model.js';
 import { createTether } from '../../src/tether.js';
 import { BILINGUAL_FILES } from '../support/bilingual.js';
 import { makeTmpProject, REPO_ROOT, unfaithfulQuotes, type TmpProject } from '../support/corpus.js';

@@ -4,7 +4,7 @@ import type { Answerer } from '../../src/answer/types.js';
 import { DECISION_FEATURES, type AnswerDecider, type Confidence } from '../../src/decision/decide.js';
 import { openIndex } from '../../src/index/open.js';
 import type { LoadedIndex } from '../../src/index/types.js';
-import { loadAnswerModel, type AnswerModel } from '../../src/ranking/model.js';
+import { loadAnswerModel, type AnswerModel } from '../../src/decision/model.js';
 import { createTether } from '../../src/tether.js';
 import { BILINGUAL_FILES } from '../support/bilingual.js';
 import { makeTmpProject, REPO_ROOT, type TmpProject } from '../support/corpus.js';

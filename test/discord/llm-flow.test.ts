@@ -13,7 +13,7 @@ import { createChatModel, createLlmAnswerer } from '../../src/answer/llm.js';
 import type { Answer, Tether } from '../../src/answer/types.js';
 import { REMOVED_QUOTE_NOTE } from '../../src/answer/verify.js';
 import { openIndex } from '../../src/index/open.js';
-import { loadAnswerModel } from '../../src/ranking/model.js';
+import { loadAnswerModel } from '../../src/decision/model.js';
 import { createTether } from '../../src/tether.js';
 import { passagesIn, quotableSentence, startFakeOpenAi, type ChatRequestBody, type ChatReply, type FakeOpenAi } from '../llm/fake-openai.js';
 import { captureLogger } from '../llm/support.js';

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DECISION_FEATURES } from '../../src/decision/decide.js';
 import { TetherError } from '../../src/errors.js';
-import { loadAnswerModel, MODEL_FILE } from '../../src/ranking/model.js';
+import { loadAnswerModel, MODEL_FILE } from '../../src/decision/model.js';
 import { SPAN_FEATURES } from '../../src/ranking/spans.js';
 import { makeTmpDir, REPO_ROOT } from '../support/corpus.js';
 

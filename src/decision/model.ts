@@ -1,10 +1,10 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import { DECISION_FEATURES, type DecisionModel } from '../decision/decide.js';
+import { DECISION_FEATURES, type DecisionModel } from './decide.js';
 import { TetherError } from '../errors.js';
-import type { LinearModel } from './linear.js';
-import { SPAN_FEATURES } from './spans.js';
+import type { LinearModel } from '../ranking/linear.js';
+import { SPAN_FEATURES } from '../ranking/spans.js';
 
 /** Where the trained model lives, relative to the project root (committed; rebuilt by `npm run train`). */
 export const MODEL_FILE = 'models/answer-model.json';
