@@ -1,5 +1,6 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import { z } from 'zod';
 import { DECISION_FEATURES, type DecisionModel } from './decide.js';
 import { TetherError } from '../errors.js';
@@ -41,8 +42,7 @@ export async function loadAnswerModel(root: string): Promise<AnswerModel> {
   } catch (error) {
     throw new TetherError('MODEL', `The answer model ${file} is missing or unreadable.`, { hint: RETRAIN_HINT, cause: error });
   }
-  const same = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((name, i) => name === b[i]);
-  if (!same(parsed.ranker.features, SPAN_FEATURES) || !same(parsed.decision.features, DECISION_FEATURES)) {
+  if (!isDeepStrictEqual(parsed.ranker.features, [...SPAN_FEATURES]) || !isDeepStrictEqual(parsed.decision.features, [...DECISION_FEATURES])) {
     throw new TetherError('MODEL', `The answer model ${file} was trained on other features than this version computes.`, {
       hint: 'Retrain it with `npm run train`.',
     });

@@ -3,7 +3,7 @@ import { ActionRowBuilder, ButtonBuilder, ButtonStyle, type APIEmbed } from 'dis
 import type { Answer, Passage } from '../answer/types.js';
 import type { Channel, FeedbackLog } from '../feedback/log.js';
 import type { Logger } from '../logger.js';
-import { BoundedMap } from './bounded-map.js';
+import { LRUCache } from 'lru-cache';
 import { embedsLength, limits, renderAnswerEmbed, renderPassageEmbed } from './format.js';
 import { t, type UiLang } from '../i18n.js';
 
@@ -34,7 +34,7 @@ export interface AnswerStore {
 
 /** Creates an answer store holding the `max` most recently used answers. */
 export function createAnswerStore(max = 2000): AnswerStore {
-  const states = new BoundedMap<string, AnswerState>(max);
+  const states = new LRUCache<string, AnswerState>({ max });
   return {
     remember(state) {
       let id = randomBytes(6).toString('base64url');

@@ -16,7 +16,7 @@ import { TetherError, toUserMessage } from '../errors.js';
 import type { FeedbackLog } from '../feedback/log.js';
 import type { Logger } from '../logger.js';
 import { createAnswerStore, type AnswerStore } from './answers.js';
-import { BoundedMap } from './bounded-map.js';
+import { LRUCache } from 'lru-cache';
 import { handleAnswerButton } from './buttons.js';
 import { commands as allCommands, type ChatCommand, type Command, type MessageCommand } from './commands/index.js';
 import type { BotContext, DiscordSettings } from './context.js';
@@ -115,7 +115,7 @@ export function createBot(deps: BotDeps): Bot {
     logger,
     settings: deps.settings,
     answers: deps.answers ?? createAnswerStore(),
-    conversations: new BoundedMap<string, string[]>(5000),
+    conversations: new LRUCache<string, string[]>({ max: 5000 }),
     feedback: deps.feedback,
     rateLimiter: deps.rateLimiter ?? createRateLimiter({ limit: deps.settings.rateLimitPerMinute, windowMs: 60_000 }),
     delivery: createDelivery({ clock: deps.clock, logger, signal: stopRetries.signal, backoff: deps.backoff }),

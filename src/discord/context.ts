@@ -3,7 +3,7 @@ import type { Config } from '../config.js';
 import type { FeedbackLog } from '../feedback/log.js';
 import type { Logger } from '../logger.js';
 import type { AnswerStore } from './answers.js';
-import type { BoundedMap } from './bounded-map.js';
+import type { LRUCache } from 'lru-cache';
 import type { Delivery } from './delivery.js';
 import type { RateLimiter } from './rate-limit.js';
 
@@ -17,7 +17,7 @@ export interface BotContext {
   settings: DiscordSettings;
   answers: AnswerStore;
   /** Recent questions per thread (latest last), so a follow-up there carries the previous turn. */
-  conversations: BoundedMap<string, string[]>;
+  conversations: LRUCache<string, string[]>;
   feedback: FeedbackLog;
   rateLimiter: RateLimiter;
   /** Sends to Discord with bounded retries. */

@@ -1,8 +1,7 @@
 /** Presentation rules: Discord's limits, shortening with "…" without splitting a quote, escaping. */
 import { describe, expect, it } from 'vitest';
 import type { Answer, Passage, Quote } from '../../src/answer/types.js';
-import { answerCustomIds, createAnswerState, parseAnswerCustomId, renderAnswerMessage } from '../../src/discord/answers.js';
-import { BoundedMap } from '../../src/discord/bounded-map.js';
+import { answerCustomIds, createAnswerState, createAnswerStore, parseAnswerCustomId, renderAnswerMessage } from '../../src/discord/answers.js';
 import {
   blockQuote,
   embedsLength,
@@ -184,14 +183,16 @@ describe('buttons and state', () => {
     expect(parseAnswerCustomId('tether:full:x:abc')).toBeUndefined();
   });
 
-  it('the bounded map forgets the least recently used entry', () => {
-    const map = new BoundedMap<string, number>(2);
-    map.set('a', 1).set('b', 2);
-    expect(map.get('a')).toBe(1);
-    map.set('c', 3);
-    expect(map.get('b')).toBeUndefined();
-    expect(map.get('a')).toBe(1);
-    expect(map.size).toBe(2);
+  it('the answer store forgets the least recently used answer', () => {
+    const store = createAnswerStore(2);
+    const state = () => createAnswerState(answer([quote(1, 'A sentence.')]), { context: undefined, ui: 'en', via: 'ask' });
+    const first = store.remember(state());
+    const second = store.remember(state());
+    expect(store.recall(first)).toBeDefined();
+    const third = store.remember(state());
+    expect(store.recall(second)).toBeUndefined();
+    expect(store.recall(first)).toBeDefined();
+    expect(store.recall(third)).toBeDefined();
   });
 });
 
