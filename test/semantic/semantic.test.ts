@@ -67,6 +67,23 @@ describe('SentenceEmbedder', () => {
     expect(embedder.sentenceSimilarities('Which fruit?', ENGLISH)).not.toEqual(scores);
   });
 
+  it('aligns a question word by word: a paraphrase or the other language meets it, unrelated words do not', () => {
+    const embedder = embedderFor(ENGLISH, CHINESE);
+    const sentenceOf = (article: ReturnType<typeof articleOf>, needle: string) => sentenceTexts(article).findIndex((text) => text.includes(needle));
+    const car = sentenceOf(ENGLISH, 'automobile');
+    const storm = sentenceOf(ENGLISH, 'storm');
+    const paraphrase = embedder.alignment('Which vehicle did the company sell?', ENGLISH, [car]);
+    expect(paraphrase).toBeGreaterThan(embedder.alignment('Which vehicle did the company sell?', ENGLISH, [storm]));
+    expect(paraphrase).toBeLessThanOrEqual(1);
+    // A span of two sentences meets each word as well as its best sentence does.
+    expect(embedder.alignment('Which vehicle brought rain?', ENGLISH, [car, storm])).toBeGreaterThan(
+      Math.max(embedder.alignment('Which vehicle brought rain?', ENGLISH, [car]), embedder.alignment('Which vehicle brought rain?', ENGLISH, [storm])),
+    );
+    const rain = sentenceOf(CHINESE, '下雨');
+    expect(embedder.alignment('Did it rain today?', CHINESE, [rain])).toBeGreaterThan(embedder.alignment('Did it rain today?', CHINESE, [sentenceOf(CHINESE, '香蕉')]));
+    expect(embedder.alignment('?!', ENGLISH, [car])).toBe(0);
+  });
+
   it('gives a text without known words a zero vector, similar to nothing', () => {
     const embedder = embedderFor(ENGLISH);
     const empty = embedder.embedText('Zorblax quintessimo 42');
