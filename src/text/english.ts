@@ -12,6 +12,18 @@ const ENGLISH_STOPWORDS = new Set(
   sth sb someone something oneself etc percentage proportion`.split(/\s+/),
 );
 
+// Words of a request or of chat, not of its topic: "can you quote what they said, tbh?". Only a
+// question's: in an article "quote" or "thing" is what they mean.
+const ENGLISH_REQUEST_WORDS = new Set(
+  `quote quotes quoted quoting cite cites mention mentions mentioned actually really basically exactly gonna wanna gotta
+  kinda sorta lol lmao btw tbh imo pls plz please thanks thx hey hi ok okay yeah yep um uh stuff thing things`.split(/\s+/),
+);
+
+/** True for words that frame a question as a request or as chat ("quote", "tbh") rather than say what it is about. */
+export function isEnglishRequestWord(word: string): boolean {
+  return ENGLISH_REQUEST_WORDS.has(word);
+}
+
 /** True for English function words that carry no topic. */
 export function isEnglishStopword(word: string): boolean {
   return ENGLISH_STOPWORDS.has(word);

@@ -1,4 +1,4 @@
-import { isAcronym, isContentToken, latinTokens, stemWord } from './english.js';
+import { isAcronym, isContentToken, isEnglishRequestWord, latinTokens, stemWord } from './english.js';
 import type { GlossStem, Lexicon } from './lexicon.js';
 import { monthOfName, numberMentions, relativeTimeAnchors } from './numbers.js';
 import { englishSkeleton, pinyinSkeleton, soundCount } from './phonetic.js';
@@ -55,6 +55,8 @@ const STOPWORD_LIST = new Set(
   什么 多少 哪 哪些 哪个 如何 怎么 怎样 为什么 为何 谁 谁是 是谁 何时 什么时候 几 是否 有没有 是不是 它 他 她 我 你 我们 他们 她们 你们 它们 此 该 有 没有 会 要 能 可以 一个
   哪里 哪儿 何处 哪位 哪一 位 些 还是 任何 什 一位 一些 一种`.split(/\s+/),
 );
+// Words of a request or of chat in a Chinese question (Simplified), not of its topic: only a question's.
+const REQUEST_WORDS = new Set(`原文 提到 到底 究竟 其实 真的 欸 诶 哦 嗯 啦 嘛 一下 请问 听说`.split(/\s+/));
 // A word made only of function words (这个, 谁在, 的是, 哪一位) is one too.
 const CHINESE_STOPWORDS = {
   has(word: string): boolean {
@@ -156,7 +158,7 @@ function addEnglishConcepts(text: string, lexicon: Lexicon, options: FeatureOpti
   // Number words are anchors ("twenty-one", "ninth"), not words.
   const inNumber = (i: number) => mentions.some((m) => tokens[i]!.index < m.end && tokens[i]!.end > m.start);
   const words: Array<Concept | undefined> = tokens.map((token, i) => {
-    if (!isContentToken(tokens, i) || inNumber(i)) return undefined;
+    if (!isContentToken(tokens, i) || inNumber(i) || (query && isEnglishRequestWord(token.lower))) return undefined;
     const stem = stemWord(token.lower);
     const word = concept(FEATURE_WEIGHTS.englishWord, [[stem, 1]]);
     // "November" is also 11月.
@@ -237,6 +239,7 @@ function addChineseConcepts(run: string, lexicon: Lexicon, options: FeatureOptio
   const segments = segmented.map((s) => s.segment);
   const numeric = segmented.map(({ segment, index }) => inNumber !== undefined && [...segment].filter((_, k) => inNumber(index + k)).length * 2 >= segment.length);
   const query = options.expandSynonyms === true;
+  const stopword = (word: string): boolean => CHINESE_STOPWORDS.has(word) || (query && REQUEST_WORDS.has(word));
 
   // Dictionary words made of whole consecutive segments (首席|技術|官 → 首席技術官): segmenters and
   // the dictionary disagree on word boundaries, but a word rarely crosses a segment boundary.
@@ -249,7 +252,7 @@ function addChineseConcepts(run: string, lexicon: Lexicon, options: FeatureOptio
     for (let last = first + 1; last < segments.length; last += 1) {
       word += segments[last]!;
       if (word.length > lexicon.maxWordLength) break;
-      if (!lexicon.hasWord(word) || CHINESE_STOPWORDS.has(word)) continue;
+      if (!lexicon.hasWord(word) || stopword(word)) continue;
       const compound = chineseWordConcept(word, FEATURE_WEIGHTS.chineseWord, lexicon, true, query);
       const transliteration = lexicon.isTransliteration(word);
       // Its parts still say part of it: 技術 alone half-matches 首席技術官. A name read into
@@ -258,7 +261,7 @@ function addChineseConcepts(run: string, lexicon: Lexicon, options: FeatureOptio
       for (let i = first; i <= last; i += 1) {
         if (!compound.entityKeys || transliteration) covered[i] = true;
         if (!transliteration) inWord[i] = true;
-        if (!CHINESE_STOPWORDS.has(segments[i]!)) compound.alternatives.set(`zh:${segments[i]}`, PART_STRENGTH);
+        if (!stopword(segments[i]!)) compound.alternatives.set(`zh:${segments[i]}`, PART_STRENGTH);
       }
       compounds.push({ concept: compound, first, last });
     }
@@ -267,7 +270,7 @@ function addChineseConcepts(run: string, lexicon: Lexicon, options: FeatureOptio
   // Transliterated names: a run of characters typical of transliteration (勒|费|弗, 弗雷|斯|诺)
   // that no dictionary word claims is one name, matched by its characters, pinyin and sound.
   const names: Concept[] = [];
-  const phonetic = (i: number) => !inWord[i] && !numeric[i] && !CHINESE_STOPWORDS.has(segments[i]!) && [...segments[i]!].every((char) => lexicon.phoneticShare(char) >= MIN_PHONETIC_SHARE);
+  const phonetic = (i: number) => !inWord[i] && !numeric[i] && !stopword(segments[i]!) && [...segments[i]!].every((char) => lexicon.phoneticShare(char) >= MIN_PHONETIC_SHARE);
   for (let first = 0; first < segments.length; first += 1) {
     if (!phonetic(first)) continue;
     let last = first;
@@ -287,7 +290,7 @@ function addChineseConcepts(run: string, lexicon: Lexicon, options: FeatureOptio
 
   const segmentConcepts = segments.map((segment, i) => {
     // Numerals are read as number anchors (一千亿 = 100 billion, 第九), not as words.
-    if (CHINESE_STOPWORDS.has(segment) || CHINESE_NUMERAL.test(segment) || numeric[i]) return undefined;
+    if (stopword(segment) || CHINESE_NUMERAL.test(segment) || numeric[i]) return undefined;
     const single = segment.length === 1;
     // A character's own glosses are mostly senses it does not have inside a longer word.
     return chineseWordConcept(segment, single ? FEATURE_WEIGHTS.chineseChar : FEATURE_WEIGHTS.chineseWord, lexicon, !single || !covered[i], query);

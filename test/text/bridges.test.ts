@@ -109,4 +109,13 @@ describe('other forms of a word', () => {
     expect(meets('What ended in the seventies?', CHINESE[3]!).entity).toBe(true);
     expect(meets('第九次会议在哪里？', ENGLISH[2]!).entity).toBe(true);
   });
+
+  it('reads a request or chat word in a question as framing, and the same word in a passage as a word', () => {
+    const keys = (question: string) => embedder.queryConcepts(question).filter((c) => !c.phrase).flatMap((c) => [...c.alternatives.keys()]);
+    expect(keys('can you quote what they said about the spinoff tbh')).not.toContain('quot');
+    expect(keys('can you quote what they said about the spinoff tbh')).not.toContain('tbh');
+    expect(keys('can you quote what they said about the spinoff tbh').length).toBe(keys('what they said about the spinoff').length);
+    expect(keys('原文到底怎么说垄断')).not.toContain('zh:原文');
+    expect(embedder.documentFeatures('He would not quote a price.').has('quot')).toBe(true);
+  });
 });
