@@ -39,8 +39,6 @@ export interface UiStrings extends Labels {
   noMoreQuotes: string;
   fullPassageTitle: (n: number) => string;
   passageMissing: string;
-  thanksUp: string;
-  thanksDown: string;
   alreadyVoted: string;
   expired: string;
   rateLimited: (seconds: number) => string;
@@ -49,7 +47,6 @@ export interface UiStrings extends Labels {
   channelNotAllowed: string;
   dmsNotAllowed: string;
   quoteNoMatch: string;
-  quoteHeading: string;
   findSourcesEmpty: string;
   findSourcesHeading: string;
   findSourcesNone: string;
@@ -82,8 +79,6 @@ const english: UiStrings = {
   noMoreQuotes: 'No more quotes for this question.',
   fullPassageTitle: (n) => `Full passage of quote ${n}`,
   passageMissing: 'That passage is no longer in the sources.',
-  thanksUp: 'Thanks: marked helpful',
-  thanksDown: 'Thanks: marked not helpful',
   alreadyVoted: 'You already rated this answer. Thanks!',
   expired: 'This answer has expired (the bot restarted or it is old). Please ask again.',
   rateLimited: (seconds) => `You're asking a lot at once. Please try again in about ${seconds} s.`,
@@ -92,7 +87,6 @@ const english: UiStrings = {
   channelNotAllowed: "I don't answer in this channel.",
   dmsNotAllowed: "I don't answer direct messages here; please ask in a server channel.",
   quoteNoMatch: 'No passage matches that.',
-  quoteHeading: 'Passages:',
   findSourcesEmpty: 'That message has no text to check.',
   findSourcesHeading: 'Passages that bear on this message:',
   findSourcesNone: 'No passage in the sources bears on this message.',
@@ -130,8 +124,6 @@ const traditional: UiStrings = {
   noMoreQuotes: '這個問題沒有更多引文了。',
   fullPassageTitle: (n) => `引文 ${n} 的完整段落`,
   passageMissing: '資料來源中已沒有這個段落。',
-  thanksUp: '謝謝:已標記為有幫助',
-  thanksDown: '謝謝:已標記為沒有幫助',
   alreadyVoted: '你已經評過這個回答了,謝謝!',
   expired: '這個回答已過期(機器人已重新啟動或回答太舊),請重新提問。',
   rateLimited: (seconds) => `你提問太頻繁了,請約 ${seconds} 秒後再試。`,
@@ -140,7 +132,6 @@ const traditional: UiStrings = {
   channelNotAllowed: '我不在這個頻道回答。',
   dmsNotAllowed: '我不回答私訊,請在伺服器頻道中提問。',
   quoteNoMatch: '沒有相符的段落。',
-  quoteHeading: '段落:',
   findSourcesEmpty: '這則訊息沒有可查證的文字。',
   findSourcesHeading: '與這則訊息相關的段落:',
   findSourcesNone: '資料來源中沒有與這則訊息相關的段落。',
@@ -178,8 +169,6 @@ const simplified: UiStrings = {
   noMoreQuotes: '这个问题没有更多引文了。',
   fullPassageTitle: (n) => `引文 ${n} 的完整段落`,
   passageMissing: '资料来源中已没有这个段落。',
-  thanksUp: '谢谢:已标记为有帮助',
-  thanksDown: '谢谢:已标记为没有帮助',
   alreadyVoted: '你已经评过这个回答了,谢谢!',
   expired: '这个回答已过期(机器人已重新启动或回答太旧),请重新提问。',
   rateLimited: (seconds) => `你提问太频繁了,请约 ${seconds} 秒后再试。`,
@@ -188,7 +177,6 @@ const simplified: UiStrings = {
   channelNotAllowed: '我不在这个频道回答。',
   dmsNotAllowed: '我不回答私信,请在服务器频道中提问。',
   quoteNoMatch: '没有相符的段落。',
-  quoteHeading: '段落:',
   findSourcesEmpty: '这条消息没有可查证的文字。',
   findSourcesHeading: '与这条消息相关的段落:',
   findSourcesNone: '资料来源中没有与这条消息相关的段落。',

@@ -5,7 +5,7 @@ import type { Logger } from '../logger.js';
 import type { Lang } from '../corpus/types.js';
 
 /** Where a question came from. */
-export type Channel = 'ask' | 'mention' | 'more-quotes';
+export type Channel = 'ask' | 'mention';
 
 /** Fields shared by every log line. */
 interface EntryBase {
