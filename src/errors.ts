@@ -24,6 +24,8 @@ export type TetherErrorCode =
   | 'BAD_CONFIG'
   | 'CORPUS'
   | 'INDEX_CORRUPT'
+  | 'INDEX_BUSY'
+  | 'INDEX_READ_ONLY'
   | 'EMBEDDER_MISMATCH'
   | 'UPSTREAM'
   | 'MODEL';

