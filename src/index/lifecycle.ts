@@ -24,6 +24,8 @@ interface LockHolder {
   pid: number;
   host: string;
   startedAt: string;
+  /** Tells two builds of one process apart (two opens at once). */
+  token: string;
 }
 
 const POLL_MS = 250;
@@ -130,7 +132,7 @@ async function readHolder(lockFile: string): Promise<{ holder: LockHolder | unde
     let holder: LockHolder | undefined;
     try {
       const parsed = JSON.parse(text) as Partial<LockHolder>;
-      if (typeof parsed.pid === 'number' && typeof parsed.host === 'string' && typeof parsed.startedAt === 'string') holder = parsed as LockHolder;
+      if (typeof parsed.pid === 'number' && typeof parsed.host === 'string' && typeof parsed.startedAt === 'string' && typeof parsed.token === 'string') holder = parsed as LockHolder;
     } catch {
       holder = undefined;
     }
@@ -153,7 +155,7 @@ function isStale({ holder, ageMs }: { holder: LockHolder | undefined; ageMs: num
  * breaking it at once never delete the lock a third has just taken.
  */
 async function acquireLock(lockFile: string, progress: (message: string) => void, maxWaitMs: number): Promise<{ waited: boolean; release: () => Promise<void> }> {
-  const me: LockHolder = { pid: process.pid, host: os.hostname(), startedAt: new Date().toISOString() };
+  const me: LockHolder = { pid: process.pid, host: os.hostname(), startedAt: new Date().toISOString(), token: randomUUID() };
   const startedAt = Date.now();
   let waited = false;
   for (;;) {
@@ -190,7 +192,7 @@ async function breakStaleLock(lockFile: string, stale: LockHolder | undefined): 
     throw error;
   }
   const moved = await readHolder(aside);
-  const same = moved?.holder?.pid === stale?.pid && moved?.holder?.startedAt === stale?.startedAt;
+  const same = moved?.holder?.token === stale?.token;
   // Someone else broke the stale lock and took a new one in between: put theirs back.
   if (moved && !same) await fs.rename(aside, lockFile).catch(() => undefined);
   else await fs.rm(aside, { force: true });
@@ -198,7 +200,7 @@ async function breakStaleLock(lockFile: string, stale: LockHolder | undefined): 
 
 async function releaseLock(lockFile: string, me: LockHolder): Promise<void> {
   const seen = await readHolder(lockFile).catch(() => undefined);
-  if (seen?.holder?.pid === me.pid && seen.holder.startedAt === me.startedAt) await fs.rm(lockFile, { force: true });
+  if (seen?.holder?.token === me.token) await fs.rm(lockFile, { force: true });
 }
 
 /** True for the errors of writing where one may not: a read-only folder or file system. */

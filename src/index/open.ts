@@ -79,6 +79,15 @@ export async function openIndex(options: OpenIndexOptions): Promise<LoadedIndex>
   }
 }
 
+/**
+ * The state of an index without building anything: ready (loaded), or the reason it would be
+ * rebuilt; throws only for an embedder mismatch. For status commands and tests.
+ */
+export async function indexState(options: OpenIndexOptions): Promise<{ ready: LoadedIndex } | { rebuild: string }> {
+  const state = await inspectIndex(options, await loadCorpus(options.corpusDir, options.root));
+  return 'reason' in state ? { rebuild: state.reason } : { ready: state };
+}
+
 /** The index ready to answer from, or why it must be rebuilt; throws only for an embedder mismatch. */
 async function inspectIndex(options: OpenIndexOptions, corpus: Corpus): Promise<LoadedIndex | Rebuild> {
   let manifest: Manifest | undefined;

@@ -1,11 +1,14 @@
+import { spawn } from 'node:child_process';
 import fs from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TetherError } from '../../src/errors.js';
-import { openIndex } from '../../src/index/open.js';
+import { indexWorkPaths } from '../../src/index/lifecycle.js';
+import { indexState, openIndex } from '../../src/index/open.js';
 import { openTether } from '../../src/tether.js';
 import { BILINGUAL_FILES } from '../support/bilingual.js';
-import { copyToTmp, makeTmpDir, makeTmpProject, unfaithfulQuotes, type TmpProject } from '../support/corpus.js';
+import { copyToTmp, makeTmpDir, makeTmpProject, REPO_ROOT, unfaithfulQuotes, type TmpProject } from '../support/corpus.js';
 
 // The first open builds the index (the "missing" case); every other case works on a copy of it.
 let project: TmpProject;
@@ -124,7 +127,7 @@ describe('an index built with other chunking', () => {
   });
 });
 
-describe('a corrupt index', () => {
+describe('a damaged index', () => {
   const damages: Array<[string, (dir: string) => Promise<void>]> = [
     ['garbage in hnswlib.index', (dir) => fs.writeFile(path.join(dir, 'hnswlib.index'), 'not an hnsw index '.repeat(64))],
     ['a truncated hnswlib.index', (dir) => overwrite(path.join(dir, 'hnswlib.index'), (b) => b.subarray(0, Math.floor(b.length / 2)))],
@@ -137,15 +140,208 @@ describe('a corrupt index', () => {
   ];
 
   for (const [name, damage] of damages) {
-    it(`with ${name} is reported as INDEX_CORRUPT, naming the command to run`, async () => {
-      const { error, progress } = await openDamaged(damage);
-      const tetherError = expectTetherError(error, 'INDEX_CORRUPT');
-      expect(tetherError.userMessage).toContain('npm run build-index');
-      expect(tetherError.userMessage.split('\n').length).toBeLessThanOrEqual(2);
-      expect(progress, 'a corrupt index is not silently rebuilt').toEqual([]);
+    it(`with ${name} is found to need a rebuild, saying why`, async () => {
+      const indexDir = await copyToTmp('damaged', project.indexDir);
+      tmpDirs.push(indexDir);
+      await damage(indexDir);
+      const state = await indexState({ corpusDir: project.corpusDir, indexDir, root: project.root });
+      expect(state).toEqual({ rebuild: expect.stringMatching(/(damaged|unreadable).*: rebuilding/) });
     });
   }
+
+  it('is rebuilt automatically, saying so, after the stale lock and temporary folder of a killed build are cleared', async () => {
+    const root = await makeTmpDir('killed');
+    tmpDirs.push(root);
+    const indexDir = path.join(root, 'index');
+    await fs.cp(project.indexDir, indexDir, { recursive: true });
+    await fs.writeFile(path.join(indexDir, 'hnswlib.index'), 'not an hnsw index '.repeat(64));
+    // What a build killed half-way leaves: its lock (the process is gone) and its temporary folder.
+    const deadPid = await exitedProcessId();
+    const work = indexWorkPaths(indexDir);
+    await fs.writeFile(work.lock, JSON.stringify({ pid: deadPid, host: os.hostname(), startedAt: new Date().toISOString(), token: 'killed' }));
+    await fs.mkdir(path.join(root, `${work.tempPrefix}${deadPid}-0000`));
+    await fs.writeFile(path.join(root, `${work.tempPrefix}${deadPid}-0000`, 'lexicon.json'), '{"half":');
+
+    const progress: string[] = [];
+    const index = await openIndex({ corpusDir: project.corpusDir, indexDir, root: project.root, onProgress: (m) => progress.push(m) });
+    expect(progress[0]).toMatch(/damaged or incomplete.*rebuilding/);
+    expect(progress).toContainEqual(expect.stringMatching(new RegExp(`stale index lock left by process ${deadPid}`)));
+    expect(progress.at(-1)).toMatch(/Index built/);
+    expect(index.vectorStore.index.getCurrentCount()).toBe(index.chunks.length);
+    expect(await fs.readdir(root)).toEqual(['index']);
+    expect(await indexState({ corpusDir: project.corpusDir, indexDir, root: project.root }), 'the next open loads it').toHaveProperty('ready');
+  });
 });
+
+describe('a build that fails half-way (as a killed one would)', () => {
+  it('leaves the previous index in place, and no temporary folder or lock', async () => {
+    const root = await makeTmpDir('interrupted');
+    tmpDirs.push(root);
+    const corpusDir = path.join(root, 'corpus');
+    const indexDir = path.join(root, 'index');
+    await fs.cp(project.corpusDir, corpusDir, { recursive: true });
+    await fs.cp(project.indexDir, indexDir, { recursive: true });
+    await fs.appendFile(path.join(corpusDir, 'riverside-en.txt'), '\nA new paragraph about the harbour lights.\n');
+    const before = await fs.readFile(path.join(indexDir, 'manifest.json'), 'utf8');
+
+    // Fails once the build has started writing its temporary folder.
+    const failure = new Error('simulated crash');
+    const opened = openIndex({
+      corpusDir,
+      indexDir,
+      root,
+      onProgress: (message) => {
+        if (message.startsWith('Reading CC-CEDICT')) throw failure;
+      },
+    });
+    await expect(opened).rejects.toBe(failure);
+
+    expect(await fs.readFile(path.join(indexDir, 'manifest.json'), 'utf8')).toBe(before);
+    expect((await fs.readdir(root)).sort()).toEqual(['corpus', 'index']);
+    expect(await indexState({ corpusDir: project.corpusDir, indexDir, root: project.root }), 'the previous index still loads over its corpus').toHaveProperty('ready');
+  });
+});
+
+describe('concurrent builds', () => {
+  it('take turns: the second waits for the first and reuses its index', async () => {
+    const root = await makeTmpDir('concurrent');
+    tmpDirs.push(root);
+    const indexDir = path.join(root, 'index');
+    const [first, second] = [[], []] as [string[], string[]];
+    const [a, b] = await Promise.all([
+      openIndex({ corpusDir: project.corpusDir, indexDir, root: project.root, onProgress: (m) => first.push(m) }),
+      openIndex({ corpusDir: project.corpusDir, indexDir, root: project.root, onProgress: (m) => second.push(m) }),
+    ]);
+    const builds = [first, second].filter((messages) => messages.some((m) => /Index built/.test(m)));
+    const waiters = [first, second].filter((messages) => messages.some((m) => /waiting for it/.test(m)));
+    expect(builds).toHaveLength(1);
+    expect(waiters).toHaveLength(1);
+    expect(waiters[0]).toContainEqual(expect.stringMatching(/just built the index: using it/));
+    expect(a.manifest.builtAt).toBe(b.manifest.builtAt);
+    expect((await fs.readdir(root)).sort()).toEqual(['index']);
+  });
+
+  it('wait while another live process holds the lock, then use the index it finished', async () => {
+    const root = await makeTmpDir('locked');
+    tmpDirs.push(root);
+    const indexDir = path.join(root, 'index');
+    const holder = spawn(process.execPath, ['-e', 'process.stdin.resume()'], { stdio: ['pipe', 'ignore', 'ignore'] });
+    const exited = new Promise((resolve) => holder.on('exit', resolve));
+    try {
+      const work = indexWorkPaths(indexDir);
+      await fs.writeFile(work.lock, JSON.stringify({ pid: holder.pid, host: os.hostname(), startedAt: new Date().toISOString(), token: 'other' }));
+      const progress: string[] = [];
+      let waiting!: () => void;
+      const announced = new Promise<void>((resolve) => (waiting = resolve));
+      const opened = openIndex({
+        corpusDir: project.corpusDir,
+        indexDir,
+        root: project.root,
+        onProgress: (m) => {
+          progress.push(m);
+          if (/waiting for it/.test(m)) waiting();
+        },
+      });
+      await announced;
+      expect(progress[1]).toMatch(new RegExp(`Another process \\(pid ${holder.pid}\\) is building the index`));
+      // The other process finishes: its index appears and its lock goes.
+      await fs.cp(project.indexDir, indexDir, { recursive: true });
+      await fs.rm(work.lock);
+      const index = await opened;
+      expect(progress.at(-1)).toMatch(/just built the index: using it/);
+      expect(progress.some((m) => /Index built/.test(m))).toBe(false);
+      expect(index.chunks.length).toBeGreaterThan(0);
+    } finally {
+      holder.stdin.end();
+      await exited;
+    }
+  });
+});
+
+describe('a read-only index', () => {
+  /** Copies the built index and corpus to a project whose folders nobody may write, with `prepare` run first. */
+  async function readOnlyProject(prepare: (corpusDir: string, indexDir: string) => Promise<void>) {
+    const root = await makeTmpDir('read-only');
+    tmpDirs.push(root);
+    const corpusDir = path.join(root, 'corpus');
+    const indexDir = path.join(root, 'index');
+    await fs.cp(project.corpusDir, corpusDir, { recursive: true });
+    await fs.cp(project.indexDir, indexDir, { recursive: true });
+    await prepare(corpusDir, indexDir);
+    for (const file of await fs.readdir(indexDir)) await fs.chmod(path.join(indexDir, file), 0o444);
+    await fs.chmod(indexDir, 0o555);
+    await fs.chmod(root, 0o555);
+    return { root, corpusDir, indexDir, restore: () => fs.chmod(root, 0o755).then(() => fs.chmod(indexDir, 0o755)) };
+  }
+
+  it('with a changed corpus answers from the articles as indexed, with a warning naming the fix', async () => {
+    const added = 'A sentence added after the index was built.';
+    const dirs = await readOnlyProject((corpusDir) => fs.appendFile(path.join(corpusDir, 'riverside-en.txt'), `\n${added}\n`));
+    try {
+      const result = await openInChildAsAnotherUser(dirs);
+      expect(result.error).toBeUndefined();
+      expect(result.messages).toContainEqual(expect.stringMatching(/corpus changed.*read-only: answering from the articles as indexed on .*npm run build-index/));
+      const english = result.articles?.find((article) => article.id === 'riverside-en');
+      expect(english?.text).toBe(BILINGUAL_FILES['riverside-en.txt']);
+      expect(english?.text).not.toContain(added);
+      expect(result.chunksMatchText).toBe(true);
+      expect(result.vectors).toBe(result.chunks);
+    } finally {
+      await dirs.restore();
+    }
+  });
+
+  it('that is also damaged is an INDEX_READ_ONLY error naming the fix, not a raw EACCES', async () => {
+    const dirs = await readOnlyProject((_, indexDir) => fs.writeFile(path.join(indexDir, 'manifest.json'), '{"formatVersion":'));
+    try {
+      const result = await openInChildAsAnotherUser(dirs);
+      expect(result.error?.code).toBe('INDEX_READ_ONLY');
+      expect(result.error?.message).toMatch(/read-only, so it cannot be rebuilt/);
+    } finally {
+      await dirs.restore();
+    }
+  });
+});
+
+interface ChildResult {
+  messages: string[];
+  articles?: Array<{ id: string; text: string }>;
+  chunksMatchText?: boolean;
+  chunks?: number;
+  vectors?: number;
+  error?: { code?: string; message: string };
+}
+
+/**
+ * Opens the index in a child process; as root (who may write anywhere), as the user `nobody`, so
+ * that folder permissions hold as they would for anyone else.
+ */
+async function openInChildAsAnotherUser(dirs: { root: string; corpusDir: string; indexDir: string }): Promise<ChildResult> {
+  const asNobody = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
+  const script = path.join(REPO_ROOT, 'test/core/fixtures/open-index-child.ts');
+  const child = spawn(process.execPath, [path.join(REPO_ROOT, 'node_modules/.bin/tsx'), script, dirs.root, dirs.corpusDir, dirs.indexDir], {
+    cwd: REPO_ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    ...asNobody,
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  const code = await new Promise<number | null>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', resolve);
+  });
+  expect(code, stderr).toBe(0);
+  return JSON.parse(stdout.trim().split('\n').at(-1)!) as ChildResult;
+}
+
+/** The id of a process that has exited: what a killed build's lock file names. */
+async function exitedProcessId(): Promise<number> {
+  const child = spawn(process.execPath, ['-e', ''], { stdio: 'ignore' });
+  await new Promise((resolve) => child.on('exit', resolve));
+  return child.pid!;
+}
 
 describe('an index built with another embedder', () => {
   it('is reported as EMBEDDER_MISMATCH, naming both embedders and the command to run', async () => {
