@@ -4,7 +4,7 @@ import { englishSkeleton, phoneticSimilarity, pinyinSkeleton } from '../text/pho
 import { listPinyinSyllables } from '../text/pinyin.js';
 import { foldForMatching, toSimplified } from '../text/script.js';
 import { readWordNet } from '../text/wordnet.js';
-import { loadCedictEntries } from './cedict.js';
+import { forEachCedictEntry } from './cedict.js';
 
 /** Most gloss stems kept per word: the rest are rarer senses that mostly add noise. */
 const MAX_STEMS_PER_WORD = 8;
@@ -31,10 +31,11 @@ const MIN_PHONETIC_SHARE = 0.02;
  * since nothing else can match. Returns the stored form.
  */
 export async function buildLexicon(texts: string[]): Promise<LexiconFile> {
-  const wordNet = await readWordNet();
-  const commonStems = new Set([...wordNet.commonWords].map(stemWord));
-  // The dictionary's own structures are dropped when this returns: they were most of the build's memory.
+  // WordNet is read twice (about a second each) so that it and the dictionary's working structures,
+  // each over 100 MB, are never held together: that kept a build's peak memory under 600 MB.
+  const commonStems = new Set([...(await readWordNet()).commonWords].map(stemWord));
   const { names, transliterations, ranked, cooccurring, phoneticTable } = await readDictionary(commonStems);
+  const wordNet = await readWordNet();
 
   const corpusWords = new Set<string>();
   const corpusStems = new Set<string>();
@@ -56,13 +57,13 @@ export async function buildLexicon(texts: string[]): Promise<LexiconFile> {
       }
     }
   }
-  for (const [word, top] of ranked) if (corpusWords.has(word)) for (const [stem] of top) corpusStems.add(stem);
+  for (const [word, top] of ranked) if (corpusWords.has(word)) for (const token of top) corpusStems.add(stemOfToken(token));
 
   const glosses: Record<string, string> = {};
   for (const [word, top] of ranked) {
     // Every word stays, glosses or not: a word the dictionary knows is not a name.
-    const kept = corpusWords.has(word) || names.has(word) ? top : top.filter(([stem]) => corpusStems.has(stem));
-    glosses[word] = kept.map(([stem, weight]) => formatStem(stem, weight)).join(' ');
+    const kept = corpusWords.has(word) || names.has(word) ? top : top.filter((token) => corpusStems.has(stemOfToken(token)));
+    glosses[word] = kept.join(' ');
   }
   const properNouns = [...names].filter((word) => word in glosses);
   const synonyms: Record<string, string> = {};
@@ -109,20 +110,21 @@ export async function buildLexicon(texts: string[]): Promise<LexiconFile> {
 /** What the lexicon takes from CC-CEDICT: names, transliterations, each word's top gloss stems, gloss co-occurrence, phonetic characters. */
 async function readDictionary(commonStems: Set<string>) {
   const entries = new Map<string, WordEntries>();
-  for (const entry of await loadCedictEntries()) {
+  await forEachCedictEntry((entry) => {
     const simplified = entry[1];
-    if (!/^\p{Script=Han}+$/u.test(simplified)) continue;
+    if (!/^\p{Script=Han}+$/u.test(simplified)) return;
     const known = entries.get(simplified) ?? { common: [], names: [] };
     // CC-CEDICT capitalises the pinyin of proper nouns; one-character entries are mostly surnames.
     if (/^[A-Z]/.test(entry[2])) known.names.push({ pinyin: entry[2], english: entry[3] });
     else known.common.push(entry[3]);
     entries.set(simplified, known);
-  }
+  });
 
   // A word with a common sense is not a name, whatever else it may name (成功 is not the town Chenggong).
   const names = new Set<string>();
   const transliterations = new Set<string>();
-  const ranked = new Map<string, Array<[string, GlossWeight]>>();
+  // A word's top stems as stored (`^name`, `stem/2`): one short string each keeps 120,000 words small.
+  const ranked = new Map<string, string[]>();
   const cooccurring = new Map<string, Map<string, number>>();
   for (const [word, { common, names: nameEntries }] of entries) {
     const isName = common.length === 0 && word.length > 1;
@@ -135,7 +137,8 @@ async function readDictionary(commonStems: Set<string>) {
       countSynonyms(english, cooccurring);
     }
     // Only the top stems are ever used: ranking here keeps one small array a word instead of a map.
-    ranked.set(word, [...stems.entries()].sort((a, b) => Number(b[1].name) - Number(a[1].name) || b[1].weight - a[1].weight).slice(0, MAX_STEMS_PER_WORD));
+    const top = [...stems.entries()].sort((a, b) => Number(b[1].name) - Number(a[1].name) || b[1].weight - a[1].weight).slice(0, MAX_STEMS_PER_WORD);
+    ranked.set(word, top.map(([stem, weight]) => formatStem(stem, weight)));
   }
   return { names, transliterations, ranked, cooccurring, phoneticTable: phoneticChars(entries, transliterations) };
 }
@@ -144,6 +147,11 @@ function toRecord(map: Map<string, Set<string>>): Record<string, string> {
   const record: Record<string, string> = {};
   for (const [key, others] of map) record[key] = [...others].join(' ');
   return record;
+}
+
+/** The stem of a stored gloss token (`^microsoft` → microsoft, `unit_state/1`… `stem/2` → stem). */
+function stemOfToken(token: string): string {
+  return token.replace(/^\^/, '').replace(/\/\d+$/, '');
 }
 
 function formatStem(stem: string, { words, name }: GlossWeight): string {

