@@ -72,7 +72,7 @@ export async function openIndex(options: OpenIndexOptions): Promise<LoadedIndex>
     const fix = `Run \`npm run build-index\` as a user who may write to ${options.indexDir} (or set INDEX_DIR to a writable folder).`;
     const stale = state.manifest ? await openAsBuilt(options, state.manifest).catch(() => undefined) : undefined;
     if (!stale) {
-      throw new TetherError('INDEX_READ_ONLY', `${state.reason.replace(/:.*$/, '')}, and ${options.indexDir} is read-only, so it cannot be rebuilt.`, { hint: fix, cause: error });
+      throw new TetherError('INDEX_READ_ONLY', `${state.reason.replace(/: (?:re)?build(?:ing)? .*$/, '')}, and ${options.indexDir} is read-only, so it cannot be rebuilt.`, { hint: fix, cause: error });
     }
     warn(`The corpus changed since the index was built, but ${options.indexDir} is read-only: answering from the articles as indexed on ${state.manifest!.builtAt.slice(0, 10)}. ${fix}`);
     return stale;

@@ -18,7 +18,7 @@ const tmpDirs: string[] = [];
 beforeAll(async () => {
   project = await makeTmpProject('lifecycle', BILINGUAL_FILES);
   firstOpenProgress = [];
-  await openTether({ corpusDir: project.corpusDir, indexDir: project.indexDir, root: project.root, onProgress: (m) => firstOpenProgress.push(m) });
+  await openIndex({ corpusDir: project.corpusDir, indexDir: project.indexDir, root: project.root, onProgress: (m) => firstOpenProgress.push(m) });
 });
 
 afterAll(async () => {
