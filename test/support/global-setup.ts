@@ -4,9 +4,11 @@ import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { loadCorpus } from '../../src/corpus/load.js';
 import { buildIndex } from '../../src/index/build.js';
+import { indexFiles } from '../../src/index/manifest.js';
 import { BILINGUAL_FILES } from './bilingual.js';
 import { REPO_ROOT } from './corpus.js';
 import { HARBOUR_FILES } from './harbour.js';
+import { lexiconCacheFile } from './lexicon-cache.js';
 
 /** A project folder built once for the run: `root/corpus/` and `root/index/`, read-only for the tests. */
 export interface SharedProject {
@@ -23,6 +25,8 @@ export interface SharedIndexes {
   bilingual: SharedProject;
   /** The bilingual fixture plus the harbour fixture (test/support/harbour.ts). */
   bilingualHarbour: SharedProject;
+  /** The run's lexicon cache (test/support/lexicon-cache.ts), holding the lexicons of the corpora above. */
+  lexiconCacheDir: string;
 }
 
 declare module 'vitest' {
@@ -42,10 +46,16 @@ export default async function setup(project: TestProject): Promise<() => Promise
     const shipped: SharedProject = { root: REPO_ROOT, corpusDir: path.join(REPO_ROOT, 'corpus'), indexDir: path.join(base, 'shipped-index') };
     const bilingual = await writeProject(path.join(base, 'bilingual'), BILINGUAL_FILES);
     const bilingualHarbour = await writeProject(path.join(base, 'bilingual-harbour'), { ...BILINGUAL_FILES, ...HARBOUR_FILES });
+    const lexiconCacheDir = path.join(base, 'lexicons');
+    await fs.mkdir(lexiconCacheDir);
     for (const shared of [shipped, bilingual, bilingualHarbour]) {
-      await buildIndex({ corpus: await loadCorpus(shared.corpusDir, shared.root), indexDir: shared.indexDir });
+      const corpus = await loadCorpus(shared.corpusDir, shared.root);
+      await buildIndex({ corpus, indexDir: shared.indexDir });
+      // The texts as buildIndex hands them to buildLexicon.
+      const texts = corpus.articles.map((article) => article.text);
+      await fs.copyFile(indexFiles(shared.indexDir).lexicon, lexiconCacheFile(lexiconCacheDir, texts));
     }
-    project.provide('sharedIndexes', { shipped, bilingual, bilingualHarbour });
+    project.provide('sharedIndexes', { shipped, bilingual, bilingualHarbour, lexiconCacheDir });
   } catch (error) {
     await fs.rm(base, { recursive: true, force: true });
     throw error;

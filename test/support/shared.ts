@@ -8,12 +8,12 @@ import type { SharedIndexes, SharedProject } from './global-setup.js';
  * A project whose index was built once for the whole run (test/support/global-setup.ts). Read it,
  * never change it: a test that writes to an index or a corpus copies one with `copySharedProject`.
  */
-export function sharedProject(name: keyof SharedIndexes): SharedProject {
+export function sharedProject(name: Exclude<keyof SharedIndexes, 'lexiconCacheDir'>): SharedProject {
   return inject('sharedIndexes')[name];
 }
 
 /** A private copy of a shared fixture project (corpus and index), to change; `remove` deletes it. */
-export async function copySharedProject(prefix: string, name: Exclude<keyof SharedIndexes, 'shipped'>): Promise<TmpProject> {
+export async function copySharedProject(prefix: string, name: 'bilingual' | 'bilingualHarbour'): Promise<TmpProject> {
   const shared = sharedProject(name);
   const root = await makeTmpDir(prefix);
   await fs.cp(shared.root, root, { recursive: true });
