@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { shortAnswer } from '../../src/answer/extractive.js';
 import { createFollowUpResolver } from '../../src/answer/follow-up.js';
 import { createQuoteGlosser, formatGloss } from '../../src/answer/gloss.js';
@@ -8,17 +8,23 @@ import { openIndex } from '../../src/index/open.js';
 import type { LoadedIndex } from '../../src/index/types.js';
 import { loadAnswerModel, type AnswerModel } from '../../src/decision/model.js';
 import { createTether } from '../../src/tether.js';
-import { REPO_ROOT, unfaithfulQuotes } from '../support/corpus.js';
-import { sharedProject } from '../support/shared.js';
+import { BILINGUAL_FILES } from '../support/bilingual.js';
+import { makeTmpProject, REPO_ROOT, unfaithfulQuotes, type TmpProject } from '../support/corpus.js';
+import { HARBOUR_FILES } from '../support/harbour.js';
 
-// What the answer says: replies from metadata, follow-ups, the short answer line and glosses. The bilingual and harbour fixtures' shared index.
-const project = sharedProject('bilingualHarbour');
+// What the answer says: replies from metadata, follow-ups, the short answer line and glosses. One index for the file.
+let project: TmpProject;
 let index: LoadedIndex;
 let model: AnswerModel;
 
 beforeAll(async () => {
+  project = await makeTmpProject('answers', { ...BILINGUAL_FILES, ...HARBOUR_FILES });
   index = await openIndex({ corpusDir: project.corpusDir, indexDir: project.indexDir, root: project.root });
   model = await loadAnswerModel(REPO_ROOT);
+});
+
+afterAll(async () => {
+  await project?.remove();
 });
 
 /** A quote of `text` as it stands in the fixture article `source` (score and number given). */

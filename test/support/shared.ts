@@ -13,7 +13,7 @@ export function sharedProject(name: Exclude<keyof SharedIndexes, 'lexiconCacheDi
 }
 
 /** A private copy of a shared fixture project (corpus and index), to change; `remove` deletes it. */
-export async function copySharedProject(prefix: string, name: 'bilingual' | 'bilingualHarbour'): Promise<TmpProject> {
+export async function copySharedProject(prefix: string, name: 'bilingual'): Promise<TmpProject> {
   const shared = sharedProject(name);
   const root = await makeTmpDir(prefix);
   await fs.cp(shared.root, root, { recursive: true });
