@@ -169,7 +169,8 @@ describe('/ask with a chat model streaming its answer', () => {
     for (const edit of progress) {
       const text = unescapeDisplay(visibleText(edit.body));
       expect(text.split('“').length).toBe(text.split('”').length);
-      if (!text.includes(sentence)) expect(text).not.toContain(sentence.slice(0, Math.floor(sentence.length / 2)));
+      // Either the whole sentence or not even its first half.
+      expect(text.includes(sentence) || !text.includes(sentence.slice(0, Math.floor(sentence.length / 2))), text).toBe(true);
     }
 
     // The final answer: the model's text with its real quote, the invented one replaced by a note, and the quotes list verbatim.
