@@ -17,5 +17,5 @@ export async function copySharedProject(prefix: string, name: 'bilingual'): Prom
   const shared = sharedProject(name);
   const root = await makeTmpDir(prefix);
   await fs.cp(shared.root, root, { recursive: true });
-  return { root, corpusDir: path.join(root, 'corpus'), indexDir: path.join(root, 'index'), remove: () => fs.rm(root, { recursive: true, force: true }) };
+  return { root, corpusDir: path.join(root, 'corpus'), indexDir: path.join(root, 'index'), remove: () => fs.rm(root, { recursive: true, force: true, maxRetries: 3 }) };
 }
