@@ -3,6 +3,10 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // The indexes most test files only read are built once per run (paths handed over with `inject`).
+    globalSetup: ['test/support/global-setup.ts'],
+    // Index builds of a corpus seen before in the run reuse its lexicon (the slow part of a build).
+    setupFiles: ['test/support/setup-lexicon-cache.ts'],
     testTimeout: 180_000,
     hookTimeout: 120_000,
     // Two cores: index builds and spawned CLIs are heavy, so test files run two at a time.

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { labelsFor } from '../../src/i18n.js';
 import type { Answerer } from '../../src/answer/types.js';
 import { DECISION_FEATURES, type AnswerDecider, type Confidence } from '../../src/decision/decide.js';
@@ -6,22 +6,17 @@ import { openIndex } from '../../src/index/open.js';
 import type { LoadedIndex } from '../../src/index/types.js';
 import { loadAnswerModel, type AnswerModel } from '../../src/decision/model.js';
 import { createTether } from '../../src/tether.js';
-import { BILINGUAL_FILES } from '../support/bilingual.js';
-import { makeTmpProject, REPO_ROOT, type TmpProject } from '../support/corpus.js';
+import { REPO_ROOT } from '../support/corpus.js';
+import { sharedProject } from '../support/shared.js';
 
-// The stages of the answer path composed by createTether, each replaceable: one index for the file.
-let project: TmpProject;
+// The stages of the answer path composed by createTether, each replaceable: the bilingual fixture's shared index.
 let index: LoadedIndex;
 let model: AnswerModel;
 
 beforeAll(async () => {
-  project = await makeTmpProject('pipeline', BILINGUAL_FILES);
+  const project = sharedProject('bilingual');
   index = await openIndex({ corpusDir: project.corpusDir, indexDir: project.indexDir, root: project.root });
   model = await loadAnswerModel(REPO_ROOT);
-});
-
-afterAll(async () => {
-  await project?.remove();
 });
 
 const decideAlways = (confidence: Confidence): AnswerDecider => ({

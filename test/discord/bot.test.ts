@@ -118,7 +118,8 @@ describe('/ask with a chat model writing the answer', () => {
     const original = streaming.ask.bind(streaming);
     streaming.ask = async (question, options) => {
       options?.onAnswerText?.('Alibaba stopped the spin-off because');
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      // The final answer comes once Discord has shown the text being written.
+      await own.fake.waitForRequest((r) => r.method === 'PATCH' && r.body?.embeds?.[0]?.footer?.text === 'writing…');
       return { ...(await original(question, options)), answeredBy: 'chat-model' };
     };
     const own = await startHarness({ tether: streaming });

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { createSilentLogger } from '../../src/logger.js';
+import type { Tether } from '../../src/answer/types.js';
 import { openConfiguredTether } from '../../src/tether.js';
 import { BILINGUAL_FILES } from '../support/bilingual.js';
 import { makeTmpProject, unfaithfulQuotes, type TmpProject } from '../support/corpus.js';
@@ -10,35 +11,40 @@ import { startFakeOpenAi, type FakeOpenAi } from './fake-openai.js';
 
 let server: FakeOpenAi;
 let project: TmpProject;
+let tether: Tether;
+/** Requests to the embeddings endpoint that building the index made. */
+let buildRequests: number;
 
+/** Settings for the fake endpoint's embeddings model. */
+const openai = (model = 'fake-embed') => ({ EMBEDDINGS: 'openai', EMBEDDINGS_BASE_URL: server.baseUrl, EMBEDDINGS_MODEL: model });
 const settings = (overrides: Record<string, string>) =>
   loadConfig({ CORPUS_DIR: project.corpusDir, INDEX_DIR: project.indexDir, LOG_LEVEL: 'silent', ...overrides }, project.root);
 
+// Each test reads the one index built here through the endpoint.
 beforeAll(async () => {
   server = await startFakeOpenAi();
   project = await makeTmpProject('openai-embeddings', BILINGUAL_FILES);
+  tether = await openConfiguredTether(settings(openai()), { logger: createSilentLogger() });
+  buildRequests = server.requests.filter((request) => request.path === '/v1/embeddings').length;
 });
 
 afterAll(async () => {
-  await server.close();
-  await project.remove();
+  await server?.close();
+  await project?.remove();
 });
 
 describe('an index embedded through an OpenAI-compatible endpoint', () => {
   it('is built with the configured embedder, recorded in the manifest, and answers with verbatim quotes', async () => {
-    const openai = { EMBEDDINGS: 'openai', EMBEDDINGS_BASE_URL: server.baseUrl, EMBEDDINGS_MODEL: 'fake-embed' };
-    const tether = await openConfiguredTether(settings(openai), { logger: createSilentLogger() });
-
     const manifest = JSON.parse(await fs.readFile(path.join(project.indexDir, 'manifest.json'), 'utf8')) as { embedder: Record<string, unknown> };
     expect(manifest.embedder).toMatchObject({ name: 'openai', model: 'fake-embed' });
-    const built = server.requests.filter((request) => request.path === '/v1/embeddings').length;
-    expect(built).toBeGreaterThan(0);
+    expect(buildRequests).toBeGreaterThan(0);
 
+    const before = server.requests.filter((request) => request.path === '/v1/embeddings').length;
     const answer = await tether.ask('When did the library reopen?');
     expect(answer.quotes.length).toBeGreaterThan(0);
     expect(await unfaithfulQuotes(answer.quotes, project.root)).toEqual([]);
     // The question itself was embedded by the endpoint too.
-    expect(server.requests.filter((request) => request.path === '/v1/embeddings').length).toBeGreaterThan(built);
+    expect(server.requests.filter((request) => request.path === '/v1/embeddings').length).toBeGreaterThan(before);
   });
 
   it('refuses to answer with a different embedder, naming the command that rebuilds', async () => {
@@ -46,8 +52,7 @@ describe('an index embedded through an OpenAI-compatible endpoint', () => {
       code: 'EMBEDDER_MISMATCH',
       hint: expect.stringContaining('npm run build-index'),
     });
-    const otherModel = { EMBEDDINGS: 'openai', EMBEDDINGS_BASE_URL: server.baseUrl, EMBEDDINGS_MODEL: 'another-model' };
-    await expect(openConfiguredTether(settings(otherModel), { logger: createSilentLogger() })).rejects.toMatchObject({ code: 'EMBEDDER_MISMATCH' });
+    await expect(openConfiguredTether(settings(openai('another-model')), { logger: createSilentLogger() })).rejects.toMatchObject({ code: 'EMBEDDER_MISMATCH' });
   });
 });
 

@@ -1,6 +1,6 @@
 /**
  * `npm run eval -- --llm` end to end, as a real process: the eval script opens the real core over `corpus/`
- * (index built in a temp dir) with the chat model at the fake OpenAI-compatible server on 127.0.0.1, and
+ * (the shipped corpus's index built once for the run, only read) with the chat model at the fake OpenAI-compatible server on 127.0.0.1, and
  * reports how the model's quotes fared. Settings are passed explicitly; a developer's `.env` is kept out.
  */
 import { spawn } from 'node:child_process';
@@ -10,6 +10,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { passagesIn, quotableSentence, startFakeOpenAi, type ChatReply, type ChatRequestBody, type FakeOpenAi } from './fake-openai.js';
+import { sharedProject } from '../support/shared.js';
 import { readSource } from './fixtures.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -76,8 +77,8 @@ describe('npm run eval -- --llm', () => {
       ...baseEnv(),
       LLM_BASE_URL: server.baseUrl,
       LLM_MODEL: 'fake',
-      INDEX_DIR: path.join(dir, 'index'),
-      CORPUS_DIR: path.join(ROOT, 'corpus'),
+      INDEX_DIR: sharedProject('shipped').indexDir,
+      CORPUS_DIR: sharedProject('shipped').corpusDir,
       LOG_LEVEL: 'info',
     });
     expect(code, stderr).toBe(0);

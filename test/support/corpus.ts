@@ -27,7 +27,7 @@ export async function makeTmpProject(prefix: string, files: Record<string, strin
   const corpusDir = path.join(root, 'corpus');
   await fs.mkdir(corpusDir);
   for (const [name, text] of Object.entries(files)) await fs.writeFile(path.join(corpusDir, name), text, 'utf8');
-  return { root, corpusDir, indexDir: path.join(root, 'index'), remove: () => fs.rm(root, { recursive: true, force: true }) };
+  return { root, corpusDir, indexDir: path.join(root, 'index'), remove: () => fs.rm(root, { recursive: true, force: true, maxRetries: 3 }) };
 }
 
 /** Copies a folder (an index, a corpus) to a fresh temp folder and returns its path. */
