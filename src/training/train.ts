@@ -52,8 +52,8 @@ export const TRAINING = {
   l2: 1,
   /** A shown answer must be right this often on the training questions (the target is 0.9; the rest is margin). */
   answerPrecision: 0.92,
-  /** At most this share of answerable training questions may be refused outright ("none"). */
-  answerableRefused: 0.05,
+  /** At most this share of answerable training questions may be refused outright ("none"): telling a user "not covered" when it is costs more than a hedged "may answer it". */
+  answerableRefused: 0.02,
   /** Share of the decision's training weight given to questions that must be refused. */
   refusalWeight: 0.3,
   /** No threshold is set on fewer questions than this. */
