@@ -1,14 +1,14 @@
 import { once } from 'node:events';
-import fs from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import type { ChildProcess } from 'node:child_process';
 import { REST, Routes, ShardingManager, type RESTGetAPIGatewayBotResult } from 'discord.js';
 import type { Tether } from './answer/types.js';
+import { defineCommand, runCli } from './cli/boundary.js';
 import { loadProjectConfig, type Config } from './config.js';
 import { createBot, type Bot } from './discord/bot.js';
 import { withSecretRedaction } from './discord/redact.js';
-import { toUserMessage, type TetherError } from './errors.js';
+import { isTetherError, toUserMessage, type TetherError } from './errors.js';
 import { createFeedbackLog, loadOrCreateSalt } from './feedback/log.js';
 import { createLogger, type Logger } from './logger.js';
 
@@ -40,8 +40,8 @@ const shardRespawnDelayMs = 5_000;
  */
 export const gatewayLostExitCode = 78;
 
-/** Entry point of `npm start`: loads settings, opens the core, and runs the bot (or the sharding manager). */
-export async function main(): Promise<number> {
+/** What `npm start` does: loads settings, opens the core, and runs the bot (or the sharding manager). */
+async function main(): Promise<number> {
   let config: Config;
   try {
     config = loadProjectConfig();
@@ -64,7 +64,9 @@ export async function main(): Promise<number> {
     if (config.discord.shards !== undefined && !config.discord.isShard) return await runShardingManager(config, token, logger);
     return await runBot(config, token, logger);
   } catch (error) {
-    logger.error({ err: error }, 'the bot could not start');
+    // Printed once: our own failure as its message (with the URL and the fix), a bug in full in the log.
+    if (isTetherError(error)) logger.debug({ err: error }, 'the bot could not start');
+    else logger.error({ err: error }, 'the bot could not start');
     process.stderr.write(`${toUserMessage(error)}\n`);
     logger.flush();
     return 1;
@@ -248,10 +250,12 @@ function onShutdownSignal(logger: Logger, stop: () => Promise<void>, options: { 
   });
 }
 
-// Run only when executed (tsx src/main.ts, or as a shard), never when imported.
-const entry = process.argv[1];
-if (entry !== undefined && fs.realpathSync(entry) === fs.realpathSync(fileURLToPath(import.meta.url))) {
-  const code = await main();
-  // Open handles (sockets, timers) must not keep a stopped bot alive.
-  process.exit(code);
-}
+/** `npm start` (and each shard ShardingManager starts): the bot, through the one CLI boundary. */
+const startCommand = defineCommand({
+  meta: { name: 'start', description: 'Runs the Discord bot (DISCORD_TOKEN in .env; SHARDS for several shards)' },
+  args: {},
+  // Open handles (sockets, timers) must not keep a stopped bot alive: runCli exits with the code.
+  run: () => main(),
+});
+
+runCli(startCommand);
