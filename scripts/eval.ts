@@ -68,7 +68,7 @@ async function main(values: EvalFlags): Promise<number> {
   const config = values.llm ? loaded : { ...loaded, llm: undefined };
   const file = positionals[0] ? path.resolve(positionals[0]) : path.join(config.root, DEV_SET);
   const cases = await readEvalSet(file);
-  const logger = createLogger(config.logLevel);
+  const logger = createLogger(config.logLevel, undefined, config.logFormat);
   const tether = await openConfiguredTether(config, { logger, onProgress: (m) => console.error(m) });
   const verification = { verified: 0, repaired: 0, dropped: 0, citationsRemoved: 0, fallbacks: {} as Record<string, number> };
   const isFaithful = createFaithfulnessCheck(config.root);

@@ -55,7 +55,7 @@ async function main(): Promise<number> {
     return 1;
   }
   // Errors of failed Discord calls carry interaction tokens in their URL: redacted, as is the bot token.
-  const logger = withSecretRedaction(createLogger(config.logLevel), [token]);
+  const logger = withSecretRedaction(createLogger(config.logLevel, undefined, config.logFormat), [token]);
   process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled promise rejection (kept running)'));
   process.on('uncaughtExceptionMonitor', (error) => logger.fatal({ err: error }, 'uncaught exception'));
 

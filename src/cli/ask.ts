@@ -36,7 +36,7 @@ const askCommand = defineCommand({
           const [{ openConfiguredTether }, { createLogger }] = await Promise.all([import('../tether.js'), import('../logger.js')]);
           // Per-answer info logs would clutter a terminal: the CLI logs warnings and worse unless debugging.
           const level = debug ? 'debug' : ['error', 'fatal', 'silent'].includes(config.logLevel) ? config.logLevel : 'warn';
-          return openConfiguredTether(config, { logger: createLogger(level), onProgress });
+          return openConfiguredTether(config, { logger: createLogger(level, undefined, config.logFormat), onProgress });
         },
       },
     );
