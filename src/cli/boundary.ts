@@ -136,7 +136,8 @@ function checkStrictly(rawArgs: string[], args: ArgsDef): void {
     parseArgs({ args: rawArgs, options, strict: true, allowPositionals: positionals });
   } catch (error) {
     // node explains the mistake in its first sentence ("Unknown option '--bogus'."); the rest is about `--`.
-    throw new UsageError((error as Error).message.split(/(?<=\.)\s/)[0] ?? String(error));
+    const first = (error as Error).message.split(/(?<=\.)\s/)[0] ?? String(error);
+    throw new UsageError(/[.?!]$/.test(first) ? first : `${first}.`);
   }
 }
 

@@ -28,7 +28,8 @@ export function hangingWrap(first: string, text: string, width: number | undefin
   const room = Math.max(8, width - stringWidth(indent));
   // The first line's prefix is as wide as the indent, so one width serves every line.
   const lines = wrapAnsi(text, room, { hard: true, trim: false, wordWrap: true }).split('\n');
-  return lines.map((line, i) => (i === 0 ? `${first}${line}` : `${indent}${line.replace(/^ +/, '')}`)).join('\n');
+  // The space a line broke at is dropped at both ends, so no line ends in blanks.
+  return lines.map((line, i) => (i === 0 ? `${first}${line.trimEnd()}` : `${indent}${line.trim()}`)).join('\n');
 }
 
 /**
