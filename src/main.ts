@@ -7,6 +7,7 @@ import type { Tether } from './answer/types.js';
 import { defineCommand, runCli } from './cli/boundary.js';
 import { loadProjectConfig, type Config } from './config.js';
 import { createBot, type Bot } from './discord/bot.js';
+import { explainDiscordFailure } from './discord/reach.js';
 import { withSecretRedaction } from './discord/redact.js';
 import { isTetherError, toUserMessage, type TetherError } from './errors.js';
 import { createFeedbackLog, loadOrCreateSalt } from './feedback/log.js';
@@ -206,7 +207,9 @@ async function runShardingManager(config: Config, token: string, logger: Logger)
 /** Discord's recommended shard count, asked through the configured REST base (so a proxy or fake works). */
 async function recommendedShardCount(token: string, apiBase: string | undefined): Promise<number> {
   const rest = new REST(apiBase ? { api: apiBase } : {}).setToken(token);
-  const gateway = (await rest.get(Routes.gatewayBot())) as RESTGetAPIGatewayBotResult;
+  const gateway = (await rest.get(Routes.gatewayBot()).catch((error: unknown) => {
+    throw explainDiscordFailure(error, apiBase, 'Could not ask Discord for the shard count');
+  })) as RESTGetAPIGatewayBotResult;
   return Math.max(1, gateway.shards);
 }
 
