@@ -43,5 +43,4 @@ const askCommand = defineCommand({
   },
 });
 
-// Not forced: the process ends once stdout drained (answers piped to a slow reader arrive whole).
-runCli(askCommand, { notes: ASK_NOTES, forceExit: false });
+runCli(askCommand, { notes: ASK_NOTES });

@@ -92,13 +92,14 @@ export async function runCliCommand<A extends ArgsDef>(command: CommandDef<A>, o
 }
 
 /**
- * Runs `command` as this process's entry point and exits with its code. `forceExit` ends the process even
- * when handles (sockets, timers, a thread pool) remain; without it the process ends once stdout drained.
+ * Runs `command` as this process's entry point and exits with its code once stdout has drained (a pipe to a
+ * slow reader still gets every answer), without waiting for handles left open (sockets, timers, a build
+ * still running after a failure).
  */
-export function runCli<A extends ArgsDef>(command: CommandDef<A>, options: CliOptions & { forceExit?: boolean } = {}): void {
+export function runCli<A extends ArgsDef>(command: CommandDef<A>, options: CliOptions = {}): void {
   void runCliCommand(command, options).then((code) => {
     process.exitCode = code;
-    if (options.forceExit !== false) process.exit(code);
+    process.stdout.write('', () => process.exit(code));
   });
 }
 
