@@ -65,7 +65,9 @@ export async function runCliCommand<A extends ArgsDef>(command: CommandDef<A>, o
     const before = rawArgs.indexOf('--') === -1 ? rawArgs : rawArgs.slice(0, rawArgs.indexOf('--'));
     if (before.includes('--help') || before.includes('-h')) {
       const usage = await renderUsage({ ...command, meta: { ...meta, name: `npm run ${name} --` } } as CommandDef<A>);
-      stdout.write(`${plain(usage)}\n${options.notes ? `\n${options.notes}\n` : ''}`);
+      // citty repeats the command after the description ("… (npm run eval --)"): the USAGE line says it already.
+      const text = plain(usage).replace(` (npm run ${name} --)`, '');
+      stdout.write(`${text}\n${options.notes ? `\n${options.notes}\n` : ''}`);
       return EXIT_OK;
     }
     if (before.includes('--version')) {
