@@ -50,7 +50,12 @@ async function corpusAndIndex(config: Config): Promise<Check[]> {
   }
   const checks: Check[] = [{ name: 'corpus', status: 'ok', detail: `${report.articles.length} articles (${[...new Set(report.articles.map((a) => a.lang))].join(', ')})` }];
   if (report.skipped.length > 0) {
-    checks.push({ name: 'corpus files skipped', status: 'warn', detail: report.skipped.join(', '), fix: 'Only UTF-8 .txt articles (with an optional NAME.meta.json) are indexed.' });
+    checks.push({
+      name: 'corpus files skipped',
+      status: 'warn',
+      detail: report.skipped.map((file) => `${file.source} (${file.reason})`).join('; '),
+      fix: 'Articles are UTF-8 (or UTF-16) .txt, .md or .html files, with an optional NAME.meta.json.',
+    });
   }
   const index = report.index;
   if (index.state === 'missing') checks.push({ name: 'index', status: 'warn', detail: `none in ${index.dir}`, fix: 'Run `npm run build-index` (or the first `npm run ask` builds it).' });

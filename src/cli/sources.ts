@@ -1,7 +1,6 @@
-import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Config } from '../config.js';
-import { loadCorpus } from '../corpus/load.js';
+import { loadCorpus, type SkippedFile } from '../corpus/load.js';
 import type { Lang } from '../corpus/types.js';
 import { INDEX_FORMAT_VERSION, readManifest } from '../index/manifest.js';
 
@@ -25,8 +24,8 @@ export type IndexState =
 export interface SourcesReport {
   corpusDir: string;
   articles: SourceArticle[];
-  /** Files in the corpus folder that are neither an article nor its metadata sidecar: never indexed. */
-  skipped: string[];
+  /** Files in the corpus folder that are not indexed, each with why (the corpus loader's own list). */
+  skipped: SkippedFile[];
   index: IndexState;
 }
 
@@ -41,11 +40,7 @@ export async function describeSources(config: Pick<Config, 'root' | 'corpusDir' 
     sentences: article.sentences.length,
     chars: article.text.length,
   }));
-  const read = new Set(corpus.articles.flatMap((article) => [`${article.id}.txt`, `${article.id}.meta.json`]));
-  const entries = await fs.readdir(config.corpusDir, { withFileTypes: true });
-  // README.md documents the folder; empty .txt files are read but hold nothing to index.
-  const skipped = entries.filter((entry) => entry.isFile() && !read.has(entry.name) && entry.name !== 'README.md').map((entry) => entry.name).sort();
-  return { corpusDir: config.corpusDir, articles, skipped, index: await indexState(config.indexDir, corpus.hash, now) };
+  return { corpusDir: config.corpusDir, articles, skipped: corpus.skipped, index: await indexState(config.indexDir, corpus.hash, now) };
 }
 
 async function indexState(dir: string, corpusHash: string, now: number): Promise<IndexState> {
@@ -95,7 +90,7 @@ export function formatSources(report: SourcesReport, root: string): string {
   const languages = [...new Set(report.articles.map((a) => a.lang))].join(', ');
   const totals = report.articles.reduce((sum, a) => ({ paragraphs: sum.paragraphs + a.paragraphs, sentences: sum.sentences + a.sentences }), { paragraphs: 0, sentences: 0 });
   lines.push('', `${report.articles.length} articles (${languages}): ${totals.paragraphs} paragraphs, ${totals.sentences} sentences.`);
-  if (report.skipped.length > 0) lines.push(`Not indexed (not .txt articles): ${report.skipped.join(', ')}.`);
+  for (const file of report.skipped) lines.push(`Not indexed: ${file.source} (${file.reason}).`);
   const dir = path.relative(root, report.index.dir) || '.';
   const index = report.index;
   if (index.state === 'missing') lines.push(`Index: none in ${dir} yet; the first \`npm run ask\` builds it, or run \`npm run build-index\`.`);

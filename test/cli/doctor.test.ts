@@ -49,7 +49,7 @@ describe('npm run doctor', () => {
     const checks = await runChecks({ env: env(), root: project.root, timeoutMs: 1000 });
     expect(find(checks, 'settings').status).toBe('ok');
     expect(find(checks, 'corpus')).toMatchObject({ status: 'ok', detail: expect.stringContaining('1 articles (en)') });
-    expect(find(checks, 'corpus files skipped')).toMatchObject({ status: 'warn', detail: 'slides.pdf' });
+    expect(find(checks, 'corpus files skipped')).toMatchObject({ status: 'warn', detail: expect.stringMatching(/^corpus\/slides\.pdf \(not an article format/) });
     expect(find(checks, 'index')).toMatchObject({ status: 'warn', fix: expect.stringContaining('npm run build-index') });
     for (const name of ['Discord', 'chat model', 'embeddings']) expect(find(checks, name).status).toBe('skip');
   });
@@ -91,11 +91,11 @@ describe('npm run sources', () => {
     const report = await describeSources(config);
     expect(report.articles).toEqual([expect.objectContaining({ source: 'corpus/article.txt', lang: 'en' })]);
     expect(report.articles[0]!.paragraphs).toBeGreaterThan(1);
-    expect(report.skipped).toEqual(['slides.pdf']);
+    expect(report.skipped).toEqual([{ source: 'corpus/slides.pdf', reason: expect.stringContaining('not an article format') }]);
     expect(report.index.state).toBe('missing');
     const text = formatSources(report, project.root);
     expect(text).toContain('corpus/article.txt  en');
-    expect(text).toContain('Not indexed (not .txt articles): slides.pdf.');
+    expect(text).toMatch(/^Not indexed: corpus\/slides\.pdf \(not an article format/m);
     expect(text).toContain('npm run build-index');
   });
 
