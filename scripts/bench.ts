@@ -1,8 +1,7 @@
-import { runEntryPoint } from '../src/cli/entry.js';
+import { defineCommand, runCli, wholeNumber } from '../src/cli/boundary.js';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { bundleEntry } from '../src/bench/compiled.js';
 import { measureStartupCosts, type StartupCosts } from '../src/bench/imports.js';
 import { detectRssProbe, lastJsonLine, runMeasured, type MeasuredRun, type RssProbe } from '../src/bench/process.js';
@@ -22,22 +21,28 @@ import { createHybridRetriever } from '../src/retrieval/hybrid.js';
 import { loadAnswerModel } from '../src/decision/model.js';
 import { createTether } from '../src/tether.js';
 
-const USAGE = `Usage: npm run bench -- [--scale] [options]
-Measures, for the corpus: index build time, warm answer latency (p50/p95/p99 over the dev questions
+const NOTES = `Measures, for the corpus: index build time, warm answer latency (p50/p95/p99 over the dev questions
 repeated), cold \`ask\` process time, peak RSS; with --scale, synthetic corpora of 1k, 10k and 50k
 chunks: build time, HNSW query p50/p99 and recall@10 against an exact scan. Prints a table, writes
-JSON to bench-results/bench.json (and --out). Exits 0 unless --strict and a target fails.
+JSON to bench-results/bench.json (and --out). Exits 0 unless --strict and a target fails.`;
 
-  --scale               also run the synthetic scale benchmark (about 3–4 minutes on 2 cores)
-  --sizes 1000,10000    chunk counts for --scale (default 1000,10000,50000)
-  --questions FILE      JSONL questions (default eval/dev.jsonl)
-  --rounds N            warm rounds over the questions (default 20)
-  --cold-runs N         cold ask processes (default 5)
-  --scale-queries N     synthetic queries per scale run (default 200)
-  --no-imports          skip measuring module import costs
-  --out FILE            also write the JSON here
-  --keep-index          keep the temporary index folder
-  --strict              exit 1 when a target fails`;
+/** `npm run bench`: the speed and memory figures, with targets. */
+const benchCommand = defineCommand({
+  meta: { name: 'bench', description: 'Measures build time, answer latency, cold start and memory (and, with --scale, synthetic corpora)' },
+  args: {
+    scale: { type: 'boolean', description: 'also run the synthetic scale benchmark (about 3–4 minutes on 2 cores)' },
+    sizes: { type: 'string', valueHint: '1000,10000', description: 'chunk counts for --scale (default 1000,10000,50000)' },
+    questions: { type: 'string', valueHint: 'FILE', description: 'JSONL questions (default eval/dev.jsonl)' },
+    rounds: { type: 'string', valueHint: 'N', description: 'warm rounds over the questions (default 20)' },
+    'cold-runs': { type: 'string', valueHint: 'N', description: 'cold ask processes (default 5)' },
+    'scale-queries': { type: 'string', valueHint: 'N', description: 'synthetic queries per scale run (default 200)' },
+    imports: { type: 'boolean', default: true, description: 'measure module import costs', negativeDescription: 'skip measuring module import costs' },
+    out: { type: 'string', valueHint: 'FILE', description: 'also write the JSON here' },
+    'keep-index': { type: 'boolean', description: 'keep the temporary index folder' },
+    strict: { type: 'boolean', description: 'exit 1 when a target fails' },
+  },
+  run: ({ args }) => main(args),
+});
 
 /** The targets of issue 3, item 9. */
 const TARGETS = {
@@ -80,30 +85,22 @@ interface ColdResult {
   phases: { bootMs: number; importMs: number; openMs: number; askMs: number; totalMs: number; wallMs: number } | undefined;
 }
 
-async function main(): Promise<number> {
-  const { values } = parseArgs({
-    options: {
-      scale: { type: 'boolean' },
-      sizes: { type: 'string' },
-      questions: { type: 'string' },
-      rounds: { type: 'string' },
-      'cold-runs': { type: 'string' },
-      'scale-queries': { type: 'string' },
-      'no-imports': { type: 'boolean' },
-      out: { type: 'string' },
-      'keep-index': { type: 'boolean' },
-      strict: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
-  if (values.help) {
-    console.log(USAGE);
-    return 0;
-  }
-  const rounds = positiveInt(values.rounds, 20, '--rounds');
-  const coldRuns = positiveInt(values['cold-runs'], 5, '--cold-runs');
-  const scaleQueries = positiveInt(values['scale-queries'], 200, '--scale-queries');
-  const sizes = (values.sizes ?? '1000,10000,50000').split(',').map((size) => positiveInt(size.trim(), 0, '--sizes'));
+async function main(values: {
+  scale?: boolean;
+  sizes?: string;
+  questions?: string;
+  rounds?: string;
+  'cold-runs'?: string;
+  'scale-queries'?: string;
+  imports?: boolean;
+  out?: string;
+  'keep-index'?: boolean;
+  strict?: boolean;
+}): Promise<number> {
+  const rounds = wholeNumber(values.rounds, '--rounds', { fallback: 20 });
+  const coldRuns = wholeNumber(values['cold-runs'], '--cold-runs', { fallback: 5 });
+  const scaleQueries = wholeNumber(values['scale-queries'], '--scale-queries', { fallback: 200 });
+  const sizes = (values.sizes ?? '1000,10000,50000').split(',').map((size) => wholeNumber(size.trim(), '--sizes', { fallback: 0 }));
 
   const config = loadProjectConfig();
   const root = config.root;
@@ -141,7 +138,7 @@ async function main(): Promise<number> {
     const cold = await measureCold({ root, tsx, env: childEnv, probe, corpusDir: config.corpusDir, indexDir, questions, runs: coldRuns, log });
 
     let startup: StartupCosts | undefined;
-    if (!values['no-imports']) {
+    if (values.imports !== false) {
       log('Import costs of the heavy modules (fresh processes, median of 3)…');
       startup = await measureStartupCosts({ root, env: childEnv, runs: 3 });
     }
@@ -397,11 +394,4 @@ function formatKb(kb: number | undefined): string {
   return kb === undefined ? 'unknown' : `${(kb / 1024).toFixed(0)} MB`;
 }
 
-function positiveInt(value: string | undefined, fallback: number, name: string): number {
-  if (value === undefined) return fallback;
-  const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed <= 0) throw new Error(`${name} must be a whole number above 0, got "${value}"`);
-  return parsed;
-}
-
-runEntryPoint(main);
+runCli(benchCommand, { notes: NOTES });

@@ -1,7 +1,6 @@
-import { runEntryPoint } from '../src/cli/entry.js';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
+import { defineCommand, runCli, UsageError, wholeNumber } from '../src/cli/boundary.js';
 import { loadProjectConfig, type Config } from '../src/config.js';
 import { TetherError, toUserMessage } from '../src/errors.js';
 import { createLogger } from '../src/logger.js';
@@ -10,14 +9,11 @@ import { DATASET_NAMES, prepareDatasetRuns, type DatasetName, type SplitChoice }
 import { createFaithfulnessCheck, DEV_SET, failedCase, readEvalSet, scoreCase, summarise, type CaseResult, type Summary } from '../src/eval/metrics.js';
 import { openConfiguredTether, openTether } from '../src/tether.js';
 
-const USAGE = `Usage: npm run eval -- [file.jsonl] [--json] [--gate file.json] [--llm] [--verbose]
-       npm run eval -- --dataset xquad|drcd|cmrc|all [--split test|train|all] [--limit N]
-                       [--datasets-dir DIR] [--cache-dir DIR] [--json] [--verbose]
-Runs an eval set (default eval/dev.jsonl) and prints hit@1, hit@3, the share of short answer lines
-containing the expected text ("answer"), MRR, abstention and
-faithfulness per kind and overall. --gate fails (exit 1) when a figure falls below the file's minimums.
---llm answers through the configured chat model (LLM_BASE_URL, LLM_MODEL) and also counts its quotes
-verified, repaired and dropped; without it the offline extractive answerer is measured.
+const NOTES = `Runs an eval set (default eval/dev.jsonl) and prints hit@1, hit@3, the share of short answer lines
+containing the expected text ("answer"), MRR, abstention and faithfulness per kind and overall.
+--gate fails (exit 1) when a figure falls below the file's minimums. --llm answers through the
+configured chat model (LLM_BASE_URL, LLM_MODEL) and also counts its quotes verified, repaired and
+dropped; without it the offline extractive answerer is measured.
 --dataset runs the public QA sets of ../shared/datasets (optional; see its README) with the offline
 answerer: corpora and indexes are cached in .cache/datasets. Articles at odd positions in each file
 are the test split (reported), even ones the train split (for tuning). --limit keeps at most N
@@ -25,38 +21,54 @@ questions per direction and refusal group, the same ones every time.`;
 
 const SPLITS = ['test', 'train', 'all'] as const;
 
-async function main(): Promise<number> {
-  const { values, positionals } = parseArgs({
-    allowPositionals: true,
-    options: {
-      json: { type: 'boolean' },
-      gate: { type: 'string' },
-      llm: { type: 'boolean' },
-      verbose: { type: 'boolean' },
-      help: { type: 'boolean' },
-      dataset: { type: 'string' },
-      split: { type: 'string' },
-      limit: { type: 'string' },
-      'datasets-dir': { type: 'string' },
-      'cache-dir': { type: 'string' },
-    },
-  });
-  if (values.help) {
-    console.log(USAGE);
-    return 0;
+/** `npm run eval`: an eval set, or the public QA sets with --dataset. */
+const evalCommand = defineCommand({
+  meta: { name: 'eval', description: 'Measures answer quality on an eval set (default eval/dev.jsonl) or on the public QA sets' },
+  args: {
+    file: { type: 'positional', required: false, description: 'JSONL eval set (default eval/dev.jsonl)', valueHint: 'file.jsonl' },
+    json: { type: 'boolean', description: 'print the figures and every result as JSON' },
+    gate: { type: 'string', valueHint: 'file.json', description: 'exit 1 when a figure falls below the minimums in this file' },
+    llm: { type: 'boolean', description: 'answer through the configured chat model' },
+    verbose: { type: 'boolean', description: 'print each question and its first quote' },
+    dataset: { type: 'enum', options: [...DATASET_NAMES, 'all'], description: 'run a public QA set instead of an eval file' },
+    split: { type: 'enum', options: [...SPLITS], description: 'with --dataset: which split (default test)' },
+    limit: { type: 'string', valueHint: 'N', description: 'with --dataset: at most N questions per direction and refusal group' },
+    'datasets-dir': { type: 'string', valueHint: 'DIR', description: 'with --dataset: where the public sets are (default ../shared/datasets)' },
+    'cache-dir': { type: 'string', valueHint: 'DIR', description: 'with --dataset: where corpora and indexes are cached (default .cache/datasets)' },
+  },
+  run: ({ args }) => main({ ...args, positionals: args.file ? [args.file, ...args._.slice(1)] : [] }),
+});
+
+interface EvalFlags {
+  json?: boolean;
+  gate?: string;
+  llm?: boolean;
+  verbose?: boolean;
+  dataset?: string;
+  split?: string;
+  limit?: string;
+  'datasets-dir'?: string;
+  'cache-dir'?: string;
+  positionals: string[];
+}
+
+async function main(values: EvalFlags): Promise<number> {
+  const positionals = values.positionals;
+  if (positionals.length > 1) throw new UsageError(`One eval file at a time, got ${positionals.length}.`);
+  if (values.dataset === undefined) {
+    for (const option of ['split', 'limit', 'datasets-dir', 'cache-dir'] as const) {
+      if (values[option] !== undefined) throw new UsageError(`--${option} applies to --dataset only.`);
+    }
   }
   const loaded = loadProjectConfig();
-  if (values.dataset !== undefined) return runDatasets(loaded, { ...values, dataset: values.dataset, positionals });
-  for (const option of ['split', 'limit', 'datasets-dir', 'cache-dir'] as const) {
-    if (values[option] !== undefined) throw new TetherError('BAD_CONFIG', `--${option} applies to --dataset only.`, { hint: USAGE });
-  }
+  if (values.dataset !== undefined) return runDatasets(loaded, { ...values, dataset: values.dataset });
   if (values.llm && !loaded.llm) {
     throw new TetherError('BAD_CONFIG', '--llm needs a chat model.', { hint: 'Set LLM_BASE_URL and LLM_MODEL (see .env.example).' });
   }
   const config = values.llm ? loaded : { ...loaded, llm: undefined };
   const file = positionals[0] ? path.resolve(positionals[0]) : path.join(config.root, DEV_SET);
   const cases = await readEvalSet(file);
-  const logger = createLogger(config.logLevel);
+  const logger = createLogger(config.logLevel, undefined, config.logFormat);
   const tether = await openConfiguredTether(config, { logger, onProgress: (m) => console.error(m) });
   const verification = { verified: 0, repaired: 0, dropped: 0, citationsRemoved: 0, fallbacks: {} as Record<string, number> };
   const isFaithful = createFaithfulnessCheck(config.root);
@@ -103,16 +115,12 @@ async function main(): Promise<number> {
 /** `--dataset`: the public QA sets, each corpus variant opened with the offline core over its cached index. */
 async function runDatasets(
   config: Config,
-  values: { dataset: string; split?: string; limit?: string; 'datasets-dir'?: string; 'cache-dir'?: string; json?: boolean; verbose?: boolean; gate?: string; llm?: boolean; positionals: string[] },
+  values: EvalFlags & { dataset: string },
 ): Promise<number> {
-  const bad = (message: string) => new TetherError('BAD_CONFIG', message, { hint: USAGE });
-  if (values.positionals.length > 0 || values.gate !== undefined || values.llm) throw bad('--dataset takes no eval file, --gate or --llm.');
+  if (values.positionals.length > 0 || values.gate !== undefined || values.llm) throw new UsageError('--dataset takes no eval file, --gate or --llm.');
   const datasets: DatasetName[] = values.dataset === 'all' ? [...DATASET_NAMES] : DATASET_NAMES.filter((name) => name === values.dataset);
-  if (datasets.length === 0) throw bad(`Unknown dataset "${values.dataset}": use one of ${DATASET_NAMES.join(', ')} or all.`);
   const split = (values.split ?? 'test') as SplitChoice;
-  if (!SPLITS.includes(split)) throw bad(`Unknown split "${values.split}": use test, train or all.`);
-  const limit = values.limit === undefined ? undefined : Number(values.limit);
-  if (limit !== undefined && !(Number.isInteger(limit) && limit > 0)) throw bad(`--limit must be a whole number above 0, got "${values.limit}".`);
+  const limit = values.limit === undefined ? undefined : wholeNumber(values.limit, '--limit', { fallback: 0 });
 
   const runs = await prepareDatasetRuns({
     root: config.root,
@@ -180,4 +188,4 @@ async function checkGate(file: string, overall: Summary, byKind: Record<string, 
   return 0;
 }
 
-runEntryPoint(main);
+runCli(evalCommand, { notes: NOTES });

@@ -1,5 +1,4 @@
-import { parseArgs } from 'node:util';
-import { runEntryPoint } from '../src/cli/entry.js';
+import { defineCommand, listOf, runCli } from '../src/cli/boundary.js';
 import { loadProjectConfig } from '../src/config.js';
 import { loadCorpus } from '../src/corpus/load.js';
 import type { Article } from '../src/corpus/types.js';
@@ -13,24 +12,23 @@ import { loadSemanticSources } from '../src/semantic/sources.js';
 import type { FeatureBag } from '../src/text/features.js';
 import { lexiconFromFile } from '../src/text/lexicon.js';
 
-const USAGE = `Usage: npm run semantic-recall -- [--dataset xquad,drcd,cmrc] [--split train|test|all]
-Sentence recall@1/3/10 of the answering sentence within its article, per direction, by the word-vector
+const NOTES = `Sentence recall@1/3/10 of the answering sentence within its article, per direction, by the word-vector
 sentence similarity alone, by a BM25 over Tether's lexical features, and by both (z-scores summed).
 Measures on the TRAIN split by default (articles at even positions).`;
 
 /** `npm run semantic-recall`: what the word-vector similarity buys, before it is used in ranking. */
-async function main(): Promise<number> {
-  const { values } = parseArgs({ options: { dataset: { type: 'string' }, split: { type: 'string' }, help: { type: 'boolean' } } });
-  if (values.help) {
-    console.log(USAGE);
-    return 0;
-  }
-  const datasets = (values.dataset?.split(',') ?? ['xquad']) as DatasetName[];
+const semanticRecallCommand = defineCommand({
+  meta: { name: 'semantic-recall', description: 'Sentence recall of the word-vector similarity, BM25 and both on the public sets' },
+  args: {
+    dataset: { type: 'string', valueHint: 'xquad,drcd,cmrc', description: 'which sets (default xquad)' },
+    split: { type: 'enum', options: ['train', 'test', 'all'], description: 'which split (default train)' },
+  },
+  run: ({ args }) => main(args),
+});
+
+async function main(values: { dataset?: string; split?: string }): Promise<number> {
+  const datasets = listOf<DatasetName>(values.dataset, '--dataset', DATASET_NAMES, ['xquad']);
   const split = (values.split ?? 'train') as SplitChoice;
-  if (datasets.some((name) => !DATASET_NAMES.includes(name)) || !['train', 'test', 'all'].includes(split)) {
-    console.error(USAGE);
-    return 2;
-  }
   const config = loadProjectConfig();
   const log = (message: string) => console.error(message);
   const runs = (await prepareDatasetRuns({ root: config.root, datasets, split, refusal: false })).filter((run) => run.name !== 'xquad-mixed');
@@ -101,4 +99,4 @@ function zScores(values: ArrayLike<number>): number[] {
   return list.map((v) => (v - mean) / sd);
 }
 
-runEntryPoint(main);
+runCli(semanticRecallCommand, { notes: NOTES });

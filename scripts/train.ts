@@ -1,33 +1,29 @@
-import { parseArgs } from 'node:util';
-import { runEntryPoint } from '../src/cli/entry.js';
+import { defineCommand, listOf, runCli, wholeNumber } from '../src/cli/boundary.js';
 import { loadProjectConfig } from '../src/config.js';
 import { DATASET_NAMES, prepareDatasetRuns, type DatasetName } from '../src/eval/datasets.js';
 import { saveAnswerModel } from '../src/decision/model.js';
 import { collectTrainingQuestions, loadCollectedQuestions, saveCollectedQuestions, trainAnswerModel } from '../src/training/train.js';
 
-const USAGE = `Usage: npm run train -- [--dataset xquad,drcd,cmrc] [--limit N]
-Retrains the learned parts of the answer path (the span ranker and the calibrated answer/unsure/refuse
+const NOTES = `Retrains the learned parts of the answer path (the span ranker and the calibrated answer/unsure/refuse
 decision) on the TRAIN split of the public QA sets in ../shared/datasets (articles at even positions;
 the odd ones are kept for \`npm run eval -- --dataset all\`), and writes models/answer-model.json.
-  --dataset LIST   which sets (default: all)
-  --limit N        at most N questions per kind and refusal group (default: all)
-  --reuse          train from the candidates and features collected by the last run
-                   (.cache/training/questions.json): for changes to training settings only`;
+--reuse trains from the candidates and features collected by the last run (.cache/training/questions.json):
+for changes to training settings only.`;
 
 /** `npm run train`: one command that rebuilds models/answer-model.json from the public sets' training split. */
-async function main(): Promise<number> {
-  const { values } = parseArgs({ options: { dataset: { type: 'string' }, limit: { type: 'string' }, reuse: { type: 'boolean' }, help: { type: 'boolean' } } });
-  if (values.help) {
-    console.log(USAGE);
-    return 0;
-  }
-  const datasets = (values.dataset?.split(',') ?? [...DATASET_NAMES]) as DatasetName[];
-  const unknown = datasets.filter((name) => !DATASET_NAMES.includes(name));
-  const limit = values.limit === undefined ? undefined : Number(values.limit);
-  if (unknown.length > 0 || (limit !== undefined && !(Number.isInteger(limit) && limit > 0))) {
-    console.error(`${unknown.length > 0 ? `Unknown dataset ${unknown.join(', ')}` : '--limit must be a whole number above 0'}.\n${USAGE}`);
-    return 2;
-  }
+const trainCommand = defineCommand({
+  meta: { name: 'train', description: 'Retrains the span ranker and the answer decision on the public sets\' TRAIN split' },
+  args: {
+    dataset: { type: 'string', valueHint: 'xquad,drcd,cmrc', description: 'which sets (default: all)' },
+    limit: { type: 'string', valueHint: 'N', description: 'at most N questions per kind and refusal group (default: all)' },
+    reuse: { type: 'boolean', description: 'train from the questions collected by the last run (training settings changes only)' },
+  },
+  run: ({ args }) => main(args),
+});
+
+async function main(values: { dataset?: string; limit?: string; reuse?: boolean }): Promise<number> {
+  const datasets = listOf<DatasetName>(values.dataset, '--dataset', DATASET_NAMES, DATASET_NAMES);
+  const limit = values.limit === undefined ? undefined : wholeNumber(values.limit, '--limit', { fallback: 0 });
   const config = loadProjectConfig();
   const log = (message: string) => console.error(message);
   const runs = await prepareDatasetRuns({ root: config.root, datasets, split: 'train', ...(limit ? { perKindLimit: limit } : {}) });
@@ -45,4 +41,4 @@ async function main(): Promise<number> {
   return 0;
 }
 
-runEntryPoint(main);
+runCli(trainCommand, { notes: NOTES });

@@ -94,6 +94,7 @@ const schema = z.object({
   CORPUS_DIR: optionalString,
   INDEX_DIR: optionalString,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_FORMAT: z.enum(['auto', 'json', 'pretty']).default('auto'),
 
   DISCORD_TOKEN: optionalString,
   DISCORD_CLIENT_ID: z.string().trim().regex(/^\d{5,25}$/, 'must be a Discord application id').optional().or(z.literal('').transform(() => undefined)),
@@ -136,12 +137,13 @@ const schema = z.object({
   LLM_BASE_URL: url,
   LLM_MODEL: optionalString,
   LLM_API_KEY: optionalString,
-  LLM_TIMEOUT_MS: positiveInt(30_000),
+  LLM_TIMEOUT_MS: positiveInt(15_000),
 
   EMBEDDINGS: z.enum(['local', 'openai']).default('local'),
   EMBEDDINGS_BASE_URL: url,
   EMBEDDINGS_MODEL: optionalString,
   EMBEDDINGS_API_KEY: optionalString,
+  EMBEDDINGS_TIMEOUT_MS: positiveInt(15_000),
 });
 
 /**
@@ -158,6 +160,8 @@ export interface Config {
   corpusDir: string;
   indexDir: string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Log lines for people (`pretty`), for a collector (`json`), or pretty on a terminal only (`auto`). */
+  logFormat: 'auto' | 'json' | 'pretty';
   discord: {
     token: string | undefined;
     clientId: string | undefined;
@@ -180,7 +184,7 @@ export interface Config {
   llm: { baseUrl: string; model: string; apiKey: string | undefined; timeoutMs: number } | undefined;
   embeddings:
     | { kind: 'local' }
-    | { kind: 'openai'; baseUrl: string | undefined; model: string; apiKey: string | undefined };
+    | { kind: 'openai'; baseUrl: string | undefined; model: string; apiKey: string | undefined; timeoutMs: number };
 }
 
 /**
@@ -223,6 +227,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root = PROJECT_
     corpusDir: path.resolve(root, values.CORPUS_DIR ?? 'corpus'),
     indexDir: path.resolve(root, values.INDEX_DIR ?? 'index'),
     logLevel: values.LOG_LEVEL,
+    logFormat: values.LOG_FORMAT,
     discord: {
       token: values.DISCORD_TOKEN,
       clientId: values.DISCORD_CLIENT_ID,
@@ -243,7 +248,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root = PROJECT_
         : undefined,
     embeddings:
       values.EMBEDDINGS === 'openai'
-        ? { kind: 'openai', baseUrl: values.EMBEDDINGS_BASE_URL, model: values.EMBEDDINGS_MODEL ?? '', apiKey: values.EMBEDDINGS_API_KEY }
+        ? { kind: 'openai', baseUrl: values.EMBEDDINGS_BASE_URL, model: values.EMBEDDINGS_MODEL ?? '', apiKey: values.EMBEDDINGS_API_KEY, timeoutMs: values.EMBEDDINGS_TIMEOUT_MS }
         : { kind: 'local' },
   };
 }

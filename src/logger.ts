@@ -1,12 +1,33 @@
 import { pino, type Logger, type DestinationStream } from 'pino';
+import { build as prettyStream } from 'pino-pretty';
 
 export type { Logger };
 
+/** LOG_FORMAT: `pretty` lines for people, `json` lines for a log collector, `auto` pretty on a terminal only. */
+export type LogFormat = 'auto' | 'json' | 'pretty';
+
+/** True when `format` asks for pretty lines on this stderr: LOG_FORMAT=pretty, or auto and stderr is a terminal. */
+export function wantsPrettyLogs(format: LogFormat, stderr: { isTTY?: boolean } = process.stderr): boolean {
+  return format === 'pretty' || (format === 'auto' && stderr.isTTY === true);
+}
+
 /**
- * Structured logs (JSON lines) on stderr, so stdout stays free for answers and --json output.
- * Secrets are redacted wherever they appear as fields.
+ * Logs on stderr, so stdout stays free for answers and --json output: human-readable lines on a terminal
+ * (pino-pretty, coloured unless NO_COLOR), JSON lines otherwise. A given `destination` (a test's) gets JSON
+ * unless `format` is `pretty`. Secrets are redacted wherever they appear as fields.
  */
-export function createLogger(level: string, destination: DestinationStream = pino.destination(2)): Logger {
+export function createLogger(level: string, destination?: DestinationStream, format: LogFormat = 'auto'): Logger {
+  const pretty = destination === undefined ? wantsPrettyLogs(format) : format === 'pretty';
+  const stream = pretty
+    ? prettyStream({
+        destination: destination ?? 2,
+        // Synchronous, like pino.destination(2): a line written before process.exit is never lost.
+        sync: true,
+        colorize: destination === undefined && process.stderr.isTTY === true && !process.env.NO_COLOR,
+        translateTime: 'SYS:HH:MM:ss',
+        ignore: 'pid,hostname',
+      })
+    : (destination ?? pino.destination(2));
   return pino(
     {
       level,
@@ -16,7 +37,7 @@ export function createLogger(level: string, destination: DestinationStream = pin
         censor: '[redacted]',
       },
     },
-    destination,
+    stream,
   );
 }
 

@@ -1,14 +1,15 @@
 import { once } from 'node:events';
-import fs from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import type { ChildProcess } from 'node:child_process';
 import { REST, Routes, ShardingManager, type RESTGetAPIGatewayBotResult } from 'discord.js';
 import type { Tether } from './answer/types.js';
+import { defineCommand, runCli } from './cli/boundary.js';
 import { loadProjectConfig, type Config } from './config.js';
 import { createBot, type Bot } from './discord/bot.js';
+import { explainDiscordFailure } from './discord/reach.js';
 import { withSecretRedaction } from './discord/redact.js';
-import { toUserMessage, type TetherError } from './errors.js';
+import { isTetherError, toUserMessage, type TetherError } from './errors.js';
 import { createFeedbackLog, loadOrCreateSalt } from './feedback/log.js';
 import { createLogger, type Logger } from './logger.js';
 
@@ -40,8 +41,8 @@ const shardRespawnDelayMs = 5_000;
  */
 export const gatewayLostExitCode = 78;
 
-/** Entry point of `npm start`: loads settings, opens the core, and runs the bot (or the sharding manager). */
-export async function main(): Promise<number> {
+/** What `npm start` does: loads settings, opens the core, and runs the bot (or the sharding manager). */
+async function main(): Promise<number> {
   let config: Config;
   try {
     config = loadProjectConfig();
@@ -55,7 +56,7 @@ export async function main(): Promise<number> {
     return 1;
   }
   // Errors of failed Discord calls carry interaction tokens in their URL: redacted, as is the bot token.
-  const logger = withSecretRedaction(createLogger(config.logLevel), [token]);
+  const logger = withSecretRedaction(createLogger(config.logLevel, undefined, config.logFormat), [token]);
   process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled promise rejection (kept running)'));
   process.on('uncaughtExceptionMonitor', (error) => logger.fatal({ err: error }, 'uncaught exception'));
 
@@ -64,7 +65,9 @@ export async function main(): Promise<number> {
     if (config.discord.shards !== undefined && !config.discord.isShard) return await runShardingManager(config, token, logger);
     return await runBot(config, token, logger);
   } catch (error) {
-    logger.error({ err: error }, 'the bot could not start');
+    // Printed once: our own failure as its message (with the URL and the fix), a bug in full in the log.
+    if (isTetherError(error)) logger.debug({ err: error }, 'the bot could not start');
+    else logger.error({ err: error }, 'the bot could not start');
     process.stderr.write(`${toUserMessage(error)}\n`);
     logger.flush();
     return 1;
@@ -204,7 +207,9 @@ async function runShardingManager(config: Config, token: string, logger: Logger)
 /** Discord's recommended shard count, asked through the configured REST base (so a proxy or fake works). */
 async function recommendedShardCount(token: string, apiBase: string | undefined): Promise<number> {
   const rest = new REST(apiBase ? { api: apiBase } : {}).setToken(token);
-  const gateway = (await rest.get(Routes.gatewayBot())) as RESTGetAPIGatewayBotResult;
+  const gateway = (await rest.get(Routes.gatewayBot()).catch((error: unknown) => {
+    throw explainDiscordFailure(error, apiBase, 'Could not ask Discord for the shard count');
+  })) as RESTGetAPIGatewayBotResult;
   return Math.max(1, gateway.shards);
 }
 
@@ -248,10 +253,12 @@ function onShutdownSignal(logger: Logger, stop: () => Promise<void>, options: { 
   });
 }
 
-// Run only when executed (tsx src/main.ts, or as a shard), never when imported.
-const entry = process.argv[1];
-if (entry !== undefined && fs.realpathSync(entry) === fs.realpathSync(fileURLToPath(import.meta.url))) {
-  const code = await main();
-  // Open handles (sockets, timers) must not keep a stopped bot alive.
-  process.exit(code);
-}
+/** `npm start` (and each shard ShardingManager starts): the bot, through the one CLI boundary. */
+const startCommand = defineCommand({
+  meta: { name: 'start', description: 'Runs the Discord bot (DISCORD_TOKEN in .env; SHARDS for several shards)' },
+  args: {},
+  // Open handles (sockets, timers) must not keep a stopped bot alive: runCli exits with the code.
+  run: () => main(),
+});
+
+runCli(startCommand);

@@ -249,7 +249,7 @@ export async function openConfiguredTether(config: Config, options: { logger: Lo
     ...(chat && llm
       ? {
           createAnswerer: (fallback: Answerer, corpus: Passage[]) =>
-            chat.createLlmAnswerer({ chatModel: chat.createChatModel(llm), fallback, logger: options.logger, timeoutMs: llm.timeoutMs, corpus }),
+            chat.createLlmAnswerer({ chatModel: chat.createChatModel(llm), fallback, logger: options.logger, timeoutMs: llm.timeoutMs, corpus, endpoint: llm.baseUrl }),
         }
       : {}),
   });

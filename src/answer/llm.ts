@@ -64,6 +64,8 @@ export interface LlmAnswererDeps {
   name?: string;
   /** Every paragraph of the corpus: a real quote from outside the given passages is kept, not "repaired" into another. */
   corpus?: Passage[];
+  /** The server's base URL, named in the log line of a failure. */
+  endpoint?: string;
 }
 
 /** An Answerer whose drafts carry verification counts. */
@@ -117,7 +119,15 @@ export function createLlmAnswerer(deps: LlmAnswererDeps): LlmAnswerer {
     signal: AbortSignal | undefined,
     detail: Record<string, unknown> = {},
   ): Promise<VerifiedDraft> => {
-    deps.logger.warn({ reason, model: name, ...counts, ...detail }, 'chat model answer not used; answering extractively');
+    // One line per failure, naming the server and, for a timeout or an unreachable server, what to do.
+    const where = deps.endpoint ? { url: deps.endpoint } : {};
+    const fix =
+      reason === 'timeout'
+        ? { fix: `the model gave no answer within ${deps.timeoutMs / 1000} s: check the server, or raise LLM_TIMEOUT_MS` }
+        : reason === 'upstream-error'
+          ? { fix: 'check that the server runs and LLM_BASE_URL / LLM_MODEL are right (npm run doctor checks it)' }
+          : {};
+    deps.logger.warn({ reason, model: name, ...where, ...fix, ...counts, ...detail }, 'chat model answer not used; answering extractively');
     const draft = await deps.fallback.answer(request, signal ? { signal } : {});
     return { ...draft, verification: { ...counts, fallbackReason: reason } };
   };

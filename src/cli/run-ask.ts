@@ -1,12 +1,14 @@
 import readline from 'node:readline/promises';
 import { parseArgs } from 'node:util';
-import { formatGloss } from '../answer/gloss.js';
-import { labelsFor } from '../i18n.js';
 import { validateQuestion } from '../answer/question.js';
 import type { Gloss } from '../answer/gloss.js';
 import type { Answer, AskOptions, Tether } from '../answer/types.js';
 import type { Config } from '../config.js';
 import { isTetherError, type TetherErrorCode } from '../errors.js';
+import { EXIT_ERROR, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, UsageError } from './boundary.js';
+import { formatAnswer, type DisplayOptions } from './format.js';
+
+export { formatAnswer } from './format.js';
 
 /** The streams the CLI talks through; tests pass their own. */
 export interface AskIO {
@@ -15,6 +17,8 @@ export interface AskIO {
   stderr: NodeJS.WritableStream;
   /** Whether stdin is a terminal: with no question, a prompt instead of one question per line. */
   isTTY: boolean;
+  /** How answers are laid out: the terminal's width and whether it takes emphasis (none for a pipe). */
+  display?: DisplayOptions;
 }
 
 /** What the CLI needs from the rest of Tether; the entry point wires the real ones. */
@@ -24,20 +28,14 @@ export interface AskDeps {
   openTether: (config: Config, options: { onProgress: (message: string) => void; debug: boolean }) => Promise<Tether>;
 }
 
-/** Exit codes: 0 answered, 1 an error (bad question, broken index…), 2 a usage error. */
-export const EXIT_OK = 0;
-export const EXIT_ERROR = 1;
-export const EXIT_USAGE = 2;
+/** Exit codes: 0 answered, 1 an error (bad question, broken index…), 2 a usage error, 130 Ctrl-C at the prompt. */
+export { EXIT_ERROR, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE };
 
 const DEFAULT_LIMIT = 3;
 const MAX_LIMIT = 20;
 
-/** Text of `npm run ask -- --help`. */
-export const ASK_USAGE = `Usage: npm run ask -- [options] ["question"]
-
-Answers a question about the articles in corpus/ with verbatim, cited quotes.
-
-  npm run ask -- "Why did Alibaba stop the cloud spin-off?"
+/** Examples and what the answer kinds mean: under the generated `npm run ask -- --help`. */
+export const ASK_NOTES = `  npm run ask -- "Why did Alibaba stop the cloud spin-off?"
   npm run ask -- --json "阿里雲為什麼暫停分拆？"
   npm run ask < questions.txt              one question per line
   npm run ask                              in a terminal: an interactive prompt (each question follows up on the last)
@@ -50,10 +48,17 @@ Answers come in three kinds (confidence in --json):
   answer   the short answer, then the quotes that ground it
   unsure   "Not sure: these passages may answer it", with the closest clauses and the quotes
   none     "The sources do not cover this question", with the nearest passages (not an answer)
-Quotes come best first; "score" is the ranker's estimate (0–1) that the quote holds the answer
+Quotes come best first; "score" (in --json) is the ranker's estimate (0–1) that the quote holds the answer
 (1 for a byline or title line that states an asked fact). Under a quote in another language
 than the question, a "gloss" line gives the matched terms and converted figures: it is help to
-read the quote, never part of it.
+read the quote, never part of it.`;
+
+/** Text of `runAsk(["--help"])`. */
+export const ASK_USAGE = `Usage: npm run ask -- [options] ["question"]
+
+Answers a question about the articles in corpus/ with verbatim, cited quotes.
+
+${ASK_NOTES}
 
 Options:
   --json             one JSON object per answer: {question, found, confidence, answer, quotes, timings_ms};
@@ -67,8 +72,6 @@ Options:
   --debug            print full error details
   -h, --help         show this help`;
 
-/** A mistake in the command line itself (unknown option, bad --limit): exit code 2. */
-class UsageError extends Error {}
 
 interface Flags {
   json: boolean;
@@ -104,7 +107,7 @@ export async function runAsk(argv: string[], io: AskIO, deps: AskDeps): Promise<
 
     if (cleaned !== undefined) {
       const answer = await (await tether()).ask(cleaned, options);
-      io.stdout.write(`${flags.json ? JSON.stringify(toJson(answer)) : formatAnswer(answer)}\n`);
+      io.stdout.write(`${flags.json ? JSON.stringify(toJson(answer)) : formatAnswer(answer, io.display)}\n`);
       return EXIT_OK;
     }
     if (io.isTTY) return await interactive(io, tether, options, flags, debug);
@@ -201,16 +204,21 @@ async function batch(io: AskIO, tether: () => Promise<Tether>, options: AskOptio
       continue;
     }
     if (flags.json) io.stdout.write(`${JSON.stringify(toJson(result))}\n`);
-    else io.stdout.write(`${first ? '' : '\n'}> ${result.question}\n${formatAnswer(result)}\n`);
+    else io.stdout.write(`${first ? '' : '\n'}> ${result.question}\n${formatAnswer(result, io.display)}\n`);
     first = false;
   }
   return failed ? EXIT_ERROR : EXIT_OK;
 }
 
-/** A prompt in a terminal: `>`; an empty line, Ctrl-D or Ctrl-C ends it. */
+/** A prompt in a terminal: `>`; an empty line or Ctrl-D ends it (exit 0), Ctrl-C interrupts it (exit 130). */
 async function interactive(io: AskIO, tether: () => Promise<Tether>, options: AskOptions, flags: Flags, debug: boolean): Promise<number> {
   const rl = readline.createInterface({ input: io.stdin, output: io.stdout, prompt: '> ' });
-  rl.on('SIGINT', () => rl.close());
+  // Ctrl-C, even with a half-typed line, ends the session as an interruption (exit 130, as a shell reports it).
+  let interrupted = false;
+  rl.on('SIGINT', () => {
+    interrupted = true;
+    rl.close();
+  });
   io.stdout.write('Ask a question about the articles (an empty line or Ctrl-D quits).\n');
   rl.prompt();
   let endedByEmptyLine = false;
@@ -224,16 +232,16 @@ async function interactive(io: AskIO, tether: () => Promise<Tether>, options: As
     const result = await answerLine(line, tether, { ...options, context: previous }, io, debug);
     if ('error' in result) io.stderr.write(`${result.error}\n`);
     else {
-      io.stdout.write(`${flags.json ? JSON.stringify(toJson(result)) : formatAnswer(result)}\n\n`);
+      io.stdout.write(`${flags.json ? JSON.stringify(toJson(result)) : formatAnswer(result, io.display)}\n\n`);
       // As in a Discord thread, the next question follows up on this one ("and why?"), as it was read.
       previous = result.readAs ?? result.question;
     }
     rl.prompt();
   }
   rl.close();
-  // Ctrl-D leaves the cursor after the prompt: end the line so the shell prompt starts clean.
+  // Ctrl-D or Ctrl-C leaves the cursor after the prompt: end the line so the shell prompt starts clean.
   if (!endedByEmptyLine) io.stdout.write('\n');
-  return EXIT_OK;
+  return interrupted ? EXIT_INTERRUPTED : EXIT_OK;
 }
 
 /** The `--json` shape: exactly these fields of an Answer, nothing else. */
@@ -276,25 +284,6 @@ export function toJson(answer: Answer): AnswerJson {
     ...(answer.reply ? { reply: answer.reply } : {}),
     ...(answer.decision ? { decision: answer.decision } : {}),
   };
-}
-
-/**
- * An answer for a terminal: the answer (with how a follow-up was read), then each numbered quote
- * with its citation on the line below and, for a quote in another language, a gloss line marked as
- * such; a blank line between quotes. Nothing is wrapped, so quotes stay verbatim.
- */
-export function formatAnswer(answer: Answer): string {
-  const labels = labelsFor(answer.lang);
-  const head = answer.readAs ? `${answer.answer}\n(${labels.readAs(answer.readAs)})` : answer.answer;
-  const blocks = answer.quotes.map((quote) => {
-    const lines = [
-      `[${quote.n}] ${quote.text}`,
-      `    — ${quote.title} (${quote.lang}), ${labels.paragraph(quote.paragraph)} · ${quote.source} ${quote.start}–${quote.end} · score ${quote.score.toFixed(2)}`,
-    ];
-    if (quote.gloss) lines.push(`    ${formatGloss(quote.gloss, answer.lang)}`);
-    return lines.join('\n');
-  });
-  return [head, ...blocks].join('\n\n');
 }
 
 function reportError(stderr: NodeJS.WritableStream, error: unknown, debug: boolean): void {

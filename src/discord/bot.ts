@@ -13,6 +13,7 @@ import {
 } from 'discord.js';
 import type { Tether } from '../answer/types.js';
 import { TetherError, toUserMessage } from '../errors.js';
+import { explainDiscordFailure } from './reach.js';
 import type { FeedbackLog } from '../feedback/log.js';
 import type { Logger } from '../logger.js';
 import { createAnswerStore, type AnswerStore } from './answers.js';
@@ -258,12 +259,8 @@ export function createBot(deps: BotDeps): Bot {
       try {
         await Promise.race([client.login(token), lostBeforeReady]);
       } catch (error) {
-        if (error instanceof TetherError) throw error;
-        // discord.js's messages ("An invalid token was provided.") never contain the token.
-        throw new TetherError('UPSTREAM', `Could not log in to Discord: ${error instanceof Error ? error.message : String(error)}`, {
-          hint: 'Check DISCORD_TOKEN (and DISCORD_API_BASE if you set it), then run npm start again.',
-          cause: error,
-        });
+        // Unreachable or a refused token, told apart; discord.js's messages never contain the token.
+        throw explainDiscordFailure(error, deps.apiBase, 'Could not log in to Discord');
       }
       await Promise.race([ready, lostBeforeReady]);
     },

@@ -6,7 +6,12 @@ export interface OpenAiEmbeddingsSettings {
   baseUrl: string | undefined;
   model: string;
   apiKey: string | undefined;
+  /** Longest wait for one embeddings call, retries included (EMBEDDINGS_TIMEOUT_MS; default 15 s). */
+  timeoutMs?: number;
 }
+
+/** How long an embeddings call may take, retries included, when EMBEDDINGS_TIMEOUT_MS is unset. */
+export const DEFAULT_EMBEDDINGS_TIMEOUT_MS = 15_000;
 
 /** What the index manifest records for this embedder: vectors from another identity are not comparable. */
 export interface OpenAiEmbedderIdentity {
@@ -39,6 +44,8 @@ export class TetherOpenAIEmbeddings extends OpenAIEmbeddings {
       // Small batches suit local servers; the corpus is small anyway.
       batchSize: 64,
       maxRetries: options.maxRetries ?? 2,
+      // Each attempt gets its share of the deadline, so a hanging server leaves no request behind for long.
+      timeout: Math.ceil((settings.timeoutMs ?? DEFAULT_EMBEDDINGS_TIMEOUT_MS) / ((options.maxRetries ?? 2) + 1)),
     });
     this.settings = settings;
   }
@@ -58,13 +65,28 @@ export class TetherOpenAIEmbeddings extends OpenAIEmbeddings {
 
   /** An unreachable or failing endpoint becomes a message a user can act on. */
   private async explainFailure<T>(call: () => Promise<T>): Promise<T> {
+    const timeoutMs = this.settings.timeoutMs ?? DEFAULT_EMBEDDINGS_TIMEOUT_MS;
+    let timer: NodeJS.Timeout | undefined;
+    // A server that accepts the connection and never answers: stop after the deadline, with a message.
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        reject(
+          new TetherError('UPSTREAM', `The embeddings endpoint ${this.identity().baseUrl} did not answer within ${timeoutMs / 1000} s (model ${this.settings.model}).`, {
+            hint: 'Check that it is running and not overloaded, raise EMBEDDINGS_TIMEOUT_MS, or set EMBEDDINGS=local and run `npm run build-index`.',
+          }),
+        );
+      }, timeoutMs);
+    });
     try {
-      return await call();
+      return await Promise.race([call(), deadline]);
     } catch (error) {
+      if (error instanceof TetherError) throw error;
       throw new TetherError('UPSTREAM', `The embeddings endpoint ${this.identity().baseUrl} failed (model ${this.settings.model}).`, {
         hint: 'Check that it is running and EMBEDDINGS_BASE_URL / EMBEDDINGS_MODEL are right, or set EMBEDDINGS=local and run `npm run build-index`.',
         cause: error,
       });
+    } finally {
+      clearTimeout(timer);
     }
   }
 }

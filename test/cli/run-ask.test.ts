@@ -97,8 +97,8 @@ describe('runAsk: one question', () => {
     expect(result.calls).toEqual([{ question: 'Who built the bridge?', options: { limit: 3, context: undefined } }]);
     expect(result.stdout).toBe(
       'Answer to Who built the bridge? [1]\n\n' +
-        '[1] The bridge was built.\n    — An article (en), paragraph 4 · corpus/a.txt 10–31 · score 0.81\n\n' +
-        '[2] It is long.\n    — An article (en), paragraph 5 · corpus/a.txt 40–50 · score 0.81\n',
+        '[1] The bridge was built.\n    — An article, paragraph 4 · corpus/a.txt:10–31\n\n' +
+        '[2] It is long.\n    — An article, paragraph 5 · corpus/a.txt:40–50\n',
     );
     expect(result.stderr).toBe('Loading the index.\n');
   });

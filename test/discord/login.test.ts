@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBot } from '../../src/discord/bot.js';
 import { createFeedbackLog } from '../../src/feedback/log.js';
 import { createSilentLogger } from '../../src/logger.js';
+import { closedAddress } from '../cli/servers.js';
 import { FakeDiscord } from './fake-discord.js';
 import { createFakeTether } from './fake-tether.js';
 import { testSettings } from './harness.js';
@@ -30,6 +31,25 @@ describe('logging in', () => {
     const failure = bot.start('a-refused-token');
     await expect(failure).rejects.toMatchObject({ code: 'UPSTREAM', hint: expect.stringContaining('DISCORD_TOKEN') });
     await expect(failure).rejects.not.toMatchObject({ message: expect.stringContaining('a-refused-token') });
+    await bot.stop();
+  });
+
+  it('a Discord that cannot be reached is told apart from a refused token, with the URL and the fix', async () => {
+    const down = await closedAddress();
+    const logger = createSilentLogger();
+    const bot = createBot({
+      tether: createFakeTether(),
+      logger,
+      settings: testSettings,
+      feedback: createFeedbackLog({ path: '/nonexistent/feedback.jsonl', salt: 'salt', logger }),
+      apiBase: `${down}/api`,
+    });
+    const failure = bot.start('some-token');
+    await expect(failure).rejects.toMatchObject({
+      code: 'UPSTREAM',
+      message: `Could not log in to Discord: Discord is unreachable at ${down}/api (ECONNREFUSED).`,
+      hint: expect.stringContaining('DISCORD_API_BASE'),
+    });
     await bot.stop();
   });
 });

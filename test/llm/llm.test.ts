@@ -223,7 +223,7 @@ describe('failures fall back to the extractive answer, with the reason logged', 
     expect(fallback.calls).toBe(1);
     expect(draft.answeredBy).toBe('extractive');
     expect(draft.verification.fallbackReason).toBe('timeout');
-    expect(fallbackLog(logs)).toMatchObject({ reason: 'timeout' });
+    expect(fallbackLog(logs)).toMatchObject({ reason: 'timeout', fix: expect.stringContaining('LLM_TIMEOUT_MS') });
   });
 
   it('a stream that stops halfway: timeout, and the unverified half is never the answer', async () => {
