@@ -123,7 +123,7 @@ describe('answering from HTML and Markdown articles', () => {
       ['When were the harbour lights repaired?', 'corpus/harbour.md'],
     ] as const) {
       const answer = await tether.ask(question);
-      expect(answer.found, question).toBe(true);
+      expect(answer.confidence, question).not.toBe('none');
       expect(answer.quotes[0]?.source).toBe(source);
       for (const quote of answer.quotes) {
         const stored = await readArticleText(project.root, quote.source);
