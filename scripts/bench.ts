@@ -5,6 +5,7 @@ import path from 'node:path';
 import { bundleEntry } from '../src/bench/compiled.js';
 import { measureStartupCosts, type StartupCosts } from '../src/bench/imports.js';
 import { detectRssProbe, lastJsonLine, runMeasured, type MeasuredRun, type RssProbe } from '../src/bench/process.js';
+import { formatCorpusScale, runCorpusScale, writeSharedDatasetsCorpus, writeSyntheticCorpus, type CorpusScaleResult, type ScaleCorpus } from '../src/bench/corpus-scale.js';
 import { runScale, type ScaleResult } from '../src/bench/scale.js';
 import { measureSemantic, type SemanticBenchResult } from '../src/bench/semantic.js';
 import { median, roundMs } from '../src/bench/stats.js';
@@ -30,7 +31,10 @@ JSON to bench-results/bench.json (and --out). Exits 0 unless --strict and a targ
 const benchCommand = defineCommand({
   meta: { name: 'bench', description: 'Measures build time, answer latency, cold start and memory (and, with --scale, synthetic corpora)' },
   args: {
-    scale: { type: 'boolean', description: 'also run the synthetic scale benchmark (about 3–4 minutes on 2 cores)' },
+    scale: { type: 'boolean', description: 'also run the scale benchmarks: the shared-datasets corpus (every article of ../shared/datasets) and synthetic corpora through the whole pipeline (build, cold ask, open, warm answers, RSS, hit@3), then synthetic HNSW-only runs' },
+    'only-scale': { type: 'boolean', description: 'run only the whole-pipeline scale benchmarks (no dev-corpus figures)' },
+    'corpus-sizes': { type: 'string', valueHint: 'N,...', description: 'synthetic corpora (in chunks) for the whole-pipeline runs (default 20000; 0 for none)' },
+    'per-direction': { type: 'string', valueHint: 'N', description: 'TEST-split questions per direction of the shared-datasets corpus (default 50)' },
     sizes: { type: 'string', valueHint: '1000,10000', description: 'chunk counts for --scale (default 1000,10000,50000)' },
     questions: { type: 'string', valueHint: 'FILE', description: 'JSONL questions (default eval/dev.jsonl)' },
     rounds: { type: 'string', valueHint: 'N', description: 'warm rounds over the questions (default 20)' },
@@ -87,6 +91,9 @@ interface ColdResult {
 
 async function main(values: {
   scale?: boolean;
+  'only-scale'?: boolean;
+  'corpus-sizes'?: string;
+  'per-direction'?: string;
   sizes?: string;
   questions?: string;
   rounds?: string;
@@ -101,6 +108,8 @@ async function main(values: {
   const coldRuns = wholeNumber(values['cold-runs'], '--cold-runs', { fallback: 5 });
   const scaleQueries = wholeNumber(values['scale-queries'], '--scale-queries', { fallback: 200 });
   const sizes = (values.sizes ?? '1000,10000,50000').split(',').map((size) => wholeNumber(size.trim(), '--sizes', { fallback: 0 }));
+  const corpusSizes = values['corpus-sizes'] === '0' ? [] : (values['corpus-sizes'] ?? '20000').split(',').map((size) => wholeNumber(size.trim(), '--corpus-sizes', { fallback: 0 }));
+  const perDirection = wholeNumber(values['per-direction'], '--per-direction', { fallback: 50 });
 
   const config = loadProjectConfig();
   const root = config.root;
@@ -117,6 +126,11 @@ async function main(values: {
   if (loadAtStart > os.cpus().length / 2) log(`Warning: load average ${loadAtStart.toFixed(1)} on ${os.cpus().length} cores: other processes will inflate the timings.`);
 
   try {
+    if (values['only-scale']) {
+      const corpusScale = await runCorpusScales({ root, scratch, env: childEnv, probe, rounds: Math.min(rounds, 3), coldRuns: Math.min(coldRuns, 3), perDirection, corpusSizes, questions, corpusDir: config.corpusDir, log });
+      await writeResults(root, values.out, { date: new Date().toISOString(), machine: { cpus: os.cpus().length, node: process.version, loadAverage: os.loadavg()[0] }, corpusScale });
+      return 0;
+    }
     log(`Building the index of ${path.relative(root, config.corpusDir) || '.'} into ${indexDir} (fresh process)…`);
     const buildRun = await runMeasured(tsx, ['src/bench/child/build-index.ts', config.corpusDir, indexDir], { cwd: root, env: childEnv, probe });
     const build = lastJsonLine(buildRun.stdout);
@@ -144,6 +158,9 @@ async function main(values: {
     }
 
     const scale: ScaleResult[] = [];
+    const corpusScale = values.scale
+      ? await runCorpusScales({ root, scratch, env: childEnv, probe, rounds: Math.min(rounds, 3), coldRuns: Math.min(coldRuns, 3), perDirection, corpusSizes, questions, corpusDir: config.corpusDir, log })
+      : [];
     if (values.scale) {
       const corpus = await loadCorpus(config.corpusDir, root);
       const pool = sentencePool(corpus.articles);
@@ -184,22 +201,66 @@ async function main(values: {
       cold,
       startup,
       scale,
+      corpusScale,
       targets,
     };
 
     if (result.machine.loadAverage.end > os.cpus().length / 2) log(`Load average at the end: ${result.machine.loadAverage.end} on ${os.cpus().length} cores (timings inflated).`);
     printReport(result.build, { ...warm, retrieval }, warmOpenMs, { afterOpen: openMaxRssKb, afterAnswers: warmMaxRssKb }, cold, startup, scale, targets, build, semantic);
-    const files = [path.join(root, 'bench-results/bench.json'), ...(values.out ? [path.resolve(values.out)] : [])];
-    for (const file of files) {
-      await fs.mkdir(path.dirname(file), { recursive: true });
-      await fs.writeFile(file, `${JSON.stringify(result, null, 2)}\n`);
-    }
-    log(`Wrote ${files.map((file) => path.relative(root, file)).join(' and ')}.`);
+    if (corpusScale.length > 0) console.log(['\nScale, whole pipeline (TEST-split questions for quality)', ...formatCorpusScale(corpusScale)].join('\n'));
+    await writeResults(root, values.out, result);
     return values.strict && targets.some((target) => !target.pass) ? 1 : 0;
   } finally {
     if (values['keep-index']) log(`Kept the index in ${indexDir}.`);
     else await fs.rm(scratch, { recursive: true, force: true });
   }
+}
+
+async function writeResults(root: string, out: string | undefined, result: unknown): Promise<void> {
+  const files = [path.join(root, 'bench-results/bench.json'), ...(out ? [path.resolve(out)] : [])];
+  for (const file of files) {
+    await fs.mkdir(path.dirname(file), { recursive: true });
+    await fs.writeFile(file, `${JSON.stringify(result, null, 2)}\n`);
+  }
+  console.error(`Wrote ${files.map((file) => path.relative(root, file)).join(' and ')}.`);
+}
+
+interface CorpusScalesOptions {
+  root: string;
+  scratch: string;
+  env: NodeJS.ProcessEnv;
+  probe: RssProbe;
+  rounds: number;
+  coldRuns: number;
+  perDirection: number;
+  corpusSizes: number[];
+  /** The dev questions: asked of synthetic corpora, which have none of their own. */
+  questions: string[];
+  /** The project corpus, whose sentences synthetic corpora recombine. */
+  corpusDir: string;
+  log: (message: string) => void;
+}
+
+/** The whole-pipeline scale runs: the shared-datasets corpus, then each synthetic size; printed as they finish. */
+async function runCorpusScales(options: CorpusScalesOptions): Promise<CorpusScaleResult[]> {
+  const { root, scratch, log } = options;
+  const results: CorpusScaleResult[] = [];
+  const corpora: Array<() => Promise<ScaleCorpus>> = [
+    () => writeSharedDatasetsCorpus(root, scratch, options.perDirection),
+    ...options.corpusSizes.map((size) => async () => {
+      // Recombined from the shared-datasets corpus when it was written (more varied text), else the project's.
+      const source = await loadCorpus(path.join(scratch, 'shared-corpus'), root).catch(() => loadCorpus(options.corpusDir, root));
+      return writeSyntheticCorpus(sentencePool(source.articles), size, scratch, size);
+    }),
+  ];
+  for (const [i, write] of corpora.entries()) {
+    const corpus = await write();
+    const result = await runCorpusScale({ root, corpus, indexDir: path.join(scratch, `scale-index-${i}`), fallbackQuestions: options.questions, env: options.env, probe: options.probe, rounds: options.rounds, coldRuns: options.coldRuns, log });
+    results.push(result);
+    console.log(formatCorpusScale([result]).join('\n'));
+    await fs.rm(path.join(scratch, `scale-index-${i}`), { recursive: true, force: true });
+  }
+  return results;
 }
 
 interface ColdOptions {

@@ -13,7 +13,7 @@ export const HEAVY_MODULES = [
   'hnswlib-node',
   'opencc-js',
   'pinyin-pro',
-  'minisearch',
+  'better-sqlite3',
   'zod',
   'stemmer',
   'pino',

@@ -81,8 +81,7 @@ export async function buildIndex(options: BuildIndexOptions): Promise<LoadedInde
   const vectorStore = await createVectorStore(storeEmbeddings, vectors, documents);
   await vectorStore.save(indexDir);
 
-  const lexical = LexicalIndex.build(chunks.map((chunk, i) => ({ id: chunk.id, features: bags[i]! })));
-  await fs.writeFile(files.lexical, lexical.toJSON());
+  const lexical = LexicalIndex.build(files.lexical, chunks.map((chunk, i) => ({ id: chunk.id, features: bags[i]! })));
 
   const manifest: Manifest = {
     formatVersion: INDEX_FORMAT_VERSION,

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { z } from 'zod';
 
 /** Bump when the files in index/ change shape: an older index is then rebuilt. */
-export const INDEX_FORMAT_VERSION = 4;
+export const INDEX_FORMAT_VERSION = 5;
 
 const manifestSchema = z.object({
   formatVersion: z.number(),
@@ -32,7 +32,7 @@ export function indexFiles(indexDir: string) {
     manifest: path.join(indexDir, 'manifest.json'),
     lexicon: path.join(indexDir, 'lexicon.json'),
     embedder: path.join(indexDir, 'embedder.json'),
-    lexical: path.join(indexDir, 'lexical.json'),
+    lexical: path.join(indexDir, 'lexical.sqlite'),
     hnsw: path.join(indexDir, 'hnswlib.index'),
     semantic: path.join(indexDir, 'semantic.bin'),
     /** The articles' texts as indexed (for `.html`, the extracted text): answers when the corpus changed but the index cannot be rebuilt. */

@@ -180,7 +180,7 @@ async function loadIndexFiles(options: OpenIndexOptions, manifest: Manifest, cor
   });
   const vectorStore = await HNSWLib.load(options.indexDir, options.embeddings?.embeddings ?? featurizer);
   vectorStore.index.setEf(HNSW_PARAMETERS.efSearch);
-  const lexical = LexicalIndex.fromJSON(await fs.readFile(files.lexical, 'utf8'));
+  const lexical = LexicalIndex.open(files.lexical);
   if (chunks.length !== vectorStore.index.getCurrentCount() || chunks.length !== manifest.counts.chunks) {
     throw new Error(`chunk count mismatch: corpus ${chunks.length}, vectors ${vectorStore.index.getCurrentCount()}`);
   }

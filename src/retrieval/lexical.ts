@@ -1,62 +1,36 @@
 import { Document } from '@langchain/core/documents';
 import { BaseRetriever, type BaseRetrieverInput } from '@langchain/core/retrievers';
-import MiniSearch from 'minisearch';
 import type { FeatureBag } from '../text/features.js';
-
-/** What the lexical index stores per chunk. */
-interface IndexedChunk {
-  id: string;
-  features: string;
-}
-
-const SEARCH_OPTIONS = {
-  fields: ['features'],
-  storeFields: [] as string[],
-  // Features are already tokens: split on spaces and keep them as they are.
-  tokenize: (text: string) => text.split(' '),
-  processTerm: (term: string) => term || null,
-};
+import { LexicalStore, writeLexicalStore, type LexicalHit, type StoredChunk } from './lexical-store.js';
 
 /**
- * BM25 ranking (MiniSearch, a maintained full-text engine) over the same bilingual features the
- * embedder uses, so Chinese is tokenised into words, characters and glosses rather than left as
- * one unsplittable term.
+ * BM25 ranking over the same bilingual features the embedder uses, so Chinese is tokenised into
+ * words, characters and glosses rather than left as one unsplittable term; kept on disk in an
+ * SQLite file (see lexical-store.ts) and read per question, never parsed whole into memory.
  */
 export class LexicalIndex {
-  private constructor(private readonly search: MiniSearch<IndexedChunk>) {}
+  private constructor(private readonly store: LexicalStore) {}
 
-  /** Indexes chunks by their feature bags; a feature's weight becomes its repeat count. */
-  static build(chunks: Array<{ id: string; features: FeatureBag }>): LexicalIndex {
-    const search = new MiniSearch<IndexedChunk>(SEARCH_OPTIONS);
-    search.addAll(chunks.map((chunk) => ({ id: chunk.id, features: toTokens(chunk.features) })));
-    return new LexicalIndex(search);
+  /** Writes the store of `chunks` (features by weight) to `file` and opens it. */
+  static build(file: string, chunks: Iterable<StoredChunk>): LexicalIndex {
+    writeLexicalStore(file, chunks);
+    return LexicalIndex.open(file);
   }
 
-  /** Restores an index saved with `toJSON`. */
-  static fromJSON(json: string): LexicalIndex {
-    return new LexicalIndex(MiniSearch.loadJSON<IndexedChunk>(json, SEARCH_OPTIONS));
-  }
-
-  toJSON(): string {
-    return JSON.stringify(this.search);
+  /** Opens a store written by `build`; throws when it is missing, damaged or of another version. */
+  static open(file: string): LexicalIndex {
+    return new LexicalIndex(LexicalStore.open(file));
   }
 
   /** Chunk ids with BM25 scores, best first; each query feature counts by its weight. */
-  query(features: FeatureBag, limit: number): Array<{ id: string; score: number }> {
-    if (features.size === 0) return [];
-    const results = this.search.search([...features.keys()].join(' '), {
-      boostTerm: (term: string) => features.get(term) ?? 1,
-    });
-    return results.slice(0, limit).map((result) => ({ id: String(result.id), score: result.score }));
+  query(features: FeatureBag, limit: number): LexicalHit[] {
+    return this.store.query(features, limit);
   }
-}
 
-function toTokens(features: FeatureBag): string {
-  const tokens: string[] = [];
-  for (const [feature, weight] of features) {
-    for (let i = 0; i < Math.max(1, Math.round(weight)); i += 1) tokens.push(feature);
+  /** Releases the file (an index is otherwise open for the life of the process). */
+  close(): void {
+    this.store.close();
   }
-  return tokens.join(' ');
 }
 
 export interface LexicalRetrieverInput extends BaseRetrieverInput {

@@ -211,7 +211,7 @@ describe.concurrent('bad input', () => {
   it('a corrupt index is rebuilt, saying so, and the question answered; the next ask opens it as is', async () => {
     const broken = await copyToTmp('cli-corrupt', indexDir);
     tmpDirs.push(broken);
-    await fs.writeFile(path.join(broken, 'lexical.json'), '{"broken":');
+    await fs.writeFile(path.join(broken, 'lexical.sqlite'), 'not a database');
     const env = cliEnv({ INDEX_DIR: broken });
     const repaired = await runAskCli(['--json', 'Who is in charge of Alibaba Cloud?'], env);
     expect(repaired.code, repaired.stderr).toBe(0);

@@ -55,7 +55,7 @@ describe('a missing index', () => {
     expect(firstOpenProgress[0]).toMatch(/No index in .* building it now/);
     expect(firstOpenProgress.at(-1)).toMatch(/Index built/);
     const files = await fs.readdir(project.indexDir);
-    for (const file of ['manifest.json', 'hnswlib.index', 'docstore.json', 'args.json', 'lexical.json', 'lexicon.json', 'embedder.json']) {
+    for (const file of ['manifest.json', 'hnswlib.index', 'docstore.json', 'args.json', 'lexical.sqlite', 'lexicon.json', 'embedder.json']) {
       expect(files).toContain(file);
     }
     const manifest = JSON.parse(await fs.readFile(path.join(project.indexDir, 'manifest.json'), 'utf8')) as {
@@ -132,7 +132,8 @@ describe('a damaged index', () => {
     ['garbage in hnswlib.index', (dir) => fs.writeFile(path.join(dir, 'hnswlib.index'), 'not an hnsw index '.repeat(64))],
     ['a truncated hnswlib.index', (dir) => overwrite(path.join(dir, 'hnswlib.index'), (b) => b.subarray(0, Math.floor(b.length / 2)))],
     ['a missing hnswlib.index', (dir) => fs.rm(path.join(dir, 'hnswlib.index'))],
-    ['garbage in lexical.json', (dir) => fs.writeFile(path.join(dir, 'lexical.json'), '{"this is": not json')],
+    ['garbage in lexical.sqlite', (dir) => fs.writeFile(path.join(dir, 'lexical.sqlite'), '{"this is": not a database'.repeat(64))],
+    ['a truncated lexical.sqlite', (dir) => overwrite(path.join(dir, 'lexical.sqlite'), (b) => b.subarray(0, 100))],
     ['garbage in docstore.json', (dir) => fs.writeFile(path.join(dir, 'docstore.json'), '\u0000\u0001binary')],
     ['garbage in lexicon.json', (dir) => fs.writeFile(path.join(dir, 'lexicon.json'), '[]')],
     ['a truncated manifest.json', (dir) => overwrite(path.join(dir, 'manifest.json'), (b) => b.subarray(0, Math.floor(b.length / 2)))],

@@ -1,0 +1,64 @@
+// Bench child: opens a corpus's index in a fresh process, asks every question once (scoring the
+// quotes), then `rounds` more times for end-to-end latency; prints one JSON line (WarmChildReport).
+// Usage: tsx src/bench/child/warm-corpus.ts CORPUS_DIR INDEX_DIR CASES_JSON ROUNDS
+import fs from 'node:fs/promises';
+import { PROJECT_ROOT } from '../../config.js';
+import { createFaithfulnessCheck } from '../../eval/metrics.js';
+import { openTether } from '../../tether.js';
+import type { ScaleCase, WarmChildReport } from '../corpus-scale.js';
+import { summariseLatencies } from '../stats.js';
+
+async function main(): Promise<void> {
+  const [corpusDir, indexDir, casesFile, roundsArg] = process.argv.slice(2);
+  if (!corpusDir || !indexDir || !casesFile) throw new Error('usage: warm-corpus.ts CORPUS_DIR INDEX_DIR CASES_JSON ROUNDS');
+  const cases = JSON.parse(await fs.readFile(casesFile, 'utf8')) as ScaleCase[];
+  const rounds = Number(roundsArg ?? 3);
+  const openedFrom = performance.now();
+  const tether = await openTether({ root: PROJECT_ROOT, corpusDir, indexDir });
+  const openMs = performance.now() - openedFrom;
+  const rssAfterOpenKb = process.resourceUsage().maxRSS;
+
+  const faithful = createFaithfulnessCheck(PROJECT_ROOT);
+  let answerable = 0;
+  let hit1 = 0;
+  let hit3 = 0;
+  let faithfulAnswers = 0;
+  for (const c of cases) {
+    const answer = await tether.ask(c.question);
+    if (await faithful(answer)) faithfulAnswers += 1;
+    if (c.expect.length === 0) continue;
+    answerable += 1;
+    const rank = answer.quotes.findIndex((quote) => c.expect.some((expected) => quote.text.includes(expected)));
+    if (rank === 0) hit1 += 1;
+    if (rank >= 0 && rank < 3) hit3 += 1;
+  }
+
+  const times: number[] = [];
+  for (let round = 0; round < rounds; round += 1) {
+    for (const c of cases) {
+      const startedAt = performance.now();
+      await tether.ask(c.question);
+      times.push(performance.now() - startedAt);
+    }
+  }
+  const latency = summariseLatencies(times);
+  const report: WarmChildReport = {
+    openMs,
+    rssAfterOpenKb,
+    p50: latency.p50,
+    p95: latency.p95,
+    p99: latency.p99,
+    samples: latency.samples,
+    maxRssKb: process.resourceUsage().maxRSS,
+    questions: cases.length,
+    hitAt1: answerable > 0 ? hit1 / answerable : undefined,
+    hitAt3: answerable > 0 ? hit3 / answerable : undefined,
+    faithful: faithfulAnswers / Math.max(1, cases.length),
+  };
+  process.stdout.write(`${JSON.stringify(report)}\n`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});

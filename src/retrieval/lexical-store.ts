@@ -1,0 +1,214 @@
+import fs from 'node:fs';
+import Database from 'better-sqlite3';
+import type { FeatureBag } from '../text/features.js';
+
+/**
+ * The lexical index on disk: an SQLite file (better-sqlite3) holding one postings list per feature
+ * (chunk rows and term frequencies, packed) and the chunks' ids and lengths. Opening reads two
+ * numbers and the lengths; a question reads only the postings of its own (bounded) terms, so
+ * neither the open nor the per-question cost grows with the whole index.
+ *
+ * Scores are BM25 exactly as MiniSearch computed them before (k 1.2, b 0.7, δ 0.5; document length
+ * = distinct features; each query term weighted by its feature weight; the sum multiplied by the
+ * number of query terms matched), so ranks and the BM25-share feature of the learned ranker keep
+ * their scale. SQLite's FTS5 was the other candidate: its `bm25()` takes no per-term weights, and
+ * weighted query expansion needs them.
+ */
+
+/** Bumped whenever the file's layout changes: a store of another version is rebuilt. */
+export const LEXICAL_STORE_VERSION = 1;
+
+/** BM25 parameters (MiniSearch's defaults, which the committed ranking model was trained with). */
+const BM25 = { k: 1.2, b: 0.7, d: 0.5 };
+
+/**
+ * At most this many query terms are looked up, those with the highest weight × idf (the most a term
+ * can add to a score): an expanded Chinese question has dozens of weak alternatives whose postings
+ * cost more than they move the ranking.
+ */
+export const MAX_QUERY_TERMS = 48;
+
+/** A chunk as the store indexes it. */
+export interface StoredChunk {
+  id: string;
+  features: FeatureBag;
+}
+
+/** A scored chunk, best first. */
+export interface LexicalHit {
+  id: string;
+  score: number;
+}
+
+/** The tokens MiniSearch saw for a feature bag: features split on spaces, each repeated by its rounded weight (at least once). */
+function termFrequencies(features: FeatureBag): { counts: Map<string, number>; length: number } {
+  const counts = new Map<string, number>();
+  const distinct = new Set<string>();
+  for (const [feature, weight] of features) {
+    const repeats = Math.max(1, Math.round(weight));
+    for (const term of feature.split(' ')) {
+      distinct.add(term);
+      if (term === '') continue;
+      counts.set(term, (counts.get(term) ?? 0) + repeats);
+    }
+  }
+  return { counts, length: distinct.size };
+}
+
+/** Packs postings (row, tf) sorted by row into a little-endian Uint32 pair buffer. */
+function packPostings(rows: number[], tfs: number[]): Buffer {
+  const buffer = Buffer.allocUnsafe(rows.length * 8);
+  for (let i = 0; i < rows.length; i += 1) {
+    buffer.writeUInt32LE(rows[i]!, i * 8);
+    buffer.writeUInt32LE(tfs[i]!, i * 8 + 4);
+  }
+  return buffer;
+}
+
+const SCHEMA = `
+  CREATE TABLE meta (key TEXT PRIMARY KEY, value) WITHOUT ROWID;
+  CREATE TABLE chunks (row INTEGER PRIMARY KEY, id TEXT NOT NULL);
+  CREATE TABLE terms (term TEXT PRIMARY KEY, df INTEGER NOT NULL, postings BLOB NOT NULL) WITHOUT ROWID;
+`;
+
+/**
+ * Writes the lexical store of `chunks` to `file` (replacing it), in one transaction. Postings are
+ * gathered in memory per term first: the build holds one integer pair per (chunk, feature).
+ */
+export function writeLexicalStore(file: string, chunks: Iterable<StoredChunk>): void {
+  fs.rmSync(file, { force: true });
+  const db = new Database(file);
+  try {
+    db.pragma('journal_mode = OFF');
+    db.pragma('synchronous = OFF');
+    db.exec(SCHEMA);
+    const postings = new Map<string, { rows: number[]; tfs: number[] }>();
+    const lengths: number[] = [];
+    const insertChunk = db.prepare('INSERT INTO chunks (row, id) VALUES (?, ?)');
+    const insertTerm = db.prepare('INSERT INTO terms (term, df, postings) VALUES (?, ?, ?)');
+    const insertMeta = db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)');
+    db.transaction(() => {
+      let row = 0;
+      for (const chunk of chunks) {
+        const { counts, length } = termFrequencies(chunk.features);
+        insertChunk.run(row, chunk.id);
+        lengths.push(length);
+        for (const [term, tf] of counts) {
+          let list = postings.get(term);
+          if (!list) postings.set(term, (list = { rows: [], tfs: [] }));
+          list.rows.push(row);
+          list.tfs.push(tf);
+        }
+        row += 1;
+      }
+      for (const [term, list] of postings) insertTerm.run(term, list.rows.length, packPostings(list.rows, list.tfs));
+      insertMeta.run('version', LEXICAL_STORE_VERSION);
+      insertMeta.run('documents', lengths.length);
+      insertMeta.run('lengths', Buffer.from(new Uint32Array(lengths).buffer));
+    })();
+  } finally {
+    db.close();
+  }
+}
+
+/** The lexical store opened read-only: BM25 over the stored postings. */
+export class LexicalStore {
+  private readonly documents: number;
+  private readonly lengths: Uint32Array;
+  private readonly averageLength: number;
+  private readonly termStatement: Database.Statement<[string], { df: number; postings: Buffer }>;
+  private readonly idStatement: Database.Statement<[number], { id: string }>;
+  /** Per-chunk accumulators, reused by every query and left zeroed after it. */
+  private readonly scores: Float64Array;
+  private readonly matched: Uint16Array;
+
+  private constructor(private readonly db: Database.Database) {
+    const meta = new Map(db.prepare<[], { key: string; value: unknown }>('SELECT key, value FROM meta').all().map((r) => [r.key, r.value]));
+    if (meta.get('version') !== LEXICAL_STORE_VERSION) throw new Error(`lexical store version ${String(meta.get('version'))}, expected ${LEXICAL_STORE_VERSION}`);
+    const lengths = meta.get('lengths');
+    if (!Buffer.isBuffer(lengths)) throw new Error('lexical store without chunk lengths');
+    // Copied out of the row buffer: a Uint32Array needs 4-byte alignment.
+    this.lengths = new Uint32Array(new Uint8Array(lengths).buffer);
+    this.documents = Number(meta.get('documents'));
+    if (this.lengths.length !== this.documents) throw new Error('lexical store lengths do not match its chunk count');
+    this.averageLength = this.lengths.reduce((sum, n) => sum + n, 0) / Math.max(1, this.documents);
+    this.termStatement = db.prepare('SELECT df, postings FROM terms WHERE term = ?');
+    this.idStatement = db.prepare('SELECT id FROM chunks WHERE row = ?');
+    this.scores = new Float64Array(this.documents);
+    this.matched = new Uint16Array(this.documents);
+  }
+
+  /** Opens a store written by `writeLexicalStore`; throws when the file is missing, damaged or of another version. */
+  static open(file: string): LexicalStore {
+    if (!fs.existsSync(file)) throw new Error(`no lexical store at ${file}`);
+    const db = new Database(file, { readonly: true, fileMustExist: true });
+    try {
+      db.pragma('mmap_size = 268435456');
+      return new LexicalStore(db);
+    } catch (error) {
+      db.close();
+      throw error;
+    }
+  }
+
+  /** Chunks indexed. */
+  get size(): number {
+    return this.documents;
+  }
+
+  /**
+   * Chunk ids with BM25 scores, best first, at most `limit`; each query feature counts by its weight,
+   * and only the `maxTerms` terms that can add the most are read.
+   */
+  query(features: FeatureBag, limit: number, maxTerms = MAX_QUERY_TERMS): LexicalHit[] {
+    if (features.size === 0 || this.documents === 0 || limit <= 0) return [];
+    const weights = new Map<string, number>();
+    for (const feature of features.keys()) {
+      for (const term of feature.split(' ')) if (term !== '' && !weights.has(term)) weights.set(term, features.get(term) ?? 1);
+    }
+    const looked: Array<{ weight: number; idf: number; postings: Buffer }> = [];
+    for (const [term, weight] of weights) {
+      const row = this.termStatement.get(term);
+      if (!row) continue;
+      const idf = Math.log(1 + (this.documents - row.df + 0.5) / (row.df + 0.5));
+      looked.push({ weight, idf, postings: row.postings });
+    }
+    looked.sort((a, b) => b.weight * b.idf - a.weight * a.idf);
+    const { scores, matched } = this;
+    const touched: number[] = [];
+    const { k, b, d } = BM25;
+    for (const { weight, idf, postings } of looked.slice(0, maxTerms)) {
+      for (let offset = 0; offset < postings.length; offset += 8) {
+        const row = postings.readUInt32LE(offset);
+        const tf = postings.readUInt32LE(offset + 4);
+        const norm = k * (1 - b + (b * this.lengths[row]!) / this.averageLength);
+        const seen = matched[row]!;
+        if (seen === 0) touched.push(row);
+        matched[row] = seen + 1;
+        scores[row] = scores[row]! + weight * idf * (d + (tf * (k + 1)) / (tf + norm));
+      }
+    }
+    // Top `limit` by score (ties by row, as chunks were added), without sorting every matched chunk.
+    const best: Array<{ row: number; score: number }> = [];
+    const worse = (x: { row: number; score: number }, y: { row: number; score: number }) => x.score < y.score || (x.score === y.score && x.row > y.row);
+    for (const row of touched) {
+      const entry = { row, score: scores[row]! * matched[row]! };
+      scores[row] = 0;
+      matched[row] = 0;
+      if (best.length === limit && !worse(best[limit - 1]!, entry)) continue;
+      let at = Math.min(best.length, limit - 1);
+      if (best.length < limit) best.push(entry);
+      while (at > 0 && worse(best[at - 1]!, entry)) {
+        best[at] = best[at - 1]!;
+        at -= 1;
+      }
+      best[at] = entry;
+    }
+    return best.map(({ row, score }) => ({ id: this.idStatement.get(row)!.id, score }));
+  }
+
+  /** Releases the file. */
+  close(): void {
+    this.db.close();
+  }
+}

@@ -1,0 +1,90 @@
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import MiniSearch from 'minisearch';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { LexicalStore, writeLexicalStore, type StoredChunk } from '../../src/retrieval/lexical-store.js';
+
+let dir: string;
+beforeEach(async () => {
+  dir = await fs.mkdtemp(path.join(os.tmpdir(), 'tether-lexical-store-'));
+});
+afterEach(async () => {
+  await fs.rm(dir, { recursive: true, force: true });
+});
+
+const bag = (entries: Record<string, number>) => new Map(Object.entries(entries));
+
+/** Chunks with overlapping vocabularies, repeated weights and lengths that differ, so BM25's terms all matter. */
+function sampleChunks(): StoredChunk[] {
+  const words = ['cloud', 'alibaba', 'zh:阿里', 'py:ali', 'outage', 'server', 'price', 'chip', 'team', 'sale'];
+  return Array.from({ length: 40 }, (_, i) => {
+    const features: Record<string, number> = {};
+    for (let j = 0; j < words.length; j += 1) if ((i * 7 + j * 3) % (j + 2) === 0) features[words[j]!] = ((i + j) % 4) + 0.4;
+    features[`only:${i}`] = 1;
+    return { id: `article-${Math.floor(i / 5)}:${i % 5}`, features: bag(features) };
+  });
+}
+
+/** What MiniSearch (the engine the store replaced, and the committed ranking model was trained on) scores. */
+function miniSearchScores(chunks: StoredChunk[], query: Map<string, number>): Array<{ id: string; score: number }> {
+  const search = new MiniSearch<{ id: string; features: string }>({ fields: ['features'], storeFields: [], tokenize: (t) => t.split(' '), processTerm: (t) => t || null });
+  search.addAll(chunks.map((chunk) => ({ id: chunk.id, features: [...chunk.features].flatMap(([f, w]) => Array<string>(Math.max(1, Math.round(w))).fill(f)).join(' ') })));
+  return search.search([...query.keys()].join(' '), { boostTerm: (term: string) => query.get(term) ?? 1 }).map((r) => ({ id: String(r.id), score: r.score }));
+}
+
+describe('the SQLite lexical store', () => {
+  it('ranks and scores as MiniSearch BM25 did when every query term is read', () => {
+    const chunks = sampleChunks();
+    const file = path.join(dir, 'lexical.sqlite');
+    writeLexicalStore(file, chunks);
+    const store = LexicalStore.open(file);
+    try {
+      for (const query of [bag({ cloud: 1, outage: 0.5 }), bag({ 'zh:阿里': 1, 'py:ali': 1.4, chip: 0.2, sale: 0.3 }), bag({ team: 1, 'only:7': 2 })]) {
+        const expected = miniSearchScores(chunks, query);
+        const got = store.query(query, 100, Infinity);
+        expect(got.map((hit) => hit.id)).toEqual(expected.map((hit) => hit.id));
+        got.forEach((hit, i) => expect(hit.score).toBeCloseTo(expected[i]!.score, 10));
+      }
+    } finally {
+      store.close();
+    }
+  });
+
+  it('returns at most `limit` hits, best first, and nothing for unknown terms', () => {
+    const file = path.join(dir, 'lexical.sqlite');
+    writeLexicalStore(file, sampleChunks());
+    const store = LexicalStore.open(file);
+    try {
+      const hits = store.query(bag({ cloud: 1, server: 1, price: 1 }), 3);
+      expect(hits).toHaveLength(3);
+      expect(hits[0]!.score).toBeGreaterThanOrEqual(hits[1]!.score);
+      expect(hits[1]!.score).toBeGreaterThanOrEqual(hits[2]!.score);
+      expect(store.query(bag({ 'never-seen': 1 }), 3)).toEqual([]);
+      // The accumulators are reused: the same query twice gives the same answer.
+      expect(store.query(bag({ cloud: 1, server: 1, price: 1 }), 3)).toEqual(hits);
+    } finally {
+      store.close();
+    }
+  });
+
+  it('reads only the strongest terms when told to, keeping the best match on top', () => {
+    const file = path.join(dir, 'lexical.sqlite');
+    writeLexicalStore(file, sampleChunks());
+    const store = LexicalStore.open(file);
+    try {
+      const query = bag({ 'only:12': 3, cloud: 0.1, team: 0.1, sale: 0.1 });
+      expect(store.query(query, 1, 1)).toEqual([{ id: 'article-2:2', score: expect.any(Number) as number }]);
+      expect(store.query(query, 5, 1)).toHaveLength(1);
+    } finally {
+      store.close();
+    }
+  });
+
+  it('refuses a file that is not a store', async () => {
+    const file = path.join(dir, 'lexical.sqlite');
+    await fs.writeFile(file, 'not a database'.repeat(100));
+    expect(() => LexicalStore.open(file)).toThrow();
+    expect(() => LexicalStore.open(path.join(dir, 'missing.sqlite'))).toThrow(/no lexical store/);
+  });
+});
