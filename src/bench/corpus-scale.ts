@@ -65,7 +65,7 @@ export interface CorpusScaleResult {
   build: { ms: number; wallMs: number; maxRssKb: number | undefined };
   indexBytes: Record<string, number>;
   /** One `npm run ask` (fresh process: open + answer), median of `coldRuns`. */
-  coldAsk: { medianMs: number; maxRssKb: number | undefined; runs: number };
+  coldAsk: { medianMs: number; medianCpuMs: number | undefined; maxRssKb: number | undefined; runs: number };
   /** From the warm child: open time, latencies end to end, RSS, quality. */
   warm: WarmChildReport;
 }
@@ -73,6 +73,9 @@ export interface CorpusScaleResult {
 /** The JSON line the warm child prints. */
 export interface WarmChildReport {
   openMs: number;
+  /** CPU time of the open and per answer: less sensitive than wall time to other load on the machine. */
+  openCpuMs: number;
+  cpuMsPerAnswer: number;
   rssAfterOpenKb: number;
   p50: number;
   p95: number;
@@ -141,7 +144,10 @@ export async function runCorpusScale(options: CorpusScaleOptions): Promise<Corpu
     chunks: Number(built.chunks),
     build: { ms: roundMs(Number(built.buildMs)), wallMs: roundMs(buildRun.wallMs), maxRssKb: buildRun.maxRssKb },
     indexBytes,
-    coldAsk: { medianMs: roundMs(median(cold.map((run) => run.wallMs))), maxRssKb: coldRss.length > 0 ? Math.max(...coldRss) : undefined, runs: cold.length },
+    coldAsk: {
+      medianMs: roundMs(median(cold.map((run) => run.wallMs))),
+      medianCpuMs: cold.every((run) => run.cpuMs !== undefined) ? roundMs(median(cold.map((run) => run.cpuMs!))) : undefined,
+      maxRssKb: coldRss.length > 0 ? Math.max(...coldRss) : undefined, runs: cold.length },
     warm,
   };
 }
@@ -156,8 +162,8 @@ export function formatCorpusScale(results: readonly CorpusScaleResult[]): string
     const disk = Object.entries(r.indexBytes).sort(([, a], [, b]) => b - a).map(([name, bytes]) => `${name} ${(bytes / 2 ** 20).toFixed(1)} MB`).join(', ');
     lines.push(`  ${r.name}: ${r.articles} articles, ${r.chunks} chunks`);
     lines.push(`    build ${s(r.build.ms)} (process ${s(r.build.wallMs)}, peak RSS ${mb(r.build.maxRssKb)})`);
-    lines.push(`    one ask (CLI, fresh process) median of ${r.coldAsk.runs}: ${s(r.coldAsk.medianMs)}, peak RSS ${mb(r.coldAsk.maxRssKb)}`);
-    lines.push(`    open ${s(r.warm.openMs)} (RSS ${mb(r.warm.rssAfterOpenKb)}); warm answer p50 / p95 / p99 ${r.warm.p50} / ${r.warm.p95} / ${r.warm.p99} ms over ${r.warm.samples} asks; peak RSS ${mb(r.warm.maxRssKb)}`);
+    lines.push(`    one ask (CLI, fresh process) median of ${r.coldAsk.runs}: ${s(r.coldAsk.medianMs)}${r.coldAsk.medianCpuMs === undefined ? '' : ` (CPU ${s(r.coldAsk.medianCpuMs)})`}, peak RSS ${mb(r.coldAsk.maxRssKb)}`);
+    lines.push(`    open ${s(r.warm.openMs)} (CPU ${s(r.warm.openCpuMs)}, RSS ${mb(r.warm.rssAfterOpenKb)}); warm answer p50 / p95 / p99 ${r.warm.p50} / ${r.warm.p95} / ${r.warm.p99} ms over ${r.warm.samples} asks (CPU ${r.warm.cpuMsPerAnswer.toFixed(1)} ms/answer); peak RSS ${mb(r.warm.maxRssKb)}`);
     if (r.warm.hitAt3 !== undefined) lines.push(`    quality on ${r.warm.questions} TEST-split questions: hit@1 ${pct(r.warm.hitAt1)}, hit@3 ${pct(r.warm.hitAt3)}, faithful ${pct(r.warm.faithful)}`);
     lines.push(`    on disk: ${disk}`);
   }

@@ -14,8 +14,10 @@ async function main(): Promise<void> {
   const cases = JSON.parse(await fs.readFile(casesFile, 'utf8')) as ScaleCase[];
   const rounds = Number(roundsArg ?? 3);
   const openedFrom = performance.now();
+  const openCpuFrom = process.cpuUsage();
   const tether = await openTether({ root: PROJECT_ROOT, corpusDir, indexDir });
   const openMs = performance.now() - openedFrom;
+  const openCpu = process.cpuUsage(openCpuFrom);
   const rssAfterOpenKb = process.resourceUsage().maxRSS;
 
   const faithful = createFaithfulnessCheck(PROJECT_ROOT);
@@ -34,6 +36,7 @@ async function main(): Promise<void> {
   }
 
   const times: number[] = [];
+  const cpuBefore = process.cpuUsage();
   for (let round = 0; round < rounds; round += 1) {
     for (const c of cases) {
       const startedAt = performance.now();
@@ -41,14 +44,17 @@ async function main(): Promise<void> {
       times.push(performance.now() - startedAt);
     }
   }
+  const cpu = process.cpuUsage(cpuBefore);
   const latency = summariseLatencies(times);
   const report: WarmChildReport = {
     openMs,
+    openCpuMs: (openCpu.user + openCpu.system) / 1000,
     rssAfterOpenKb,
     p50: latency.p50,
     p95: latency.p95,
     p99: latency.p99,
     samples: latency.samples,
+    cpuMsPerAnswer: (cpu.user + cpu.system) / 1000 / Math.max(1, times.length),
     maxRssKb: process.resourceUsage().maxRSS,
     questions: cases.length,
     hitAt1: answerable > 0 ? hit1 / answerable : undefined,
