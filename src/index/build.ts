@@ -4,7 +4,7 @@ import { chunkArticle, DEFAULT_CHUNKING } from '../corpus/chunk.js';
 import type { Corpus } from '../corpus/load.js';
 import type { Chunk } from '../corpus/types.js';
 import { computeFeatureStats, LocalEmbeddings } from '../embeddings/local.js';
-import { LexicalIndex } from '../retrieval/lexical.js';
+import { LexicalIndex } from './lexical.js';
 import { buildSemanticFile, type SemanticSources } from '../semantic/index.js';
 import { lexiconFromFile, saveLexicon } from '../text/lexicon.js';
 import { buildLexicon } from './build-lexicon.js';

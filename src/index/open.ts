@@ -5,7 +5,7 @@ import { articleFromText, loadCorpus, type Corpus } from '../corpus/load.js';
 import type { ArticleMeta, Chunk } from '../corpus/types.js';
 import { LOCAL_EMBEDDER_NAME, LocalEmbeddings, localEmbedderIdentity } from '../embeddings/local.js';
 import { TetherError } from '../errors.js';
-import { LexicalIndex } from '../retrieval/lexical.js';
+import { LexicalIndex } from './lexical.js';
 import { loadSentenceEmbedder, SEMANTIC_FORMAT_VERSION, type SemanticSources } from '../semantic/index.js';
 import { loadLexicon } from '../text/lexicon.js';
 import { chunkCorpus } from './build.js';

@@ -3,7 +3,7 @@ import type { EmbeddingsInterface } from '@langchain/core/embeddings';
 import type { Corpus } from '../corpus/load.js';
 import type { Chunk } from '../corpus/types.js';
 import type { EmbedderIdentity, LocalEmbeddings } from '../embeddings/local.js';
-import type { LexicalIndex } from '../retrieval/lexical.js';
+import type { LexicalIndex } from './lexical.js';
 import type { SentenceEmbedder } from '../semantic/index.js';
 import type { Manifest } from './manifest.js';
 

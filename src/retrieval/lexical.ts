@@ -1,37 +1,7 @@
 import { Document } from '@langchain/core/documents';
 import { BaseRetriever, type BaseRetrieverInput } from '@langchain/core/retrievers';
 import type { FeatureBag } from '../text/features.js';
-import { LexicalStore, writeLexicalStore, type LexicalHit, type StoredChunk } from './lexical-store.js';
-
-/**
- * BM25 ranking over the same bilingual features the embedder uses, so Chinese is tokenised into
- * words, characters and glosses rather than left as one unsplittable term; kept on disk in an
- * SQLite file (see lexical-store.ts) and read per question, never parsed whole into memory.
- */
-export class LexicalIndex {
-  private constructor(private readonly store: LexicalStore) {}
-
-  /** Writes the store of `chunks` (features by weight) to `file` and opens it. */
-  static build(file: string, chunks: Iterable<StoredChunk>): LexicalIndex {
-    writeLexicalStore(file, chunks);
-    return LexicalIndex.open(file);
-  }
-
-  /** Opens a store written by `build`; throws when it is missing, damaged or of another version. */
-  static open(file: string): LexicalIndex {
-    return new LexicalIndex(LexicalStore.open(file));
-  }
-
-  /** Chunk ids with BM25 scores, best first; each query feature counts by its weight. */
-  query(features: FeatureBag, limit: number): LexicalHit[] {
-    return this.store.query(features, limit);
-  }
-
-  /** Releases the file (an index is otherwise open for the life of the process). */
-  close(): void {
-    this.store.close();
-  }
-}
+import type { LexicalIndex } from '../index/lexical.js';
 
 export interface LexicalRetrieverInput extends BaseRetrieverInput {
   index: LexicalIndex;

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import MiniSearch from 'minisearch';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { LexicalStore, writeLexicalStore, type StoredChunk } from '../../src/retrieval/lexical-store.js';
+import { LexicalStore, writeLexicalStore, type StoredChunk } from '../../src/index/lexical-store.js';
 
 let dir: string;
 beforeEach(async () => {
