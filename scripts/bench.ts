@@ -2,15 +2,15 @@ import { defineCommand, runCli, wholeNumber } from '../src/cli/boundary.js';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { bundleEntry } from '../src/bench/compiled.js';
-import { measureStartupCosts, type StartupCosts } from '../src/bench/imports.js';
-import { detectRssProbe, lastJsonLine, runMeasured, type MeasuredRun, type RssProbe } from '../src/bench/process.js';
-import { formatCorpusScale, runCorpusScale, writeSharedDatasetsCorpus, writeSyntheticCorpus, type CorpusScaleResult, type ScaleCorpus } from '../src/bench/corpus-scale.js';
-import { runScale, type ScaleResult } from '../src/bench/scale.js';
-import { measureSemantic, type SemanticBenchResult } from '../src/bench/semantic.js';
-import { median, roundMs } from '../src/bench/stats.js';
-import { sentencePool } from '../src/bench/synthetic.js';
-import { measureWarmAnswers, measureWarmRetrieval, type WarmResult } from '../src/bench/warm.js';
+import { bundleEntry } from '../bench/compiled.js';
+import { measureStartupCosts, type StartupCosts } from '../bench/imports.js';
+import { detectRssProbe, lastJsonLine, runMeasured, type MeasuredRun, type RssProbe } from '../bench/process.js';
+import { formatCorpusScale, runCorpusScale, writeSharedDatasetsCorpus, writeSyntheticCorpus, type CorpusScaleResult, type ScaleCorpus } from '../bench/corpus-scale.js';
+import { runScale, type ScaleResult } from '../bench/scale.js';
+import { measureSemantic, type SemanticBenchResult } from '../bench/semantic.js';
+import { median, roundMs } from '../bench/stats.js';
+import { sentencePool } from '../bench/synthetic.js';
+import { measureWarmAnswers, measureWarmRetrieval, type WarmResult } from '../bench/warm.js';
 import { environmentWith, loadProjectConfig } from '../src/config.js';
 import { loadCorpus } from '../src/corpus/load.js';
 import { DEV_SET, readEvalSet } from '../src/eval/metrics.js';
@@ -132,7 +132,7 @@ async function main(values: {
       return 0;
     }
     log(`Building the index of ${path.relative(root, config.corpusDir) || '.'} into ${indexDir} (fresh process)…`);
-    const buildRun = await runMeasured(tsx, ['src/bench/child/build-index.ts', config.corpusDir, indexDir], { cwd: root, env: childEnv, probe });
+    const buildRun = await runMeasured(tsx, ['bench/child/build-index.ts', config.corpusDir, indexDir], { cwd: root, env: childEnv, probe });
     const build = lastJsonLine(buildRun.stdout);
     if (buildRun.exitCode !== 0 || !build) throw new Error(`index build failed:\n${buildRun.stderr.trim()}`);
 
@@ -282,7 +282,7 @@ interface ColdOptions {
 async function measureCold(options: ColdOptions): Promise<ColdResult> {
   const usesCli = true;
   const cliPath = path.join(options.root, 'src/cli/ask.ts');
-  const phasesScript = 'src/bench/child/ask-once.ts';
+  const phasesScript = 'bench/child/ask-once.ts';
   const argsFor = (question: string, cli: boolean) =>
     cli ? ['--import', 'tsx', 'src/cli/ask.ts', '--json', question] : [phasesScript, options.corpusDir, options.indexDir, question];
   const spawnOnce = (question: string, cli: boolean) =>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { exactNearest, recallAtK, tieAwareRecallAtK, toSparseRows } from '../../src/bench/recall.js';
+import { exactNearest, recallAtK, tieAwareRecallAtK, toSparseRows } from '../../bench/recall.js';
 
 const normalise = (v: number[]) => {
   const norm = Math.hypot(...v);

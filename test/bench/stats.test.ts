@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { median, percentile, summariseLatencies } from '../../src/bench/stats.js';
+import { median, percentile, summariseLatencies } from '../../bench/stats.js';
 
 describe('percentile', () => {
   it('interpolates between closest ranks', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createRandom, sentencePool, syntheticChunks, syntheticQueries } from '../../src/bench/synthetic.js';
+import { createRandom, sentencePool, syntheticChunks, syntheticQueries } from '../../bench/synthetic.js';
 import { splitParagraphs, splitSentences } from '../../src/corpus/sentences.js';
 import type { Article, Lang } from '../../src/corpus/types.js';
 

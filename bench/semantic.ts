@@ -1,5 +1,5 @@
 import fs from 'node:fs/promises';
-import { loadSentenceEmbedder } from '../semantic/index.js';
+import { loadSentenceEmbedder } from '../src/semantic/index.js';
 import { median, roundMs, summariseLatencies, type LatencySummary } from './stats.js';
 
 /** What the semantic tables cost: file size, load time, and a question's embedding. */

@@ -1,7 +1,7 @@
 import { Document } from '@langchain/core/documents';
-import { computeFeatureStats, LocalEmbeddings } from '../embeddings/local.js';
-import { createVectorStore, HNSW_PARAMETERS } from '../index/hnsw.js';
-import type { Lexicon } from '../text/lexicon.js';
+import { computeFeatureStats, LocalEmbeddings } from '../src/embeddings/local.js';
+import { createVectorStore, HNSW_PARAMETERS } from '../src/index/hnsw.js';
+import type { Lexicon } from '../src/text/lexicon.js';
 import { exactNearest, recallAtK, tieAwareRecallAtK, toSparseRows, type SparseRows } from './recall.js';
 import { roundMs, summariseLatencies, type LatencySummary } from './stats.js';
 import { createRandom, syntheticChunks, syntheticQueries, type SentencePool } from './synthetic.js';

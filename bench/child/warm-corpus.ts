@@ -1,10 +1,10 @@
 // Bench child: opens a corpus's index in a fresh process, asks every question once (scoring the
 // quotes), then `rounds` more times for end-to-end latency; prints one JSON line (WarmChildReport).
-// Usage: tsx src/bench/child/warm-corpus.ts CORPUS_DIR INDEX_DIR CASES_JSON ROUNDS
+// Usage: tsx bench/child/warm-corpus.ts CORPUS_DIR INDEX_DIR CASES_JSON ROUNDS
 import fs from 'node:fs/promises';
-import { PROJECT_ROOT } from '../../config.js';
-import { createFaithfulnessCheck } from '../../eval/metrics.js';
-import { openTether } from '../../tether.js';
+import { PROJECT_ROOT } from '../../src/config.js';
+import { createFaithfulnessCheck } from '../../src/eval/metrics.js';
+import { openTether } from '../../src/tether.js';
 import type { ScaleCase, WarmChildReport } from '../corpus-scale.js';
 import { summariseLatencies } from '../stats.js';
 

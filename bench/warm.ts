@@ -1,5 +1,5 @@
 import { PerformanceObserver } from 'node:perf_hooks';
-import type { Tether } from '../answer/types.js';
+import type { Tether } from '../src/answer/types.js';
 import { summariseLatencies, type LatencySummary } from './stats.js';
 
 /** Warm answer latency: what one long-running process (the bot) spends per question. */

@@ -1,6 +1,6 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { prepareDatasetRuns, type DatasetCase } from '../eval/datasets.js';
+import { prepareDatasetRuns, type DatasetCase } from '../src/eval/datasets.js';
 import { lastJsonLine, runMeasured, type RssProbe } from './process.js';
 import { median, roundMs } from './stats.js';
 import type { SentencePool } from './synthetic.js';
@@ -114,7 +114,7 @@ export async function runCorpusScale(options: CorpusScaleOptions): Promise<Corpu
   const tsx = path.join(root, 'node_modules/.bin/tsx');
   const env = { ...options.env, CORPUS_DIR: corpus.corpusDir, INDEX_DIR: indexDir };
   log(`${corpus.name}: building the index (fresh process)…`);
-  const buildRun = await runMeasured(tsx, ['src/bench/child/build-index.ts', corpus.corpusDir, indexDir], { cwd: root, env, probe });
+  const buildRun = await runMeasured(tsx, ['bench/child/build-index.ts', corpus.corpusDir, indexDir], { cwd: root, env, probe });
   const built = lastJsonLine(buildRun.stdout);
   if (buildRun.exitCode !== 0 || !built) throw new Error(`index build failed:\n${buildRun.stderr.trim()}`);
   const indexBytes: Record<string, number> = {};
@@ -134,7 +134,7 @@ export async function runCorpusScale(options: CorpusScaleOptions): Promise<Corpu
   const casesFile = path.join(path.dirname(indexDir), `cases-${path.basename(indexDir)}.json`);
   const cases = corpus.cases.length > 0 ? corpus.cases : questions.map((question) => ({ question, expect: [] }));
   await fs.writeFile(casesFile, JSON.stringify(cases));
-  const warmRun = await runMeasured(tsx, ['src/bench/child/warm-corpus.ts', corpus.corpusDir, indexDir, casesFile, String(options.rounds)], { cwd: root, env, probe, timeoutMs: 3_600_000 });
+  const warmRun = await runMeasured(tsx, ['bench/child/warm-corpus.ts', corpus.corpusDir, indexDir, casesFile, String(options.rounds)], { cwd: root, env, probe, timeoutMs: 3_600_000 });
   const warm = lastJsonLine(warmRun.stdout) as WarmChildReport | undefined;
   if (warmRun.exitCode !== 0 || !warm) throw new Error(`warm child failed:\n${warmRun.stderr.trim()}`);
 

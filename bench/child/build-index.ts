@@ -1,9 +1,9 @@
 // Bench child: builds the index of a corpus into a folder in a fresh process (the CC-CEDICT import
 // would otherwise stay in the bench's own peak RSS) and prints its timings as one JSON line.
-// Usage: tsx src/bench/child/build-index.ts CORPUS_DIR INDEX_DIR
-import { PROJECT_ROOT } from '../../config.js';
-import { loadCorpus } from '../../corpus/load.js';
-import { buildIndex } from '../../index/build.js';
+// Usage: tsx bench/child/build-index.ts CORPUS_DIR INDEX_DIR
+import { PROJECT_ROOT } from '../../src/config.js';
+import { loadCorpus } from '../../src/corpus/load.js';
+import { buildIndex } from '../../src/index/build.js';
 
 async function main(): Promise<void> {
   const [corpusDir, indexDir] = process.argv.slice(2);

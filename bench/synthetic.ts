@@ -1,4 +1,4 @@
-import type { Article } from '../corpus/types.js';
+import type { Article } from '../src/corpus/types.js';
 
 /** A seeded source of uniform numbers in [0, 1) (mulberry32): the same seed gives the same corpus. */
 export type Random = () => number;
