@@ -1,5 +1,6 @@
 import { Document } from '@langchain/core/documents';
-import { computeFeatureStats, LocalEmbeddings } from '../src/embeddings/local.js';
+import { LocalEmbeddings } from '../src/embeddings/local.js';
+import { computeFeatureStats, NO_STATS, TextAnalyzer } from '../src/text/analyzer.js';
 import { createVectorStore, HNSW_PARAMETERS } from '../src/index/hnsw.js';
 import type { Lexicon } from '../src/text/lexicon.js';
 import { exactNearest, recallAtK, tieAwareRecallAtK, toSparseRows, type SparseRows } from './recall.js';
@@ -81,13 +82,13 @@ export async function runScale(options: ScaleRunOptions): Promise<ScaleResult> {
   const generateMs = performance.now() - startedAt;
 
   const buildStartedAt = performance.now();
-  const featurizer = new LocalEmbeddings({ lexicon: options.lexicon, stats: { documents: 0, documentFrequency: new Map() } });
-  const bags = texts.map((text) => featurizer.documentFeatures(text));
+  const reader = new TextAnalyzer({ lexicon: options.lexicon, stats: NO_STATS });
+  const bags = texts.map((text) => reader.documentFeatures(text));
   const featuresMs = performance.now() - buildStartedAt;
 
   startedAt = performance.now();
   const stats = computeFeatureStats(bags);
-  const embedder = new LocalEmbeddings({ lexicon: options.lexicon, stats, dimensions: featurizer.dimensions });
+  const embedder = new LocalEmbeddings({ analyzer: new TextAnalyzer({ lexicon: options.lexicon, stats }) });
   const statsMs = performance.now() - startedAt;
 
   startedAt = performance.now();

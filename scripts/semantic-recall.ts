@@ -2,7 +2,7 @@ import { defineCommand, listOf, runCli } from '../src/cli/boundary.js';
 import { loadProjectConfig } from '../src/config.js';
 import { loadCorpus } from '../src/corpus/load.js';
 import type { Article } from '../src/corpus/types.js';
-import { computeFeatureStats, inverseDocumentFrequency, LocalEmbeddings } from '../src/embeddings/local.js';
+import { computeFeatureStats, inverseDocumentFrequency, NO_STATS, TextAnalyzer } from '../src/text/analyzer.js';
 import { buildLexicon } from '../src/index/build-lexicon.js';
 import { DATASET_NAMES, prepareDatasetRuns, type DatasetName, type SplitChoice } from '../src/eval/datasets.js';
 import { buildSemanticTables } from '../src/semantic/build.js';
@@ -69,9 +69,9 @@ async function main(values: { dataset?: string; split?: string }): Promise<numbe
 /** BM25 over the sentences of the corpus, with Tether's bilingual lexical features (the baseline). */
 async function bm25Scorer(articles: readonly Article[]): Promise<SentenceScorer> {
   const lexicon = lexiconFromFile(await buildLexicon(articles.map((a) => a.text)));
-  const featurizer = new LocalEmbeddings({ lexicon, stats: { documents: 0, documentFrequency: new Map() } });
+  const analyzer = new TextAnalyzer({ lexicon, stats: NO_STATS });
   const bags = new Map<string, FeatureBag[]>();
-  for (const article of articles) bags.set(article.id, article.sentences.map((s) => featurizer.documentFeatures(article.text.slice(s.start, s.end))));
+  for (const article of articles) bags.set(article.id, article.sentences.map((s) => analyzer.documentFeatures(article.text.slice(s.start, s.end))));
   const all = [...bags.values()].flat();
   const stats = computeFeatureStats(all);
   const length = (bag: FeatureBag) => [...bag.values()].reduce((sum, w) => sum + w, 0);
@@ -79,7 +79,7 @@ async function bm25Scorer(articles: readonly Article[]): Promise<SentenceScorer>
   const k1 = 1.2;
   const b = 0.75;
   return (question, article) => {
-    const query = featurizer.queryFeatures(question);
+    const query = analyzer.queryFeatures(question);
     return bags.get(article.id)!.map((bag) => {
       const norm = k1 * (1 - b + (b * length(bag)) / averageLength);
       let score = 0;

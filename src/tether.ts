@@ -62,7 +62,7 @@ export function createPipeline(deps: Pick<TetherDeps, 'index' | 'model' | 'retri
   const { index, model } = deps;
   return {
     retriever: deps.retriever ?? createCandidateRetriever(index, RETRIEVAL),
-    ranker: deps.ranker ?? createLearnedRanker({ model: model.ranker, cache: new SentenceFeatureCache(index.featurizer), semantic: index.semantic }),
+    ranker: deps.ranker ?? createLearnedRanker({ model: model.ranker, cache: new SentenceFeatureCache(index.analyzer), semantic: index.semantic }),
     decider: deps.decider ?? createCalibratedDecider(model.decision),
     verifier: createQuoteVerifier(index.corpus.articles),
   };
@@ -70,14 +70,14 @@ export function createPipeline(deps: Pick<TetherDeps, 'index' | 'model' | 'retri
 
 /** A question as the stages read it: its text, language and weighed concepts (with a follow-up's previous question). */
 export function rankingQuery(index: LoadedIndex, text: string, context: string | undefined, kind: AnswerKind = detectAnswerKind(text)): RankingQuery {
-  return { text, lang: detectLang(text), weighted: weighQuestion(index.featurizer, text, kind, context) };
+  return { text, lang: detectLang(text), weighted: weighQuestion(index.analyzer, text, kind, context) };
 }
 
 /** Builds the core over a loaded index: retrieve → rank → decide → write → verify. */
 export function createTether(deps: TetherDeps): Tether {
   const { index } = deps;
   const articleBySource = new Map(index.corpus.articles.map((article) => [article.source, article]));
-  const extractive = createExtractiveAnswerer({ featurizer: index.featurizer, sourceName: (source) => shortName(articleBySource.get(source)) });
+  const extractive = createExtractiveAnswerer({ analyzer: index.analyzer, sourceName: (source) => shortName(articleBySource.get(source)) });
   const corpusPassages = index.corpus.articles.flatMap((article) =>
     // Not retrieved for this question: no evidence score of its own.
     article.paragraphs.map((span, i): Passage => ({ id: passageIdOf(article.id, i + 1), ...citeSpan(article, i + 1, span.start, span.end, 0) })),
@@ -86,7 +86,7 @@ export function createTether(deps: TetherDeps): Tether {
   const { retriever, ranker, decider, verifier } = createPipeline(deps);
   const articles = new Map(index.corpus.articles.map((article) => [article.id, article]));
   const corpusQuestions = deps.corpusQuestions ?? createCorpusQuestionAnswerer(index.corpus.articles);
-  const glosser = deps.glosser ?? createQuoteGlosser(index.featurizer.lexicon);
+  const glosser = deps.glosser ?? createQuoteGlosser(index.analyzer.lexicon);
   const withGloss = (question: string, lang: Lang) => (quote: Quote): Quote => {
     const gloss = glosser.gloss(question, lang, quote);
     return gloss ? { ...quote, gloss } : quote;
@@ -120,7 +120,7 @@ export function createTether(deps: TetherDeps): Tether {
   const followUps =
     deps.followUps ??
     createFollowUpResolver({
-      lexicon: index.featurizer.lexicon,
+      lexicon: index.analyzer.lexicon,
       // The previous answer's short answer first (where "who" was answered), then its quotes.
       // What the previous answer showed: its short answer and quotes when it answered; when unsure, only
       // the closest clauses it offered; nothing when it found nothing (a guess would put words in its mouth).
@@ -129,7 +129,7 @@ export function createTether(deps: TetherDeps): Tether {
         const quotes = pickQuotes(spans, DEFAULT_QUOTES).map(toQuote);
         const { confidence } = decider.decide(query, spans);
         if (quotes.length === 0 || confidence === 'none') return [];
-        const short = shortAnswer(quotes, text, index.featurizer);
+        const short = shortAnswer(quotes, text, index.analyzer);
         if (confidence === 'answer') return [short.text, ...quotes.map((quote) => quote.text)];
         return short.coverage >= UNSURE_MIN_COVERAGE ? [short.text] : [];
       },

@@ -1,5 +1,5 @@
 import { clausesOf } from '../corpus/sentences.js';
-import type { LocalEmbeddings } from '../embeddings/local.js';
+import type { TextAnalyzer } from '../text/analyzer.js';
 import { extractConcepts, type Concept } from '../text/features.js';
 import { personNames } from './names.js';
 import { labelsFor } from '../i18n.js';
@@ -18,7 +18,7 @@ const ANSWER_CANDIDATES = 3;
  * citation; the quotes are the ranked spans retrieval found. When unsure, it says so and offers the
  * closest clauses as what may answer it.
  */
-export function createExtractiveAnswerer(deps: { featurizer: LocalEmbeddings; sourceName: (source: string) => string }): Answerer {
+export function createExtractiveAnswerer(deps: { analyzer: TextAnalyzer; sourceName: (source: string) => string }): Answerer {
   return {
     name: 'extractive',
     async answer(request: AnswerRequest): Promise<AnswerDraft> {
@@ -28,7 +28,7 @@ export function createExtractiveAnswerer(deps: { featurizer: LocalEmbeddings; so
         const answer = request.quotes.length === 0 ? `${labels.notCovered} ${labels.noPassages}` : `${labels.notCovered} ${labels.nearest}`;
         return { found: false, answer, quotes: request.quotes, answeredBy: 'extractive' };
       }
-      const short = shortAnswer(request.quotes, request.question, deps.featurizer);
+      const short = shortAnswer(request.quotes, request.question, deps.analyzer);
       if (!request.found) {
         // Clauses that say little of the question are no lead worth offering.
         const closest = short.coverage >= UNSURE_MIN_COVERAGE ? ` ${labels.closest(`${short.text} [${short.quote.n}]`)}` : '';
@@ -71,12 +71,12 @@ interface Candidate {
  * (whole, and on the side of the verb "who" stands on), a reason marker for "why". For a yes/no
  * question, the sentence that settles it, whole. A later quote wins only by a clear margin.
  */
-export function shortAnswer(quotes: Quote[], question: string, featurizer: LocalEmbeddings): ShortAnswer {
+export function shortAnswer(quotes: Quote[], question: string, analyzer: TextAnalyzer): ShortAnswer {
   const kind = detectAnswerKind(question);
-  const weighted = weighQuestion(featurizer, question, kind);
-  const questionConcepts = extractConcepts(question, featurizer.lexicon, { namesNeedCapitals: false, expandSynonyms: true });
+  const weighted = weighQuestion(analyzer, question, kind);
+  const questionConcepts = extractConcepts(question, analyzer.lexicon, { namesNeedCapitals: false, expandSynonyms: true });
   const questionKeys = new Set(questionConcepts.flatMap((c) => [...c.alternatives.keys()]));
-  const askedNames = new Set(personNames(question, featurizer.lexicon).map((name) => name.toLowerCase()));
+  const askedNames = new Set(personNames(question, analyzer.lexicon).map((name) => name.toLowerCase()));
   const yesNo = YES_NO.test(question.trim());
   const whoFirst = /^\s*(?:who|whom|whose)\b/iu.test(question);
 
@@ -84,7 +84,7 @@ export function shortAnswer(quotes: Quote[], question: string, featurizer: Local
   let best: Candidate | undefined;
   for (const [rank, quote] of quotes.slice(0, ANSWER_CANDIDATES).entries()) {
     if (rank > 0 && quote.score < first.score * 0.8) break;
-    const candidate = bestWindow(quote, { kind, weighted, questionKeys, askedNames, yesNo, whoFirst, featurizer });
+    const candidate = bestWindow(quote, { kind, weighted, questionKeys, askedNames, yesNo, whoFirst, analyzer });
     candidate.score -= rank * 0.15;
     if (!best || candidate.score > best.score) best = candidate;
   }
@@ -98,7 +98,7 @@ interface WindowContext {
   askedNames: Set<string>;
   yesNo: boolean;
   whoFirst: boolean;
-  featurizer: LocalEmbeddings;
+  analyzer: TextAnalyzer;
 }
 
 function bestWindow(quote: Quote, ctx: WindowContext): Candidate {
@@ -126,7 +126,7 @@ function bestWindow(quote: Quote, ctx: WindowContext): Candidate {
 
 /** How well a window answers: the question's coverage plus what it adds of the kind asked for. */
 function windowScore(text: string, ctx: WindowContext): { score: number; coverage: number } {
-  const concepts = extractConcepts(text, ctx.featurizer.lexicon, { namesNeedCapitals: true });
+  const concepts = extractConcepts(text, ctx.analyzer.lexicon, { namesNeedCapitals: true });
   const features = new Set(concepts.flatMap((c) => [...c.alternatives.keys()]));
   const coverage = coverageOf(ctx.weighted, features);
   const novelty = noveltyOf(concepts, ctx.questionKeys);
@@ -157,7 +157,7 @@ function hasNew(concepts: Concept[], questionKeys: Set<string>, isWanted: (key: 
 
 /** A name the question does not already give; more when it stands where "who" stood (before the verb, or after). */
 function personEvidence(text: string, ctx: WindowContext): number {
-  const names = personNames(text, ctx.featurizer.lexicon).filter((name) => !ctx.askedNames.has(name.toLowerCase()));
+  const names = personNames(text, ctx.analyzer.lexicon).filter((name) => !ctx.askedNames.has(name.toLowerCase()));
   if (names.length === 0) return 0;
   if (!ctx.whoFirst) return 1;
   // "Who replaced Daniel Zhang?": the answer is named before the verb, "Daniel Zhang has replaced X" names the wrong one.

@@ -3,7 +3,8 @@ import { Document } from '@langchain/core/documents';
 import { chunkArticle, DEFAULT_CHUNKING } from '../corpus/chunk.js';
 import type { Corpus } from '../corpus/load.js';
 import type { Chunk } from '../corpus/types.js';
-import { computeFeatureStats, LocalEmbeddings } from '../embeddings/local.js';
+import { LocalEmbeddings } from '../embeddings/local.js';
+import { computeFeatureStats, NO_STATS, TextAnalyzer } from '../text/analyzer.js';
 import { LexicalIndex } from './lexical.js';
 import { buildSemanticFile, type SemanticSources } from '../semantic/index.js';
 import { lexiconFromFile, saveLexicon } from '../text/lexicon.js';
@@ -65,10 +66,11 @@ export async function buildIndex(options: BuildIndexOptions): Promise<LoadedInde
   const lexicon = lexiconFromFile(lexiconFile);
   progress(`Lexicon: ${lexicon.size} Chinese words bridged to English.`);
 
-  const featurizer = new LocalEmbeddings({ lexicon, stats: { documents: 0, documentFrequency: new Map() } });
-  const bags = chunks.map((chunk) => featurizer.documentFeatures(chunk.text));
+  const reader = new TextAnalyzer({ lexicon, stats: NO_STATS });
+  const bags = chunks.map((chunk) => reader.documentFeatures(chunk.text));
   const stats = computeFeatureStats(bags);
-  const embedder = new LocalEmbeddings({ lexicon, stats, dimensions: featurizer.dimensions });
+  const analyzer = new TextAnalyzer({ lexicon, stats });
+  const embedder = new LocalEmbeddings({ analyzer });
   await fs.writeFile(files.embedder, JSON.stringify({ documents: stats.documents, documentFrequency: Object.fromEntries(stats.documentFrequency) }));
 
   const sourceOf = new Map(corpus.articles.map((article) => [article.id, article.source]));
@@ -100,5 +102,5 @@ export async function buildIndex(options: BuildIndexOptions): Promise<LoadedInde
   await fs.writeFile(files.manifest, `${JSON.stringify(manifest, null, 2)}\n`);
   progress(`Index built in ${((Date.now() - startedAt) / 1000).toFixed(1)} s: ${indexDir}`);
 
-  return { corpus, chunks, featurizer: embedder, vectorStore, lexical, manifest, ...(semantic ? { semantic: semantic.embedder } : {}) };
+  return { corpus, chunks, analyzer, vectorStore, lexical, manifest, ...(semantic ? { semantic: semantic.embedder } : {}) };
 }

@@ -4,6 +4,7 @@ import { DEFAULT_CHUNKING } from '../corpus/chunk.js';
 import { articleFromText, loadCorpus, type Corpus } from '../corpus/load.js';
 import type { ArticleMeta, Chunk } from '../corpus/types.js';
 import { LOCAL_EMBEDDER_NAME, LocalEmbeddings, localEmbedderIdentity } from '../embeddings/local.js';
+import { TextAnalyzer } from '../text/analyzer.js';
 import { TetherError } from '../errors.js';
 import { LexicalIndex } from './lexical.js';
 import { loadSentenceEmbedder, SEMANTIC_FORMAT_VERSION, type SemanticSources } from '../semantic/index.js';
@@ -174,18 +175,18 @@ async function loadIndexFiles(options: OpenIndexOptions, manifest: Manifest, cor
   const files = indexFiles(options.indexDir);
   const lexicon = await loadLexicon(files.lexicon);
   const stored = JSON.parse(await fs.readFile(files.embedder, 'utf8')) as { documents: number; documentFrequency: Record<string, number> };
-  const featurizer = new LocalEmbeddings({
+  const analyzer = new TextAnalyzer({
     lexicon,
     stats: { documents: stored.documents, documentFrequency: new Map(Object.entries(stored.documentFrequency)) },
   });
-  const vectorStore = await HNSWLib.load(options.indexDir, options.embeddings?.embeddings ?? featurizer);
+  const vectorStore = await HNSWLib.load(options.indexDir, options.embeddings?.embeddings ?? new LocalEmbeddings({ analyzer }));
   vectorStore.index.setEf(HNSW_PARAMETERS.efSearch);
   const lexical = LexicalIndex.open(files.lexical);
   if (chunks.length !== vectorStore.index.getCurrentCount() || chunks.length !== manifest.counts.chunks) {
     throw new Error(`chunk count mismatch: corpus ${chunks.length}, vectors ${vectorStore.index.getCurrentCount()}`);
   }
   const semantic = manifest.semantic ? await loadSentenceEmbedder(files.semantic) : undefined;
-  return { corpus, chunks, featurizer, vectorStore, lexical, manifest, ...(semantic ? { semantic } : {}) };
+  return { corpus, chunks, analyzer, vectorStore, lexical, manifest, ...(semantic ? { semantic } : {}) };
 }
 
 function describe(error: unknown): string {

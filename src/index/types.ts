@@ -2,7 +2,8 @@ import type { HNSWLib } from '@langchain/community/vectorstores/hnswlib';
 import type { EmbeddingsInterface } from '@langchain/core/embeddings';
 import type { Corpus } from '../corpus/load.js';
 import type { Chunk } from '../corpus/types.js';
-import type { EmbedderIdentity, LocalEmbeddings } from '../embeddings/local.js';
+import type { EmbedderIdentity } from '../embeddings/local.js';
+import type { TextAnalyzer } from '../text/analyzer.js';
 import type { LexicalIndex } from './lexical.js';
 import type { SentenceEmbedder } from '../semantic/index.js';
 import type { Manifest } from './manifest.js';
@@ -18,7 +19,7 @@ export interface LoadedIndex {
   corpus: Corpus;
   chunks: Chunk[];
   /** The built-in embedder: its features drive the lexical ranker and quote selection whatever embeds the vectors. */
-  featurizer: LocalEmbeddings;
+  analyzer: TextAnalyzer;
   vectorStore: HNSWLib;
   lexical: LexicalIndex;
   manifest: Manifest;

@@ -1,4 +1,4 @@
-import { inverseDocumentFrequency, unseenInverseDocumentFrequency, type LocalEmbeddings } from '../embeddings/local.js';
+import { inverseDocumentFrequency, unseenInverseDocumentFrequency, type TextAnalyzer } from '../text/analyzer.js';
 import type { AnswerKind } from '../text/question-kind.js';
 import { extractConcepts, type Concept } from '../text/features.js';
 
@@ -32,31 +32,31 @@ export interface MatchProfile {
 const CONTEXT_WEIGHT = 0.4;
 
 /** Weighs a question's concepts (and those of the previous turn, less) by IDF over the corpus. */
-export function weighQuestion(featurizer: LocalEmbeddings, question: string, kind: AnswerKind, context?: string): WeightedQuestion {
-  const maxIdf = unseenInverseDocumentFrequency(featurizer.stats);
+export function weighQuestion(analyzer: TextAnalyzer, question: string, kind: AnswerKind, context?: string): WeightedQuestion {
+  const maxIdf = unseenInverseDocumentFrequency(analyzer.stats);
   const byKey = new Map<string, { concept: Concept; weight: number }>();
   const add = (concepts: Concept[], scale: number) => {
     for (const concept of concepts) {
       if (concept.phrase) continue;
       const [primary] = concept.alternatives.keys();
       if (primary === undefined) continue;
-      const seen = [...concept.alternatives.keys()].filter((feature) => featurizer.stats.documentFrequency.has(feature));
-      const idf = featurizer.stats.documentFrequency.has(primary)
-        ? inverseDocumentFrequency(featurizer.stats, primary)
+      const seen = [...concept.alternatives.keys()].filter((feature) => analyzer.stats.documentFrequency.has(feature));
+      const idf = analyzer.stats.documentFrequency.has(primary)
+        ? inverseDocumentFrequency(analyzer.stats, primary)
         : seen.length > 0
-          ? Math.max(...seen.map((feature) => inverseDocumentFrequency(featurizer.stats, feature)))
+          ? Math.max(...seen.map((feature) => inverseDocumentFrequency(analyzer.stats, feature)))
           : maxIdf;
       const weight = concept.weight * idf * scale;
       const existing = byKey.get(primary);
       if (!existing || existing.weight < weight) byKey.set(primary, { concept, weight });
     }
   };
-  add(featurizer.queryConcepts(question), 1);
-  if (context) add(extractConcepts(context, featurizer.lexicon, { namesNeedCapitals: false, expandSynonyms: true }), CONTEXT_WEIGHT);
+  add(analyzer.queryConcepts(question), 1);
+  if (context) add(extractConcepts(context, analyzer.lexicon, { namesNeedCapitals: false, expandSynonyms: true }), CONTEXT_WEIGHT);
   const concepts = [...byKey.values()];
   const total = concepts.reduce((sum, c) => sum + c.weight, 0);
   const unknown = concepts
-    .filter(({ concept }) => ![...concept.alternatives.keys()].some((feature) => featurizer.stats.documentFrequency.has(feature)))
+    .filter(({ concept }) => ![...concept.alternatives.keys()].some((feature) => analyzer.stats.documentFrequency.has(feature)))
     .reduce((sum, c) => sum + c.weight, 0);
   return { concepts, total, unknownShare: total === 0 ? 1 : unknown / total, kind };
 }

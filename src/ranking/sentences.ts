@@ -1,5 +1,5 @@
 import type { Article } from '../corpus/types.js';
-import type { LocalEmbeddings } from '../embeddings/local.js';
+import type { TextAnalyzer } from '../text/analyzer.js';
 import { extractConcepts, flattenConcepts } from '../text/features.js';
 import { toSimplified } from '../text/script.js';
 
@@ -11,7 +11,7 @@ const REASON_CUE =
 export class SentenceFeatureCache {
   private readonly sentences = new Map<string, { features: Set<string>; givesReason: boolean }>();
   private readonly groups = new Map<string, Set<string>>();
-  constructor(private readonly featurizer: LocalEmbeddings) {}
+  constructor(private readonly analyzer: TextAnalyzer) {}
 
   private entry(article: Article, index: number) {
     const key = `${article.id}:${index}`;
@@ -19,7 +19,7 @@ export class SentenceFeatureCache {
     if (!entry) {
       const sentence = article.sentences[index]!;
       const text = article.text.slice(sentence.start, sentence.end);
-      const concepts = extractConcepts(text, this.featurizer.lexicon, { namesNeedCapitals: true });
+      const concepts = extractConcepts(text, this.analyzer.lexicon, { namesNeedCapitals: true });
       entry = { features: new Set(flattenConcepts(concepts).keys()), givesReason: REASON_CUE.test(toSimplified(text)) };
       this.sentences.set(key, entry);
     }
@@ -46,7 +46,7 @@ export class SentenceFeatureCache {
     const key = `${article.id}#*`;
     const known = this.groups.get(key);
     if (known) return known;
-    const features = new Set([...this.group(`${article.id}#sentences`, article, () => true), ...this.featurizer.documentFeatures(article.meta.title).keys()]);
+    const features = new Set([...this.group(`${article.id}#sentences`, article, () => true), ...this.analyzer.documentFeatures(article.meta.title).keys()]);
     this.groups.set(key, features);
     return features;
   }

@@ -26,7 +26,7 @@ export function createLexicalRetriever(index: LoadedIndex, k: number): BaseRetri
   );
   return new LexicalRetriever({
     index: index.lexical,
-    featurize: (query) => index.featurizer.queryFeatures(query),
+    featurize: (query) => index.analyzer.queryFeatures(query),
     lookup: (id) => documents.get(id),
     k,
   });

@@ -70,7 +70,7 @@ export async function collectTrainingQuestions(runs: DatasetRun[], onProgress: (
     const startedAt = performance.now();
     const index = await openIndex({ root: run.root, corpusDir: run.corpusDir, indexDir: run.indexDir, onProgress });
     const retriever = createCandidateRetriever(index, RETRIEVAL);
-    const cache = new SentenceFeatureCache(index.featurizer);
+    const cache = new SentenceFeatureCache(index.analyzer);
     for (const testCase of run.cases) questions.push(await collect(testCase, run.name, index, retriever, cache));
     onProgress(`${run.name}: ${run.cases.length} questions in ${((performance.now() - startedAt) / 1000).toFixed(1)} s`);
   }

@@ -63,14 +63,14 @@ describe('follow-ups', () => {
   });
 
   it('reads "他" with the person the previous question named, in Chinese', async () => {
-    const resolver = createFollowUpResolver({ lexicon: index.featurizer.lexicon, answerTexts: async () => [] });
+    const resolver = createFollowUpResolver({ lexicon: index.analyzer.lexicon, answerTexts: async () => [] });
     const resolved = await resolver.resolve('他設計了什麼？', '工程師林志遠是誰？');
     expect(resolved.text).toBe('林志遠設計了什麼？');
     expect(resolved.context).toBe('工程師林志遠是誰？');
   });
 
   it('keeps the previous question for "what about …" and "…呢", with the kind of answer it asked for', async () => {
-    const resolver = createFollowUpResolver({ lexicon: index.featurizer.lexicon, answerTexts: async () => [] });
+    const resolver = createFollowUpResolver({ lexicon: index.analyzer.lexicon, answerTexts: async () => [] });
     const english = await resolver.resolve('What about the museum?', 'How much rice did the farmers harvest?');
     expect(english).toMatchObject({ text: 'What about the museum?', context: 'How much rice did the farmers harvest?', kind: 'number', rewritten: false });
     const chinese = await resolver.resolve('那大橋呢？', '圖書館什麼時候重新開放？');
@@ -79,7 +79,7 @@ describe('follow-ups', () => {
 
   it('reads a question that stands on its own alone: the previous turn does not pull it away', async () => {
     const resolver = createFollowUpResolver({
-      lexicon: index.featurizer.lexicon,
+      lexicon: index.analyzer.lexicon,
       answerTexts: async () => {
         throw new Error('a standalone question needs no previous answer');
       },
@@ -93,7 +93,7 @@ describe('follow-ups', () => {
   });
 
   it('finds names of people, romanised or in characters, but not dictionary words', () => {
-    const { lexicon } = index.featurizer;
+    const { lexicon } = index.analyzer;
     expect(personNames('Chen Meiling, the harbour director, met Tom Baker.', lexicon)).toEqual(['Chen Meiling']);
     expect(personNames('新大橋由工程師林志遠設計，高速公路', lexicon)).toEqual(['林志遠']);
   });
@@ -102,29 +102,29 @@ describe('follow-ups', () => {
 describe('the short answer line', () => {
   it('carries the clause with the name asked for, whole, not the one that repeats the question', () => {
     const quote = quoteIn('harbour-en.txt', 'Chen Meiling, the harbour director, announced the rebuilding plan in May.');
-    const short = shortAnswer([quote], 'Who announced the rebuilding plan?', index.featurizer);
+    const short = shortAnswer([quote], 'Who announced the rebuilding plan?', index.analyzer);
     expect(short.text).toContain('Chen Meiling');
   });
 
   it('for "why", the clause with the reason; for a number, the clause with the figure', () => {
     const reason = quoteIn('harbour-en.txt', 'The first phase will finish next March because the contractor doubled its crews.');
-    const why = shortAnswer([reason], 'Why will the first phase finish next March?', index.featurizer);
+    const why = shortAnswer([reason], 'Why will the first phase finish next March?', index.analyzer);
     expect(why.text).toContain('because the contractor doubled its crews');
     const zh = quoteIn('harbour-zh.txt', '市政府宣佈港口重建計劃，預計耗資20億元，工期三年。');
-    const cost = shortAnswer([zh], '港口重建計劃預計耗資多少？', index.featurizer);
+    const cost = shortAnswer([zh], '港口重建計劃預計耗資多少？', index.analyzer);
     expect(cost.text).toContain('20億元');
   });
 
   it('prefers a close second quote that answers over a first that only asks or restates', () => {
     const asks = quoteIn('harbour-en.txt', 'In the view of Coastal Review, the plan is too expensive for a town of this size.', 1, 0.9);
     const answers = quoteIn('harbour-en.txt', 'The first phase will finish next March because the contractor doubled its crews.', 2, 0.85);
-    const short = shortAnswer([asks, answers], 'Why will the first phase finish next March?', index.featurizer);
+    const short = shortAnswer([asks, answers], 'Why will the first phase finish next March?', index.analyzer);
     expect(short.quote.n).toBe(2);
   });
 
   it('for a yes/no question, the sentence that settles it, whole and first', () => {
     const quote = quoteIn('riverside-en.txt', 'Farmers in the valley harvested 1.5 billion kilograms of rice this autumn, a record for the region.');
-    const short = shortAnswer([quote], 'Was the rice harvest a record?', index.featurizer);
+    const short = shortAnswer([quote], 'Was the rice harvest a record?', index.analyzer);
     expect(short.text).toBe(quote.text);
   });
 
@@ -153,7 +153,7 @@ describe('glosses under quotes in another language', () => {
   });
 
   it('converts English figures and names for a Chinese question, and says nothing for a quote in the same language', () => {
-    const glosser = createQuoteGlosser(index.featurizer.lexicon);
+    const glosser = createQuoteGlosser(index.analyzer.lexicon);
     const english = glosser.gloss('陳美玲宣佈了什麼？收成多少？', 'zh-Hant', {
       lang: 'en',
       text: 'Chen Meiling said farmers harvested 1.5 billion kilograms, and 140.9 billion yuan was spent by March 12.',

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { computeFeatureStats, LocalEmbeddings } from '../../src/embeddings/local.js';
+import { computeFeatureStats, NO_STATS, TextAnalyzer } from '../../src/text/analyzer.js';
 import { buildLexicon } from '../../src/index/build-lexicon.js';
 import type { Concept } from '../../src/text/features.js';
 import { lexiconFromFile, type Lexicon } from '../../src/text/lexicon.js';
@@ -14,13 +14,13 @@ const CHINESE = ['勒费弗是瑞士工程师。', '纽卡斯尔的胡格诺派�
 
 // One lexicon build (CC-CEDICT and WordNet, several seconds) for the whole file.
 let lexicon: Lexicon;
-let embedder: LocalEmbeddings;
+let embedder: TextAnalyzer;
 
 beforeAll(async () => {
   lexicon = lexiconFromFile(await buildLexicon([ENGLISH.join('\n'), CHINESE.join('\n')]));
-  const unbound = new LocalEmbeddings({ lexicon, stats: { documents: 0, documentFrequency: new Map() } });
+  const unbound = new TextAnalyzer({ lexicon, stats: NO_STATS });
   const stats = computeFeatureStats([...ENGLISH, ...CHINESE].map((text) => unbound.documentFeatures(text)));
-  embedder = new LocalEmbeddings({ lexicon, stats });
+  embedder = new TextAnalyzer({ lexicon, stats });
 });
 
 /** The question concept whose alternatives hold a feature. */

@@ -1,0 +1,83 @@
+import { extractConcepts, extractFeatures, flattenConcepts, type Concept, type FeatureBag } from './features.js';
+import type { Lexicon } from './lexicon.js';
+import { createPhoneticMatcher } from './phonetic.js';
+
+/** Document frequencies of features over the indexed chunks: what the analyzer learns of a corpus. */
+export interface FeatureStats {
+  documents: number;
+  documentFrequency: Map<string, number>;
+}
+
+/** Counts in how many bags each feature occurs. */
+export function computeFeatureStats(bags: FeatureBag[]): FeatureStats {
+  const documentFrequency = new Map<string, number>();
+  for (const bag of bags) for (const feature of bag.keys()) documentFrequency.set(feature, (documentFrequency.get(feature) ?? 0) + 1);
+  return { documents: bags.length, documentFrequency };
+}
+
+/** The IDF of a feature no document has: the highest there is. */
+export function unseenInverseDocumentFrequency(stats: FeatureStats): number {
+  return Math.log(1 + (stats.documents + 0.5) / 0.5);
+}
+
+/** Inverse document frequency (BM25's, always positive); unseen features get the rarest value. */
+export function inverseDocumentFrequency(stats: FeatureStats, feature: string): number {
+  const df = stats.documentFrequency.get(feature) ?? 0;
+  return Math.log(1 + (stats.documents - df + 0.5) / (df + 0.5));
+}
+
+/** No statistics yet: for reading a corpus's documents before its statistics exist. */
+export const NO_STATS: FeatureStats = { documents: 0, documentFrequency: new Map() };
+
+/**
+ * The text analyzer of a corpus: the bilingual lexicon and the corpus's feature statistics, and
+ * the features and concepts of passages and questions read with them. Every retriever, the
+ * ranker and the answerers read text through it; the embedders turn its features into vectors.
+ */
+export class TextAnalyzer {
+  readonly lexicon: Lexicon;
+  readonly stats: FeatureStats;
+  private lastQuery: { text: string; concepts: Concept[] } | undefined;
+
+  constructor(options: { lexicon: Lexicon; stats: FeatureStats }) {
+    this.lexicon = bindToCorpus(options.lexicon, options.stats);
+    this.stats = options.stats;
+  }
+
+  /** Features of a passage (romanised names only when capitalised). */
+  documentFeatures(text: string): FeatureBag {
+    return extractFeatures(text, this.lexicon, { namesNeedCapitals: true });
+  }
+
+  /** Features of a question. */
+  queryFeatures(text: string): FeatureBag {
+    return flattenConcepts(this.queryConcepts(text));
+  }
+
+  /**
+   * Concepts of a question (users type names in lower case too; synonyms count weakly). The last
+   * question's are kept: both retrievers and the quote ranking read the same question.
+   */
+  queryConcepts(text: string): Concept[] {
+    if (this.lastQuery?.text !== text) {
+      this.lastQuery = { text, concepts: extractConcepts(text, this.lexicon, { namesNeedCapitals: false, expandSynonyms: true }) };
+    }
+    return this.lastQuery.concepts;
+  }
+}
+
+/**
+ * The lexicon with what only the corpus can tell: which features it has, and which of its names
+ * sound like a name of the other script (for questions: Lefevre finds 勒费弗).
+ */
+function bindToCorpus(lexicon: Lexicon, stats: FeatureStats): Lexicon {
+  let matcher: ((key: string) => Array<[string, number]>) | undefined;
+  return {
+    ...lexicon,
+    knows: (feature) => stats.documentFrequency.has(feature),
+    phoneticMatches(key) {
+      matcher ??= createPhoneticMatcher([...stats.documentFrequency.keys()].filter((feature) => feature.startsWith('ph')));
+      return matcher(key);
+    },
+  };
+}
