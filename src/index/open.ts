@@ -122,8 +122,21 @@ async function inspectIndex(options: OpenIndexOptions, corpus: Corpus): Promise<
   try {
     return await loadIndexFiles(options, manifest, corpus, chunks);
   } catch (error) {
+    // A package that will not load is the installation's fault, not the index's: rebuilding would not help.
+    if (isMissingPackage(error)) {
+      throw new TetherError('BAD_CONFIG', `A package Tether needs could not be loaded (${describe(error)}).`, { hint: 'Run `npm ci` in the project folder.', cause: error });
+    }
     return { reason: `The index in ${options.indexDir} is damaged or incomplete (${describe(error)}): rebuilding it.` };
   }
+}
+
+function isMissingPackage(error: unknown): boolean {
+  for (let e: unknown = error; e instanceof Error; e = e.cause) {
+    const code = (e as NodeJS.ErrnoException).code;
+    // LangChain reports an optional dependency it cannot import as "Could not import <name>".
+    if (code === 'MODULE_NOT_FOUND' || code === 'ERR_MODULE_NOT_FOUND' || /^Could not import /.test(e.message)) return true;
+  }
+  return false;
 }
 
 /**
