@@ -274,8 +274,3 @@ export function createVerifier(evidence: Evidence): Verifier {
     return { text: out.trim(), quotes, counts, citedPassages: cited };
   };
 }
-
-/** Checks one answer against the evidence (see `createVerifier`). */
-export function verifyAnswer(answer: string, evidence: Evidence, options?: { partial?: boolean }): VerifiedAnswer {
-  return createVerifier(evidence)(answer, options);
-}

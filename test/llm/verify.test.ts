@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { createVerifier, foldForVerifying, quotesBalanced, REMOVED_QUOTE_NOTE, verifyAnswer, type Evidence } from '../../src/answer/verify.js';
+import { createVerifier, foldForVerifying, quotesBalanced, REMOVED_QUOTE_NOTE, type Evidence } from '../../src/answer/verify.js';
 import { ARTICLES, isVerbatim, passageContaining, quoteOf } from './fixtures.js';
+
+/** Checks one answer against the evidence, as a verifier made for it does. */
+function verifyAnswer(answer: string, evidence: Evidence) {
+  return createVerifier(evidence)(answer);
+}
 
 const spinOff = passageContaining(ARTICLES.en, 'But then Ali said that');
 const results = passageContaining(ARTICLES.zh, '財報公佈了');
