@@ -1,3 +1,5 @@
+import fs from 'node:fs/promises';
+
 /**
  * A small binary container for typed arrays and text: a magic number, a JSON header naming each
  * section's type, offset and length, then the sections, each 8-byte aligned so typed arrays view
@@ -60,6 +62,21 @@ export interface Sections {
   uint8(name: string): Uint8Array;
   uint32(name: string): Uint32Array;
   float32(name: string): Float32Array;
+}
+
+/**
+ * Reads a cache file of sections and hands it to `read`; undefined when the file is missing or
+ * `read` fails (a damaged or outdated cache is derived again by the caller).
+ */
+export async function readCachedSections<T>(file: string, read: (header: unknown, sections: Sections) => T | undefined): Promise<T | undefined> {
+  const buffer = await fs.readFile(file).catch(() => undefined);
+  if (!buffer) return undefined;
+  try {
+    const { header, sections } = readSections(buffer);
+    return read(header, sections);
+  } catch {
+    return undefined;
+  }
 }
 
 /** Reads a container written by `writeSections`; throws on anything else. */

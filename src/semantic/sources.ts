@@ -1,7 +1,7 @@
 import fs from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { readSections, writeSections } from './binary.js';
+import { readCachedSections, writeSections } from './binary.js';
 import { buildChineseTable, type ChineseTable, type DictionaryEntry } from './build.js';
 import { chineseTableSections, readChineseTable } from './store.js';
 import { defaultWordVectorCacheDir, loadPackagedWordVectors, WORD_VECTORS_PACKAGE, type WordVectorTable } from './word-vectors.js';
@@ -65,19 +65,9 @@ async function packageVersion(lookupDirs: readonly string[], name: string): Prom
   return 'unknown';
 }
 
-async function readCachedChineseTable(file: string, key: string, rowCount: number): Promise<ChineseTable | undefined> {
-  let buffer: Buffer;
-  try {
-    buffer = await fs.readFile(file);
-  } catch {
-    return undefined;
-  }
-  try {
-    const { header, sections } = readSections(buffer);
+function readCachedChineseTable(file: string, key: string, rowCount: number): Promise<ChineseTable | undefined> {
+  return readCachedSections(file, (header, sections) => {
     const meta = header as { key: string; maxLength: number };
     return meta.key === key ? readChineseTable(sections, 'zh', meta.maxLength, rowCount) : undefined;
-  } catch {
-    // A damaged cache is derived again.
-    return undefined;
-  }
+  });
 }

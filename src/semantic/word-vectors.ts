@@ -1,7 +1,7 @@
 import fs from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { readSections, writeSections } from './binary.js';
+import { readCachedSections, writeSections } from './binary.js';
 
 /**
  * Pretrained English word vectors, commonest word first, quantised to 8 bits a component with one
@@ -70,15 +70,8 @@ export function defaultWordVectorCacheDir(packageDir: string): string {
   return path.join(packageDir, '..', '.cache', 'tether-word-vectors');
 }
 
-async function readCachedTable(file: string): Promise<WordVectorTable | undefined> {
-  let buffer: Buffer;
-  try {
-    buffer = await fs.readFile(file);
-  } catch {
-    return undefined;
-  }
-  try {
-    const { header, sections } = readSections(buffer);
+function readCachedTable(file: string): Promise<WordVectorTable | undefined> {
+  return readCachedSections(file, (header, sections) => {
     const meta = header as { source: string; dimensions: number; vocabularySize: number };
     return {
       source: meta.source,
@@ -89,10 +82,7 @@ async function readCachedTable(file: string): Promise<WordVectorTable | undefine
       scales: sections.float32('scales'),
       ranks: sections.uint32('ranks'),
     };
-  } catch {
-    // A damaged cache is converted again.
-    return undefined;
-  }
+  });
 }
 
 function serialiseTable(table: WordVectorTable): Buffer {
