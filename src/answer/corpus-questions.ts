@@ -1,12 +1,13 @@
 import type { Article, Lang, Span } from '../corpus/types.js';
 import { toSimplified } from '../text/script.js';
 import { citeSpan, type Quote } from './types.js';
+import { corpusPhrases, type SmallTalk } from '../i18n.js';
 
 /** What a question about the corpus itself asks for. */
 export type CorpusField = 'author' | 'editor' | 'publication' | 'date' | 'title' | 'language' | 'count' | 'overview';
 
-/** Small talk and requests about Tether itself, answered with what it knows about. */
-export type SmallTalk = 'greeting' | 'thanks' | 'farewell' | 'capabilities';
+/** Small talk Tether answers without retrieval (defined with its replies in src/i18n.ts). */
+export type { SmallTalk };
 
 /** A reply that comes from the corpus metadata (or is small talk), not from retrieval. */
 export interface CorpusReply {
@@ -265,127 +266,7 @@ function referencedArticles(question: string, all: ArticleFacts[]): ArticleFacts
 }
 
 // ---------------------------------------------------------------------------------------------
-// The reply, in the question's language.
-
-interface Phrases {
-  langName: Record<Lang, string>;
-  article: (facts: ArticleFacts) => string;
-  metadata: string;
-  remark: (remark: string) => string;
-  author: (ref: string, name: string, cite: string) => string;
-  noAuthor: (ref: string) => string;
-  editor: (ref: string, name: string, cite: string) => string;
-  noEditor: (ref: string) => string;
-  publication: (ref: string, name: string, cite: string) => string;
-  noPublication: (ref: string) => string;
-  date: (ref: string, date: string, cite: string) => string;
-  noDate: (ref: string) => string;
-  title: (lang: string, title: string, cite: string) => string;
-  editorialTitle: (lang: string, title: string) => string;
-  language: (ref: string, lang: string) => string;
-  count: (n: number) => string;
-  overview: (n: number) => string;
-  sections: string;
-  smallTalk: Record<SmallTalk, string>;
-  knows: (n: number) => string;
-  tryAsking: string;
-  exampleWho: (title: string) => string;
-  exampleAbout: (topic: string) => string;
-}
-
-const EN: Phrases = {
-  langName: { en: 'English', 'zh-Hant': 'Traditional Chinese', 'zh-Hans': 'Simplified Chinese' },
-  article: (f) => `“${f.title.value}”`,
-  metadata: 'corpus metadata, not a line of the article',
-  remark: (remark) => ` (corpus metadata: ${remark})`,
-  author: (ref, name, cite) => `${ref} was written by ${name}${cite}.`,
-  noAuthor: (ref) => `No author is known for ${ref}: the text has no byline and the corpus metadata names none.`,
-  editor: (ref, name, cite) => `${ref} was edited by ${name}${cite}.`,
-  noEditor: (ref) => `No editor is known for ${ref}: neither the text nor the corpus metadata names one.`,
-  publication: (ref, name, cite) => `${ref} is from ${name}${cite}.`,
-  noPublication: (ref) => `The publication of ${ref} is not known: neither the text nor the corpus metadata names one.`,
-  date: (ref, date, cite) => `${ref} is dated ${date}${cite}.`,
-  noDate: (ref) => `The date of ${ref} is not known: neither the text nor the corpus metadata gives one.`,
-  title: (lang, title, cite) => `The title of the ${lang} article is “${title}”${cite}.`,
-  editorialTitle: (lang, title) => `The ${lang} article has no title of its own; the corpus calls it “${title}” (an editorial title, from the corpus metadata).`,
-  language: (ref, lang) => `${ref} is in ${lang} (corpus metadata).`,
-  count: (n) => `There ${n === 1 ? 'is 1 article' : `are ${n} articles`}:`,
-  overview: (n) => `Tether answers from ${n === 1 ? '1 article' : `${n} articles`}:`,
-  sections: 'sections',
-  smallTalk: {
-    greeting: 'Hello! I answer questions about the articles I know, quoting them word for word.',
-    thanks: 'You’re welcome! Ask me anything else about the articles.',
-    farewell: 'Goodbye! Ask again any time.',
-    capabilities: 'I answer questions about a fixed set of articles, with verbatim quotes and citations, in English or Chinese.',
-  },
-  knows: (n) => `I know ${n === 1 ? '1 article' : `${n} articles`}:`,
-  tryAsking: 'Try asking:',
-  exampleWho: (title) => `Who wrote “${title}”?`,
-  exampleAbout: (topic) => `What do the articles say about ${topic}?`,
-};
-
-const ZH_HANT: Phrases = {
-  langName: { en: '英文', 'zh-Hant': '繁體中文', 'zh-Hans': '簡體中文' },
-  article: (f) => `《${f.title.value}》`,
-  metadata: '資料庫的元資料，不是文章中的一行',
-  remark: (remark) => `（元資料：${remark}）`,
-  author: (ref, name, cite) => `${ref}的作者是${name}${cite}。`,
-  noAuthor: (ref) => `${ref}的作者不詳：文中沒有署名，元資料也沒有記載。`,
-  editor: (ref, name, cite) => `${ref}的編輯是${name}${cite}。`,
-  noEditor: (ref) => `${ref}的編輯不詳：文中和元資料都沒有記載。`,
-  publication: (ref, name, cite) => `${ref}出自${name}${cite}。`,
-  noPublication: (ref) => `${ref}的出處不詳：文中和元資料都沒有記載。`,
-  date: (ref, date, cite) => `${ref}的日期是 ${date}${cite}。`,
-  noDate: (ref) => `${ref}的日期不詳：文中和元資料都沒有記載。`,
-  title: (lang, title, cite) => `${lang}文章的標題是「${title}」${cite}。`,
-  editorialTitle: (lang, title) => `${lang}文章本身沒有標題；資料庫稱之為「${title}」（編者所加，來自元資料）。`,
-  language: (ref, lang) => `${ref}是${lang}文章（元資料）。`,
-  count: (n) => `共有${n}篇文章：`,
-  overview: (n) => `Tether 根據以下${n}篇文章回答問題：`,
-  sections: '小節',
-  smallTalk: {
-    greeting: '你好！我回答關於資料庫中文章的問題，並逐字引用原文。',
-    thanks: '不客氣！還有其他關於文章的問題，隨時問我。',
-    farewell: '再見！有問題隨時再問。',
-    capabilities: '我根據一組固定的文章回答問題，逐字引用原文並註明出處，中英文皆可。',
-  },
-  knows: (n) => `我知道這${n}篇文章：`,
-  tryAsking: '可以這樣問：',
-  exampleWho: (title) => `《${title}》是誰寫的？`,
-  exampleAbout: (topic) => `文章對「${topic}」怎麼說？`,
-};
-
-const ZH_HANS: Phrases = {
-  ...ZH_HANT,
-  langName: { en: '英文', 'zh-Hant': '繁体中文', 'zh-Hans': '简体中文' },
-  metadata: '资料库的元数据，不是文章中的一行',
-  remark: (remark) => `（元数据：${remark}）`,
-  author: (ref, name, cite) => `${ref}的作者是${name}${cite}。`,
-  noAuthor: (ref) => `${ref}的作者不详：文中没有署名，元数据也没有记载。`,
-  editor: (ref, name, cite) => `${ref}的编辑是${name}${cite}。`,
-  noEditor: (ref) => `${ref}的编辑不详：文中和元数据都没有记载。`,
-  publication: (ref, name, cite) => `${ref}出自${name}${cite}。`,
-  noPublication: (ref) => `${ref}的出处不详：文中和元数据都没有记载。`,
-  noDate: (ref) => `${ref}的日期不详：文中和元数据都没有记载。`,
-  title: (lang, title, cite) => `${lang}文章的标题是“${title}”${cite}。`,
-  editorialTitle: (lang, title) => `${lang}文章本身没有标题；资料库称之为“${title}”（编者所加，来自元数据）。`,
-  language: (ref, lang) => `${ref}是${lang}文章（元数据）。`,
-  count: (n) => `共有${n}篇文章：`,
-  overview: (n) => `Tether 根据以下${n}篇文章回答问题：`,
-  sections: '小节',
-  smallTalk: {
-    greeting: '你好！我回答关于资料库中文章的问题，并逐字引用原文。',
-    thanks: '不客气！还有其他关于文章的问题，随时问我。',
-    farewell: '再见！有问题随时再问。',
-    capabilities: '我根据一组固定的文章回答问题，逐字引用原文并注明出处，中英文皆可。',
-  },
-  knows: (n) => `我知道这${n}篇文章：`,
-  tryAsking: '可以这样问：',
-  exampleWho: (title) => `《${title}》是谁写的？`,
-  exampleAbout: (topic) => `文章对“${topic}”怎么说？`,
-};
-
-const PHRASES: Record<Lang, Phrases> = { en: EN, 'zh-Hant': ZH_HANT, 'zh-Hans': ZH_HANS };
+// The reply, in the question's language (its words are in src/i18n.ts).
 
 /**
  * Builds the stage over the loaded articles: recognises questions about the corpus (author, editor,
@@ -448,7 +329,7 @@ function quoteCollector(max: number) {
 }
 
 function corpusReply(fields: CorpusField[], targets: ArticleFacts[], lang: Lang, maxQuotes: number): CorpusReply {
-  const p = PHRASES[lang];
+  const p = corpusPhrases(lang);
   const { quotes, cite } = quoteCollector(maxQuotes);
   const lines: string[] = [];
   const metadataNote = (fact: Fact) => (fact.line ? '' : ` (${p.metadata})`);
@@ -460,7 +341,7 @@ function corpusReply(fields: CorpusField[], targets: ArticleFacts[], lang: Lang,
       continue;
     }
     for (const facts of targets) {
-      const ref = p.article(facts);
+      const ref = p.article(facts.title.value);
       const langName = p.langName[facts.article.meta.lang];
       if (field === 'author') {
         const f = facts.author;
@@ -488,11 +369,11 @@ function corpusReply(fields: CorpusField[], targets: ArticleFacts[], lang: Lang,
 
 /** One article in a list: its title (quoted when the text has it), language, publication, author, date, sections. */
 function describeArticle(facts: ArticleFacts, lang: Lang, cite: (facts: ArticleFacts, span: Span | undefined) => string, withSections: boolean): string {
-  const p = PHRASES[lang];
+  const p = corpusPhrases(lang);
   const { meta } = facts.article;
   const parts = [p.langName[meta.lang], facts.publication?.value, facts.author?.value, facts.date?.value].filter(Boolean);
   const titleCite = facts.title.line ? cite(facts, facts.title.line) : '';
-  const head = `${p.article(facts)}${titleCite} (${parts.join(', ')})`;
+  const head = `${p.article(facts.title.value)}${titleCite} (${parts.join(', ')})`;
   if (!withSections || facts.headings.length === 0) return head;
   const sections = facts.headings.slice(0, 6).map((span) => `「${facts.article.text.slice(span.start, span.end)}」${cite(facts, span)}`);
   return `${head}; ${p.sections}: ${sections.join(', ')}`;
@@ -509,13 +390,13 @@ function titleTopics(title: string): string[] {
 }
 
 function smallTalkReply(kind: SmallTalk, lang: Lang, all: ArticleFacts[]): CorpusReply {
-  const p = PHRASES[lang];
+  const p = corpusPhrases(lang);
   const lines = [p.smallTalk[kind]];
   if (kind === 'farewell') return { kind: 'small-talk', answer: lines[0]!, quotes: [] };
   lines.push(p.knows(all.length));
   for (const facts of all.slice(0, 8)) {
     const { meta } = facts.article;
-    lines.push(`- ${p.article(facts)} (${[p.langName[meta.lang], facts.publication?.value].filter(Boolean).join(', ')})`);
+    lines.push(`- ${p.article(facts.title.value)} (${[p.langName[meta.lang], facts.publication?.value].filter(Boolean).join(', ')})`);
   }
   const examples: string[] = [];
   for (const facts of all) {
