@@ -24,12 +24,14 @@ export interface CandidateRetriever {
 
 /** Options for candidate retrieval. */
 export interface CandidateOptions {
-  /** Chunks each retriever lists before fusion. */
+  /** Chunks of each retriever's list that take part in fusion. */
   perRetriever: number;
   /** Chunks kept after fusion. */
   keep: number;
   /** Chunks of each corpus language always kept, however fusion ranked them. */
   perLanguage: number;
+  /** How deep each retriever's list is read to find a language's seats (at least `perRetriever`). */
+  seatDepth: number;
 }
 
 /** The constant of reciprocal-rank fusion (Cormack et al.): 60 as in the paper and LangChain. */
@@ -43,9 +45,10 @@ const RRF_K = 60;
  * cross-language answer would otherwise never be looked at.
  */
 export function createCandidateRetriever(index: LoadedIndex, options: CandidateOptions): CandidateRetriever {
+  const depth = Math.max(options.perRetriever, options.seatDepth);
   const retrievers: Array<{ name: 'vector' | 'lexical'; retriever: BaseRetriever }> = [
-    { name: 'vector', retriever: createVectorRetriever(index, options.perRetriever) },
-    { name: 'lexical', retriever: createLexicalRetriever(index, options.perRetriever) },
+    { name: 'vector', retriever: createVectorRetriever(index, depth) },
+    { name: 'lexical', retriever: createLexicalRetriever(index, depth) },
   ];
   const chunks = new Map(index.chunks.map((chunk) => [chunk.id, chunk]));
   const articles = new Map(index.corpus.articles.map((article) => [article.id, article]));
@@ -55,14 +58,23 @@ export function createCandidateRetriever(index: LoadedIndex, options: CandidateO
   return {
     async retrieve(query: string): Promise<RetrievedChunk[]> {
       const lists: Document[][] = await Promise.all(retrievers.map(({ retriever }) => retriever.invoke(query)));
-      const byId = new Map<string, RetrievedChunk & { fused: number }>();
+      type Entry = RetrievedChunk & { fused: number; seat: number };
+      const byId = new Map<string, Entry>();
       lists.forEach((documents, list) => {
+        const seenPerLanguage = new Map<string, number>();
         documents.forEach((document, rank) => {
           const chunk = chunks.get(String(document.metadata.id));
           const article = chunk && articles.get(chunk.articleId);
           if (!chunk || !article) return;
-          const entry = byId.get(chunk.id) ?? { chunk, article, fusedRank: 0, vectorRank: undefined, lexicalRank: undefined, lexicalScore: undefined, fused: 0 };
-          entry.fused += 1 / (RRF_K + rank + 1);
+          const entry = byId.get(chunk.id) ?? { chunk, article, fusedRank: 0, vectorRank: undefined, lexicalRank: undefined, lexicalScore: undefined, fused: 0, seat: Infinity };
+          // Fusion reads the head of each list; a language's seats go to its best chunks by either
+          // list read whole, so the other language's best chunk gets a seat even when the
+          // question's own language fills both heads.
+          if (rank < options.perRetriever) entry.fused += 1 / (RRF_K + rank + 1);
+          const language = languageOf(article);
+          const rankInLanguage = seenPerLanguage.get(language) ?? 0;
+          seenPerLanguage.set(language, rankInLanguage + 1);
+          entry.seat = Math.min(entry.seat, rankInLanguage);
           if (retrievers[list]!.name === 'vector') entry.vectorRank = rank;
           else {
             entry.lexicalRank = rank;
@@ -71,13 +83,17 @@ export function createCandidateRetriever(index: LoadedIndex, options: CandidateO
           byId.set(chunk.id, entry);
         });
       });
-      const ranked = [...byId.values()].sort((a, b) => b.fused - a.fused || a.chunk.id.localeCompare(b.chunk.id));
+      const byChunkId = (a: Entry, b: Entry) => a.chunk.id.localeCompare(b.chunk.id);
+      const ranked = [...byId.values()].filter((c) => c.fused > 0).sort((a, b) => b.fused - a.fused || byChunkId(a, b));
       const picked = ranked.slice(0, options.keep);
+      const taken = new Set(picked.map((c) => c.chunk.id));
+      // Each list's best chunks of the language first, then their second best, …
+      const bySeat = [...byId.values()].sort((a, b) => a.seat - b.seat || (b.fused - a.fused) || byChunkId(a, b));
       for (const language of languages) {
         const missing = options.perLanguage - picked.filter((c) => languageOf(c.article) === language).length;
-        if (missing > 0) picked.push(...ranked.slice(options.keep).filter((c) => languageOf(c.article) === language).slice(0, missing));
+        if (missing > 0) picked.push(...bySeat.filter((c) => !taken.has(c.chunk.id) && languageOf(c.article) === language).slice(0, missing));
       }
-      return picked.map(({ fused: _fused, ...candidate }, fusedRank) => ({ ...candidate, fusedRank }));
+      return picked.map(({ fused: _fused, seat: _seat, ...candidate }, fusedRank) => ({ ...candidate, fusedRank }));
     },
   };
 }

@@ -19,6 +19,26 @@ const ENGLISH_REQUEST_WORDS = new Set(
   kinda sorta lol lmao btw tbh imo pls plz please thanks thx hey hi ok okay yeah yep um uh stuff thing things`.split(/\s+/),
 );
 
+// Chat spellings of common words, as Discord users type them ("how many yrs", "gov clients",
+// "didnt"): read as the word they stand for, in questions only (in an article "rev" may be a title).
+const CHAT_SHORTHAND = new Map(
+  `yr year yrs years rev revenue revs revenues gov government govt government govts governments mgmt management
+  biz business intl international dept department depts departments exec executive execs executives approx approximately
+  info information abt about bc because cuz because coz because w with wo without thru through tho though
+  wat what wut what wht what u you ur your r are y why n and pls please ppl people em them smth something sth something
+  smb somebody sb somebody ya you yall you didnt did dont do doesnt does isnt is wasnt was werent were arent are cant can
+  wont will wouldnt would couldnt could shouldnt should hasnt has havent have hadnt had thats that whats what whos who
+  hows how wheres where whens when shes she hes he theyre they youre you im i ive i`
+    .trim()
+    .split(/\s+/)
+    .reduce<Array<[string, string]>>((pairs, word, i, words) => (i % 2 === 0 ? [...pairs, [word, words[i + 1]!]] : pairs), []),
+);
+
+/** The word a chat spelling stands for ("yrs" → "years", "didnt" → "did"), or the word itself. */
+export function expandChatShorthand(lower: string): string {
+  return CHAT_SHORTHAND.get(lower) ?? lower;
+}
+
 /** True for words that frame a question as a request or as chat ("quote", "tbh") rather than say what it is about. */
 export function isEnglishRequestWord(word: string): boolean {
   return ENGLISH_REQUEST_WORDS.has(word);

@@ -129,6 +129,15 @@ const PATTERNS: Array<{ pattern: RegExp; read: (m: RegExpMatchArray) => Reading 
     pattern: new RegExp(String.raw`(${NUMBER})\s*(thousand|million|billion|trillion)\b`, 'giu'),
     read: (m) => ({ anchors: [`n:${canonical(m[1]!, ENGLISH_MAGNITUDE[m[2]!.toLowerCase()] ?? 1)}`] }),
   },
+  // Chat and headline shorthand: 100b, 100bn, 2.5m, 5k (m may also be metres: the bare number stays an anchor too)
+  {
+    pattern: new RegExp(String.raw`(${NUMBER})(?:\s(?=[bm]n))?(bn|b|mn|m|k)(?![A-Za-z])`, 'giu'),
+    read: (m) => {
+      const unit = m[2]!.toLowerCase();
+      const scale = unit.startsWith('b') ? 1e9 : unit.startsWith('m') ? 1e6 : 1e3;
+      return { anchors: unit === 'm' ? [`n:${canonical(m[1]!, scale)}`, `n:${canonical(m[1]!)}`] : [`n:${canonical(m[1]!, scale)}`] };
+    },
+  },
   // Ordinals: 第九, 第33届, 9th, ninth (spelled out as 9th)
   {
     pattern: new RegExp(String.raw`第\s*(\d+|[${CHINESE_NUMERAL_CHARS}]+)|(?<![\d.])(\d+)(?:st|nd|rd|th)\b`, 'gu'),

@@ -118,4 +118,11 @@ describe('other forms of a word', () => {
     expect(keys('原文到底怎么说垄断')).not.toContain('zh:原文');
     expect(embedder.documentFeatures('He would not quote a price.').has('quot')).toBe(true);
   });
+
+  it('reads chat spellings in a question as the words they stand for, and leaves passages as written', () => {
+    const keys = (question: string) => new Set(embedder.queryConcepts(question).filter((c) => !c.phrase).flatMap((c) => [...c.alternatives.keys()]));
+    expect(keys('how many yrs did the gov take')).toEqual(keys('how many years did the government take'));
+    expect(keys('didnt the regulator approve it')).toEqual(keys('did the regulator approve it'));
+    expect(embedder.documentFeatures('The Rev. Smith spoke.').has('revenu')).toBe(false);
+  });
 });

@@ -22,6 +22,15 @@ describe('number anchors', () => {
     expect('about twenty-one players'.slice(mention.start, mention.end)).toBe('twenty-one');
   });
 
+  it('reads the shorthand of magnitudes as the number it stands for', () => {
+    expect(only('100b yuan')).toEqual(only('100 billion yuan'));
+    expect(only('100 bn')).toEqual(only('1000亿'));
+    expect(only('5k users')).toEqual(only('5 thousand users'));
+    // m may be metres: the bare number stays too.
+    expect(only('2.5m')).toEqual([...only('2.5 million'), ...only('2.5')]);
+    expect(only('3 m')).toEqual(only('3'));
+  });
+
   it('gives ordinals one anchor in both languages, and their number', () => {
     expect(only('the ninth')).toEqual(only('第九'));
     expect(only('9th')).toEqual(only('第九'));

@@ -1,0 +1,59 @@
+import { Document } from '@langchain/core/documents';
+import { describe, expect, it } from 'vitest';
+import type { Article, Chunk } from '../../src/corpus/types.js';
+import type { LoadedIndex } from '../../src/index/types.js';
+import { createCandidateRetriever } from '../../src/retrieval/candidates.js';
+
+// Two articles: 30 chunks in Chinese, 6 in English. Both retrievers rank every Chinese chunk first
+// (a Chinese question matches more words of its own language); the best English chunk of each
+// retriever is a different one, and only the lexical one lies past the head of its list.
+function article(id: string, lang: string, count: number): { article: Article; chunks: Chunk[] } {
+  const text = Array.from({ length: count }, (_, i) => `${id} ${i}.`).join('\n');
+  const chunks = Array.from({ length: count }, (_, i): Chunk => {
+    const start = text.indexOf(`${id} ${i}.`);
+    return { id: `${id}:${i}`, articleId: id, paragraph: i + 1, sentenceIndexes: [i], start, end: start + `${id} ${i}.`.length, text: `${id} ${i}.` };
+  });
+  const meta = { lang, title: id } as Article['meta'];
+  return { article: { id, source: `corpus/${id}.txt`, text, meta, paragraphs: chunks, sentences: chunks.map((c) => ({ ...c })) }, chunks };
+}
+
+function fakeIndex(vectorOrder: string[], lexicalOrder: string[]): LoadedIndex {
+  const zh = article('zh', 'zh-Hant', 30);
+  const en = article('en', 'en', 6);
+  const chunks = [...zh.chunks, ...en.chunks];
+  const documents = (ids: string[], k: number) => ids.slice(0, k).map((id) => new Document({ pageContent: id, metadata: { id } }));
+  const index = {
+    corpus: { articles: [zh.article, en.article] },
+    chunks,
+    analyzer: { queryFeatures: () => new Map([['q', 1]]) },
+    vectorStore: { asRetriever: ({ k }: { k: number }) => ({ invoke: async () => documents(vectorOrder, k) }) },
+    lexical: { query: (_features: unknown, k: number) => lexicalOrder.slice(0, k).map((id, rank) => ({ id, score: 100 - rank })) },
+  };
+  // Only what candidate retrieval reads.
+  return index as unknown as LoadedIndex;
+}
+
+const chinese = Array.from({ length: 30 }, (_, i) => `zh:${i}`);
+
+describe('candidate retrieval', () => {
+  it("seats the other language's best chunk of each retriever, even past the head of the lists", async () => {
+    const index = fakeIndex([...chinese, 'en:3', 'en:0', 'en:1'], [...chinese.slice(0, 25), 'en:5', ...chinese.slice(25), 'en:0']);
+    const retriever = createCandidateRetriever(index, { perRetriever: 20, keep: 10, perLanguage: 2, seatDepth: 60 });
+    const candidates = await retriever.retrieve('問題');
+    const english = candidates.filter((c) => c.article.id === 'en').map((c) => c.chunk.id);
+    expect(english.sort()).toEqual(['en:3', 'en:5']);
+    expect(candidates).toHaveLength(12);
+    // Ranks are those of the whole lists; fusion only read their heads.
+    const seat = candidates.find((c) => c.chunk.id === 'en:5')!;
+    expect(seat.lexicalRank).toBe(25);
+    expect(seat.vectorRank).toBeUndefined();
+    expect(candidates.slice(0, 10).every((c) => c.article.id === 'zh')).toBe(true);
+  });
+
+  it('reads no deeper than the head when seats are not asked for', async () => {
+    const index = fakeIndex([...chinese, 'en:3'], [...chinese, 'en:5']);
+    const retriever = createCandidateRetriever(index, { perRetriever: 20, keep: 10, perLanguage: 0, seatDepth: 20 });
+    const candidates = await retriever.retrieve('問題');
+    expect(candidates.map((c) => c.chunk.id)).toEqual(chinese.slice(0, 10));
+  });
+});
