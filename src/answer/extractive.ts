@@ -103,19 +103,21 @@ interface WindowContext {
 
 function bestWindow(quote: Quote, ctx: WindowContext): Candidate {
   const clauses = clausesOf(quote.text);
+  // A window's concepts are its clauses': each clause is read once, not once per window holding it.
+  const clauseConcepts = clauses.map((clause) => extractConcepts(clause, ctx.analyzer.lexicon, { namesNeedCapitals: true }));
   let best = { from: 0, to: clauses.length, score: -Infinity, coverage: 0 };
   for (let from = 0; from < clauses.length; from += 1) {
     for (let to = from + 1; to <= clauses.length; to += 1) {
       const text = clauses.slice(from, to).join(' ');
       const limit = ctx.yesNo ? SHORT_ANSWER_CHARS * 1.5 : SHORT_ANSWER_CHARS;
       if (text.length > limit && to > from + 1) break;
-      const scored = windowScore(text, ctx);
+      const scored = windowScore(text, clauseConcepts.slice(from, to).flat(), ctx);
       const score = scored.score - (ctx.yesNo ? 0 : text.length / 5000) + (ctx.yesNo && from === 0 ? 0.1 : 0);
       if (score > best.score) best = { from, to, score, coverage: scored.coverage };
     }
   }
   // A short quote is shown whole unless a part of it carries the answer better.
-  const whole = windowScore(quote.text, ctx);
+  const whole = windowScore(quote.text, clauseConcepts.flat(), ctx);
   if (quote.text.length <= SHORT_ANSWER_CHARS && whole.score >= best.score - 0.05) return { text: quote.text, quote, ...whole };
   const start = quote.text.indexOf(clauses[best.from]!);
   const lastClause = clauses[best.to - 1]!;
@@ -125,8 +127,7 @@ function bestWindow(quote: Quote, ctx: WindowContext): Candidate {
 }
 
 /** How well a window answers: the question's coverage plus what it adds of the kind asked for. */
-function windowScore(text: string, ctx: WindowContext): { score: number; coverage: number } {
-  const concepts = extractConcepts(text, ctx.analyzer.lexicon, { namesNeedCapitals: true });
+function windowScore(text: string, concepts: Concept[], ctx: WindowContext): { score: number; coverage: number } {
   const features = new Set(concepts.flatMap((c) => [...c.alternatives.keys()]));
   const coverage = coverageOf(ctx.weighted, features);
   const novelty = noveltyOf(concepts, ctx.questionKeys);
