@@ -74,7 +74,7 @@ interface Candidate {
 export function shortAnswer(quotes: Quote[], question: string, analyzer: TextAnalyzer): ShortAnswer {
   const kind = detectAnswerKind(question);
   const weighted = weighQuestion(analyzer, question, kind);
-  const questionConcepts = extractConcepts(question, analyzer.lexicon, { namesNeedCapitals: false, expandSynonyms: true });
+  const questionConcepts = analyzer.queryConcepts(question);
   const questionKeys = new Set(questionConcepts.flatMap((c) => [...c.alternatives.keys()]));
   const askedNames = new Set(personNames(question, analyzer.lexicon).map((name) => name.toLowerCase()));
   const yesNo = YES_NO.test(question.trim());

@@ -71,32 +71,62 @@ export function coverageOf(question: WeightedQuestion, features: FeatureLookup, 
   return matchProfile(question, features, asWrittenIn).coverage;
 }
 
+/** A concept's alternatives as matching reads them, prepared once per question (a span reads them many times). */
+interface PreparedConcept {
+  weight: number;
+  features: string[];
+  strengths: number[];
+  kinds: Array<'direct' | 'gloss' | 'name'>;
+  entityKeys: string[] | undefined;
+  /** The best strength English text can reach (a Chinese word only through a gloss or pinyin key). */
+  reachableInEnglish: number;
+}
+
+const prepared = new WeakMap<WeightedQuestion, PreparedConcept[]>();
+
+function prepare(question: WeightedQuestion): PreparedConcept[] {
+  let concepts = prepared.get(question);
+  if (!concepts) {
+    concepts = question.concepts.map(({ concept, weight }) => {
+      const entries = [...concept.alternatives];
+      return {
+        weight,
+        features: entries.map(([feature]) => feature),
+        strengths: entries.map(([, strength]) => strength),
+        kinds: entries.map(([feature], i) => (i === 0 ? 'direct' : concept.glosses.has(feature) ? 'gloss' : feature.startsWith('py:') ? 'name' : 'direct')),
+        entityKeys: concept.entityKeys && [...concept.entityKeys],
+        reachableInEnglish: Math.max(0, ...entries.filter(([feature]) => !/^z[hb]:/.test(feature)).map(([, strength]) => strength)),
+      };
+    });
+    prepared.set(question, concepts);
+  }
+  return concepts;
+}
+
 /** `coverageOf`, broken down by the kind of match, plus the share of the question's entities met. */
 export function matchProfile(question: WeightedQuestion, features: FeatureLookup, asWrittenIn?: 'en'): MatchProfile {
   let total = 0;
   const met = { direct: 0, gloss: 0, name: 0 };
   let entityTotal = 0;
   let entityMet = 0;
-  for (const { concept, weight } of question.concepts) {
+  for (const concept of prepare(question)) {
+    const { weight, strengths } = concept;
     let best = 0;
-    let bestKey = '';
-    let reachable = asWrittenIn === 'en' ? 0 : 1;
-    let first = true;
-    for (const [feature, strength] of concept.alternatives) {
-      if (strength > best && features.has(feature)) {
-        best = strength;
-        bestKey = first ? 'direct' : concept.glosses.has(feature) ? 'gloss' : feature.startsWith('py:') ? 'name' : 'direct';
+    let bestKind: 'direct' | 'gloss' | 'name' = 'direct';
+    for (let i = 0; i < strengths.length; i += 1) {
+      if (strengths[i]! > best && features.has(concept.features[i]!)) {
+        best = strengths[i]!;
+        bestKind = concept.kinds[i]!;
       }
-      if (asWrittenIn === 'en' && !/^z[hb]:/.test(feature)) reachable = Math.max(reachable, strength);
-      first = false;
     }
     if (concept.entityKeys) {
       entityTotal += weight;
-      if ([...concept.entityKeys].some((key) => features.has(key))) entityMet += weight;
+      if (concept.entityKeys.some((key) => features.has(key))) entityMet += weight;
     }
+    const reachable = asWrittenIn === 'en' ? concept.reachableInEnglish : 1;
     if (reachable === 0) continue;
     total += weight;
-    if (best > 0) met[bestKey as keyof typeof met] += weight * Math.min(1, best / reachable);
+    if (best > 0) met[bestKind] += weight * Math.min(1, best / reachable);
   }
   const share = (x: number) => (total === 0 ? 0 : x / total);
   return {
