@@ -16,6 +16,8 @@ import { rankingQuery, RETRIEVAL } from '../tether.js';
 /** One training question with its candidate spans and which of them hold the answer. */
 export interface TrainingQuestion {
   run: string;
+  /** The question's article (`set:position`, shared by the parallel versions of an XQuAD article): folds split by it. */
+  article: string;
   kind: string;
   answerable: boolean;
   /** Each candidate's features, whether it holds an expected answer, and its article and paragraph. */
@@ -40,18 +42,29 @@ const roundNumber = (_key: string, value: unknown) => (typeof value === 'number'
 export async function loadCollectedQuestions(root: string): Promise<TrainingQuestion[]> {
   const file = path.join(root, ...COLLECTED);
   const [header, ...lines] = (await readFile(file, 'utf8').catch(() => '')).split('\n');
-  if (!header || !isDeepStrictEqual(JSON.parse(header), [...SPAN_FEATURES])) {
+  const questions = header && isDeepStrictEqual(JSON.parse(header), [...SPAN_FEATURES]) ? lines.map((line) => JSON.parse(line) as Partial<TrainingQuestion>) : [];
+  if (questions.length === 0 || questions.some((q) => typeof q.article !== 'string')) {
     throw new TetherError('MODEL', `No training questions with this version's features in ${file}.`, { hint: 'Run `npm run train` without --reuse.' });
   }
-  return lines.map((line) => JSON.parse(line) as TrainingQuestion);
+  return questions as TrainingQuestion[];
 }
 
 /** Settings of a training run; recorded in the model file. */
 export const TRAINING = {
   /** L2 penalty of both models (standardised features). */
   l2: 1,
-  /** A shown answer must be right this often on the training questions (the target is 0.9; the rest is margin). */
-  answerPrecision: 0.92,
+  /**
+   * Shown answers must be right this often in every group of held-out articles (see `folds`): a
+   * threshold that holds on average can fail a whole set of new articles.
+   */
+  answerPrecision: 0.9,
+  /**
+   * Folds of training articles for the thresholds, each scored by models trained on the others.
+   * Two: a fold is then as large as the TEST split, the size of set of new articles to hold on.
+   */
+  folds: 2,
+  /** A group (one collection's articles of one fold) with fewer shown answers than this says too little of its precision to set a threshold. */
+  minFoldAnswers: 50,
   /** At most this share of answerable training questions may be refused outright ("none"): telling a user "not covered" when it is costs more than a hedged "may answer it". */
   answerableRefused: 0.02,
   /** Share of the decision's training weight given to questions that must be refused. */
@@ -90,6 +103,7 @@ async function collect(
   const answerable = testCase.kind !== 'none';
   return {
     run,
+    article: `${run.split('-')[0]}:${testCase.position}`,
     kind: testCase.kind,
     answerable,
     candidates: candidates.map((candidate) => {
@@ -155,19 +169,55 @@ export function trainDecision(ranker: LinearModel, questions: TrainingQuestion[]
   return { model, scored: inputs.map((i) => ({ p: sigmoid(logit(model, i.x)), topCorrect: i.topCorrect, answerable: i.answerable, pair: languagePair(i.x) })) };
 }
 
+/** A question scored by models that never saw its article, with its group: its collection and the fold it was held out in. */
+export interface HeldOutScore extends Scored {
+  group: string;
+}
+
+/** The fold of an article: a stable hash of its key, so a retraining holds out the same articles. */
+export function foldOf(article: string, folds: number): number {
+  let hash = 2166136261;
+  for (let i = 0; i < article.length; i += 1) hash = Math.imul(hash ^ article.charCodeAt(i), 16777619) >>> 0;
+  return hash % folds;
+}
+
 /**
- * The thresholds: `answer` is the lowest probability from which the shown answers are right at
- * least TRAINING.answerPrecision of the time (over at least TRAINING.minQuestions questions);
- * `unsure` the highest below which at most TRAINING.answerableRefused of answerable questions fall.
+ * Every question's decision probability from a ranker and decision trained without its article
+ * (k-fold by article): what the thresholds are chosen on, as a new corpus would be scored.
  */
-export function chooseThresholds(scored: Array<Omit<Scored, 'pair'>>): DecisionThresholds {
+export function heldOutScores(questions: TrainingQuestion[], folds = TRAINING.folds): HeldOutScore[] {
+  const scores: HeldOutScore[] = [];
+  for (let fold = 0; fold < folds; fold += 1) {
+    const held = questions.filter((q) => foldOf(q.article, folds) === fold);
+    if (held.length === 0) continue;
+    const ranker = trainRanker(questions.filter((q) => foldOf(q.article, folds) !== fold));
+    const { model } = trainDecision(ranker, questions.filter((q) => foldOf(q.article, folds) !== fold));
+    for (const question of held) {
+      const input = decisionInputs(ranker, question);
+      if (input) scores.push({ p: sigmoid(logit(model, input.x)), topCorrect: input.topCorrect, answerable: question.answerable, pair: languagePair(input.x), group: `${question.article.split(':')[0]}#${fold}` });
+    }
+  }
+  return scores;
+}
+
+/**
+ * The thresholds, from held-out probabilities: `answer` is the lowest probability from which shown
+ * answers are right at least TRAINING.answerPrecision of the time in every group (a collection's
+ * articles of one fold: new articles of one kind) that shows at least TRAINING.minFoldAnswers of
+ * them, and over at least TRAINING.minQuestions shown in all; `unsure` the highest below which at
+ * most TRAINING.answerableRefused of answerable questions fall.
+ */
+export function chooseThresholds(scored: Array<Omit<HeldOutScore, 'pair'>>): DecisionThresholds {
   const sorted = [...scored].sort((a, b) => b.p - a.p);
-  let right = 0;
+  const perGroup = new Map<string, { shown: number; right: number }>();
   let answer = 1;
   sorted.forEach((item, i) => {
-    if (item.topCorrect) right += 1;
-    const shown = i + 1;
-    if (shown >= TRAINING.minQuestions && right / shown >= TRAINING.answerPrecision) answer = item.p;
+    const group = perGroup.get(item.group) ?? { shown: 0, right: 0 };
+    group.shown += 1;
+    if (item.topCorrect) group.right += 1;
+    perGroup.set(item.group, group);
+    const everyGroupRight = [...perGroup.values()].every(({ shown, right }) => shown < TRAINING.minFoldAnswers || right / shown >= TRAINING.answerPrecision);
+    if (i + 1 >= TRAINING.minQuestions && everyGroupRight) answer = item.p;
   });
   const answerable = scored.filter((s) => s.answerable).map((s) => s.p).sort((a, b) => a - b);
   if (answerable.length < TRAINING.minQuestions) throw new Error(`only ${answerable.length} answerable training questions: need ${TRAINING.minQuestions}`);
@@ -179,19 +229,49 @@ export function chooseThresholds(scored: Array<Omit<Scored, 'pair'>>): DecisionT
 export function trainAnswerModel(questions: TrainingQuestion[], trainedOn: Record<string, unknown>): AnswerModel {
   const ranker = trainRanker(questions);
   const { model: decision, scored } = trainDecision(ranker, questions);
-  const thresholds = { same: chooseThresholds(scored.filter((s) => s.pair === 'same')), cross: chooseThresholds(scored.filter((s) => s.pair === 'cross')) };
+  const heldOut = heldOutScores(questions);
+  const thresholds = { same: chooseThresholds(heldOut.filter((s) => s.pair === 'same')), cross: chooseThresholds(heldOut.filter((s) => s.pair === 'cross')) };
   return {
     version: 1,
-    trainedOn: { ...trainedOn, questions: questions.length, settings: TRAINING, fit: fitSummary(ranker, questions, scored, thresholds) },
+    trainedOn: {
+      ...trainedOn,
+      questions: questions.length,
+      settings: TRAINING,
+      fit: fitSummary(ranker, questions, scored, thresholds),
+      heldOut: heldOutSummary(heldOut, thresholds),
+    },
     ranker: roundModel(ranker),
     decision: { ...roundModel(decision), thresholds },
   };
 }
 
+/** The thresholds on the held-out probabilities they were chosen on, per language pair and fold. */
+function heldOutSummary(scores: HeldOutScore[], byPair: Record<LanguagePair, DecisionThresholds>) {
+  const summary: Record<string, { answered: number; answeredRight: Record<string, string> }> = {};
+  for (const pair of ['same', 'cross'] as const) {
+    const mine = scores.filter((s) => s.pair === pair);
+    const shown = mine.filter((s) => s.p >= byPair[pair].answer);
+    const groups = [...new Set(mine.map((s) => s.group))].sort();
+    summary[pair] = {
+      answered: share(mine.filter((s) => s.answerable && s.p >= byPair[pair].answer).length, mine.filter((s) => s.answerable).length),
+      answeredRight: Object.fromEntries(
+        groups.map((group) => {
+          const inGroup = shown.filter((s) => s.group === group);
+          return [group, `${share(inGroup.filter((s) => s.topCorrect).length, inGroup.length)} of ${inGroup.length}`];
+        }),
+      ),
+    };
+  }
+  return summary;
+}
+
+function share(n: number, of: number): number {
+  return Math.round((1000 * n) / Math.max(1, of)) / 1000;
+}
+
 /** How the models do on their own training questions: for the record, not a measure of quality. */
 function fitSummary(ranker: LinearModel, questions: TrainingQuestion[], scored: Scored[], byPair: Record<LanguagePair, DecisionThresholds>) {
   const answerable = questions.filter((q) => q.answerable);
-  const share = (n: number, of: number) => Math.round((1000 * n) / Math.max(1, of)) / 1000;
   const hitWithin = (k: number) => answerable.filter((q) => rankWith(ranker, q).slice(0, k).some((c) => c.correct)).length;
   const answered = (s: Scored) => s.p >= byPair[s.pair].answer;
   const refused = (s: Scored) => s.p < byPair[s.pair].unsure;
