@@ -1,5 +1,6 @@
 import type { Article } from '../corpus/types.js';
 import { isEnglishStopword, latinTokens, stemWord } from '../text/english.js';
+import { CHINESE_STOPWORDS } from '../text/features.js';
 import { foldForMatching, toSimplified } from '../text/script.js';
 import type { PackedWords } from './binary.js';
 import type { ChineseTable } from './build.js';
@@ -53,17 +54,11 @@ export interface SemanticTables {
   sentences: StoredSentences | undefined;
 }
 
-// Function and question words of Chinese (Simplified): the dictionary glosses them with content words ("to exist", "correct").
-const CHINESE_STOPWORDS = new Set(
-  `的 了 在 是 和 与 及 或 也 都 就 而 之 其 等 被 把 对 从 于 为 以 这 那 个 么 吗 呢 吧 啊 呀 着 过 得 地 所 将 并 又 还 但 却 则 即 如 若
-  什么 多少 哪 哪些 哪个 如何 怎么 怎样 为什么 为何 谁 谁是 是谁 何时 什么时候 几 是否 有没有 是不是 它 他 她 我 你 我们 他们 她们 你们 它们 此 该 有 没有 会 要 能 可以 一个
-  哪里 哪儿 何 多 请问 呢 吗 啥 咋`.split(/\s+/),
-);
 const CHINESE_NUMERAL = /^[零〇一二两三四五六七八九十百千万亿]+$/u;
 const HAN_RUN = /\p{Script=Han}+/gu;
 
-/** True for Chinese words that say how a question is asked rather than what it is about. */
-export function isChineseStopword(word: string): boolean {
+// Chinese function and question words carry no topic, though the dictionary glosses them with content words ("to exist", "correct").
+function isChineseStopword(word: string): boolean {
   return CHINESE_STOPWORDS.has(word) || CHINESE_NUMERAL.test(word);
 }
 

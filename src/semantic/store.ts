@@ -4,7 +4,8 @@ import type { ChineseTable } from './build.js';
 import { SentenceEmbedder, type SemanticTables, type WordTable } from './embedder.js';
 
 /** Bump when the stored form or the meaning of its vectors changes. */
-export const SEMANTIC_FORMAT_VERSION = 1;
+// 2: Chinese function words are the features' own list.
+export const SEMANTIC_FORMAT_VERSION = 2;
 
 interface StoredHeader {
   formatVersion: number;
