@@ -1,0 +1,82 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { compileSources, staleSources } from '../../bin/dist.mjs';
+import { cliEnv, type CliResult } from '../support/cli.js';
+import { makeTmpDir, REPO_ROOT, unfaithfulQuotes } from '../support/corpus.js';
+import { sharedProject } from '../support/shared.js';
+
+const tmpDirs: string[] = [];
+afterAll(async () => {
+  await Promise.all(tmpDirs.map((dir) => fs.rm(dir, { recursive: true, force: true })));
+});
+
+/** Runs `node bin/run.mjs args…` (what `npm run ask` and `npm start` run) from `cwd`. */
+function runLauncher(args: string[], env: Record<string, string>, cwd: string): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [path.join(REPO_ROOT, 'bin/run.mjs'), ...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+/** A project of two source files and the real build settings, for compiling without touching the repository's dist/. */
+async function tinyProject(): Promise<string> {
+  const root = await makeTmpDir('compiled');
+  tmpDirs.push(root);
+  await fs.mkdir(path.join(root, 'src/cli'), { recursive: true });
+  await fs.copyFile(path.join(REPO_ROOT, 'tsconfig.json'), path.join(root, 'tsconfig.json'));
+  await fs.copyFile(path.join(REPO_ROOT, 'tsconfig.build.json'), path.join(root, 'tsconfig.build.json'));
+  await fs.writeFile(path.join(root, 'package.json'), '{ "type": "module" }\n');
+  await fs.writeFile(path.join(root, 'src/words.ts'), "import type { Buffer } from 'node:buffer';\nexport const greeting: string = 'hello';\nexport type Unused = Buffer;\n");
+  await fs.writeFile(path.join(root, 'src/cli/main.ts'), "import { greeting } from '../words.js';\nexport const shout = (name: string): string => `${greeting.toUpperCase()} ${name}`;\n");
+  return root;
+}
+
+describe('dist/, the compiled entry points', () => {
+  it('compiles what is missing or older than its source, and then nothing', async () => {
+    const root = await tinyProject();
+    expect(staleSources(root)).toEqual(['cli/main.ts', 'words.ts']);
+    expect(await compileSources(root, staleSources(root))).toBe(true);
+    expect(staleSources(root)).toEqual([]);
+    const compiled = (await import(pathToFileURL(path.join(root, 'dist/cli/main.js')).href)) as { shout: (name: string) => string };
+    expect(compiled.shout('Tether')).toBe('HELLO Tether');
+    // ES module syntax kept (package.json says "module"), types gone.
+    const words = await fs.readFile(path.join(root, 'dist/words.js'), 'utf8');
+    expect(words).toContain("export const greeting = 'hello';");
+    expect(words).not.toMatch(/Buffer|: string/);
+
+    // An edit makes its file stale again, and only it.
+    const later = new Date(Date.now() + 5_000);
+    await fs.utimes(path.join(root, 'src/words.ts'), later, later);
+    expect(staleSources(root)).toEqual(['words.ts']);
+  });
+
+  it('npm run ask (node bin/run.mjs ask) answers from any folder with verbatim quotes, compiled', async () => {
+    const shipped = sharedProject('shipped');
+    const elsewhere = await makeTmpDir('elsewhere');
+    tmpDirs.push(elsewhere);
+    const env = { ...cliEnv({ INDEX_DIR: shipped.indexDir }), PATH: process.env.PATH ?? '' };
+    const result = await runLauncher(['ask', '--json', 'Who is in charge of Alibaba Cloud now?'], env, elsewhere);
+    expect(result.stderr).not.toMatch(/tsx instead|Error/);
+    expect(result.code).toBe(0);
+    const answer = JSON.parse(result.stdout) as { found: boolean; quotes: Array<{ source: string; start: number; end: number; text: string }> };
+    expect(answer.found).toBe(true);
+    expect(answer.quotes.length).toBeGreaterThan(0);
+    expect(await unfaithfulQuotes(answer.quotes, REPO_ROOT)).toEqual([]);
+    // It ran dist/, which is now up to date with src/.
+    expect(staleSources(REPO_ROOT)).toEqual([]);
+  });
+
+  it('an unknown entry point is a usage error, exit 2', async () => {
+    const result = await runLauncher(['nothing'], { PATH: process.env.PATH ?? '' }, REPO_ROOT);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/Usage: node bin\/run\.mjs ask\|start/);
+  });
+});
