@@ -39,6 +39,8 @@ export interface StartupCosts {
   modules: ImportCost[];
   /** `src/tether.ts` and everything it imports, through tsx's loader. */
   tetherGraph: ImportCost;
+  /** `dist/tether.js` and everything it imports: the compiled graph `npm run ask` loads (dist/ must be built). */
+  compiledGraph: ImportCost;
 }
 
 /** Where the project is and how to run it. */
@@ -71,7 +73,9 @@ export async function measureStartupCosts(options: ImportCostOptions): Promise<S
     for (const specifier of options.modules ?? HEAVY_MODULES) modules.push(await importCost(specifier, specifier, [], options));
     const tetherUrl = pathToFileURL(path.join(options.root, 'src/tether.ts')).href;
     const tetherGraph = await importCost('src/tether.ts (whole graph, via tsx)', tetherUrl, ['--import', 'tsx'], options);
-    return { nodeMs, tsxMs, tsxLoaderMs, modules, tetherGraph };
+    const compiledUrl = pathToFileURL(path.join(options.root, 'dist/tether.js')).href;
+    const compiledGraph = await importCost('dist/tether.js (whole graph, compiled)', compiledUrl, [], options);
+    return { nodeMs, tsxMs, tsxLoaderMs, modules, tetherGraph, compiledGraph };
   } finally {
     await fs.rm(scratch, { recursive: true, force: true });
   }
