@@ -1,6 +1,8 @@
-/** The TypeScript files of `root`/src whose compiled file in dist/ is missing or older, relative to src/. */
-export function staleSources(root: string): string[];
-/** `cli/ask.ts` → `cli/ask.js`. */
-export function compiledName(relative: string): string;
-/** Compiles `files` (relative to src/) into dist/; false when TypeScript is not installed. */
-export function compileSources(root: string, files: readonly string[]): Promise<boolean>;
+/** The entry points compiled into dist/, by name. */
+export const ENTRY_POINTS: Record<string, string>;
+/** Packages left in node_modules rather than bundled. */
+export const EXTERNAL_PACKAGES: string[];
+/** Why dist/ must be built again, or undefined when it is up to date. */
+export function distIsStale(root: string): string | undefined;
+/** Bundles the entry points into dist/; false when esbuild is not installed. */
+export function buildDist(root: string, entryPoints?: Record<string, string>): Promise<boolean>;

@@ -3,7 +3,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { compileSources, staleSources } from '../../bin/dist.mjs';
+import { buildDist, distIsStale } from '../../bin/dist.mjs';
 import { cliEnv, type CliResult } from '../support/cli.js';
 import { makeTmpDir, REPO_ROOT, unfaithfulQuotes } from '../support/corpus.js';
 import { sharedProject } from '../support/shared.js';
@@ -26,36 +26,41 @@ function runLauncher(args: string[], env: Record<string, string>, cwd: string): 
   });
 }
 
-/** A project of two source files and the real build settings, for compiling without touching the repository's dist/. */
+/** A project of two source files, for building without touching the repository's dist/. */
 async function tinyProject(): Promise<string> {
   const root = await makeTmpDir('compiled');
   tmpDirs.push(root);
   await fs.mkdir(path.join(root, 'src/cli'), { recursive: true });
-  await fs.copyFile(path.join(REPO_ROOT, 'tsconfig.json'), path.join(root, 'tsconfig.json'));
-  await fs.copyFile(path.join(REPO_ROOT, 'tsconfig.build.json'), path.join(root, 'tsconfig.build.json'));
   await fs.writeFile(path.join(root, 'package.json'), '{ "type": "module" }\n');
   await fs.writeFile(path.join(root, 'src/words.ts'), "import type { Buffer } from 'node:buffer';\nexport const greeting: string = 'hello';\nexport type Unused = Buffer;\n");
-  await fs.writeFile(path.join(root, 'src/cli/main.ts'), "import { greeting } from '../words.js';\nexport const shout = (name: string): string => `${greeting.toUpperCase()} ${name}`;\n");
+  await fs.writeFile(path.join(root, 'src/cli/shout.ts'), "import { greeting } from '../words.js';\nexport const shout = (name: string): string => `${greeting.toUpperCase()} ${name}`;\n");
   return root;
 }
 
 describe('dist/, the compiled entry points', () => {
-  it('compiles what is missing or older than its source, and then nothing', async () => {
+  it('is built when missing or older than a source, and not again until one changes', async () => {
     const root = await tinyProject();
-    expect(staleSources(root)).toEqual(['cli/main.ts', 'words.ts']);
-    expect(await compileSources(root, staleSources(root))).toBe(true);
-    expect(staleSources(root)).toEqual([]);
-    const compiled = (await import(pathToFileURL(path.join(root, 'dist/cli/main.js')).href)) as { shout: (name: string) => string };
+    expect(distIsStale(root)).toMatch(/not built/);
+    expect(await buildDist(root, { shout: 'src/cli/shout.ts' })).toBe(true);
+    expect(distIsStale(root)).toBeUndefined();
+    const compiled = (await import(pathToFileURL(path.join(root, 'dist/shout.js')).href)) as { shout: (name: string) => string };
     expect(compiled.shout('Tether')).toBe('HELLO Tether');
-    // ES module syntax kept (package.json says "module"), types gone.
-    const words = await fs.readFile(path.join(root, 'dist/words.js'), 'utf8');
-    expect(words).toContain("export const greeting = 'hello';");
-    expect(words).not.toMatch(/Buffer|: string/);
+    expect(await fs.readFile(path.join(root, 'dist/shout.js'), 'utf8')).not.toMatch(/: string/);
+    // No staging folder is left behind.
+    expect((await fs.readdir(root)).sort()).toEqual(['dist', 'package.json', 'src']);
 
-    // An edit makes its file stale again, and only it.
     const later = new Date(Date.now() + 5_000);
     await fs.utimes(path.join(root, 'src/words.ts'), later, later);
-    expect(staleSources(root)).toEqual(['words.ts']);
+    expect(distIsStale(root)).toBe('src/words.ts changed');
+  });
+
+  it('a source that does not compile fails the build with the file and line, leaving the last build in place', async () => {
+    const root = await tinyProject();
+    await buildDist(root, { shout: 'src/cli/shout.ts' });
+    await fs.writeFile(path.join(root, 'src/words.ts'), 'export const greeting = ;\n');
+    await expect(buildDist(root, { shout: 'src/cli/shout.ts' })).rejects.toThrow(/src\/words\.ts:1/);
+    expect(await fs.readFile(path.join(root, 'dist/shout.js'), 'utf8')).toContain('hello');
+    expect((await fs.readdir(root)).sort()).toEqual(['dist', 'package.json', 'src']);
   });
 
   it('npm run ask (node bin/run.mjs ask) answers from any folder with verbatim quotes, compiled', async () => {
@@ -71,7 +76,7 @@ describe('dist/, the compiled entry points', () => {
     expect(answer.quotes.length).toBeGreaterThan(0);
     expect(await unfaithfulQuotes(answer.quotes, REPO_ROOT)).toEqual([]);
     // It ran dist/, which is now up to date with src/.
-    expect(staleSources(REPO_ROOT)).toEqual([]);
+    expect(distIsStale(REPO_ROOT)).toBeUndefined();
   });
 
   it('an unknown entry point is a usage error, exit 2', async () => {
