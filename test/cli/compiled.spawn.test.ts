@@ -4,6 +4,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildDist, distIsStale } from '../../bin/dist.mjs';
+import { passagesIn, quotableSentence, startFakeOpenAi } from '../llm/fake-openai.js';
 import { cliEnv, type CliResult } from '../support/cli.js';
 import { makeTmpDir, REPO_ROOT, unfaithfulQuotes } from '../support/corpus.js';
 import { sharedProject } from '../support/shared.js';
@@ -77,6 +78,26 @@ describe('dist/, the compiled entry points', () => {
     expect(await unfaithfulQuotes(answer.quotes, REPO_ROOT)).toEqual([]);
     // It ran dist/, which is now up to date with src/.
     expect(distIsStale(REPO_ROOT)).toBeUndefined();
+  });
+
+  it('the compiled CLI answers through a configured chat model (LangChain bundled), its quote verified', async () => {
+    const shipped = sharedProject('shipped');
+    const server = await startFakeOpenAi();
+    try {
+      server.onChat((body) => {
+        const sentence = quotableSentence(passagesIn(body)[0] ?? '')?.replace(/[.!?。！？]$/u, '');
+        return sentence ? { kind: 'answer', content: `The sources say “${sentence}” [1].` } : { kind: 'status', status: 500, message: 'passage 1 has no quotable sentence' };
+      });
+      const env = { ...cliEnv({ INDEX_DIR: shipped.indexDir, LLM_BASE_URL: server.baseUrl, LLM_MODEL: 'fake' }), PATH: process.env.PATH ?? '' };
+      const result = await runLauncher(['ask', '--json', 'Who is in charge of Alibaba Cloud now?'], env, REPO_ROOT);
+      expect(result.code, result.stderr).toBe(0);
+      expect(server.chatRequests()).toHaveLength(1);
+      const answer = JSON.parse(result.stdout) as { answer: string; quotes: Array<{ source: string; start: number; end: number; text: string }> };
+      expect(answer.answer).toMatch(/^The sources say “.+” \[1\]\.$/);
+      expect(await unfaithfulQuotes(answer.quotes, REPO_ROOT)).toEqual([]);
+    } finally {
+      await server.close();
+    }
   });
 
   it('an unknown entry point is a usage error, exit 2', async () => {
