@@ -39,7 +39,7 @@ export function distIsStale(root) {
  * Bundles the entry points into dist/ with esbuild (ES modules for Node 20, code split so what a
  * command loads on first use stays a separate file), without type-checking (`npm run typecheck`).
  * Built in a folder beside dist/ and moved in file by file, shared chunks before the entry points,
- * so a process starting meanwhile never reads half a build. Returns false when esbuild is not
+ * so a process starting meanwhile never reads half a build; then the last build's files go. Returns false when esbuild is not
  * installed; throws with esbuild's messages when a source does not compile.
  */
 export async function buildDist(root, entryPoints = ENTRY_POINTS) {
@@ -75,6 +75,8 @@ export async function buildDist(root, entryPoints = ENTRY_POINTS) {
     for (const file of [...files.filter((f) => !entries.has(f)), ...files.filter((f) => entries.has(f) && f !== STAMP), STAMP]) {
       fs.renameSync(path.join(staging, file), path.join(dist, file));
     }
+    // The last build's chunks: a process started before this build has loaded its own by now.
+    for (const file of fs.readdirSync(dist)) if (!files.includes(file)) fs.rmSync(path.join(dist, file), { recursive: true, force: true });
     return true;
   } finally {
     fs.rmSync(staging, { recursive: true, force: true });

@@ -385,7 +385,7 @@ function printReport(
   rows.push([`cold ask through tsx, median of ${cold.viaTsx.runs}`, formatMs(cold.viaTsx.medianMs), `RSS ${formatKb(cold.viaTsx.maxRssKb)}${cold.viaTsx.medianCpuMs === undefined ? '' : `; CPU ${formatMs(cold.viaTsx.medianCpuMs)}`}; node --import tsx src/cli/ask.ts, for comparison`]);
   if (cold.phases) {
     const p = cold.phases;
-    rows.push(['cold phases: boot / import / open / ask', `${formatMs(p.bootMs)} / ${formatMs(p.importMs)} / ${formatMs(p.openMs)} / ${formatMs(p.askMs)}`, `process ${formatMs(p.wallMs)}`]);
+    rows.push(['cold phases, stand-in through tsx: boot / import / open / ask', `${formatMs(p.bootMs)} / ${formatMs(p.importMs)} / ${formatMs(p.openMs)} / ${formatMs(p.askMs)}`, `process ${formatMs(p.wallMs)}`]);
   }
   const width = Math.max(...rows.map(([name]) => name.length));
   const valueWidth = Math.max(...rows.map(([, value]) => value.length));
@@ -394,7 +394,7 @@ function printReport(
 
   if (startup) {
     console.log(`\nStartup costs (fresh processes, median): node ${formatMs(startup.nodeMs)}, tsx ${formatMs(startup.tsxMs)}, node --import tsx ${formatMs(startup.tsxLoaderMs)}`);
-    const all = [...startup.modules, startup.tetherGraph, startup.compiledGraph];
+    const all = [...startup.modules, startup.tetherGraph, ...(startup.compiledGraph ? [startup.compiledGraph] : [])];
     const moduleWidth = Math.max(...all.map((m) => m.module.length));
     console.log(`  ${'module'.padEnd(moduleWidth)}  ${'import'.padStart(9)}  ${'process'.padStart(9)}`);
     for (const m of all) console.log(`  ${m.module.padEnd(moduleWidth)}  ${formatMs(m.importMs).padStart(9)}  ${formatMs(m.processMs).padStart(9)}`);

@@ -50,6 +50,11 @@ describe('dist/, the compiled entry points', () => {
     // No staging folder is left behind.
     expect((await fs.readdir(root)).sort()).toEqual(['dist', 'package.json', 'src']);
 
+    // A build replaces the last one whole: nothing of it is left beside the new files.
+    await fs.writeFile(path.join(root, 'dist/chunk-OLD.js'), '');
+    await buildDist(root, { shout: 'src/cli/shout.ts' });
+    expect((await fs.readdir(path.join(root, 'dist'))).sort()).toEqual(['.built', 'shout.js']);
+
     const later = new Date(Date.now() + 5_000);
     await fs.utimes(path.join(root, 'src/words.ts'), later, later);
     expect(distIsStale(root)).toBe('src/words.ts changed');
