@@ -186,19 +186,20 @@ export function decodeLexicon(text: string): Lexicon {
     throw new Error(`the lexicon has ${lines.length - 1} lines where its header says ${expected}: the file is incomplete`);
   }
   const sectionStart: Record<TableName, number> = { synonyms: wordsEnd, related: wordsEnd + counts.synonyms, variants: wordsEnd + counts.synonyms + counts.related };
-  const tables = new Map<TableName, Map<string, string[]>>();
-  const table = (name: TableName) => {
+  const tables = new Map<TableName, Map<string, string>>();
+  /** A table's values of `key`: the table is indexed on first use, a value split when asked for. */
+  const tableValues = (name: TableName, key: string) => {
     let read = tables.get(name);
     if (!read) {
       read = new Map();
       for (let i = sectionStart[name]; i < sectionStart[name] + counts[name]; i += 1) {
         const line = lines[i]!;
         const tab = line.indexOf('\t');
-        if (tab > 0) read.set(line.slice(0, tab), line.slice(tab + 1).split(' '));
+        if (tab > 0) read.set(line.slice(0, tab), line.slice(tab + 1));
       }
       tables.set(name, read);
     }
-    return read;
+    return read.get(key)?.split(' ');
   };
   /** The line of a word: the first line not sorting before `word` + tab, when it starts with it. */
   const wordLine = (word: string): string | undefined => {
@@ -241,9 +242,9 @@ export function decodeLexicon(text: string): Lexicon {
       englishWords ??= new Set(header.englishWords.split(' '));
       return englishWords.has(lower);
     },
-    synonymsOf: (stem) => table('synonyms').get(stem),
-    relatedOf: (key) => table('related').get(key),
-    variantsOf: (stem) => table('variants').get(stem),
+    synonymsOf: (stem) => tableValues('synonyms', stem),
+    relatedOf: (key) => tableValues('related', key),
+    variantsOf: (stem) => tableValues('variants', stem),
     syllables: new Set(header.syllables),
     maxWordLength: header.maxWordLength,
     size: header.glossed,
