@@ -58,8 +58,9 @@ export interface LexiconFile {
   syllables: string[];
   /** Every word → stems, space-separated, each "stem", "stem/n" (said by a gloss of n words), "^" first for a key of its English name; "" when none can meet the corpus. */
   glosses: Record<string, string>;
+  /** Names (each a word of `glosses`). */
   properNouns: string[];
-  /** Names whose English name sounds like their pinyin. */
+  /** Names whose English name sounds like their pinyin (each a word of `glosses`). */
   transliterations: string[];
   /** Characters of transliterated names with their share in hundredths, run together: "斯57尔39". */
   phoneticChars: string;
@@ -148,7 +149,8 @@ export function encodeLexicon(lexicon: LexiconFile): string {
   const properNouns = new Set(lexicon.properNouns);
   const transliterations = new Set(lexicon.transliterations);
   const checked = (key: string) => {
-    if (key === '' || /[\t\n\r]/.test(key)) throw new Error(`a lexicon key cannot be stored: ${JSON.stringify(key)}`);
+    // A control character would break the line, or sort before the tab that ends the word.
+    if (key === '' || /[\u0000-\u001f]/.test(key)) throw new Error(`a lexicon key cannot be stored: ${JSON.stringify(key)}`);
     return key;
   };
   const lineOf = (value: string) => value.replace(/[\t\n\r]/g, ' ');

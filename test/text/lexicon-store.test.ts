@@ -96,6 +96,7 @@ describe('the stored lexicon (index/lexicon.tsv)', () => {
     expect(() => decodeLexicon('')).toThrow();
     expect(() => encodeLexicon({ ...BUILT, glosses: { ...BUILT.glosses, 'a\tb': 'x' } })).toThrow(/cannot be stored/);
     expect(() => encodeLexicon({ ...BUILT, synonyms: { 'a\nb': 'x' } })).toThrow(/cannot be stored/);
+    expect(() => encodeLexicon({ ...BUILT, related: { 'a\u0001': 'x' } })).toThrow(/cannot be stored/);
   });
 
   it('keeps a gloss whole even when a value holds a tab or a line break', () => {
