@@ -106,7 +106,7 @@ export interface CorpusScaleOptions {
 
 /**
  * Builds the corpus's index in a fresh process, asks one question cold through the CLI
- * (`node --import tsx src/cli/ask.ts --json`) a few times, then opens it in a warm child that asks
+ * (`node bin/run.mjs ask --json`, what `npm run ask` runs) a few times, then opens it in a warm child that asks
  * every question `rounds` times and scores the answers.
  */
 export async function runCorpusScale(options: CorpusScaleOptions): Promise<CorpusScaleResult> {
@@ -124,7 +124,7 @@ export async function runCorpusScale(options: CorpusScaleOptions): Promise<Corpu
   log(`${corpus.name}: ${options.coldRuns} cold asks through the CLI…`);
   const cold = [];
   for (let i = 0; i < options.coldRuns; i += 1) {
-    const run = await runMeasured(process.execPath, ['--import', 'tsx', 'src/cli/ask.ts', '--json', questions[i % questions.length]!], { cwd: root, env, probe, timeoutMs: 300_000 });
+    const run = await runMeasured(process.execPath, ['bin/run.mjs', 'ask', '--json', questions[i % questions.length]!], { cwd: root, env, probe, timeoutMs: 300_000 });
     if (run.exitCode !== 0) throw new Error(`cold ask failed (exit ${run.exitCode}):\n${run.stderr.trim()}`);
     cold.push(run);
   }

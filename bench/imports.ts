@@ -39,6 +39,8 @@ export interface StartupCosts {
   modules: ImportCost[];
   /** `src/tether.ts` and everything it imports, through tsx's loader. */
   tetherGraph: ImportCost;
+  /** The bundle's chunk of `src/tether.ts` and what it imports: the graph `npm run ask` loads; undefined when dist/ is not built. */
+  compiledGraph: ImportCost | undefined;
 }
 
 /** Where the project is and how to run it. */
@@ -71,7 +73,10 @@ export async function measureStartupCosts(options: ImportCostOptions): Promise<S
     for (const specifier of options.modules ?? HEAVY_MODULES) modules.push(await importCost(specifier, specifier, [], options));
     const tetherUrl = pathToFileURL(path.join(options.root, 'src/tether.ts')).href;
     const tetherGraph = await importCost('src/tether.ts (whole graph, via tsx)', tetherUrl, ['--import', 'tsx'], options);
-    return { nodeMs, tsxMs, tsxLoaderMs, modules, tetherGraph };
+    // The bundle's chunk of src/tether.ts (its name carries a content hash).
+    const chunk = (await fs.readdir(path.join(options.root, 'dist')).catch(() => [])).find((name) => /^tether-\w+\.js$/.test(name));
+    const compiledGraph = chunk ? await importCost(`dist/${chunk} (whole graph, bundled)`, pathToFileURL(path.join(options.root, 'dist', chunk)).href, [], options) : undefined;
+    return { nodeMs, tsxMs, tsxLoaderMs, modules, tetherGraph, compiledGraph };
   } finally {
     await fs.rm(scratch, { recursive: true, force: true });
   }

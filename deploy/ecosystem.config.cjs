@@ -8,10 +8,10 @@ module.exports = {
     {
       name: 'tether',
       cwd: path.join(__dirname, '..'),
-      // Node itself, not npm or the tsx CLI: pm2's stop signal reaches the bot, which lets answers in
+      // Node itself, not npm: pm2's stop signal reaches the bot, which lets answers in
       // progress finish (up to 10 s), disconnects, flushes its logs and exits 0.
       script: 'node',
-      args: '--import tsx src/main.ts',
+      args: 'bin/run.mjs start',
       interpreter: 'none',
       exec_mode: 'fork',
       instances: 1,

@@ -1,5 +1,5 @@
 import { pino, type Logger, type DestinationStream } from 'pino';
-import { build as prettyStream } from 'pino-pretty';
+import { createRequire } from 'node:module';
 
 export type { Logger };
 
@@ -19,7 +19,7 @@ export function wantsPrettyLogs(format: LogFormat, stderr: { isTTY?: boolean } =
 export function createLogger(level: string, destination?: DestinationStream, format: LogFormat = 'auto'): Logger {
   const pretty = destination === undefined ? wantsPrettyLogs(format) : format === 'pretty';
   const stream = pretty
-    ? prettyStream({
+    ? prettyStreamBuilder()({
         destination: destination ?? 2,
         // Synchronous, like pino.destination(2): a line written before process.exit is never lost.
         sync: true,
@@ -39,6 +39,11 @@ export function createLogger(level: string, destination?: DestinationStream, for
     },
     stream,
   );
+}
+
+/** pino-pretty, loaded only when lines are pretty: a JSON logger (a pipe, a service) never pays for its import. */
+function prettyStreamBuilder(): typeof import('pino-pretty').build {
+  return (createRequire(import.meta.url)('pino-pretty') as typeof import('pino-pretty')).build;
 }
 
 /** A logger that drops everything, for tests and quiet runs. */

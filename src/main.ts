@@ -24,7 +24,7 @@ export const missingTokenHelp = [
   '     Send Messages in Threads, Create Public Threads, Read Message History, Embed Links, Add Reactions.',
   '     Open the URL to invite it.',
   '  4. npm run deploy-commands   (set DISCORD_GUILD_ID for instant registration in one server)',
-  '  5. npm start   (in production: node --import tsx src/main.ts under systemd or pm2, see deploy/)',
+  '  5. npm start   (in production: node bin/run.mjs start under systemd or pm2, see deploy/)',
   '',
   'Without Discord, ask from the terminal: npm run ask -- "Why did Alibaba stop the cloud spin-off?"',
 ].join('\n');
@@ -134,8 +134,9 @@ async function runShardingManager(config: Config, token: string, logger: Logger)
     mode: 'process',
     // Respawning is decided here, by exit code: a shard that lost its gateway for good must not come back.
     respawn: false,
-    // The shard runs TypeScript through tsx like this process does (`node --import tsx`).
-    execArgv: process.execArgv,
+    // A shard runs this same file as this process does: compiled (dist/), or TypeScript through tsx,
+    // whose loader bin/run.mjs may have registered in-process, where execArgv does not show it.
+    execArgv: import.meta.url.endsWith('.ts') && !process.execArgv.some((arg) => /(?:^|[=/\\])tsx(?:$|[/\\])/.test(arg)) ? [...process.execArgv, '--import', 'tsx'] : process.execArgv,
   });
   let stopping = false;
   let spawned = false;

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { convert } from 'html-to-text';
+import { createRequire } from 'node:module';
 
 /** How an article file is read: plain text and Markdown as stored, HTML through its extracted text. */
 export type ArticleFormat = 'text' | 'markdown' | 'html';
@@ -74,7 +74,7 @@ function plausibility(text: string): { share: number; breaks: number } {
  */
 export function htmlToText(html: string): string {
   const keepCase = { options: { uppercase: false } };
-  return convert(html, {
+  return htmlConverter()(html, {
     wordwrap: false,
     selectors: [
       { selector: 'a', options: { ignoreHref: true } },
@@ -84,6 +84,14 @@ export function htmlToText(html: string): string {
       { selector: 'table', format: 'dataTable', options: { uppercaseHeaderCells: false } },
     ],
   }).trim();
+}
+
+let convertHtml: typeof import('html-to-text').convert | undefined;
+
+/** html-to-text, loaded the first time an HTML article is read: a corpus of plain text never pays for its import. */
+function htmlConverter(): typeof import('html-to-text').convert {
+  convertHtml ??= (createRequire(import.meta.url)('html-to-text') as typeof import('html-to-text')).convert;
+  return convertHtml;
 }
 
 /** An article's text as stored and quoted, from its file's bytes; undefined when the bytes are not text. */

@@ -51,40 +51,36 @@ export interface GlossStem {
   name: boolean;
 }
 
-// Entries are checked where they are read, not all 80,000 up front: loading stays fast.
-const stringRecord = z.custom<Record<string, string>>((value) => typeof value === 'object' && value !== null && !Array.isArray(value));
-
-const lexiconFileSchema = z.object({
-  version: z.literal(4),
-  source: z.string(),
-  syllables: z.array(z.string()),
+/** The lexicon as `buildLexicon` makes it (in memory; `saveLexicon` stores it compactly). */
+export interface LexiconFile {
+  version: 4;
+  source: string;
+  syllables: string[];
   /** Every word → stems, space-separated, each "stem", "stem/n" (said by a gloss of n words), "^" first for a key of its English name; "" when none can meet the corpus. */
-  glosses: stringRecord,
-  properNouns: z.array(z.string()),
-  /** Names whose English name sounds like their pinyin. */
-  transliterations: z.array(z.string()),
+  glosses: Record<string, string>;
+  /** Names (each a word of `glosses`). */
+  properNouns: string[];
+  /** Names whose English name sounds like their pinyin (each a word of `glosses`). */
+  transliterations: string[];
   /** Characters of transliterated names with their share in hundredths, run together: "斯57尔39". */
-  phoneticChars: z.string(),
+  phoneticChars: string;
   /** Lower-case words of the corpus that are common English words, space-separated. */
-  englishWords: z.string(),
+  englishWords: string;
   /** Stem → synonym stems, space-separated. */
-  synonyms: stringRecord,
+  synonyms: Record<string, string>;
   /** Key → keys of other forms of the same name, space-separated. */
-  related: stringRecord,
+  related: Record<string, string>;
   /** Stem → stems of derived words, space-separated. */
-  variants: stringRecord,
-  maxWordLength: z.number().int().positive(),
-});
+  variants: Record<string, string>;
+  maxWordLength: number;
+}
 
-/** The lexicon as stored in the index folder. */
-export type LexiconFile = z.infer<typeof lexiconFileSchema>;
-
-/** Lookups over the stored form; a word's glosses are parsed the first time they are asked for. */
+/** Lookups over the built form; a word's glosses are parsed the first time they are asked for. */
 export function lexiconFromFile(file: LexiconFile): Lexicon {
   const parsed = new Map<string, GlossStem[]>();
   const properNouns = new Set(file.properNouns);
   const transliterations = new Set(file.transliterations);
-  const phoneticShares = new Map([...file.phoneticChars.matchAll(/(\D)(\d+)/gu)].map((m) => [m[1]!, Number(m[2]) / 100]));
+  const phoneticShares = parsePhoneticChars(file.phoneticChars);
   const englishWords = new Set(file.englishWords.split(' '));
   const spaceList = (record: Record<string, string>, key: string) => {
     const stored = Object.hasOwn(record, key) ? record[key] : undefined;
@@ -98,11 +94,7 @@ export function lexiconFromFile(file: LexiconFile): Lexicon {
       const stored = Object.hasOwn(file.glosses, word) ? file.glosses[word] : undefined;
       // A word with no gloss the corpus could meet is stored with none.
       if (typeof stored !== 'string' || stored === '') return undefined;
-      const stems = stored.split(' ').map((entry) => {
-        const name = entry.startsWith('^');
-        const [stem = '', words] = (name ? entry.slice(1) : entry).split('/');
-        return { stem, share: words ? 1 / Number(words) : 1, name };
-      });
+      const stems = parseGlossStems(stored);
       parsed.set(word, stems);
       return stems;
     },
@@ -119,12 +111,200 @@ export function lexiconFromFile(file: LexiconFile): Lexicon {
   };
 }
 
-/** Reads a lexicon written by `saveLexicon`; throws on a missing or malformed file. */
+/**
+ * The stored form (`index/lexicon.tsv`): one JSON header line (format, counts, the small tables),
+ * then one line per dictionary word, `word<TAB>flags<TAB>glosses`, sorted, then the synonyms,
+ * related and variants tables, `key<TAB>values` each. Opening splits the text into lines and
+ * parses nothing else: a word is found by binary search, a table is read into a map on first use,
+ * so a cold start does not pay for 120,000 entries it never asks about (JSON: about 0.3 s).
+ */
+export const LEXICON_STORE_FORMAT = 'tether-lexicon';
+/** Bumped whenever the stored layout changes (then INDEX_FORMAT_VERSION too, so old indexes rebuild). */
+export const LEXICON_STORE_VERSION = 5;
+
+/** Flags of a word line: a name, and a transliterated name. */
+const PROPER_NOUN_FLAG = 'n';
+const TRANSLITERATION_FLAG = 't';
+
+const lexiconHeaderSchema = z.object({
+  format: z.literal(LEXICON_STORE_FORMAT),
+  version: z.literal(LEXICON_STORE_VERSION),
+  source: z.string(),
+  maxWordLength: z.number().int().positive(),
+  /** Words with a gloss (the `size` of the lexicon). */
+  glossed: z.number().int().nonnegative(),
+  syllables: z.array(z.string()),
+  phoneticChars: z.string(),
+  englishWords: z.string(),
+  /** Lines of each section, in file order. */
+  lines: z.object({ words: z.number().int().nonnegative(), synonyms: z.number().int().nonnegative(), related: z.number().int().nonnegative(), variants: z.number().int().nonnegative() }),
+});
+
+type LexiconHeader = z.infer<typeof lexiconHeaderSchema>;
+type TableName = 'synonyms' | 'related' | 'variants';
+const TABLES: readonly TableName[] = ['synonyms', 'related', 'variants'];
+
+/** The text of a stored lexicon; throws when a key cannot be stored on one line. */
+export function encodeLexicon(lexicon: LexiconFile): string {
+  const properNouns = new Set(lexicon.properNouns);
+  const transliterations = new Set(lexicon.transliterations);
+  const checked = (key: string) => {
+    // A control character would break the line, or sort before the tab that ends the word.
+    if (key === '' || /[\u0000-\u001f]/.test(key)) throw new Error(`a lexicon key cannot be stored: ${JSON.stringify(key)}`);
+    return key;
+  };
+  const lineOf = (value: string) => value.replace(/[\t\n\r]/g, ' ');
+  // Sorting whole lines sorts by word: a tab sorts before every character a word may hold.
+  const words = Object.entries(lexicon.glosses)
+    .map(([word, glosses]) => {
+      const flags = `${properNouns.has(word) ? PROPER_NOUN_FLAG : ''}${transliterations.has(word) ? TRANSLITERATION_FLAG : ''}`;
+      return `${checked(word)}\t${flags}\t${lineOf(glosses)}`;
+    })
+    .sort();
+  const tables = TABLES.map((name) => Object.entries(lexicon[name]).map(([key, values]) => `${checked(key)}\t${lineOf(values)}`));
+  const header: LexiconHeader = {
+    format: LEXICON_STORE_FORMAT,
+    version: LEXICON_STORE_VERSION,
+    source: lexicon.source,
+    maxWordLength: lexicon.maxWordLength,
+    glossed: Object.values(lexicon.glosses).filter((stems) => stems !== '').length,
+    syllables: lexicon.syllables,
+    phoneticChars: lexicon.phoneticChars,
+    englishWords: lexicon.englishWords,
+    lines: { words: words.length, synonyms: tables[0]!.length, related: tables[1]!.length, variants: tables[2]!.length },
+  };
+  return `${[JSON.stringify(header), ...words, ...tables.flat()].join('\n')}\n`;
+}
+
+/** Lookups over a stored lexicon's text; throws when the header is malformed or sections are missing. */
+export function decodeLexicon(text: string): Lexicon {
+  const lines = text.split('\n');
+  const header = lexiconHeaderSchema.parse(JSON.parse(lines[0] ?? ''));
+  const counts = header.lines;
+  const wordsEnd = 1 + counts.words;
+  const expected = wordsEnd + counts.synonyms + counts.related + counts.variants;
+  // The text ends with a newline: a cut-off file has fewer lines or a last line that is not empty.
+  if (lines.length !== expected + 1 || lines[expected] !== '') {
+    throw new Error(`the lexicon has ${lines.length - 1} lines where its header says ${expected}: the file is incomplete`);
+  }
+  const sectionStart: Record<TableName, number> = { synonyms: wordsEnd, related: wordsEnd + counts.synonyms, variants: wordsEnd + counts.synonyms + counts.related };
+  const tables = new Map<TableName, Map<string, string>>();
+  /** A table's values of `key`: the table is indexed on first use, a value split when asked for. */
+  const tableValues = (name: TableName, key: string) => {
+    let read = tables.get(name);
+    if (!read) {
+      read = new Map();
+      for (let i = sectionStart[name]; i < sectionStart[name] + counts[name]; i += 1) {
+        const line = lines[i]!;
+        const tab = line.indexOf('\t');
+        if (tab > 0) read.set(line.slice(0, tab), line.slice(tab + 1));
+      }
+      tables.set(name, read);
+    }
+    return read.get(key)?.split(' ');
+  };
+  /** The line of a word: the first line not sorting before `word` + tab, when it starts with it. */
+  const wordLine = (word: string): string | undefined => {
+    const key = `${word}\t`;
+    let low = 1;
+    let high = wordsEnd;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (lines[middle]! < key) low = middle + 1;
+      else high = middle;
+    }
+    return low < wordsEnd && lines[low]!.startsWith(key) ? lines[low] : undefined;
+  };
+  const flagsOf = (word: string) => {
+    const line = wordLine(word);
+    if (line === undefined) return '';
+    const start = word.length + 1;
+    return line.slice(start, line.indexOf('\t', start));
+  };
+  const parsed = new Map<string, GlossStem[] | undefined>();
+  let phoneticShares: Map<string, number> | undefined;
+  let englishWords: Set<string> | undefined;
+  return {
+    hasWord: (word) => wordLine(word) !== undefined,
+    glossesOf(word) {
+      if (parsed.has(word)) return parsed.get(word);
+      const line = wordLine(word);
+      const stored = line?.slice(line.indexOf('\t', word.length + 1) + 1);
+      const stems = stored ? parseGlossStems(stored) : undefined;
+      parsed.set(word, stems);
+      return stems;
+    },
+    isProperNoun: (word) => flagsOf(word).includes(PROPER_NOUN_FLAG),
+    isTransliteration: (word) => flagsOf(word).includes(TRANSLITERATION_FLAG),
+    phoneticShare(char) {
+      phoneticShares ??= parsePhoneticChars(header.phoneticChars);
+      return phoneticShares.get(char) ?? 0;
+    },
+    isEnglishWord(lower) {
+      englishWords ??= new Set(header.englishWords.split(' '));
+      return englishWords.has(lower);
+    },
+    synonymsOf: (stem) => tableValues('synonyms', stem),
+    relatedOf: (key) => tableValues('related', key),
+    variantsOf: (stem) => tableValues('variants', stem),
+    syllables: new Set(header.syllables),
+    maxWordLength: header.maxWordLength,
+    size: header.glossed,
+  };
+}
+
+/** A word's stored glosses ("^name stem/2 …") as stems. */
+function parseGlossStems(stored: string): GlossStem[] {
+  return stored.split(' ').map((entry) => {
+    const name = entry.startsWith('^');
+    const [stem = '', words] = (name ? entry.slice(1) : entry).split('/');
+    return { stem, share: words ? 1 / Number(words) : 1, name };
+  });
+}
+
+/** "斯57尔39" as characters and their shares. */
+function parsePhoneticChars(table: string): Map<string, number> {
+  return new Map([...table.matchAll(/(\D)(\d+)/gu)].map((m) => [m[1]!, Number(m[2]) / 100]));
+}
+
+/** A stored lexicon's text back in the built form (tests, caches); throws as `decodeLexicon` does. */
+export function lexiconFileFromText(text: string): LexiconFile {
+  const lines = text.split('\n');
+  decodeLexicon(text);
+  const header = lexiconHeaderSchema.parse(JSON.parse(lines[0]!));
+  const fields = (line: string) => line.split('\t');
+  const words = lines.slice(1, 1 + header.lines.words).map(fields);
+  let at = 1 + header.lines.words;
+  const record = (count: number) => {
+    const entries = lines.slice(at, at + count).map((line) => fields(line) as [string, string]);
+    at += count;
+    return Object.fromEntries(entries);
+  };
+  const synonyms = record(header.lines.synonyms);
+  const related = record(header.lines.related);
+  const variants = record(header.lines.variants);
+  return {
+    version: 4,
+    source: header.source,
+    syllables: header.syllables,
+    glosses: Object.fromEntries(words.map(([word = '', , glosses = '']) => [word, glosses])),
+    properNouns: words.filter(([, flags = '']) => flags.includes(PROPER_NOUN_FLAG)).map(([word = '']) => word),
+    transliterations: words.filter(([, flags = '']) => flags.includes(TRANSLITERATION_FLAG)).map(([word = '']) => word),
+    phoneticChars: header.phoneticChars,
+    englishWords: header.englishWords,
+    synonyms,
+    related,
+    variants,
+    maxWordLength: header.maxWordLength,
+  };
+}
+
+/** Reads a lexicon written by `saveLexicon`; throws on a missing, malformed or incomplete file. */
 export async function loadLexicon(file: string): Promise<Lexicon> {
-  return lexiconFromFile(lexiconFileSchema.parse(JSON.parse(await fs.readFile(file, 'utf8'))));
+  return decodeLexicon(await fs.readFile(file, 'utf8'));
 }
 
 /** Writes a lexicon in its stored form. */
 export async function saveLexicon(file: string, lexicon: LexiconFile): Promise<void> {
-  await fs.writeFile(file, JSON.stringify(lexicon));
+  await fs.writeFile(file, encodeLexicon(lexicon));
 }

@@ -55,7 +55,7 @@ describe('a missing index', () => {
     expect(firstOpenProgress[0]).toMatch(/No index in .* building it now/);
     expect(firstOpenProgress.at(-1)).toMatch(/Index built/);
     const files = await fs.readdir(project.indexDir);
-    for (const file of ['manifest.json', 'hnswlib.index', 'docstore.json', 'args.json', 'lexical.sqlite', 'lexicon.json', 'embedder.json']) {
+    for (const file of ['manifest.json', 'hnswlib.index', 'docstore.json', 'args.json', 'lexical.sqlite', 'lexicon.tsv', 'embedder.json']) {
       expect(files).toContain(file);
     }
     const manifest = JSON.parse(await fs.readFile(path.join(project.indexDir, 'manifest.json'), 'utf8')) as {
@@ -135,7 +135,9 @@ describe('a damaged index', () => {
     ['garbage in lexical.sqlite', (dir) => fs.writeFile(path.join(dir, 'lexical.sqlite'), '{"this is": not a database'.repeat(64))],
     ['a truncated lexical.sqlite', (dir) => overwrite(path.join(dir, 'lexical.sqlite'), (b) => b.subarray(0, 100))],
     ['garbage in docstore.json', (dir) => fs.writeFile(path.join(dir, 'docstore.json'), '\u0000\u0001binary')],
-    ['garbage in lexicon.json', (dir) => fs.writeFile(path.join(dir, 'lexicon.json'), '[]')],
+    ['garbage in lexicon.tsv', (dir) => fs.writeFile(path.join(dir, 'lexicon.tsv'), '[]')],
+    ['a truncated lexicon.tsv', (dir) => overwrite(path.join(dir, 'lexicon.tsv'), (b) => b.subarray(0, Math.floor(b.length / 2)))],
+    ['a lexicon.tsv of an older format', (dir) => fs.writeFile(path.join(dir, 'lexicon.tsv'), '{"version":4,"glosses":{}}\n')],
     ['a truncated manifest.json', (dir) => overwrite(path.join(dir, 'manifest.json'), (b) => b.subarray(0, Math.floor(b.length / 2)))],
     ['a manifest.json missing fields', (dir) => fs.writeFile(path.join(dir, 'manifest.json'), '{"formatVersion": 1}')],
   ];
@@ -161,7 +163,7 @@ describe('a damaged index', () => {
     const work = indexWorkPaths(indexDir);
     await fs.writeFile(work.lock, JSON.stringify({ pid: deadPid, host: os.hostname(), startedAt: new Date().toISOString(), token: 'killed' }));
     await fs.mkdir(path.join(root, `${work.tempPrefix}${deadPid}-0000`));
-    await fs.writeFile(path.join(root, `${work.tempPrefix}${deadPid}-0000`, 'lexicon.json'), '{"half":');
+    await fs.writeFile(path.join(root, `${work.tempPrefix}${deadPid}-0000`, 'lexicon.tsv'), '{"half":');
 
     const progress: string[] = [];
     const index = await openIndex({ corpusDir: project.corpusDir, indexDir, root: project.root, onProgress: (m) => progress.push(m) });

@@ -1,6 +1,6 @@
 /**
  * End to end with the REAL core over the real corpus: real discord.js → fake Discord → bot → openTether, and
- * the production command (`node --import tsx src/main.ts`), `npm start` and `npm run deploy-commands` as real
+ * the production command (`node bin/run.mjs start`), `npm start` and `npm run deploy-commands` as real
  * processes (including SHARDS=2 through ShardingManager, signals, and a gateway closed for good).
  * Every quote shown must be the source file's text at the quote's offsets, exactly. One index is built for the
  * whole run (test/support/global-setup.ts), since building is the slow part.
@@ -20,7 +20,7 @@ import { readJsonl, startHarness, type Harness } from './harness.js';
 
 const tsx = path.join(projectRoot, 'node_modules/.bin/tsx');
 /** The documented production command, as systemd and pm2 run it: node itself, so signals reach the bot. */
-const productionCommand = ['--import', 'tsx', 'src/main.ts'];
+const productionCommand = ['bin/run.mjs', 'start'];
 let h: Harness;
 let dir: string;
 let indexDir: string;
@@ -333,7 +333,7 @@ describe('signals from a process manager (issue 11, item 6)', () => {
     await waitUntil(() => fake.openSessions === 0, 'the gateway session to close', 5_000);
   }
 
-  it('node --import tsx src/main.ts: SIGTERM lets the answer in progress finish, then exits 0', async () => {
+  it('node bin/run.mjs start: SIGTERM lets the answer in progress finish, then exits 0', async () => {
     const fake = await FakeDiscord.start();
     let run: MainRun | undefined;
     try {

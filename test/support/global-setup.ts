@@ -6,6 +6,7 @@ import type { TestProject } from 'vitest/node';
 import { loadCorpus } from '../../src/corpus/load.js';
 import { buildIndex } from '../../src/index/build.js';
 import { indexFiles } from '../../src/index/manifest.js';
+import { lexiconFileFromText } from '../../src/text/lexicon.js';
 import { BILINGUAL_FILES } from './bilingual.js';
 import { REPO_ROOT } from './corpus.js';
 import { lexiconCacheFile } from './lexicon-cache.js';
@@ -51,7 +52,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
     for (const shared of [shipped, bilingual]) {
       // The texts as buildIndex hands them to buildLexicon.
       const texts = (await loadCorpus(shared.corpusDir, shared.root)).articles.map((article) => article.text);
-      await fs.copyFile(indexFiles(shared.indexDir).lexicon, lexiconCacheFile(lexiconCacheDir, texts));
+      const stored = await fs.readFile(indexFiles(shared.indexDir).lexicon, 'utf8');
+      await fs.writeFile(lexiconCacheFile(lexiconCacheDir, texts), JSON.stringify(lexiconFileFromText(stored)));
     }
     project.provide('sharedIndexes', { shipped, bilingual, lexiconCacheDir });
   } catch (error) {
