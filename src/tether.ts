@@ -62,7 +62,7 @@ export function createPipeline(deps: Pick<TetherDeps, 'index' | 'model' | 'retri
   const { index, model } = deps;
   return {
     retriever: deps.retriever ?? createCandidateRetriever(index, RETRIEVAL),
-    ranker: deps.ranker ?? createLearnedRanker({ model: model.ranker, cache: new SentenceFeatureCache(index.analyzer), semantic: index.semantic }),
+    ranker: deps.ranker ?? createLearnedRanker({ model: model.ranker, cache: new SentenceFeatureCache(index.analyzer, index.lexical), semantic: index.semantic }),
     decider: deps.decider ?? createCalibratedDecider(model.decision),
     verifier: createQuoteVerifier(index.corpus.articles),
   };

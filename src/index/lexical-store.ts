@@ -207,6 +207,15 @@ export class LexicalStore {
     return best.map(({ row, score }) => ({ id: this.idStatement.get(row)!.id, score }));
   }
 
+  /** Ids of the chunks whose features hold `term`, in the order they were added. */
+  chunksWith(term: string): string[] {
+    const row = this.termStatement.get(term);
+    if (!row) return [];
+    const ids: string[] = [];
+    for (let offset = 0; offset < row.postings.length; offset += 8) ids.push(this.idStatement.get(row.postings.readUInt32LE(offset))!.id);
+    return ids;
+  }
+
   /** Releases the file. */
   close(): void {
     this.db.close();

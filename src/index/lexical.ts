@@ -25,6 +25,11 @@ export class LexicalIndex {
     return this.store.query(features, limit);
   }
 
+  /** Ids of the chunks whose features hold `feature`: which parts of the corpus name it. */
+  chunksWith(feature: string): string[] {
+    return this.store.chunksWith(feature);
+  }
+
   /** Releases the file (an index is otherwise open for the life of the process). */
   close(): void {
     this.store.close();

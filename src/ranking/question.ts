@@ -137,3 +137,15 @@ export function matchProfile(question: WeightedQuestion, features: FeatureLookup
     entities: entityTotal === 0 ? 1 : entityMet / entityTotal,
   };
 }
+
+/** The share of the question's entities (names, numbers) a set of features holds: `matchProfile(…).entities` alone. */
+export function entityShare(question: WeightedQuestion, features: FeatureLookup): number {
+  let total = 0;
+  let met = 0;
+  for (const { weight, entityKeys } of prepare(question)) {
+    if (!entityKeys) continue;
+    total += weight;
+    if (entityKeys.some((key) => features.has(key))) met += weight;
+  }
+  return total === 0 ? 1 : met / total;
+}

@@ -1,4 +1,7 @@
+import { LRUCache } from 'lru-cache';
 import type { Article } from '../corpus/types.js';
+import type { LexicalIndex } from '../index/lexical.js';
+import type { FeatureLookup } from './question.js';
 import type { TextAnalyzer } from '../text/analyzer.js';
 import { extractConcepts, flattenConcepts } from '../text/features.js';
 import { toSimplified } from '../text/script.js';
@@ -11,7 +14,15 @@ const REASON_CUE =
 export class SentenceFeatureCache {
   private readonly sentences = new Map<string, { features: Set<string>; givesReason: boolean }>();
   private readonly groups = new Map<string, Set<string>>();
-  constructor(private readonly analyzer: TextAnalyzer) {}
+  private readonly titles = new Map<string, Set<string>>();
+  // Which articles hold a feature: few features are asked about, again and again.
+  private readonly articlesWith = new LRUCache<string, Set<string>>({ max: 20_000 });
+
+  /** `lexical`, when given, answers what a whole article names (see `article`). */
+  constructor(
+    private readonly analyzer: TextAnalyzer,
+    private readonly lexical?: Pick<LexicalIndex, 'chunksWith'>,
+  ) {}
 
   private entry(article: Article, index: number) {
     const key = `${article.id}:${index}`;
@@ -41,20 +52,32 @@ export class SentenceFeatureCache {
     return this.group(`${article.id}#${paragraph}`, article, (sentence) => sentence.paragraph === paragraph);
   }
 
-  /** The features of a whole article, its title included: what the article as a whole names. */
-  article(article: Article): Set<string> {
-    const key = `${article.id}#*`;
-    const known = this.groups.get(key);
-    if (known) return known;
-    const features = new Set([...this.group(`${article.id}#sentences`, article, () => true), ...this.analyzer.documentFeatures(article.meta.title).keys()]);
-    this.groups.set(key, features);
-    return features;
+  /**
+   * The features of a whole article, its title included: what the article as a whole names. With
+   * the lexical index, looked up there feature by feature (which articles' chunks hold it), so no
+   * article is read whole to answer a question.
+   */
+  article(article: Article): FeatureLookup {
+    const { lexical } = this;
+    if (!lexical) return this.group(`${article.id}#*`, article, () => true, article.meta.title);
+    const title = this.titles.get(article.id) ?? new Set(this.analyzer.documentFeatures(article.meta.title).keys());
+    this.titles.set(article.id, title);
+    return {
+      has: (feature) => {
+        let articles = this.articlesWith.get(feature);
+        if (!articles) {
+          articles = new Set(lexical.chunksWith(feature).map(articleIdOfChunk));
+          this.articlesWith.set(feature, articles);
+        }
+        return articles.has(article.id) || title.has(feature);
+      },
+    };
   }
 
-  private group(key: string, article: Article, member: (sentence: Article['sentences'][number]) => boolean): Set<string> {
+  private group(key: string, article: Article, member: (sentence: Article['sentences'][number]) => boolean, title?: string): Set<string> {
     let features = this.groups.get(key);
     if (!features) {
-      features = new Set<string>();
+      features = new Set<string>(title === undefined ? [] : this.analyzer.documentFeatures(title).keys());
       article.sentences.forEach((sentence, index) => {
         if (member(sentence)) for (const feature of this.get(article, index)) features!.add(feature);
       });
@@ -65,3 +88,8 @@ export class SentenceFeatureCache {
 }
 
 const EMPTY: Set<string> = new Set();
+
+/** The article of a chunk id (`article:start-end`). */
+function articleIdOfChunk(id: string): string {
+  return id.slice(0, id.lastIndexOf(':'));
+}

@@ -1,6 +1,6 @@
 import type { Article, Lang } from '../corpus/types.js';
 import type { RetrievedChunk } from '../retrieval/candidates.js';
-import { matchProfile, type FeatureLookup, type WeightedQuestion } from './question.js';
+import { entityShare, matchProfile, type FeatureLookup, type WeightedQuestion } from './question.js';
 import type { SentenceFeatureCache } from './sentences.js';
 
 /** How much a statement in the previous paragraph counts for a sentence that may give its reason. */
@@ -193,7 +193,7 @@ export function spanCandidates(
         coverageGap: 0,
         entitiesSpan: profile.entities,
         entitiesParagraph: paragraphEvidence.entities,
-        entitiesArticle: memo(articleMemo, article.id, () => matchProfile(question, cache.article(article)).entities),
+        entitiesArticle: memo(articleMemo, article.id, () => entityShare(question, cache.article(article))),
         questionHasEntities,
         answersKind: question.kind === 'number' || question.kind === 'date' || question.kind === 'person' ? (brings[question.kind] ? 1 : 0) : 0,
         newNumber: brings.number ? 1 : 0,

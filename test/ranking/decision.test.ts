@@ -26,7 +26,7 @@ describe('the thresholds', () => {
     // 1000 questions with p spread evenly; the best spans of those above 0.5 are right 95% of the time, below 30%.
     const scored = Array.from({ length: 1000 }, (_, i) => {
       const p = i / 1000;
-      return { p, topCorrect: p >= 0.5 ? i % 20 !== 0 : i % 10 < 3, answerable: i % 4 !== 0, group: `set#${i % 2}` };
+      return { p, topCorrect: p >= 0.5 ? i % 20 !== 0 : i % 10 < 3, answerable: i % 4 !== 0 };
     });
     const { answer, unsure } = chooseThresholds(scored);
     const shown = scored.filter((s) => s.p >= answer);
@@ -40,28 +40,8 @@ describe('the thresholds', () => {
     expect(unsure).toBeLessThanOrEqual(answer);
   });
 
-  it('hold in every group of held-out articles, not only on average', () => {
-    // Two groups: in "easy" every best span is right; in "hard" only those above 0.8 are.
-    const scored = Array.from({ length: 2000 }, (_, i) => {
-      const p = (i >> 1) / 1000;
-      const hard = i % 2 === 1;
-      return { p, topCorrect: hard ? p >= 0.8 || i % 4 === 1 : true, answerable: true, group: hard ? 'hard#0' : 'easy#0' };
-    });
-    const pooled = chooseThresholds(scored.map((s) => ({ ...s, group: 'all#0' }))).answer;
-    const { answer } = chooseThresholds(scored);
-    const precision = (group: string, threshold: number) => {
-      const shown = scored.filter((s) => s.group === group && s.p >= threshold);
-      return shown.filter((s) => s.topCorrect).length / shown.length;
-    };
-    expect(precision('hard#0', pooled)).toBeLessThan(TRAINING.answerPrecision - 0.05);
-    expect(answer).toBeGreaterThan(pooled);
-    // Up to the questions tied at the threshold itself.
-    expect(precision('hard#0', answer)).toBeGreaterThan(TRAINING.answerPrecision - 0.01);
-    expect(precision('easy#0', answer)).toBe(1);
-  });
-
   it('are not chosen on a few dozen questions', () => {
-    const few = Array.from({ length: 40 }, (_, i) => ({ p: i / 40, topCorrect: true, answerable: true, group: 'set#0' }));
+    const few = Array.from({ length: 40 }, (_, i) => ({ p: i / 40, topCorrect: true, answerable: true }));
     expect(() => chooseThresholds(few)).toThrow(/need/);
   });
 });
@@ -86,7 +66,7 @@ describe('held-out scores', () => {
     const questions = articles.flatMap((article) => Array.from({ length: 40 }, (_, i) => question(article, false, i)));
     const scores = heldOutScores(questions, 2);
     expect(scores).toHaveLength(questions.length);
-    expect(new Set(scores.map((s) => s.group))).toEqual(new Set(['set#0', 'set#1']));
+    expect(new Set(scores.map((s) => s.fold))).toEqual(new Set([0, 1]));
     // Models trained on consistent articles rank every held-out question's right span first.
     expect(scores.every((s) => s.topCorrect)).toBe(true);
   });
