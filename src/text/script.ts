@@ -5,6 +5,8 @@ let toTraditionalConverter: ((text: string) => string) | undefined;
 
 /** Traditional (Taiwan, Hong Kong or OpenCC standard) characters to Simplified; other text unchanged. */
 export function toSimplified(text: string): string {
+  // Most English text has no Han character: no dictionary to load or walk for it.
+  if (!HAN.test(text)) return text;
   toSimplifiedConverter ??= OpenCC.Converter({ from: 'tw', to: 'cn' }) as (text: string) => string;
   return toSimplifiedConverter(text);
 }
@@ -14,6 +16,7 @@ function toTraditional(text: string): string {
   return toTraditionalConverter(text);
 }
 
+const HAN = /\p{Script=Han}/u;
 const HAN_GLOBAL = /\p{Script=Han}/gu;
 const LATIN_LETTER_GLOBAL = /\p{Script=Latin}/gu;
 
