@@ -276,23 +276,31 @@ function referencedArticles(question: string, all: ArticleFacts[]): ArticleFacts
  * and marked as metadata, never shown as a quote.
  */
 export function createCorpusQuestionAnswerer(articles: Article[]): CorpusQuestionAnswerer {
-  const all = articles.map(factsOf);
-  addTitleWords(all);
+  // Read from the articles on the first question about them: most questions are about their content.
+  let known: ArticleFacts[] | undefined;
+  const facts = (): ArticleFacts[] => {
+    if (!known) {
+      known = articles.map(factsOf);
+      addTitleWords(known);
+    }
+    return known;
+  };
 
   const reply = (question: string, lang: Lang, context: string | undefined, maxQuotes: number): CorpusReply | undefined => {
     const smallTalk = recogniseSmallTalk(question);
-    if (smallTalk) return smallTalkReply(smallTalk, lang, all);
+    if (smallTalk) return smallTalkReply(smallTalk, lang, facts());
 
     let fields = corpusFieldsOf(question);
-    let targets: ArticleFacts[] & { named?: boolean } = referencedArticles(question, all);
     const text = normalise(question);
     const previous = context?.split('\n').map((line) => line.trim()).filter(Boolean).at(-1);
     const leans = LEANING.test(text);
     const previousFields = previous && leans ? corpusFieldsOf(previous) : [];
-    const previousTargets = previous && leans && previousFields.length > 0 ? referencedArticles(previous, all) : [];
     // "And who edited it?" after a question about an article; "那英文那篇呢?" after one about a field.
     if (fields.length === 0 && previousFields.length > 0 && wordCount(text) <= 8) fields = previousFields;
     if (fields.length === 0) return undefined;
+    const all = facts();
+    let targets: ArticleFacts[] & { named?: boolean } = referencedArticles(question, all);
+    const previousTargets = previous && leans && previousFields.length > 0 ? referencedArticles(previous, all) : [];
     const aboutArticles =
       ARTICLE_NOUN.test(text) || targets.named === true || previousFields.length > 0 || fields.includes('overview') || fields.includes('count') || wordCount(text) <= 4;
     if (!aboutArticles) return undefined;
