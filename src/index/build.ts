@@ -5,6 +5,7 @@ import type { Corpus } from '../corpus/load.js';
 import type { Chunk } from '../corpus/types.js';
 import { LocalEmbeddings } from '../embeddings/local.js';
 import { computeFeatureStats, NO_STATS, TextAnalyzer } from '../text/analyzer.js';
+import type { FeatureBag } from '../text/features.js';
 import { LexicalIndex } from './lexical.js';
 import { buildSemanticFile, type SemanticSources } from '../semantic/index.js';
 import { lexiconFromFile, saveLexicon } from '../text/lexicon.js';
@@ -66,8 +67,11 @@ export async function buildIndex(options: BuildIndexOptions): Promise<LoadedInde
   const lexicon = lexiconFromFile(lexiconFile);
   progress(`Lexicon: ${lexicon.size} Chinese words bridged to English.`);
 
+  // Each sentence is read once: a chunk's features are its sentences' (no feature spans a sentence
+  // end), and the ranking reads the sentences' from the store instead of extracting them again.
   const reader = new TextAnalyzer({ lexicon, stats: NO_STATS });
-  const bags = chunks.map((chunk) => reader.documentFeatures(chunk.text));
+  const sentenceBags = new Map(corpus.articles.map((article) => [article.id, article.sentences.map((sentence) => reader.documentFeatures(article.text.slice(sentence.start, sentence.end)))]));
+  const bags = chunks.map((chunk) => sumBags(chunk.sentenceIndexes.map((index) => sentenceBags.get(chunk.articleId)![index]!)));
   const stats = computeFeatureStats(bags);
   const analyzer = new TextAnalyzer({ lexicon, stats });
   const embedder = new LocalEmbeddings({ analyzer });
@@ -83,7 +87,8 @@ export async function buildIndex(options: BuildIndexOptions): Promise<LoadedInde
   const vectorStore = await createVectorStore(storeEmbeddings, vectors, documents);
   await vectorStore.save(indexDir);
 
-  const lexical = LexicalIndex.build(files.lexical, chunks.map((chunk, i) => ({ id: chunk.id, features: bags[i]! })));
+  const storedSentences = corpus.articles.flatMap((article) => sentenceBags.get(article.id)!.map((bag, index) => ({ articleId: article.id, index, features: bag.keys() })));
+  const lexical = LexicalIndex.build(files.lexical, chunks.map((chunk, i) => ({ id: chunk.id, features: bags[i]! })), storedSentences);
 
   const manifest: Manifest = {
     formatVersion: INDEX_FORMAT_VERSION,
@@ -103,4 +108,12 @@ export async function buildIndex(options: BuildIndexOptions): Promise<LoadedInde
   progress(`Index built in ${((Date.now() - startedAt) / 1000).toFixed(1)} s: ${indexDir}`);
 
   return { corpus, chunks, analyzer, vectorStore, lexical, manifest, ...(semantic ? { semantic: semantic.embedder } : {}) };
+}
+
+/** The features of several texts as one: weights summed. */
+function sumBags(bags: FeatureBag[]): FeatureBag {
+  if (bags.length === 1) return bags[0]!;
+  const sum: FeatureBag = new Map();
+  for (const bag of bags) for (const [feature, weight] of bag) sum.set(feature, (sum.get(feature) ?? 0) + weight);
+  return sum;
 }

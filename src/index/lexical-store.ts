@@ -16,7 +16,7 @@ import type { FeatureBag } from '../text/features.js';
  */
 
 /** Bumped whenever the file's layout changes: a store of another version is rebuilt. */
-export const LEXICAL_STORE_VERSION = 1;
+export const LEXICAL_STORE_VERSION = 2;
 
 /** BM25 parameters (MiniSearch's defaults, which the committed ranking model was trained with). */
 const BM25 = { k: 1.2, b: 0.7, d: 0.5 };
@@ -32,6 +32,14 @@ export const MAX_QUERY_TERMS = 48;
 export interface StoredChunk {
   id: string;
   features: FeatureBag;
+}
+
+/** A sentence's features as the store keeps them, for the ranking to read instead of extracting them again. */
+export interface StoredSentence {
+  articleId: string;
+  /** 0-based index into the article's sentences. */
+  index: number;
+  features: Iterable<string>;
 }
 
 /** A scored chunk, best first. */
@@ -69,13 +77,18 @@ const SCHEMA = `
   CREATE TABLE meta (key TEXT PRIMARY KEY, value) WITHOUT ROWID;
   CREATE TABLE chunks (row INTEGER PRIMARY KEY, id TEXT NOT NULL);
   CREATE TABLE terms (term TEXT PRIMARY KEY, df INTEGER NOT NULL, postings BLOB NOT NULL) WITHOUT ROWID;
+  CREATE TABLE sentences (article TEXT NOT NULL, idx INTEGER NOT NULL, features TEXT NOT NULL, PRIMARY KEY (article, idx)) WITHOUT ROWID;
 `;
 
+// Features hold no line break: one per line.
+const FEATURE_SEPARATOR = '\n';
+
 /**
- * Writes the lexical store of `chunks` to `file` (replacing it), in one transaction. Postings are
- * gathered in memory per term first: the build holds one integer pair per (chunk, feature).
+ * Writes the lexical store of `chunks` (and the features of the corpus's `sentences`) to `file`
+ * (replacing it), in one transaction. Postings are gathered in memory per term first: the build
+ * holds one integer pair per (chunk, feature).
  */
-export function writeLexicalStore(file: string, chunks: Iterable<StoredChunk>): void {
+export function writeLexicalStore(file: string, chunks: Iterable<StoredChunk>, sentences: Iterable<StoredSentence> = []): void {
   fs.rmSync(file, { force: true });
   const db = new Database(file);
   try {
@@ -87,7 +100,9 @@ export function writeLexicalStore(file: string, chunks: Iterable<StoredChunk>): 
     const insertChunk = db.prepare('INSERT INTO chunks (row, id) VALUES (?, ?)');
     const insertTerm = db.prepare('INSERT INTO terms (term, df, postings) VALUES (?, ?, ?)');
     const insertMeta = db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)');
+    const insertSentence = db.prepare('INSERT INTO sentences (article, idx, features) VALUES (?, ?, ?)');
     db.transaction(() => {
+      for (const sentence of sentences) insertSentence.run(sentence.articleId, sentence.index, [...sentence.features].join(FEATURE_SEPARATOR));
       let row = 0;
       for (const chunk of chunks) {
         const { counts, length } = termFrequencies(chunk.features);
@@ -118,6 +133,7 @@ export class LexicalStore {
   private readonly averageLength: number;
   private readonly termStatement: Database.Statement<[string], { df: number; postings: Buffer }>;
   private readonly idStatement: Database.Statement<[number], { id: string }>;
+  private readonly sentenceStatement: Database.Statement<[string, number], { features: string }>;
   /** Per-chunk accumulators, reused by every query and left zeroed after it. */
   private readonly scores: Float64Array;
   private readonly matched: Uint16Array;
@@ -134,6 +150,7 @@ export class LexicalStore {
     this.averageLength = this.lengths.reduce((sum, n) => sum + n, 0) / Math.max(1, this.documents);
     this.termStatement = db.prepare('SELECT df, postings FROM terms WHERE term = ?');
     this.idStatement = db.prepare('SELECT id FROM chunks WHERE row = ?');
+    this.sentenceStatement = db.prepare('SELECT features FROM sentences WHERE article = ? AND idx = ?');
     this.scores = new Float64Array(this.documents);
     this.matched = new Uint16Array(this.documents);
   }
@@ -214,6 +231,13 @@ export class LexicalStore {
     const ids: string[] = [];
     for (let offset = 0; offset < row.postings.length; offset += 8) ids.push(this.idStatement.get(row.postings.readUInt32LE(offset))!.id);
     return ids;
+  }
+
+  /** The stored features of an article's sentence (0-based), or undefined when the store has none for it. */
+  sentenceFeatures(articleId: string, index: number): string[] | undefined {
+    const row = this.sentenceStatement.get(articleId, index);
+    if (!row) return undefined;
+    return row.features === '' ? [] : row.features.split(FEATURE_SEPARATOR);
   }
 
   /** Releases the file. */

@@ -1,5 +1,5 @@
 import type { FeatureBag } from '../text/features.js';
-import { LexicalStore, writeLexicalStore, type LexicalHit, type StoredChunk } from './lexical-store.js';
+import { LexicalStore, writeLexicalStore, type LexicalHit, type StoredChunk, type StoredSentence } from './lexical-store.js';
 
 /**
  * BM25 ranking over the same bilingual features the embedder uses, so Chinese is tokenised into
@@ -9,9 +9,9 @@ import { LexicalStore, writeLexicalStore, type LexicalHit, type StoredChunk } fr
 export class LexicalIndex {
   private constructor(private readonly store: LexicalStore) {}
 
-  /** Writes the store of `chunks` (features by weight) to `file` and opens it. */
-  static build(file: string, chunks: Iterable<StoredChunk>): LexicalIndex {
-    writeLexicalStore(file, chunks);
+  /** Writes the store of `chunks` (features by weight) and of the corpus's `sentences` to `file` and opens it. */
+  static build(file: string, chunks: Iterable<StoredChunk>, sentences: Iterable<StoredSentence> = []): LexicalIndex {
+    writeLexicalStore(file, chunks, sentences);
     return LexicalIndex.open(file);
   }
 
@@ -28,6 +28,11 @@ export class LexicalIndex {
   /** Ids of the chunks whose features hold `feature`: which parts of the corpus name it. */
   chunksWith(feature: string): string[] {
     return this.store.chunksWith(feature);
+  }
+
+  /** The features of an article's sentence (0-based) as the build extracted them, or undefined when not stored. */
+  sentenceFeatures(articleId: string, index: number): string[] | undefined {
+    return this.store.sentenceFeatures(articleId, index);
   }
 
   /** Releases the file (an index is otherwise open for the life of the process). */

@@ -10,18 +10,21 @@ import { toSimplified } from '../text/script.js';
 const REASON_CUE =
   /\b(?:because|since|due to|owing to|as a result|therefore|thus|hence|so that|lead to|led to|leads to|caus(?:e|ed|es)|reasons?|result(?:s|ed)? in|explain(?:s|ed)?|driven by|difficult|hard to)\b|因为|由于|导致|所以|因此|原因|源于|使得|造成|解释|意味着|在于|难以/iu;
 
-/** Features of each sentence (and paragraph, and article), computed once per index and kept. */
+/**
+ * Features of each sentence (and paragraph, and article), read once and kept for the sentences and
+ * paragraphs questions keep coming back to (bounded: a large corpus is not held whole).
+ */
 export class SentenceFeatureCache {
-  private readonly sentences = new Map<string, { features: Set<string>; givesReason: boolean }>();
-  private readonly groups = new Map<string, Set<string>>();
+  private readonly sentences = new LRUCache<string, { features: Set<string>; givesReason: boolean }>({ max: 50_000 });
+  private readonly groups = new LRUCache<string, Set<string>>({ max: 5_000 });
   private readonly titles = new Map<string, Set<string>>();
   // Which articles hold a feature: few features are asked about, again and again.
   private readonly articlesWith = new LRUCache<string, Set<string>>({ max: 20_000 });
 
-  /** `lexical`, when given, answers what a whole article names (see `article`). */
+  /** `lexical`, when given, holds the sentences' features as the build extracted them, and answers what a whole article names (see `article`). */
   constructor(
     private readonly analyzer: TextAnalyzer,
-    private readonly lexical?: Pick<LexicalIndex, 'chunksWith'>,
+    private readonly lexical?: Pick<LexicalIndex, 'chunksWith' | 'sentenceFeatures'>,
   ) {}
 
   private entry(article: Article, index: number) {
@@ -30,8 +33,9 @@ export class SentenceFeatureCache {
     if (!entry) {
       const sentence = article.sentences[index]!;
       const text = article.text.slice(sentence.start, sentence.end);
-      const concepts = extractConcepts(text, this.analyzer.lexicon, { namesNeedCapitals: true });
-      entry = { features: new Set(flattenConcepts(concepts).keys()), givesReason: REASON_CUE.test(toSimplified(text)) };
+      const stored = this.lexical?.sentenceFeatures(article.id, index);
+      const features = stored ? new Set(stored) : new Set(flattenConcepts(extractConcepts(text, this.analyzer.lexicon, { namesNeedCapitals: true })).keys());
+      entry = { features, givesReason: REASON_CUE.test(toSimplified(text)) };
       this.sentences.set(key, entry);
     }
     return entry;

@@ -87,4 +87,25 @@ describe('the SQLite lexical store', () => {
     expect(() => LexicalStore.open(file)).toThrow();
     expect(() => LexicalStore.open(path.join(dir, 'missing.sqlite'))).toThrow(/no lexical store/);
   });
+
+  it('keeps each sentence\'s features and tells which chunks hold a feature', () => {
+    const file = path.join(dir, 'lexical.sqlite');
+    const chunks = sampleChunks();
+    writeLexicalStore(file, chunks, [
+      { articleId: 'article-0', index: 0, features: ['cloud', 'zh:阿里', 'py:ali'] },
+      { articleId: 'article-0', index: 1, features: [] },
+    ]);
+    const store = LexicalStore.open(file);
+    try {
+      expect(store.sentenceFeatures('article-0', 0)).toEqual(['cloud', 'zh:阿里', 'py:ali']);
+      expect(store.sentenceFeatures('article-0', 1)).toEqual([]);
+      expect(store.sentenceFeatures('article-0', 2)).toBeUndefined();
+      expect(store.sentenceFeatures('article-9', 0)).toBeUndefined();
+      expect(store.chunksWith('only:7')).toEqual([chunks[7]!.id]);
+      expect(store.chunksWith('cloud')).toEqual(chunks.filter((chunk) => chunk.features.has('cloud')).map((chunk) => chunk.id));
+      expect(store.chunksWith('absent')).toEqual([]);
+    } finally {
+      store.close();
+    }
+  });
 });
