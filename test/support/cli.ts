@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { inject } from 'vitest';
 import { REPO_ROOT } from './corpus.js';
 
 /** What a finished CLI process left behind. */
@@ -11,11 +12,24 @@ export interface CliResult {
 }
 
 /**
+ * What makes a spawned process's index builds take their lexicon from the run's one reading of
+ * CC-CEDICT and WordNet (test/support/lexicon-hook/), as the test files' builds do: the same
+ * lexicon, without the several seconds a fresh reading takes in every process that builds.
+ */
+export function sharedLexiconEnv(): Record<string, string> {
+  return {
+    NODE_OPTIONS: `--import=${path.join(REPO_ROOT, 'test/support/lexicon-hook/register.mjs')}`,
+    TETHER_TEST_LEXICON_SOURCES: inject('sharedIndexes').lexiconSourcesFile,
+  };
+}
+
+/**
  * The complete environment for a spawned CLI: every setting the CLI reads is explicit (set variables
  * win over a .env), so neither the developer's shell nor their .env changes what the test sees.
  */
 export function cliEnv(settings: { INDEX_DIR: string; CORPUS_DIR?: string } & Record<string, string>): Record<string, string> {
   return {
+    ...sharedLexiconEnv(),
     CORPUS_DIR: path.join(REPO_ROOT, 'corpus'),
     LOG_LEVEL: 'info',
     EMBEDDINGS: 'local',
