@@ -7,6 +7,7 @@ import { readLexiconSources } from '../../src/index/build-lexicon.js';
 import { buildIndex } from '../../src/index/build.js';
 import { BILINGUAL_FILES } from './bilingual.js';
 import { REPO_ROOT } from './corpus.js';
+import { cachedLexiconSourcesFile, readSharedLexiconSources } from './lexicon-sources.js';
 
 /** A project folder built once for the run: `root/corpus/` and `root/index/`, read-only for the tests. */
 export interface SharedProject {
@@ -33,7 +34,7 @@ declare module 'vitest' {
 
 /**
  * Reads the lexicon's sources (CC-CEDICT, WordNet: nearly all of an index build's time) once for the
- * run, for every index build of the run (test/support/setup-lexicon.ts in the test files,
+ * run (or takes them from the last run when nothing they are made from changed), for every index build of the run (test/support/setup-lexicon.ts in the test files,
  * test/support/lexicon-hook/ in the CLIs they spawn), and builds the indexes that many test files
  * only read. A test that changes an index or its corpus copies one (`copySharedProject`) or builds its own.
  */
@@ -42,9 +43,10 @@ export default async function setup(project: TestProject): Promise<() => Promise
   try {
     const shipped: SharedProject = { root: REPO_ROOT, corpusDir: path.join(REPO_ROOT, 'corpus'), indexDir: path.join(base, 'shipped-index') };
     const bilingual = await writeProject(path.join(base, 'bilingual'), BILINGUAL_FILES);
+    // A copy: the cache may change under a later run while this one still reads it.
     const lexiconSourcesFile = path.join(base, 'lexicon-sources.json');
-    const lexiconSources = await readLexiconSources();
-    await fs.writeFile(lexiconSourcesFile, JSON.stringify(lexiconSources));
+    await fs.copyFile(await cachedLexiconSourcesFile(readLexiconSources), lexiconSourcesFile);
+    const lexiconSources = await readSharedLexiconSources(lexiconSourcesFile);
     for (const shared of [shipped, bilingual]) {
       await buildIndex({ corpus: await loadCorpus(shared.corpusDir, shared.root), indexDir: shared.indexDir, lexiconSources });
     }
