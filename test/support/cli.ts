@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { inject } from 'vitest';
 import { REPO_ROOT } from './corpus.js';
 
@@ -18,7 +19,8 @@ export interface CliResult {
  */
 export function sharedLexiconEnv(): Record<string, string> {
   return {
-    NODE_OPTIONS: `--import=${path.join(REPO_ROOT, 'test/support/lexicon-hook/register.mjs')}`,
+    // A file URL: NODE_OPTIONS splits on spaces, which a URL never holds.
+    NODE_OPTIONS: `--import=${pathToFileURL(path.join(REPO_ROOT, 'test/support/lexicon-hook/register.mjs')).href}`,
     TETHER_TEST_LEXICON_SOURCES: inject('sharedIndexes').lexiconSourcesFile,
   };
 }
