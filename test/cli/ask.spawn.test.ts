@@ -5,6 +5,9 @@ import { cliEnv, runAskCli, runAskInTerminal, runTsx, STACK_LINE, type CliResult
 import { copyToTmp, makeTmpDir, REPO_ROOT, unfaithfulQuotes } from '../support/corpus.js';
 
 // The real corpus with a temp index: the first run builds it (the CLI says so), later runs reuse it.
+// Runs that build an index run the TypeScript sources (`tsx src/cli/ask.ts`), whose build takes its
+// lexicon from the run's one reading of CC-CEDICT and WordNet (test/support/lexicon-hook; the compiled
+// CLI bundles that code, out of the hook's reach); every other run is `npm run ask`'s `node bin/run.mjs ask`.
 let indexDir: string;
 let env: Record<string, string>;
 let first: CliResult;
@@ -27,7 +30,7 @@ beforeAll(async () => {
   tmpDirs.push(root);
   indexDir = path.join(root, 'index');
   env = cliEnv({ INDEX_DIR: indexDir });
-  first = await runAskCli(['--json', 'What happened to the revenue of Alibaba Cloud?'], env);
+  first = await runTsx('src/cli/ask.ts', ['--json', 'What happened to the revenue of Alibaba Cloud?'], env);
 });
 
 afterAll(async () => {
@@ -78,7 +81,7 @@ describe('npm run ask -- --json "question"', () => {
     const elsewhere = await makeTmpDir('cli-elsewhere');
     tmpDirs.push(elsewhere);
     const question = 'When did Alibaba Cloud go down again?';
-    const result = await runTsx('src/cli/ask.ts', ['--json', question], { ...env, CORPUS_DIR: 'corpus' }, undefined, { cwd: elsewhere });
+    const result = await runAskCli(['--json', question], { ...env, CORPUS_DIR: 'corpus' }, undefined, { cwd: elsewhere });
     expect(result.code, result.stderr).toBe(0);
     await expectAnswerJson(JSON.parse(result.stdout), question);
     // Nothing was read or written under the working directory.
@@ -111,7 +114,7 @@ describe('one question per line on stdin', () => {
 
   it('stops quietly when the reader closes the pipe early (| head -1)', async () => {
     const input = `${Array.from({ length: 40 }, (_, i) => `Question number ${i + 1} about Alibaba Cloud?`).join('\n')}\n`;
-    const result = await runTsx('src/cli/ask.ts', ['--json'], env, input, { closeStdoutAfterFirstLine: true });
+    const result = await runAskCli(['--json'], env, input, { closeStdoutAfterFirstLine: true });
     expect(result.code).toBe(0);
     expect(result.stderr).not.toMatch(STACK_LINE);
     expect(result.stderr).not.toContain('EPIPE');
@@ -166,7 +169,7 @@ describe.concurrent('bad input', () => {
     tmpDirs.push(broken);
     await fs.writeFile(path.join(broken, 'lexical.sqlite'), 'not a database');
     const env = cliEnv({ INDEX_DIR: broken });
-    const repaired = await runAskCli(['--json', 'Who is in charge of Alibaba Cloud?'], env);
+    const repaired = await runTsx('src/cli/ask.ts', ['--json', 'Who is in charge of Alibaba Cloud?'], env);
     expect(repaired.code, repaired.stderr).toBe(0);
     expect(repaired.stderr).toMatch(/damaged or incomplete .*rebuilding it/);
     expect(repaired.stderr).not.toMatch(STACK_LINE);

@@ -45,26 +45,35 @@ export function cliEnv(settings: { INDEX_DIR: string; CORPUS_DIR?: string } & Re
   };
 }
 
-/** Runs `tsx src/cli/ask.ts ...args` from the repository root, feeding `input` (if any) on stdin. */
-export function runAskCli(args: string[], env: Record<string, string>, input?: string): Promise<CliResult> {
-  return runTsx('src/cli/ask.ts', args, env, input);
+/** How a spawned CLI is fed and read: its working folder, and `| head -1` (the reader goes away after one line). */
+export interface RunOptions {
+  closeStdoutAfterFirstLine?: boolean;
+  cwd?: string;
+}
+
+/**
+ * Runs `node bin/run.mjs ask ...args` (what `npm run ask` runs: the compiled CLI, kept up to date
+ * for the run by test/support/global-setup.ts) from the repository root unless `cwd` says
+ * otherwise, feeding `input` (if any) on stdin.
+ */
+export function runAskCli(args: string[], env: Record<string, string>, input?: string, options: RunOptions = {}): Promise<CliResult> {
+  return runLauncher('ask', args, env, input, options);
+}
+
+/** Runs `node bin/run.mjs <command> ...args`: what `npm run ask` and `npm start` run. */
+export function runLauncher(command: 'ask' | 'start', args: string[], env: Record<string, string>, input?: string, options: RunOptions = {}): Promise<CliResult> {
+  return runNode([path.join(REPO_ROOT, 'bin/run.mjs'), command, ...args], env, input, options);
 }
 
 /** Runs `tsx <script> ...args` (a path relative to the repository root), from the repository root unless `cwd` says otherwise. */
-export function runTsx(
-  script: string,
-  args: string[],
-  env: Record<string, string>,
-  input?: string,
-  options: { closeStdoutAfterFirstLine?: boolean; cwd?: string } = {},
-): Promise<CliResult> {
+export function runTsx(script: string, args: string[], env: Record<string, string>, input?: string, options: RunOptions = {}): Promise<CliResult> {
+  // Node runs tsx's own entry (node_modules/.bin/tsx), so the child needs no PATH.
+  return runNode([path.join(REPO_ROOT, 'node_modules/.bin/tsx'), path.join(REPO_ROOT, script), ...args], env, input, options);
+}
+
+function runNode(argv: string[], env: Record<string, string>, input: string | undefined, options: RunOptions): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    // Node runs tsx's own entry (node_modules/.bin/tsx), so the child needs no PATH.
-    const child = spawn(process.execPath, [path.join(REPO_ROOT, 'node_modules/.bin/tsx'), path.join(REPO_ROOT, script), ...args], {
-      cwd: options.cwd ?? REPO_ROOT,
-      env,
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
+    const child = spawn(process.execPath, argv, { cwd: options.cwd ?? REPO_ROOT, env, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
@@ -93,13 +102,13 @@ export interface TerminalResult {
 const SCRIPT = '/usr/bin/script';
 
 /**
- * Runs `tsx src/cli/ask.ts` on a pseudo-terminal and types `lines` one at a time, each when the prompt
- * ("> ") is waiting: as a person would, never ahead of the answer.
+ * Runs `node bin/run.mjs ask` (`npm run ask`) on a pseudo-terminal and types `lines` one at a time,
+ * each when the prompt ("> ") is waiting: as a person would, never ahead of the answer.
  */
 export function runAskInTerminal(lines: string[], env: Record<string, string>): Promise<TerminalResult> {
   if (!fs.existsSync(SCRIPT)) throw new Error(`${SCRIPT} (util-linux) is needed to run the CLI on a terminal`);
   const quote = (arg: string) => `'${arg.replace(/'/g, `'\\''`)}'`;
-  const command = [process.execPath, path.join(REPO_ROOT, 'node_modules/.bin/tsx'), path.join(REPO_ROOT, 'src/cli/ask.ts')].map(quote).join(' ');
+  const command = [process.execPath, path.join(REPO_ROOT, 'bin/run.mjs'), 'ask'].map(quote).join(' ');
   return new Promise((resolve, reject) => {
     const child = spawn(SCRIPT, ['-qfec', command, '/dev/null'], { cwd: REPO_ROOT, env: { ...env, TERM: 'dumb' }, stdio: ['pipe', 'pipe', 'pipe'] });
     let raw = '';

@@ -2,6 +2,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
+import { buildDist, distIsStale } from '../../bin/dist.mjs';
 import { loadCorpus } from '../../src/corpus/load.js';
 import { readLexiconSources } from '../../src/index/build-lexicon.js';
 import { buildIndex } from '../../src/index/build.js';
@@ -39,6 +40,9 @@ declare module 'vitest' {
  * only read. A test that changes an index or its corpus copies one (`copySharedProject`) or builds its own.
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  // The compiled CLI (`npm run ask`, `npm start`: bin/run.mjs) brought up to date once, before the
+  // tests spawn it: never built by several of them at once, nor announced in the output they check.
+  if (distIsStale(REPO_ROOT)) await buildDist(REPO_ROOT);
   const base = await fs.mkdtemp(path.join(os.tmpdir(), 'tether-shared-'));
   try {
     const shipped: SharedProject = { root: REPO_ROOT, corpusDir: path.join(REPO_ROOT, 'corpus'), indexDir: path.join(base, 'shipped-index') };
