@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { inject } from 'vitest';
@@ -65,10 +66,15 @@ export function runLauncher(command: 'ask' | 'start', args: string[], env: Recor
   return runNode([path.join(REPO_ROOT, 'bin/run.mjs'), command, ...args], env, input, options);
 }
 
-/** Runs `tsx <script> ...args` (a path relative to the repository root), from the repository root unless `cwd` says otherwise. */
+/**
+ * Runs `<script> ...args` (a path relative to the repository root) through tsx's loader, from the
+ * repository root unless `cwd` says otherwise: `node --import tsx`, what `tsx <script>` (the npm
+ * scripts) runs in its child process, without the parent that only relays to it (a fifth of a short run's CPU).
+ */
 export function runTsx(script: string, args: string[], env: Record<string, string>, input?: string, options: RunOptions = {}): Promise<CliResult> {
-  // Node runs tsx's own entry (node_modules/.bin/tsx), so the child needs no PATH.
-  return runNode([path.join(REPO_ROOT, 'node_modules/.bin/tsx'), path.join(REPO_ROOT, script), ...args], env, input, options);
+  // tsx's loader by file URL: found whatever the working folder, and the child needs no PATH.
+  const loader = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+  return runNode(['--import', loader, path.join(REPO_ROOT, script), ...args], env, input, options);
 }
 
 function runNode(argv: string[], env: Record<string, string>, input: string | undefined, options: RunOptions): Promise<CliResult> {
