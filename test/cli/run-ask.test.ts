@@ -118,12 +118,16 @@ describe('runAsk: one question', () => {
   });
 
   it('refuses a bad question before opening the index', async () => {
-    for (const question of ['', '  ', '\u0001', '!!!', 'q'.repeat(20_000)]) {
+    for (const question of ['', '  ', '   \t ', '\u0001', 'why\u0007did\u001bit stop', '!!!', '?!…。？', 'q'.repeat(20_000)]) {
       const result = await run([question]);
       expect(result.code).toBe(1);
       expect(result.opened).toBe(0);
       expect(result.stdout).toBe('');
+      // One friendly line: no stack trace, no error class.
       expect(result.stderr.trimEnd().split('\n')).toHaveLength(1);
+      expect(result.stderr.trim().length).toBeGreaterThan(10);
+      expect(result.stderr).not.toMatch(STACK_LINE);
+      expect(result.stderr).not.toMatch(/TetherError|Error:/);
     }
   });
 
@@ -135,10 +139,12 @@ describe('runAsk: one question', () => {
   });
 
   it('usage errors exit 2 with one line', async () => {
-    for (const argv of [['--nope'], ['--limit'], ['--limit', '2.5', 'q'], ['--limit', '21', 'q'], ['--context', '???', 'q']]) {
+    const usageErrors = [['--nope'], ['--jsno', 'why?'], ['--limit'], ['--limit', 'many', 'why?'], ['--limit', '0', 'why?'], ['--limit', '-1', 'why?'], ['--limit', '2.5', 'q'], ['--limit', '21', 'q'], ['--context', '???', 'q']];
+    for (const argv of usageErrors) {
       const result = await run(argv);
       expect(result.code, argv.join(' ')).toBe(2);
       expect(result.stderr.trimEnd().split('\n'), argv.join(' ')).toHaveLength(1);
+      expect(result.stderr, argv.join(' ')).not.toMatch(STACK_LINE);
       expect(result.opened).toBe(0);
     }
   });

@@ -2,14 +2,13 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cliEnv, runTsx, STACK_LINE } from '../support/cli.js';
+import { cliEnv, runLauncher, runTsx, STACK_LINE, type CliResult } from '../support/cli.js';
 import { makeTmpDir, REPO_ROOT } from '../support/corpus.js';
 import { closedAddress } from './servers.js';
 
-// Every entry point, as its npm script runs it.
+// Every entry point, as its npm script runs it: `node bin/run.mjs ask|start` (compiled), tsx for the others.
+const LAUNCHED = { ask: 'ask', start: 'start' } as const;
 const SCRIPTS: Record<string, string> = {
-  ask: 'src/cli/ask.ts',
-  start: 'src/main.ts',
   'build-index': 'scripts/build-index.ts',
   eval: 'scripts/eval.ts',
   bench: 'scripts/bench.ts',
@@ -33,10 +32,16 @@ beforeAll(async () => {
 
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
+/** Runs an entry point by its npm script's name. */
+function runScript(name: string, args: string[], environment: Record<string, string>): Promise<CliResult> {
+  const launched = Object.hasOwn(LAUNCHED, name) ? LAUNCHED[name as keyof typeof LAUNCHED] : undefined;
+  return launched ? runLauncher(launched, args, environment) : runTsx(SCRIPTS[name]!, args, environment);
+}
+
 describe.concurrent('every entry point goes through the CLI boundary', () => {
-  for (const [name, script] of Object.entries(SCRIPTS)) {
+  for (const name of [...Object.keys(LAUNCHED), ...Object.keys(SCRIPTS)]) {
     it(`${name} --help: the generated usage, exit 0, nothing run`, async () => {
-      const result = await runTsx(script, ['--help'], env);
+      const result = await runScript(name, ['--help'], env);
       expect(result.code, result.stderr).toBe(0);
       expect(result.stdout).toMatch(new RegExp(`^USAGE npm run ${name} --`, 'm'));
       expect(result.stderr).toBe('');
@@ -64,7 +69,7 @@ describe.concurrent('every entry point goes through the CLI boundary', () => {
     ['train', ['--dataset', 'squad'], '--dataset takes xquad, drcd, cmrc (comma-separated), got "squad".'],
     ['report', ['--top', 'ten'], '--top must be a whole number above 0, got "ten".'],
   ])('%s %j: one line, exit 2, no stack trace', async (name, args, message) => {
-    const result = await runTsx(SCRIPTS[name]!, args, env);
+    const result = await runScript(name, args, env);
     expect(result.code).toBe(2);
     expect(result.stderr).toBe(`${message} (see npm run ${name} -- --help)\n`);
     expect(result.stderr).not.toMatch(STACK_LINE);
@@ -93,7 +98,7 @@ describe.concurrent('every entry point goes through the CLI boundary', () => {
 describe('the interactive prompt', () => {
   it('Ctrl-C with a half-typed line exits 130', async () => {
     const quote = (arg: string) => `'${arg.replace(/'/g, `'\\''`)}'`;
-    const command = [process.execPath, path.join(REPO_ROOT, 'node_modules/.bin/tsx'), path.join(REPO_ROOT, 'src/cli/ask.ts')].map(quote).join(' ');
+    const command = [process.execPath, path.join(REPO_ROOT, 'bin/run.mjs'), 'ask'].map(quote).join(' ');
     const child = spawn('/usr/bin/script', ['-qfec', command, '/dev/null'], { cwd: REPO_ROOT, env: { ...env, TERM: 'dumb' }, stdio: ['pipe', 'pipe', 'pipe'] });
     let output = '';
     let typed = false;

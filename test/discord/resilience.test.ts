@@ -251,7 +251,8 @@ describe('shutdown', () => {
       expect(h.bot.client.isReady()).toBe(false);
       expect(h.logs.some((line) => line.msg === 'Discord client stopped')).toBe(true);
     } finally {
-      await h.fake.close();
+      // Stops nothing more (the bot is stopped): closes the fake and removes the harness's temp folder.
+      await h.close();
     }
   });
 });

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { createVerifier, foldForVerifying, quotesBalanced, REMOVED_QUOTE_NOTE, type Evidence } from '../../src/answer/verify.js';
-import { ARTICLES, isVerbatim, passageContaining, quoteOf } from './fixtures.js';
+import { passageContaining as passageIn, quoteOf } from './fixtures.js';
+import { isVerbatimInFixture as isVerbatim, VERIFY_ARTICLES as ARTICLES } from './verify-fixture.js';
+
+/** The paragraph of a fixture article that contains `needle`, as a Passage with true offsets. */
+function passageContaining(article: (typeof ARTICLES)['en'], needle: string) {
+  const { text, ...described } = article;
+  return passageIn(described, needle, text);
+}
 
 /** Checks one answer against the evidence, as a verifier made for it does. */
 function verifyAnswer(answer: string, evidence: Evidence) {

@@ -8,7 +8,7 @@ import type { SharedIndexes, SharedProject } from './global-setup.js';
  * A project whose index was built once for the whole run (test/support/global-setup.ts). Read it,
  * never change it: a test that writes to an index or a corpus copies one with `copySharedProject`.
  */
-export function sharedProject(name: Exclude<keyof SharedIndexes, 'lexiconCacheDir'>): SharedProject {
+export function sharedProject(name: Exclude<keyof SharedIndexes, 'lexiconSourcesFile'>): SharedProject {
   return inject('sharedIndexes')[name];
 }
 

@@ -1,0 +1,15 @@
+// src/index/build-lexicon as the spawned CLI sees it (./loader.mjs): `buildLexicon` is
+// `lexiconFromSources` over the run's shared reading instead of a fresh one, the same lexicon.
+import fs from 'node:fs';
+
+const actual = await import(new URL(import.meta.url).searchParams.get('actual'));
+let sources;
+
+export async function buildLexicon(texts) {
+  const file = process.env.TETHER_TEST_LEXICON_SOURCES;
+  if (!file) throw new Error('TETHER_TEST_LEXICON_SOURCES is not set (test/support/lexicon-hook)');
+  sources ??= JSON.parse(fs.readFileSync(file, 'utf8'));
+  return actual.lexiconFromSources(sources, texts);
+}
+
+export const { readLexiconSources, lexiconFromSources } = actual;
