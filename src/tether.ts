@@ -86,7 +86,7 @@ export function createTether(deps: TetherDeps): Tether {
   const { retriever, ranker, decider, verifier } = createPipeline(deps);
   const articles = new Map(index.corpus.articles.map((article) => [article.id, article]));
   const corpusQuestions = deps.corpusQuestions ?? createCorpusQuestionAnswerer(index.corpus.articles);
-  const glosser = deps.glosser ?? createQuoteGlosser(index.analyzer.lexicon);
+  const glosser = deps.glosser ?? createQuoteGlosser(index.analyzer);
   const withGloss = (question: string, lang: Lang) => (quote: Quote): Quote => {
     const gloss = glosser.gloss(question, lang, quote);
     return gloss ? { ...quote, gloss } : quote;

@@ -1,6 +1,6 @@
 import { clausesOf } from '../corpus/sentences.js';
 import type { TextAnalyzer } from '../text/analyzer.js';
-import { extractConcepts, type Concept } from '../text/features.js';
+import type { Concept } from '../text/features.js';
 import { personNames } from './names.js';
 import { labelsFor } from '../i18n.js';
 import { detectAnswerKind, type AnswerKind } from '../text/question-kind.js';
@@ -104,20 +104,20 @@ interface WindowContext {
 function bestWindow(quote: Quote, ctx: WindowContext): Candidate {
   const clauses = clausesOf(quote.text);
   // A window's concepts are its clauses': each clause is read once, not once per window holding it.
-  const clauseConcepts = clauses.map((clause) => extractConcepts(clause, ctx.analyzer.lexicon, { namesNeedCapitals: true }));
+  const clauseConcepts = clauses.map((clause) => ctx.analyzer.passageConcepts(clause));
   let best = { from: 0, to: clauses.length, score: -Infinity, coverage: 0 };
   for (let from = 0; from < clauses.length; from += 1) {
     for (let to = from + 1; to <= clauses.length; to += 1) {
       const text = clauses.slice(from, to).join(' ');
       const limit = ctx.yesNo ? SHORT_ANSWER_CHARS * 1.5 : SHORT_ANSWER_CHARS;
       if (text.length > limit && to > from + 1) break;
-      const scored = windowScore(text, clauseConcepts.slice(from, to).flat(), ctx);
+      const scored = windowScore(text, clauseConcepts.slice(from, to), ctx);
       const score = scored.score - (ctx.yesNo ? 0 : text.length / 5000) + (ctx.yesNo && from === 0 ? 0.1 : 0);
       if (score > best.score) best = { from, to, score, coverage: scored.coverage };
     }
   }
   // A short quote is shown whole unless a part of it carries the answer better.
-  const whole = windowScore(quote.text, clauseConcepts.flat(), ctx);
+  const whole = windowScore(quote.text, clauseConcepts, ctx);
   if (quote.text.length <= SHORT_ANSWER_CHARS && whole.score >= best.score - 0.05) return { text: quote.text, quote, ...whole };
   const start = quote.text.indexOf(clauses[best.from]!);
   const lastClause = clauses[best.to - 1]!;
@@ -126,10 +126,23 @@ function bestWindow(quote: Quote, ctx: WindowContext): Candidate {
   return { text: `${best.from > 0 ? '…' : ''}${excerpt}${best.to < clauses.length ? '…' : ''}`, quote, score: best.score, coverage: best.coverage };
 }
 
-/** How well a window answers: the question's coverage plus what it adds of the kind asked for. */
-function windowScore(text: string, concepts: Concept[], ctx: WindowContext): { score: number; coverage: number } {
-  const features = new Set(concepts.flatMap((c) => [...c.alternatives.keys()]));
-  const coverage = coverageOf(ctx.weighted, features);
+// The features of a clause's concepts, for as long as the analyzer keeps the concepts.
+const featuresOfConcepts = new WeakMap<readonly Concept[], Set<string>>();
+
+function featuresOf(concepts: readonly Concept[]): Set<string> {
+  let features = featuresOfConcepts.get(concepts);
+  if (!features) {
+    features = new Set(concepts.flatMap((c) => [...c.alternatives.keys()]));
+    featuresOfConcepts.set(concepts, features);
+  }
+  return features;
+}
+
+/** How well a window (the concepts of its clauses) answers: the question's coverage plus what it adds of the kind asked for. */
+function windowScore(text: string, clauses: ReadonlyArray<readonly Concept[]>, ctx: WindowContext): { score: number; coverage: number } {
+  const clauseFeatures = clauses.map(featuresOf);
+  const coverage = coverageOf(ctx.weighted, { has: (feature) => clauseFeatures.some((features) => features.has(feature)) });
+  const concepts = clauses.flat();
   const novelty = noveltyOf(concepts, ctx.questionKeys);
   let evidence = 0;
   if (ctx.kind === 'number') evidence = hasNew(concepts, ctx.questionKeys, (key) => ANCHOR_KEY.test(key) && !DATE_KEY.test(key)) ? 1 : 0;
@@ -145,14 +158,14 @@ function windowScore(text: string, concepts: Concept[], ctx: WindowContext): { s
 }
 
 /** Share of a window's content concepts the question does not already have. */
-function noveltyOf(concepts: Concept[], questionKeys: Set<string>): number {
+function noveltyOf(concepts: readonly Concept[], questionKeys: Set<string>): number {
   const content = concepts.filter((c) => !c.phrase && c.weight >= 1);
   if (content.length === 0) return 0;
   const fresh = content.filter((c) => ![...c.alternatives.keys()].some((key) => questionKeys.has(key)));
   return fresh.length / content.length;
 }
 
-function hasNew(concepts: Concept[], questionKeys: Set<string>, isWanted: (key: string) => boolean): boolean {
+function hasNew(concepts: readonly Concept[], questionKeys: Set<string>, isWanted: (key: string) => boolean): boolean {
   return concepts.some((c) => [...c.alternatives.keys()].some((key) => isWanted(key) && !questionKeys.has(key)));
 }
 

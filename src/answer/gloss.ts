@@ -1,6 +1,7 @@
 import type { Lang } from '../corpus/types.js';
 import { isEnglishStopword, latinTokens, stemWord } from '../text/english.js';
-import { extractConcepts } from '../text/features.js';
+import type { TextAnalyzer } from '../text/analyzer.js';
+import { extractConcepts, type Concept } from '../text/features.js';
 import type { Lexicon } from '../text/lexicon.js';
 import { romanise, splitPinyin } from '../text/pinyin.js';
 import { toSimplified } from '../text/script.js';
@@ -31,12 +32,16 @@ const MAX_TERMS = 6;
 const MAX_FIGURES = 4;
 
 /** Builds the glosser over the index's English–Chinese lexicon. */
-export function createQuoteGlosser(lexicon: Lexicon): QuoteGlosser {
+export function createQuoteGlosser(analyzer: Pick<TextAnalyzer, 'lexicon' | 'passageConcepts'>): QuoteGlosser {
+  const { lexicon } = analyzer;
   return {
     gloss(question, questionLang, quote) {
       const questionIsEnglish = questionLang === 'en';
       if (questionIsEnglish === (quote.lang === 'en')) return undefined;
-      const terms = questionIsEnglish ? matchedTerms(question, quote.text, true, lexicon) : matchedTerms(quote.text, question, false, lexicon);
+      // A Chinese quote is a passage of the corpus, read once and kept by the analyzer; a question as written.
+      const terms = questionIsEnglish
+        ? matchedTerms(question, quote.text, true, analyzer.passageConcepts(quote.text), lexicon)
+        : matchedTerms(quote.text, question, false, extractConcepts(question, lexicon, { namesNeedCapitals: false }), lexicon);
       const figures = questionIsEnglish ? chineseFiguresInEnglish(quote.text) : englishFiguresInChinese(quote.text, questionLang);
       if (terms.length === 0 && figures.length === 0) return undefined;
       // "Yinghua = 英華" says nothing "Cai Yinghua = 蔡英華" does not.
@@ -88,7 +93,7 @@ function englishVocabulary(text: string, lexicon: Lexicon): { byStem: Map<string
  * The terms an English text and a Chinese text share (by dictionary gloss or by name), as pairs of
  * the quote's word and the question's: `english` is whichever side is English.
  */
-function matchedTerms(english: string, chinese: string, chineseIsQuote: boolean, lexicon: Lexicon): GlossPair[] {
+function matchedTerms(english: string, chinese: string, chineseIsQuote: boolean, chineseConcepts: readonly Concept[], lexicon: Lexicon): GlossPair[] {
   const { byStem, byName } = englishVocabulary(english, lexicon);
   const simplified = toSimplified(chinese);
   const pairs: GlossPair[] = [];
@@ -96,7 +101,7 @@ function matchedTerms(english: string, chinese: string, chineseIsQuote: boolean,
   // The quote's word is the text, the question's the gloss.
   const pair = (chineseWord: string, englishWord: string) =>
     chineseIsQuote ? add(pairs, seen, chineseWord, englishWord) : add(pairs, seen, englishWord, chineseWord);
-  for (const concept of extractConcepts(chinese, lexicon, { namesNeedCapitals: chineseIsQuote })) {
+  for (const concept of chineseConcepts) {
     if (concept.phrase) continue;
     const keys = [...concept.alternatives.keys()];
     const word = keys.find((key) => key.startsWith('zh:'))?.slice(3);

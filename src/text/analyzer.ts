@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import { extractConcepts, extractFeatures, flattenConcepts, type Concept, type FeatureBag } from './features.js';
 import type { Lexicon } from './lexicon.js';
 import { createPhoneticMatcher } from './phonetic.js';
@@ -38,10 +39,25 @@ export class TextAnalyzer {
   readonly lexicon: Lexicon;
   readonly stats: FeatureStats;
   private lastQuery: { text: string; concepts: Concept[] } | undefined;
+  private readonly passages = new LRUCache<string, Concept[]>({ max: 10_000 });
 
   constructor(options: { lexicon: Lexicon; stats: FeatureStats }) {
     this.lexicon = bindToCorpus(options.lexicon, options.stats);
     this.stats = options.stats;
+  }
+
+  /**
+   * Concepts of a passage of the corpus (a quote, a clause of one), shared: callers only read them.
+   * The answers of one corpus quote the same passages again and again, so their readings are kept
+   * (bounded).
+   */
+  passageConcepts(text: string): readonly Concept[] {
+    let concepts = this.passages.get(text);
+    if (!concepts) {
+      concepts = extractConcepts(text, this.lexicon, { namesNeedCapitals: true });
+      this.passages.set(text, concepts);
+    }
+    return concepts;
   }
 
   /** Features of a passage (romanised names only when capitalised). */

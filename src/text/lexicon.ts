@@ -122,6 +122,9 @@ export const LEXICON_STORE_FORMAT = 'tether-lexicon';
 /** Bumped whenever the stored layout changes (then INDEX_FORMAT_VERSION too, so old indexes rebuild). */
 export const LEXICON_STORE_VERSION = 5;
 
+/** Lookups remembered before the memory is started afresh (a few MB). */
+const MAX_LOOKED_UP = 100_000;
+
 /** Flags of a word line: a name, and a transliterated name. */
 const PROPER_NOUN_FLAG = 'n';
 const TRANSLITERATION_FLAG = 't';
@@ -203,8 +206,18 @@ export function decodeLexicon(text: string): Lexicon {
     }
     return read.get(key)?.split(' ');
   };
+  // Words looked up, found or not: feature extraction asks about the same few thousand again and
+  // again (every window of segments is a possible compound), a binary search each time costs.
+  const looked = new Map<string, string | undefined>();
   /** The line of a word: the first line not sorting before `word` + tab, when it starts with it. */
   const wordLine = (word: string): string | undefined => {
+    if (looked.has(word)) return looked.get(word);
+    const line = searchWordLine(word);
+    if (looked.size >= MAX_LOOKED_UP) looked.clear();
+    looked.set(word, line);
+    return line;
+  };
+  const searchWordLine = (word: string): string | undefined => {
     const key = `${word}\t`;
     let low = 1;
     let high = wordsEnd;

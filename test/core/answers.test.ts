@@ -153,7 +153,7 @@ describe('glosses under quotes in another language', () => {
   });
 
   it('converts English figures and names for a Chinese question, and says nothing for a quote in the same language', () => {
-    const glosser = createQuoteGlosser(index.analyzer.lexicon);
+    const glosser = createQuoteGlosser(index.analyzer);
     const english = glosser.gloss('陳美玲宣佈了什麼？收成多少？', 'zh-Hant', {
       lang: 'en',
       text: 'Chen Meiling said farmers harvested 1.5 billion kilograms, and 140.9 billion yuan was spent by March 12.',
