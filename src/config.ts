@@ -10,7 +10,8 @@ const optionalString = z
   .transform((value) => (value === '' ? undefined : value))
   .optional();
 
-const positiveInt = (fallback: number) =>
+/** A whole-number setting of at least `min`, `fallback` when unset. */
+const integer = (fallback: number, min: 0 | 1) =>
   z
     .string()
     .trim()
@@ -18,12 +19,14 @@ const positiveInt = (fallback: number) =>
     .transform((value, ctx) => {
       if (value === undefined || value === '') return fallback;
       const parsed = Number(value);
-      if (!Number.isInteger(parsed) || parsed <= 0) {
-        ctx.addIssue({ code: z.ZodIssueCode.custom, message: `must be a whole number above 0, got "${value}"` });
+      if (!Number.isInteger(parsed) || parsed < min) {
+        ctx.addIssue({ code: z.ZodIssueCode.custom, message: `must be a whole number ${min === 1 ? 'above 0' : '(0 or more)'}, got "${value}"` });
         return z.NEVER;
       }
       return parsed;
     });
+const positiveInt = (fallback: number) => integer(fallback, 1);
+const wholeNumber = (fallback: number) => integer(fallback, 0);
 
 const boolean = (fallback: boolean) =>
   z
@@ -104,6 +107,7 @@ const schema = z.object({
   ALLOW_DMS: boolean(true),
   RATE_LIMIT_PER_MINUTE: positiveInt(5),
   MAX_QUESTION_LENGTH: positiveInt(500),
+  SHARD_SPAWN_DELAY_MS: wholeNumber(5_500),
   SHARDS: z
     .string()
     .trim()
@@ -172,6 +176,8 @@ export interface Config {
     rateLimitPerMinute: number;
     maxQuestionLength: number;
     shards: 'auto' | number | undefined;
+    /** Wait between starting shards, and before starting a crashed one again (Discord lets a bot identify once per 5 s). */
+    shardSpawnDelayMs: number;
     /**
      * The shards this process runs when several machines share one bot (SHARD_IDS of SHARD_COUNT); undefined
      * runs every shard here.
@@ -238,6 +244,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root = PROJECT_
       rateLimitPerMinute: values.RATE_LIMIT_PER_MINUTE,
       maxQuestionLength: values.MAX_QUESTION_LENGTH,
       shards: values.SHARDS,
+      shardSpawnDelayMs: values.SHARD_SPAWN_DELAY_MS,
       shardSlice: values.SHARD_IDS && values.SHARD_COUNT !== undefined ? { ids: values.SHARD_IDS, count: values.SHARD_COUNT } : undefined,
       isShard,
       feedbackLog: path.resolve(root, values.FEEDBACK_LOG ?? 'data/feedback.jsonl'),

@@ -32,9 +32,6 @@ export const missingTokenHelp = [
 /** How long the sharding manager waits for a shard to become ready: a shard opens the core before logging in. */
 const shardReadyTimeoutMs = 120_000;
 
-/** How long the sharding manager waits before starting a crashed shard again. */
-const shardRespawnDelayMs = 5_000;
-
 /**
  * Exit code when Discord closed the gateway for good (bad token, disallowed intents): EX_CONFIG, so a supervisor
  * can tell it from a crash and not restart in a loop (systemd RestartPreventExitStatus=78, pm2 stop_exit_codes).
@@ -162,7 +159,7 @@ async function runShardingManager(config: Config, token: string, logger: Logger)
         return;
       }
       logger.warn({ shard: shard.id, exitCode }, 'shard process exited (respawning)');
-      void sleep(shardRespawnDelayMs).then(async () => {
+      void sleep(config.discord.shardSpawnDelayMs).then(async () => {
         if (stopping) return;
         await shard.spawn(shardReadyTimeoutMs).catch((error: unknown) => logger.error({ err: error, shard: shard.id }, 'shard could not be respawned'));
       });
@@ -187,7 +184,7 @@ async function runShardingManager(config: Config, token: string, logger: Logger)
   };
   const stopped = onShutdownSignal(logger, stopShards);
   try {
-    await manager.spawn({ amount: totalShards, timeout: shardReadyTimeoutMs });
+    await manager.spawn({ amount: totalShards, delay: config.discord.shardSpawnDelayMs, timeout: shardReadyTimeoutMs });
     spawned = true;
     logger.info({ totalShards }, 'all shards spawned');
   } catch (error) {

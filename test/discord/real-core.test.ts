@@ -197,7 +197,8 @@ function startMain(env: Record<string, string>, options: { via?: 'node' | 'npm' 
   const [command, args] = options.via === 'npm' ? ['npm', ['start', '--silent']] : [process.execPath, productionCommand];
   const child = spawn(command, args, {
     cwd: projectRoot,
-    env: { ...base, DOTENV_CONFIG_PATH: path.join(dir, 'no.env'), INDEX_DIR: indexDir, FEEDBACK_LOG: path.join(dir, 'feedback.jsonl'), LOG_LEVEL: 'info', ...env },
+    // Shards start (and restart) a tenth of a second apart: the fake gateway has no identify rate limit.
+    env: { ...base, DOTENV_CONFIG_PATH: path.join(dir, 'no.env'), INDEX_DIR: indexDir, FEEDBACK_LOG: path.join(dir, 'feedback.jsonl'), LOG_LEVEL: 'info', SHARD_SPAWN_DELAY_MS: '100', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: options.via === 'npm',
   });

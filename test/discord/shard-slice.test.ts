@@ -26,3 +26,11 @@ describe('SHARD_IDS and SHARD_COUNT', () => {
     expect(settings).toMatchObject({ isShard: true, shards: undefined, shardSlice: undefined });
   });
 });
+
+describe('SHARD_SPAWN_DELAY_MS', () => {
+  it("defaults to discord.js's 5.5 s, takes 0 or more, and names a bad value", () => {
+    expect(discordSettings({}).shardSpawnDelayMs).toBe(5500);
+    expect(discordSettings({ SHARD_SPAWN_DELAY_MS: '0' }).shardSpawnDelayMs).toBe(0);
+    expect(() => discordSettings({ SHARD_SPAWN_DELAY_MS: '-1' })).toThrow(/SHARD_SPAWN_DELAY_MS: must be a whole number \(0 or more\), got "-1"/);
+  });
+});
