@@ -1,5 +1,4 @@
 import { defineCommand, runCli, wholeNumber } from '../src/cli/boundary.js';
-import { formatChecks, runChecks } from '../src/cli/doctor.js';
 import { loadDotEnv, PROJECT_ROOT } from '../src/config.js';
 
 /** `npm run doctor`: settings, corpus, index and the configured endpoints, each with the fix when it fails. */
@@ -12,6 +11,8 @@ const doctorCommand = defineCommand({
   async run({ args }) {
     const timeoutMs = wholeNumber(args.timeout, '--timeout', { fallback: 5_000 });
     loadDotEnv();
+    // Loaded here: `--help` and usage errors need none of what the checks import.
+    const { formatChecks, runChecks } = await import('../src/cli/doctor.js');
     const checks = await runChecks({ env: process.env, root: PROJECT_ROOT, timeoutMs });
     process.stdout.write(`${args.json ? JSON.stringify(checks, null, 2) : formatChecks(checks)}\n`);
     return checks.some((check) => check.status === 'fail') ? 1 : 0;

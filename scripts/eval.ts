@@ -7,7 +7,6 @@ import { createLogger } from '../src/logger.js';
 import { evaluateDatasetRuns, formatDatasetReport } from '../src/eval/dataset-eval.js';
 import { DATASET_NAMES, prepareDatasetRuns, type DatasetName, type SplitChoice } from '../src/eval/datasets.js';
 import { createFaithfulnessCheck, DEV_SET, failedCase, readEvalSet, scoreCase, summarise, type CaseResult, type Summary } from '../src/eval/metrics.js';
-import { openConfiguredTether, openTether } from '../src/tether.js';
 
 const NOTES = `Runs an eval set (default eval/dev.jsonl) and prints hit@1, hit@3, the share of short answer lines
 containing the expected text ("answer"), MRR, abstention and faithfulness per kind and overall.
@@ -69,6 +68,8 @@ async function main(values: EvalFlags): Promise<number> {
   const file = positionals[0] ? path.resolve(positionals[0]) : path.join(config.root, DEV_SET);
   const cases = await readEvalSet(file);
   const logger = createLogger(config.logLevel, undefined, config.logFormat);
+  // The core is loaded here: `--help` and usage errors need none of it.
+  const { openConfiguredTether } = await import('../src/tether.js');
   const tether = await openConfiguredTether(config, { logger, onProgress: (m) => console.error(m) });
   const verification = { verified: 0, repaired: 0, dropped: 0, citationsRemoved: 0, fallbacks: {} as Record<string, number> };
   const isFaithful = createFaithfulnessCheck(config.root);
@@ -130,6 +131,7 @@ async function runDatasets(
     split,
     perKindLimit: limit,
   });
+  const { openTether } = await import('../src/tether.js');
   const report = await evaluateDatasetRuns(
     runs,
     {

@@ -1,8 +1,6 @@
 import { defineCommand, listOf, runCli, wholeNumber } from '../src/cli/boundary.js';
 import { loadProjectConfig } from '../src/config.js';
 import { DATASET_NAMES, prepareDatasetRuns, type DatasetName } from '../src/eval/datasets.js';
-import { saveAnswerModel } from '../src/decision/model.js';
-import { collectTrainingQuestions, loadCollectedQuestions, saveCollectedQuestions, trainAnswerModel } from '../src/training/train.js';
 
 const NOTES = `Retrains the learned parts of the answer path (the span ranker and the calibrated answer/unsure/refuse
 decision) on the TRAIN split of the public QA sets in ../shared/datasets (articles at even positions;
@@ -25,6 +23,11 @@ async function main(values: { dataset?: string; limit?: string; reuse?: boolean 
   const datasets = listOf<DatasetName>(values.dataset, '--dataset', DATASET_NAMES, DATASET_NAMES);
   const limit = values.limit === undefined ? undefined : wholeNumber(values.limit, '--limit', { fallback: 0 });
   const config = loadProjectConfig();
+  // Loaded here: `--help` and usage errors need none of what training imports.
+  const [{ saveAnswerModel }, { collectTrainingQuestions, loadCollectedQuestions, saveCollectedQuestions, trainAnswerModel }] = await Promise.all([
+    import('../src/decision/model.js'),
+    import('../src/training/train.js'),
+  ]);
   const log = (message: string) => console.error(message);
   const runs = await prepareDatasetRuns({ root: config.root, datasets, split: 'train', ...(limit ? { perKindLimit: limit } : {}) });
   const questions = values.reuse ? await loadCollectedQuestions(config.root) : await collectTrainingQuestions(runs, log);
