@@ -45,8 +45,3 @@ export function createLogger(level: string, destination?: DestinationStream, for
 function prettyStreamBuilder(): typeof import('pino-pretty').build {
   return (createRequire(import.meta.url)('pino-pretty') as typeof import('pino-pretty')).build;
 }
-
-/** A logger that drops everything, for tests and quiet runs. */
-export function createSilentLogger(): Logger {
-  return pino({ level: 'silent' });
-}

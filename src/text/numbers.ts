@@ -237,15 +237,9 @@ const SEPARATOR = String.raw`[\s-]+(?:and[\s-]+)?`;
 // Cardinals (twenty-one, four hundred and six), possibly ending in an ordinal or a decade (twenty-first), or one of those alone.
 const NUMBER_WORD = new RegExp(String.raw`\b(?:${CARDINAL_WORD}(?:${SEPARATOR}${CARDINAL_WORD})*(?:${SEPARATOR}${FINAL_WORD})?|${FINAL_WORD})\b`, 'giu');
 
-/**
- * The text with number words written as digits in the same place, padded to the same length so
- * offsets hold: "twenty-one" → "21", "ninth" → "9th", "the seventies" → "the 70s". A lone "one"
- * stays a word (mostly a pronoun).
- */
-export function spellOutNumberWords(text: string): string {
-  return spellOut(text).text;
-}
-
+// The text with number words written as digits in the same place, padded to the same length so
+// offsets hold ("twenty-one" → "21", "ninth" → "9th", "the seventies" → "the 70s"; a lone "one"
+// stays a word, mostly a pronoun), and where each was.
 function spellOut(text: string): { text: string; spans: Array<[number, number]> } {
   const spans: Array<[number, number]> = [];
   const spelled = text.replace(NUMBER_WORD, (match, offset: number) => {
@@ -317,11 +311,6 @@ export function numberMentions(text: string): NumberMention[] {
     }
   }
   return mentions.sort((a, b) => a.start - b.start);
-}
-
-/** All anchors of a text's numbers, dates and times, in order. */
-export function numberAnchors(text: string): string[] {
-  return numberMentions(text).flatMap((mention) => mention.anchors);
 }
 
 /** The month a full English month name stands for ("November" → 11), or undefined. */

@@ -5,7 +5,10 @@ import { LocalEmbeddings } from '../../src/embeddings/local.js';
 import { openIndex } from '../../src/index/open.js';
 import type { LoadedIndex } from '../../src/index/types.js';
 import { createHybridRetriever } from '../../src/retrieval/hybrid.js';
-import { numberAnchors } from '../../src/text/numbers.js';
+import { numberMentions } from '../../src/text/numbers.js';
+
+/** Every anchor a text's numbers give, in order. */
+const numberAnchors = (text: string) => numberMentions(text).flatMap((mention) => mention.anchors);
 import { loadAnswerModel } from '../../src/decision/model.js';
 import { createTether } from '../../src/tether.js';
 import { REPO_ROOT, unfaithfulQuotes } from '../support/corpus.js';

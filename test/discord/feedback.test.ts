@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createFeedbackLog, hashUserId, loadOrCreateSalt, readFeedbackLog, type NewEntry } from '../../src/feedback/log.js';
 import { formatFeedbackReport, summariseFeedback } from '../../src/feedback/report.js';
-import { createSilentLogger } from '../../src/logger.js';
+import { createLogger } from '../../src/logger.js';
 import { projectRoot } from './fake-tether.js';
 
 const run = promisify(execFile);
@@ -33,7 +33,7 @@ const rating = (question: string, value: 'up' | 'down'): NewEntry => ({
 describe('feedback log', () => {
   it('appends one JSON line per entry, in order, with the user id hashed (salted sha256)', async () => {
     const file = path.join(dir, 'nested', 'feedback.jsonl');
-    const log = createFeedbackLog({ path: file, salt: 'pepper', logger: createSilentLogger(), now: () => new Date('2024-01-02T03:04:05Z') });
+    const log = createFeedbackLog({ path: file, salt: 'pepper', logger: createLogger('silent'), now: () => new Date('2024-01-02T03:04:05Z') });
     for (let i = 0; i < 20; i += 1) log.record(unanswered(`question ${i}`), `user${i % 3}`);
     await log.flush();
     const { entries, badLines } = readFeedbackLog(file);
@@ -55,7 +55,7 @@ describe('feedback log', () => {
   it('never throws when the log cannot be written', async () => {
     const blocker = path.join(dir, 'file');
     fs.writeFileSync(blocker, '');
-    const log = createFeedbackLog({ path: path.join(blocker, 'feedback.jsonl'), salt: 's', logger: createSilentLogger() });
+    const log = createFeedbackLog({ path: path.join(blocker, 'feedback.jsonl'), salt: 's', logger: createLogger('silent') });
     log.record(unanswered('q'), 'u');
     await expect(log.flush()).resolves.toBeUndefined();
   });
@@ -93,7 +93,7 @@ describe('report', () => {
 
   it('npm run report prints the summary of a log file (and --json)', async () => {
     const file = path.join(dir, 'feedback.jsonl');
-    const log = createFeedbackLog({ path: file, salt: 's', logger: createSilentLogger() });
+    const log = createFeedbackLog({ path: file, salt: 's', logger: createLogger('silent') });
     log.record(unanswered('What about AWS?'), 'u1');
     log.record(rating('Why?', 'down'), 'u2');
     await log.flush();

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBot } from '../../src/discord/bot.js';
 import { createFeedbackLog } from '../../src/feedback/log.js';
-import { createSilentLogger } from '../../src/logger.js';
+import { createLogger } from '../../src/logger.js';
 import { closedAddress } from '../cli/servers.js';
 import { FakeDiscord } from './fake-discord.js';
 import { createFakeTether } from './fake-tether.js';
@@ -20,7 +20,7 @@ afterAll(async () => {
 describe('logging in', () => {
   it('a token Discord refuses gives a message that says what to check, without the token', async () => {
     fake.failNext('GET', /^\/gateway\/bot$/, { status: 401, body: { message: '401: Unauthorized', code: 0 } });
-    const logger = createSilentLogger();
+    const logger = createLogger('silent');
     const bot = createBot({
       tether: createFakeTether(),
       logger,
@@ -36,7 +36,7 @@ describe('logging in', () => {
 
   it('a Discord that cannot be reached is told apart from a refused token, with the URL and the fix', async () => {
     const down = await closedAddress();
-    const logger = createSilentLogger();
+    const logger = createLogger('silent');
     const bot = createBot({
       tether: createFakeTether(),
       logger,

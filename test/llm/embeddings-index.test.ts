@@ -2,7 +2,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
-import { createSilentLogger } from '../../src/logger.js';
+import { createLogger } from '../../src/logger.js';
 import type { Tether } from '../../src/answer/types.js';
 import { openConfiguredTether } from '../../src/tether.js';
 import { BILINGUAL_FILES } from '../support/bilingual.js';
@@ -24,7 +24,7 @@ const settings = (overrides: Record<string, string>) =>
 beforeAll(async () => {
   server = await startFakeOpenAi();
   project = await makeTmpProject('openai-embeddings', BILINGUAL_FILES);
-  tether = await openConfiguredTether(settings(openai()), { logger: createSilentLogger() });
+  tether = await openConfiguredTether(settings(openai()), { logger: createLogger('silent') });
   buildRequests = server.requests.filter((request) => request.path === '/v1/embeddings').length;
 });
 
@@ -48,11 +48,11 @@ describe('an index embedded through an OpenAI-compatible endpoint', () => {
   });
 
   it('refuses to answer with a different embedder, naming the command that rebuilds', async () => {
-    await expect(openConfiguredTether(settings({}), { logger: createSilentLogger() })).rejects.toMatchObject({
+    await expect(openConfiguredTether(settings({}), { logger: createLogger('silent') })).rejects.toMatchObject({
       code: 'EMBEDDER_MISMATCH',
       hint: expect.stringContaining('npm run build-index'),
     });
-    await expect(openConfiguredTether(settings(openai('another-model')), { logger: createSilentLogger() })).rejects.toMatchObject({ code: 'EMBEDDER_MISMATCH' });
+    await expect(openConfiguredTether(settings(openai('another-model')), { logger: createLogger('silent') })).rejects.toMatchObject({ code: 'EMBEDDER_MISMATCH' });
   });
 });
 
