@@ -1,8 +1,5 @@
-import { REST } from 'discord.js';
 import { defineCommand, runCli } from '../src/cli/boundary.js';
 import { loadProjectConfig } from '../src/config.js';
-import { explainDiscordFailure } from '../src/discord/reach.js';
-import { deployCommands } from '../src/discord/deploy.js';
 import { TetherError } from '../src/errors.js';
 
 /** `npm run deploy-commands`: registers the slash and context-menu commands. */
@@ -15,6 +12,8 @@ const deployCommand = defineCommand({
     if (!token) {
       throw new TetherError('BAD_CONFIG', 'DISCORD_TOKEN is not set.', { hint: 'Put the bot token in .env (see the README, "Running the Discord bot").' });
     }
+    // discord.js loads only to deploy: `--help` and a missing token need none of it.
+    const [{ REST }, { deployCommands }, { explainDiscordFailure }] = await Promise.all([import('discord.js'), import('../src/discord/deploy.js'), import('../src/discord/reach.js')]);
     const rest = new REST(apiBase ? { api: apiBase } : {}).setToken(token);
     try {
       const result = await deployCommands({ rest, applicationId: clientId, guildId });
