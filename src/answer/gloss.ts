@@ -75,6 +75,13 @@ function englishVocabulary(text: string, lexicon: Lexicon): { byStem: Map<string
   const tokens = latinTokens(text);
   const byStem = new Map<string, string>();
   const byName = new Map<string, string>();
+  // A hyphenated compound is shown whole for its parts and its joined form: 分拆 = spin-off, not "off".
+  tokens.forEach((token, i) => {
+    const next = tokens[i + 1];
+    if (!next || text.slice(token.end, next.index) !== '-') return;
+    const compound = `${token.raw}-${next.raw}`;
+    for (const stem of [stemWord(token.lower + next.lower), stemWord(token.lower), stemWord(next.lower)]) if (!byStem.has(stem)) byStem.set(stem, compound);
+  });
   tokens.forEach((token, i) => {
     if (!isEnglishStopword(token.lower) && token.lower.length > 1) {
       const stem = stemWord(token.lower);

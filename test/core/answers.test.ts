@@ -161,6 +161,10 @@ describe('glosses under quotes in another language', () => {
     expect(english?.terms).toContainEqual({ text: 'Chen Meiling', gloss: '陳美玲' });
     expect(english?.figures).toContainEqual({ text: '140.9 billion yuan', gloss: '1409億元' });
     expect(english?.figures).toContainEqual({ text: 'March 12', gloss: '3月12日' });
+    // A hyphenated word of the question is shown whole for the part its gloss matched.
+    const reopened = glosser.gloss('When was the library re-opened?', 'en', { lang: 'zh-Hant', text: '河濱鎮的市立圖書館於11月12日重新開放。' });
+    expect(reopened?.terms.map((term) => term.gloss)).toContain('re-opened');
+    expect(reopened?.terms.map((term) => term.gloss)).not.toContain('opened');
     expect(glosser.gloss('How much?', 'en', { lang: 'en', text: '1.5 billion kilograms' })).toBeUndefined();
     expect(glosser.gloss('多少？', 'zh-Hans', { lang: 'zh-Hant', text: '15億元' })).toBeUndefined();
   });
