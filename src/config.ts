@@ -26,7 +26,7 @@ const integer = (fallback: number, min: 0 | 1) =>
       return parsed;
     });
 const positiveInt = (fallback: number) => integer(fallback, 1);
-const wholeNumber = (fallback: number) => integer(fallback, 0);
+const nonNegativeInt = (fallback: number) => integer(fallback, 0);
 
 const boolean = (fallback: boolean) =>
   z
@@ -107,7 +107,7 @@ const schema = z.object({
   ALLOW_DMS: boolean(true),
   RATE_LIMIT_PER_MINUTE: positiveInt(5),
   MAX_QUESTION_LENGTH: positiveInt(500),
-  SHARD_SPAWN_DELAY_MS: wholeNumber(5_500),
+  SHARD_SPAWN_DELAY_MS: nonNegativeInt(5_500),
   SHARDS: z
     .string()
     .trim()
