@@ -7,6 +7,7 @@ import { LocalEmbeddings } from '../embeddings/local.js';
 import { computeFeatureStats, NO_STATS, TextAnalyzer } from '../text/analyzer.js';
 import type { FeatureBag } from '../text/features.js';
 import { LexicalIndex } from './lexical.js';
+import { sentenceFeatureText, type StoredSentence } from './lexical-store.js';
 import { buildSemanticFile, type SemanticSources } from '../semantic/index.js';
 import { lexiconFromFile, saveLexicon } from '../text/lexicon.js';
 import { buildLexicon, lexiconFromSources, type LexiconSources } from './build-lexicon.js';
@@ -72,9 +73,24 @@ export async function buildIndex(options: BuildIndexOptions): Promise<LoadedInde
 
   // Each sentence is read once: a chunk's features are its sentences' (no feature spans a sentence
   // end), and the ranking reads the sentences' from the store instead of extracting them again.
+  // Article by article, so only one article's sentence bags are held at a time; the store keeps
+  // each sentence's features as one line-separated text.
   const reader = new TextAnalyzer({ lexicon, stats: NO_STATS });
-  const sentenceBags = new Map(corpus.articles.map((article) => [article.id, article.sentences.map((sentence) => reader.documentFeatures(article.text.slice(sentence.start, sentence.end)))]));
-  const bags = chunks.map((chunk) => sumBags(chunk.sentenceIndexes.map((index) => sentenceBags.get(chunk.articleId)![index]!)));
+  const chunksOf = new Map<string, Chunk[]>();
+  for (const chunk of chunks) {
+    const own = chunksOf.get(chunk.articleId);
+    if (own) own.push(chunk);
+    else chunksOf.set(chunk.articleId, [chunk]);
+  }
+  const bagOfChunk = new Map<string, FeatureBag>();
+  const storedSentences: StoredSentence[] = [];
+  for (const article of corpus.articles) {
+    const sentenceBags = article.sentences.map((sentence) => reader.documentFeatures(article.text.slice(sentence.start, sentence.end)));
+    for (const chunk of chunksOf.get(article.id) ?? []) bagOfChunk.set(chunk.id, sumBags(chunk.sentenceIndexes.map((index) => sentenceBags[index]!)));
+    sentenceBags.forEach((bag, index) => storedSentences.push({ articleId: article.id, index, features: sentenceFeatureText(bag.keys()) }));
+  }
+  const bags = chunks.map((chunk) => bagOfChunk.get(chunk.id)!);
+  bagOfChunk.clear();
   const stats = computeFeatureStats(bags);
   const analyzer = new TextAnalyzer({ lexicon, stats });
   const embedder = new LocalEmbeddings({ analyzer });
@@ -90,7 +106,6 @@ export async function buildIndex(options: BuildIndexOptions): Promise<LoadedInde
   const vectorStore = await createVectorStore(storeEmbeddings, vectors, documents);
   await vectorStore.save(indexDir);
 
-  const storedSentences = corpus.articles.flatMap((article) => sentenceBags.get(article.id)!.map((bag, index) => ({ articleId: article.id, index, features: bag.keys() })));
   const lexical = LexicalIndex.build(files.lexical, chunks.map((chunk, i) => ({ id: chunk.id, features: bags[i]! })), storedSentences);
 
   const manifest: Manifest = {

@@ -39,7 +39,8 @@ export interface StoredSentence {
   articleId: string;
   /** 0-based index into the article's sentences. */
   index: number;
-  features: Iterable<string>;
+  /** The features as `sentenceFeatureText` writes them: one text, not thousands of small strings held until the store is written. */
+  features: string;
 }
 
 /** A scored chunk, best first. */
@@ -83,6 +84,11 @@ const SCHEMA = `
 // Features hold no line break: one per line.
 const FEATURE_SEPARATOR = '\n';
 
+/** A sentence's features as one text, as the store keeps them. */
+export function sentenceFeatureText(features: Iterable<string>): string {
+  return [...features].join(FEATURE_SEPARATOR);
+}
+
 /**
  * Writes the lexical store of `chunks` (and the features of the corpus's `sentences`) to `file`
  * (replacing it), in one transaction. Postings are gathered in memory per term first: the build
@@ -102,7 +108,7 @@ export function writeLexicalStore(file: string, chunks: Iterable<StoredChunk>, s
     const insertMeta = db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)');
     const insertSentence = db.prepare('INSERT INTO sentences (article, idx, features) VALUES (?, ?, ?)');
     db.transaction(() => {
-      for (const sentence of sentences) insertSentence.run(sentence.articleId, sentence.index, [...sentence.features].join(FEATURE_SEPARATOR));
+      for (const sentence of sentences) insertSentence.run(sentence.articleId, sentence.index, sentence.features);
       let row = 0;
       for (const chunk of chunks) {
         const { counts, length } = termFrequencies(chunk.features);

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import MiniSearch from 'minisearch';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { LexicalStore, writeLexicalStore, type StoredChunk } from '../../src/index/lexical-store.js';
+import { LexicalStore, sentenceFeatureText, writeLexicalStore, type StoredChunk } from '../../src/index/lexical-store.js';
 
 let dir: string;
 beforeEach(async () => {
@@ -92,8 +92,8 @@ describe('the SQLite lexical store', () => {
     const file = path.join(dir, 'lexical.sqlite');
     const chunks = sampleChunks();
     writeLexicalStore(file, chunks, [
-      { articleId: 'article-0', index: 0, features: ['cloud', 'zh:阿里', 'py:ali'] },
-      { articleId: 'article-0', index: 1, features: [] },
+      { articleId: 'article-0', index: 0, features: sentenceFeatureText(['cloud', 'zh:阿里', 'py:ali']) },
+      { articleId: 'article-0', index: 1, features: sentenceFeatureText([]) },
     ]);
     const store = LexicalStore.open(file);
     try {
