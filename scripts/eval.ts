@@ -131,11 +131,13 @@ async function runDatasets(
     split,
     perKindLimit: limit,
   });
-  const { openTether } = await import('../src/tether.js');
+  const [{ openTether }, { memoLexiconSources }] = await Promise.all([import('../src/tether.js'), import('../src/index/build-lexicon.js')]);
+  // The dictionaries are read once for every index the runs build (most of a build's time).
+  const lexiconSources = memoLexiconSources();
   const report = await evaluateDatasetRuns(
     runs,
     {
-      open: (run) => openTether({ root: run.root, corpusDir: run.corpusDir, indexDir: run.indexDir, onProgress: (m) => console.error(m) }),
+      open: (run) => openTether({ root: run.root, corpusDir: run.corpusDir, indexDir: run.indexDir, lexiconSources, onProgress: (m) => console.error(m) }),
       onProgress: (m) => console.error(m),
       onResult: values.verbose
         ? (r, c, top) => console.error(`${r.id} ${c.refusal ?? r.kind} found=${r.found} (${r.confidence}) hit=${r.hitRank ?? '-'}${r.error ? ` error: ${r.error}` : ''} ${c.question}\n   [1] ${top?.slice(0, 140) ?? ''}`)

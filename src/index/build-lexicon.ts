@@ -57,6 +57,12 @@ export async function buildLexicon(texts: string[]): Promise<LexiconFile> {
   return lexiconFromSources(await readLexiconSources(), texts);
 }
 
+/** `readLexiconSources`, read on the first call and shared by the later ones: for building many indexes (the public sets). */
+export function memoLexiconSources(): () => Promise<LexiconSources> {
+  let sources: Promise<LexiconSources> | undefined;
+  return () => (sources ??= readLexiconSources());
+}
+
 /** Reads CC-CEDICT and WordNet into what every lexicon is made from (several seconds). */
 export async function readLexiconSources(): Promise<LexiconSources> {
   // WordNet is read twice (about a second each) so that it and the dictionary's working structures,

@@ -9,6 +9,7 @@ import { TetherError } from '../errors.js';
 import { LexicalIndex } from './lexical.js';
 import { loadSentenceEmbedder, SEMANTIC_FORMAT_VERSION, type SemanticSources } from '../semantic/index.js';
 import { loadLexicon } from '../text/lexicon.js';
+import type { LexiconSources } from './build-lexicon.js';
 import { chunkCorpus } from './build.js';
 import { buildIndexInPlace, isReadOnlyError } from './lifecycle.js';
 import { HNSW_PARAMETERS } from './hnsw.js';
@@ -25,6 +26,8 @@ export interface OpenIndexOptions {
   embeddings?: ExternalEmbeddings;
   /** Word vectors for a (re)build: by default the packaged ones; null for none. */
   semanticSources?: SemanticSources | null;
+  /** CC-CEDICT and WordNet for a (re)build, read once for many indexes (`memoLexiconSources`); by default read by the build. */
+  lexiconSources?: () => Promise<LexiconSources>;
   /** Told what happens when the index is built or rebuilt. */
   onProgress?: (message: string) => void;
   /** Told what the user should fix (skipped corpus files, a read-only stale index); default `onProgress`. */
@@ -62,6 +65,7 @@ export async function openIndex(options: OpenIndexOptions): Promise<LoadedIndex>
       indexDir: options.indexDir,
       embeddings: options.embeddings,
       semanticSources: options.semanticSources,
+      lexiconSources: await options.lexiconSources?.(),
       onProgress: progress,
       reuse: async () => {
         const again = await inspectIndex(options, corpus);

@@ -4,6 +4,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { TetherError } from '../errors.js';
 import { DECISION_FEATURES, decisionVector, languagePair, type DecisionThresholds, type LanguagePair } from '../decision/decide.js';
 import type { DatasetCase, DatasetRun } from '../eval/datasets.js';
+import { memoLexiconSources } from '../index/build-lexicon.js';
 import { openIndex } from '../index/open.js';
 import { logit, sigmoid, trainLogistic, type LinearModel } from '../ranking/linear.js';
 import type { AnswerModel } from '../decision/model.js';
@@ -71,9 +72,11 @@ export const TRAINING = {
  */
 export async function collectTrainingQuestions(runs: DatasetRun[], onProgress: (message: string) => void): Promise<TrainingQuestion[]> {
   const questions: TrainingQuestion[] = [];
+  // The dictionaries are read once for every index the runs build (most of a build's time).
+  const lexiconSources = memoLexiconSources();
   for (const run of runs) {
     const startedAt = performance.now();
-    const index = await openIndex({ root: run.root, corpusDir: run.corpusDir, indexDir: run.indexDir, onProgress });
+    const index = await openIndex({ root: run.root, corpusDir: run.corpusDir, indexDir: run.indexDir, lexiconSources, onProgress });
     const retriever = createCandidateRetriever(index, RETRIEVAL);
     const cache = new SentenceFeatureCache(index.analyzer, index.lexical);
     for (const testCase of run.cases) questions.push(await collect(testCase, run.name, index, retriever, cache));

@@ -2,13 +2,14 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { TetherError } from '../../src/errors.js';
 import { indexWorkPaths } from '../../src/index/lifecycle.js';
 import { indexState, openIndex } from '../../src/index/open.js';
 import { openTether } from '../../src/tether.js';
 import { BILINGUAL_FILES } from '../support/bilingual.js';
 import { copyToTmp, makeTmpDir, makeTmpProject, REPO_ROOT, unfaithfulQuotes, type TmpProject } from '../support/corpus.js';
+import { readSharedLexiconSources } from '../support/lexicon-sources.js';
 
 // The first open builds the index (the "missing" case); every other case works on a copy of it.
 let project: TmpProject;
@@ -72,6 +73,21 @@ describe('a missing index', () => {
     const index = await openIndex({ corpusDir: project.corpusDir, indexDir: project.indexDir, root: project.root, onProgress: (m) => progress.push(m) });
     expect(progress).toEqual([]);
     expect(index.vectorStore.index.getCurrentCount()).toBe(index.chunks.length);
+  });
+
+  it('reads the dictionaries it is handed only when it builds (the runs of the public sets share one reading)', async () => {
+    let reads = 0;
+    const lexiconSources = async () => {
+      reads += 1;
+      return readSharedLexiconSources(inject('sharedIndexes').lexiconSourcesFile);
+    };
+    const built = await openIndex({ corpusDir: project.corpusDir, indexDir: project.indexDir, root: project.root, lexiconSources });
+    expect(reads).toBe(0);
+    const indexDir = path.join(await makeTmpDir('sources'), 'index');
+    tmpDirs.push(path.dirname(indexDir));
+    const index = await openIndex({ corpusDir: project.corpusDir, indexDir, root: project.root, lexiconSources });
+    expect(reads).toBe(1);
+    expect(index.analyzer.lexicon.size).toBe(built.analyzer.lexicon.size);
   });
 
   it('is rebuilt when an earlier build was interrupted before its manifest was written', async () => {

@@ -9,5 +9,6 @@ import { inject, vi } from 'vitest';
 vi.mock('../../src/index/build-lexicon.js', async (importOriginal) => {
   const actual = await importOriginal<typeof import('../../src/index/build-lexicon.js')>();
   const { readSharedLexiconSources } = await import('./lexicon-sources.js');
-  return { ...actual, buildLexicon: async (texts: string[]) => actual.lexiconFromSources(await readSharedLexiconSources(inject('sharedIndexes').lexiconSourcesFile), texts) };
+  const shared = () => readSharedLexiconSources(inject('sharedIndexes').lexiconSourcesFile);
+  return { ...actual, buildLexicon: async (texts: string[]) => actual.lexiconFromSources(await shared(), texts), memoLexiconSources: () => shared };
 });

@@ -5,11 +5,19 @@ import fs from 'node:fs';
 const actual = await import(new URL(import.meta.url).searchParams.get('actual'));
 let sources;
 
-export async function buildLexicon(texts) {
+function sharedSources() {
   const file = process.env.TETHER_TEST_LEXICON_SOURCES;
   if (!file) throw new Error('TETHER_TEST_LEXICON_SOURCES is not set (test/support/lexicon-hook)');
   sources ??= JSON.parse(fs.readFileSync(file, 'utf8'));
-  return actual.lexiconFromSources(sources, texts);
+  return sources;
+}
+
+export async function buildLexicon(texts) {
+  return actual.lexiconFromSources(sharedSources(), texts);
+}
+
+export function memoLexiconSources() {
+  return async () => sharedSources();
 }
 
 export const { readLexiconSources, lexiconFromSources } = actual;
