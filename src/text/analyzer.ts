@@ -39,7 +39,7 @@ export class TextAnalyzer {
   readonly lexicon: Lexicon;
   readonly stats: FeatureStats;
   private lastQuery: { text: string; concepts: Concept[] } | undefined;
-  private readonly passages = new LRUCache<string, Concept[]>({ max: 10_000 });
+  private readonly passages = new LRUCache<string, Concept[]>({ max: 2_000 });
 
   constructor(options: { lexicon: Lexicon; stats: FeatureStats }) {
     this.lexicon = bindToCorpus(options.lexicon, options.stats);
