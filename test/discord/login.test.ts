@@ -17,17 +17,22 @@ afterAll(async () => {
   await fake.close();
 });
 
+/** A bot over a fake core that talks to Discord at `apiBase`. */
+function botAt(apiBase: string) {
+  const logger = createLogger('silent');
+  return createBot({
+    tether: createFakeTether(),
+    logger,
+    settings: testSettings,
+    feedback: createFeedbackLog({ path: '/nonexistent/feedback.jsonl', salt: 'salt', logger }),
+    apiBase,
+  });
+}
+
 describe('logging in', () => {
   it('a token Discord refuses gives a message that says what to check, without the token', async () => {
     fake.failNext('GET', /^\/gateway\/bot$/, { status: 401, body: { message: '401: Unauthorized', code: 0 } });
-    const logger = createLogger('silent');
-    const bot = createBot({
-      tether: createFakeTether(),
-      logger,
-      settings: testSettings,
-      feedback: createFeedbackLog({ path: '/nonexistent/feedback.jsonl', salt: 'salt', logger }),
-      apiBase: fake.apiBase,
-    });
+    const bot = botAt(fake.apiBase);
     const failure = bot.start('a-refused-token');
     await expect(failure).rejects.toMatchObject({ code: 'UPSTREAM', hint: expect.stringContaining('DISCORD_TOKEN') });
     await expect(failure).rejects.not.toMatchObject({ message: expect.stringContaining('a-refused-token') });
@@ -36,14 +41,7 @@ describe('logging in', () => {
 
   it('a Discord that cannot be reached is told apart from a refused token, with the URL and the fix', async () => {
     const down = await closedAddress();
-    const logger = createLogger('silent');
-    const bot = createBot({
-      tether: createFakeTether(),
-      logger,
-      settings: testSettings,
-      feedback: createFeedbackLog({ path: '/nonexistent/feedback.jsonl', salt: 'salt', logger }),
-      apiBase: `${down}/api`,
-    });
+    const bot = botAt(`${down}/api`);
     const failure = bot.start('some-token');
     await expect(failure).rejects.toMatchObject({
       code: 'UPSTREAM',
