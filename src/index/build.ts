@@ -94,7 +94,6 @@ export async function buildIndex(options: BuildIndexOptions): Promise<LoadedInde
   const stats = computeFeatureStats(bags);
   const analyzer = new TextAnalyzer({ lexicon, stats });
   const embedder = new LocalEmbeddings({ analyzer });
-  await fs.writeFile(files.embedder, JSON.stringify({ documents: stats.documents, documentFrequency: Object.fromEntries(stats.documentFrequency) }));
 
   const sourceOf = new Map(corpus.articles.map((article) => [article.id, article.source]));
   const documents = chunks.map((chunk) => chunkDocument(chunk, sourceOf.get(chunk.articleId)!));

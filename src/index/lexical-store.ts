@@ -1,5 +1,7 @@
 import fs from 'node:fs';
 import Database from 'better-sqlite3';
+import { LRUCache } from 'lru-cache';
+import type { DocumentFrequencies } from '../text/analyzer.js';
 import type { FeatureBag } from '../text/features.js';
 
 /**
@@ -139,6 +141,8 @@ export class LexicalStore {
   private readonly averageLength: number;
   private readonly termStatement: Database.Statement<[string], { df: number; postings: Buffer }>;
   private readonly idStatement: Database.Statement<[number], { id: string }>;
+  private readonly dfStatement: Database.Statement<[string], { df: number }>;
+  private readonly prefixStatement: Database.Statement<[string, string], { term: string }>;
   private readonly sentenceStatement: Database.Statement<[string, number], { features: string }>;
   /** Per-chunk accumulators, reused by every query and left zeroed after it. */
   private readonly scores: Float64Array;
@@ -156,6 +160,8 @@ export class LexicalStore {
     this.averageLength = this.lengths.reduce((sum, n) => sum + n, 0) / Math.max(1, this.documents);
     this.termStatement = db.prepare('SELECT df, postings FROM terms WHERE term = ?');
     this.idStatement = db.prepare('SELECT id FROM chunks WHERE row = ?');
+    this.dfStatement = db.prepare('SELECT df FROM terms WHERE term = ?');
+    this.prefixStatement = db.prepare('SELECT term FROM terms WHERE term >= ? AND term < ?');
     this.sentenceStatement = db.prepare('SELECT features FROM sentences WHERE article = ? AND idx = ?');
     this.scores = new Float64Array(this.documents);
     this.matched = new Uint16Array(this.documents);
@@ -228,6 +234,33 @@ export class LexicalStore {
       best[at] = entry;
     }
     return best.map(({ row, score }) => ({ id: this.idStatement.get(row)!.id, score }));
+  }
+
+  /**
+   * In how many chunks each term occurs, read from the store as asked and remembered (absent ones
+   * too): the analyzer asks about a question's few hundred features, never about all of them.
+   */
+  documentFrequencies(): DocumentFrequencies {
+    // 0 stands for "no chunk has it": a term the store holds occurs at least once.
+    const known = new LRUCache<string, number>({ max: 200_000 });
+    const get = (term: string): number | undefined => {
+      let df = known.get(term);
+      if (df === undefined) {
+        df = this.dfStatement.get(term)?.df ?? 0;
+        known.set(term, df);
+      }
+      return df === 0 ? undefined : df;
+    };
+    return {
+      get,
+      has: (term) => get(term) !== undefined,
+      startingWith: (prefix) => {
+        if (prefix === '') throw new RangeError('startingWith needs a prefix');
+        // Terms compare as UTF-8 bytes (SQLite's BINARY collation): the prefix with its last character incremented bounds them.
+        const upper = prefix.slice(0, -1) + String.fromCodePoint(prefix.codePointAt(prefix.length - 1)! + 1);
+        return this.prefixStatement.all(prefix, upper).map((row) => row.term);
+      },
+    };
   }
 
   /** Ids of the chunks whose features hold `term`, in the order they were added. */

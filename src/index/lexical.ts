@@ -1,3 +1,4 @@
+import type { FeatureStats } from '../text/analyzer.js';
 import type { FeatureBag } from '../text/features.js';
 import { LexicalStore, writeLexicalStore, type LexicalHit, type StoredChunk, type StoredSentence } from './lexical-store.js';
 
@@ -23,6 +24,11 @@ export class LexicalIndex {
   /** Chunk ids with BM25 scores, best first; each query feature counts by its weight. */
   query(features: FeatureBag, limit: number): LexicalHit[] {
     return this.store.query(features, limit);
+  }
+
+  /** How many chunks there are and in how many each feature occurs, read from the store as the analyzer asks. */
+  featureStats(): FeatureStats {
+    return { documents: this.store.size, documentFrequency: this.store.documentFrequencies() };
   }
 
   /** Ids of the chunks whose features hold `feature`: which parts of the corpus name it. */

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { z } from 'zod';
 
 /** Bump when the files in index/ change shape: an older index is then rebuilt. */
-export const INDEX_FORMAT_VERSION = 7;
+export const INDEX_FORMAT_VERSION = 8;
 
 const manifestSchema = z.object({
   formatVersion: z.number(),
@@ -31,7 +31,6 @@ export function indexFiles(indexDir: string) {
   return {
     manifest: path.join(indexDir, 'manifest.json'),
     lexicon: path.join(indexDir, 'lexicon.tsv'),
-    embedder: path.join(indexDir, 'embedder.json'),
     lexical: path.join(indexDir, 'lexical.sqlite'),
     hnsw: path.join(indexDir, 'hnswlib.index'),
     semantic: path.join(indexDir, 'semantic.bin'),

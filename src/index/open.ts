@@ -191,14 +191,11 @@ const storedArticlesSchema = z.object({
 async function loadIndexFiles(options: OpenIndexOptions, manifest: Manifest, corpus: Corpus, chunks: Chunk[]): Promise<LoadedIndex> {
   const files = indexFiles(options.indexDir);
   const lexicon = await loadLexicon(files.lexicon);
-  const stored = JSON.parse(await fs.readFile(files.embedder, 'utf8')) as { documents: number; documentFrequency: Record<string, number> };
-  const analyzer = new TextAnalyzer({
-    lexicon,
-    stats: { documents: stored.documents, documentFrequency: new Map(Object.entries(stored.documentFrequency)) },
-  });
+  const lexical = LexicalIndex.open(files.lexical);
+  // The document frequencies are the lexical store's: read per feature as questions need them, not parsed at open.
+  const analyzer = new TextAnalyzer({ lexicon, stats: lexical.featureStats() });
   const vectorStore = await HNSWLib.load(options.indexDir, options.embeddings?.embeddings ?? new LocalEmbeddings({ analyzer }));
   vectorStore.index.setEf(HNSW_PARAMETERS.efSearch);
-  const lexical = LexicalIndex.open(files.lexical);
   if (chunks.length !== vectorStore.index.getCurrentCount() || chunks.length !== manifest.counts.chunks) {
     throw new Error(`chunk count mismatch: corpus ${chunks.length}, vectors ${vectorStore.index.getCurrentCount()}`);
   }

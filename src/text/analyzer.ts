@@ -3,15 +3,31 @@ import { extractConcepts, extractFeatures, flattenConcepts, type Concept, type F
 import type { Lexicon } from './lexicon.js';
 import { createPhoneticMatcher } from './phonetic.js';
 
+/** In how many indexed chunks each feature occurs: counted at build, read from the lexical store after. */
+export interface DocumentFrequencies {
+  /** The count, undefined for a feature no chunk has. */
+  get(feature: string): number | undefined;
+  has(feature: string): boolean;
+  /** Every feature of the corpus that starts with `prefix`. */
+  startingWith(prefix: string): string[];
+}
+
 /** Document frequencies of features over the indexed chunks: what the analyzer learns of a corpus. */
 export interface FeatureStats {
   documents: number;
-  documentFrequency: Map<string, number>;
+  documentFrequency: DocumentFrequencies;
+}
+
+/** Document frequencies counted in memory, as the build does. */
+export class FeatureCounts extends Map<string, number> implements DocumentFrequencies {
+  startingWith(prefix: string): string[] {
+    return [...this.keys()].filter((feature) => feature.startsWith(prefix));
+  }
 }
 
 /** Counts in how many bags each feature occurs. */
-export function computeFeatureStats(bags: FeatureBag[]): FeatureStats {
-  const documentFrequency = new Map<string, number>();
+export function computeFeatureStats(bags: FeatureBag[]): { documents: number; documentFrequency: FeatureCounts } {
+  const documentFrequency = new FeatureCounts();
   for (const bag of bags) for (const feature of bag.keys()) documentFrequency.set(feature, (documentFrequency.get(feature) ?? 0) + 1);
   return { documents: bags.length, documentFrequency };
 }
@@ -28,7 +44,7 @@ export function inverseDocumentFrequency(stats: FeatureStats, feature: string): 
 }
 
 /** No statistics yet: for reading a corpus's documents before its statistics exist. */
-export const NO_STATS: FeatureStats = { documents: 0, documentFrequency: new Map() };
+export const NO_STATS: FeatureStats = { documents: 0, documentFrequency: new FeatureCounts() };
 
 /**
  * The text analyzer of a corpus: the bilingual lexicon and the corpus's feature statistics, and
@@ -92,7 +108,7 @@ function bindToCorpus(lexicon: Lexicon, stats: FeatureStats): Lexicon {
     ...lexicon,
     knows: (feature) => stats.documentFrequency.has(feature),
     phoneticMatches(key) {
-      matcher ??= createPhoneticMatcher([...stats.documentFrequency.keys()].filter((feature) => feature.startsWith('ph')));
+      matcher ??= createPhoneticMatcher(stats.documentFrequency.startingWith('ph'));
       return matcher(key);
     },
   };

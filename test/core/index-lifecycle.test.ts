@@ -56,7 +56,7 @@ describe('a missing index', () => {
     expect(firstOpenProgress[0]).toMatch(/No index in .* building it now/);
     expect(firstOpenProgress.at(-1)).toMatch(/Index built/);
     const files = await fs.readdir(project.indexDir);
-    for (const file of ['manifest.json', 'hnswlib.index', 'docstore.json', 'args.json', 'lexical.sqlite', 'lexicon.tsv', 'embedder.json']) {
+    for (const file of ['manifest.json', 'hnswlib.index', 'docstore.json', 'args.json', 'lexical.sqlite', 'lexicon.tsv']) {
       expect(files).toContain(file);
     }
     const manifest = JSON.parse(await fs.readFile(path.join(project.indexDir, 'manifest.json'), 'utf8')) as {

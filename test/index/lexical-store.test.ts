@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import MiniSearch from 'minisearch';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { computeFeatureStats } from '../../src/text/analyzer.js';
 import { LexicalStore, sentenceFeatureText, writeLexicalStore, type StoredChunk } from '../../src/index/lexical-store.js';
 
 let dir: string;
@@ -46,6 +47,28 @@ describe('the SQLite lexical store', () => {
         expect(got.map((hit) => hit.id)).toEqual(expected.map((hit) => hit.id));
         got.forEach((hit, i) => expect(hit.score).toBeCloseTo(expected[i]!.score, 10));
       }
+    } finally {
+      store.close();
+    }
+  });
+
+  it('gives the document frequencies the build counted, read per feature, and the features with a prefix', () => {
+    const chunks = sampleChunks();
+    const file = path.join(dir, 'lexical.sqlite');
+    writeLexicalStore(file, chunks);
+    const counted = computeFeatureStats(chunks.map((chunk) => chunk.features)).documentFrequency;
+    const store = LexicalStore.open(file);
+    try {
+      const read = store.documentFrequencies();
+      for (const [feature, df] of counted) {
+        expect(read.get(feature)).toBe(df);
+        expect(read.get(feature)).toBe(df);
+      }
+      expect(read.has('absent')).toBe(false);
+      expect(read.get('absent')).toBeUndefined();
+      expect(read.startingWith('only:1').sort()).toEqual(counted.startingWith('only:1').sort());
+      expect(read.startingWith('only:1')).toHaveLength(11);
+      expect(read.startingWith('zh:')).toEqual(['zh:阿里']);
     } finally {
       store.close();
     }
