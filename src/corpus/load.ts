@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
+import type { Dirent } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { TetherError } from '../errors.js';
 import { detectLang } from '../text/script.js';
-import { articleText, classifyCorpusFile } from './formats.js';
+import { articleText, classifyCorpusFile, type ArticleFormat } from './formats.js';
 import { splitParagraphs, splitSentences } from './sentences.js';
 import type { Article, ArticleMeta } from './types.js';
 
@@ -45,34 +46,31 @@ const SUPPORTED = '.txt, .md or .html';
  * `root` is what `source` paths are relative to (the project root).
  */
 export async function loadCorpus(dir: string, root: string): Promise<Corpus> {
-  let names: string[];
+  let entries: Dirent[];
   try {
-    names = (await fs.readdir(dir)).sort();
+    entries = (await fs.readdir(dir, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   } catch (error) {
     throw new TetherError('CORPUS', `Cannot read the corpus folder ${dir}.`, {
       hint: `Set CORPUS_DIR to a folder of ${SUPPORTED} articles, or restore corpus/ with \`git checkout corpus\`.`,
       cause: error,
     });
   }
+  const names = new Set(entries.map((entry) => entry.name));
 
   const hash = createHash('sha256');
   const articles: Article[] = [];
   const skipped: SkippedFile[] = [];
   const ids = new Map<string, string>();
   let candidates = 0;
-  for (const name of names) {
-    const file = path.join(dir, name);
-    const kind = classifyCorpusFile(name);
-    if (kind.kind === 'ignored') continue;
-    if (!(await fs.stat(file)).isFile()) continue;
-    if (kind.kind === 'unsupported') {
-      skipped.push({ source: sourcePath(root, file), reason: `not an article format (${SUPPORTED})` });
+  for await (const read of readInBatches(dir, entries, names)) {
+    if (!read) continue;
+    if (!read.supported) {
+      skipped.push({ source: sourcePath(root, read.file), reason: `not an article format (${SUPPORTED})` });
       continue;
     }
     candidates += 1;
-    const bytes = await fs.readFile(file);
+    const { name, file, id, format, bytes, metaFile, metaBytes } = read;
     hash.update(`${name}\0`).update(bytes).update('\0');
-    const { id, format } = kind;
     const twin = ids.get(id);
     if (twin !== undefined) {
       skipped.push({ source: sourcePath(root, file), reason: `same name as ${twin}: rename one of them` });
@@ -85,8 +83,6 @@ export async function loadCorpus(dir: string, root: string): Promise<Corpus> {
     }
     ids.set(id, name);
     const { text } = decoded;
-    const metaFile = path.join(dir, `${id}.meta.json`);
-    const metaBytes = await fs.readFile(metaFile).catch(() => undefined);
     if (metaBytes) hash.update(`${id}.meta.json\0`).update(metaBytes).update('\0');
 
     const article = articleFromText({ id, source: sourcePath(root, file), text, meta: parseMeta(metaFile, metaBytes, text) });
@@ -102,6 +98,31 @@ export async function loadCorpus(dir: string, root: string): Promise<Corpus> {
     throw new TetherError('CORPUS', `No article in ${dir} has text to index${reasons}.`, { hint: 'Add text to the articles (see corpus/README.md).' });
   }
   return { dir, articles, hash: hash.digest('hex'), skipped };
+}
+
+/** Files read at once: thousands of small articles read one by one spend most of the time waiting. */
+const READ_BATCH = 64;
+
+/** A corpus file as read: an article's bytes and its sidecar's, or an unsupported file to warn about. */
+type ReadFile =
+  | { supported: false; name: string; file: string }
+  | { supported: true; name: string; file: string; id: string; format: ArticleFormat; bytes: Buffer; metaFile: string; metaBytes: Buffer | undefined };
+
+/** The folder's corpus files read in name order, a batch at a time; undefined for what is not a corpus file. */
+async function* readInBatches(dir: string, entries: Dirent[], names: Set<string>): AsyncGenerator<ReadFile | undefined> {
+  const read = async (entry: Dirent): Promise<ReadFile | undefined> => {
+    const { name } = entry;
+    const file = path.join(dir, name);
+    const kind = classifyCorpusFile(name);
+    if (kind.kind === 'ignored') return undefined;
+    // A symbolic link counts when it leads to a file.
+    if (!(entry.isFile() || (entry.isSymbolicLink() && (await fs.stat(file).catch(() => undefined))?.isFile()))) return undefined;
+    if (kind.kind === 'unsupported') return { supported: false, name, file };
+    const metaFile = path.join(dir, `${kind.id}.meta.json`);
+    const [bytes, metaBytes] = await Promise.all([fs.readFile(file), names.has(`${kind.id}.meta.json`) ? fs.readFile(metaFile).catch(() => undefined) : undefined]);
+    return { supported: true, name, file, id: kind.id, format: kind.format, bytes, metaFile, metaBytes };
+  };
+  for (let start = 0; start < entries.length; start += READ_BATCH) yield* await Promise.all(entries.slice(start, start + READ_BATCH).map(read));
 }
 
 /** An article from its stored text, split into paragraphs and sentences; undefined when it has no text. */
