@@ -112,8 +112,9 @@ export function lexiconFromSources(sources: LexiconSources, texts: string[]): Le
   const corpusStems = new Set<string>();
   const englishWords = new Set<string>();
   const segmenter = new Intl.Segmenter('zh', { granularity: 'word' });
-  let maxWordLength = 1;
-  for (const key of ranked.keys()) maxWordLength = Math.max(maxWordLength, key.length);
+  // Every beginning of a dictionary word: a run's substrings are tried only while they can still become one.
+  const prefixes = new Set<string>();
+  for (const key of ranked.keys()) for (let length = 2; length < key.length; length += 1) prefixes.add(key.slice(0, length));
   for (const raw of texts) {
     const text = toSimplified(foldForMatching(raw));
     for (const key of phraseKeys(text, { allPairs: true })) corpusStems.add(key);
@@ -121,9 +122,10 @@ export function lexiconFromSources(sources: LexiconSources, texts: string[]): Le
     for (const [run] of text.matchAll(/\p{Script=Han}+/gu)) {
       for (const { segment } of segmenter.segment(run)) corpusWords.add(segment);
       for (let start = 0; start < run.length; start += 1) {
-        for (let length = 2; length <= maxWordLength && start + length <= run.length; length += 1) {
+        for (let length = 2; start + length <= run.length; length += 1) {
           const word = run.slice(start, start + length);
           if (ranked.has(word)) corpusWords.add(word);
+          if (!prefixes.has(word)) break;
         }
       }
     }
