@@ -25,6 +25,8 @@ function pushTrimmed(text: string, start: number, end: number, out: Span[]): voi
 
 // Abbreviations after which ICU ends a sentence although the sentence goes on ("Mr. Right").
 const ABBREVIATION = /(?<![A-Za-z])(?:Mr|Mrs|Ms|Dr|Prof|St|Jr|Sr|Inc|Ltd|Co|Corp|vs|etc|e\.g|i\.e|No|U\.S|U\.K|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.$/u;
+// A name's initial ("George W. Bush", 「A．L．纳戴」): one capital letter, alone, before a full stop, ASCII or fullwidth.
+const INITIAL = /(?<!\p{L})\p{Lu}[.．]$/u;
 // Punctuation that closes what the previous sentence opened, so it belongs to that sentence.
 const LEADING_CLOSERS = /^[\s”’」』）)\]】》〉]+/u;
 
@@ -33,7 +35,7 @@ let sentenceSegmenter: Intl.Segmenter | undefined;
 /**
  * Sentences of each paragraph, by the platform's Unicode sentence rules (English `.?!` and
  * Chinese `。！？`), repaired where they fail quoted text: a closing quote stays with its own
- * sentence, and an abbreviation such as "Mr." does not end one.
+ * sentence, and an abbreviation such as "Mr." or a name's initial does not end one.
  */
 export function splitSentences(text: string, paragraphs: Span[]): Sentence[] {
   sentenceSegmenter ??= new Intl.Segmenter('en', { granularity: 'sentence' });
@@ -55,7 +57,7 @@ export function splitSentences(text: string, paragraphs: Span[]): Sentence[] {
         }
         const previousText = text.slice(previous.start, previous.end).trimEnd();
         const rest = text.slice(start, end).trimStart();
-        if (ABBREVIATION.test(previousText) || /^\p{Ll}/u.test(rest)) {
+        if (ABBREVIATION.test(previousText) || INITIAL.test(previousText) || /^\p{Ll}/u.test(rest)) {
           previous.end = end;
           trimSpan(text, previous);
           continue;

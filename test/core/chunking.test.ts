@@ -165,6 +165,12 @@ describe('sentences', () => {
     ]);
   });
 
+  it("does not split after a name's initial, in English or Chinese text", async () => {
+    // A sentence that ends in a lone capital ("Plan B.") is joined with the next: the price of keeping initials whole.
+    const article = await articleOf('George W. Bush met J. K. Rowling. 他培养了冯·卡门、A．Ｌ．纳戴等人。 It was Plan B. Then it ended.');
+    expect(sentenceTexts(article)).toEqual(['George W. Bush met J. K. Rowling.', '他培养了冯·卡门、A．Ｌ．纳戴等人。', 'It was Plan B. Then it ended.']);
+  });
+
   it('handles mixed English and Chinese in one paragraph, and the fixture texts', async () => {
     const corpus = await corpusOf({ 'mixed.txt': '阿里雲推出了Qwen模型。It is open source! 開發者可以下載。', 'en.txt': EN_TEXT, 'zh.txt': ZH_TEXT });
     for (const article of corpus.articles) await expectWellFormed(article, projects.at(-1)!.root);
