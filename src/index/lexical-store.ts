@@ -139,11 +139,12 @@ export class LexicalStore {
   private readonly documents: number;
   private readonly lengths: Uint32Array;
   private readonly averageLength: number;
-  private readonly termStatement: Database.Statement<[string], { df: number; postings: Buffer }>;
+  private readonly termStatement: Database.Statement<[string], { postings: Buffer }>;
   private readonly idStatement: Database.Statement<[number], { id: string }>;
   private readonly dfStatement: Database.Statement<[string], { df: number }>;
   private readonly prefixStatement: Database.Statement<[string, string], { term: string }>;
   private readonly sentenceStatement: Database.Statement<[string, number], { features: string }>;
+  private frequencies: DocumentFrequencies | undefined;
   /** Per-chunk accumulators, reused by every query and left zeroed after it. */
   private readonly scores: Float64Array;
   private readonly matched: Uint16Array;
@@ -158,7 +159,7 @@ export class LexicalStore {
     this.documents = Number(meta.get('documents'));
     if (this.lengths.length !== this.documents) throw new Error('lexical store lengths do not match its chunk count');
     this.averageLength = this.lengths.reduce((sum, n) => sum + n, 0) / Math.max(1, this.documents);
-    this.termStatement = db.prepare('SELECT df, postings FROM terms WHERE term = ?');
+    this.termStatement = db.prepare('SELECT postings FROM terms WHERE term = ?');
     this.idStatement = db.prepare('SELECT id FROM chunks WHERE row = ?');
     this.dfStatement = db.prepare('SELECT df FROM terms WHERE term = ?');
     this.prefixStatement = db.prepare('SELECT term FROM terms WHERE term >= ? AND term < ?');
@@ -195,18 +196,20 @@ export class LexicalStore {
     for (const feature of features.keys()) {
       for (const term of feature.split(' ')) if (term !== '' && !weights.has(term)) weights.set(term, features.get(term) ?? 1);
     }
-    const looked: Array<{ weight: number; idf: number; postings: Buffer }> = [];
+    // Document frequencies first (remembered across questions): only the postings of the terms kept are read.
+    const frequencies = this.documentFrequencies();
+    const looked: Array<{ term: string; weight: number; idf: number }> = [];
     for (const [term, weight] of weights) {
-      const row = this.termStatement.get(term);
-      if (!row) continue;
-      const idf = Math.log(1 + (this.documents - row.df + 0.5) / (row.df + 0.5));
-      looked.push({ weight, idf, postings: row.postings });
+      const df = frequencies.get(term);
+      if (df === undefined) continue;
+      looked.push({ term, weight, idf: Math.log(1 + (this.documents - df + 0.5) / (df + 0.5)) });
     }
     looked.sort((a, b) => b.weight * b.idf - a.weight * a.idf);
     const { scores, matched } = this;
     const touched: number[] = [];
     const { k, b, d } = BM25;
-    for (const { weight, idf, postings } of looked.slice(0, maxTerms)) {
+    for (const { term, weight, idf } of looked.slice(0, maxTerms)) {
+      const postings = this.termStatement.get(term)!.postings;
       for (let offset = 0; offset < postings.length; offset += 8) {
         const row = postings.readUInt32LE(offset);
         const tf = postings.readUInt32LE(offset + 4);
@@ -238,9 +241,13 @@ export class LexicalStore {
 
   /**
    * In how many chunks each term occurs, read from the store as asked and remembered (absent ones
-   * too): the analyzer asks about a question's few hundred features, never about all of them.
+   * too): the analyzer and the queries ask about a question's few hundred features, never about all of them.
    */
   documentFrequencies(): DocumentFrequencies {
+    return (this.frequencies ??= this.readFrequencies());
+  }
+
+  private readFrequencies(): DocumentFrequencies {
     // 0 stands for "no chunk has it": a term the store holds occurs at least once.
     const known = new LRUCache<string, number>({ max: 200_000 });
     const get = (term: string): number | undefined => {
