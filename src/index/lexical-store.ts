@@ -66,6 +66,16 @@ function termFrequencies(features: FeatureBag): { counts: Map<string, number>; l
   return { counts, length: distinct.size };
 }
 
+// Postings are stored little-endian; read as Uint32 words on little-endian machines (all Node targets), byte by byte elsewhere.
+const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
+
+/** A postings blob as 32-bit words: a view when the blob is aligned, else a copy. */
+function uint32s(blob: Buffer): Uint32Array {
+  if (!LITTLE_ENDIAN) return Uint32Array.from({ length: blob.length / 4 }, (_, i) => blob.readUInt32LE(i * 4));
+  if (blob.byteOffset % 4 === 0) return new Uint32Array(blob.buffer, blob.byteOffset, blob.length / 4);
+  return new Uint32Array(new Uint8Array(blob).buffer);
+}
+
 /** Packs postings (row, tf) sorted by row into a little-endian Uint32 pair buffer. */
 function packPostings(rows: number[], tfs: number[]): Buffer {
   const buffer = Buffer.allocUnsafe(rows.length * 8);
@@ -209,10 +219,10 @@ export class LexicalStore {
     const touched: number[] = [];
     const { k, b, d } = BM25;
     for (const { term, weight, idf } of looked.slice(0, maxTerms)) {
-      const postings = this.termStatement.get(term)!.postings;
-      for (let offset = 0; offset < postings.length; offset += 8) {
-        const row = postings.readUInt32LE(offset);
-        const tf = postings.readUInt32LE(offset + 4);
+      const postings = uint32s(this.termStatement.get(term)!.postings);
+      for (let at = 0; at < postings.length; at += 2) {
+        const row = postings[at]!;
+        const tf = postings[at + 1]!;
         const norm = k * (1 - b + (b * this.lengths[row]!) / this.averageLength);
         const seen = matched[row]!;
         if (seen === 0) touched.push(row);
@@ -274,8 +284,9 @@ export class LexicalStore {
   chunksWith(term: string): string[] {
     const row = this.termStatement.get(term);
     if (!row) return [];
+    const postings = uint32s(row.postings);
     const ids: string[] = [];
-    for (let offset = 0; offset < row.postings.length; offset += 8) ids.push(this.idStatement.get(row.postings.readUInt32LE(offset))!.id);
+    for (let at = 0; at < postings.length; at += 2) ids.push(this.idStatement.get(postings[at]!)!.id);
     return ids;
   }
 
