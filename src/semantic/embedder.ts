@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import type { Article } from '../corpus/types.js';
 import { isEnglishStopword, latinTokens, stemWord } from '../text/english.js';
 import { CHINESE_STOPWORDS } from '../text/features.js';
@@ -7,6 +8,9 @@ import type { ChineseTable } from './build.js';
 
 /** A sentence or question vector: unit length, or all zeros when none of its words has a vector. */
 export type SentenceVector = Float32Array;
+
+// Sentences whose word vectors are kept between questions: a few thousand candidate sentences' worth.
+const SENTENCE_WORDS_KEPT = 4096;
 
 // A word's best cosine among a sentence's twenty-odd words is rarely below this by chance alone: what is above it counts.
 const ALIGNMENT_FLOOR = 0.4;
@@ -77,7 +81,8 @@ export class SentenceEmbedder {
   private readonly sentenceCache = new Map<string, SentenceVector[]>();
   private lastQuestion: { text: string; vector: SentenceVector } | undefined;
   private lastSimilarities: { question: string; byArticle: Map<string, Float32Array> } | undefined;
-  private readonly sentenceWords = new Map<string, Array<Float32Array | undefined>>();
+  /** Sentences' word vectors (about 10 KB each), the most recently used: all of a large corpus's would take hundreds of megabytes. */
+  private readonly sentenceWords = new LRUCache<string, Float32Array>({ max: SENTENCE_WORDS_KEPT });
   private lastAlignments: { question: string; words: WordVectors; byArticle: Map<string, Array<Float32Array | undefined>> } | undefined;
 
   constructor(tables: SemanticTables) {
@@ -245,7 +250,9 @@ export class SentenceEmbedder {
           weight += chinese.shares[k]! * english.weights[chinese.rows[k]!]!;
         }
       }
-      const norm = Math.hypot(...vector);
+      let squares = 0;
+      for (let j = 0; j < d; j += 1) squares += vector[j]! * vector[j]!;
+      const norm = Math.sqrt(squares);
       if (norm < 1e-12) return;
       for (let j = 0; j < d; j += 1) vector[j]! /= norm;
       rows.push(vector);
@@ -257,17 +264,13 @@ export class SentenceEmbedder {
   }
 
   private wordsOfSentence(article: Pick<Article, 'id' | 'text' | 'sentences'>, index: number): Float32Array {
-    let perSentence = this.sentenceWords.get(article.id);
-    if (!perSentence) {
-      perSentence = new Array<Float32Array | undefined>(article.sentences.length);
-      this.sentenceWords.set(article.id, perSentence);
-    }
-    let vectors = perSentence[index];
+    const key = `${article.id}\u0000${index}`;
+    let vectors = this.sentenceWords.get(key);
     if (!vectors) {
       const sentence = article.sentences[index];
       if (!sentence) throw new RangeError(`article ${article.id} has no sentence ${index}`);
       vectors = this.unitWords(article.text.slice(sentence.start, sentence.end)).vectors;
-      perSentence[index] = vectors;
+      this.sentenceWords.set(key, vectors);
     }
     return vectors;
   }
