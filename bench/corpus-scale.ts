@@ -68,6 +68,15 @@ export interface CorpusScaleResult {
   coldAsk: { medianMs: number; medianCpuMs: number | undefined; maxRssKb: number | undefined; runs: number };
   /** From the warm child: open time, latencies end to end, RSS, quality. */
   warm: WarmChildReport;
+  /** Incremental updates after one article was taken out of the corpus, then put back (fresh processes). */
+  update: { removeOne: UpdateRun; addOne: UpdateRun } | undefined;
+}
+
+/** One incremental update: its own time (as its message says), the whole process's, and its peak RSS. */
+export interface UpdateRun {
+  ms: number | undefined;
+  wallMs: number;
+  maxRssKb: number | undefined;
 }
 
 /** The JSON line the warm child prints. */
@@ -138,8 +147,12 @@ export async function runCorpusScale(options: CorpusScaleOptions): Promise<Corpu
   const warm = lastJsonLine(warmRun.stdout) as WarmChildReport | undefined;
   if (warmRun.exitCode !== 0 || !warm) throw new Error(`warm child failed:\n${warmRun.stderr.trim()}`);
 
+  log(`${corpus.name}: incremental updates, one article out and back in (fresh processes)…`);
+  const update = await measureUpdates(root, corpus.corpusDir, indexDir, env, probe);
+
   return {
     name: corpus.name,
+    update,
     articles: Number(built.articles),
     chunks: Number(built.chunks),
     build: { ms: roundMs(Number(built.buildMs)), wallMs: roundMs(buildRun.wallMs), maxRssKb: buildRun.maxRssKb },
@@ -150,6 +163,38 @@ export async function runCorpusScale(options: CorpusScaleOptions): Promise<Corpu
       maxRssKb: coldRss.length > 0 ? Math.max(...coldRss) : undefined, runs: cold.length },
     warm,
   };
+}
+
+/**
+ * Takes the corpus's last article (and its sidecar) out and updates the index, then puts it back and
+ * updates again: `npm run build-index` after a user removed or added one article. Undefined when an
+ * update fell back to a full build (it says why on stderr).
+ */
+async function measureUpdates(root: string, corpusDir: string, indexDir: string, env: NodeJS.ProcessEnv, probe: RssProbe): Promise<CorpusScaleResult['update']> {
+  const tsx = path.join(root, 'node_modules/.bin/tsx');
+  const names = (await fs.readdir(corpusDir)).sort();
+  const last = names.filter((name) => /\.(?:txt|md|html?)$/.test(name)).at(-1);
+  if (!last) return undefined;
+  const stem = last.replace(/\.[^.]+$/, '');
+  const moved = names.filter((name) => name === last || name === `${stem}.meta.json`);
+  const aside = path.join(path.dirname(corpusDir), `${path.basename(corpusDir)}-aside`);
+  await fs.mkdir(aside, { recursive: true });
+  const run = async (): Promise<UpdateRun | undefined> => {
+    const result = await runMeasured(tsx, ['bench/child/update-index.ts', corpusDir, indexDir], { cwd: root, env, probe, timeoutMs: 3_600_000 });
+    const report = lastJsonLine(result.stdout);
+    if (result.exitCode !== 0 || !report) throw new Error(`index update failed:\n${result.stderr.trim()}`);
+    return report.updated === true ? { ms: roundMs(Number(report.updateMs)), wallMs: roundMs(result.wallMs), maxRssKb: result.maxRssKb } : undefined;
+  };
+  try {
+    for (const name of moved) await fs.rename(path.join(corpusDir, name), path.join(aside, name));
+    const removeOne = await run();
+    for (const name of moved) await fs.rename(path.join(aside, name), path.join(corpusDir, name));
+    const addOne = await run();
+    return removeOne && addOne ? { removeOne, addOne } : undefined;
+  } finally {
+    for (const name of await fs.readdir(aside)) await fs.rename(path.join(aside, name), path.join(corpusDir, name));
+    await fs.rm(aside, { recursive: true, force: true });
+  }
 }
 
 /** The scale runs as printable rows. */
@@ -164,6 +209,9 @@ export function formatCorpusScale(results: readonly CorpusScaleResult[]): string
     lines.push(`    build ${s(r.build.ms)} (process ${s(r.build.wallMs)}, peak RSS ${mb(r.build.maxRssKb)})`);
     lines.push(`    one ask (CLI, fresh process) median of ${r.coldAsk.runs}: ${s(r.coldAsk.medianMs)}${r.coldAsk.medianCpuMs === undefined ? '' : ` (CPU ${s(r.coldAsk.medianCpuMs)})`}, peak RSS ${mb(r.coldAsk.maxRssKb)}`);
     lines.push(`    open ${s(r.warm.openMs)} (CPU ${s(r.warm.openCpuMs)}, RSS ${mb(r.warm.rssAfterOpenKb)}); warm answer p50 / p95 / p99 ${r.warm.p50} / ${r.warm.p95} / ${r.warm.p99} ms over ${r.warm.samples} asks (CPU ${r.warm.cpuMsPerAnswer.toFixed(1)} ms/answer); peak RSS ${mb(r.warm.maxRssKb)}`);
+    const update = (u: UpdateRun) => `${u.ms === undefined ? '?' : s(u.ms)} (process ${s(u.wallMs)}, peak RSS ${mb(u.maxRssKb)})`;
+    if (r.update) lines.push(`    incremental update: add one article ${update(r.update.addOne)}; remove one ${update(r.update.removeOne)}`);
+    else lines.push('    incremental update: fell back to a full build (see stderr)');
     if (r.warm.hitAt3 !== undefined) lines.push(`    quality on ${r.warm.questions} TEST-split questions: hit@1 ${pct(r.warm.hitAt1)}, hit@3 ${pct(r.warm.hitAt3)}, faithful ${pct(r.warm.faithful)}`);
     lines.push(`    on disk: ${disk}`);
   }

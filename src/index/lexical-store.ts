@@ -144,6 +144,108 @@ export function writeLexicalStore(file: string, chunks: Iterable<StoredChunk>, s
   }
 }
 
+/** What an incremental update changes in a lexical store (`updateLexicalStore`). */
+export interface LexicalStoreChanges {
+  /** Chunks to take out, with the features they were stored with (their weights do not matter). */
+  removedChunks: Iterable<StoredChunk>;
+  /** Articles whose stored sentences are dropped (removed or changed ones). */
+  removedArticles: Iterable<string>;
+  addedChunks: Iterable<StoredChunk>;
+  addedSentences: Iterable<StoredSentence>;
+}
+
+/**
+ * Updates a store written by `writeLexicalStore` in one transaction: removed chunks leave the
+ * postings of their terms and free their rows, added chunks take freed rows first, then new ones;
+ * chunk count and lengths follow, so BM25 (document count, average length, each term's document
+ * frequency) is exactly that of a store written from the resulting chunks. Only the postings of
+ * the terms of changed chunks are read and rewritten. Returns how many terms came and went.
+ */
+export function updateLexicalStore(file: string, changes: LexicalStoreChanges): { termsAdded: number; termsRemoved: number } {
+  const db = new Database(file, { fileMustExist: true });
+  let termsAdded = 0;
+  let termsRemoved = 0;
+  try {
+    db.transaction(() => {
+      const meta = new Map(db.prepare<[], { key: string; value: unknown }>('SELECT key, value FROM meta').all().map((r) => [r.key, r.value]));
+      if (meta.get('version') !== LEXICAL_STORE_VERSION) throw new Error(`lexical store version ${String(meta.get('version'))}, expected ${LEXICAL_STORE_VERSION}`);
+      const storedLengths = meta.get('lengths');
+      if (!Buffer.isBuffer(storedLengths)) throw new Error('lexical store without chunk lengths');
+      const lengths = [...new Uint32Array(new Uint8Array(storedLengths).buffer)];
+      let documents = Number(meta.get('documents'));
+      const rowOf = new Map(db.prepare<[], { row: number; id: string }>('SELECT row, id FROM chunks').all().map((r) => [r.id, r.row]));
+      const live = new Set(rowOf.values());
+      const removedRows = new Map<string, Set<number>>();
+      const addedRows = new Map<string, Array<[row: number, tf: number]>>();
+      const deleteChunk = db.prepare('DELETE FROM chunks WHERE row = ?');
+      for (const chunk of changes.removedChunks) {
+        const row = rowOf.get(chunk.id);
+        if (row === undefined) throw new Error(`lexical store has no chunk ${chunk.id}`);
+        for (const term of termFrequencies(chunk.features).counts.keys()) {
+          let rows = removedRows.get(term);
+          if (!rows) removedRows.set(term, (rows = new Set()));
+          rows.add(row);
+        }
+        deleteChunk.run(row);
+        rowOf.delete(chunk.id);
+        live.delete(row);
+        lengths[row] = 0;
+        documents -= 1;
+      }
+      const free: number[] = [];
+      for (let row = 0; row < lengths.length; row += 1) if (!live.has(row)) free.push(row);
+      free.reverse();
+      const insertChunk = db.prepare('INSERT INTO chunks (row, id) VALUES (?, ?)');
+      for (const chunk of changes.addedChunks) {
+        const row = free.pop() ?? lengths.length;
+        const { counts, length } = termFrequencies(chunk.features);
+        insertChunk.run(row, chunk.id);
+        lengths[row] = length;
+        live.add(row);
+        documents += 1;
+        for (const [term, tf] of counts) {
+          let list = addedRows.get(term);
+          if (!list) addedRows.set(term, (list = []));
+          list.push([row, tf]);
+        }
+      }
+      const selectTerm = db.prepare<[string], { postings: Buffer }>('SELECT postings FROM terms WHERE term = ?');
+      const writeTerm = db.prepare('INSERT OR REPLACE INTO terms (term, df, postings) VALUES (?, ?, ?)');
+      const deleteTerm = db.prepare('DELETE FROM terms WHERE term = ?');
+      for (const term of new Set([...removedRows.keys(), ...addedRows.keys()])) {
+        const removed = removedRows.get(term);
+        const postings: Array<[number, number]> = [];
+        const stored = selectTerm.get(term)?.postings;
+        for (let offset = 0; stored && offset < stored.length; offset += 8) {
+          const row = stored.readUInt32LE(offset);
+          if (!removed?.has(row)) postings.push([row, stored.readUInt32LE(offset + 4)]);
+        }
+        postings.push(...(addedRows.get(term) ?? []));
+        if (postings.length === 0) {
+          deleteTerm.run(term);
+          termsRemoved += 1;
+          continue;
+        }
+        if (!stored) termsAdded += 1;
+        postings.sort((a, b) => a[0] - b[0]);
+        writeTerm.run(term, postings.length, packPostings(postings.map((p) => p[0]), postings.map((p) => p[1])));
+      }
+      const deleteSentences = db.prepare('DELETE FROM sentences WHERE article = ?');
+      for (const article of changes.removedArticles) deleteSentences.run(article);
+      const insertSentence = db.prepare('INSERT INTO sentences (article, idx, features) VALUES (?, ?, ?)');
+      for (const sentence of changes.addedSentences) insertSentence.run(sentence.articleId, sentence.index, sentence.features);
+      // Freed rows at the end are dropped; others stay at length 0 for the next update to fill.
+      while (lengths.length > 0 && lengths.at(-1) === 0 && !live.has(lengths.length - 1)) lengths.pop();
+      const setMeta = db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)');
+      setMeta.run('documents', documents);
+      setMeta.run('lengths', Buffer.from(new Uint32Array(lengths).buffer));
+    })();
+  } finally {
+    db.close();
+  }
+  return { termsAdded, termsRemoved };
+}
+
 /** The lexical store opened read-only: BM25 over the stored postings. */
 export class LexicalStore {
   private readonly documents: number;
@@ -166,16 +268,17 @@ export class LexicalStore {
     if (!Buffer.isBuffer(lengths)) throw new Error('lexical store without chunk lengths');
     // Copied out of the row buffer: a Uint32Array needs 4-byte alignment.
     this.lengths = new Uint32Array(new Uint8Array(lengths).buffer);
+    // Rows of chunks an update removed have length 0 until a new chunk takes them: they add nothing to the average.
     this.documents = Number(meta.get('documents'));
-    if (this.lengths.length !== this.documents) throw new Error('lexical store lengths do not match its chunk count');
+    if (this.lengths.length < this.documents) throw new Error('lexical store lengths do not match its chunk count');
     this.averageLength = this.lengths.reduce((sum, n) => sum + n, 0) / Math.max(1, this.documents);
     this.termStatement = db.prepare('SELECT postings FROM terms WHERE term = ?');
     this.idStatement = db.prepare('SELECT id FROM chunks WHERE row = ?');
     this.dfStatement = db.prepare('SELECT df FROM terms WHERE term = ?');
     this.prefixStatement = db.prepare('SELECT term FROM terms WHERE term >= ? AND term < ?');
     this.sentenceStatement = db.prepare('SELECT features FROM sentences WHERE article = ? AND idx = ?');
-    this.scores = new Float64Array(this.documents);
-    this.matched = new Uint16Array(this.documents);
+    this.scores = new Float64Array(this.lengths.length);
+    this.matched = new Uint16Array(this.lengths.length);
   }
 
   /** Opens a store written by `writeLexicalStore`; throws when the file is missing, damaged or of another version. */
@@ -230,7 +333,7 @@ export class LexicalStore {
         scores[row] = scores[row]! + weight * idf * (d + (tf * (k + 1)) / (tf + norm));
       }
     }
-    // Top `limit` by score (ties by row, as chunks were added), without sorting every matched chunk.
+    // Top `limit` by score (ties by row: as chunks were added, an update's in the rows it freed first), without sorting every matched chunk.
     const best: Array<{ row: number; score: number }> = [];
     const worse = (x: { row: number; score: number }, y: { row: number; score: number }) => x.score < y.score || (x.score === y.score && x.row > y.row);
     for (const row of touched) {

@@ -1,6 +1,6 @@
 import type { FeatureStats } from '../text/analyzer.js';
 import type { FeatureBag } from '../text/features.js';
-import { LexicalStore, writeLexicalStore, type LexicalHit, type StoredChunk, type StoredSentence } from './lexical-store.js';
+import { LexicalStore, updateLexicalStore, writeLexicalStore, type LexicalHit, type LexicalStoreChanges, type StoredChunk, type StoredSentence } from './lexical-store.js';
 
 /**
  * BM25 ranking over the same bilingual features the embedder uses, so Chinese is tokenised into
@@ -14,6 +14,17 @@ export class LexicalIndex {
   static build(file: string, chunks: Iterable<StoredChunk>, sentences: Iterable<StoredSentence> = []): LexicalIndex {
     writeLexicalStore(file, chunks, sentences);
     return LexicalIndex.open(file);
+  }
+
+  /** Updates the store in `file` in place (one transaction; see `updateLexicalStore`) and opens it; says how many terms came and went. */
+  static update(file: string, changes: LexicalStoreChanges): { index: LexicalIndex; termsAdded: number; termsRemoved: number } {
+    const { termsAdded, termsRemoved } = updateLexicalStore(file, changes);
+    return { index: LexicalIndex.open(file), termsAdded, termsRemoved };
+  }
+
+  /** Chunks indexed. */
+  get size(): number {
+    return this.store.size;
   }
 
   /** Opens a store written by `build`; throws when it is missing, damaged or of another version. */

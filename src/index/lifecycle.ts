@@ -5,7 +5,9 @@ import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { TetherError } from '../errors.js';
 import { buildIndex, type BuildIndexOptions } from './build.js';
-import { indexFiles } from './manifest.js';
+import type { Chunk } from '../corpus/types.js';
+import type { Manifest } from './manifest.js';
+import { updateIndex, type ArticleChanges } from './update.js';
 import type { LoadedIndex } from './types.js';
 
 /** Options for `buildIndexInPlace`: those of `buildIndex`, plus what to do after waiting for another build. */
@@ -51,11 +53,53 @@ export function indexWorkPaths(indexDir: string) {
  * second process waits for the first, then reuses its index when `reuse` accepts it.
  */
 export async function buildIndexInPlace(options: BuildInPlaceOptions): Promise<LoadedIndex> {
+  return underLock(options, (temp, progress) => buildInto(temp, options, progress));
+}
+
+/** Options for `updateIndexInPlace`: a build's, plus how to plan the update. */
+export interface UpdateInPlaceOptions extends BuildInPlaceOptions {
+  /**
+   * Called under the lock: the manifest of the index in place and the articles that changed since,
+   * or undefined when only a full build will do (the index changed while this process waited).
+   */
+  plan: () => Promise<{ manifest: Manifest; changes: ArticleChanges; chunks?: Chunk[] } | undefined>;
+}
+
+/**
+ * Updates the index incrementally (`updateIndex`) the way `buildIndexInPlace` builds it: under the
+ * lock, in a copy of the index folder renamed into place, so readers of the old index and an
+ * interrupted update never see half an index. Falls back to a full build, saying why, when the
+ * update cannot be made.
+ */
+export async function updateIndexInPlace(options: UpdateInPlaceOptions): Promise<LoadedIndex> {
+  return underLock(options, async (temp, progress) => {
+    const plan = await options.plan();
+    if (plan) {
+      const startedAt = Date.now();
+      try {
+        // Copying is a fraction of a second even for a large index (134 MB: 0.1 s), against a build's tens of seconds.
+        await fs.cp(path.resolve(options.indexDir), temp, { recursive: true });
+        return await updateIndex({ ...options, indexDir: temp, manifest: plan.manifest, changes: plan.changes, ...(plan.chunks ? { chunks: plan.chunks } : {}), onProgress: progress, startedAt });
+      } catch (error) {
+        progress(`The index could not be updated (${describeError(error)}): rebuilding it.`);
+        await fs.rm(temp, { recursive: true, force: true });
+      }
+    }
+    return buildInto(temp, options, progress);
+  });
+}
+
+function buildInto(temp: string, options: BuildIndexOptions, progress: (message: string) => void): Promise<LoadedIndex> {
+  return buildIndex({ ...options, indexDir: temp, onProgress: progress });
+}
+
+/** Runs `work` on a temporary folder under the index lock, then renames the folder into place (see `buildIndexInPlace`). */
+async function underLock(options: BuildInPlaceOptions, work: (temp: string, progress: (message: string) => void) => Promise<LoadedIndex>): Promise<LoadedIndex> {
   const progress = options.onProgress ?? (() => {});
-  const work = indexWorkPaths(options.indexDir);
-  await fs.mkdir(work.parent, { recursive: true });
-  const lock = await acquireLock(work.lock, progress, options.maxWaitMs ?? 30 * 60_000);
-  const temp = path.join(work.parent, `${work.tempPrefix}${process.pid}-${randomUUID().slice(0, 8)}`);
+  const paths = indexWorkPaths(options.indexDir);
+  await fs.mkdir(paths.parent, { recursive: true });
+  const lock = await acquireLock(paths.lock, progress, options.maxWaitMs ?? 30 * 60_000);
+  const temp = path.join(paths.parent, `${paths.tempPrefix}${process.pid}-${randomUUID().slice(0, 8)}`);
   try {
     if (lock.waited && options.reuse) {
       const reused = await options.reuse();
@@ -64,22 +108,20 @@ export async function buildIndexInPlace(options: BuildInPlaceOptions): Promise<L
         return reused;
       }
     }
-    await removeLeftovers(work);
+    await removeLeftovers(paths);
     // Progress names the folder the index ends up in, not the temporary one.
-    const built = await buildIndex({ ...options, indexDir: temp, onProgress: (message) => progress(message.replaceAll(temp, path.resolve(options.indexDir))) });
-    await writeStoredArticles(temp, built);
-    await swapIntoPlace(temp, path.resolve(options.indexDir), work);
-    return built;
+    const done = await work(temp, (message) => progress(message.replaceAll(temp, path.resolve(options.indexDir))));
+    await swapIntoPlace(temp, path.resolve(options.indexDir), paths);
+    return done;
   } finally {
     await fs.rm(temp, { recursive: true, force: true });
     await lock.release();
   }
 }
 
-/** The articles' texts as indexed, so an index whose corpus changed can still answer (read-only index). */
-async function writeStoredArticles(dir: string, index: LoadedIndex): Promise<void> {
-  const articles = index.corpus.articles.map(({ id, source, text, meta }) => ({ id, source, text, meta }));
-  await fs.writeFile(indexFiles(dir).articles, JSON.stringify({ articles }));
+function describeError(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.split('\n', 1)[0]!.slice(0, 160);
 }
 
 /** Temporary folders of builds that were killed: whoever holds the lock may remove them. */

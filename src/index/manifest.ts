@@ -2,16 +2,19 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
+import { articleFromText } from '../corpus/load.js';
+import type { Article, ArticleMeta, Chunk } from '../corpus/types.js';
 
 /** Bump when the files in index/ change shape: an older index is then rebuilt. */
-export const INDEX_FORMAT_VERSION = 8;
+export const INDEX_FORMAT_VERSION = 9;
 
 const manifestSchema = z.object({
   formatVersion: z.number(),
   builtAt: z.string(),
   corpus: z.object({
     hash: z.string(),
-    articles: z.array(z.object({ id: z.string(), source: z.string(), chars: z.number() })),
+    /** Per article, `hash` of what shaped its chunks and `chunksHash` of their ids: what an incremental update compares. */
+    articles: z.array(z.object({ id: z.string(), source: z.string(), chars: z.number(), hash: z.string(), chunksHash: z.string() })),
   }),
   embedder: z.object({ name: z.string() }).passthrough(),
   chunking: z.object({ maxSize: z.number(), overlapSentences: z.number() }),
@@ -19,6 +22,8 @@ const manifestSchema = z.object({
   chunksHash: z.string(),
   hnsw: z.object({ space: z.string(), M: z.number(), efConstruction: z.number(), efSearch: z.number() }),
   counts: z.object({ articles: z.number(), chunks: z.number(), sentences: z.number(), features: z.number(), lexiconWords: z.number() }),
+  /** Set when the index was last updated incrementally rather than built whole: what changed. */
+  update: z.object({ added: z.number(), changed: z.number(), removed: z.number(), chunks: z.number() }).optional(),
   /** The word vectors behind `semantic.bin`; absent when the index was built without them. */
   semantic: z.object({ source: z.string(), formatVersion: z.number() }).optional(),
 });
@@ -31,6 +36,8 @@ export function indexFiles(indexDir: string) {
   return {
     manifest: path.join(indexDir, 'manifest.json'),
     lexicon: path.join(indexDir, 'lexicon.tsv'),
+    /** What the corpus's texts bring to the lexicon, with counts (`LexiconCorpusKeys`): an update recomputes the lexicon from it. */
+    lexiconKeys: path.join(indexDir, 'lexicon-keys.json'),
     lexical: path.join(indexDir, 'lexical.sqlite'),
     hnsw: path.join(indexDir, 'hnswlib.index'),
     semantic: path.join(indexDir, 'semantic.bin'),
@@ -64,7 +71,63 @@ function sortKeys(value: unknown): unknown {
   return value;
 }
 
+/** The manifest's entry of an article: its content hash and its chunks' ids hash. */
+export function manifestArticle(article: Pick<Article, 'id' | 'source' | 'text' | 'meta'>, chunks: readonly Chunk[]): Manifest['corpus']['articles'][number] {
+  return { id: article.id, source: article.source, chars: article.text.length, hash: hashArticle(article), chunksHash: hashChunkIds(chunks.map((chunk) => chunk.id)) };
+}
+
+/** A hash of everything of an article the index keeps: id, source, text and metadata (an article is re-indexed when it changes). */
+export function hashArticle(article: Pick<Article, 'id' | 'source' | 'text' | 'meta'>): string {
+  return createHash('sha256').update(JSON.stringify([article.id, article.source, article.text, sortKeys(article.meta)])).digest('hex');
+}
+
 /** A hash of chunk ids in order: differs whenever chunk boundaries move (new sentence or chunking rules). */
 export function hashChunkIds(ids: readonly string[]): string {
   return createHash('sha256').update(ids.join('\n')).digest('hex');
+}
+
+const storedArticlesSchema = z.object({
+  articles: z.array(
+    z.object({
+      id: z.string(),
+      source: z.string(),
+      text: z.string(),
+      meta: z.object({
+        title: z.string(),
+        titleEditorial: z.boolean(),
+        lang: z.enum(['en', 'zh-Hant', 'zh-Hans']),
+        publication: z.string().optional(),
+        author: z.string().optional(),
+        date: z.string().optional(),
+        notes: z.string().optional(),
+      }),
+    }),
+  ),
+});
+
+/** An article as `articles.json` keeps it. */
+export type StoredArticle = z.infer<typeof storedArticlesSchema>['articles'][number];
+
+/** Writes the articles' texts as indexed (`articles.json`): an index whose corpus changed still answers from them, and an update finds the old texts there. */
+export async function writeStoredArticles(indexDir: string, articles: ReadonlyArray<Pick<Article, 'id' | 'source' | 'text' | 'meta'>>): Promise<void> {
+  await fs.writeFile(indexFiles(indexDir).articles, JSON.stringify({ articles: articles.map(({ id, source, text, meta }) => ({ id, source, text, meta })) }));
+}
+
+/** The articles an index was built from (`articles.json`); throws when the file is missing or damaged. */
+export async function readStoredArticles(indexDir: string): Promise<StoredArticle[]> {
+  return storedArticlesSchema.parse(JSON.parse(await fs.readFile(indexFiles(indexDir).articles, 'utf8'))).articles;
+}
+
+/** An article of `articles.json`, split into paragraphs and sentences again; undefined when it has no text. */
+export function articleFromStored(article: StoredArticle): Article | undefined {
+  const meta: ArticleMeta = {
+    title: article.meta.title,
+    titleEditorial: article.meta.titleEditorial,
+    lang: article.meta.lang,
+    publication: article.meta.publication,
+    author: article.meta.author,
+    date: article.meta.date,
+    notes: article.meta.notes,
+  };
+  return articleFromText({ id: article.id, source: article.source, text: article.text, meta });
 }

@@ -1,8 +1,7 @@
-import fs from 'node:fs/promises';
 import { HNSWLib } from '@langchain/community/vectorstores/hnswlib';
 import { DEFAULT_CHUNKING } from '../corpus/chunk.js';
-import { articleFromText, loadCorpus, type Corpus } from '../corpus/load.js';
-import type { ArticleMeta, Chunk } from '../corpus/types.js';
+import { loadCorpus, type Corpus } from '../corpus/load.js';
+import type { Chunk } from '../corpus/types.js';
 import { LOCAL_EMBEDDER_NAME, LocalEmbeddings, localEmbedderIdentity } from '../embeddings/local.js';
 import { TextAnalyzer } from '../text/analyzer.js';
 import { TetherError } from '../errors.js';
@@ -11,11 +10,11 @@ import { loadSentenceEmbedder, SEMANTIC_FORMAT_VERSION, type SemanticSources } f
 import { loadLexicon } from '../text/lexicon.js';
 import type { LexiconSources } from './build-lexicon.js';
 import { chunkCorpus } from './build.js';
-import { buildIndexInPlace, isReadOnlyError } from './lifecycle.js';
-import { HNSW_PARAMETERS } from './hnsw.js';
-import { hashChunkIds, INDEX_FORMAT_VERSION, indexFiles, readManifest, sameSettings, type Manifest } from './manifest.js';
+import { buildIndexInPlace, isReadOnlyError, updateIndexInPlace } from './lifecycle.js';
+import { HNSW_PARAMETERS, liveDocuments } from './hnsw.js';
+import { describeChanges, planIndexUpdate, type ArticleChanges } from './update.js';
+import { hashChunkIds, INDEX_FORMAT_VERSION, indexFiles, readManifest, readStoredArticles, sameSettings, articleFromStored, type Manifest } from './manifest.js';
 import type { ExternalEmbeddings, LoadedIndex } from './types.js';
-import { z } from 'zod';
 
 /** Options for opening an index. */
 export interface OpenIndexOptions {
@@ -34,11 +33,14 @@ export interface OpenIndexOptions {
   onWarning?: (message: string) => void;
 }
 
-/** Why an index cannot be used as it is: rebuilt when the folder is writable. */
+/** Why an index cannot be used as it is: rebuilt (or updated) when the folder is writable. */
 interface Rebuild {
   reason: string;
   /** The manifest, when it could be read: a read-only index of a changed corpus still answers from it. */
   manifest?: Manifest;
+  /** Set when only articles changed: then the index is updated rather than rebuilt. */
+  changes?: ArticleChanges;
+  chunks?: Chunk[];
 }
 
 /**
@@ -60,28 +62,74 @@ export async function openIndex(options: OpenIndexOptions): Promise<LoadedIndex>
   if (!('reason' in state)) return state;
   progress(state.reason);
   try {
-    return await buildIndexInPlace({
-      corpus,
-      indexDir: options.indexDir,
-      embeddings: options.embeddings,
-      semanticSources: options.semanticSources,
-      lexiconSources: await options.lexiconSources?.(),
-      onProgress: progress,
-      reuse: async () => {
-        const again = await inspectIndex(options, corpus);
-        return 'reason' in again ? undefined : again;
-      },
-    });
+    return await rebuildOrUpdate(options, corpus, state);
   } catch (error) {
     if (!isReadOnlyError(error)) throw error;
     const fix = `Run \`npm run build-index\` as a user who may write to ${options.indexDir} (or set INDEX_DIR to a writable folder).`;
     const stale = state.manifest ? await openAsBuilt(options, state.manifest).catch(() => undefined) : undefined;
     if (!stale) {
-      throw new TetherError('INDEX_READ_ONLY', `${state.reason.replace(/: (?:re)?build(?:ing)? .*$/, '')}, and ${options.indexDir} is read-only, so it cannot be rebuilt.`, { hint: fix, cause: error });
+      throw new TetherError('INDEX_READ_ONLY', `${state.reason.replace(/: (?:(?:re)?build(?:ing)?|updating) .*$/, '')}, and ${options.indexDir} is read-only, so it cannot be rebuilt.`, { hint: fix, cause: error });
     }
     warn(`The corpus changed since the index was built, but ${options.indexDir} is read-only: answering from the articles as indexed on ${state.manifest!.builtAt.slice(0, 10)}. ${fix}`);
     return stale;
   }
+}
+
+/**
+ * `npm run build-index`: updates the index when only articles changed, does nothing when it is up
+ * to date, and otherwise (or with `full`) builds it whole, with the configured embedder even when
+ * the index was built with another.
+ */
+export async function refreshIndex(options: OpenIndexOptions & { full?: boolean }): Promise<LoadedIndex> {
+  const progress = options.onProgress ?? (() => {});
+  const corpus = await loadCorpus(options.corpusDir, options.root);
+  for (const file of corpus.skipped) (options.onWarning ?? progress)(`Skipped ${file.source}: ${file.reason}.`);
+  if (!options.full) {
+    const state = await inspectIndex(options, corpus).catch((error: unknown) => {
+      if (error instanceof TetherError && error.code === 'EMBEDDER_MISMATCH') return { reason: `${error.message.replace(/\.$/, '')}: rebuilding it.` } as Rebuild;
+      throw error;
+    });
+    if (!('reason' in state)) {
+      progress(`The index of ${corpus.articles.length} articles is up to date (\`npm run build-index -- --full\` rebuilds it whole).`);
+      return state;
+    }
+    progress(state.reason);
+    return rebuildOrUpdate(options, corpus, state);
+  }
+  progress(`Building the index of ${corpus.articles.length} articles whole…`);
+  return rebuildOrUpdate(options, corpus, undefined);
+}
+
+/**
+ * Builds the index whole, or updates it when `state` says only articles changed and the index in
+ * place is still the one `state` was read from once the lock is taken (else it is inspected again).
+ */
+async function rebuildOrUpdate(options: OpenIndexOptions, corpus: Corpus, state: Rebuild | undefined): Promise<LoadedIndex> {
+  const build = {
+    corpus,
+    indexDir: options.indexDir,
+    embeddings: options.embeddings,
+    semanticSources: options.semanticSources,
+    lexiconSources: await options.lexiconSources?.(),
+    onProgress: options.onProgress,
+    reuse: async () => {
+      const again = await inspectIndex(options, corpus).catch(() => undefined);
+      return again && !('reason' in again) ? again : undefined;
+    },
+  };
+  if (!state?.changes) return buildIndexInPlace(build);
+  const planned = state;
+  return updateIndexInPlace({
+    ...build,
+    plan: async () => {
+      const now = await readManifest(options.indexDir).catch(() => undefined);
+      if (now && planned.manifest && planned.changes && now.builtAt === planned.manifest.builtAt && now.corpus.hash === planned.manifest.corpus.hash) {
+        return { manifest: planned.manifest, changes: planned.changes, ...(planned.chunks ? { chunks: planned.chunks } : {}) };
+      }
+      const again = await inspectIndex(options, corpus).catch(() => undefined);
+      return again && 'reason' in again && again.changes && again.manifest ? { manifest: again.manifest, changes: again.changes, chunks: again.chunks } : undefined;
+    },
+  });
 }
 
 /**
@@ -112,16 +160,22 @@ async function inspectIndex(options: OpenIndexOptions, corpus: Corpus): Promise<
       { hint: 'Run `npm run build-index` to rebuild it with the configured embedder (or change EMBEDDINGS back).' },
     );
   }
-  if (manifest.corpus.hash !== corpus.hash) return { reason: 'The corpus changed since the index was built: rebuilding it.', manifest };
-  if (manifest.semantic && manifest.semantic.formatVersion !== SEMANTIC_FORMAT_VERSION) return { reason: 'The semantic tables changed form since the index was built: rebuilding it.' };
-  // Chunk boundaries also come from code (chunking settings, sentence rules), which the corpus hash does not see.
-  const chunks = chunkCorpus(corpus);
-  if (!sameSettings(manifest.chunking, { ...DEFAULT_CHUNKING }) || manifest.chunksHash !== hashChunkIds(chunks.map((c) => c.id))) {
-    return { reason: 'The chunking changed since the index was built: rebuilding it.' };
-  }
   // Checked before anything is read: an older embedder's files may be in an older format.
   if (!wanted && !sameSettings(manifest.embedder, localEmbedderIdentity())) {
     return { reason: 'The built-in embedder changed since the index was built: rebuilding it.' };
+  }
+  if (manifest.semantic && manifest.semantic.formatVersion !== SEMANTIC_FORMAT_VERSION) return { reason: 'The semantic tables changed form since the index was built: rebuilding it.' };
+  if (!sameSettings(manifest.chunking, { ...DEFAULT_CHUNKING })) return { reason: 'The chunking changed since the index was built: rebuilding it.' };
+  const chunks = chunkCorpus(corpus);
+  if (manifest.corpus.hash !== corpus.hash) {
+    // Only articles changed (same settings, embedder, format and chunking code): they alone are re-indexed.
+    const plan = planIndexUpdate(manifest, corpus, chunks);
+    if ('reason' in plan) return { reason: plan.reason, manifest };
+    return { reason: `The corpus changed since the index was built (${describeChanges(plan.changes)}): updating it.`, manifest, changes: plan.changes, chunks };
+  }
+  // Chunk boundaries also come from code (chunking settings, sentence rules), which the corpus hash does not see.
+  if (manifest.chunksHash !== hashChunkIds(chunks.map((c) => c.id))) {
+    return { reason: 'The chunking changed since the index was built: rebuilding it.' };
   }
   try {
     return await loadIndexFiles(options, manifest, corpus, chunks);
@@ -150,43 +204,13 @@ function isMissingPackage(error: unknown): boolean {
 async function openAsBuilt(options: OpenIndexOptions, manifest: Manifest): Promise<LoadedIndex | undefined> {
   if (manifest.formatVersion !== INDEX_FORMAT_VERSION) return undefined;
   if (!options.embeddings && !sameSettings(manifest.embedder, localEmbedderIdentity())) return undefined;
-  const stored = storedArticlesSchema.parse(JSON.parse(await fs.readFile(indexFiles(options.indexDir).articles, 'utf8')));
-  const articles = stored.articles.flatMap((article) => {
-    const meta: ArticleMeta = {
-      title: article.meta.title,
-      titleEditorial: article.meta.titleEditorial,
-      lang: article.meta.lang,
-      publication: article.meta.publication,
-      author: article.meta.author,
-      date: article.meta.date,
-      notes: article.meta.notes,
-    };
-    return articleFromText({ id: article.id, source: article.source, text: article.text, meta }) ?? [];
-  });
+  const stored = await readStoredArticles(options.indexDir);
+  const articles = stored.flatMap((article) => articleFromStored(article) ?? []);
   const corpus: Corpus = { dir: options.corpusDir, articles, hash: manifest.corpus.hash, skipped: [] };
   const chunks = chunkCorpus(corpus);
   if (manifest.chunksHash !== hashChunkIds(chunks.map((c) => c.id))) return undefined;
   return loadIndexFiles(options, manifest, corpus, chunks);
 }
-
-const storedArticlesSchema = z.object({
-  articles: z.array(
-    z.object({
-      id: z.string(),
-      source: z.string(),
-      text: z.string(),
-      meta: z.object({
-        title: z.string(),
-        titleEditorial: z.boolean(),
-        lang: z.enum(['en', 'zh-Hant', 'zh-Hans']),
-        publication: z.string().optional(),
-        author: z.string().optional(),
-        date: z.string().optional(),
-        notes: z.string().optional(),
-      }),
-    }),
-  ),
-});
 
 async function loadIndexFiles(options: OpenIndexOptions, manifest: Manifest, corpus: Corpus, chunks: Chunk[]): Promise<LoadedIndex> {
   const files = indexFiles(options.indexDir);
@@ -196,8 +220,10 @@ async function loadIndexFiles(options: OpenIndexOptions, manifest: Manifest, cor
   const analyzer = new TextAnalyzer({ lexicon, stats: lexical.featureStats() });
   const vectorStore = await HNSWLib.load(options.indexDir, options.embeddings?.embeddings ?? new LocalEmbeddings({ analyzer }));
   vectorStore.index.setEf(HNSW_PARAMETERS.efSearch);
-  if (chunks.length !== vectorStore.index.getCurrentCount() || chunks.length !== manifest.counts.chunks) {
-    throw new Error(`chunk count mismatch: corpus ${chunks.length}, vectors ${vectorStore.index.getCurrentCount()}`);
+  // Live points only: an update marks a removed chunk's point deleted until a new chunk takes its label.
+  const vectors = liveDocuments(vectorStore).size;
+  if (chunks.length !== vectors || chunks.length !== manifest.counts.chunks || chunks.length !== lexical.size || vectorStore.index.getCurrentCount() < vectors) {
+    throw new Error(`chunk count mismatch: corpus ${chunks.length}, vectors ${vectors}, lexical ${lexical.size}`);
   }
   const semantic = manifest.semantic ? await loadSentenceEmbedder(files.semantic) : undefined;
   return { corpus, chunks, analyzer, vectorStore, lexical, manifest, ...(semantic ? { semantic } : {}) };

@@ -30,6 +30,14 @@ export interface SemanticBuildInput {
   /** Chinese words as their glosses' words (`buildChineseTable`): the same for every corpus, so it can be cached. */
   chinese: ChineseTable;
   settings?: Partial<SemanticSettings>;
+  /**
+   * For an incremental update: the principal component to keep, and the stored vectors of the
+   * articles that did not change (undefined for others, whose sentences are embedded anew).
+   */
+  reuse?: {
+    principal: Float32Array;
+    sentencesOf: (articleId: string) => { quantized: Int8Array; scales: Float32Array } | undefined;
+  };
 }
 
 /**
@@ -72,16 +80,7 @@ export function buildSemanticTables(input: SemanticBuildInput): SemanticTables {
   const sifWeight = sifWeigher(vectors, settings.sifA);
 
   // English: the commonest words, and every word of the corpus with a vector.
-  const corpusWords = new Set<string>();
-  for (const article of input.articles) {
-    const folded = foldForMatching(article.text);
-    const tokens = latinTokens(folded);
-    tokens.forEach((token, i) => {
-      corpusWords.add(token.lower);
-      const next = tokens[i + 1];
-      if (next && folded.slice(token.index + token.raw.length, next.index) === '-') corpusWords.add(`${token.lower}-${next.lower}`);
-    });
-  }
+  const corpusWords = corpusEnglishWords(input.articles);
   // …and the words of the Chinese words' glosses, which the Chinese table refers to.
   const wanted = new Uint8Array(vectors.words.length);
   for (const row of input.chinese.rows) wanted[row] = 1;
@@ -121,16 +120,56 @@ export function buildSemanticTables(input: SemanticBuildInput): SemanticTables {
     sentences: undefined,
   };
 
-  // Sentence vectors: the weighted sums, their first principal component, then the vectors without it.
-  const embedder = new SentenceEmbedder(tables);
-  const sums = input.articles.flatMap((article) => article.sentences.map((s) => embedder.weightedSum(article.text.slice(s.start, s.end))));
-  if (settings.removePrincipal) tables.principal = firstPrincipalComponent(sums, vectors.dimensions);
-  const finished = new SentenceEmbedder(tables);
+  return withSentences(tables, input.articles, input.reuse, settings.removePrincipal);
+}
+
+/**
+ * Word tables with the sentence vectors of `articles`: the weighted sums, their first principal
+ * component, then the vectors without it; or, for an update (`reuse`), the kept component, the kept
+ * vectors of unchanged articles and the others' computed with it.
+ */
+export function withSentences(tables: SemanticTables, articles: SemanticBuildInput['articles'], reuse: SemanticBuildInput['reuse'], removePrincipal = true): SemanticTables {
+  const input = { articles };
+  const vectors = { dimensions: tables.dimensions };
   const starts = new Uint32Array(input.articles.length + 1);
   input.articles.forEach((article, k) => (starts[k + 1] = starts[k]! + article.sentences.length));
+  if (reuse) {
+    // An update keeps the corpus's principal component (one article barely moves it; a full build recomputes it).
+    tables.principal = reuse.principal;
+    const updated = new SentenceEmbedder(tables);
+    const quantized = new Int8Array(starts[input.articles.length]! * vectors.dimensions);
+    const scales = new Float32Array(starts[input.articles.length]!);
+    input.articles.forEach((article, k) => {
+      const kept = reuse.sentencesOf(article.id);
+      const fresh = kept?.scales.length === article.sentences.length ? kept : quantise(article.sentences.map((s) => updated.embedText(article.text.slice(s.start, s.end))), vectors.dimensions);
+      quantized.set(fresh.quantized, starts[k]! * vectors.dimensions);
+      scales.set(fresh.scales, starts[k]!);
+    });
+    tables.sentences = { articleIds: input.articles.map((a) => a.id), starts, quantized, scales } satisfies StoredSentences;
+    return tables;
+  }
+  const embedder = new SentenceEmbedder(tables);
+  const sums = input.articles.flatMap((article) => article.sentences.map((s) => embedder.weightedSum(article.text.slice(s.start, s.end))));
+  if (removePrincipal) tables.principal = firstPrincipalComponent(sums, vectors.dimensions);
+  const finished = new SentenceEmbedder(tables);
   const sentenceVectors = sums.map((sum) => finished.finish(sum));
   tables.sentences = { articleIds: input.articles.map((a) => a.id), starts, ...quantise(sentenceVectors, vectors.dimensions) } satisfies StoredSentences;
   return tables;
+}
+
+/** The English words (and hyphenated pairs) of some articles: those the table keeps beside the commonest. */
+export function corpusEnglishWords(articles: ReadonlyArray<Pick<Article, 'text'>>): Set<string> {
+  const words = new Set<string>();
+  for (const article of articles) {
+    const folded = foldForMatching(article.text);
+    const tokens = latinTokens(folded);
+    tokens.forEach((token, i) => {
+      words.add(token.lower);
+      const next = tokens[i + 1];
+      if (next && folded.slice(token.index + token.raw.length, next.index) === '-') words.add(`${token.lower}-${next.lower}`);
+    });
+  }
+  return words;
 }
 
 /** Copies the vectors of `words` (in their sorted order) out of the source table. */

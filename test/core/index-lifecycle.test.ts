@@ -98,7 +98,7 @@ describe('a missing index', () => {
 });
 
 describe('a stale index', () => {
-  it('is rebuilt when a corpus file changed, saying so, and answers from the new text', async () => {
+  it('is updated when a corpus file changed, saying so, and answers from the new text', async () => {
     const root = await makeTmpDir('stale');
     tmpDirs.push(root);
     const corpusDir = path.join(root, 'corpus');
@@ -110,8 +110,8 @@ describe('a stale index', () => {
 
     const progress: string[] = [];
     const tether = await openTether({ corpusDir, indexDir, root, onProgress: (m) => progress.push(m) });
-    expect(progress[0]).toMatch(/corpus changed.*rebuilding/i);
-    expect(progress.at(-1)).toMatch(/Index built/);
+    expect(progress[0]).toMatch(/corpus changed.*0 articles added, 1 changed, 0 removed.*updating/i);
+    expect(progress.at(-1)).toMatch(/Updated the index: 0 articles added, 1 changed, 0 removed/);
 
     const answer = await tether.ask('What colour did the keeper paint the lighthouse?');
     expect(answer.found).toBe(true);
@@ -120,7 +120,7 @@ describe('a stale index', () => {
 
     const again: string[] = [];
     await openIndex({ corpusDir, indexDir, root, onProgress: (m) => again.push(m) });
-    expect(again, 'the rebuilt index is up to date').toEqual([]);
+    expect(again, 'the updated index is up to date').toEqual([]);
   });
 });
 
@@ -192,28 +192,35 @@ describe('a damaged index', () => {
   });
 });
 
-describe('a build that fails half-way (as a killed one would)', () => {
-  it('leaves the previous index in place, and no temporary folder or lock', async () => {
+describe('a build or update that fails half-way (as a killed one would)', () => {
+  it.each([
+    ['a full build (both articles changed)', ['riverside-en.txt', 'riverside-zh.txt'], /^Reading CC-CEDICT/],
+    ['an incremental update (one article changed)', ['riverside-en.txt'], /^Embedding \d+ chunks/],
+  ])('%s leaves the previous index in place, and no temporary folder or lock', async (_, changed, failAt) => {
     const root = await makeTmpDir('interrupted');
     tmpDirs.push(root);
     const corpusDir = path.join(root, 'corpus');
     const indexDir = path.join(root, 'index');
     await fs.cp(project.corpusDir, corpusDir, { recursive: true });
     await fs.cp(project.indexDir, indexDir, { recursive: true });
-    await fs.appendFile(path.join(corpusDir, 'riverside-en.txt'), '\nA new paragraph about the harbour lights.\n');
+    for (const name of changed) await fs.appendFile(path.join(corpusDir, name), '\nA new paragraph about the harbour lights.\n');
     const before = await fs.readFile(path.join(indexDir, 'manifest.json'), 'utf8');
 
-    // Fails once the build has started writing its temporary folder.
+    // Fails once the build (or update) has started writing its temporary folder; a failed update
+    // falls back to a full build, which fails too.
     const failure = new Error('simulated crash');
+    const messages: string[] = [];
     const opened = openIndex({
       corpusDir,
       indexDir,
       root,
       onProgress: (message) => {
-        if (message.startsWith('Reading CC-CEDICT')) throw failure;
+        messages.push(message);
+        if (failAt.test(message) || message.startsWith('Reading CC-CEDICT')) throw failure;
       },
     });
     await expect(opened).rejects.toBe(failure);
+    expect(messages.some((message) => failAt.test(message))).toBe(true);
 
     expect(await fs.readFile(path.join(indexDir, 'manifest.json'), 'utf8')).toBe(before);
     expect((await fs.readdir(root)).sort()).toEqual(['corpus', 'index']);

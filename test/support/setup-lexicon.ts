@@ -10,5 +10,5 @@ vi.mock('../../src/index/build-lexicon.js', async (importOriginal) => {
   const actual = await importOriginal<typeof import('../../src/index/build-lexicon.js')>();
   const { readSharedLexiconSources } = await import('./lexicon-sources.js');
   const shared = () => readSharedLexiconSources(inject('sharedIndexes').lexiconSourcesFile);
-  return { ...actual, buildLexicon: async (texts: string[]) => actual.lexiconFromSources(await shared(), texts), memoLexiconSources: () => shared };
+  return { ...actual, buildLexicon: async (texts: string[]) => actual.lexiconFromSources(await shared(), texts), memoLexiconSources: () => shared, loadLexiconSources: shared };
 });

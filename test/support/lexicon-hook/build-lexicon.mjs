@@ -20,4 +20,8 @@ export function memoLexiconSources() {
   return async () => sharedSources();
 }
 
-export const { readLexiconSources, lexiconFromSources } = actual;
+export async function loadLexiconSources() {
+  return sharedSources();
+}
+
+export const { readLexiconSources, lexiconFromSources, LexiconBinder, emptyCorpusKeys, serialiseCorpusKeys, parseCorpusKeys } = actual;
