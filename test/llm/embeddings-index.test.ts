@@ -56,6 +56,32 @@ describe('an index embedded through an OpenAI-compatible endpoint', () => {
   });
 });
 
+describe('an incremental update with an OpenAI-compatible embedder', () => {
+  it('embeds only the added article’s chunks through the endpoint, and finds them', async () => {
+    const copy = await makeTmpProject('openai-update', BILINGUAL_FILES);
+    try {
+      const config = loadConfig({ CORPUS_DIR: copy.corpusDir, INDEX_DIR: copy.indexDir, LOG_LEVEL: 'silent', ...openai() }, copy.root);
+      await openConfiguredTether(config, { logger: createLogger('silent') });
+      const added = 'The ferry to the island now leaves every forty minutes from the north pier.';
+      await fs.writeFile(path.join(copy.corpusDir, 'ferry.txt'), `${added}\n`, 'utf8');
+      const before = server.requests.length;
+      const progress: string[] = [];
+      const updated = await openConfiguredTether(config, { logger: createLogger('silent'), onProgress: (m) => progress.push(m) });
+      expect(progress.at(-1)).toMatch(/^Updated the index: 1 article added, 0 changed, 0 removed \(1 chunks indexed, 0 taken out\)/);
+      // One request for the new chunk, none re-embedding the others.
+      const requests = server.requests.slice(before).filter((request) => request.path === '/v1/embeddings');
+      expect(requests).toHaveLength(1);
+      expect(JSON.stringify(requests[0]!.body)).toContain('north pier');
+      expect(JSON.stringify(requests[0]!.body)).not.toContain('Riverside');
+      const answer = await updated.ask('How often does the ferry leave?');
+      expect(answer.quotes[0]?.text).toBe(added);
+      expect(await unfaithfulQuotes(answer.quotes, copy.root)).toEqual([]);
+    } finally {
+      await copy.remove();
+    }
+  });
+});
+
 describe('an unreachable embeddings endpoint', () => {
   it('fails with a message that names the endpoint and what to do', async () => {
     const { createOpenAiEmbeddings } = await import('../../src/embeddings/openai.js');
