@@ -30,12 +30,19 @@ export async function createVectorStore(embeddings: EmbeddingsInterface, vectors
 }
 
 /**
+ * Past this share of dead points (removed chunks, marked deleted) to live ones, an update's new
+ * chunks take dead points' labels instead of new ones. Appending a point costs a few milliseconds;
+ * replacing a dead one repairs its neighbours' links too (about 60 ms a point at 5,000 chunks), so
+ * dead points are left alone until they would weigh on the graph.
+ */
+export const MAX_DEAD_SHARE = 0.1;
+
+/**
  * Updates a loaded store in place for an incremental re-index: chunks whose id is in `removedIds`
- * leave it, the new documents come in. hnswlib labels here are its internal ids (0 … count − 1), so
- * a new chunk takes a free label first (a removed chunk's, or one an earlier update marked deleted):
- * `addPoint` on an existing label replaces its vector and repairs the graph around it. Labels left
- * free are marked deleted (never returned by a search) and their documents dropped, so the live
- * points are the docstore's.
+ * leave it (their points marked deleted: never returned by a search), the new documents come in.
+ * hnswlib labels here are its internal ids (0 … count − 1). New chunks get new labels, or, once the
+ * dead points pass `MAX_DEAD_SHARE`, dead ones: `addPoint` on an existing label replaces its vector,
+ * revives it and repairs the graph around it. The live points are the docstore's.
  */
 export function updateVectorStore(store: HNSWLib, removedIds: ReadonlySet<string>, vectors: number[][], documents: Document[]): void {
   if (vectors.length !== documents.length) throw new Error('updateVectorStore needs one vector per document');
@@ -45,24 +52,29 @@ export function updateVectorStore(store: HNSWLib, removedIds: ReadonlySet<string
   // Marked deleted already: by an earlier update.
   const deleted = new Set<number>();
   for (let label = 0; label < count; label += 1) if (!docs.has(String(label))) deleted.add(label);
-  const free = [...deleted];
+  const freed: number[] = [];
   for (const [key, document] of docs) {
     if (removedIds.has(String(document.metadata.id))) {
-      free.push(Number(key));
+      freed.push(Number(key));
       docs.delete(key);
     }
   }
-  free.sort((a, b) => b - a);
+  const dead = deleted.size + freed.length;
+  const live = docs.size + vectors.length;
+  const free = dead > MAX_DEAD_SHARE * live ? [...deleted, ...freed].sort((a, b) => b - a) : [];
   const extra = Math.max(0, vectors.length - free.length);
   if (count + extra > index.getMaxElements()) index.resizeIndex(count + extra);
   let next = count;
+  const reused = new Set<number>();
   vectors.forEach((vector, i) => {
-    const label = free.pop() ?? next++;
+    const dead = free.pop();
+    if (dead !== undefined) reused.add(dead);
+    const label = dead ?? next++;
     index.addPoint(vector, label);
     docs.set(String(label), documents[i]!);
   });
-  // hnswlib refuses to mark a label twice: only the newly freed ones.
-  for (const label of free) if (!deleted.has(label)) index.markDelete(label);
+  // hnswlib refuses to mark a label twice: only the newly freed ones that no new chunk took.
+  for (const label of freed) if (!reused.has(label)) index.markDelete(label);
 }
 
 /** The documents of the store's live points, by label (LangChain's docstore keeps them in a Map it exposes as `_docs`). */

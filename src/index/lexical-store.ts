@@ -155,7 +155,7 @@ export interface LexicalStoreChanges {
 }
 
 /**
- * Updates a store written by `writeLexicalStore` in one transaction: removed chunks leave the
+ * Updates a store written by `writeLexicalStore` (in a copy of the index: see below) in one transaction: removed chunks leave the
  * postings of their terms and free their rows, added chunks take freed rows first, then new ones;
  * chunk count and lengths follow, so BM25 (document count, average length, each term's document
  * frequency) is exactly that of a store written from the resulting chunks. Only the postings of
@@ -163,6 +163,11 @@ export interface LexicalStoreChanges {
  */
 export function updateLexicalStore(file: string, changes: LexicalStoreChanges): { termsAdded: number; termsRemoved: number } {
   const db = new Database(file, { fileMustExist: true });
+  // Updates work on a copy of the index that replaces it only once complete (lifecycle.ts): a crash
+  // loses the copy, not the index, so the journal stays in memory (a failed transaction still rolls
+  // back) and nothing waits for the disk.
+  db.pragma('journal_mode = MEMORY');
+  db.pragma('synchronous = OFF');
   let termsAdded = 0;
   let termsRemoved = 0;
   try {
@@ -213,22 +218,17 @@ export function updateLexicalStore(file: string, changes: LexicalStoreChanges): 
       const writeTerm = db.prepare('INSERT OR REPLACE INTO terms (term, df, postings) VALUES (?, ?, ?)');
       const deleteTerm = db.prepare('DELETE FROM terms WHERE term = ?');
       for (const term of new Set([...removedRows.keys(), ...addedRows.keys()])) {
-        const removed = removedRows.get(term);
-        const postings: Array<[number, number]> = [];
         const stored = selectTerm.get(term)?.postings;
-        for (let offset = 0; stored && offset < stored.length; offset += 8) {
-          const row = stored.readUInt32LE(offset);
-          if (!removed?.has(row)) postings.push([row, stored.readUInt32LE(offset + 4)]);
-        }
-        postings.push(...(addedRows.get(term) ?? []));
+        const postings = mergePostings(stored, removedRows.get(term), addedRows.get(term) ?? []);
         if (postings.length === 0) {
-          deleteTerm.run(term);
-          termsRemoved += 1;
+          if (stored) {
+            deleteTerm.run(term);
+            termsRemoved += 1;
+          }
           continue;
         }
         if (!stored) termsAdded += 1;
-        postings.sort((a, b) => a[0] - b[0]);
-        writeTerm.run(term, postings.length, packPostings(postings.map((p) => p[0]), postings.map((p) => p[1])));
+        writeTerm.run(term, postings.length / 8, postings);
       }
       const deleteSentences = db.prepare('DELETE FROM sentences WHERE article = ?');
       for (const article of changes.removedArticles) deleteSentences.run(article);
@@ -244,6 +244,29 @@ export function updateLexicalStore(file: string, changes: LexicalStoreChanges): 
     db.close();
   }
   return { termsAdded, termsRemoved };
+}
+
+/**
+ * Packed postings without the `removed` rows and with the `added` ones, in row order: both inputs
+ * are in row order already (an update hands out rows in ascending order), so one merge pass.
+ */
+function mergePostings(stored: Buffer | undefined, removed: ReadonlySet<number> | undefined, added: ReadonlyArray<readonly [row: number, tf: number]>): Buffer {
+  const out = Buffer.allocUnsafe((stored?.length ?? 0) + added.length * 8);
+  let length = 0;
+  let next = 0;
+  const put = (row: number, tf: number) => {
+    out.writeUInt32LE(row, length);
+    out.writeUInt32LE(tf, length + 4);
+    length += 8;
+  };
+  for (let offset = 0; stored && offset < stored.length; offset += 8) {
+    const row = stored.readUInt32LE(offset);
+    if (removed?.has(row)) continue;
+    while (next < added.length && added[next]![0] < row) put(added[next]![0], added[next++]![1]);
+    put(row, stored.readUInt32LE(offset + 4));
+  }
+  while (next < added.length) put(added[next]![0], added[next++]![1]);
+  return out.subarray(0, length);
 }
 
 /** The lexical store opened read-only: BM25 over the stored postings. */
