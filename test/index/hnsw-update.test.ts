@@ -1,0 +1,49 @@
+import { Document } from '@langchain/core/documents';
+import type { EmbeddingsInterface } from '@langchain/core/embeddings';
+import { describe, expect, it } from 'vitest';
+import { createVectorStore, liveDocuments, MAX_DEAD_SHARE, updateVectorStore } from '../../src/index/hnsw.js';
+
+const DIMENSIONS = 8;
+
+/** A unit vector mostly along one axis, told apart by a second component. */
+function vector(i: number): number[] {
+  const v = new Array<number>(DIMENSIONS).fill(0.01);
+  v[i % DIMENSIONS] = 1;
+  const j = (i * 3 + 1) % DIMENSIONS;
+  v[j] = v[j]! + (i % 7) / 10;
+  return v;
+}
+
+const document = (id: string) => new Document({ pageContent: id, metadata: { id } });
+// Queries are vectors here: no text is ever embedded.
+const noEmbeddings = {} as EmbeddingsInterface;
+
+async function nearest(store: Awaited<ReturnType<typeof createVectorStore>>, query: number[], k: number): Promise<string[]> {
+  const hits = await store.similaritySearchVectorWithScore(query, k);
+  return hits.map(([hit]) => String(hit.metadata.id));
+}
+
+describe('updating the HNSW store', () => {
+  it('appends new points while few are dead, then gives new chunks the dead points’ labels', async () => {
+    const store = await createVectorStore(noEmbeddings, Array.from({ length: 30 }, (_, i) => vector(i)), Array.from({ length: 30 }, (_, i) => document(`c${i}`)));
+
+    // One out, one in: the dead point stays (marked deleted), the new one is appended.
+    updateVectorStore(store, new Set(['c3']), [vector(100)], [document('new-a')]);
+    expect(store.index.getCurrentCount()).toBe(31);
+    expect(liveDocuments(store).size).toBe(30);
+    expect(await nearest(store, vector(100), 1)).toEqual(['new-a']);
+    expect(await nearest(store, vector(3), 31)).not.toContain('c3');
+
+    // Past a tenth dead, new chunks take dead labels: the graph does not grow.
+    const removed = ['c10', 'c11', 'c12', 'c13'];
+    expect(1 + removed.length).toBeGreaterThan(MAX_DEAD_SHARE * (30 - removed.length + 2));
+    updateVectorStore(store, new Set(removed), [vector(200), vector(201)], [document('new-b'), document('new-c')]);
+    expect(store.index.getCurrentCount()).toBe(31);
+    expect(liveDocuments(store).size).toBe(28);
+    const all = await nearest(store, vector(200), 31);
+    expect(all).toHaveLength(28);
+    expect(all[0]).toBe('new-b');
+    for (const id of ['c3', ...removed]) expect(all).not.toContain(id);
+    expect(all).toContain('new-c');
+  });
+});
