@@ -93,14 +93,23 @@ export async function loadLexiconSources(options: { cacheDir?: string } = {}): P
     }
   }
   const sources = await readLexiconSources();
+  // A cache that cannot be written (a read-only installation) only costs the next build the reading.
+  await writeCachedSources(cacheDir, file, sources).catch(() => undefined);
+  return sources;
+}
+
+async function writeCachedSources(cacheDir: string, file: string, sources: LexiconSources): Promise<void> {
   await fs.mkdir(cacheDir, { recursive: true });
   // Sources of other packages or code are never read again.
   for (const name of await fs.readdir(cacheDir)) if (name.startsWith('sources-')) await fs.rm(path.join(cacheDir, name), { force: true });
   // Written aside and renamed, so a killed build never leaves a truncated cache.
   const partial = `${file}.${randomUUID().slice(0, 8)}.tmp`;
-  await fs.writeFile(partial, JSON.stringify({ ...sources, pinyinSyllables: (pinyinSyllables ??= listPinyinSyllables()) } satisfies CachedSources));
-  await fs.rename(partial, file);
-  return sources;
+  try {
+    await fs.writeFile(partial, JSON.stringify({ ...sources, pinyinSyllables: (pinyinSyllables ??= listPinyinSyllables()) } satisfies CachedSources));
+    await fs.rename(partial, file);
+  } finally {
+    await fs.rm(partial, { force: true });
+  }
 }
 
 /** The cache: the sources, and the pinyin syllables every lexicon lists (a quarter of a second to list anew). */
