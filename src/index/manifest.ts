@@ -13,7 +13,10 @@ const manifestSchema = z.object({
   builtAt: z.string(),
   corpus: z.object({
     hash: z.string(),
-    /** Per article, `hash` of what shaped its chunks and `chunksHash` of their ids: what an incremental update compares. */
+    /**
+     * Per article, `hash` of what the index keeps of it and `chunksHash` of its chunk ids and sentence
+     * spans (which come from code too): what an incremental update compares.
+     */
     articles: z.array(z.object({ id: z.string(), source: z.string(), chars: z.number(), hash: z.string(), chunksHash: z.string() })),
   }),
   embedder: z.object({ name: z.string() }).passthrough(),
@@ -71,9 +74,17 @@ function sortKeys(value: unknown): unknown {
   return value;
 }
 
-/** The manifest's entry of an article: its content hash and its chunks' ids hash. */
-export function manifestArticle(article: Pick<Article, 'id' | 'source' | 'text' | 'meta'>, chunks: readonly Chunk[]): Manifest['corpus']['articles'][number] {
-  return { id: article.id, source: article.source, chars: article.text.length, hash: hashArticle(article), chunksHash: hashChunkIds(chunks.map((chunk) => chunk.id)) };
+/** The manifest's entry of an article: its content hash, and a hash of its chunk ids and sentence spans. */
+export function manifestArticle(article: Pick<Article, 'id' | 'source' | 'text' | 'meta' | 'sentences'>, chunks: readonly Chunk[]): Manifest['corpus']['articles'][number] {
+  return { id: article.id, source: article.source, chars: article.text.length, hash: hashArticle(article), chunksHash: articleChunksHash(article, chunks) };
+}
+
+/**
+ * A hash of an article's chunk ids and sentence spans: it differs when new sentence or chunking
+ * rules cut the same text otherwise, even where chunk ids stay (the store keeps features per sentence).
+ */
+export function articleChunksHash(article: Pick<Article, 'sentences'>, chunks: readonly Chunk[]): string {
+  return hashChunkIds([...chunks.map((chunk) => chunk.id), ...article.sentences.map((sentence) => `${sentence.start}-${sentence.end}`)]);
 }
 
 /** A hash of everything of an article the index keeps: id, source, text and metadata (an article is re-indexed when it changes). */

@@ -13,7 +13,7 @@ import { chunkBag, chunkDocument, chunksByArticle } from './build.js';
 import { HNSW_PARAMETERS, liveDocuments, updateVectorStore } from './hnsw.js';
 import { LexicalIndex } from './lexical.js';
 import { sentenceFeatureText, type StoredChunk, type StoredSentence } from './lexical-store.js';
-import { articleFromStored, hashArticle, hashChunkIds, indexFiles, manifestArticle, readStoredArticles, writeStoredArticles, type Manifest } from './manifest.js';
+import { articleChunksHash, articleFromStored, hashArticle, hashChunkIds, indexFiles, manifestArticle, readStoredArticles, writeStoredArticles, type Manifest } from './manifest.js';
 import type { ExternalEmbeddings, LoadedIndex } from './types.js';
 
 /** Which articles differ between an index and its corpus. */
@@ -36,8 +36,8 @@ export const MAX_UPDATE_SHARE = 0.5;
 /**
  * The articles that changed between an index (its manifest) and a corpus chunked as `chunks`, or why
  * only a full build will do. The caller has checked everything else (format, embedder, chunking
- * settings); here the chunks of every unchanged article must have the ids they were indexed with,
- * which also catches a change to the sentence or chunking rules.
+ * settings); here every unchanged article must be cut into the chunks and sentences it was indexed
+ * with, which catches a change to the sentence or chunking rules.
  */
 export function planIndexUpdate(manifest: Manifest, corpus: Corpus, chunks: readonly Chunk[]): { changes: ArticleChanges } | { reason: string } {
   const indexed = new Map(manifest.corpus.articles.map((entry) => [entry.id, entry]));
@@ -47,7 +47,7 @@ export function planIndexUpdate(manifest: Manifest, corpus: Corpus, chunks: read
     const entry = indexed.get(article.id);
     if (!entry) changes.added.push(article);
     else if (entry.hash !== hashArticle(article)) changes.changed.push(article);
-    else if (entry.chunksHash !== hashChunkIds((chunksOf.get(article.id) ?? []).map((chunk) => chunk.id))) return { reason: 'The chunking changed since the index was built: rebuilding it.' };
+    else if (entry.chunksHash !== articleChunksHash(article, chunksOf.get(article.id) ?? [])) return { reason: 'The chunking changed since the index was built: rebuilding it.' };
   }
   const present = new Set(corpus.articles.map((article) => article.id));
   changes.removed = manifest.corpus.articles.filter((entry) => !present.has(entry.id)).map((entry) => entry.id);

@@ -47,6 +47,7 @@ let firstBuild: string[] = [];
 let updateProgress: string[] = [];
 let updatedIndex: LoadedIndex;
 let rebuiltIndex: LoadedIndex;
+const cleanup: TmpProject[] = [];
 
 async function changeCorpus(corpusDir: string): Promise<void> {
   await fs.writeFile(path.join(corpusDir, ADDED_NAME), ADDED_TEXT, 'utf8');
@@ -70,7 +71,7 @@ beforeAll(async () => {
 afterAll(async () => {
   updatedIndex?.lexical.close();
   rebuiltIndex?.lexical.close();
-  await Promise.all([updated?.remove(), rebuilt?.remove()]);
+  await Promise.all([updated?.remove(), rebuilt?.remove(), ...cleanup.map((project) => project.remove())]);
 });
 
 describe('an incremental update', () => {
@@ -150,12 +151,17 @@ describe('an incremental update', () => {
     (await openIndex({ ...updated, onProgress: (m) => again.push(m) })).lexical.close();
     expect(again).toEqual([]);
 
-    // Two articles out (their labels freed), one in: one label reused, others left marked deleted.
-    await fs.rm(path.join(updated.corpusDir, 'storm.txt'));
-    await fs.rm(path.join(updated.corpusDir, 'railway-zh.txt'));
-    await fs.writeFile(path.join(updated.corpusDir, 'festival.txt'), EXTRA_FILES['festival.txt']!, 'utf8');
+    // In a copy (the other tests read this project's files): two articles out (their labels freed),
+    // one in: past a tenth dead, one label reused, the others left marked deleted.
+    const copy = await makeTmpProject('incremental-second', {});
+    cleanup.push(copy);
+    await fs.cp(updated.corpusDir, copy.corpusDir, { recursive: true });
+    await fs.cp(updated.indexDir, copy.indexDir, { recursive: true });
+    await fs.rm(path.join(copy.corpusDir, 'storm.txt'));
+    await fs.rm(path.join(copy.corpusDir, 'railway-zh.txt'));
+    await fs.writeFile(path.join(copy.corpusDir, 'festival.txt'), EXTRA_FILES['festival.txt']!, 'utf8');
     const second: string[] = [];
-    const index = await openIndex({ ...updated, onProgress: (m) => second.push(m) });
+    const index = await openIndex({ ...copy, onProgress: (m) => second.push(m) });
     expect(second.at(-1)).toMatch(/^Updated the index: 1 article added, 0 changed, 2 removed/);
     expect(liveDocuments(index.vectorStore).size).toBe(index.chunks.length);
     expect(index.vectorStore.index.getCurrentCount()).toBeGreaterThan(index.chunks.length);
@@ -164,7 +170,7 @@ describe('an incremental update', () => {
     expect(hits[0]?.metadata.articleId).toBe('festival');
     index.lexical.close();
     const reopened: string[] = [];
-    (await openIndex({ ...updated, onProgress: (m) => reopened.push(m) })).lexical.close();
+    (await openIndex({ ...copy, onProgress: (m) => reopened.push(m) })).lexical.close();
     expect(reopened).toEqual([]);
   });
 });
@@ -194,6 +200,19 @@ describe('a full rebuild instead', () => {
     (await openIndex({ ...project, onProgress: (m) => embedder.push(m) })).lexical.close();
     expect(embedder[0]).toMatch(/built-in embedder changed.*rebuilding/);
     expect(embedder.at(-1)).toMatch(/Index built/);
+  });
+
+  it('happens when an unchanged article would be cut otherwise (new sentence or chunking rules), even if others changed', async () => {
+    const manifestFile = indexFiles(project.indexDir).manifest;
+    const manifest = JSON.parse(await fs.readFile(manifestFile, 'utf8')) as { corpus: { articles: Array<{ id: string; chunksHash: string }> } };
+    // As if `riverside-zh` had been cut by older rules: its text is the same, its recorded cuts are not.
+    const articles = manifest.corpus.articles.map((entry) => (entry.id === 'riverside-zh' ? { ...entry, chunksHash: 'older rules' } : entry));
+    await fs.writeFile(manifestFile, JSON.stringify({ ...manifest, corpus: { ...manifest.corpus, articles } }));
+    await fs.writeFile(path.join(project.corpusDir, 'late.txt'), 'A late article about the harbour fog horn.\n', 'utf8');
+    const progress: string[] = [];
+    (await openIndex({ ...project, onProgress: (m) => progress.push(m) })).lexical.close();
+    expect(progress[0]).toMatch(/chunking changed.*rebuilding/);
+    expect(progress.at(-1)).toMatch(/Index built/);
   });
 
   it('is what `npm run build-index -- --full` asks for; without it, build-index updates or says the index is up to date', async () => {
