@@ -100,8 +100,8 @@ export async function runScale(options: ScaleRunOptions): Promise<ScaleResult> {
   startedAt = performance.now();
   const store = await createVectorStore(
     embedder,
-    vectors,
     texts.map((text, row) => new Document({ pageContent: text, metadata: { row } })),
+    async (batch) => batch.map((document) => vectors[Number(document.metadata.row)]!),
   );
   store.index.setEf(options.efSearch);
   const insertMs = performance.now() - startedAt;

@@ -97,11 +97,13 @@ export async function buildIndex(options: BuildIndexOptions): Promise<LoadedInde
   const sourceOf = new Map(corpus.articles.map((article) => [article.id, article.source]));
   const documents = chunks.map((chunk) => chunkDocument(chunk, sourceOf.get(chunk.articleId)!));
   progress(`Embedding ${chunks.length} chunks with ${options.embeddings?.identity.name ?? 'the built-in bilingual embedder'}…`);
-  const storeEmbeddings = options.embeddings?.embeddings ?? embedder;
-  const vectors = options.embeddings
-    ? await options.embeddings.embeddings.embedDocuments(documents.map((d) => d.pageContent))
-    : bags.map((bag) => embedder.vectorise(bag));
-  const vectorStore = await createVectorStore(storeEmbeddings, vectors, documents);
+  const external = options.embeddings?.embeddings;
+  const rowOf = new Map(chunks.map((chunk, row) => [chunk.id, row]));
+  const vectorStore = await createVectorStore(external ?? embedder, documents, async (batch) =>
+    external
+      ? external.embedDocuments(batch.map((d) => d.pageContent))
+      : batch.map((d) => embedder.vectorise(bags[rowOf.get(String(d.metadata.id))!]!)),
+  );
   await vectorStore.save(indexDir);
 
   const lexical = LexicalIndex.build(files.lexical, chunks.map((chunk, i) => ({ id: chunk.id, features: bags[i]! })), storedSentences);

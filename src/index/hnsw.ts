@@ -10,23 +10,35 @@ import type { EmbeddingsInterface } from '@langchain/core/embeddings';
  */
 export const HNSW_PARAMETERS = { space: 'cosine', M: 32, efConstruction: 200, efSearch: 128 } as const;
 
+/** Chunks embedded and added to the graph at a time: a large corpus's vectors are never all held (1024 numbers each). */
+const EMBED_BATCH = 512;
+
 /**
- * LangChain's HNSWLib store over the given vectors, its graph built with `HNSW_PARAMETERS`
- * (LangChain itself passes hnswlib only the capacity).
+ * LangChain's HNSWLib store over `documents`, their vectors from `vectorsOf` a batch at a time (in
+ * order), its graph built with `HNSW_PARAMETERS` (LangChain itself passes hnswlib only the capacity).
  */
-export async function createVectorStore(embeddings: EmbeddingsInterface, vectors: number[][], documents: Document[]): Promise<HNSWLib> {
-  const dimensions = vectors[0]?.length;
-  if (dimensions === undefined || vectors.length !== documents.length) throw new Error('createVectorStore needs one vector per document, at least one');
-  const { HierarchicalNSW } = await HNSWLib.imports();
-  const index = new HierarchicalNSW(HNSW_PARAMETERS.space, dimensions);
-  index.initIndex(vectors.length, HNSW_PARAMETERS.M, HNSW_PARAMETERS.efConstruction, 100);
-  const store = new HNSWLib(embeddings, { space: HNSW_PARAMETERS.space, numDimensions: dimensions, index });
-  // LangChain re-initialises an empty index with its own defaults, so the first point goes in directly.
-  index.addPoint(vectors[0]!, 0);
-  store.docstore.add({ 0: documents[0]! });
-  await store.addVectors(vectors.slice(1), documents.slice(1));
-  index.setEf(HNSW_PARAMETERS.efSearch);
-  return store;
+export async function createVectorStore(embeddings: EmbeddingsInterface, documents: Document[], vectorsOf: (batch: Document[]) => Promise<number[][]>): Promise<HNSWLib> {
+  if (documents.length === 0) throw new Error('createVectorStore needs at least one document');
+  let store: HNSWLib | undefined;
+  for (let start = 0; start < documents.length; start += EMBED_BATCH) {
+    const batch = documents.slice(start, start + EMBED_BATCH);
+    const vectors = await vectorsOf(batch);
+    if (vectors.length !== batch.length) throw new Error(`createVectorStore: ${vectors.length} vectors for ${batch.length} documents`);
+    if (!store) {
+      const { HierarchicalNSW } = await HNSWLib.imports();
+      const index = new HierarchicalNSW(HNSW_PARAMETERS.space, vectors[0]!.length);
+      index.initIndex(documents.length, HNSW_PARAMETERS.M, HNSW_PARAMETERS.efConstruction, 100);
+      store = new HNSWLib(embeddings, { space: HNSW_PARAMETERS.space, numDimensions: vectors[0]!.length, index });
+      // LangChain re-initialises an empty index with its own defaults, so the first point goes in directly.
+      index.addPoint(vectors[0]!, 0);
+      store.docstore.add({ 0: batch[0]! });
+      await store.addVectors(vectors.slice(1), batch.slice(1));
+    } else {
+      await store.addVectors(vectors, batch);
+    }
+  }
+  store!.index.setEf(HNSW_PARAMETERS.efSearch);
+  return store!;
 }
 
 /**

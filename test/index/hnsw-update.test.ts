@@ -25,7 +25,7 @@ async function nearest(store: Awaited<ReturnType<typeof createVectorStore>>, que
 
 describe('updating the HNSW store', () => {
   it('appends new points while few are dead, then gives new chunks the dead points’ labels', async () => {
-    const store = await createVectorStore(noEmbeddings, Array.from({ length: 30 }, (_, i) => vector(i)), Array.from({ length: 30 }, (_, i) => document(`c${i}`)));
+    const store = await createVectorStore(noEmbeddings, Array.from({ length: 30 }, (_, i) => document(`c${i}`)), async (batch) => batch.map((d) => vector(Number(String(d.metadata.id).slice(1)))));
 
     // One out, one in: the dead point stays (marked deleted), the new one is appended.
     updateVectorStore(store, new Set(['c3']), [vector(100)], [document('new-a')]);
@@ -45,5 +45,20 @@ describe('updating the HNSW store', () => {
     expect(all[0]).toBe('new-b');
     for (const id of ['c3', ...removed]) expect(all).not.toContain(id);
     expect(all).toContain('new-c');
+  });
+});
+
+describe('creating the HNSW store', () => {
+  it('embeds and adds the documents a batch at a time, in order, and finds every one', async () => {
+    const batches: number[] = [];
+    const documents = Array.from({ length: 1100 }, (_, i) => document(`c${i}`));
+    const store = await createVectorStore(noEmbeddings, documents, async (batch) => {
+      batches.push(batch.length);
+      return batch.map((d) => vector(Number(String(d.metadata.id).slice(1))));
+    });
+    expect(batches).toEqual([512, 512, 76]);
+    expect(store.index.getCurrentCount()).toBe(1100);
+    // Labels follow the documents' order, so a label is its document's position.
+    for (const i of [0, 511, 512, 1099]) expect(liveDocuments(store).get(String(i))?.metadata.id).toBe(`c${i}`);
   });
 });
