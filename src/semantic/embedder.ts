@@ -9,8 +9,8 @@ import type { ChineseTable } from './build.js';
 /** A sentence or question vector: unit length, or all zeros when none of its words has a vector. */
 export type SentenceVector = Float32Array;
 
-// Sentences whose word vectors are kept between questions: a few thousand candidate sentences' worth.
-const SENTENCE_WORDS_KEPT = 4096;
+// Sentences whose words are kept between questions: a large corpus's candidate sentences, a few megabytes.
+const SENTENCE_WORDS_KEPT = 65_536;
 
 // A word's best cosine among a sentence's twenty-odd words is rarely below this by chance alone: what is above it counts.
 const ALIGNMENT_FLOOR = 0.4;
@@ -81,8 +81,10 @@ export class SentenceEmbedder {
   private readonly sentenceCache = new Map<string, SentenceVector[]>();
   private lastQuestion: { text: string; vector: SentenceVector } | undefined;
   private lastSimilarities: { question: string; byArticle: Map<string, Float32Array> } | undefined;
-  /** Sentences' word vectors (about 10 KB each), the most recently used: all of a large corpus's would take hundreds of megabytes. */
-  private readonly sentenceWords = new LRUCache<string, Float32Array>({ max: SENTENCE_WORDS_KEPT });
+  /** Words' unit vectors and weights by table row (Chinese words as -1 - index): bounded by the vocabulary. */
+  private readonly wordVectors = new Map<number, { vector: Float32Array; weight: number } | undefined>();
+  /** Sentences' words as word-cache keys (a few hundred bytes each; their vectors would be 10 KB), the most recently used. */
+  private readonly sentenceWords = new LRUCache<string, Int32Array>({ max: SENTENCE_WORDS_KEPT });
   private lastAlignments: { question: string; words: WordVectors; byArticle: Map<string, Array<Float32Array | undefined>> } | undefined;
 
   constructor(tables: SemanticTables) {
@@ -229,61 +231,83 @@ export class SentenceEmbedder {
 
   /** The unit vectors of a text's words, one after another, with their weights. */
   private unitWords(text: string): WordVectors {
-    const { english, chinese } = this.tables;
     const d = this.dimensions;
     const rows: Float32Array[] = [];
     const weights: number[] = [];
     this.forEachWord(text, (language, index, factor) => {
-      const vector = new Float32Array(d);
-      const addRow = (row: number, share: number) => {
-        const scaled = share * english.scales[row]!;
-        for (let j = 0; j < d; j += 1) vector[j]! += scaled * english.quantized[row * d + j]!;
-      };
-      let weight: number;
-      if (language === 'en') {
-        addRow(index, 1);
-        weight = english.weights[index]!;
-      } else {
-        weight = 0;
-        for (let k = chinese.starts[index]!; k < chinese.starts[index + 1]!; k += 1) {
-          addRow(chinese.rows[k]!, chinese.shares[k]!);
-          weight += chinese.shares[k]! * english.weights[chinese.rows[k]!]!;
-        }
-      }
-      let squares = 0;
-      for (let j = 0; j < d; j += 1) squares += vector[j]! * vector[j]!;
-      const norm = Math.sqrt(squares);
-      if (norm < 1e-12) return;
-      for (let j = 0; j < d; j += 1) vector[j]! /= norm;
-      rows.push(vector);
-      weights.push(weight * factor);
+      const word = this.unitWord(language, index);
+      if (!word) return;
+      rows.push(word.vector);
+      weights.push(word.weight * factor);
     });
     const vectors = new Float32Array(rows.length * d);
     rows.forEach((row, i) => vectors.set(row, i * d));
     return { vectors, weights };
   }
 
-  private wordsOfSentence(article: Pick<Article, 'id' | 'text' | 'sentences'>, index: number): Float32Array {
+  /**
+   * A word's unit vector (a Chinese word's: its glosses' average) and SIF weight, or undefined when
+   * it has no direction; remembered, since the vocabulary a corpus's questions meet is small.
+   */
+  private unitWord(language: 'en' | 'zh', index: number): { vector: Float32Array; weight: number } | undefined {
+    const key = language === 'en' ? index : -1 - index;
+    if (this.wordVectors.has(key)) return this.wordVectors.get(key);
+    const { english, chinese } = this.tables;
+    const d = this.dimensions;
+    const vector = new Float32Array(d);
+    const addRow = (row: number, share: number) => {
+      const scaled = share * english.scales[row]!;
+      for (let j = 0; j < d; j += 1) vector[j]! += scaled * english.quantized[row * d + j]!;
+    };
+    let weight: number;
+    if (language === 'en') {
+      addRow(index, 1);
+      weight = english.weights[index]!;
+    } else {
+      weight = 0;
+      for (let k = chinese.starts[index]!; k < chinese.starts[index + 1]!; k += 1) {
+        addRow(chinese.rows[k]!, chinese.shares[k]!);
+        weight += chinese.shares[k]! * english.weights[chinese.rows[k]!]!;
+      }
+    }
+    let squares = 0;
+    for (let j = 0; j < d; j += 1) squares += vector[j]! * vector[j]!;
+    const norm = Math.sqrt(squares);
+    let word: { vector: Float32Array; weight: number } | undefined;
+    if (norm >= 1e-12) {
+      for (let j = 0; j < d; j += 1) vector[j]! /= norm;
+      word = { vector, weight };
+    }
+    this.wordVectors.set(key, word);
+    return word;
+  }
+
+  /** A sentence's words' unit vectors (shared with the word cache, not copied). */
+  private wordsOfSentence(article: Pick<Article, 'id' | 'text' | 'sentences'>, index: number): Float32Array[] {
     const key = `${article.id}\u0000${index}`;
-    let vectors = this.sentenceWords.get(key);
-    if (!vectors) {
+    let keys = this.sentenceWords.get(key);
+    if (!keys) {
       const sentence = article.sentences[index];
       if (!sentence) throw new RangeError(`article ${article.id} has no sentence ${index}`);
-      vectors = this.unitWords(article.text.slice(sentence.start, sentence.end)).vectors;
-      this.sentenceWords.set(key, vectors);
+      const found: number[] = [];
+      this.forEachWord(article.text.slice(sentence.start, sentence.end), (language, word) => {
+        if (this.unitWord(language, word)) found.push(language === 'en' ? word : -1 - word);
+      });
+      keys = Int32Array.from(found);
+      this.sentenceWords.set(key, keys);
     }
-    return vectors;
+    return Array.from(keys, (word) => this.wordVectors.get(word)!.vector);
   }
 
   /** Each question word's best cosine with the given words (0 when none is positive). */
-  private bestCosines(question: WordVectors, words: Float32Array): Float32Array {
+  private bestCosines(question: WordVectors, words: readonly Float32Array[]): Float32Array {
     const d = this.dimensions;
     const count = question.weights.length;
     const best = new Float32Array(count);
-    for (let w = 0; w < words.length; w += d) {
+    for (const word of words) {
       for (let i = 0; i < count; i += 1) {
         let dot = 0;
-        for (let j = 0; j < d; j += 1) dot += question.vectors[i * d + j]! * words[w + j]!;
+        for (let j = 0; j < d; j += 1) dot += question.vectors[i * d + j]! * word[j]!;
         if (dot > best[i]!) best[i] = dot;
       }
     }
