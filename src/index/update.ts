@@ -7,7 +7,7 @@ import { LocalEmbeddings } from '../embeddings/local.js';
 import { updateSemanticFile, type SemanticSources } from '../semantic/index.js';
 import { NO_STATS, TextAnalyzer } from '../text/analyzer.js';
 import type { FeatureBag } from '../text/features.js';
-import { lexiconFromFile, saveLexicon } from '../text/lexicon.js';
+import { decodeLexicon, encodeLexicon } from '../text/lexicon.js';
 import { LexiconBinder, loadLexiconSources, parseCorpusKeys, serialiseCorpusKeys, type LexiconSources } from './build-lexicon.js';
 import { chunkBag, chunkDocument, chunksByArticle } from './build.js';
 import { HNSW_PARAMETERS, liveDocuments, updateVectorStore } from './hnsw.js';
@@ -122,10 +122,11 @@ export async function updateIndex(options: UpdateIndexOptions): Promise<LoadedIn
   const lexiconKeys = parseCorpusKeys(await fs.readFile(files.lexiconKeys, 'utf8'));
   for (const { article } of oldChunks) binder.count(lexiconKeys, article.text, -1);
   for (const article of fresh) binder.count(lexiconKeys, article.text, 1);
-  const lexiconFile = binder.bind(lexiconKeys);
-  await saveLexicon(files.lexicon, lexiconFile);
+  const encoded = encodeLexicon(binder.bind(lexiconKeys));
+  await fs.writeFile(files.lexicon, encoded);
   await fs.writeFile(files.lexiconKeys, serialiseCorpusKeys(lexiconKeys));
-  const lexicon = lexiconFromFile(lexiconFile);
+  // Read as an open reads it (nothing parsed up front), not indexed whole as a build's is.
+  const lexicon = decodeLexicon(encoded);
 
   const semantic = manifest.semantic
     ? await updateSemanticFile({ articles: corpus.articles, file: files.semantic, sources: options.semanticSources, unchanged: unchangedIds(corpus, gone), onProgress: progress })
