@@ -64,6 +64,11 @@ export function describeChanges(changes: ArticleChanges): string {
   return `${added} article${added === 1 ? '' : 's'} added, ${changes.changed.length} changed, ${changes.removed.length} removed`;
 }
 
+/** "1 chunk", "3 chunks". */
+function chunkCount(count: number): string {
+  return `${count} chunk${count === 1 ? '' : 's'}`;
+}
+
 /** Options for `updateIndex`. */
 export interface UpdateIndexOptions {
   /** A complete index of an earlier corpus, updated in place (`updateIndexInPlace` passes a copy). */
@@ -170,7 +175,7 @@ export async function updateIndex(options: UpdateIndexOptions): Promise<LoadedIn
   const embedder = new LocalEmbeddings({ analyzer });
 
   const documents = addedChunks.map(({ chunk }) => chunkDocument(chunk, corpus.articles.find((article) => article.id === chunk.articleId)!.source));
-  if (addedChunks.length > 0) progress(`Embedding ${addedChunks.length} chunks with ${options.embeddings?.identity.name ?? 'the built-in bilingual embedder'}…`);
+  if (addedChunks.length > 0) progress(`Embedding ${chunkCount(addedChunks.length)} with ${options.embeddings?.identity.name ?? 'the built-in bilingual embedder'}…`);
   const vectors = options.embeddings
     ? addedChunks.length > 0
       ? await options.embeddings.embeddings.embedDocuments(documents.map((d) => d.pageContent))
@@ -210,7 +215,7 @@ export async function updateIndex(options: UpdateIndexOptions): Promise<LoadedIn
   else delete updated.semantic;
   await fs.writeFile(files.manifest, `${JSON.stringify(updated, null, 2)}\n`);
   const seconds = ((Date.now() - startedAt) / 1000).toFixed(1);
-  progress(`Updated the index: ${describeChanges(changes)} (${addedChunks.length} chunks indexed, ${removedChunks.length} taken out) in ${seconds} s.`);
+  progress(`Updated the index: ${describeChanges(changes)} (${chunkCount(addedChunks.length)} indexed, ${removedChunks.length} taken out) in ${seconds} s.`);
   return { corpus, chunks, analyzer, vectorStore, lexical, manifest: updated, ...(semantic ? { semantic: semantic.embedder } : {}) };
 }
 

@@ -67,7 +67,7 @@ describe('an incremental update with an OpenAI-compatible embedder', () => {
       const before = server.requests.length;
       const progress: string[] = [];
       const updated = await openConfiguredTether(config, { logger: createLogger('silent'), onProgress: (m) => progress.push(m) });
-      expect(progress.at(-1)).toMatch(/^Updated the index: 1 article added, 0 changed, 0 removed \(1 chunks indexed, 0 taken out\)/);
+      expect(progress.at(-1)).toMatch(/^Updated the index: 1 article added, 0 changed, 0 removed \(1 chunk indexed, 0 taken out\)/);
       // One request for the new chunk, none re-embedding the others.
       const requests = server.requests.slice(before).filter((request) => request.path === '/v1/embeddings');
       expect(requests).toHaveLength(1);
