@@ -125,8 +125,10 @@ interface ArticleFacts {
   publication: Fact | undefined;
   date: Fact | undefined;
   headings: Span[];
-  /** Distinctive words of the title, for "the piece about …". */
-  titleWords: string[];
+  /** Distinctive words of the title, for "the piece about …", as patterns that match a word beginning with one. */
+  titleWords: RegExp[];
+  /** Publication, author and title as `compact` writes them, worked out once: a question is compared with every article's. */
+  compacted: { publication: string | undefined; author: string | undefined; title: string };
 }
 
 const BYLINE = /^\s*(?:撰文|作者|文|记者|記者|by|written by|author|text)\s*[|｜:：]\s*(.+?)\s*$/iu;
@@ -215,6 +217,7 @@ function factsOf(article: Article): ArticleFacts {
     date: date ? { ...date, line: findLine(article, date.value, lines) } : undefined,
     headings,
     titleWords: [],
+    compacted: { publication: publication && compact(publication.value), author: author && compact(author.value), title: compact(meta.title) },
   };
 }
 
@@ -232,7 +235,7 @@ function addTitleWords(all: ArticleFacts[]): void {
     );
   const sets = all.map(wordsOf);
   all.forEach((facts, i) => {
-    facts.titleWords = [...sets[i]!].filter((word) => sets.every((other, j) => j === i || !other.has(word)));
+    facts.titleWords = [...sets[i]!].filter((word) => sets.every((other, j) => j === i || !other.has(word))).map((word) => new RegExp(`\\b${word}`));
   });
 }
 
@@ -251,11 +254,11 @@ function referencedArticles(question: string, all: ArticleFacts[]): ArticleFacts
     let score = 0;
     const zh = facts.article.meta.lang !== 'en';
     if (zh ? CHINESE_WORD.test(text) : ENGLISH_WORD.test(text)) score += 2;
-    for (const fact of [facts.publication, facts.author]) {
-      if (fact && compact(fact.value).length >= 2 && compactText.includes(compact(fact.value))) score += 3;
+    for (const fact of [facts.compacted.publication, facts.compacted.author]) {
+      if (fact && fact.length >= 2 && compactText.includes(fact)) score += 3;
     }
-    if (compact(facts.title.value).length >= 4 && compactText.includes(compact(facts.title.value))) score += 4;
-    const titleHits = facts.titleWords.filter((word) => new RegExp(`\\b${word}`).test(text)).length;
+    if (facts.compacted.title.length >= 4 && compactText.includes(facts.compacted.title)) score += 4;
+    const titleHits = facts.titleWords.filter((word) => word.test(text)).length;
     score += Math.min(1, titleHits * 0.5);
     return score;
   });
