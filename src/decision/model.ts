@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { DECISION_FEATURES, type DecisionModel } from './decide.js';
 import { TetherError } from '../errors.js';
 import type { LinearModel } from '../ranking/linear.js';
-import { SPAN_FEATURES } from '../ranking/spans.js';
+import { RANKER_FEATURES } from '../ranking/spans.js';
 
 /** Where the trained model lives, relative to the project root (committed; rebuilt by `npm run train`). */
 export const MODEL_FILE = 'models/answer-model.json';
@@ -42,7 +42,7 @@ export async function loadAnswerModel(root: string): Promise<AnswerModel> {
   } catch (error) {
     throw new TetherError('MODEL', `The answer model ${file} is missing or unreadable.`, { hint: RETRAIN_HINT, cause: error });
   }
-  if (!isDeepStrictEqual(parsed.ranker.features, [...SPAN_FEATURES]) || !isDeepStrictEqual(parsed.decision.features, [...DECISION_FEATURES])) {
+  if (!isDeepStrictEqual(parsed.ranker.features, [...RANKER_FEATURES]) || !isDeepStrictEqual(parsed.decision.features, [...DECISION_FEATURES])) {
     throw new TetherError('MODEL', `The answer model ${file} was trained on other features than this version computes.`, {
       hint: 'Retrain it with `npm run train`.',
     });

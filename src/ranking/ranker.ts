@@ -4,7 +4,7 @@ import type { RetrievedChunk } from '../retrieval/candidates.js';
 import { logit, sigmoid, type LinearModel } from './linear.js';
 import type { WeightedQuestion } from './question.js';
 import type { SentenceFeatureCache } from './sentences.js';
-import { featureVector, spanCandidates, type SemanticEvidence, type SpanCandidate } from './spans.js';
+import { featureVector, rankerVector, spanCandidates, type SemanticEvidence, type SpanCandidate } from './spans.js';
 
 /** A question as the ranking and decision stages see it. */
 export interface RankingQuery {
@@ -42,7 +42,7 @@ export function createLearnedRanker(deps: { model: LinearModel; cache: SentenceF
     rank(query, retrieved) {
       return spanCandidates(query.weighted, query.lang, retrieved, deps.cache, semantic && semanticEvidence(semantic, query.text))
         .map((candidate) => {
-          const z = logit(deps.model, featureVector(candidate.features));
+          const z = logit(deps.model, rankerVector(featureVector(candidate.features)));
           return { ...candidate, logit: z, probability: sigmoid(z) };
         })
         .sort((a, b) => b.logit - a.logit || a.start - b.start);

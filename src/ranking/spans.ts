@@ -70,6 +70,21 @@ export type SpanFeatureName = (typeof SPAN_FEATURES)[number];
 /** A candidate's feature values by name. */
 export type SpanFeatures = Record<SpanFeatureName, number>;
 
+const CROSS_LANGUAGE = SPAN_FEATURES.indexOf('crossLanguage');
+
+/**
+ * What the ranker reads: the span's features, then each again times `crossLanguage` (0 for a span
+ * in the question's language), so a quote in the other language weighs its evidence with weights
+ * of its own: a gloss match there is most of what there is, while in the same language it is weak.
+ */
+export const RANKER_FEATURES = [...SPAN_FEATURES, ...SPAN_FEATURES.filter((name) => name !== 'crossLanguage').map((name) => `${name}:crossLanguage`)];
+
+/** A span's feature vector (SPAN_FEATURES order) as the ranker reads it (RANKER_FEATURES order). */
+export function rankerVector(x: readonly number[]): number[] {
+  const cross = x[CROSS_LANGUAGE]!;
+  return [...x, ...x.filter((_, i) => i !== CROSS_LANGUAGE).map((value) => value * cross)];
+}
+
 /** The values of a feature record in SPAN_FEATURES order. */
 export function featureVector(features: SpanFeatures): number[] {
   return SPAN_FEATURES.map((name) => features[name]);

@@ -10,7 +10,7 @@ import { logit, sigmoid, trainLogistic, type LinearModel } from '../ranking/line
 import type { AnswerModel } from '../decision/model.js';
 import { semanticEvidence } from '../ranking/ranker.js';
 import { SentenceFeatureCache } from '../ranking/sentences.js';
-import { featureVector, SPAN_FEATURES, spanCandidates, type SpanCandidate } from '../ranking/spans.js';
+import { featureVector, RANKER_FEATURES, rankerVector, SPAN_FEATURES, spanCandidates, type SpanCandidate } from '../ranking/spans.js';
 import { createCandidateRetriever } from '../retrieval/candidates.js';
 import { rankingQuery, RETRIEVAL } from '../tether.js';
 
@@ -122,18 +122,18 @@ export function trainRanker(questions: TrainingQuestion[]): LinearModel {
     if (!question.answerable || positives === 0) continue;
     const negatives = question.candidates.length - positives;
     for (const candidate of question.candidates) {
-      rows.push(candidate.features);
+      rows.push(rankerVector(candidate.features));
       labels.push(candidate.correct ? 1 : 0);
       // Half of a question's say for its right spans, half for its wrong ones.
       weights.push(candidate.correct ? 0.5 / positives : negatives > 0 ? 0.5 / negatives : 0);
     }
   }
-  return trainLogistic([...SPAN_FEATURES], rows, labels, { l2: TRAINING.l2, rowWeights: weights });
+  return trainLogistic([...RANKER_FEATURES], rows, labels, { l2: TRAINING.l2, rowWeights: weights });
 }
 
 /** A question's candidates ordered by the ranker, as `ask` orders them. */
 export function rankWith(ranker: LinearModel, question: TrainingQuestion): Array<{ logit: number; correct: boolean; features: number[]; place: string }> {
-  return question.candidates.map((c) => ({ ...c, logit: logit(ranker, c.features) })).sort((a, b) => b.logit - a.logit);
+  return question.candidates.map((c) => ({ ...c, logit: logit(ranker, rankerVector(c.features)) })).sort((a, b) => b.logit - a.logit);
 }
 
 /** The decision's inputs for a question, from the ranker's ordering (undefined when retrieval found nothing). */

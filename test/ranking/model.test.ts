@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { DECISION_FEATURES } from '../../src/decision/decide.js';
 import { TetherError } from '../../src/errors.js';
 import { loadAnswerModel, MODEL_FILE } from '../../src/decision/model.js';
-import { SPAN_FEATURES } from '../../src/ranking/spans.js';
+import { RANKER_FEATURES, rankerVector, SPAN_FEATURES } from '../../src/ranking/spans.js';
 import { makeTmpDir, REPO_ROOT } from '../support/corpus.js';
 
 const dirs: string[] = [];
@@ -22,12 +22,25 @@ async function rootWithModel(content: string | undefined): Promise<string> {
   return root;
 }
 
+describe("the ranker's inputs", () => {
+  it('are the span features, then each but the language flag again, kept only for a span in the other language', () => {
+    const span = SPAN_FEATURES.map((_, i) => i + 1);
+    const cross = SPAN_FEATURES.indexOf('crossLanguage');
+    const same = rankerVector(span.map((value, i) => (i === cross ? 0 : value)));
+    const other = rankerVector(span.map((value, i) => (i === cross ? 1 : value)));
+    expect(same).toHaveLength(RANKER_FEATURES.length);
+    expect(same.slice(SPAN_FEATURES.length).every((value) => value === 0)).toBe(true);
+    expect(other.slice(SPAN_FEATURES.length)).toEqual(span.filter((_, i) => i !== cross));
+    expect(RANKER_FEATURES[SPAN_FEATURES.length]).toBe(`${SPAN_FEATURES[0]}:crossLanguage`);
+  });
+});
+
 describe('the committed answer model', () => {
   it('loads, with the features this code computes, thresholds in order, and a record of what it was trained on', async () => {
     const model = await loadAnswerModel(REPO_ROOT);
-    expect(model.ranker.features).toEqual([...SPAN_FEATURES]);
+    expect(model.ranker.features).toEqual([...RANKER_FEATURES]);
     expect(model.decision.features).toEqual([...DECISION_FEATURES]);
-    expect(model.ranker.weights).toHaveLength(SPAN_FEATURES.length);
+    expect(model.ranker.weights).toHaveLength(RANKER_FEATURES.length);
     for (const pair of ['same', 'cross'] as const) expect(model.decision.thresholds[pair].unsure).toBeLessThanOrEqual(model.decision.thresholds[pair].answer);
     expect(model.trainedOn).toMatchObject({ split: expect.stringContaining('train') });
   });
