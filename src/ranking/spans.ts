@@ -82,7 +82,13 @@ export const RANKER_FEATURES = [...SPAN_FEATURES, ...SPAN_FEATURES.filter((name)
 /** A span's feature vector (SPAN_FEATURES order) as the ranker reads it (RANKER_FEATURES order). */
 export function rankerVector(x: readonly number[]): number[] {
   const cross = x[CROSS_LANGUAGE]!;
-  return [...x, ...x.filter((_, i) => i !== CROSS_LANGUAGE).map((value) => value * cross)];
+  // One array, filled in place: the ranker builds one per candidate span, every question.
+  const vector = new Array<number>(2 * x.length - 1);
+  for (let i = 0; i < x.length; i += 1) {
+    vector[i] = x[i]!;
+    if (i !== CROSS_LANGUAGE) vector[x.length + i - (i > CROSS_LANGUAGE ? 1 : 0)] = x[i]! * cross;
+  }
+  return vector;
 }
 
 /** The values of a feature record in SPAN_FEATURES order. */
