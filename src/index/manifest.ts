@@ -87,6 +87,15 @@ export function articleChunksHash(article: Pick<Article, 'sentences'>, chunks: r
   return hashChunkIds([...chunks.map((chunk) => chunk.id), ...article.sentences.map((sentence) => `${sentence.start}-${sentence.end}`)]);
 }
 
+/**
+ * True when some article the manifest lists would now be cut into other chunks or sentences than
+ * it was indexed with (new sentence or chunking rules): the corpus hash cannot see that.
+ */
+export function cutOtherwise(manifest: Manifest, articles: ReadonlyArray<Pick<Article, 'id' | 'sentences'>>, chunksOf: ReadonlyMap<string, readonly Chunk[]>): boolean {
+  const recorded = new Map(manifest.corpus.articles.map((entry) => [entry.id, entry.chunksHash]));
+  return articles.some((article) => recorded.has(article.id) && recorded.get(article.id) !== articleChunksHash(article, chunksOf.get(article.id) ?? []));
+}
+
 /** A hash of everything of an article the index keeps: id, source, text and metadata (an article is re-indexed when it changes). */
 export function hashArticle(article: Pick<Article, 'id' | 'source' | 'text' | 'meta'>): string {
   return createHash('sha256').update(JSON.stringify([article.id, article.source, article.text, sortKeys(article.meta)])).digest('hex');

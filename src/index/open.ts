@@ -9,11 +9,11 @@ import { LexicalIndex } from './lexical.js';
 import { loadSentenceEmbedder, SEMANTIC_FORMAT_VERSION, type SemanticSources } from '../semantic/index.js';
 import { loadLexicon } from '../text/lexicon.js';
 import type { LexiconSources } from './build-lexicon.js';
-import { chunkCorpus } from './build.js';
+import { chunkCorpus, chunksByArticle } from './build.js';
 import { buildIndexInPlace, isReadOnlyError, updateIndexInPlace } from './lifecycle.js';
 import { HNSW_PARAMETERS, liveDocuments } from './hnsw.js';
-import { describeChanges, planIndexUpdate, type ArticleChanges } from './update.js';
-import { hashChunkIds, INDEX_FORMAT_VERSION, indexFiles, readManifest, readStoredArticles, sameSettings, articleFromStored, type Manifest } from './manifest.js';
+import { CHUNKING_CHANGED, describeChanges, planIndexUpdate, type ArticleChanges } from './update.js';
+import { cutOtherwise, hashChunkIds, INDEX_FORMAT_VERSION, indexFiles, readManifest, readStoredArticles, sameSettings, articleFromStored, type Manifest } from './manifest.js';
 import type { ExternalEmbeddings, LoadedIndex } from './types.js';
 
 /** Options for opening an index. */
@@ -165,7 +165,7 @@ async function inspectIndex(options: OpenIndexOptions, corpus: Corpus): Promise<
     return { reason: 'The built-in embedder changed since the index was built: rebuilding it.' };
   }
   if (manifest.semantic && manifest.semantic.formatVersion !== SEMANTIC_FORMAT_VERSION) return { reason: 'The semantic tables changed form since the index was built: rebuilding it.' };
-  if (!sameSettings(manifest.chunking, { ...DEFAULT_CHUNKING })) return { reason: 'The chunking changed since the index was built: rebuilding it.' };
+  if (!sameSettings(manifest.chunking, { ...DEFAULT_CHUNKING })) return { reason: CHUNKING_CHANGED };
   const chunks = chunkCorpus(corpus);
   if (manifest.corpus.hash !== corpus.hash) {
     // Only articles changed (same settings, embedder, format and chunking code): they alone are re-indexed.
@@ -173,9 +173,9 @@ async function inspectIndex(options: OpenIndexOptions, corpus: Corpus): Promise<
     if ('reason' in plan) return { reason: plan.reason, manifest };
     return { reason: `The corpus changed since the index was built (${describeChanges(plan.changes)}): updating it.`, manifest, changes: plan.changes, chunks };
   }
-  // Chunk boundaries also come from code (chunking settings, sentence rules), which the corpus hash does not see.
-  if (manifest.chunksHash !== hashChunkIds(chunks.map((c) => c.id))) {
-    return { reason: 'The chunking changed since the index was built: rebuilding it.' };
+  // Chunk and sentence boundaries also come from code (sentence rules), which the corpus hash does not see.
+  if (manifest.chunksHash !== hashChunkIds(chunks.map((c) => c.id)) || cutOtherwise(manifest, corpus.articles, chunksByArticle(chunks))) {
+    return { reason: CHUNKING_CHANGED };
   }
   try {
     return await loadIndexFiles(options, manifest, corpus, chunks);

@@ -9,12 +9,15 @@ import { NO_STATS, TextAnalyzer } from '../text/analyzer.js';
 import type { FeatureBag } from '../text/features.js';
 import { decodeLexicon, encodeLexicon } from '../text/lexicon.js';
 import { LexiconBinder, loadLexiconSources, parseCorpusKeys, serialiseCorpusKeys, type LexiconSources } from './build-lexicon.js';
-import { chunkBag, chunkDocument, chunksByArticle } from './build.js';
+import { chunkBag, chunkCorpus, chunkDocument, chunksByArticle } from './build.js';
 import { HNSW_PARAMETERS, liveDocuments, updateVectorStore } from './hnsw.js';
 import { LexicalIndex } from './lexical.js';
 import { sentenceFeatureText, type StoredChunk, type StoredSentence } from './lexical-store.js';
-import { articleChunksHash, articleFromStored, hashArticle, hashChunkIds, indexFiles, manifestArticle, readStoredArticles, writeStoredArticles, type Manifest } from './manifest.js';
+import { articleFromStored, cutOtherwise, hashArticle, hashChunkIds, indexFiles, manifestArticle, readStoredArticles, writeStoredArticles, type Manifest } from './manifest.js';
 import type { ExternalEmbeddings, LoadedIndex } from './types.js';
+
+/** Why an index is rebuilt when its articles would be cut otherwise. */
+export const CHUNKING_CHANGED = 'The chunking changed since the index was built: rebuilding it.';
 
 /** Which articles differ between an index and its corpus. */
 export interface ArticleChanges {
@@ -47,8 +50,9 @@ export function planIndexUpdate(manifest: Manifest, corpus: Corpus, chunks: read
     const entry = indexed.get(article.id);
     if (!entry) changes.added.push(article);
     else if (entry.hash !== hashArticle(article)) changes.changed.push(article);
-    else if (entry.chunksHash !== articleChunksHash(article, chunksOf.get(article.id) ?? [])) return { reason: 'The chunking changed since the index was built: rebuilding it.' };
   }
+  const changed = new Set(changes.changed);
+  if (cutOtherwise(manifest, corpus.articles.filter((article) => !changed.has(article)), chunksOf)) return { reason: CHUNKING_CHANGED };
   const present = new Set(corpus.articles.map((article) => article.id));
   changes.removed = manifest.corpus.articles.filter((entry) => !present.has(entry.id)).map((entry) => entry.id);
   const touched = changes.added.length + changes.changed.length + changes.removed.length;
@@ -174,7 +178,8 @@ export async function updateIndex(options: UpdateIndexOptions): Promise<LoadedIn
   const analyzer = new TextAnalyzer({ lexicon, stats: lexical.featureStats() });
   const embedder = new LocalEmbeddings({ analyzer });
 
-  const documents = addedChunks.map(({ chunk }) => chunkDocument(chunk, corpus.articles.find((article) => article.id === chunk.articleId)!.source));
+  const sourceOf = new Map(fresh.map((article) => [article.id, article.source]));
+  const documents = addedChunks.map(({ chunk }) => chunkDocument(chunk, sourceOf.get(chunk.articleId)!));
   if (addedChunks.length > 0) progress(`Embedding ${chunkCount(addedChunks.length)} with ${options.embeddings?.identity.name ?? 'the built-in bilingual embedder'}…`);
   const vectors = options.embeddings
     ? addedChunks.length > 0
@@ -188,7 +193,7 @@ export async function updateIndex(options: UpdateIndexOptions): Promise<LoadedIn
 
   await writeStoredArticles(indexDir, corpus.articles);
 
-  const chunks = options.chunks ?? corpus.articles.flatMap((article) => chunkArticle(article, DEFAULT_CHUNKING));
+  const chunks = options.chunks ?? chunkCorpus(corpus);
   const chunksOf = chunksByArticle(chunks);
   if (chunks.length !== liveDocuments(vectorStore).size || chunks.length !== lexical.size) {
     throw new Error(`updated index disagrees with the corpus: ${chunks.length} chunks, ${liveDocuments(vectorStore).size} vectors, ${lexical.size} lexical`);

@@ -215,6 +215,18 @@ describe('a full rebuild instead', () => {
     expect(progress.at(-1)).toMatch(/Index built/);
   });
 
+  it('happens when the corpus is unchanged but an article would be cut otherwise, though its chunk ids stay', async () => {
+    const manifestFile = indexFiles(project.indexDir).manifest;
+    const manifest = JSON.parse(await fs.readFile(manifestFile, 'utf8')) as { corpus: { articles: Array<{ id: string; chunksHash: string }> } };
+    // Only the per-article record of sentence spans differs: the corpus hash and the chunk ids are as built.
+    const articles = manifest.corpus.articles.map((entry) => (entry.id === 'riverside-zh' ? { ...entry, chunksHash: 'older sentence rules' } : entry));
+    await fs.writeFile(manifestFile, JSON.stringify({ ...manifest, corpus: { ...manifest.corpus, articles } }));
+    const progress: string[] = [];
+    (await openIndex({ ...project, onProgress: (m) => progress.push(m) })).lexical.close();
+    expect(progress[0]).toMatch(/chunking changed.*rebuilding/);
+    expect(progress.at(-1)).toMatch(/Index built/);
+  });
+
   it('is what `npm run build-index -- --full` asks for; without it, build-index updates or says the index is up to date', async () => {
     const full: string[] = [];
     (await refreshIndex({ ...project, full: true, onProgress: (m) => full.push(m) })).lexical.close();
