@@ -96,14 +96,9 @@ export async function buildIndex(options: BuildIndexOptions): Promise<LoadedInde
 
   const sourceOf = new Map(corpus.articles.map((article) => [article.id, article.source]));
   const documents = chunks.map((chunk) => chunkDocument(chunk, sourceOf.get(chunk.articleId)!));
-  progress(`Embedding ${chunks.length} chunks with ${options.embeddings?.identity.name ?? 'the built-in bilingual embedder'}…`);
-  const external = options.embeddings?.embeddings;
-  const rowOf = new Map(chunks.map((chunk, row) => [chunk.id, row]));
-  const vectorStore = await createVectorStore(external ?? embedder, documents, async (batch) =>
-    external
-      ? external.embedDocuments(batch.map((d) => d.pageContent))
-      : batch.map((d) => embedder.vectorise(bags[rowOf.get(String(d.metadata.id))!]!)),
-  );
+  const bagOf = new Map(chunks.map((chunk, row) => [chunk.id, bags[row]!]));
+  const vectorsOf = chunkEmbedder(options.embeddings, embedder, (id) => bagOf.get(id)!, chunks.length, progress);
+  const vectorStore = await createVectorStore(options.embeddings?.embeddings ?? embedder, documents, vectorsOf);
   await vectorStore.save(indexDir);
 
   const lexical = LexicalIndex.build(files.lexical, chunks.map((chunk, i) => ({ id: chunk.id, features: bags[i]! })), storedSentences);
@@ -129,6 +124,22 @@ export async function buildIndex(options: BuildIndexOptions): Promise<LoadedInde
   progress(`Index built in ${((Date.now() - startedAt) / 1000).toFixed(1)} s: ${indexDir}`);
 
   return { corpus, chunks, analyzer, vectorStore, lexical, manifest, ...(semantic ? { semantic: semantic.embedder } : {}) };
+}
+
+/**
+ * The vectors of chunk Documents, says which embedder makes them: the configured one from the
+ * texts, or the built-in one from the features the build already extracted (`bagOf` a chunk id).
+ */
+export function chunkEmbedder(
+  external: ExternalEmbeddings | undefined,
+  local: LocalEmbeddings,
+  bagOf: (chunkId: string) => FeatureBag,
+  count: number,
+  progress: (message: string) => void,
+): (documents: Document[]) => Promise<number[][]> {
+  if (count > 0) progress(`Embedding ${count} chunk${count === 1 ? '' : 's'} with ${external?.identity.name ?? 'the built-in bilingual embedder'}…`);
+  return async (documents) =>
+    external ? external.embeddings.embedDocuments(documents.map((d) => d.pageContent)) : documents.map((d) => local.vectorise(bagOf(String(d.metadata.id))));
 }
 
 /** A corpus's chunks grouped by article, in order. */

@@ -9,7 +9,7 @@ import { NO_STATS, TextAnalyzer } from '../text/analyzer.js';
 import type { FeatureBag } from '../text/features.js';
 import { decodeLexicon, encodeLexicon } from '../text/lexicon.js';
 import { LexiconBinder, loadLexiconSources, parseCorpusKeys, serialiseCorpusKeys, type LexiconSources } from './build-lexicon.js';
-import { chunkBag, chunkCorpus, chunkDocument, chunksByArticle } from './build.js';
+import { chunkBag, chunkCorpus, chunkDocument, chunkEmbedder, chunksByArticle } from './build.js';
 import { HNSW_PARAMETERS, liveDocuments, updateVectorStore } from './hnsw.js';
 import { LexicalIndex } from './lexical.js';
 import { sentenceFeatureText, type StoredChunk, type StoredSentence } from './lexical-store.js';
@@ -180,12 +180,8 @@ export async function updateIndex(options: UpdateIndexOptions): Promise<LoadedIn
 
   const sourceOf = new Map(fresh.map((article) => [article.id, article.source]));
   const documents = addedChunks.map(({ chunk }) => chunkDocument(chunk, sourceOf.get(chunk.articleId)!));
-  if (addedChunks.length > 0) progress(`Embedding ${chunkCount(addedChunks.length)} with ${options.embeddings?.identity.name ?? 'the built-in bilingual embedder'}…`);
-  const vectors = options.embeddings
-    ? addedChunks.length > 0
-      ? await options.embeddings.embeddings.embedDocuments(documents.map((d) => d.pageContent))
-      : []
-    : addedChunks.map(({ features }) => embedder.vectorise(features));
+  const bagOf = new Map(addedChunks.map(({ id, features }) => [id, features]));
+  const vectors = addedChunks.length > 0 ? await chunkEmbedder(options.embeddings, embedder, (id) => bagOf.get(id)!, addedChunks.length, progress)(documents) : [];
   const vectorStore = await HNSWLib.load(indexDir, options.embeddings?.embeddings ?? embedder);
   updateVectorStore(vectorStore, new Set(removedChunks.map((chunk) => chunk.id)), vectors, documents);
   await vectorStore.save(indexDir);

@@ -129,31 +129,30 @@ export function buildSemanticTables(input: SemanticBuildInput): SemanticTables {
  * vectors of unchanged articles and the others' computed with it.
  */
 export function withSentences(tables: SemanticTables, articles: SemanticBuildInput['articles'], reuse: SemanticBuildInput['reuse'], removePrincipal = true): SemanticTables {
-  const input = { articles };
-  const vectors = { dimensions: tables.dimensions };
-  const starts = new Uint32Array(input.articles.length + 1);
-  input.articles.forEach((article, k) => (starts[k + 1] = starts[k]! + article.sentences.length));
+  const d = tables.dimensions;
+  const starts = new Uint32Array(articles.length + 1);
+  articles.forEach((article, k) => (starts[k + 1] = starts[k]! + article.sentences.length));
   if (reuse) {
     // An update keeps the corpus's principal component (one article barely moves it; a full build recomputes it).
     tables.principal = reuse.principal;
     const updated = new SentenceEmbedder(tables);
-    const quantized = new Int8Array(starts[input.articles.length]! * vectors.dimensions);
-    const scales = new Float32Array(starts[input.articles.length]!);
-    input.articles.forEach((article, k) => {
+    const quantized = new Int8Array(starts[articles.length]! * d);
+    const scales = new Float32Array(starts[articles.length]!);
+    articles.forEach((article, k) => {
       const kept = reuse.sentencesOf(article.id);
-      const fresh = kept?.scales.length === article.sentences.length ? kept : quantise(article.sentences.map((s) => updated.embedText(article.text.slice(s.start, s.end))), vectors.dimensions);
-      quantized.set(fresh.quantized, starts[k]! * vectors.dimensions);
+      const fresh = kept?.scales.length === article.sentences.length ? kept : quantise(article.sentences.map((s) => updated.embedText(article.text.slice(s.start, s.end))), d);
+      quantized.set(fresh.quantized, starts[k]! * d);
       scales.set(fresh.scales, starts[k]!);
     });
-    tables.sentences = { articleIds: input.articles.map((a) => a.id), starts, quantized, scales } satisfies StoredSentences;
+    tables.sentences = { articleIds: articles.map((a) => a.id), starts, quantized, scales } satisfies StoredSentences;
     return tables;
   }
   const embedder = new SentenceEmbedder(tables);
-  const sums = input.articles.flatMap((article) => article.sentences.map((s) => embedder.weightedSum(article.text.slice(s.start, s.end))));
-  if (removePrincipal) tables.principal = firstPrincipalComponent(sums, vectors.dimensions);
+  const sums = articles.flatMap((article) => article.sentences.map((s) => embedder.weightedSum(article.text.slice(s.start, s.end))));
+  if (removePrincipal) tables.principal = firstPrincipalComponent(sums, d);
   const finished = new SentenceEmbedder(tables);
   const sentenceVectors = sums.map((sum) => finished.finish(sum));
-  tables.sentences = { articleIds: input.articles.map((a) => a.id), starts, ...quantise(sentenceVectors, vectors.dimensions) } satisfies StoredSentences;
+  tables.sentences = { articleIds: articles.map((a) => a.id), starts, ...quantise(sentenceVectors, d) } satisfies StoredSentences;
   return tables;
 }
 
