@@ -202,29 +202,35 @@ describe('a full rebuild instead', () => {
     expect(embedder.at(-1)).toMatch(/Index built/);
   });
 
-  it('happens when an unchanged article would be cut otherwise (new sentence or chunking rules), even if others changed', async () => {
+  /** Records in the manifest that `riverside-zh` was cut by older rules: its text is the same, its recorded cuts are not. */
+  async function recordOlderCuts(): Promise<void> {
     const manifestFile = indexFiles(project.indexDir).manifest;
     const manifest = JSON.parse(await fs.readFile(manifestFile, 'utf8')) as { corpus: { articles: Array<{ id: string; chunksHash: string }> } };
-    // As if `riverside-zh` had been cut by older rules: its text is the same, its recorded cuts are not.
     const articles = manifest.corpus.articles.map((entry) => (entry.id === 'riverside-zh' ? { ...entry, chunksHash: 'older rules' } : entry));
     await fs.writeFile(manifestFile, JSON.stringify({ ...manifest, corpus: { ...manifest.corpus, articles } }));
-    await fs.writeFile(path.join(project.corpusDir, 'late.txt'), 'A late article about the harbour fog horn.\n', 'utf8');
+  }
+
+  /** What opening the index said, first and last. */
+  async function openSaying(): Promise<string[]> {
     const progress: string[] = [];
     (await openIndex({ ...project, onProgress: (m) => progress.push(m) })).lexical.close();
-    expect(progress[0]).toMatch(/chunking changed.*rebuilding/);
-    expect(progress.at(-1)).toMatch(/Index built/);
+    return [progress[0] ?? '', progress.at(-1) ?? ''];
+  }
+
+  it('happens when an unchanged article would be cut otherwise (new sentence or chunking rules), even if others changed', async () => {
+    await recordOlderCuts();
+    await fs.writeFile(path.join(project.corpusDir, 'late.txt'), 'A late article about the harbour fog horn.\n', 'utf8');
+    const [first, last] = await openSaying();
+    expect(first).toMatch(/chunking changed.*rebuilding/);
+    expect(last).toMatch(/Index built/);
   });
 
   it('happens when the corpus is unchanged but an article would be cut otherwise, though its chunk ids stay', async () => {
-    const manifestFile = indexFiles(project.indexDir).manifest;
-    const manifest = JSON.parse(await fs.readFile(manifestFile, 'utf8')) as { corpus: { articles: Array<{ id: string; chunksHash: string }> } };
     // Only the per-article record of sentence spans differs: the corpus hash and the chunk ids are as built.
-    const articles = manifest.corpus.articles.map((entry) => (entry.id === 'riverside-zh' ? { ...entry, chunksHash: 'older sentence rules' } : entry));
-    await fs.writeFile(manifestFile, JSON.stringify({ ...manifest, corpus: { ...manifest.corpus, articles } }));
-    const progress: string[] = [];
-    (await openIndex({ ...project, onProgress: (m) => progress.push(m) })).lexical.close();
-    expect(progress[0]).toMatch(/chunking changed.*rebuilding/);
-    expect(progress.at(-1)).toMatch(/Index built/);
+    await recordOlderCuts();
+    const [first, last] = await openSaying();
+    expect(first).toMatch(/chunking changed.*rebuilding/);
+    expect(last).toMatch(/Index built/);
   });
 
   it('is what `npm run build-index -- --full` asks for; without it, build-index updates or says the index is up to date', async () => {
