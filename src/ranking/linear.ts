@@ -22,6 +22,14 @@ export function sigmoid(z: number): number {
   return 1 / (1 + Math.exp(-Math.max(-35, Math.min(35, z))));
 }
 
+/** Each value's share of the exponentials of all: the softmax. */
+export function softmax(values: readonly number[]): number[] {
+  const top = Math.max(...values);
+  const e = values.map((value) => Math.exp(value - top));
+  const total = e.reduce((a, b) => a + b, 0);
+  return e.map((value) => value / total);
+}
+
 /** Options for training. */
 export interface TrainOptions {
   /** L2 penalty on the standardised weights (not the bias). */
@@ -81,6 +89,86 @@ export function trainLogistic(names: string[], rows: number[][], labels: number[
     if (Math.max(...step.map(Math.abs)) < 1e-7) break;
   }
   return { features: names, mean, scale, weights: beta.slice(1), bias: beta[0]! };
+}
+
+/** The candidates of one question for listwise training: their feature vectors and which of them are right. */
+export interface CandidateGroup {
+  rows: number[][];
+  correct: boolean[];
+}
+
+/**
+ * Fits a conditional logit (softmax over each question's candidates) with an L2 penalty: it
+ * maximises, question by question, the probability given to the right candidates among all of
+ * that question's candidates. Unlike a logistic regression on single candidates, it learns only
+ * what tells a question's right span from its neighbours (the ordering `ask` shows), so a hard
+ * wrong sentence in the right paragraph counts as much as an easy one elsewhere. Newton steps with
+ * the softmax's covariance as the curvature (the exact Hessian plus the right candidates' own
+ * covariance: positive definite, never flatter than the loss) and a backtracking line search.
+ * The bias cancels in a softmax: 0.
+ */
+export function trainListwise(names: string[], groups: CandidateGroup[], options: TrainOptions): LinearModel {
+  const d = names.length;
+  const usable = groups.filter((group) => group.rows.length > 1 && group.correct.some(Boolean));
+  if (usable.length === 0) throw new Error('no question with a right and a wrong candidate');
+  const rowCount = usable.reduce((sum, group) => sum + group.rows.length, 0);
+  const mean = new Array<number>(d).fill(0);
+  const scale = new Array<number>(d).fill(0);
+  for (const group of usable) for (const row of group.rows) row.forEach((value, j) => (mean[j]! += value / rowCount));
+  for (const group of usable) for (const row of group.rows) row.forEach((value, j) => (scale[j]! += (value - mean[j]!) ** 2 / rowCount));
+  for (let j = 0; j < d; j += 1) scale[j] = Math.sqrt(scale[j]!) || 1;
+  const standardised = usable.map((group) => ({ rows: group.rows.map((row) => row.map((value, j) => (value - mean[j]!) / scale[j]!)), correct: group.correct }));
+
+  const shares = (beta: number[], rows: number[][]) => softmax(rows.map((x) => x.reduce((sum, value, j) => sum + beta[j]! * value, 0)));
+  const loss = (beta: number[]) => {
+    let sum = 0.5 * options.l2 * beta.reduce((a, b) => a + b * b, 0);
+    for (const group of standardised) {
+      const p = shares(beta, group.rows);
+      sum -= Math.log(Math.max(1e-300, p.reduce((a, value, i) => a + (group.correct[i] ? value : 0), 0)));
+    }
+    return sum;
+  };
+
+  let beta = new Array<number>(d).fill(0);
+  let current = loss(beta);
+  for (let iteration = 0; iteration < (options.iterations ?? 50); iteration += 1) {
+    const gradient = beta.map((value) => options.l2 * value);
+    const hessian = Array.from({ length: d }, (_, j) => Array.from({ length: d }, (_, k) => (j === k ? options.l2 : 0)));
+    for (const group of standardised) {
+      const p = shares(beta, group.rows);
+      const right = p.reduce((a, value, i) => a + (group.correct[i] ? value : 0), 0);
+      const average = new Array<number>(d).fill(0);
+      group.rows.forEach((x, i) => {
+        // d(-log right)/dz_i = p_i - (p_i / right if i is right): the softmax's pull less the right candidates' share.
+        const pull = p[i]! - (group.correct[i] ? p[i]! / Math.max(1e-300, right) : 0);
+        const pi = p[i]!;
+        for (let j = 0; j < d; j += 1) {
+          gradient[j]! += pull * x[j]!;
+          average[j]! += pi * x[j]!;
+          const row = hessian[j]!;
+          const xj = pi * x[j]!;
+          for (let k = j; k < d; k += 1) row[k]! += xj * x[k]!;
+        }
+      });
+      for (let j = 0; j < d; j += 1) for (let k = j; k < d; k += 1) hessian[j]![k]! -= average[j]! * average[k]!;
+    }
+    for (let j = 0; j < d; j += 1) for (let k = 0; k < j; k += 1) hessian[j]![k] = hessian[k]![j]!;
+    const step = solve(hessian, gradient);
+    let size = 1;
+    let next = beta.map((value, j) => value - step[j]!);
+    let nextLoss = loss(next);
+    while (nextLoss > current && size > 1e-4) {
+      size /= 2;
+      next = beta.map((value, j) => value - size * step[j]!);
+      nextLoss = loss(next);
+    }
+    if (nextLoss > current) break;
+    const converged = current - nextLoss < 1e-9 * Math.max(1, Math.abs(current));
+    beta = next;
+    current = nextLoss;
+    if (converged) break;
+  }
+  return { features: names, mean, scale, weights: beta, bias: 0 };
 }
 
 /** Solves A x = b by Gaussian elimination with partial pivoting (A is small and positive definite). */

@@ -1,7 +1,7 @@
 import type { Article, Lang } from '../corpus/types.js';
 import type { SentenceEmbedder } from '../semantic/index.js';
 import type { RetrievedChunk } from '../retrieval/candidates.js';
-import { logit, sigmoid, type LinearModel } from './linear.js';
+import { logit, softmax, type LinearModel } from './linear.js';
 import type { WeightedQuestion } from './question.js';
 import type { SentenceFeatureCache } from './sentences.js';
 import { featureVector, rankerVector, spanCandidates, type SemanticEvidence, type SpanCandidate } from './spans.js';
@@ -33,18 +33,19 @@ export function semanticEvidence(embedder: SentenceEmbedder, question: string): 
 }
 
 /**
- * Ranks spans by a logistic regression over their features, trained by `npm run train` on the
- * public QA sets' training split (see models/README.md): the probability that a span holds the answer.
+ * Ranks spans by a conditional logit over their features, trained by `npm run train` on the public
+ * QA sets' training split (see models/README.md). A span's probability is its share of the
+ * question's candidates: how likely it is the one that answers, if any does.
  */
 export function createLearnedRanker(deps: { model: LinearModel; cache: SentenceFeatureCache; semantic?: SentenceEmbedder | undefined }): SpanRanker {
   const { semantic } = deps;
   return {
     rank(query, retrieved) {
-      return spanCandidates(query.weighted, query.lang, retrieved, deps.cache, semantic && semanticEvidence(semantic, query.text))
-        .map((candidate) => {
-          const z = logit(deps.model, rankerVector(featureVector(candidate.features)));
-          return { ...candidate, logit: z, probability: sigmoid(z) };
-        })
+      const candidates = spanCandidates(query.weighted, query.lang, retrieved, deps.cache, semantic && semanticEvidence(semantic, query.text));
+      const logits = candidates.map((candidate) => logit(deps.model, rankerVector(featureVector(candidate.features))));
+      const shares = softmax(logits);
+      return candidates
+        .map((candidate, i) => ({ ...candidate, logit: logits[i]!, probability: shares[i]! }))
         .sort((a, b) => b.logit - a.logit || a.start - b.start);
     },
   };

@@ -32,6 +32,8 @@ export interface CandidateOptions {
   perLanguage: number;
   /** How deep each retriever's list is read to find a language's seats (at least `perRetriever`). */
   seatDepth: number;
+  /** Chunks at the head of either retriever's list always kept, however fusion ranked them. */
+  headOfEach: number;
 }
 
 /** The constant of reciprocal-rank fusion (Cormack et al.): 60 as in the paper and LangChain. */
@@ -86,6 +88,12 @@ export function createCandidateRetriever(index: LoadedIndex, options: CandidateO
       const byChunkId = (a: Entry, b: Entry) => a.chunk.id.localeCompare(b.chunk.id);
       const ranked = [...byId.values()].filter((c) => c.fused > 0).sort((a, b) => b.fused - a.fused || byChunkId(a, b));
       const picked = ranked.slice(0, options.keep);
+      // Fusion favours chunks both lists found; one retriever's best few are kept all the same: a
+      // paraphrase only the vectors see, or a rare word only BM25 matches.
+      const heads = [...byId.values()]
+        .filter((c) => Math.min(c.vectorRank ?? Infinity, c.lexicalRank ?? Infinity) < options.headOfEach)
+        .sort((a, b) => Math.min(a.vectorRank ?? Infinity, a.lexicalRank ?? Infinity) - Math.min(b.vectorRank ?? Infinity, b.lexicalRank ?? Infinity) || b.fused - a.fused || byChunkId(a, b));
+      picked.push(...heads.filter((c) => !picked.includes(c)));
       const taken = new Set(picked.map((c) => c.chunk.id));
       // Each list's best chunks of the language first, then their second best, …
       const bySeat = [...byId.values()].sort((a, b) => a.seat - b.seat || (b.fused - a.fused) || byChunkId(a, b));

@@ -6,7 +6,7 @@ import { DECISION_FEATURES, decisionVector, languagePair, type DecisionThreshold
 import type { DatasetCase, DatasetRun } from '../eval/datasets.js';
 import { memoLexiconSources } from '../index/build-lexicon.js';
 import { openIndex } from '../index/open.js';
-import { logit, sigmoid, trainLogistic, type LinearModel } from '../ranking/linear.js';
+import { logit, sigmoid, trainListwise, trainLogistic, type LinearModel } from '../ranking/linear.js';
 import type { AnswerModel } from '../decision/model.js';
 import { semanticEvidence } from '../ranking/ranker.js';
 import { SentenceFeatureCache } from '../ranking/sentences.js';
@@ -112,23 +112,12 @@ async function collect(
   };
 }
 
-/** Trains the span ranker: every candidate of an answerable question with a correct one; each question weighs the same. */
+/** Trains the span ranker on every answerable question with a right candidate: which of its candidates are right, against the others. */
 export function trainRanker(questions: TrainingQuestion[]): LinearModel {
-  const rows: number[][] = [];
-  const labels: number[] = [];
-  const weights: number[] = [];
-  for (const question of questions) {
-    const positives = question.candidates.filter((c) => c.correct).length;
-    if (!question.answerable || positives === 0) continue;
-    const negatives = question.candidates.length - positives;
-    for (const candidate of question.candidates) {
-      rows.push(rankerVector(candidate.features));
-      labels.push(candidate.correct ? 1 : 0);
-      // Half of a question's say for its right spans, half for its wrong ones.
-      weights.push(candidate.correct ? 0.5 / positives : negatives > 0 ? 0.5 / negatives : 0);
-    }
-  }
-  return trainLogistic([...RANKER_FEATURES], rows, labels, { l2: TRAINING.l2, rowWeights: weights });
+  const groups = questions
+    .filter((question) => question.answerable)
+    .map((question) => ({ rows: question.candidates.map((c) => rankerVector(c.features)), correct: question.candidates.map((c) => c.correct) }));
+  return trainListwise([...RANKER_FEATURES], groups, { l2: TRAINING.l2 });
 }
 
 /** A question's candidates ordered by the ranker, as `ask` orders them. */

@@ -38,7 +38,7 @@ const chinese = Array.from({ length: 30 }, (_, i) => `zh:${i}`);
 describe('candidate retrieval', () => {
   it("seats the other language's best chunk of each retriever, even past the head of the lists", async () => {
     const index = fakeIndex([...chinese, 'en:3', 'en:0', 'en:1'], [...chinese.slice(0, 25), 'en:5', ...chinese.slice(25), 'en:0']);
-    const retriever = createCandidateRetriever(index, { perRetriever: 20, keep: 10, perLanguage: 2, seatDepth: 60 });
+    const retriever = createCandidateRetriever(index, { perRetriever: 20, keep: 10, perLanguage: 2, seatDepth: 60, headOfEach: 0 });
     const candidates = await retriever.retrieve('問題');
     const english = candidates.filter((c) => c.article.id === 'en').map((c) => c.chunk.id);
     expect(english.sort()).toEqual(['en:3', 'en:5']);
@@ -52,8 +52,19 @@ describe('candidate retrieval', () => {
 
   it('reads no deeper than the head when seats are not asked for', async () => {
     const index = fakeIndex([...chinese, 'en:3'], [...chinese, 'en:5']);
-    const retriever = createCandidateRetriever(index, { perRetriever: 20, keep: 10, perLanguage: 0, seatDepth: 20 });
+    const retriever = createCandidateRetriever(index, { perRetriever: 20, keep: 10, perLanguage: 0, seatDepth: 20, headOfEach: 0 });
     const candidates = await retriever.retrieve('問題');
     expect(candidates.map((c) => c.chunk.id)).toEqual(chinese.slice(0, 10));
+  });
+
+  it("keeps the head of each retriever's list that fusion ranked below the kept ones", async () => {
+    // The vector retriever's second chunk is one BM25 never lists: fusion ranks it past ten chunks both lists found.
+    const both = chinese.slice(0, 12);
+    const index = fakeIndex([both[0]!, 'zh:29', ...both.slice(1)], [...both]);
+    const fused = await createCandidateRetriever(index, { perRetriever: 20, keep: 10, perLanguage: 0, seatDepth: 20, headOfEach: 0 }).retrieve('問題');
+    expect(fused.map((c) => c.chunk.id)).not.toContain('zh:29');
+    const withHeads = await createCandidateRetriever(index, { perRetriever: 20, keep: 10, perLanguage: 0, seatDepth: 20, headOfEach: 2 }).retrieve('問題');
+    expect(withHeads.map((c) => c.chunk.id)).toEqual([...both.slice(0, 10), 'zh:29']);
+    expect(withHeads.at(-1)).toMatchObject({ vectorRank: 1, lexicalRank: undefined, fusedRank: 10 });
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { logit, sigmoid, trainLogistic } from '../../src/ranking/linear.js';
+import { logit, sigmoid, softmax, trainListwise, trainLogistic, type CandidateGroup } from '../../src/ranking/linear.js';
 
 /** A deterministic pseudo-random sequence (xorshift), so the data are the same every run. */
 function random(seed: number): () => number {
@@ -47,5 +47,41 @@ describe('trainLogistic', () => {
 
   it('refuses to train on nothing', () => {
     expect(() => trainLogistic(['x'], [], [], { l2: 1 })).toThrow(/no training rows/);
+  });
+});
+
+describe('trainListwise', () => {
+  // Questions of 3–8 candidates; the right one is drawn by softmax(3·x0 − 2·x1), and x2 is noise.
+  // A shared offset per question (x3) moves every candidate alike: a softmax cannot see it.
+  function groups(count: number, seed: number): CandidateGroup[] {
+    const next = random(seed);
+    return Array.from({ length: count }, () => {
+      const offset = next() * 4 - 2;
+      const rows = Array.from({ length: 3 + Math.floor(next() * 6) }, () => [next() * 2 - 1, next() * 2 - 1, next(), offset]);
+      const p = softmax(rows.map((x) => 3 * x[0]! - 2 * x[1]!));
+      let draw = next();
+      const right = p.findIndex((share) => (draw -= share) < 0);
+      return { rows, correct: rows.map((_, i) => i === (right < 0 ? rows.length - 1 : right)) };
+    });
+  }
+
+  it('recovers the direction and rough size of a known softmax choice, and ignores what every candidate shares', () => {
+    const model = trainListwise(['a', 'b', 'noise', 'offset'], groups(3000, 11), { l2: 0.01 });
+    const raw = model.weights.map((w, j) => w / model.scale[j]!);
+    expect(raw[0]).toBeGreaterThan(2.5);
+    expect(raw[0]).toBeLessThan(3.5);
+    expect(raw[1]).toBeLessThan(-1.5);
+    expect(raw[1]).toBeGreaterThan(-2.5);
+    expect(Math.abs(raw[2]!)).toBeLessThan(0.3);
+    expect(Math.abs(raw[3]!)).toBeLessThan(1e-6);
+    expect(model.bias).toBe(0);
+  });
+
+  it('skips questions it cannot learn from, and refuses when none is left', () => {
+    const lone: CandidateGroup = { rows: [[1]], correct: [true] };
+    const allWrong: CandidateGroup = { rows: [[1], [2]], correct: [false, false] };
+    expect(() => trainListwise(['x'], [lone, allWrong], { l2: 1 })).toThrow(/no question with a right and a wrong candidate/);
+    const model = trainListwise(['x'], [lone, allWrong, { rows: [[0], [1]], correct: [false, true] }], { l2: 1 });
+    expect(model.weights[0]).toBeGreaterThan(0);
   });
 });
