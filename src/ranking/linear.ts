@@ -102,10 +102,8 @@ export interface CandidateGroup {
  * maximises, question by question, the probability given to the right candidates among all of
  * that question's candidates. Unlike a logistic regression on single candidates, it learns only
  * what tells a question's right span from its neighbours (the ordering `ask` shows), so a hard
- * wrong sentence in the right paragraph counts as much as an easy one elsewhere. Newton steps with
- * the softmax's covariance as the curvature (the exact Hessian plus the right candidates' own
- * covariance: positive definite, never flatter than the loss) and a backtracking line search.
- * The bias cancels in a softmax: 0.
+ * wrong sentence in the right paragraph counts as much as an easy one elsewhere. Newton steps with a
+ * backtracking line search. The bias cancels in a softmax: 0.
  */
 export function trainListwise(names: string[], groups: CandidateGroup[], options: TrainOptions): LinearModel {
   const d = names.length;
@@ -131,29 +129,52 @@ export function trainListwise(names: string[], groups: CandidateGroup[], options
 
   let beta = new Array<number>(d).fill(0);
   let current = loss(beta);
+  const zeros = () => Array.from({ length: d }, () => new Array<number>(d).fill(0));
   for (let iteration = 0; iteration < (options.iterations ?? 50); iteration += 1) {
     const gradient = beta.map((value) => options.l2 * value);
-    const hessian = Array.from({ length: d }, (_, j) => Array.from({ length: d }, (_, k) => (j === k ? options.l2 : 0)));
+    // The loss's curvature is the softmax's covariance less the right candidates' own (`rightCovariance`).
+    const softmaxCovariance = zeros();
+    const rightCovariance = zeros();
     for (const group of standardised) {
       const p = shares(beta, group.rows);
-      const right = p.reduce((a, value, i) => a + (group.correct[i] ? value : 0), 0);
+      const right = Math.max(1e-300, p.reduce((a, value, i) => a + (group.correct[i] ? value : 0), 0));
       const average = new Array<number>(d).fill(0);
+      const rightAverage = new Array<number>(d).fill(0);
       group.rows.forEach((x, i) => {
-        // d(-log right)/dz_i = p_i - (p_i / right if i is right): the softmax's pull less the right candidates' share.
-        const pull = p[i]! - (group.correct[i] ? p[i]! / Math.max(1e-300, right) : 0);
         const pi = p[i]!;
+        const q = group.correct[i] ? pi / right : 0;
+        // A wrong candidate the model already rules out adds nothing measurable: most of them, after a few steps.
+        if (pi < 1e-12 && q === 0) return;
+        // d(-log right)/dz_i = p_i − q_i: the softmax's pull less the candidate's share of the right ones.
         for (let j = 0; j < d; j += 1) {
-          gradient[j]! += pull * x[j]!;
-          average[j]! += pi * x[j]!;
-          const row = hessian[j]!;
-          const xj = pi * x[j]!;
-          for (let k = j; k < d; k += 1) row[k]! += xj * x[k]!;
+          const xj = x[j]!;
+          gradient[j]! += (pi - q) * xj;
+          average[j]! += pi * xj;
+          const row = softmaxCovariance[j]!;
+          for (let k = j; k < d; k += 1) row[k]! += pi * xj * x[k]!;
+          if (q > 0) {
+            rightAverage[j]! += q * xj;
+            const rightRow = rightCovariance[j]!;
+            for (let k = j; k < d; k += 1) rightRow[k]! += q * xj * x[k]!;
+          }
         }
       });
-      for (let j = 0; j < d; j += 1) for (let k = j; k < d; k += 1) hessian[j]![k]! -= average[j]! * average[k]!;
+      for (let j = 0; j < d; j += 1) {
+        for (let k = j; k < d; k += 1) {
+          softmaxCovariance[j]![k]! -= average[j]! * average[k]!;
+          rightCovariance[j]![k]! -= rightAverage[j]! * rightAverage[k]!;
+        }
+      }
     }
-    for (let j = 0; j < d; j += 1) for (let k = 0; k < j; k += 1) hessian[j]![k] = hessian[k]![j]!;
-    const step = solve(hessian, gradient);
+    const curvature = (exact: boolean) =>
+      softmaxCovariance.map((row, j) => row.map((_, k) => {
+        const [a, b] = j <= k ? [j, k] : [k, j];
+        return softmaxCovariance[a]![b]! - (exact ? rightCovariance[a]![b]! : 0) + (j === k ? options.l2 : 0);
+      }));
+    // Newton's step on the exact curvature; where the loss is not convex there (a question with
+    // several right candidates), the softmax's covariance alone, which is positive definite.
+    let step = solve(curvature(true), gradient);
+    if (step.reduce((sum, value, j) => sum + value * gradient[j]!, 0) <= 0) step = solve(curvature(false), gradient);
     let size = 1;
     let next = beta.map((value, j) => value - step[j]!);
     let nextLoss = loss(next);
@@ -163,10 +184,9 @@ export function trainListwise(names: string[], groups: CandidateGroup[], options
       nextLoss = loss(next);
     }
     if (nextLoss > current) break;
-    const converged = current - nextLoss < 1e-9 * Math.max(1, Math.abs(current));
     beta = next;
     current = nextLoss;
-    if (converged) break;
+    if (size * Math.max(...step.map(Math.abs)) < 1e-6) break;
   }
   return { features: names, mean, scale, weights: beta, bias: 0 };
 }
