@@ -10,12 +10,29 @@ import { toSimplified } from '../text/script.js';
 const REASON_CUE =
   /\b(?:because|since|due to|owing to|as a result|therefore|thus|hence|so that|lead to|led to|leads to|caus(?:e|ed|es)|reasons?|result(?:s|ed)? in|explain(?:s|ed)?|driven by|difficult|hard to)\b|因为|由于|导致|所以|因此|原因|源于|使得|造成|解释|意味着|在于|难以/iu;
 
+/** A sentence's features that are figures, dates and (pinyin) names: what an answer may bring. */
+export interface SentenceAnchors {
+  number: string[];
+  date: string[];
+  person: string[];
+}
+
+function anchorsOf(features: ReadonlySet<string>): SentenceAnchors {
+  const anchors: SentenceAnchors = { number: [], date: [], person: [] };
+  for (const feature of features) {
+    if (/^(?:n|p):/.test(feature)) anchors.number.push(feature);
+    else if (/^(?:d|m|y|ym|t):/.test(feature)) anchors.date.push(feature);
+    else if (feature.startsWith('py:')) anchors.person.push(feature);
+  }
+  return anchors;
+}
+
 /**
  * Features of each sentence (and paragraph, and article), read once and kept for the sentences and
  * paragraphs questions keep coming back to (bounded: a large corpus is not held whole).
  */
 export class SentenceFeatureCache {
-  private readonly sentences = new LRUCache<string, { features: Set<string>; givesReason: boolean }>({ max: 50_000 });
+  private readonly sentences = new LRUCache<string, { features: Set<string>; givesReason: boolean; anchors: SentenceAnchors }>({ max: 50_000 });
   private readonly groups = new LRUCache<string, Set<string>>({ max: 5_000 });
   private readonly titles = new Map<string, Set<string>>();
   // Which articles hold a feature: few features are asked about, again and again.
@@ -35,7 +52,7 @@ export class SentenceFeatureCache {
       const text = article.text.slice(sentence.start, sentence.end);
       const stored = this.lexical?.sentenceFeatures(article.id, index);
       const features = stored ? new Set(stored) : new Set(flattenConcepts(extractConcepts(text, this.analyzer.lexicon, { namesNeedCapitals: true })).keys());
-      entry = { features, givesReason: REASON_CUE.test(toSimplified(text)) };
+      entry = { features, givesReason: REASON_CUE.test(toSimplified(text)), anchors: anchorsOf(features) };
       this.sentences.set(key, entry);
     }
     return entry;
@@ -44,6 +61,11 @@ export class SentenceFeatureCache {
   /** The set of features of an article's sentence (empty outside the article). */
   get(article: Article, index: number): Set<string> {
     return index >= 0 && index < article.sentences.length ? this.entry(article, index).features : EMPTY;
+  }
+
+  /** A sentence's figures, dates and names (none outside the article). */
+  anchors(article: Article, index: number): SentenceAnchors {
+    return index >= 0 && index < article.sentences.length ? this.entry(article, index).anchors : NO_ANCHORS;
   }
 
   /** Whether a sentence states a cause or a reason ("because", 導致). */
@@ -92,6 +114,7 @@ export class SentenceFeatureCache {
 }
 
 const EMPTY: Set<string> = new Set();
+const NO_ANCHORS: SentenceAnchors = { number: [], date: [], person: [] };
 
 /** The article of a chunk id (`article:start-end`). */
 function articleIdOfChunk(id: string): string {

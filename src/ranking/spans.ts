@@ -1,7 +1,7 @@
 import type { Article, Lang } from '../corpus/types.js';
 import type { RetrievedChunk } from '../retrieval/candidates.js';
 import { entityShare, matchProfile, type FeatureLookup, type WeightedQuestion } from './question.js';
-import type { SentenceFeatureCache } from './sentences.js';
+import type { SentenceAnchors, SentenceFeatureCache } from './sentences.js';
 
 /** How much a statement in the previous paragraph counts for a sentence that may give its reason. */
 const NEXT_PARAGRAPH_REASON = 0.6;
@@ -191,7 +191,7 @@ export function spanCandidates(
     });
     const text = article.text.slice(first.start, last.end);
     const brings = indexes
-      .map((index) => memo(anchorMemo, `${article.id}:${index}`, () => newAnchors(cache.get(article, index), asked)))
+      .map((index) => memo(anchorMemo, `${article.id}:${index}`, () => newAnchors(cache.anchors(article, index), asked)))
       .reduce((a, b) => ({ number: a.number || b.number, date: a.date || b.date, person: a.person || b.person }));
     const firstOfParagraph = article.sentences.findIndex((sentence) => sentence.paragraph === first.paragraph);
 
@@ -268,15 +268,9 @@ interface NewAnchors {
   person: boolean;
 }
 
-function newAnchors(features: ReadonlySet<string>, asked: ReadonlySet<string>): NewAnchors {
-  const found = { number: false, date: false, person: false };
-  for (const feature of features) {
-    if (asked.has(feature)) continue;
-    if (/^(?:n|p):/.test(feature)) found.number = true;
-    else if (/^(?:d|m|y|ym|t):/.test(feature)) found.date = true;
-    else if (feature.startsWith('py:')) found.person = true;
-  }
-  return found;
+function newAnchors(anchors: SentenceAnchors, asked: ReadonlySet<string>): NewAnchors {
+  const unasked = (features: readonly string[]) => features.some((feature) => !asked.has(feature));
+  return { number: unasked(anchors.number), date: unasked(anchors.date), person: unasked(anchors.person) };
 }
 
 // A capitalised word inside an English sentence (not its first word): a name, most of the time.

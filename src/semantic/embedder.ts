@@ -85,7 +85,9 @@ export class SentenceEmbedder {
   private readonly wordVectors = new Map<number, { vector: Float32Array; weight: number } | undefined>();
   /** Sentences' words as word-cache keys (a few hundred bytes each; their vectors would be 10 KB), the most recently used. */
   private readonly sentenceWords = new LRUCache<string, Int32Array>({ max: SENTENCE_WORDS_KEPT });
-  private lastAlignments: { question: string; words: WordVectors; byArticle: Map<string, Array<Float32Array | undefined>> } | undefined;
+  private lastAlignments:
+    | { question: string; words: WordVectors; byArticle: Map<string, Array<Float32Array | undefined>>; byWord: Map<number, Float32Array> }
+    | undefined;
 
   constructor(tables: SemanticTables) {
     this.tables = tables;
@@ -148,8 +150,8 @@ export class SentenceEmbedder {
    * other language scores where exact matching sees nothing. Remembered for the last question.
    */
   alignment(question: string, article: Pick<Article, 'id' | 'text' | 'sentences'>, sentenceIndexes: readonly number[]): number {
-    if (this.lastAlignments?.question !== question) this.lastAlignments = { question, words: this.unitWords(question), byArticle: new Map() };
-    const { words, byArticle } = this.lastAlignments;
+    if (this.lastAlignments?.question !== question) this.lastAlignments = { question, words: this.unitWords(question), byArticle: new Map(), byWord: new Map() };
+    const { words, byArticle, byWord } = this.lastAlignments;
     if (words.weights.length === 0) return 0;
     let perSentence = byArticle.get(article.id);
     if (!perSentence) {
@@ -160,7 +162,7 @@ export class SentenceEmbedder {
     for (const index of sentenceIndexes) {
       let scores = perSentence[index];
       if (!scores) {
-        scores = this.bestCosines(words, this.wordsOfSentence(article, index));
+        scores = this.bestCosines(words, this.wordsOfSentence(article, index), byWord);
         perSentence[index] = scores;
       }
       for (let i = 0; i < best.length; i += 1) best[i] = Math.max(best[i]!, scores[i]!);
@@ -282,8 +284,8 @@ export class SentenceEmbedder {
     return word;
   }
 
-  /** A sentence's words' unit vectors (shared with the word cache, not copied). */
-  private wordsOfSentence(article: Pick<Article, 'id' | 'text' | 'sentences'>, index: number): Float32Array[] {
+  /** A sentence's words, as keys of the word cache (a Chinese word's is negative). */
+  private wordsOfSentence(article: Pick<Article, 'id' | 'text' | 'sentences'>, index: number): Int32Array {
     const key = `${article.id}\u0000${index}`;
     let keys = this.sentenceWords.get(key);
     if (!keys) {
@@ -296,20 +298,31 @@ export class SentenceEmbedder {
       keys = Int32Array.from(found);
       this.sentenceWords.set(key, keys);
     }
-    return Array.from(keys, (word) => this.wordVectors.get(word)!.vector);
+    return keys;
   }
 
-  /** Each question word's best cosine with the given words (0 when none is positive). */
-  private bestCosines(question: WordVectors, words: readonly Float32Array[]): Float32Array {
+  /**
+   * Each question word's best cosine with the given words (0 when none is positive). A word's
+   * cosines with the question are computed once per question (`byWord`): sentences share most of
+   * their words.
+   */
+  private bestCosines(question: WordVectors, words: Int32Array, byWord: Map<number, Float32Array>): Float32Array {
     const d = this.dimensions;
     const count = question.weights.length;
     const best = new Float32Array(count);
-    for (const word of words) {
-      for (let i = 0; i < count; i += 1) {
-        let dot = 0;
-        for (let j = 0; j < d; j += 1) dot += question.vectors[i * d + j]! * word[j]!;
-        if (dot > best[i]!) best[i] = dot;
+    for (const key of words) {
+      let dots = byWord.get(key);
+      if (!dots) {
+        const word = this.wordVectors.get(key)!.vector;
+        dots = new Float32Array(count);
+        for (let i = 0; i < count; i += 1) {
+          let dot = 0;
+          for (let j = 0; j < d; j += 1) dot += question.vectors[i * d + j]! * word[j]!;
+          dots[i] = dot;
+        }
+        byWord.set(key, dots);
       }
+      for (let i = 0; i < count; i += 1) if (dots[i]! > best[i]!) best[i] = dots[i]!;
     }
     return best;
   }
