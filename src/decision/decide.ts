@@ -34,7 +34,7 @@ export interface AnswerDecider {
   decide(query: RankingQuery, ranked: RankedSpan[]): Decision;
 }
 
-/** The decision's inputs: the best span's features, the ranker's log-odds for it and its lead over the next. */
+/** The decision's inputs: the best span's features, the ranker's score (logit) for it and its lead over the next. */
 export const DECISION_FEATURES = [...SPAN_FEATURES, 'topLogit', 'margin', 'agreement', 'crossTopLogit', 'crossCoverage'] as const;
 
 const CROSS_LANGUAGE = SPAN_FEATURES.indexOf('crossLanguage');
