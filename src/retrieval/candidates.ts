@@ -90,9 +90,8 @@ export function createCandidateRetriever(index: LoadedIndex, options: CandidateO
       const picked = ranked.slice(0, options.keep);
       // Fusion favours chunks both lists found; one retriever's best few are kept all the same: a
       // paraphrase only the vectors see, or a rare word only BM25 matches.
-      const heads = [...byId.values()]
-        .filter((c) => Math.min(c.vectorRank ?? Infinity, c.lexicalRank ?? Infinity) < options.headOfEach)
-        .sort((a, b) => Math.min(a.vectorRank ?? Infinity, a.lexicalRank ?? Infinity) - Math.min(b.vectorRank ?? Infinity, b.lexicalRank ?? Infinity) || b.fused - a.fused || byChunkId(a, b));
+      const bestRank = (c: Entry) => Math.min(c.vectorRank ?? Infinity, c.lexicalRank ?? Infinity);
+      const heads = [...byId.values()].filter((c) => bestRank(c) < options.headOfEach).sort((a, b) => bestRank(a) - bestRank(b) || b.fused - a.fused || byChunkId(a, b));
       picked.push(...heads.filter((c) => !picked.includes(c)));
       const taken = new Set(picked.map((c) => c.chunk.id));
       // Each list's best chunks of the language first, then their second best, …
