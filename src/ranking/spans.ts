@@ -287,9 +287,9 @@ function hasNewCapitalisedName(text: string, askedWords: ReadonlySet<string>): b
 
 /**
  * The quotes to show, best first: spans that share no sentence and express some of the question.
- * (The other language used to get one of the first three seats; the ranker's cross-language
- * weights now bring a quote in the other language forward when it deserves it, and the forced seat
- * cost 0.6–3.9 points of hit@3 on XQuAD's mixed-language corpus.)
+ * No seat is reserved for the other language: the ranker's cross-language weights bring such a
+ * quote forward when it deserves it, and a forced seat cost 0.6–3.9 points of hit@3 on XQuAD's
+ * mixed-language corpus.
  */
 export function pickQuotes<T extends { article: Article; sentenceIndexes: number[]; coverage: number }>(spans: T[], count: number): T[] {
   // A span that expresses nothing of the question is no evidence, whatever its rank; only when no
