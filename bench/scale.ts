@@ -98,7 +98,7 @@ export async function runScale(options: ScaleRunOptions): Promise<ScaleResult> {
 
   progress(`  ${options.chunks} chunks: inserting into HNSW…`);
   startedAt = performance.now();
-  const store = await createVectorStore(
+  const { store } = await createVectorStore(
     embedder,
     texts.map((text, row) => new Document({ pageContent: text, metadata: { row } })),
     async (batch) => batch.map((document) => vectors[Number(document.metadata.row)]!),

@@ -98,13 +98,15 @@ export async function buildIndex(options: BuildIndexOptions): Promise<LoadedInde
   const documents = chunks.map((chunk) => chunkDocument(chunk, sourceOf.get(chunk.articleId)!));
   const bagOf = new Map(chunks.map((chunk, row) => [chunk.id, bags[row]!]));
   const vectorsOf = chunkEmbedder(options.embeddings, embedder, (id) => bagOf.get(id)!, chunks.length, progress);
-  const vectorStore = await createVectorStore(options.embeddings?.embeddings ?? embedder, documents, vectorsOf);
+  const { store: vectorStore, alongside: lexical } = await createVectorStore(options.embeddings?.embeddings ?? embedder, documents, vectorsOf, {
+    graphFile: files.hnsw,
+    alongside: async () => {
+      // The texts as indexed: an index whose corpus changed still answers from them, and an update reads the old texts there.
+      await writeStoredArticles(indexDir, corpus.articles);
+      return LexicalIndex.build(files.lexical, chunks.map((chunk, i) => ({ id: chunk.id, features: bags[i]! })), storedSentences);
+    },
+  });
   await vectorStore.save(indexDir);
-
-  const lexical = LexicalIndex.build(files.lexical, chunks.map((chunk, i) => ({ id: chunk.id, features: bags[i]! })), storedSentences);
-
-  // The texts as indexed: an index whose corpus changed still answers from them, and an update reads the old texts there.
-  await writeStoredArticles(indexDir, corpus.articles);
 
   const manifest: Manifest = {
     formatVersion: INDEX_FORMAT_VERSION,

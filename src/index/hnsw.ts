@@ -1,6 +1,12 @@
 import { HNSWLib } from '@langchain/community/vectorstores/hnswlib';
 import type { Document } from '@langchain/core/documents';
 import type { EmbeddingsInterface } from '@langchain/core/embeddings';
+import { SynchronousInMemoryDocstore } from '@langchain/community/stores/doc/in_memory';
+import fs from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import { Worker } from 'node:worker_threads';
 
 /**
  * HNSW graph parameters. Hashed feature vectors are sparse, which HNSW finds hard: with
@@ -10,35 +16,122 @@ import type { EmbeddingsInterface } from '@langchain/core/embeddings';
  */
 export const HNSW_PARAMETERS = { space: 'cosine', M: 32, efConstruction: 200, efSearch: 128 } as const;
 
-/** Chunks embedded and added to the graph at a time: a large corpus's vectors are never all held (1024 numbers each). */
+/** Chunks embedded and handed to the graph at a time: a large corpus's vectors are never all held (1024 numbers each). */
 const EMBED_BATCH = 512;
 
 /**
- * LangChain's HNSWLib store over `documents`, their vectors from `vectorsOf` a batch at a time (in
- * order), its graph built with `HNSW_PARAMETERS` (LangChain itself passes hnswlib only the capacity).
+ * The graph's own thread. hnswlib-node inserts points synchronously (most of a large build's time),
+ * so the graph grows here while the main thread writes the lexical store. Plain JavaScript run with
+ * `eval`, so it is the same whether Tether runs from its sources (tsx) or from dist/. It takes
+ * batches of vectors (Float32Array buffers) and, on 'end', writes the graph to `file`.
  */
-export async function createVectorStore(embeddings: EmbeddingsInterface, documents: Document[], vectorsOf: (batch: Document[]) => Promise<number[][]>): Promise<HNSWLib> {
-  if (documents.length === 0) throw new Error('createVectorStore needs at least one document');
-  let store: HNSWLib | undefined;
-  for (let start = 0; start < documents.length; start += EMBED_BATCH) {
-    const batch = documents.slice(start, start + EMBED_BATCH);
-    const vectors = await vectorsOf(batch);
-    if (vectors.length !== batch.length) throw new Error(`createVectorStore: ${vectors.length} vectors for ${batch.length} documents`);
-    if (!store) {
-      const { HierarchicalNSW } = await HNSWLib.imports();
-      const index = new HierarchicalNSW(HNSW_PARAMETERS.space, vectors[0]!.length);
-      index.initIndex(documents.length, HNSW_PARAMETERS.M, HNSW_PARAMETERS.efConstruction, 100);
-      store = new HNSWLib(embeddings, { space: HNSW_PARAMETERS.space, numDimensions: vectors[0]!.length, index });
-      // LangChain re-initialises an empty index with its own defaults, so the first point goes in directly.
-      index.addPoint(vectors[0]!, 0);
-      store.docstore.add({ 0: batch[0]! });
-      await store.addVectors(vectors.slice(1), batch.slice(1));
-    } else {
-      await store.addVectors(vectors, batch);
-    }
+const GRAPH_THREAD = `
+const { parentPort, workerData } = require('node:worker_threads');
+const { HierarchicalNSW } = require(workerData.hnswlib);
+const { space, dimensions, capacity, M, efConstruction, file } = workerData;
+const index = new HierarchicalNSW(space, dimensions);
+index.initIndex(capacity, M, efConstruction, 100);
+let label = 0;
+parentPort.on('message', (message) => {
+  if (message === 'end') {
+    index.writeIndexSync(file);
+    parentPort.postMessage(label);
+    parentPort.close();
+    return;
   }
-  store!.index.setEf(HNSW_PARAMETERS.efSearch);
-  return store!;
+  const vectors = new Float32Array(message);
+  for (let start = 0; start < vectors.length; start += dimensions) index.addPoint(Array.from(vectors.subarray(start, start + dimensions)), label++);
+});
+`;
+
+/** What `createVectorStore` does besides building the graph. */
+export interface VectorStoreOptions<T> {
+  /** Where the graph's thread writes the graph for this thread to read (default: a temporary folder, removed after). */
+  graphFile?: string;
+  /** Work for this thread while the graph grows in its own (the build writes the lexical store here). */
+  alongside?: () => T | Promise<T>;
+}
+
+/**
+ * LangChain's HNSWLib store over `documents`, their vectors from `vectorsOf` a batch at a time (in
+ * order: a document's label is its position), its graph built with `HNSW_PARAMETERS` (LangChain
+ * itself passes hnswlib only the capacity) in a worker thread, while `alongside` runs here.
+ */
+export async function createVectorStore<T = undefined>(
+  embeddings: EmbeddingsInterface,
+  documents: Document[],
+  vectorsOf: (batch: Document[]) => Promise<number[][]>,
+  options: VectorStoreOptions<T> = {},
+): Promise<{ store: HNSWLib; alongside: T }> {
+  if (documents.length === 0) throw new Error('createVectorStore needs at least one document');
+  const scratch = options.graphFile ? undefined : await fs.mkdtemp(path.join(os.tmpdir(), 'tether-graph-'));
+  const file = options.graphFile ?? path.join(scratch!, 'hnswlib.index');
+  let graph: GraphThread | undefined;
+  try {
+    for (let start = 0; start < documents.length; start += EMBED_BATCH) {
+      const batch = documents.slice(start, start + EMBED_BATCH);
+      const vectors = await vectorsOf(batch);
+      if (vectors.length !== batch.length) throw new Error(`createVectorStore: ${vectors.length} vectors for ${batch.length} documents`);
+      graph ??= startGraphThread(vectors[0]!.length, documents.length, file);
+      graph.add(vectors);
+    }
+    // Without work of its own, `T` is `undefined`.
+    const alongside = (await options.alongside?.()) as T;
+    const dimensions = await graph!.finish();
+    const { HierarchicalNSW } = await HNSWLib.imports();
+    const index = new HierarchicalNSW(HNSW_PARAMETERS.space, dimensions);
+    await index.readIndex(file);
+    index.setEf(HNSW_PARAMETERS.efSearch);
+    const docstore = new SynchronousInMemoryDocstore(new Map(documents.map((document, label) => [String(label), document])));
+    return { store: new HNSWLib(embeddings, { space: HNSW_PARAMETERS.space, numDimensions: dimensions, index, docstore }), alongside };
+  } finally {
+    await graph?.stop();
+    if (scratch) await fs.rm(scratch, { recursive: true, force: true });
+  }
+}
+
+/** The graph's worker thread, as `createVectorStore` drives it. */
+interface GraphThread {
+  /** Hands vectors over (transferred, not copied). */
+  add(vectors: number[][]): void;
+  /** Resolves once the graph is written to its file, to its dimensions; rejects if the thread failed. */
+  finish(): Promise<number>;
+  /** Ends the thread (whether or not it finished). */
+  stop(): Promise<void>;
+}
+
+function startGraphThread(dimensions: number, capacity: number, file: string): GraphThread {
+  const hnswlib = createRequire(import.meta.url).resolve('hnswlib-node');
+  const worker = new Worker(GRAPH_THREAD, {
+    eval: true,
+    workerData: { hnswlib, space: HNSW_PARAMETERS.space, dimensions, capacity, M: HNSW_PARAMETERS.M, efConstruction: HNSW_PARAMETERS.efConstruction, file },
+  });
+  // Listened to from the start: a thread that fails while vectors are still being made is reported by `finish`.
+  const written = new Promise<number>((resolve, reject) => {
+    worker.once('message', (points: number) => resolve(points));
+    worker.once('error', reject);
+    worker.once('exit', (code) => reject(new Error(`the HNSW graph's thread stopped (exit code ${code}) before writing the graph`)));
+  });
+  written.catch(() => undefined);
+  return {
+    add(vectors) {
+      const packed = new Float32Array(vectors.length * dimensions);
+      vectors.forEach((vector, i) => {
+        if (vector.length !== dimensions) throw new Error(`createVectorStore: a vector of ${vector.length} dimensions among ones of ${dimensions}`);
+        packed.set(vector, i * dimensions);
+      });
+      worker.postMessage(packed.buffer, [packed.buffer]);
+    },
+    async finish() {
+      worker.postMessage('end');
+      const points = await written;
+      if (points !== capacity) throw new Error(`the HNSW graph holds ${points} points, not ${capacity}`);
+      return dimensions;
+    },
+    async stop() {
+      await worker.terminate();
+    },
+  };
 }
 
 /**

@@ -252,7 +252,7 @@ function addChineseConcepts(run: string, lexicon: Lexicon, options: FeatureOptio
     let word = segments[first]!;
     for (let last = first + 1; last < segments.length; last += 1) {
       word += segments[last]!;
-      if (word.length > lexicon.maxWordLength) break;
+      if (word.length > lexicon.maxWordLength || !lexicon.startsWord(word)) break;
       if (!lexicon.hasWord(word) || stopword(word)) continue;
       const compound = chineseWordConcept(word, FEATURE_WEIGHTS.chineseWord, lexicon, true, query);
       const transliteration = lexicon.isTransliteration(word);
@@ -307,7 +307,7 @@ function addChineseConcepts(run: string, lexicon: Lexicon, options: FeatureOptio
     let hasUnknown = false;
     const leadsName = segments[first]!.length === 1 && COMMON_SURNAMES.has(segments[first]!);
     // The surname alone identifies too, for the English name of a Chinese person (張勇, Daniel Zhang).
-    const name = { ...concept(FEATURE_WEIGHTS.chineseWord, []), entityKeys: new Set([`py:${romanise(segments[first]!)}`]) };
+    const name = leadsName ? { ...concept(FEATURE_WEIGHTS.chineseWord, []), entityKeys: new Set([`py:${romanise(segments[first]!)}`]) } : undefined;
     for (let last = first; last < segments.length; last += 1) {
       const segment = segments[last]!;
       const unknown = segment.length === 1 ? !covered[last] : !lexicon.hasWord(segment);
@@ -320,7 +320,7 @@ function addChineseConcepts(run: string, lexicon: Lexicon, options: FeatureOptio
       if (chars.length > 3) break;
       if (chars.length < 2 || !hasUnknown) continue;
       const key = `py:${romanise(chars)}`;
-      if (leadsName) {
+      if (name) {
         name.alternatives.set(key, chars.length === 3 ? 1 : SHORT_NAME_STRENGTH);
         name.entityKeys.add(key);
         for (let i = first; i <= last; i += 1) covered[i] = true;
@@ -328,7 +328,7 @@ function addChineseConcepts(run: string, lexicon: Lexicon, options: FeatureOptio
         for (let i = first; i <= last; i += 1) segmentConcepts[i]?.alternatives.set(key, FEATURE_WEIGHTS.pinyin);
       }
     }
-    if (name.alternatives.size > 0) names.push(name);
+    if (name && name.alternatives.size > 0) names.push(name);
   }
 
   // A segment inside a longer word or a name helps ranking, at half weight, but the longer word

@@ -9,6 +9,8 @@ import { z } from 'zod';
 export interface Lexicon {
   /** Whether a Simplified word is in the dictionary. */
   hasWord(word: string): boolean;
+  /** Whether a dictionary word starts with `prefix` (or is it): a compound stops growing once none does. */
+  startsWord(prefix: string): boolean;
   /** A word's English gloss stems (most typical first) and gloss bigrams (`a_b`). */
   glossesOf(word: string): GlossStem[] | undefined;
   /** Whether the dictionary knows a word only as a name (capitalised pinyin, no common sense): 騰訊, 華為; not 成功. */
@@ -78,6 +80,10 @@ export interface LexiconFile {
 /** Lookups over the built form; a word's glosses are parsed the first time they are asked for. */
 export function lexiconFromFile(file: LexiconFile): Lexicon {
   const parsed = new Map<string, GlossStem[]>();
+  // A Map, not the record: the segmenter asks for thousands of sliced strings, which an object
+  // property lookup would first have to intern.
+  const glosses = new Map(Object.entries(file.glosses));
+  let sortedWords: string[] | undefined;
   const properNouns = new Set(file.properNouns);
   const transliterations = new Set(file.transliterations);
   const phoneticShares = parsePhoneticChars(file.phoneticChars);
@@ -87,11 +93,16 @@ export function lexiconFromFile(file: LexiconFile): Lexicon {
     return typeof stored === 'string' ? stored.split(' ') : undefined;
   };
   return {
-    hasWord: (word) => Object.hasOwn(file.glosses, word),
+    hasWord: (word) => glosses.has(word),
+    startsWord(prefix) {
+      sortedWords ??= [...glosses.keys()].sort();
+      const first = lowerBound(sortedWords, prefix, 0, sortedWords.length);
+      return first < sortedWords.length && sortedWords[first]!.startsWith(prefix);
+    },
     glossesOf(word) {
       const known = parsed.get(word);
       if (known) return known;
-      const stored = Object.hasOwn(file.glosses, word) ? file.glosses[word] : undefined;
+      const stored = glosses.get(word);
       // A word with no gloss the corpus could meet is stored with none.
       if (typeof stored !== 'string' || stored === '') return undefined;
       const stems = parseGlossStems(stored);
@@ -107,7 +118,7 @@ export function lexiconFromFile(file: LexiconFile): Lexicon {
     variantsOf: (stem) => spaceList(file.variants, stem),
     syllables: new Set(file.syllables),
     maxWordLength: file.maxWordLength,
-    size: Object.values(file.glosses).filter((stems) => stems !== '').length,
+    size: [...glosses.values()].filter((stems) => stems !== '').length,
   };
 }
 
@@ -219,13 +230,7 @@ export function decodeLexicon(text: string): Lexicon {
   };
   const searchWordLine = (word: string): string | undefined => {
     const key = `${word}\t`;
-    let low = 1;
-    let high = wordsEnd;
-    while (low < high) {
-      const middle = (low + high) >>> 1;
-      if (lines[middle]! < key) low = middle + 1;
-      else high = middle;
-    }
+    const low = lowerBound(lines, key, 1, wordsEnd);
     return low < wordsEnd && lines[low]!.startsWith(key) ? lines[low] : undefined;
   };
   const flagsOf = (word: string) => {
@@ -239,6 +244,11 @@ export function decodeLexicon(text: string): Lexicon {
   let englishWords: Set<string> | undefined;
   return {
     hasWord: (word) => wordLine(word) !== undefined,
+    startsWord(prefix) {
+      // The lines starting with a prefix sort together, from the first one not before it.
+      const low = lowerBound(lines, prefix, 1, wordsEnd);
+      return low < wordsEnd && lines[low]!.startsWith(prefix);
+    },
     glossesOf(word) {
       if (parsed.has(word)) return parsed.get(word);
       const line = wordLine(word);
@@ -264,6 +274,16 @@ export function decodeLexicon(text: string): Lexicon {
     maxWordLength: header.maxWordLength,
     size: header.glossed,
   };
+}
+
+/** The first position in `sorted[low, high)` whose text does not sort before `key`. */
+function lowerBound(sorted: readonly string[], key: string, low: number, high: number): number {
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (sorted[middle]! < key) low = middle + 1;
+    else high = middle;
+  }
+  return low;
 }
 
 /** A word's stored glosses ("^name stem/2 …") as stems. */

@@ -1,3 +1,7 @@
+import type { HNSWLib } from '@langchain/community/vectorstores/hnswlib';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { Document } from '@langchain/core/documents';
 import type { EmbeddingsInterface } from '@langchain/core/embeddings';
 import { describe, expect, it } from 'vitest';
@@ -18,14 +22,14 @@ const document = (id: string) => new Document({ pageContent: id, metadata: { id 
 // Queries are vectors here: no text is ever embedded.
 const noEmbeddings = {} as EmbeddingsInterface;
 
-async function nearest(store: Awaited<ReturnType<typeof createVectorStore>>, query: number[], k: number): Promise<string[]> {
+async function nearest(store: HNSWLib, query: number[], k: number): Promise<string[]> {
   const hits = await store.similaritySearchVectorWithScore(query, k);
   return hits.map(([hit]) => String(hit.metadata.id));
 }
 
 describe('updating the HNSW store', () => {
   it('appends new points while few are dead, then gives new chunks the dead points’ labels', async () => {
-    const store = await createVectorStore(noEmbeddings, Array.from({ length: 30 }, (_, i) => document(`c${i}`)), async (batch) => batch.map((d) => vector(Number(String(d.metadata.id).slice(1)))));
+    const { store } = await createVectorStore(noEmbeddings, Array.from({ length: 30 }, (_, i) => document(`c${i}`)), async (batch) => batch.map((d) => vector(Number(String(d.metadata.id).slice(1)))));
 
     // One out, one in: the dead point stays (marked deleted), the new one is appended.
     updateVectorStore(store, new Set(['c3']), [vector(100)], [document('new-a')]);
@@ -52,7 +56,7 @@ describe('creating the HNSW store', () => {
   it('embeds and adds the documents a batch at a time, in order, and finds every one', async () => {
     const batches: number[] = [];
     const documents = Array.from({ length: 1100 }, (_, i) => document(`c${i}`));
-    const store = await createVectorStore(noEmbeddings, documents, async (batch) => {
+    const { store } = await createVectorStore(noEmbeddings, documents, async (batch) => {
       batches.push(batch.length);
       return batch.map((d) => vector(Number(String(d.metadata.id).slice(1))));
     });
@@ -60,5 +64,34 @@ describe('creating the HNSW store', () => {
     expect(store.index.getCurrentCount()).toBe(1100);
     // Labels follow the documents' order, so a label is its document's position.
     for (const i of [0, 511, 512, 1099]) expect(liveDocuments(store).get(String(i))?.metadata.id).toBe(`c${i}`);
+  });
+
+  it('runs the other work while the graph grows in its thread, and returns both', async () => {
+    const documents = Array.from({ length: 40 }, (_, i) => document(`c${i}`));
+    const { store, alongside } = await createVectorStore(noEmbeddings, documents, async (batch) => batch.map((d) => vector(Number(String(d.metadata.id).slice(1)))), {
+      alongside: async () => 'lexical store written',
+    });
+    expect(alongside).toBe('lexical store written');
+    expect(await nearest(store, vector(17), 1)).toEqual(['c17']);
+  });
+
+  it('reports a graph thread that fails, and stops it when the other work fails', async () => {
+    const documents = Array.from({ length: 5 }, (_, i) => document(`c${i}`));
+    const vectorsOf = async (batch: Document[]) => batch.map((d) => vector(Number(String(d.metadata.id).slice(1))));
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'tether-graph-test-'));
+    try {
+      // The thread cannot write the graph into a folder that does not exist.
+      await expect(createVectorStore(noEmbeddings, documents, vectorsOf, { graphFile: path.join(dir, 'missing', 'hnswlib.index') })).rejects.toThrow();
+      await expect(
+        createVectorStore(noEmbeddings, documents, vectorsOf, {
+          graphFile: path.join(dir, 'hnswlib.index'),
+          alongside: () => {
+            throw new Error('disk full');
+          },
+        }),
+      ).rejects.toThrow('disk full');
+    } finally {
+      await fs.rm(dir, { recursive: true, force: true });
+    }
   });
 });

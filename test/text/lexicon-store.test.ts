@@ -38,7 +38,7 @@ const KEYS = ['hard', 'cloud', 'america', 'monopoli', 'toString', '__proto__', '
 /** Every answer of two lexicons over the given words and keys, for comparing them whole. */
 function answers(lexicon: Lexicon, words: readonly string[], keys: readonly string[]) {
   return {
-    words: words.map((word) => [word, lexicon.hasWord(word), lexicon.glossesOf(word), lexicon.isProperNoun(word), lexicon.isTransliteration(word)]),
+    words: words.map((word) => [word, lexicon.hasWord(word), lexicon.startsWord(word), lexicon.glossesOf(word), lexicon.isProperNoun(word), lexicon.isTransliteration(word)]),
     chars: [...new Set(words.join(''))].map((char) => [char, lexicon.phoneticShare(char)]),
     keys: keys.map((key) => [key, lexicon.synonymsOf(key), lexicon.relatedOf(key), lexicon.variantsOf(key), lexicon.isEnglishWord(key)]),
     syllables: [...lexicon.syllables].sort(),
@@ -62,6 +62,8 @@ describe('the stored lexicon (index/lexicon.tsv)', () => {
     expect(answers(stored, PROBES, KEYS)).toEqual(answers(lexiconFromFile(BUILT), PROBES, KEYS));
     expect(stored.size).toBe(6);
     expect(stored.hasWord('阿里巴')).toBe(false);
+    // A compound may still grow from a prefix of a word, not past it.
+    expect([stored.startsWord('阿里巴'), stored.startsWord('阿里巴巴'), stored.startsWord('阿里巴巴集团'), stored.startsWord('里')]).toEqual([true, true, false, false]);
     expect(stored.glossesOf('云计算')).toEqual([
       { stem: 'cloud_comput', share: 1, name: false },
       { stem: 'cloud', share: 0.5, name: false },
