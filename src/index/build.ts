@@ -4,10 +4,11 @@ import { chunkArticle, DEFAULT_CHUNKING } from '../corpus/chunk.js';
 import type { Corpus } from '../corpus/load.js';
 import type { Chunk } from '../corpus/types.js';
 import { LocalEmbeddings } from '../embeddings/local.js';
-import { computeFeatureStats, NO_STATS, TextAnalyzer } from '../text/analyzer.js';
+import { NO_STATS, TextAnalyzer } from '../text/analyzer.js';
 import type { FeatureBag } from '../text/features.js';
 import { LexicalIndex } from './lexical.js';
-import { sentenceFeatureText, type StoredSentence } from './lexical-store.js';
+import { sentenceFeatureText, type StoredChunk, type StoredSentence } from './lexical-store.js';
+import { FeatureBagTable } from './feature-bags.js';
 import { buildSemanticFile, type SemanticSources } from '../semantic/index.js';
 import { lexiconFromFile, saveLexicon } from '../text/lexicon.js';
 import { emptyCorpusKeys, LexiconBinder, loadLexiconSources, serialiseCorpusKeys, type LexiconSources } from './build-lexicon.js';
@@ -81,29 +82,28 @@ export async function buildIndex(options: BuildIndexOptions): Promise<LoadedInde
   // each sentence's features as one line-separated text.
   const reader = new TextAnalyzer({ lexicon, stats: NO_STATS });
   const chunksOf = chunksByArticle(chunks);
-  const bagOfChunk = new Map<string, FeatureBag>();
+  const bags = new FeatureBagTable();
+  const rowOf = new Map<string, number>();
   const storedSentences: StoredSentence[] = [];
   for (const article of corpus.articles) {
     const sentenceBags = article.sentences.map((sentence) => reader.documentFeatures(article.text.slice(sentence.start, sentence.end)));
-    for (const chunk of chunksOf.get(article.id) ?? []) bagOfChunk.set(chunk.id, chunkBag(chunk, sentenceBags));
+    for (const chunk of chunksOf.get(article.id) ?? []) rowOf.set(chunk.id, bags.add(chunkBag(chunk, sentenceBags)));
     sentenceBags.forEach((bag, index) => storedSentences.push({ articleId: article.id, index, features: sentenceFeatureText(bag.keys()) }));
   }
-  const bags = chunks.map((chunk) => bagOfChunk.get(chunk.id)!);
-  bagOfChunk.clear();
-  const stats = computeFeatureStats(bags);
+  const stats = bags.featureStats();
   const analyzer = new TextAnalyzer({ lexicon, stats });
   const embedder = new LocalEmbeddings({ analyzer });
+  const bagOf = (chunkId: string) => bags.bag(rowOf.get(chunkId)!);
 
   const sourceOf = new Map(corpus.articles.map((article) => [article.id, article.source]));
   const documents = chunks.map((chunk) => chunkDocument(chunk, sourceOf.get(chunk.articleId)!));
-  const bagOf = new Map(chunks.map((chunk, row) => [chunk.id, bags[row]!]));
-  const vectorsOf = chunkEmbedder(options.embeddings, embedder, (id) => bagOf.get(id)!, chunks.length, progress);
+  const vectorsOf = chunkEmbedder(options.embeddings, embedder, bagOf, chunks.length, progress);
   const { store: vectorStore, alongside: lexical } = await createVectorStore(options.embeddings?.embeddings ?? embedder, documents, vectorsOf, {
     graphFile: files.hnsw,
     alongside: async () => {
       // The texts as indexed: an index whose corpus changed still answers from them, and an update reads the old texts there.
       await writeStoredArticles(indexDir, corpus.articles);
-      return LexicalIndex.build(files.lexical, chunks.map((chunk, i) => ({ id: chunk.id, features: bags[i]! })), storedSentences);
+      return LexicalIndex.build(files.lexical, storedChunks(chunks, bagOf), storedSentences);
     },
   });
   await vectorStore.save(indexDir);
@@ -142,6 +142,11 @@ export function chunkEmbedder(
   if (count > 0) progress(`Embedding ${count} chunk${count === 1 ? '' : 's'} with ${external?.identity.name ?? 'the built-in bilingual embedder'}…`);
   return async (documents) =>
     external ? external.embeddings.embedDocuments(documents.map((d) => d.pageContent)) : documents.map((d) => local.vectorise(bagOf(String(d.metadata.id))));
+}
+
+/** The chunks as the lexical store takes them, each bag made only when the store reads it. */
+function* storedChunks(chunks: readonly Chunk[], bagOf: (chunkId: string) => FeatureBag): Iterable<StoredChunk> {
+  for (const chunk of chunks) yield { id: chunk.id, features: bagOf(chunk.id) };
 }
 
 /** A corpus's chunks grouped by article, in order. */
