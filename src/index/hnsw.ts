@@ -114,6 +114,7 @@ function startGraphThread(dimensions: number, capacity: number, file: string): G
     worker.once('exit', (code) => reject(new Error(`the HNSW graph's thread stopped (exit code ${code}) before writing the graph`)));
   });
   written.catch(() => undefined);
+  const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
   return {
     add(vectors) {
       const packed = new Float32Array(vectors.length * dimensions);
@@ -126,6 +127,8 @@ function startGraphThread(dimensions: number, capacity: number, file: string): G
     async finish() {
       worker.postMessage('end');
       const points = await written;
+      // The thread ends once it has written the graph: its copy is freed before this one is read.
+      await exited;
       if (points !== capacity) throw new Error(`the HNSW graph holds ${points} points, not ${capacity}`);
       return dimensions;
     },
