@@ -21,7 +21,7 @@ import { PROJECT_ROOT, type Config } from './config.js';
 import type { Logger } from './logger.js';
 
 /** How many chunks retrieval hands to the ranking: each retriever's list, what fusion keeps, and seats per language. */
-export const RETRIEVAL = { perRetriever: 20, keep: 10, perLanguage: 3, seatDepth: 60, headOfEach: 5 } as const;
+export const RETRIEVAL = { perRetriever: 20, keep: 10, perLanguage: 3, seatDepth: 60, headOfEach: 5, semanticOfEach: 2 } as const;
 /** Quotes shown per answer. */
 const DEFAULT_QUOTES = 3;
 

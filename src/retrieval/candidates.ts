@@ -34,6 +34,11 @@ export interface CandidateOptions {
   seatDepth: number;
   /** Chunks at the head of either retriever's list always kept, however fusion ranked them. */
   headOfEach: number;
+  /**
+   * Chunks of each language kept for the word vectors' sake: of every chunk either list read, those
+   * whose sentences are most similar to the question (SIF sentence vectors), when the index has them.
+   */
+  semanticOfEach: number;
 }
 
 /** The constant of reciprocal-rank fusion (Cormack et al.): 60 as in the paper and LangChain. */
@@ -99,6 +104,21 @@ export function createCandidateRetriever(index: LoadedIndex, options: CandidateO
       for (const language of languages) {
         const missing = options.perLanguage - picked.filter((c) => languageOf(c.article) === language).length;
         if (missing > 0) picked.push(...bySeat.filter((c) => !taken.has(c.chunk.id) && languageOf(c.article) === language).slice(0, missing));
+      }
+      // A paraphrase shares few words or features with its answer ("second big outage" for "failed
+      // again"): both lists may read its chunk, deep down, without fusion keeping it. The chunks
+      // whose sentences the word vectors find closest to the question are kept too.
+      if (index.semantic && options.semanticOfEach > 0) {
+        const semantic = index.semantic;
+        const kept = new Set(picked.map((c) => c.chunk.id));
+        const similarity = new Map<Entry, number>();
+        for (const entry of byId.values()) {
+          if (kept.has(entry.chunk.id)) continue;
+          const sentences = semantic.sentenceSimilarities(query, entry.article);
+          similarity.set(entry, Math.max(...entry.chunk.sentenceIndexes.map((i) => sentences[i] ?? 0)));
+        }
+        const closest = [...similarity.keys()].filter((c) => similarity.get(c)! > 0).sort((a, b) => similarity.get(b)! - similarity.get(a)! || byChunkId(a, b));
+        for (const language of languages) picked.push(...closest.filter((c) => languageOf(c.article) === language).slice(0, options.semanticOfEach));
       }
       return picked.map(({ fused: _fused, seat: _seat, ...candidate }, fusedRank) => ({ ...candidate, fusedRank }));
     },
