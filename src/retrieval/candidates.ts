@@ -114,8 +114,8 @@ export function createCandidateRetriever(index: LoadedIndex, options: CandidateO
         const similarity = new Map<Entry, number>();
         for (const entry of byId.values()) {
           if (kept.has(entry.chunk.id)) continue;
-          const sentences = semantic.sentenceSimilarities(query, entry.article);
-          similarity.set(entry, Math.max(...entry.chunk.sentenceIndexes.map((i) => sentences[i] ?? 0)));
+          // The chunk's own sentences only: most articles the lists read yield no candidate.
+          similarity.set(entry, Math.max(...entry.chunk.sentenceIndexes.map((i) => semantic.sentenceSimilarity(query, entry.article, i))));
         }
         const closest = [...similarity.keys()].filter((c) => similarity.get(c)! > 0).sort((a, b) => similarity.get(b)! - similarity.get(a)! || byChunkId(a, b));
         for (const language of languages) picked.push(...closest.filter((c) => languageOf(c.article) === language).slice(0, options.semanticOfEach));

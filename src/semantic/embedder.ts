@@ -143,6 +143,13 @@ export class SentenceEmbedder {
     return scores;
   }
 
+  /** The similarity of a question to one sentence of an article (read from `sentenceSimilarities` when that ran for this question and article). */
+  sentenceSimilarity(question: string, article: Pick<Article, 'id' | 'text' | 'sentences'>, sentenceIndex: number): number {
+    const known = this.lastSimilarities?.question === question ? this.lastSimilarities.byArticle.get(article.id) : undefined;
+    if (known) return known[sentenceIndex] ?? 0;
+    return this.similarity(this.embedQuestion(question), this.embedSentence(article, sentenceIndex));
+  }
+
   /**
    * How closely a question's words are met, one by one, by the words of some sentences of an
    * article: each question word's best cosine with any of their words, above what chance gives, averaged

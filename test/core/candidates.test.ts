@@ -72,8 +72,8 @@ describe('candidate retrieval', () => {
     const index = fakeIndex([...chinese, 'en:3', 'en:4'], [...chinese]);
     // zh:25 and zh:17 (read deep in the lists, past what fusion keeps) and en:4 are the closest paraphrases.
     const closeness: Record<string, number> = { 'zh:25': 0.9, 'zh:17': 0.8, 'zh:3': 0.95, 'en:4': 0.7, 'en:3': 0.1 };
-    const sentenceSimilarities = (_question: string, article: Article) => Float32Array.from(article.sentences, (_, i) => closeness[`${article.id}:${i}`] ?? 0);
-    const withVectors = { ...index, semantic: { sentenceSimilarities } } as unknown as LoadedIndex;
+    const sentenceSimilarity = (_question: string, article: Article, sentence: number) => closeness[`${article.id}:${sentence}`] ?? 0;
+    const withVectors = { ...index, semantic: { sentenceSimilarity } } as unknown as LoadedIndex;
     const options = { perRetriever: 20, keep: 10, perLanguage: 0, seatDepth: 60, headOfEach: 0 };
     const plain = await createCandidateRetriever(withVectors, { ...options, semanticOfEach: 0 }).retrieve('問題');
     const candidates = await createCandidateRetriever(withVectors, { ...options, semanticOfEach: 2 }).retrieve('問題');

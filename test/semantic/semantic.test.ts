@@ -67,6 +67,15 @@ describe('SentenceEmbedder', () => {
     expect(embedder.sentenceSimilarities('Which fruit?', ENGLISH)).not.toEqual(scores);
   });
 
+  it('scores one sentence as the whole article’s scores do, before and after they are computed', () => {
+    const fresh = embedderFor(ENGLISH, CHINESE);
+    const alone = ENGLISH.sentences.map((_, i) => fresh.sentenceSimilarity('Which vehicle?', ENGLISH, i));
+    const scores = Array.from(fresh.sentenceSimilarities('Which vehicle?', ENGLISH));
+    alone.forEach((score, i) => expect(score).toBeCloseTo(scores[i]!, 6));
+    expect(ENGLISH.sentences.map((_, i) => fresh.sentenceSimilarity('Which vehicle?', ENGLISH, i))).toEqual(scores);
+    expect(Math.max(...alone)).toBeGreaterThan(0);
+  });
+
   it('aligns a question word by word: a paraphrase or the other language meets it, unrelated words do not', () => {
     const embedder = embedderFor(ENGLISH, CHINESE);
     const sentenceOf = (article: ReturnType<typeof articleOf>, needle: string) => sentenceTexts(article).findIndex((text) => text.includes(needle));
