@@ -113,7 +113,8 @@ function startGraphThread(dimensions: number, capacity: number, file: string): G
     worker.once('error', reject);
     worker.once('exit', (code) => reject(new Error(`the HNSW graph's thread stopped (exit code ${code}) before writing the graph`)));
   });
-  written.catch(() => undefined);
+  // `finish` awaits it; until then (or when the build fails first and never asks) a failure is not unhandled.
+  void written.catch(() => undefined);
   const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
   return {
     add(vectors) {
