@@ -50,12 +50,7 @@ export function trainLogistic(names: string[], rows: number[][], labels: number[
   const n = rows.length;
   if (n === 0) throw new Error('no training rows');
   const rowWeight = (i: number) => options.rowWeights?.[i] ?? 1;
-  const totalWeight = rows.reduce((sum, _row, i) => sum + rowWeight(i), 0);
-  const mean = new Array<number>(d).fill(0);
-  const scale = new Array<number>(d).fill(0);
-  rows.forEach((row, i) => row.forEach((value, j) => (mean[j]! += (rowWeight(i) * value) / totalWeight)));
-  rows.forEach((row, i) => row.forEach((value, j) => (scale[j]! += (rowWeight(i) * (value - mean[j]!) ** 2) / totalWeight)));
-  for (let j = 0; j < d; j += 1) scale[j] = Math.sqrt(scale[j]!) || 1;
+  const { mean, scale } = standardisation(d, rows, rowWeight);
   const standardised = rows.map((row) => [1, ...row.map((value, j) => (value - mean[j]!) / scale[j]!)]);
 
   // Parameter 0 is the bias.
@@ -109,12 +104,7 @@ export function trainListwise(names: string[], groups: CandidateGroup[], options
   const d = names.length;
   const usable = groups.filter((group) => group.rows.length > 1 && group.correct.some(Boolean));
   if (usable.length === 0) throw new Error('no question with a right and a wrong candidate');
-  const rowCount = usable.reduce((sum, group) => sum + group.rows.length, 0);
-  const mean = new Array<number>(d).fill(0);
-  const scale = new Array<number>(d).fill(0);
-  for (const group of usable) for (const row of group.rows) row.forEach((value, j) => (mean[j]! += value / rowCount));
-  for (const group of usable) for (const row of group.rows) row.forEach((value, j) => (scale[j]! += (value - mean[j]!) ** 2 / rowCount));
-  for (let j = 0; j < d; j += 1) scale[j] = Math.sqrt(scale[j]!) || 1;
+  const { mean, scale } = standardisation(d, usable.flatMap((group) => group.rows));
   const standardised = usable.map((group) => ({ rows: group.rows.map((row) => row.map((value, j) => (value - mean[j]!) / scale[j]!)), correct: group.correct }));
 
   const shares = (beta: number[], rows: number[][]) => softmax(rows.map((x) => x.reduce((sum, value, j) => sum + beta[j]! * value, 0)));
@@ -189,6 +179,17 @@ export function trainListwise(names: string[], groups: CandidateGroup[], options
     if (size * Math.max(...step.map(Math.abs)) < 1e-6) break;
   }
   return { features: names, mean, scale, weights: beta, bias: 0 };
+}
+
+/** Each feature's (weighted) mean and standard deviation over the rows; a constant feature is scaled by 1. */
+function standardisation(d: number, rows: number[][], weightOf: (row: number) => number = () => 1): { mean: number[]; scale: number[] } {
+  const totalWeight = rows.reduce((sum, _row, i) => sum + weightOf(i), 0);
+  const mean = new Array<number>(d).fill(0);
+  const scale = new Array<number>(d).fill(0);
+  rows.forEach((row, i) => row.forEach((value, j) => (mean[j]! += (weightOf(i) * value) / totalWeight)));
+  rows.forEach((row, i) => row.forEach((value, j) => (scale[j]! += (weightOf(i) * (value - mean[j]!) ** 2) / totalWeight)));
+  for (let j = 0; j < d; j += 1) scale[j] = Math.sqrt(scale[j]!) || 1;
+  return { mean, scale };
 }
 
 /** Solves A x = b by Gaussian elimination with partial pivoting (A is small and positive definite). */
