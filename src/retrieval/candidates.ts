@@ -1,8 +1,5 @@
-import type { Document } from '@langchain/core/documents';
-import type { BaseRetriever } from '@langchain/core/retrievers';
 import type { Article, Chunk } from '../corpus/types.js';
 import type { LoadedIndex } from '../index/types.js';
-import { createLexicalRetriever, createVectorRetriever } from './hybrid.js';
 
 /** A chunk retrieval found, with what each retriever thought of it: features of the ranking stage. */
 export interface RetrievedChunk {
@@ -44,19 +41,30 @@ export interface CandidateOptions {
 /** The constant of reciprocal-rank fusion (Cormack et al.): 60 as in the paper and LangChain. */
 const RRF_K = 60;
 
+/** One retriever's list: chunk ids best first, with the lexical index's BM25 scores. */
+interface RankedList {
+  name: 'vector' | 'lexical';
+  hits: Array<{ id: string; score?: number }>;
+}
+
 /**
- * Retrieves candidates from the vector store and the lexical index (both behind LangChain's
- * retriever interface), fuses them by reciprocal rank and keeps each retriever's own rank and score,
+ * Retrieves candidates from the vector store and the lexical index, fuses them by reciprocal rank and keeps each retriever's own rank and score,
  * which LangChain's EnsembleRetriever would discard and the learned ranking reads. The other
  * language always gets a few seats: a question's own language matches more words, so a
  * cross-language answer would otherwise never be looked at.
  */
 export function createCandidateRetriever(index: LoadedIndex, options: CandidateOptions): CandidateRetriever {
   const depth = Math.max(options.perRetriever, options.seatDepth);
-  const retrievers: Array<{ name: 'vector' | 'lexical'; retriever: BaseRetriever }> = [
-    { name: 'vector', retriever: createVectorRetriever(index, depth) },
-    { name: 'lexical', retriever: createLexicalRetriever(index, depth) },
-  ];
+  const vectorDepth = Math.min(depth, index.chunks.length);
+  // Both are queried directly, not through LangChain's retriever interface: its callbacks and the
+  // Documents it builds cost more than the lexical search itself, and only ids and scores are read.
+  const lists = async (query: string): Promise<RankedList[]> => {
+    const vector = await index.vectorStore.embeddings.embedQuery(query);
+    return [
+      { name: 'vector', hits: (await index.vectorStore.similaritySearchVectorWithScore(vector, vectorDepth)).map(([document]) => ({ id: String(document.metadata.id) })) },
+      { name: 'lexical', hits: index.lexical.query(index.analyzer.queryFeatures(query), depth) },
+    ];
+  };
   const chunks = new Map(index.chunks.map((chunk) => [chunk.id, chunk]));
   const articles = new Map(index.corpus.articles.map((article) => [article.id, article]));
   const languageOf = (article: Article) => article.meta.lang.slice(0, 2);
@@ -64,13 +72,12 @@ export function createCandidateRetriever(index: LoadedIndex, options: CandidateO
 
   return {
     async retrieve(query: string): Promise<RetrievedChunk[]> {
-      const lists: Document[][] = await Promise.all(retrievers.map(({ retriever }) => retriever.invoke(query)));
       type Entry = RetrievedChunk & { fused: number; seat: number };
       const byId = new Map<string, Entry>();
-      lists.forEach((documents, list) => {
+      for (const { name, hits } of await lists(query)) {
         const seenPerLanguage = new Map<string, number>();
-        documents.forEach((document, rank) => {
-          const chunk = chunks.get(String(document.metadata.id));
+        hits.forEach((hit, rank) => {
+          const chunk = chunks.get(hit.id);
           const article = chunk && articles.get(chunk.articleId);
           if (!chunk || !article) return;
           const entry = byId.get(chunk.id) ?? { chunk, article, fusedRank: 0, vectorRank: undefined, lexicalRank: undefined, lexicalScore: undefined, fused: 0, seat: Infinity };
@@ -82,14 +89,14 @@ export function createCandidateRetriever(index: LoadedIndex, options: CandidateO
           const rankInLanguage = seenPerLanguage.get(language) ?? 0;
           seenPerLanguage.set(language, rankInLanguage + 1);
           entry.seat = Math.min(entry.seat, rankInLanguage);
-          if (retrievers[list]!.name === 'vector') entry.vectorRank = rank;
+          if (name === 'vector') entry.vectorRank = rank;
           else {
             entry.lexicalRank = rank;
-            entry.lexicalScore = Number(document.metadata.lexicalScore ?? 0);
+            entry.lexicalScore = hit.score ?? 0;
           }
           byId.set(chunk.id, entry);
         });
-      });
+      }
       const byChunkId = (a: Entry, b: Entry) => a.chunk.id.localeCompare(b.chunk.id);
       const ranked = [...byId.values()].filter((c) => c.fused > 0).sort((a, b) => b.fused - a.fused || byChunkId(a, b));
       const picked = ranked.slice(0, options.keep);

