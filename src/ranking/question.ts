@@ -74,54 +74,98 @@ export function coverageOf(question: WeightedQuestion, features: FeatureLookup, 
 /** A concept's alternatives as matching reads them, prepared once per question (a span reads them many times). */
 interface PreparedConcept {
   weight: number;
-  features: string[];
+  /** Per alternative: its place in the question's `keys`, strength and kind of match. */
+  keys: number[];
   strengths: number[];
   kinds: Array<'direct' | 'gloss' | 'name'>;
-  entityKeys: string[] | undefined;
+  entityKeys: number[] | undefined;
   /** The best strength English text can reach (a Chinese word only through a gloss or pinyin key). */
   reachableInEnglish: number;
 }
 
-const prepared = new WeakMap<WeightedQuestion, PreparedConcept[]>();
+/** A question as matching reads it: every feature it looks for once, and its concepts as places in that list. */
+interface PreparedQuestion {
+  keys: string[];
+  concepts: PreparedConcept[];
+}
 
-function prepare(question: WeightedQuestion): PreparedConcept[] {
-  let concepts = prepared.get(question);
-  if (!concepts) {
-    concepts = question.concepts.map(({ concept, weight }) => {
+/**
+ * Which of a question's features a set of features holds, one byte per feature (see `presenceOf`).
+ * A span's is its sentences' OR-ed: matching a span costs a few hundred byte reads, not set lookups.
+ */
+export type FeaturePresence = Uint8Array;
+
+const prepared = new WeakMap<WeightedQuestion, PreparedQuestion>();
+
+function prepare(question: WeightedQuestion): PreparedQuestion {
+  let done = prepared.get(question);
+  if (!done) {
+    const places = new Map<string, number>();
+    const place = (feature: string) => {
+      let at = places.get(feature);
+      if (at === undefined) {
+        at = places.size;
+        places.set(feature, at);
+      }
+      return at;
+    };
+    const concepts = question.concepts.map(({ concept, weight }): PreparedConcept => {
       const entries = [...concept.alternatives];
       return {
         weight,
-        features: entries.map(([feature]) => feature),
+        keys: entries.map(([feature]) => place(feature)),
         strengths: entries.map(([, strength]) => strength),
         kinds: entries.map(([feature], i) => (i === 0 ? 'direct' : concept.glosses.has(feature) ? 'gloss' : feature.startsWith('py:') ? 'name' : 'direct')),
-        entityKeys: concept.entityKeys && [...concept.entityKeys],
+        entityKeys: concept.entityKeys && [...concept.entityKeys].map(place),
         reachableInEnglish: Math.max(0, ...entries.filter(([feature]) => !/^z[hb]:/.test(feature)).map(([, strength]) => strength)),
       };
     });
-    prepared.set(question, concepts);
+    done = { keys: [...places.keys()], concepts };
+    prepared.set(question, done);
   }
-  return concepts;
+  return done;
+}
+
+/** Which of the question's features a set of features holds. */
+export function presenceOf(question: WeightedQuestion, features: FeatureLookup): FeaturePresence {
+  const { keys } = prepare(question);
+  const presence = new Uint8Array(keys.length);
+  for (let k = 0; k < keys.length; k += 1) if (features.has(keys[k]!)) presence[k] = 1;
+  return presence;
+}
+
+/** The presence of several sets' union: what a span of several sentences holds. */
+export function unitePresence(presences: readonly FeaturePresence[]): FeaturePresence {
+  if (presences.length === 1) return presences[0]!;
+  const union = new Uint8Array(presences[0]?.length ?? 0);
+  for (const presence of presences) for (let k = 0; k < union.length; k += 1) union[k]! |= presence[k]!;
+  return union;
 }
 
 /** `coverageOf`, broken down by the kind of match, plus the share of the question's entities met. */
 export function matchProfile(question: WeightedQuestion, features: FeatureLookup, asWrittenIn?: 'en'): MatchProfile {
+  return profileOfPresence(question, presenceOf(question, features), asWrittenIn);
+}
+
+/** `matchProfile` of a set known by its presence vector (`presenceOf`, `unitePresence`). */
+export function profileOfPresence(question: WeightedQuestion, presence: FeaturePresence, asWrittenIn?: 'en'): MatchProfile {
   let total = 0;
   const met = { direct: 0, gloss: 0, name: 0 };
   let entityTotal = 0;
   let entityMet = 0;
-  for (const concept of prepare(question)) {
-    const { weight, strengths } = concept;
+  for (const concept of prepare(question).concepts) {
+    const { weight, strengths, keys } = concept;
     let best = 0;
     let bestKind: 'direct' | 'gloss' | 'name' = 'direct';
     for (let i = 0; i < strengths.length; i += 1) {
-      if (strengths[i]! > best && features.has(concept.features[i]!)) {
+      if (strengths[i]! > best && presence[keys[i]!] === 1) {
         best = strengths[i]!;
         bestKind = concept.kinds[i]!;
       }
     }
     if (concept.entityKeys) {
       entityTotal += weight;
-      if (concept.entityKeys.some((key) => features.has(key))) entityMet += weight;
+      if (concept.entityKeys.some((key) => presence[key] === 1)) entityMet += weight;
     }
     const reachable = asWrittenIn === 'en' ? concept.reachableInEnglish : 1;
     if (reachable === 0) continue;
@@ -140,12 +184,13 @@ export function matchProfile(question: WeightedQuestion, features: FeatureLookup
 
 /** The share of the question's entities (names, numbers) a set of features holds: `matchProfile(…).entities` alone. */
 export function entityShare(question: WeightedQuestion, features: FeatureLookup): number {
+  const { keys, concepts } = prepare(question);
   let total = 0;
   let met = 0;
-  for (const { weight, entityKeys } of prepare(question)) {
+  for (const { weight, entityKeys } of concepts) {
     if (!entityKeys) continue;
     total += weight;
-    if (entityKeys.some((key) => features.has(key))) met += weight;
+    if (entityKeys.some((key) => features.has(keys[key]!))) met += weight;
   }
   return total === 0 ? 1 : met / total;
 }

@@ -1,6 +1,6 @@
 import type { Article, Lang } from '../corpus/types.js';
 import type { RetrievedChunk } from '../retrieval/candidates.js';
-import { entityShare, matchProfile, type FeatureLookup, type WeightedQuestion } from './question.js';
+import { entityShare, presenceOf, profileOfPresence, unitePresence, type FeaturePresence, type WeightedQuestion } from './question.js';
 import type { SentenceAnchors, SentenceFeatureCache } from './sentences.js';
 
 /** How much a statement in the previous paragraph counts for a sentence that may give its reason. */
@@ -96,11 +96,6 @@ export function featureVector(features: SpanFeatures): number[] {
   return SPAN_FEATURES.map((name) => features[name]);
 }
 
-/**
- * Every sentence, and every pair of consecutive sentences, of the retrieved chunks, with its
- * features. For a "why" question the sentences after a matching one are candidates too: an
- * explanation usually follows the statement it explains.
- */
 /** What word vectors say of the question and an article's sentences, when the index has them. */
 export interface SemanticEvidence {
   /** Similarity of the question to each sentence of the article, in sentence order. */
@@ -109,6 +104,11 @@ export interface SemanticEvidence {
   alignment(article: Article, sentenceIndexes: readonly number[]): number;
 }
 
+/**
+ * Every sentence, and every pair of consecutive sentences, of the retrieved chunks, with its
+ * features. For a "why" question the sentences after a matching one are candidates too: an
+ * explanation usually follows the statement it explains.
+ */
 export function spanCandidates(
   question: WeightedQuestion,
   questionLang: Lang,
@@ -118,12 +118,23 @@ export function spanCandidates(
 ): SpanCandidate[] {
   const wantsReason = question.kind === 'reason';
   const maxLexical = Math.max(0, ...retrieved.map((r) => r.lexicalScore ?? 0));
+  // Which of the question's features each sentence holds, read once: spans are matched by OR-ing them.
+  const presenceMemo = new Map<string, FeaturePresence>();
+  const presence = (article: Article, index: number): FeaturePresence => {
+    const key = `${article.id}:${index}`;
+    let value = presenceMemo.get(key);
+    if (value === undefined) {
+      value = presenceOf(question, cache.get(article, index));
+      presenceMemo.set(key, value);
+    }
+    return value;
+  };
   const coverageMemo = new Map<string, number>();
   const sentenceCoverage = (article: Article, index: number): number => {
     const key = `${article.id}:${index}`;
     let value = coverageMemo.get(key);
     if (value === undefined) {
-      value = matchProfile(question, cache.get(article, index)).coverage;
+      value = profileOfPresence(question, presence(article, index)).coverage;
       coverageMemo.set(key, value);
     }
     return value;
@@ -168,9 +179,9 @@ export function spanCandidates(
     const last = article.sentences[indexes.at(-1)!]!;
     // A span of sentences from another paragraph than the chunk's (a "why" follower) is still one paragraph's.
     if (last.paragraph !== first.paragraph) continue;
-    const sentenceSets = indexes.map((index) => cache.get(article, index));
-    const features = union(sentenceSets);
-    const profile = matchProfile(question, features);
+    const sentencePresences = indexes.map((index) => presence(article, index));
+    const features = unitePresence(sentencePresences);
+    const profile = profileOfPresence(question, features);
     if (indexes.length > 1 && profile.coverage < Math.max(...indexes.map((index) => sentenceCoverage(article, index))) + 0.1) continue;
 
     const writtenIn = article.meta.lang === 'en' ? ('en' as const) : undefined;
@@ -182,12 +193,12 @@ export function spanCandidates(
       return factor > 0 ? factor * sentenceCoverage(article, indexes[0]! - back) : 0;
     };
     const inherited = wantsReason ? Math.max(previous(1), 0.7 * previous(2), 0.5 * previous(3)) : 0;
-    const evidenceFeatures = wantsReason && before >= 0 ? union([...sentenceSets, cache.get(article, before)]) : features;
-    const evidence = writtenIn || evidenceFeatures !== features ? matchProfile(question, evidenceFeatures, writtenIn).coverage : profile.coverage;
-    const neighbourhood = union([...sentenceSets, ...[before, indexes.at(-1)! + 1].filter((i) => article.sentences[i]?.paragraph === first.paragraph).map((i) => cache.get(article, i))]);
+    const evidenceFeatures = wantsReason && before >= 0 ? unitePresence([...sentencePresences, presence(article, before)]) : features;
+    const evidence = writtenIn || evidenceFeatures !== features ? profileOfPresence(question, evidenceFeatures, writtenIn).coverage : profile.coverage;
+    const neighbourhood = unitePresence([...sentencePresences, ...[before, indexes.at(-1)! + 1].filter((i) => article.sentences[i]?.paragraph === first.paragraph).map((i) => presence(article, i))]);
     const paragraphEvidence = memo(paragraphMemo, `${article.id}#${first.paragraph}`, () => {
-      const paragraphFeatures = cache.paragraph(article, first.paragraph);
-      return { coverage: matchProfile(question, paragraphFeatures, writtenIn).coverage, entities: matchProfile(question, paragraphFeatures).entities };
+      const paragraphFeatures = presenceOf(question, cache.paragraph(article, first.paragraph));
+      return { coverage: profileOfPresence(question, paragraphFeatures, writtenIn).coverage, entities: profileOfPresence(question, paragraphFeatures).entities };
     });
     const text = article.text.slice(first.start, last.end);
     const brings = indexes
@@ -209,7 +220,7 @@ export function spanCandidates(
         coverageDirect: profile.direct,
         coverageGloss: profile.gloss,
         coverageName: profile.name,
-        neighbourhoodCoverage: matchProfile(question, neighbourhood).coverage,
+        neighbourhoodCoverage: profileOfPresence(question, neighbourhood).coverage,
         paragraphCoverage: paragraphEvidence.coverage,
         coverageGap: 0,
         entitiesSpan: profile.entities,
@@ -254,11 +265,6 @@ export function spanCandidates(
     candidate.features.wordAlignmentGap = candidate.features.wordAlignment - bestAlignment;
   }
   return candidates;
-}
-
-function union(sets: Array<ReadonlySet<string>>): FeatureLookup {
-  if (sets.length === 1) return sets[0]!;
-  return { has: (feature) => sets.some((set) => set.has(feature)) };
 }
 
 /** What a sentence brings that the question does not have: a figure, a date, a (pinyin) name. */
