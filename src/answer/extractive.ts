@@ -4,7 +4,7 @@ import type { Concept } from '../text/features.js';
 import { personNames } from './names.js';
 import { labelsFor } from '../i18n.js';
 import { detectAnswerKind, type AnswerKind } from '../text/question-kind.js';
-import { coverageOf, weighQuestion, type WeightedQuestion } from '../ranking/question.js';
+import { presenceOf, profileOfPresence, unitePresence, weighQuestion, type FeaturePresence, type WeightedQuestion } from '../ranking/question.js';
 import type { Answerer, AnswerDraft, AnswerRequest, Quote } from './types.js';
 
 /** Short answers longer than this are cut to the clauses that carry the answer. */
@@ -105,19 +105,20 @@ function bestWindow(quote: Quote, ctx: WindowContext): Candidate {
   const clauses = clausesOf(quote.text);
   // A window's concepts are its clauses': each clause is read once, not once per window holding it.
   const clauseConcepts = clauses.map((clause) => ctx.analyzer.passageConcepts(clause));
+  const clausePresence = clauseConcepts.map((concepts) => presenceOf(ctx.weighted, featuresOf(concepts)));
   let best = { from: 0, to: clauses.length, score: -Infinity, coverage: 0 };
   for (let from = 0; from < clauses.length; from += 1) {
     for (let to = from + 1; to <= clauses.length; to += 1) {
       const text = clauses.slice(from, to).join(' ');
       const limit = ctx.yesNo ? SHORT_ANSWER_CHARS * 1.5 : SHORT_ANSWER_CHARS;
       if (text.length > limit && to > from + 1) break;
-      const scored = windowScore(text, clauseConcepts.slice(from, to), ctx);
+      const scored = windowScore(text, clauseConcepts.slice(from, to), clausePresence.slice(from, to), ctx);
       const score = scored.score - (ctx.yesNo ? 0 : text.length / 5000) + (ctx.yesNo && from === 0 ? 0.1 : 0);
       if (score > best.score) best = { from, to, score, coverage: scored.coverage };
     }
   }
   // A short quote is shown whole unless a part of it carries the answer better.
-  const whole = windowScore(quote.text, clauseConcepts, ctx);
+  const whole = windowScore(quote.text, clauseConcepts, clausePresence, ctx);
   if (quote.text.length <= SHORT_ANSWER_CHARS && whole.score >= best.score - 0.05) return { text: quote.text, quote, ...whole };
   const start = quote.text.indexOf(clauses[best.from]!);
   const lastClause = clauses[best.to - 1]!;
@@ -138,10 +139,9 @@ function featuresOf(concepts: readonly Concept[]): Set<string> {
   return features;
 }
 
-/** How well a window (the concepts of its clauses) answers: the question's coverage plus what it adds of the kind asked for. */
-function windowScore(text: string, clauses: ReadonlyArray<readonly Concept[]>, ctx: WindowContext): { score: number; coverage: number } {
-  const clauseFeatures = clauses.map(featuresOf);
-  const coverage = coverageOf(ctx.weighted, { has: (feature) => clauseFeatures.some((features) => features.has(feature)) });
+/** How well a window (the concepts of its clauses, and which of the question's features they hold) answers: the question's coverage plus what it adds of the kind asked for. */
+function windowScore(text: string, clauses: ReadonlyArray<readonly Concept[]>, presences: readonly FeaturePresence[], ctx: WindowContext): { score: number; coverage: number } {
+  const coverage = profileOfPresence(ctx.weighted, unitePresence(presences)).coverage;
   const concepts = clauses.flat();
   const novelty = noveltyOf(concepts, ctx.questionKeys);
   let evidence = 0;

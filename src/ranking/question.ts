@@ -31,8 +31,19 @@ export interface MatchProfile {
 /** Weight of the previous turn's concepts in a follow-up. */
 const CONTEXT_WEIGHT = 0.4;
 
-/** Weighs a question's concepts (and those of the previous turn, less) by IDF over the corpus. */
+// Each analyzer's last weighing: ranking and the short answer weigh the same question.
+const lastWeighed = new WeakMap<TextAnalyzer, { question: string; kind: AnswerKind; context: string | undefined; weighted: WeightedQuestion }>();
+
+/** Weighs a question's concepts (and those of the previous turn, less) by IDF over the corpus (the last one is remembered). */
 export function weighQuestion(analyzer: TextAnalyzer, question: string, kind: AnswerKind, context?: string): WeightedQuestion {
+  const last = lastWeighed.get(analyzer);
+  if (last && last.question === question && last.kind === kind && last.context === context) return last.weighted;
+  const weighted = weigh(analyzer, question, kind, context);
+  lastWeighed.set(analyzer, { question, kind, context, weighted });
+  return weighted;
+}
+
+function weigh(analyzer: TextAnalyzer, question: string, kind: AnswerKind, context: string | undefined): WeightedQuestion {
   const maxIdf = unseenInverseDocumentFrequency(analyzer.stats);
   const byKey = new Map<string, { concept: Concept; weight: number }>();
   const add = (concepts: Concept[], scale: number) => {
@@ -59,16 +70,6 @@ export function weighQuestion(analyzer: TextAnalyzer, question: string, kind: An
     .filter(({ concept }) => ![...concept.alternatives.keys()].some((feature) => analyzer.stats.documentFrequency.has(feature)))
     .reduce((sum, c) => sum + c.weight, 0);
   return { concepts, total, unknownShare: total === 0 ? 1 : unknown / total, kind };
-}
-
-/**
- * How much of the question a set of features expresses: IDF-weighted, best alternative per
- * concept. With `asWrittenIn: 'en'` each concept counts against the best it could do in English
- * text, where a Chinese word can only be met through a gloss or a pinyin key: a perfect
- * cross-language match then scores as high as a same-language one.
- */
-export function coverageOf(question: WeightedQuestion, features: FeatureLookup, asWrittenIn?: 'en'): number {
-  return matchProfile(question, features, asWrittenIn).coverage;
 }
 
 /** A concept's alternatives as matching reads them, prepared once per question (a span reads them many times). */
@@ -142,7 +143,12 @@ export function unitePresence(presences: readonly FeaturePresence[]): FeaturePre
   return union;
 }
 
-/** `coverageOf`, broken down by the kind of match, plus the share of the question's entities met. */
+/**
+ * How much of the question a set of features expresses (`matchProfile`): IDF-weighted, best
+ * alternative per concept. With `asWrittenIn: 'en'` each concept counts against the best it could
+ * do in English text, where a Chinese word can only be met through a gloss or a pinyin key: a
+ * perfect cross-language match then scores as high as a same-language one.
+ */
 export function matchProfile(question: WeightedQuestion, features: FeatureLookup, asWrittenIn?: 'en'): MatchProfile {
   return profileOfPresence(question, presenceOf(question, features), asWrittenIn);
 }
