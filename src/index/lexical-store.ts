@@ -30,6 +30,9 @@ const BM25 = { k: 1.2, b: 0.7, d: 0.5 };
  */
 export const MAX_QUERY_TERMS = 48;
 
+/** Bytes of postings kept between questions (a common term of a 100k-chunk corpus holds a few hundred kilobytes). */
+const POSTINGS_KEPT_BYTES = 16 * 1024 * 1024;
+
 /** A chunk as the store indexes it. */
 export interface StoredChunk {
   id: string;
@@ -293,6 +296,13 @@ export class LexicalStore {
   private readonly prefixStatement: Database.Statement<[string, string], { term: string }>;
   private readonly sentenceStatement: Database.Statement<[string, number], { features: string }>;
   private frequencies: DocumentFrequencies | undefined;
+  /**
+   * Postings of the terms questions used lately, bounded in bytes: the commonest terms come back in
+   * most questions, and a lookup and a copy out of SQLite cost more than scoring their postings.
+   */
+  private readonly postings = new LRUCache<string, Uint32Array>({ maxSize: POSTINGS_KEPT_BYTES, sizeCalculation: (value) => Math.max(1, value.byteLength) });
+  /** Chunk ids by row, read as asked. */
+  private readonly ids: Array<string | undefined>;
   /** Per-chunk accumulators, reused by every query and left zeroed after it. */
   private readonly scores: Float64Array;
   private readonly matched: Uint16Array;
@@ -313,6 +323,7 @@ export class LexicalStore {
     this.dfStatement = db.prepare('SELECT df FROM terms WHERE term = ?');
     this.prefixStatement = db.prepare('SELECT term FROM terms WHERE term >= ? AND term < ?');
     this.sentenceStatement = db.prepare('SELECT features FROM sentences WHERE article = ? AND idx = ?');
+    this.ids = new Array<string | undefined>(this.lengths.length);
     this.scores = new Float64Array(this.lengths.length);
     this.matched = new Uint16Array(this.lengths.length);
   }
@@ -358,7 +369,7 @@ export class LexicalStore {
     const touched: number[] = [];
     const { k, b, d } = BM25;
     for (const { term, weight, idf } of looked.slice(0, maxTerms)) {
-      const postings = uint32s(this.termStatement.get(term)!.postings);
+      const postings = this.postingsOf(term);
       for (let at = 0; at < postings.length; at += 2) {
         const row = postings[at]!;
         const tf = postings[at + 1]!;
@@ -385,7 +396,21 @@ export class LexicalStore {
       }
       best[at] = entry;
     }
-    return best.map(({ row, score }) => ({ id: this.idStatement.get(row)!.id, score }));
+    return best.map(({ row, score }) => ({ id: this.idOf(row), score }));
+  }
+
+  private postingsOf(term: string): Uint32Array {
+    let postings = this.postings.get(term);
+    if (!postings) {
+      const row = this.termStatement.get(term);
+      postings = row ? uint32s(row.postings) : new Uint32Array(0);
+      this.postings.set(term, postings);
+    }
+    return postings;
+  }
+
+  private idOf(row: number): string {
+    return (this.ids[row] ??= this.idStatement.get(row)!.id);
   }
 
   /**
@@ -421,11 +446,9 @@ export class LexicalStore {
 
   /** Ids of the chunks whose features hold `term`, in the order they were added. */
   chunksWith(term: string): string[] {
-    const row = this.termStatement.get(term);
-    if (!row) return [];
-    const postings = uint32s(row.postings);
+    const postings = this.postingsOf(term);
     const ids: string[] = [];
-    for (let at = 0; at < postings.length; at += 2) ids.push(this.idStatement.get(postings[at]!)!.id);
+    for (let at = 0; at < postings.length; at += 2) ids.push(this.idOf(postings[at]!));
     return ids;
   }
 
