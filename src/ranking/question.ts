@@ -9,6 +9,8 @@ export interface WeightedQuestion {
   /** Share of the weight on concepts the corpus never expresses in any form. */
   unknownShare: number;
   kind: AnswerKind;
+  /** The concepts' features no chunk of the corpus has: no sentence of it can either, so matching skips them. */
+  unseen?: ReadonlySet<string>;
 }
 
 /** What matching needs of a set of features: membership. A span of several sentences is their sets side by side, never copied. */
@@ -69,7 +71,10 @@ function weigh(analyzer: TextAnalyzer, question: string, kind: AnswerKind, conte
   const unknown = concepts
     .filter(({ concept }) => ![...concept.alternatives.keys()].some((feature) => analyzer.stats.documentFrequency.has(feature)))
     .reduce((sum, c) => sum + c.weight, 0);
-  return { concepts, total, unknownShare: total === 0 ? 1 : unknown / total, kind };
+  const unseen = new Set(
+    concepts.flatMap(({ concept }) => [...concept.alternatives.keys(), ...(concept.entityKeys ?? [])]).filter((feature) => !analyzer.stats.documentFrequency.has(feature)),
+  );
+  return { concepts, total, unknownShare: total === 0 ? 1 : unknown / total, kind, unseen };
 }
 
 /** A concept's alternatives as matching reads them, prepared once per question (a span reads them many times). */
@@ -86,7 +91,8 @@ interface PreparedConcept {
 
 /** A question as matching reads it: every feature it looks for once, and its concepts as places in that list. */
 interface PreparedQuestion {
-  keys: string[];
+  /** Undefined where the corpus lacks the feature. */
+  keys: Array<string | undefined>;
   concepts: PreparedConcept[];
 }
 
@@ -121,7 +127,8 @@ function prepare(question: WeightedQuestion): PreparedQuestion {
         reachableInEnglish: Math.max(0, ...entries.filter(([feature]) => !/^z[hb]:/.test(feature)).map(([, strength]) => strength)),
       };
     });
-    done = { keys: [...places.keys()], concepts };
+    // A feature no chunk has keeps its place (its presence stays 0) without being looked up.
+    done = { keys: [...places.keys()].map((key) => (question.unseen?.has(key) ? undefined : key)), concepts };
     prepared.set(question, done);
   }
   return done;
@@ -131,7 +138,10 @@ function prepare(question: WeightedQuestion): PreparedQuestion {
 export function presenceOf(question: WeightedQuestion, features: FeatureLookup): FeaturePresence {
   const { keys } = prepare(question);
   const presence = new Uint8Array(keys.length);
-  for (let k = 0; k < keys.length; k += 1) if (features.has(keys[k]!)) presence[k] = 1;
+  for (let k = 0; k < keys.length; k += 1) {
+    const key = keys[k];
+    if (key !== undefined && features.has(key)) presence[k] = 1;
+  }
   return presence;
 }
 
@@ -196,7 +206,7 @@ export function entityShare(question: WeightedQuestion, features: FeatureLookup)
   for (const { weight, entityKeys } of concepts) {
     if (!entityKeys) continue;
     total += weight;
-    if (entityKeys.some((key) => features.has(keys[key]!))) met += weight;
+    if (entityKeys.some((key) => keys[key] !== undefined && features.has(keys[key]))) met += weight;
   }
   return total === 0 ? 1 : met / total;
 }
