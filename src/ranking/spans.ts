@@ -286,7 +286,14 @@ const INNER_CAPITALISED = /(?<=[a-z,;:]\s+)[A-Z][\p{L}'-]+/gu;
 function hasNewCapitalisedName(text: string, askedWords: ReadonlySet<string>): boolean {
   for (const [word] of text.matchAll(INNER_CAPITALISED)) {
     const lower = word.toLowerCase();
-    if (![...askedWords].some((stem) => lower.startsWith(stem))) return true;
+    let asked = false;
+    for (const stem of askedWords) {
+      if (lower.startsWith(stem)) {
+        asked = true;
+        break;
+      }
+    }
+    if (!asked) return true;
   }
   return false;
 }
