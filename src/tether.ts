@@ -24,6 +24,8 @@ import type { Logger } from './logger.js';
 export const RETRIEVAL = { perRetriever: 20, keep: 10, perLanguage: 3, seatDepth: 60, headOfEach: 5, semanticOfEach: 2 } as const;
 /** Quotes shown per answer. */
 const DEFAULT_QUOTES = 3;
+/** Paragraphs handed to the answer writer (a chat model reads them around the quotes). */
+const WRITER_PASSAGES = 5;
 
 /** What the core is made of; entry points build it, tests may pass their own parts. */
 export interface TetherDeps {
@@ -100,14 +102,15 @@ export function createTether(deps: TetherDeps): Tether {
     return { id: passageIdOf(article.id, paragraph), ...citeSpan(article, paragraph, span.start, span.end, score) };
   };
 
-  /** Ranked spans of the retrieved chunks and the paragraphs they lie in, best first. */
-  const search = async (text: string, context: string | undefined, kind?: AnswerKind) => {
+  /** Ranked spans of the retrieved chunks, best first, and the first `passageCount` paragraphs they lie in. */
+  const search = async (text: string, context: string | undefined, kind?: AnswerKind, passageCount = 0) => {
     const query = rankingQuery(index, text, context, kind);
     const retrieved = await retriever.retrieve(context ? `${text}\n${context}` : text);
     const spans = ranker.rank(query, retrieved);
     const passages: Passage[] = [];
     const seen = new Set<string>();
     for (const span of spans) {
+      if (passages.length >= passageCount) break;
       const passage = paragraphPassage(span.article, span.paragraph, roundScore(span.probability));
       if (passage && !seen.has(passage.id)) {
         seen.add(passage.id);
@@ -158,7 +161,7 @@ export function createTether(deps: TetherDeps): Tether {
         };
       }
       const resolved = await followUps.resolve(question, options.context);
-      const { query, spans, passages } = await search(resolved.text, resolved.context, resolved.kind);
+      const { query, spans, passages } = await search(resolved.text, resolved.context, resolved.kind, WRITER_PASSAGES);
       const decision = decider.decide(query, spans);
       const found = decision.confidence === 'answer';
       const quotes = pickQuotes(spans, offset + limit)
@@ -168,7 +171,7 @@ export function createTether(deps: TetherDeps): Tether {
       const writer = offset > 0 ? extractive : answerer;
       const draft = verifier.verify(
         await writer.answer(
-          { question: resolved.text, lang, passages: passages.slice(0, 5), quotes, found, confidence: decision.confidence },
+          { question: resolved.text, lang, passages, quotes, found, confidence: decision.confidence },
           { onAnswerText: options.onAnswerText, signal: options.signal },
         ),
       );
@@ -189,8 +192,8 @@ export function createTether(deps: TetherDeps): Tether {
 
     async findPassages(text: string, options: { limit?: number } = {}): Promise<Passage[]> {
       if (!/[\p{L}\p{N}]/u.test(text)) return [];
-      const { passages } = await search(validateQuestion(text.slice(0, 2000)), undefined);
-      return passages.slice(0, options.limit ?? DEFAULT_QUOTES);
+      const { passages } = await search(validateQuestion(text.slice(0, 2000)), undefined, undefined, options.limit ?? DEFAULT_QUOTES);
+      return passages;
     },
 
     getPassage(id: string): Passage | undefined {

@@ -306,6 +306,8 @@ export class LexicalStore {
   /** Per-chunk accumulators, reused by every query and left zeroed after it. */
   private readonly scores: Float64Array;
   private readonly matched: Uint16Array;
+  /** The rows a query has scored so far, in the order first met. */
+  private readonly touched: Uint32Array;
 
   private constructor(private readonly db: Database.Database) {
     const meta = new Map(db.prepare<[], { key: string; value: unknown }>('SELECT key, value FROM meta').all().map((r) => [r.key, r.value]));
@@ -326,6 +328,7 @@ export class LexicalStore {
     this.ids = new Array<string | undefined>(this.lengths.length);
     this.scores = new Float64Array(this.lengths.length);
     this.matched = new Uint16Array(this.lengths.length);
+    this.touched = new Uint32Array(this.lengths.length);
   }
 
   /** Opens a store written by `writeLexicalStore`; throws when the file is missing, damaged or of another version. */
@@ -365,8 +368,8 @@ export class LexicalStore {
       looked.push({ term, weight, idf: Math.log(1 + (this.documents - df + 0.5) / (df + 0.5)) });
     }
     looked.sort((a, b) => b.weight * b.idf - a.weight * a.idf);
-    const { scores, matched } = this;
-    const touched: number[] = [];
+    const { scores, matched, touched } = this;
+    let touchedCount = 0;
     const { k, b, d } = BM25;
     for (const { term, weight, idf } of looked.slice(0, maxTerms)) {
       const postings = this.postingsOf(term);
@@ -375,7 +378,7 @@ export class LexicalStore {
         const tf = postings[at + 1]!;
         const norm = k * (1 - b + (b * this.lengths[row]!) / this.averageLength);
         const seen = matched[row]!;
-        if (seen === 0) touched.push(row);
+        if (seen === 0) touched[touchedCount++] = row;
         matched[row] = seen + 1;
         scores[row] = scores[row]! + weight * idf * (d + (tf * (k + 1)) / (tf + norm));
       }
@@ -383,11 +386,15 @@ export class LexicalStore {
     // Top `limit` by score (ties by row: as chunks were added, an update's in the rows it freed first), without sorting every matched chunk.
     const best: Array<{ row: number; score: number }> = [];
     const worse = (x: { row: number; score: number }, y: { row: number; score: number }) => x.score < y.score || (x.score === y.score && x.row > y.row);
-    for (const row of touched) {
-      const entry = { row, score: scores[row]! * matched[row]! };
+    for (let t = 0; t < touchedCount; t += 1) {
+      const row = touched[t]!;
+      const score = scores[row]! * matched[row]!;
       scores[row] = 0;
       matched[row] = 0;
-      if (best.length === limit && !worse(best[limit - 1]!, entry)) continue;
+      // Most matched chunks fall short of the list: no entry is made for them.
+      const last = best[limit - 1];
+      if (last && (score < last.score || (score === last.score && row > last.row))) continue;
+      const entry = { row, score };
       let at = Math.min(best.length, limit - 1);
       if (best.length < limit) best.push(entry);
       while (at > 0 && worse(best[at - 1]!, entry)) {

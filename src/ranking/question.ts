@@ -165,8 +165,11 @@ export function matchProfile(question: WeightedQuestion, features: FeatureLookup
 
 /** `matchProfile` of a set known by its presence vector (`presenceOf`, `unitePresence`). */
 export function profileOfPresence(question: WeightedQuestion, presence: FeaturePresence, asWrittenIn?: 'en'): MatchProfile {
+  // Plain sums, no per-call objects but the result: spans are profiled several hundred times a question.
   let total = 0;
-  const met = { direct: 0, gloss: 0, name: 0 };
+  let direct = 0;
+  let gloss = 0;
+  let name = 0;
   let entityTotal = 0;
   let entityMet = 0;
   for (const concept of prepare(question).concepts) {
@@ -181,19 +184,27 @@ export function profileOfPresence(question: WeightedQuestion, presence: FeatureP
     }
     if (concept.entityKeys) {
       entityTotal += weight;
-      if (concept.entityKeys.some((key) => presence[key] === 1)) entityMet += weight;
+      for (const key of concept.entityKeys) {
+        if (presence[key] === 1) {
+          entityMet += weight;
+          break;
+        }
+      }
     }
     const reachable = asWrittenIn === 'en' ? concept.reachableInEnglish : 1;
     if (reachable === 0) continue;
     total += weight;
-    if (best > 0) met[bestKind] += weight * Math.min(1, best / reachable);
+    if (best === 0) continue;
+    const met = weight * Math.min(1, best / reachable);
+    if (bestKind === 'direct') direct += met;
+    else if (bestKind === 'gloss') gloss += met;
+    else name += met;
   }
-  const share = (x: number) => (total === 0 ? 0 : x / total);
   return {
-    coverage: share(met.direct + met.gloss + met.name),
-    direct: share(met.direct),
-    gloss: share(met.gloss),
-    name: share(met.name),
+    coverage: total === 0 ? 0 : (direct + gloss + name) / total,
+    direct: total === 0 ? 0 : direct / total,
+    gloss: total === 0 ? 0 : gloss / total,
+    name: total === 0 ? 0 : name / total,
     entities: entityTotal === 0 ? 1 : entityMet / entityTotal,
   };
 }

@@ -21,6 +21,12 @@ interface WordVectors {
   weights: number[];
 }
 
+/** A question's cosines with each word met so far: word key → slot; slot s holds the question words' cosines at `s × count`. */
+interface WordCosines {
+  slots: Map<number, number>;
+  cosines: Float32Array;
+}
+
 /** Word vectors of one language, stored in the sorted order of their words. */
 export interface WordTable {
   words: PackedWords;
@@ -86,7 +92,7 @@ export class SentenceEmbedder {
   /** Sentences' words as word-cache keys (a few hundred bytes each; their vectors would be 10 KB), the most recently used. */
   private readonly sentenceWords = new LRUCache<string, Int32Array>({ max: SENTENCE_WORDS_KEPT });
   private lastAlignments:
-    | { question: string; words: WordVectors; byArticle: Map<string, Array<Float32Array | undefined>>; byWord: Map<number, Float32Array> }
+    | { question: string; words: WordVectors; byArticle: Map<string, Array<Float32Array | undefined>>; byWord: WordCosines }
     | undefined;
 
   constructor(tables: SemanticTables) {
@@ -157,7 +163,7 @@ export class SentenceEmbedder {
    * other language scores where exact matching sees nothing. Remembered for the last question.
    */
   alignment(question: string, article: Pick<Article, 'id' | 'text' | 'sentences'>, sentenceIndexes: readonly number[]): number {
-    if (this.lastAlignments?.question !== question) this.lastAlignments = { question, words: this.unitWords(question), byArticle: new Map(), byWord: new Map() };
+    if (this.lastAlignments?.question !== question) this.lastAlignments = { question, words: this.unitWords(question), byArticle: new Map(), byWord: { slots: new Map(), cosines: new Float32Array(0) } };
     const { words, byArticle, byWord } = this.lastAlignments;
     if (words.weights.length === 0) return 0;
     let perSentence = byArticle.get(article.id);
@@ -311,19 +317,25 @@ export class SentenceEmbedder {
    * cosines with the question are computed once per question (`byWord`): sentences share most of
    * their words.
    */
-  private bestCosines(question: WordVectors, words: Int32Array, byWord: Map<number, Float32Array>): Float32Array {
+  private bestCosines(question: WordVectors, words: Int32Array, byWord: WordCosines): Float32Array {
     const d = this.dimensions;
     const count = question.weights.length;
     const best = new Float32Array(count);
     for (const key of words) {
-      let dots = byWord.get(key);
-      if (!dots) {
+      let slot = byWord.slots.get(key);
+      if (slot === undefined) {
+        slot = byWord.slots.size;
+        byWord.slots.set(key, slot);
+        if ((slot + 1) * count > byWord.cosines.length) {
+          const grown = new Float32Array(Math.max(64 * count, 2 * byWord.cosines.length));
+          grown.set(byWord.cosines);
+          byWord.cosines = grown;
+        }
         const word = this.wordVectors.get(key)!.vector;
-        dots = new Float32Array(count);
-        for (let i = 0; i < count; i += 1) dots[i] = dotAt(question.vectors, i * d, word, d);
-        byWord.set(key, dots);
+        for (let i = 0; i < count; i += 1) byWord.cosines[slot * count + i] = dotAt(question.vectors, i * d, word, d);
       }
-      for (let i = 0; i < count; i += 1) if (dots[i]! > best[i]!) best[i] = dots[i]!;
+      const { cosines } = byWord;
+      for (let i = 0; i < count; i += 1) if (cosines[slot * count + i]! > best[i]!) best[i] = cosines[slot * count + i]!;
     }
     return best;
   }
