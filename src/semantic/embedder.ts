@@ -87,8 +87,15 @@ export class SentenceEmbedder {
   private readonly sentenceCache = new Map<string, SentenceVector[]>();
   private lastQuestion: { text: string; vector: SentenceVector } | undefined;
   private lastSimilarities: { question: string; byArticle: Map<string, Float32Array> } | undefined;
-  /** Words' unit vectors and weights by table row (Chinese words as -1 - index): bounded by the vocabulary. */
-  private readonly wordVectors = new Map<number, { vector: Float32Array; weight: number } | undefined>();
+  /**
+   * Words' unit vectors and weights, computed as met: bounded by the vocabulary. A word's key is its
+   * English row, or the English table's size plus its Chinese row; `wordSlots[key]` is 0 for a
+   * word not met yet, -1 for one without a direction, else 1 + its slot in `wordPool`.
+   */
+  private readonly wordSlots: Int32Array;
+  private wordPool = new Float32Array(0);
+  private wordWeights = new Float64Array(0);
+  private wordCount = 0;
   /** Sentences' words as word-cache keys (a few hundred bytes each; their vectors would be 10 KB), the most recently used. */
   private readonly sentenceWords = new LRUCache<string, Int32Array>({ max: SENTENCE_WORDS_KEPT });
   private lastAlignments:
@@ -100,6 +107,7 @@ export class SentenceEmbedder {
     this.source = tables.source;
     this.dimensions = tables.dimensions;
     tables.sentences?.articleIds.forEach((id, k) => this.articleRows.set(id, k));
+    this.wordSlots = new Int32Array(tables.english.words.size + tables.chinese.words.size);
   }
 
   /** The vector of a question (the last one is remembered: the ranker asks for it once per span). */
@@ -191,7 +199,7 @@ export class SentenceEmbedder {
 
   /** Cosine similarity of two vectors from this embedder: in [-1, 1], 0 when either has no words. */
   similarity(a: SentenceVector, b: SentenceVector): number {
-    return dotAt(a, 0, b, a.length);
+    return dotAt(a, 0, b, 0, a.length);
   }
 
   /** The SIF-weighted sum of a text's word vectors, before the principal component is removed (for the build). */
@@ -245,26 +253,32 @@ export class SentenceEmbedder {
   /** The unit vectors of a text's words, one after another, with their weights. */
   private unitWords(text: string): WordVectors {
     const d = this.dimensions;
-    const rows: Float32Array[] = [];
+    const slots: number[] = [];
     const weights: number[] = [];
     this.forEachWord(text, (language, index, factor) => {
-      const word = this.unitWord(language, index);
-      if (!word) return;
-      rows.push(word.vector);
-      weights.push(word.weight * factor);
+      const slot = this.unitWord(language, index);
+      if (slot < 0) return;
+      slots.push(slot);
+      weights.push(this.wordWeights[slot]! * factor);
     });
-    const vectors = new Float32Array(rows.length * d);
-    rows.forEach((row, i) => vectors.set(row, i * d));
+    const vectors = new Float32Array(slots.length * d);
+    slots.forEach((slot, i) => vectors.set(this.wordPool.subarray(slot * d, slot * d + d), i * d));
     return { vectors, weights };
   }
 
+  /** A word's key in `wordSlots`. */
+  private wordKey(language: 'en' | 'zh', index: number): number {
+    return language === 'en' ? index : this.tables.english.words.size + index;
+  }
+
   /**
-   * A word's unit vector (a Chinese word's: its glosses' average) and SIF weight, or undefined when
-   * it has no direction; remembered, since the vocabulary a corpus's questions meet is small.
+   * The slot in `wordPool` of a word's unit vector (a Chinese word's: its glosses' average), or -1
+   * when it has no direction; computed once, since the vocabulary a corpus's questions meet is small.
    */
-  private unitWord(language: 'en' | 'zh', index: number): { vector: Float32Array; weight: number } | undefined {
-    const key = language === 'en' ? index : -1 - index;
-    if (this.wordVectors.has(key)) return this.wordVectors.get(key);
+  private unitWord(language: 'en' | 'zh', index: number): number {
+    const key = this.wordKey(language, index);
+    const known = this.wordSlots[key]!;
+    if (known !== 0) return known - 1;
     const { english, chinese } = this.tables;
     const d = this.dimensions;
     const vector = new Float32Array(d);
@@ -286,16 +300,29 @@ export class SentenceEmbedder {
     let squares = 0;
     for (let j = 0; j < d; j += 1) squares += vector[j]! * vector[j]!;
     const norm = Math.sqrt(squares);
-    let word: { vector: Float32Array; weight: number } | undefined;
-    if (norm >= 1e-12) {
-      for (let j = 0; j < d; j += 1) vector[j]! /= norm;
-      word = { vector, weight };
+    if (norm < 1e-12) {
+      this.wordSlots[key] = -1;
+      return -1;
     }
-    this.wordVectors.set(key, word);
-    return word;
+    for (let j = 0; j < d; j += 1) vector[j]! /= norm;
+    const slot = this.wordCount;
+    if (slot === this.wordWeights.length) {
+      const capacity = Math.max(1024, 2 * slot);
+      const pool = new Float32Array(capacity * d);
+      pool.set(this.wordPool);
+      this.wordPool = pool;
+      const weights = new Float64Array(capacity);
+      weights.set(this.wordWeights);
+      this.wordWeights = weights;
+    }
+    this.wordPool.set(vector, slot * d);
+    this.wordWeights[slot] = weight;
+    this.wordCount = slot + 1;
+    this.wordSlots[key] = slot + 1;
+    return slot;
   }
 
-  /** A sentence's words, as keys of the word cache (a Chinese word's is negative). */
+  /** A sentence's words that have a direction, as slots of `wordPool`. */
   private wordsOfSentence(article: Pick<Article, 'id' | 'text' | 'sentences'>, index: number): Int32Array {
     const key = `${article.id}\u0000${index}`;
     let keys = this.sentenceWords.get(key);
@@ -304,7 +331,8 @@ export class SentenceEmbedder {
       if (!sentence) throw new RangeError(`article ${article.id} has no sentence ${index}`);
       const found: number[] = [];
       this.forEachWord(article.text.slice(sentence.start, sentence.end), (language, word) => {
-        if (this.unitWord(language, word)) found.push(language === 'en' ? word : -1 - word);
+        const slot = this.unitWord(language, word);
+        if (slot >= 0) found.push(slot);
       });
       keys = Int32Array.from(found);
       this.sentenceWords.set(key, keys);
@@ -321,18 +349,18 @@ export class SentenceEmbedder {
     const d = this.dimensions;
     const count = question.weights.length;
     const best = new Float32Array(count);
-    for (const key of words) {
-      let slot = byWord.slots.get(key);
+    const pool = this.wordPool;
+    for (const word of words) {
+      let slot = byWord.slots.get(word);
       if (slot === undefined) {
         slot = byWord.slots.size;
-        byWord.slots.set(key, slot);
+        byWord.slots.set(word, slot);
         if ((slot + 1) * count > byWord.cosines.length) {
           const grown = new Float32Array(Math.max(64 * count, 2 * byWord.cosines.length));
           grown.set(byWord.cosines);
           byWord.cosines = grown;
         }
-        const word = this.wordVectors.get(key)!.vector;
-        for (let i = 0; i < count; i += 1) byWord.cosines[slot * count + i] = dotAt(question.vectors, i * d, word, d);
+        for (let i = 0; i < count; i += 1) byWord.cosines[slot * count + i] = dotAt(question.vectors, i * d, pool, word * d, d);
       }
       const { cosines } = byWord;
       for (let i = 0; i < count; i += 1) if (cosines[slot * count + i]! > best[i]!) best[i] = cosines[slot * count + i]!;
@@ -407,22 +435,22 @@ export class SentenceEmbedder {
 }
 
 /**
- * The dot product of `length` components of `a` from `offset` with `b`'s first ones. Four sums
- * side by side: alignment computes about a million products per question, and the unrolled loop
- * takes a third less time than the plain one in V8.
+ * The dot product of `length` components of `a` from `aOffset` with those of `b` from `bOffset`.
+ * Four sums side by side: alignment computes about half a million products per question, and the
+ * unrolled loop takes a third less time than the plain one in V8.
  */
-function dotAt(a: Float32Array | Float64Array, offset: number, b: Float32Array | Float64Array, length: number): number {
+function dotAt(a: Float32Array, aOffset: number, b: Float32Array, bOffset: number, length: number): number {
   let s0 = 0;
   let s1 = 0;
   let s2 = 0;
   let s3 = 0;
   let j = 0;
   for (; j + 3 < length; j += 4) {
-    s0 += a[offset + j]! * b[j]!;
-    s1 += a[offset + j + 1]! * b[j + 1]!;
-    s2 += a[offset + j + 2]! * b[j + 2]!;
-    s3 += a[offset + j + 3]! * b[j + 3]!;
+    s0 += a[aOffset + j]! * b[bOffset + j]!;
+    s1 += a[aOffset + j + 1]! * b[bOffset + j + 1]!;
+    s2 += a[aOffset + j + 2]! * b[bOffset + j + 2]!;
+    s3 += a[aOffset + j + 3]! * b[bOffset + j + 3]!;
   }
-  for (; j < length; j += 1) s0 += a[offset + j]! * b[j]!;
+  for (; j < length; j += 1) s0 += a[aOffset + j]! * b[bOffset + j]!;
   return s0 + s1 + s2 + s3;
 }
