@@ -46,18 +46,29 @@ export function weighQuestion(analyzer: TextAnalyzer, question: string, kind: An
 }
 
 function weigh(analyzer: TextAnalyzer, question: string, kind: AnswerKind, context: string | undefined): WeightedQuestion {
-  const maxIdf = unseenInverseDocumentFrequency(analyzer.stats);
+  const { stats } = analyzer;
+  const maxIdf = unseenInverseDocumentFrequency(stats);
+  // Each feature's presence in the corpus is looked up once: the document frequencies sit behind a cache of the store.
+  const inCorpus = new Map<string, boolean>();
+  const seenInCorpus = (feature: string) => {
+    let seen = inCorpus.get(feature);
+    if (seen === undefined) {
+      seen = stats.documentFrequency.has(feature);
+      inCorpus.set(feature, seen);
+    }
+    return seen;
+  };
   const byKey = new Map<string, { concept: Concept; weight: number }>();
   const add = (concepts: Concept[], scale: number) => {
     for (const concept of concepts) {
       if (concept.phrase) continue;
       const [primary] = concept.alternatives.keys();
       if (primary === undefined) continue;
-      const seen = [...concept.alternatives.keys()].filter((feature) => analyzer.stats.documentFrequency.has(feature));
-      const idf = analyzer.stats.documentFrequency.has(primary)
-        ? inverseDocumentFrequency(analyzer.stats, primary)
+      const seen = [...concept.alternatives.keys()].filter(seenInCorpus);
+      const idf = seenInCorpus(primary)
+        ? inverseDocumentFrequency(stats, primary)
         : seen.length > 0
-          ? Math.max(...seen.map((feature) => inverseDocumentFrequency(analyzer.stats, feature)))
+          ? Math.max(...seen.map((feature) => inverseDocumentFrequency(stats, feature)))
           : maxIdf;
       const weight = concept.weight * idf * scale;
       const existing = byKey.get(primary);
@@ -68,12 +79,8 @@ function weigh(analyzer: TextAnalyzer, question: string, kind: AnswerKind, conte
   if (context) add(extractConcepts(context, analyzer.lexicon, { namesNeedCapitals: false, expandSynonyms: true }), CONTEXT_WEIGHT);
   const concepts = [...byKey.values()];
   const total = concepts.reduce((sum, c) => sum + c.weight, 0);
-  const unknown = concepts
-    .filter(({ concept }) => ![...concept.alternatives.keys()].some((feature) => analyzer.stats.documentFrequency.has(feature)))
-    .reduce((sum, c) => sum + c.weight, 0);
-  const unseen = new Set(
-    concepts.flatMap(({ concept }) => [...concept.alternatives.keys(), ...(concept.entityKeys ?? [])]).filter((feature) => !analyzer.stats.documentFrequency.has(feature)),
-  );
+  const unknown = concepts.filter(({ concept }) => ![...concept.alternatives.keys()].some(seenInCorpus)).reduce((sum, c) => sum + c.weight, 0);
+  const unseen = new Set(concepts.flatMap(({ concept }) => [...concept.alternatives.keys(), ...(concept.entityKeys ?? [])]).filter((feature) => !seenInCorpus(feature)));
   return { concepts, total, unknownShare: total === 0 ? 1 : unknown / total, kind, unseen };
 }
 
