@@ -4,7 +4,7 @@ import type { Concept } from '../text/features.js';
 import { personNames } from './names.js';
 import { labelsFor } from '../i18n.js';
 import { detectAnswerKind, type AnswerKind } from '../text/question-kind.js';
-import { presenceOf, profileOfPresence, unitePresence, weighQuestion, type FeaturePresence, type WeightedQuestion } from '../ranking/question.js';
+import { presenceOf, profileOfPresence, weighQuestion, type FeaturePresence, type WeightedQuestion } from '../ranking/question.js';
 import type { Answerer, AnswerDraft, AnswerRequest, Quote } from './types.js';
 
 /** Short answers longer than this are cut to the clauses that carry the answer. */
@@ -141,7 +141,7 @@ function featuresOf(concepts: readonly Concept[]): Set<string> {
 
 /** How well a window (the concepts of its clauses, and which of the question's features they hold) answers: the question's coverage plus what it adds of the kind asked for. */
 function windowScore(text: string, clauses: ReadonlyArray<readonly Concept[]>, presences: readonly FeaturePresence[], ctx: WindowContext): { score: number; coverage: number } {
-  const coverage = profileOfPresence(ctx.weighted, unitePresence(presences)).coverage;
+  const coverage = profileOfPresence(ctx.weighted, presences).coverage;
   const concepts = clauses.flat();
   const novelty = noveltyOf(concepts, ctx.questionKeys);
   let evidence = 0;

@@ -105,7 +105,7 @@ interface PreparedQuestion {
 
 /**
  * Which of a question's features a set of features holds, one byte per feature (see `presenceOf`).
- * A span's is its sentences' OR-ed: matching a span costs a few hundred byte reads, not set lookups.
+ * A span is matched by its sentences' vectors together: a few hundred byte reads, not set lookups.
  */
 export type FeaturePresence = Uint8Array;
 
@@ -152,14 +152,6 @@ export function presenceOf(question: WeightedQuestion, features: FeatureLookup):
   return presence;
 }
 
-/** The presence of several sets' union: what a span of several sentences holds. */
-export function unitePresence(presences: readonly FeaturePresence[]): FeaturePresence {
-  if (presences.length === 1) return presences[0]!;
-  const union = new Uint8Array(presences[0]?.length ?? 0);
-  for (const presence of presences) for (let k = 0; k < union.length; k += 1) union[k]! |= presence[k]!;
-  return union;
-}
-
 /**
  * How much of the question a set of features expresses (`matchProfile`): IDF-weighted, best
  * alternative per concept. With `asWrittenIn: 'en'` each concept counts against the best it could
@@ -167,11 +159,15 @@ export function unitePresence(presences: readonly FeaturePresence[]): FeaturePre
  * perfect cross-language match then scores as high as a same-language one.
  */
 export function matchProfile(question: WeightedQuestion, features: FeatureLookup, asWrittenIn?: 'en'): MatchProfile {
-  return profileOfPresence(question, presenceOf(question, features), asWrittenIn);
+  return profileOfPresence(question, [presenceOf(question, features)], asWrittenIn);
 }
 
-/** `matchProfile` of a set known by its presence vector (`presenceOf`, `unitePresence`). */
-export function profileOfPresence(question: WeightedQuestion, presence: FeaturePresence, asWrittenIn?: 'en'): MatchProfile {
+/** `matchProfile` of the union of sets known by their presence vectors (`presenceOf`): a span's sentences, never merged into a new one. */
+export function profileOfPresence(question: WeightedQuestion, presences: readonly FeaturePresence[], asWrittenIn?: 'en'): MatchProfile {
+  const has = (key: number) => {
+    for (const presence of presences) if (presence[key] === 1) return true;
+    return false;
+  };
   // Plain sums, no per-call objects but the result: spans are profiled several hundred times a question.
   let total = 0;
   let direct = 0;
@@ -184,7 +180,7 @@ export function profileOfPresence(question: WeightedQuestion, presence: FeatureP
     let best = 0;
     let bestKind: 'direct' | 'gloss' | 'name' = 'direct';
     for (let i = 0; i < strengths.length; i += 1) {
-      if (strengths[i]! > best && presence[keys[i]!] === 1) {
+      if (strengths[i]! > best && has(keys[i]!)) {
         best = strengths[i]!;
         bestKind = concept.kinds[i]!;
       }
@@ -192,7 +188,7 @@ export function profileOfPresence(question: WeightedQuestion, presence: FeatureP
     if (concept.entityKeys) {
       entityTotal += weight;
       for (const key of concept.entityKeys) {
-        if (presence[key] === 1) {
+        if (has(key)) {
           entityMet += weight;
           break;
         }

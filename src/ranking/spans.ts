@@ -1,6 +1,6 @@
 import type { Article, Lang } from '../corpus/types.js';
 import type { RetrievedChunk } from '../retrieval/candidates.js';
-import { entityShare, presenceOf, profileOfPresence, unitePresence, type FeaturePresence, type WeightedQuestion } from './question.js';
+import { entityShare, presenceOf, profileOfPresence, type FeaturePresence, type WeightedQuestion } from './question.js';
 import type { SentenceAnchors, SentenceFeatureCache } from './sentences.js';
 
 /** How much a statement in the previous paragraph counts for a sentence that may give its reason. */
@@ -134,7 +134,7 @@ export function spanCandidates(
     const key = `${article.id}:${index}`;
     let value = coverageMemo.get(key);
     if (value === undefined) {
-      value = profileOfPresence(question, presence(article, index)).coverage;
+      value = profileOfPresence(question, [presence(article, index)]).coverage;
       coverageMemo.set(key, value);
     }
     return value;
@@ -180,8 +180,7 @@ export function spanCandidates(
     // A span of sentences from another paragraph than the chunk's (a "why" follower) is still one paragraph's.
     if (last.paragraph !== first.paragraph) continue;
     const sentencePresences = indexes.map((index) => presence(article, index));
-    const features = unitePresence(sentencePresences);
-    const profile = profileOfPresence(question, features);
+    const profile = profileOfPresence(question, sentencePresences);
     if (indexes.length > 1 && profile.coverage < Math.max(...indexes.map((index) => sentenceCoverage(article, index))) + 0.1) continue;
 
     const writtenIn = article.meta.lang === 'en' ? ('en' as const) : undefined;
@@ -193,11 +192,12 @@ export function spanCandidates(
       return factor > 0 ? factor * sentenceCoverage(article, indexes[0]! - back) : 0;
     };
     const inherited = wantsReason ? Math.max(previous(1), 0.7 * previous(2), 0.5 * previous(3)) : 0;
-    const evidenceFeatures = wantsReason && before >= 0 ? unitePresence([...sentencePresences, presence(article, before)]) : features;
-    const evidence = writtenIn || evidenceFeatures !== features ? profileOfPresence(question, evidenceFeatures, writtenIn).coverage : profile.coverage;
-    const neighbourhood = unitePresence([...sentencePresences, ...[before, indexes.at(-1)! + 1].filter((i) => article.sentences[i]?.paragraph === first.paragraph).map((i) => presence(article, i))]);
+    const evidenceFeatures = wantsReason && before >= 0 ? [...sentencePresences, presence(article, before)] : sentencePresences;
+    const evidence = writtenIn || evidenceFeatures !== sentencePresences ? profileOfPresence(question, evidenceFeatures, writtenIn).coverage : profile.coverage;
+    const neighbourhood = [...sentencePresences];
+    for (const i of [before, indexes.at(-1)! + 1]) if (article.sentences[i]?.paragraph === first.paragraph) neighbourhood.push(presence(article, i));
     const paragraphEvidence = memo(paragraphMemo, `${article.id}#${first.paragraph}`, () => {
-      const paragraphFeatures = presenceOf(question, cache.paragraph(article, first.paragraph));
+      const paragraphFeatures = [presenceOf(question, cache.paragraph(article, first.paragraph))];
       return { coverage: profileOfPresence(question, paragraphFeatures, writtenIn).coverage, entities: profileOfPresence(question, paragraphFeatures).entities };
     });
     const text = article.text.slice(first.start, last.end);

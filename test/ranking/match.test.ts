@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { entityShare, matchProfile, presenceOf, profileOfPresence, unitePresence, type WeightedQuestion } from '../../src/ranking/question.js';
+import { entityShare, matchProfile, presenceOf, profileOfPresence, type WeightedQuestion } from '../../src/ranking/question.js';
 import type { Concept } from '../../src/text/features.js';
 
 function concept(alternatives: Array<[string, number]>, options: { glosses?: string[]; entityKeys?: string[] } = {}): Concept {
@@ -31,7 +31,7 @@ describe('matching a question against feature sets', () => {
     const second = new Set(['gl:spin', 'zh:云']);
     const together = new Set([...first, ...second]);
 
-    const united = unitePresence([presenceOf(question, first), presenceOf(question, second)]);
+    const united = [presenceOf(question, first), presenceOf(question, second)];
 
     expect(profileOfPresence(question, united)).toEqual(matchProfile(question, together));
     expect(profileOfPresence(question, united, 'en')).toEqual(matchProfile(question, together, 'en'));
@@ -40,12 +40,12 @@ describe('matching a question against feature sets', () => {
     expect(matchProfile(question, together).name).toBeCloseTo((3 * 0.9) / 6);
   });
 
-  it('counts only what a set holds: a single sentence is its own union, and a set with none of the words scores nothing', () => {
-    const first = presenceOf(question, new Set(['spin']));
-    expect(unitePresence([first])).toBe(first);
+  it('counts only what the sets hold: a set with none of the words, or no set, scores nothing', () => {
+    const first = [presenceOf(question, new Set(['spin']))];
     expect(profileOfPresence(question, first).coverage).toBeCloseTo(2 / 6);
     expect(profileOfPresence(question, first).entities).toBe(0);
-    expect(profileOfPresence(question, presenceOf(question, new Set(['unrelated']))).coverage).toBe(0);
+    expect(profileOfPresence(question, [presenceOf(question, new Set(['unrelated']))]).coverage).toBe(0);
+    expect(profileOfPresence(question, []).coverage).toBe(0);
     expect(entityShare(question, new Set(['alibaba']))).toBe(1);
   });
 });
