@@ -100,6 +100,9 @@ interface PreparedConcept {
 interface PreparedQuestion {
   /** Undefined where the corpus lacks the feature. */
   keys: Array<string | undefined>;
+  /** The place of each feature the corpus has, and how many there are. */
+  places: ReadonlyMap<string, number>;
+  looked: number;
   concepts: PreparedConcept[];
 }
 
@@ -135,7 +138,9 @@ function prepare(question: WeightedQuestion): PreparedQuestion {
       };
     });
     // A feature no chunk has keeps its place (its presence stays 0) without being looked up.
-    done = { keys: [...places.keys()].map((key) => (question.unseen?.has(key) ? undefined : key)), concepts };
+    const keys = [...places.keys()].map((key) => (question.unseen?.has(key) ? undefined : key));
+    for (const key of question.unseen ?? []) places.delete(key);
+    done = { keys, places, looked: places.size, concepts };
     prepared.set(question, done);
   }
   return done;
@@ -143,8 +148,16 @@ function prepare(question: WeightedQuestion): PreparedQuestion {
 
 /** Which of the question's features a set of features holds. */
 export function presenceOf(question: WeightedQuestion, features: FeatureLookup): FeaturePresence {
-  const { keys } = prepare(question);
+  const { keys, places, looked } = prepare(question);
   const presence = new Uint8Array(keys.length);
+  // From whichever side is smaller: a sentence's few dozen features, or the question's.
+  if (features instanceof Set && features.size < looked) {
+    for (const feature of features as ReadonlySet<string>) {
+      const at = places.get(feature);
+      if (at !== undefined) presence[at] = 1;
+    }
+    return presence;
+  }
   for (let k = 0; k < keys.length; k += 1) {
     const key = keys[k];
     if (key !== undefined && features.has(key)) presence[k] = 1;

@@ -46,6 +46,15 @@ describe('matching a question against feature sets', () => {
     expect(profileOfPresence(question, first).entities).toBe(0);
     expect(profileOfPresence(question, [presenceOf(question, new Set(['unrelated']))]).coverage).toBe(0);
     expect(profileOfPresence(question, []).coverage).toBe(0);
+  });
+
+  it('reads a set from either side: its own features, or the question’s looked up in it', () => {
+    const features = new Set(['gl:spin', 'zh:云', 'alibaba']);
+    const lookup = { has: (feature: string) => features.has(feature) };
+    const big = new Set([...features, ...Array.from({ length: 50 }, (_, i) => `other:${i}`)]);
+    expect(presenceOf(question, lookup)).toEqual(presenceOf(question, features));
+    expect(presenceOf(question, big)).toEqual(presenceOf(question, features));
+    expect(matchProfile(question, lookup).coverage).toBeCloseTo((3 + 2 * 0.8 + 1) / 6);
     expect(entityShare(question, new Set(['alibaba']))).toBe(1);
   });
 });
