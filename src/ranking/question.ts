@@ -177,10 +177,6 @@ export function matchProfile(question: WeightedQuestion, features: FeatureLookup
 
 /** `matchProfile` of the union of sets known by their presence vectors (`presenceOf`): a span's sentences, never merged into a new one. */
 export function profileOfPresence(question: WeightedQuestion, presences: readonly FeaturePresence[], asWrittenIn?: 'en'): MatchProfile {
-  const has = (key: number) => {
-    for (const presence of presences) if (presence[key] === 1) return true;
-    return false;
-  };
   // Plain sums, no per-call objects but the result: spans are profiled several hundred times a question.
   let total = 0;
   let direct = 0;
@@ -193,7 +189,7 @@ export function profileOfPresence(question: WeightedQuestion, presences: readonl
     let best = 0;
     let bestKind: 'direct' | 'gloss' | 'name' = 'direct';
     for (let i = 0; i < strengths.length; i += 1) {
-      if (strengths[i]! > best && has(keys[i]!)) {
+      if (strengths[i]! > best && anyHolds(presences, keys[i]!)) {
         best = strengths[i]!;
         bestKind = concept.kinds[i]!;
       }
@@ -201,7 +197,7 @@ export function profileOfPresence(question: WeightedQuestion, presences: readonl
     if (concept.entityKeys) {
       entityTotal += weight;
       for (const key of concept.entityKeys) {
-        if (has(key)) {
+        if (anyHolds(presences, key)) {
           entityMet += weight;
           break;
         }
@@ -223,6 +219,12 @@ export function profileOfPresence(question: WeightedQuestion, presences: readonl
     name: total === 0 ? 0 : name / total,
     entities: entityTotal === 0 ? 1 : entityMet / entityTotal,
   };
+}
+
+// A module function, not a closure per call: spans are profiled several hundred times a question.
+function anyHolds(presences: readonly FeaturePresence[], key: number): boolean {
+  for (const presence of presences) if (presence[key] === 1) return true;
+  return false;
 }
 
 /** The share of the question's entities (names, numbers) a set of features holds: `matchProfile(…).entities` alone. */
