@@ -48,8 +48,9 @@ interface RankedList {
 }
 
 /**
- * Retrieves candidates from the vector store and the lexical index, fuses them by reciprocal rank and keeps each retriever's own rank and score,
- * which LangChain's EnsembleRetriever would discard and the learned ranking reads. The other
+ * Retrieves candidates from the vector store and the lexical index, fuses them by reciprocal rank
+ * and keeps each retriever's own rank and score, which LangChain's EnsembleRetriever would discard
+ * and the learned ranking reads. The other
  * language always gets a few seats: a question's own language matches more words, so a
  * cross-language answer would otherwise never be looked at.
  */

@@ -21,7 +21,7 @@ interface WordVectors {
   weights: number[];
 }
 
-/** A question's cosines with each word met so far: word key → slot; slot s holds the question words' cosines at `s × count`. */
+/** A question's cosines with each word met so far: a word's `wordPool` slot → its row here; row r holds the question words' cosines at `r × count`. */
 interface WordCosines {
   slots: Map<number, number>;
   cosines: Float32Array;
@@ -96,7 +96,7 @@ export class SentenceEmbedder {
   private wordPool = new Float32Array(0);
   private wordWeights = new Float64Array(0);
   private wordCount = 0;
-  /** Sentences' words as word-cache keys (a few hundred bytes each; their vectors would be 10 KB), the most recently used. */
+  /** Sentences' words as `wordPool` slots (a few hundred bytes each; their vectors would be 10 KB), the most recently used. */
   private readonly sentenceWords = new LRUCache<string, Int32Array>({ max: SENTENCE_WORDS_KEPT });
   private lastAlignments:
     | { question: string; words: WordVectors; byArticle: Map<string, Array<Float32Array | undefined>>; byWord: WordCosines }
