@@ -7,7 +7,7 @@ import { LocalEmbeddings } from '../embeddings/local.js';
 import { NO_STATS, TextAnalyzer } from '../text/analyzer.js';
 import type { FeatureBag } from '../text/features.js';
 import { LexicalIndex } from './lexical.js';
-import { sentenceFeatureText, type StoredChunk, type StoredSentence } from './lexical-store.js';
+import { LexicalStoreWriter, sentenceFeatureText, type StoredChunk } from './lexical-store.js';
 import { FeatureBagTable } from './feature-bags.js';
 import { buildSemanticFile, type SemanticSources } from '../semantic/index.js';
 import { lexiconFromFile, saveLexicon } from '../text/lexicon.js';
@@ -78,34 +78,40 @@ export async function buildIndex(options: BuildIndexOptions): Promise<LoadedInde
 
   // Each sentence is read once: a chunk's features are its sentences' (no feature spans a sentence
   // end), and the ranking reads the sentences' from the store instead of extracting them again.
-  // Article by article, so only one article's sentence bags are held at a time; the store keeps
-  // each sentence's features as one line-separated text.
+  // Article by article (in the store's key order), so only one article's sentence bags are held at
+  // a time, and its sentences' features go to the store at once, as one line-separated text each.
   const reader = new TextAnalyzer({ lexicon, stats: NO_STATS });
   const chunksOf = chunksByArticle(chunks);
   const bags = new FeatureBagTable();
   const rowOf = new Map<string, number>();
-  const storedSentences: StoredSentence[] = [];
-  for (const article of corpus.articles) {
-    const sentenceBags = article.sentences.map((sentence) => reader.documentFeatures(article.text.slice(sentence.start, sentence.end)));
-    for (const chunk of chunksOf.get(article.id) ?? []) rowOf.set(chunk.id, bags.add(chunkBag(chunk, sentenceBags)));
-    sentenceBags.forEach((bag, index) => storedSentences.push({ articleId: article.id, index, features: sentenceFeatureText(bag.keys()) }));
-  }
-  const stats = bags.featureStats();
-  const analyzer = new TextAnalyzer({ lexicon, stats });
-  const embedder = new LocalEmbeddings({ analyzer });
-  const bagOf = (chunkId: string) => bags.bag(rowOf.get(chunkId)!);
+  const lexicalWriter = LexicalStoreWriter.create(files.lexical);
+  const indexChunks = async () => {
+    for (const article of [...corpus.articles].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))) {
+      const sentenceBags = article.sentences.map((sentence) => reader.documentFeatures(article.text.slice(sentence.start, sentence.end)));
+      for (const chunk of chunksOf.get(article.id) ?? []) rowOf.set(chunk.id, bags.add(chunkBag(chunk, sentenceBags)));
+      lexicalWriter.addSentences(sentenceBags.map((bag, index) => ({ articleId: article.id, index, features: sentenceFeatureText(bag.keys()) })));
+    }
+    const stats = bags.featureStats();
+    const analyzer = new TextAnalyzer({ lexicon, stats });
+    const embedder = new LocalEmbeddings({ analyzer });
+    const bagOf = (chunkId: string) => bags.bag(rowOf.get(chunkId)!);
 
-  const sourceOf = new Map(corpus.articles.map((article) => [article.id, article.source]));
-  const documents = chunks.map((chunk) => chunkDocument(chunk, sourceOf.get(chunk.articleId)!));
-  const vectorsOf = chunkEmbedder(options.embeddings, embedder, bagOf, chunks.length, progress);
-  const { store: vectorStore, alongside: lexical } = await createVectorStore(options.embeddings?.embeddings ?? embedder, documents, vectorsOf, {
-    graphFile: files.hnsw,
-    alongside: async () => {
-      // The texts as indexed: an index whose corpus changed still answers from them, and an update reads the old texts there.
-      await writeStoredArticles(indexDir, corpus.articles);
-      return LexicalIndex.build(files.lexical, storedChunks(chunks, bagOf), storedSentences);
-    },
-  });
+    const sourceOf = new Map(corpus.articles.map((article) => [article.id, article.source]));
+    const documents = chunks.map((chunk) => chunkDocument(chunk, sourceOf.get(chunk.articleId)!));
+    const vectorsOf = chunkEmbedder(options.embeddings, embedder, bagOf, chunks.length, progress);
+    const { store, alongside } = await createVectorStore(options.embeddings?.embeddings ?? embedder, documents, vectorsOf, {
+      graphFile: files.hnsw,
+      alongside: async () => {
+        // The texts as indexed: an index whose corpus changed still answers from them, and an update reads the old texts there.
+        await writeStoredArticles(indexDir, corpus.articles);
+        lexicalWriter.finish(storedChunks(chunks, bagOf));
+        return LexicalIndex.open(files.lexical);
+      },
+    });
+    return { stats, analyzer, embedder, vectorStore: store, lexical: alongside };
+  };
+  // A failure before the store is finished closes its file (`abort` does nothing once finished).
+  const { stats, analyzer, embedder, vectorStore, lexical } = await indexChunks().finally(() => lexicalWriter.abort());
   await vectorStore.save(indexDir);
 
   const manifest: Manifest = {

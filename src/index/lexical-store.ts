@@ -107,56 +107,103 @@ export function sentenceFeatureText(features: Iterable<string>): string {
   return [...features].join(FEATURE_SEPARATOR);
 }
 
-/** Sentences in the order of the store's key (article, index); texts in code-unit order, SQLite's (UTF-8 byte) order but for characters beyond U+FFFF, close enough for filling pages. */
+/** Sentences in the order of the store's key (article, index), as `LexicalStoreWriter.addSentences` wants them; texts in code-unit order, SQLite's (UTF-8 byte) order but for characters beyond U+FFFF, close enough for filling pages. */
 function byKey(a: StoredSentence, b: StoredSentence): number {
   return a.articleId < b.articleId ? -1 : a.articleId > b.articleId ? 1 : a.index - b.index;
 }
 
 /**
  * Writes the lexical store of `chunks` (and the features of the corpus's `sentences`) to `file`
- * (replacing it), in one transaction. Postings are gathered in memory per term first: the build
- * holds one integer pair per (chunk, feature).
+ * (replacing it). The build uses `LexicalStoreWriter` itself, to write sentences as it reads them.
  */
 export function writeLexicalStore(file: string, chunks: Iterable<StoredChunk>, sentences: Iterable<StoredSentence> = []): void {
-  fs.rmSync(file, { force: true });
-  const db = new Database(file);
+  const writer = LexicalStoreWriter.create(file);
   try {
-    db.pragma('journal_mode = OFF');
-    db.pragma('synchronous = OFF');
-    db.exec(SCHEMA);
-    const postings = new Map<string, { rows: number[]; tfs: number[] }>();
-    const lengths: number[] = [];
-    const insertChunk = db.prepare('INSERT INTO chunks (row, id) VALUES (?, ?)');
-    const insertTerm = db.prepare('INSERT INTO terms (term, df, postings) VALUES (?, ?, ?)');
-    const insertMeta = db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)');
-    const insertSentence = db.prepare('INSERT INTO sentences (article, idx, features) VALUES (?, ?, ?)');
-    db.transaction(() => {
-      // Both tables are B-trees on their key: rows inserted in key order fill pages in turn (a smaller
-      // file, written faster) instead of splitting pages all over the tree.
-      for (const sentence of [...sentences].sort(byKey)) insertSentence.run(sentence.articleId, sentence.index, sentence.features);
-      let row = 0;
-      for (const chunk of chunks) {
-        const { counts, length } = termFrequencies(chunk.features);
-        insertChunk.run(row, chunk.id);
-        lengths.push(length);
-        for (const [term, tf] of counts) {
-          let list = postings.get(term);
-          if (!list) postings.set(term, (list = { rows: [], tfs: [] }));
-          list.rows.push(row);
-          list.tfs.push(tf);
-        }
-        row += 1;
-      }
-      for (const term of [...postings.keys()].sort()) {
-        const list = postings.get(term)!;
-        insertTerm.run(term, list.rows.length, packPostings(list.rows, list.tfs));
-      }
-      insertMeta.run('version', LEXICAL_STORE_VERSION);
-      insertMeta.run('documents', lengths.length);
-      insertMeta.run('lengths', Buffer.from(new Uint32Array(lengths).buffer));
+    writer.addSentences([...sentences].sort(byKey));
+  } catch (error) {
+    writer.abort();
+    throw error;
+  }
+  writer.finish(chunks);
+}
+
+/**
+ * A lexical store being written: the corpus's sentences first, as the build reads them (so their
+ * features are never all held in memory), then the chunks, whose postings are gathered in memory
+ * per term (one integer pair per chunk and feature) and written in one transaction.
+ */
+export class LexicalStoreWriter {
+  private readonly insertSentence: Database.Statement<[string, number, string]>;
+
+  private constructor(private readonly db: Database.Database) {
+    this.insertSentence = db.prepare('INSERT INTO sentences (article, idx, features) VALUES (?, ?, ?)');
+  }
+
+  /** Starts the store in `file`, replacing any file there. */
+  static create(file: string): LexicalStoreWriter {
+    fs.rmSync(file, { force: true });
+    const db = new Database(file);
+    try {
+      db.pragma('journal_mode = OFF');
+      db.pragma('synchronous = OFF');
+      db.exec(SCHEMA);
+      return new LexicalStoreWriter(db);
+    } catch (error) {
+      db.close();
+      throw error;
+    }
+  }
+
+  /**
+   * Stores sentences' features, in one transaction. Rows given in key order (article, index) fill
+   * the table's pages in turn instead of splitting pages all over its B-tree.
+   */
+  addSentences(sentences: Iterable<StoredSentence>): void {
+    this.db.transaction(() => {
+      for (const sentence of sentences) this.insertSentence.run(sentence.articleId, sentence.index, sentence.features);
     })();
-  } finally {
-    db.close();
+  }
+
+  /** Stores the chunks, their postings and the statistics, and closes the file. */
+  finish(chunks: Iterable<StoredChunk>): void {
+    const { db } = this;
+    try {
+      const postings = new Map<string, { rows: number[]; tfs: number[] }>();
+      const lengths: number[] = [];
+      const insertChunk = db.prepare('INSERT INTO chunks (row, id) VALUES (?, ?)');
+      const insertTerm = db.prepare('INSERT INTO terms (term, df, postings) VALUES (?, ?, ?)');
+      const insertMeta = db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)');
+      db.transaction(() => {
+        let row = 0;
+        for (const chunk of chunks) {
+          const { counts, length } = termFrequencies(chunk.features);
+          insertChunk.run(row, chunk.id);
+          lengths.push(length);
+          for (const [term, tf] of counts) {
+            let list = postings.get(term);
+            if (!list) postings.set(term, (list = { rows: [], tfs: [] }));
+            list.rows.push(row);
+            list.tfs.push(tf);
+          }
+          row += 1;
+        }
+        // Terms inserted in key order too.
+        for (const term of [...postings.keys()].sort()) {
+          const list = postings.get(term)!;
+          insertTerm.run(term, list.rows.length, packPostings(list.rows, list.tfs));
+        }
+        insertMeta.run('version', LEXICAL_STORE_VERSION);
+        insertMeta.run('documents', lengths.length);
+        insertMeta.run('lengths', Buffer.from(new Uint32Array(lengths).buffer));
+      })();
+    } finally {
+      db.close();
+    }
+  }
+
+  /** Closes the file unfinished (it is no store); nothing once finished. */
+  abort(): void {
+    if (this.db.open) this.db.close();
   }
 }
 

@@ -1,6 +1,6 @@
 import type { FeatureStats } from '../text/analyzer.js';
 import type { FeatureBag } from '../text/features.js';
-import { LexicalStore, updateLexicalStore, writeLexicalStore, type LexicalHit, type LexicalStoreChanges, type StoredChunk, type StoredSentence } from './lexical-store.js';
+import { LexicalStore, updateLexicalStore, type LexicalHit, type LexicalStoreChanges } from './lexical-store.js';
 
 /**
  * BM25 ranking over the same bilingual features the embedder uses, so Chinese is tokenised into
@@ -9,12 +9,6 @@ import { LexicalStore, updateLexicalStore, writeLexicalStore, type LexicalHit, t
  */
 export class LexicalIndex {
   private constructor(private readonly store: LexicalStore) {}
-
-  /** Writes the store of `chunks` (features by weight) and of the corpus's `sentences` to `file` and opens it. */
-  static build(file: string, chunks: Iterable<StoredChunk>, sentences: Iterable<StoredSentence> = []): LexicalIndex {
-    writeLexicalStore(file, chunks, sentences);
-    return LexicalIndex.open(file);
-  }
 
   /** Updates the store in `file` in place (one transaction; see `updateLexicalStore`) and opens it; says how many terms came and went. */
   static update(file: string, changes: LexicalStoreChanges): { index: LexicalIndex; termsAdded: number; termsRemoved: number } {
@@ -27,7 +21,7 @@ export class LexicalIndex {
     return this.store.size;
   }
 
-  /** Opens a store written by `build`; throws when it is missing, damaged or of another version. */
+  /** Opens a store written by the build (`LexicalStoreWriter`); throws when it is missing, damaged or of another version. */
   static open(file: string): LexicalIndex {
     return new LexicalIndex(LexicalStore.open(file));
   }
