@@ -79,15 +79,63 @@ function uint32s(blob: Buffer): Uint32Array {
   return new Uint32Array(new Uint8Array(blob).buffer);
 }
 
-/** Packs postings (row, tf) sorted by row into a little-endian Uint32 pair buffer. */
-function packPostings(rows: number[], tfs: number[]): Buffer {
-  const words = new Uint32Array(rows.length * 2);
-  for (let i = 0; i < rows.length; i += 1) {
-    words[2 * i] = rows[i]!;
-    words[2 * i + 1] = tfs[i]!;
+/** Postings as (row, tf) pairs sorted by row, as a little-endian blob (a view of `pairs` where the machine is little-endian). */
+function packPostings(pairs: Uint32Array): Buffer {
+  const buffer = Buffer.from(pairs.buffer, pairs.byteOffset, pairs.byteLength);
+  return LITTLE_ENDIAN ? buffer : Buffer.from(buffer).swap32();
+}
+
+/**
+ * Every (term, row, tf) of a build, as numbers in typed arrays rather than two arrays of numbers
+ * per term: at 100k chunks there are tens of millions, and millions of terms.
+ */
+class PostingsCollector {
+  private readonly ids = new Map<string, number>();
+  private counts: Uint32Array = new Uint32Array(1024);
+  private triples: Uint32Array = new Uint32Array(3 * 1024);
+  private size = 0;
+
+  add(term: string, row: number, tf: number): void {
+    let id = this.ids.get(term);
+    if (id === undefined) {
+      id = this.ids.size;
+      this.ids.set(term, id);
+      if (id === this.counts.length) this.counts = grown(this.counts);
+    }
+    this.counts[id]! += 1;
+    if (3 * this.size === this.triples.length) this.triples = grown(this.triples);
+    this.triples[3 * this.size] = id;
+    this.triples[3 * this.size + 1] = row;
+    this.triples[3 * this.size + 2] = tf;
+    this.size += 1;
   }
-  const buffer = Buffer.from(words.buffer);
-  return LITTLE_ENDIAN ? buffer : buffer.swap32();
+
+  /** Each term, in sorted order, with its (row, tf) pairs in the order added. */
+  *byTerm(): Generator<{ term: string; pairs: Uint32Array }> {
+    // A counting sort by term: each term's pairs side by side, in the order added.
+    const starts = new Uint32Array(this.ids.size + 1);
+    for (let id = 0; id < this.ids.size; id += 1) starts[id + 1] = starts[id]! + this.counts[id]!;
+    const next = starts.slice(0, this.ids.size);
+    const pairs = new Uint32Array(2 * this.size);
+    for (let i = 0; i < this.size; i += 1) {
+      const id = this.triples[3 * i]!;
+      const at = next[id]!;
+      pairs[2 * at] = this.triples[3 * i + 1]!;
+      pairs[2 * at + 1] = this.triples[3 * i + 2]!;
+      next[id] = at + 1;
+    }
+    this.triples = new Uint32Array(0);
+    for (const [term, id] of [...this.ids].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+      yield { term, pairs: pairs.subarray(2 * starts[id]!, 2 * starts[id + 1]!) };
+    }
+  }
+}
+
+/** A copy of `array` twice as long. */
+function grown(array: Uint32Array): Uint32Array {
+  const copy = new Uint32Array(2 * array.length);
+  copy.set(array);
+  return copy;
 }
 
 // Sentences are a rowid table: a WITHOUT ROWID table keeps rows under a quarter page in its B-tree,
@@ -168,7 +216,7 @@ export class LexicalStoreWriter {
   finish(chunks: Iterable<StoredChunk>): void {
     const { db } = this;
     try {
-      const postings = new Map<string, { rows: number[]; tfs: number[] }>();
+      const postings = new PostingsCollector();
       const lengths: number[] = [];
       const insertChunk = db.prepare('INSERT INTO chunks (row, id) VALUES (?, ?)');
       const insertTerm = db.prepare('INSERT INTO terms (term, df, postings) VALUES (?, ?, ?)');
@@ -179,19 +227,12 @@ export class LexicalStoreWriter {
           const { counts, length } = termFrequencies(chunk.features);
           insertChunk.run(row, chunk.id);
           lengths.push(length);
-          for (const [term, tf] of counts) {
-            let list = postings.get(term);
-            if (!list) postings.set(term, (list = { rows: [], tfs: [] }));
-            list.rows.push(row);
-            list.tfs.push(tf);
-          }
+          for (const [term, tf] of counts) postings.add(term, row, tf);
           row += 1;
         }
         // Terms inserted in key order too.
-        for (const term of [...postings.keys()].sort()) {
-          const list = postings.get(term)!;
-          insertTerm.run(term, list.rows.length, packPostings(list.rows, list.tfs));
-        }
+        for (const { term, pairs } of postings.byTerm()) insertTerm.run(term, pairs.length / 2, packPostings(pairs));
+
         insertMeta.run('version', LEXICAL_STORE_VERSION);
         insertMeta.run('documents', lengths.length);
         insertMeta.run('lengths', Buffer.from(new Uint32Array(lengths).buffer));
