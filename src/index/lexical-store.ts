@@ -125,7 +125,9 @@ class PostingsCollector {
       next[id] = at + 1;
     }
     this.triples = new Uint32Array(0);
-    for (const [term, id] of [...this.ids].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    // The default sort: strings compared natively, several times faster than through a comparator.
+    for (const term of [...this.ids.keys()].sort()) {
+      const id = this.ids.get(term)!;
       yield { term, pairs: pairs.subarray(2 * starts[id]!, 2 * starts[id + 1]!) };
     }
   }

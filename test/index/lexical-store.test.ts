@@ -1,10 +1,11 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import MiniSearch from 'minisearch';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { computeFeatureStats } from '../../src/text/analyzer.js';
-import { LexicalStore, sentenceFeatureText, writeLexicalStore, type StoredChunk } from '../../src/index/lexical-store.js';
+import { LexicalStore, LexicalStoreWriter, sentenceFeatureText, writeLexicalStore, type StoredChunk } from '../../src/index/lexical-store.js';
 
 let dir: string;
 beforeEach(async () => {
@@ -130,5 +131,43 @@ describe('the SQLite lexical store', () => {
     } finally {
       store.close();
     }
+  });
+
+  it('is written as the build writes it: sentences article by article, then the chunks, the same store as in one go', () => {
+    const chunks = sampleChunks();
+    const sentences = Array.from({ length: 6 }, (_, i) => ({ articleId: `article-${Math.floor(i / 3)}`, index: i % 3, features: sentenceFeatureText([`s:${i}`, 'cloud']) }));
+    const whole = path.join(dir, 'whole.sqlite');
+    writeLexicalStore(whole, chunks, sentences);
+    const streamed = path.join(dir, 'streamed.sqlite');
+    const writer = LexicalStoreWriter.create(streamed);
+    writer.addSentences(sentences.slice(0, 3));
+    writer.addSentences(sentences.slice(3));
+    writer.finish(chunks);
+    writer.abort();
+    // Row for row (the files' headers count their transactions).
+    const rows = (file: string) => {
+      const db = new Database(file, { readonly: true });
+      try {
+        return ['meta', 'chunks', 'terms', 'sentences'].map((table) => db.prepare(`SELECT * FROM ${table}`).all());
+      } finally {
+        db.close();
+      }
+    };
+    expect(rows(streamed)).toEqual(rows(whole));
+    const store = LexicalStore.open(streamed);
+    try {
+      expect(store.sentenceFeatures('article-1', 2)).toEqual(['s:5', 'cloud']);
+      expect(store.query(bag({ 'only:3': 1 }), 5).map((hit) => hit.id)).toEqual([chunks[3]!.id]);
+    } finally {
+      store.close();
+    }
+  });
+
+  it('is no store when its writing was abandoned', () => {
+    const file = path.join(dir, 'lexical.sqlite');
+    const writer = LexicalStoreWriter.create(file);
+    writer.addSentences([{ articleId: 'a', index: 0, features: sentenceFeatureText(['cloud']) }]);
+    writer.abort();
+    expect(() => LexicalStore.open(file)).toThrow();
   });
 });
