@@ -100,9 +100,8 @@ interface PreparedConcept {
 interface PreparedQuestion {
   /** Undefined where the corpus lacks the feature. */
   keys: Array<string | undefined>;
-  /** The place of each feature the corpus has, and how many there are. */
+  /** The place of each feature the corpus has. */
   places: ReadonlyMap<string, number>;
-  looked: number;
   concepts: PreparedConcept[];
 }
 
@@ -140,7 +139,7 @@ function prepare(question: WeightedQuestion): PreparedQuestion {
     // A feature no chunk has keeps its place (its presence stays 0) without being looked up.
     const keys = [...places.keys()].map((key) => (question.unseen?.has(key) ? undefined : key));
     for (const key of question.unseen ?? []) places.delete(key);
-    done = { keys, places, looked: places.size, concepts };
+    done = { keys, places, concepts };
     prepared.set(question, done);
   }
   return done;
@@ -148,10 +147,10 @@ function prepare(question: WeightedQuestion): PreparedQuestion {
 
 /** Which of the question's features a set of features holds. */
 export function presenceOf(question: WeightedQuestion, features: FeatureLookup): FeaturePresence {
-  const { keys, places, looked } = prepare(question);
+  const { keys, places } = prepare(question);
   const presence = new Uint8Array(keys.length);
   // From whichever side is smaller: a sentence's few dozen features, or the question's.
-  if (features instanceof Set && features.size < looked) {
+  if (features instanceof Set && features.size < places.size) {
     for (const feature of features as ReadonlySet<string>) {
       const at = places.get(feature);
       if (at !== undefined) presence[at] = 1;
