@@ -194,6 +194,21 @@ describe('chunks', () => {
     expect(chunks.at(-1)!.text).toBe('Short closing paragraph.');
   });
 
+  it('fills each chunk as far as the limit allows, weighing every Han character (in or beyond the BMP) alike', async () => {
+    // 𠀀 and 𪚥 are Han characters outside the BMP: two UTF-16 units each, one character.
+    const sentences = Array.from({ length: 30 }, (_, i) => (i % 3 === 0 ? `𠀀𪚥第${i}句，Cloud revenue grew.` : i % 3 === 1 ? `Sentence ${i} has only English words.` : `雲計算第${i}句。`));
+    const article = await articleOf(sentences.join(' '));
+    const limit = 120;
+    const chunks = chunkArticle(article, { maxSize: limit, overlapSentences: 1 });
+    for (const chunk of chunks) {
+      expect(weightedLength(chunk.text)).toBeLessThanOrEqual(limit);
+      const next = article.sentences[chunk.sentenceIndexes.at(-1)! + 1];
+      // Only the paragraph's last chunk may stop short of the limit.
+      if (next && chunk !== chunks.at(-1)) expect(weightedLength(article.text.slice(chunk.start, next.end))).toBeGreaterThan(limit);
+    }
+    expect(chunks.length).toBeGreaterThan(3);
+  });
+
   it('keeps chunk ids stable when another article is added or a later paragraph changes', async () => {
     const base = await corpusOf({ 'a.txt': EN_TEXT, 'b.txt': ZH_TEXT });
     const grown = await corpusOf({ 'a.txt': `${EN_TEXT}\n\nA new closing paragraph.`, 'b.txt': ZH_TEXT, 'c.txt': 'Another article.' });
