@@ -5,10 +5,10 @@ import { setImmediate } from 'node:timers/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { TetherError } from '../errors.js';
-import { detectLang } from '../text/script.js';
+import { detectLang, type Lang } from '../text/script.js';
 import { articleText, classifyCorpusFile, type ArticleFormat } from './formats.js';
 import { splitParagraphs, splitSentences } from './sentences.js';
-import type { Article, ArticleMeta } from './types.js';
+import type { Article, ArticleMeta, Sentence } from './types.js';
 
 const metaSchema = z.object({
   title: z.string().trim().min(1).optional(),
@@ -35,6 +35,34 @@ export interface Corpus {
   hash: string;
   /** Files that are not indexed (unsupported format, not text, a duplicate name), for the user to fix. */
   skipped: SkippedFile[];
+  /** Per article id, what an index keeps to derive it again without the rules (see `ArticleDerivation`); empty for texts not read from files. */
+  digests: ReadonlyMap<string, { digest: string; inferredLang: Lang | undefined }>;
+}
+
+/**
+ * Bump when the rules that derive an article from its text change what they give for any text:
+ * paragraphs and sentences (sentences.ts) and the language when no sidecar says it (`detectLang`).
+ * An index keeps what they gave (`ArticleDerivation`) and an open reuses it while this is unchanged,
+ * instead of splitting every article again. `test/core/article-rules.test.ts` fails until it is bumped.
+ */
+export const ARTICLE_RULES_VERSION = 1;
+
+/**
+ * What the rules derived from an article's text, as an index keeps it: reused for a file whose
+ * bytes have the same `digest`, while ARTICLE_RULES_VERSION is unchanged.
+ */
+export interface ArticleDerivation {
+  /** sha256 of the article file's format and bytes (not its sidecar's). */
+  digest: string;
+  /** The language its text was found to be in; undefined when a sidecar said it and it was not looked for. */
+  inferredLang: Lang | undefined;
+  sentences: Sentence[];
+}
+
+/** Options for `loadCorpus`. */
+export interface LoadCorpusOptions {
+  /** What an index already derived of articles (by id): used for files whose digest it matches. */
+  known?: ReadonlyMap<string, ArticleDerivation>;
 }
 
 const SUPPORTED = '.txt, .md or .html';
@@ -46,7 +74,7 @@ const SUPPORTED = '.txt, .md or .html';
  * another format, is listed in `skipped` rather than stopping every question.
  * `root` is what `source` paths are relative to (the project root).
  */
-export async function loadCorpus(dir: string, root: string): Promise<Corpus> {
+export async function loadCorpus(dir: string, root: string, options: LoadCorpusOptions = {}): Promise<Corpus> {
   let entries: Dirent[];
   try {
     entries = (await fs.readdir(dir, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -62,6 +90,7 @@ export async function loadCorpus(dir: string, root: string): Promise<Corpus> {
   const articles: Article[] = [];
   const skipped: SkippedFile[] = [];
   const ids = new Map<string, string>();
+  const digests = new Map<string, { digest: string; inferredLang: Lang | undefined }>();
   let candidates = 0;
   for await (const read of readInBatches(dir, entries, names)) {
     if (!read) continue;
@@ -71,7 +100,9 @@ export async function loadCorpus(dir: string, root: string): Promise<Corpus> {
     }
     candidates += 1;
     const { name, file, id, format, bytes, metaFile, metaBytes } = read;
-    hash.update(`${name}\0`).update(bytes).update('\0');
+    // The corpus hash reads each file's digest: its bytes are hashed once.
+    const digest = createHash('sha256').update(`${format}\0`).update(bytes).digest('hex');
+    hash.update(`${name}\0${digest}\0`);
     const twin = ids.get(id);
     if (twin !== undefined) {
       skipped.push({ source: sourcePath(root, file), reason: `same name as ${twin}: rename one of them` });
@@ -86,8 +117,15 @@ export async function loadCorpus(dir: string, root: string): Promise<Corpus> {
     const { text } = decoded;
     if (metaBytes) hash.update(`${id}.meta.json\0`).update(metaBytes).update('\0');
 
-    const article = articleFromText({ id, source: sourcePath(root, file), text, meta: parseMeta(metaFile, metaBytes, text) });
-    if (article) articles.push(article);
+    const known = options.known?.get(id);
+    const derived = known?.digest === digest ? known : undefined;
+    let inferredLang: Lang | undefined;
+    const meta = parseMeta(metaFile, metaBytes, () => (inferredLang = derived?.inferredLang ?? detectLang(text)), text);
+    const article = articleFromText({ id, source: sourcePath(root, file), text, meta }, derived?.sentences);
+    if (article) {
+      articles.push(article);
+      digests.set(id, { digest, inferredLang });
+    }
   }
   if (candidates === 0) {
     throw new TetherError('CORPUS', `The corpus folder ${dir} has no articles (${SUPPORTED}).`, {
@@ -98,7 +136,7 @@ export async function loadCorpus(dir: string, root: string): Promise<Corpus> {
     const reasons = skipped.length > 0 ? ` (skipped: ${skipped.map((s) => `${s.source}: ${s.reason}`).join('; ')})` : '';
     throw new TetherError('CORPUS', `No article in ${dir} has text to index${reasons}.`, { hint: 'Add text to the articles (see corpus/README.md).' });
   }
-  return { dir, articles, hash: hash.digest('hex'), skipped };
+  return { dir, articles, hash: hash.digest('hex'), skipped, digests };
 }
 
 /**
@@ -150,11 +188,14 @@ function readOrUndefined(file: string): Buffer | undefined {
   }
 }
 
-/** An article from its stored text, split into paragraphs and sentences; undefined when it has no text. */
-export function articleFromText(fields: Pick<Article, 'id' | 'source' | 'text' | 'meta'>): Article | undefined {
+/**
+ * An article from its stored text, split into paragraphs and sentences (or with the `sentences` an
+ * index derived from the same text by the same rules); undefined when it has no text.
+ */
+export function articleFromText(fields: Pick<Article, 'id' | 'source' | 'text' | 'meta'>, sentences?: Sentence[]): Article | undefined {
   const paragraphs = splitParagraphs(fields.text);
   if (paragraphs.length === 0) return undefined;
-  return { ...fields, paragraphs, sentences: splitSentences(fields.text, paragraphs) };
+  return { ...fields, paragraphs, sentences: sentences ?? splitSentences(fields.text, paragraphs) };
 }
 
 /**
@@ -180,7 +221,7 @@ export function sourcePath(root: string, file: string): string {
   return relative.split(path.sep).join('/');
 }
 
-function parseMeta(file: string, bytes: Buffer | undefined, text: string): ArticleMeta {
+function parseMeta(file: string, bytes: Buffer | undefined, inferLang: () => Lang, text: string): ArticleMeta {
   let raw: unknown = {};
   if (bytes) {
     try {
@@ -199,7 +240,7 @@ function parseMeta(file: string, bytes: Buffer | undefined, text: string): Artic
   return {
     title: meta.title ?? firstLine.slice(0, 120),
     titleEditorial: meta.titleEditorial ?? false,
-    lang: meta.lang ?? detectLang(text),
+    lang: meta.lang ?? inferLang(),
     publication: meta.publication ?? undefined,
     author: meta.author ?? undefined,
     date: meta.date ?? undefined,

@@ -2,12 +2,12 @@ import fs from 'node:fs/promises';
 import { Document } from '@langchain/core/documents';
 import { chunkArticle, DEFAULT_CHUNKING } from '../corpus/chunk.js';
 import type { Corpus } from '../corpus/load.js';
-import type { Chunk } from '../corpus/types.js';
+import type { Article, Chunk } from '../corpus/types.js';
 import { LocalEmbeddings } from '../embeddings/local.js';
 import { NO_STATS, TextAnalyzer } from '../text/analyzer.js';
 import type { FeatureBag } from '../text/features.js';
 import { LexicalIndex } from './lexical.js';
-import { LexicalStoreWriter, sentenceFeatureText, type StoredChunk } from './lexical-store.js';
+import { LexicalStoreWriter, sentenceFeatureText, type StoredChunk, type StoredDerivation } from './lexical-store.js';
 import { FeatureBagTable } from './feature-bags.js';
 import { buildSemanticFile, type SemanticSources } from '../semantic/index.js';
 import { lexiconFromFile, saveLexicon } from '../text/lexicon.js';
@@ -90,6 +90,7 @@ export async function buildIndex(options: BuildIndexOptions): Promise<LoadedInde
       const sentenceBags = article.sentences.map((sentence) => reader.documentFeatures(article.text.slice(sentence.start, sentence.end)));
       for (const chunk of chunksOf.get(article.id) ?? []) rowOf.set(chunk.id, bags.add(chunkBag(chunk, sentenceBags)));
       lexicalWriter.addSentences(sentenceBags.map((bag, index) => ({ articleId: article.id, index, features: sentenceFeatureText(bag.keys()) })));
+      lexicalWriter.addDerivations(derivationOf(corpus, article));
     }
     const stats = bags.featureStats();
     const analyzer = new TextAnalyzer({ lexicon, stats });
@@ -153,6 +154,12 @@ export function chunkEmbedder(
 /** The chunks as the lexical store takes them, each bag made only when the store reads it. */
 function* storedChunks(chunks: readonly Chunk[], bagOf: (chunkId: string) => FeatureBag): Iterable<StoredChunk> {
   for (const chunk of chunks) yield { id: chunk.id, features: bagOf(chunk.id) };
+}
+
+/** What the article rules derived of an article read from a file, for the store to keep (none for other texts). */
+export function derivationOf(corpus: Corpus, article: Article): StoredDerivation[] {
+  const read = corpus.digests.get(article.id);
+  return read ? [{ articleId: article.id, digest: read.digest, inferredLang: read.inferredLang, sentences: article.sentences }] : [];
 }
 
 /** A corpus's chunks grouped by article, in order. */

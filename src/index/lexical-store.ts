@@ -1,6 +1,8 @@
 import fs from 'node:fs';
 import Database from 'better-sqlite3';
 import { LRUCache } from 'lru-cache';
+import { ARTICLE_RULES_VERSION, type ArticleDerivation } from '../corpus/load.js';
+import type { Sentence } from '../corpus/types.js';
 import type { DocumentFrequencies } from '../text/analyzer.js';
 import type { FeatureBag } from '../text/features.js';
 
@@ -15,10 +17,13 @@ import type { FeatureBag } from '../text/features.js';
  * number of query terms matched), so ranks and the BM25-share feature of the learned ranker keep
  * their scale. SQLite's FTS5 was the other candidate: its `bm25()` takes no per-term weights, and
  * weighted query expansion needs them.
+ *
+ * Beside them, each sentence's features (for the ranking) and what the article rules derived of
+ * each article (its sentences and language: `ArticleDerivation`), which an open reuses.
  */
 
 /** Bumped whenever the file's layout changes: a store of another version is rebuilt. */
-export const LEXICAL_STORE_VERSION = 2;
+export const LEXICAL_STORE_VERSION = 3;
 
 /** BM25 parameters (MiniSearch's defaults, which the committed ranking model was trained with). */
 const BM25 = { k: 1.2, b: 0.7, d: 0.5 };
@@ -46,6 +51,11 @@ export interface StoredSentence {
   index: number;
   /** The features as `sentenceFeatureText` writes them: one text, not thousands of small strings held until the store is written. */
   features: string;
+}
+
+/** What the article rules derived of an article, as the store keeps it. */
+export interface StoredDerivation extends ArticleDerivation {
+  articleId: string;
 }
 
 /** A scored chunk, best first. */
@@ -147,7 +157,46 @@ const SCHEMA = `
   CREATE TABLE chunks (row INTEGER PRIMARY KEY, id TEXT NOT NULL);
   CREATE TABLE terms (term TEXT PRIMARY KEY, df INTEGER NOT NULL, postings BLOB NOT NULL) WITHOUT ROWID;
   CREATE TABLE sentences (article TEXT NOT NULL, idx INTEGER NOT NULL, features TEXT NOT NULL, PRIMARY KEY (article, idx));
+  CREATE TABLE articles (id TEXT PRIMARY KEY, digest TEXT NOT NULL, lang TEXT, sentences BLOB NOT NULL);
 `;
+
+/** An article's sentences as stored: start, end and paragraph of each, as 32-bit integers. */
+function packSentences(sentences: readonly Sentence[]): Buffer {
+  const packed = new Int32Array(sentences.length * 3);
+  sentences.forEach((sentence, i) => packed.set([sentence.start, sentence.end, sentence.paragraph], i * 3));
+  return Buffer.from(packed.buffer);
+}
+
+function unpackSentences(blob: Buffer): Sentence[] {
+  if (blob.length % 12 !== 0) throw new Error('stored sentences of a wrong length');
+  // Copied out of the row buffer: an Int32Array needs 4-byte alignment.
+  const packed = new Int32Array(new Uint8Array(blob).buffer);
+  const sentences: Sentence[] = new Array<Sentence>(packed.length / 3);
+  for (let i = 0; i < sentences.length; i += 1) sentences[i] = { start: packed[i * 3]!, end: packed[i * 3 + 1]!, paragraph: packed[i * 3 + 2]! };
+  return sentences;
+}
+
+/**
+ * What the article rules derived of each article of the store in `file`, by id; undefined when
+ * there is no readable store, or it was written under other rules (ARTICLE_RULES_VERSION) or in
+ * another layout: the articles are then derived from their texts again.
+ */
+export function readArticleDerivations(file: string): Map<string, ArticleDerivation> | undefined {
+  if (!fs.existsSync(file)) return undefined;
+  let db: Database.Database | undefined;
+  try {
+    db = new Database(file, { readonly: true, fileMustExist: true });
+    const meta = new Map(db.prepare<[], { key: string; value: unknown }>('SELECT key, value FROM meta').all().map((r) => [r.key, r.value]));
+    if (meta.get('version') !== LEXICAL_STORE_VERSION || meta.get('articleRules') !== ARTICLE_RULES_VERSION) return undefined;
+    const rows = db.prepare<[], { id: string; digest: string; lang: string | null; sentences: Buffer }>('SELECT id, digest, lang, sentences FROM articles').all();
+    return new Map(rows.map((row) => [row.id, { digest: row.digest, inferredLang: (row.lang ?? undefined) as ArticleDerivation['inferredLang'], sentences: unpackSentences(row.sentences) }]));
+  } catch {
+    // A damaged store is found and rebuilt when the index is opened; until then nothing is reused.
+    return undefined;
+  } finally {
+    db?.close();
+  }
+}
 
 // Features hold no line break: one per line.
 const FEATURE_SEPARATOR = '\n';
@@ -184,9 +233,11 @@ export function writeLexicalStore(file: string, chunks: Iterable<StoredChunk>, s
  */
 export class LexicalStoreWriter {
   private readonly insertSentence: Database.Statement<[string, number, string]>;
+  private readonly insertDerivation: Database.Statement<[string, string, string | null, Buffer]>;
 
   private constructor(private readonly db: Database.Database) {
     this.insertSentence = db.prepare('INSERT INTO sentences (article, idx, features) VALUES (?, ?, ?)');
+    this.insertDerivation = db.prepare(INSERT_DERIVATION);
   }
 
   /** Starts the store in `file`, replacing any file there. */
@@ -214,6 +265,13 @@ export class LexicalStoreWriter {
     })();
   }
 
+  /** Stores what the article rules derived of articles, for an open to reuse. */
+  addDerivations(derivations: Iterable<StoredDerivation>): void {
+    this.db.transaction(() => {
+      for (const derivation of derivations) insertDerivation(this.insertDerivation, derivation);
+    })();
+  }
+
   /** Stores the chunks, their postings and the statistics, and closes the file. */
   finish(chunks: Iterable<StoredChunk>): void {
     const { db } = this;
@@ -236,6 +294,7 @@ export class LexicalStoreWriter {
         for (const { term, pairs } of postings.byTerm()) insertTerm.run(term, pairs.length / 2, packPostings(pairs));
 
         insertMeta.run('version', LEXICAL_STORE_VERSION);
+        insertMeta.run('articleRules', ARTICLE_RULES_VERSION);
         insertMeta.run('documents', lengths.length);
         insertMeta.run('lengths', Buffer.from(new Uint32Array(lengths).buffer));
       })();
@@ -250,14 +309,21 @@ export class LexicalStoreWriter {
   }
 }
 
+const INSERT_DERIVATION = 'INSERT INTO articles (id, digest, lang, sentences) VALUES (?, ?, ?, ?)';
+
+function insertDerivation(statement: Database.Statement<[string, string, string | null, Buffer]>, derivation: StoredDerivation): void {
+  statement.run(derivation.articleId, derivation.digest, derivation.inferredLang ?? null, packSentences(derivation.sentences));
+}
+
 /** What an incremental update changes in a lexical store (`updateLexicalStore`). */
 export interface LexicalStoreChanges {
   /** Chunks to take out, with the features they were stored with (their weights do not matter). */
   removedChunks: Iterable<StoredChunk>;
-  /** Articles whose stored sentences are dropped (removed or changed ones). */
+  /** Articles whose stored sentences and derivation are dropped (removed or changed ones). */
   removedArticles: Iterable<string>;
   addedChunks: Iterable<StoredChunk>;
   addedSentences: Iterable<StoredSentence>;
+  addedDerivations: Iterable<StoredDerivation>;
 }
 
 /**
@@ -337,7 +403,13 @@ export function updateLexicalStore(file: string, changes: LexicalStoreChanges): 
         writeTerm.run(term, postings.length / 8, postings);
       }
       const deleteSentences = db.prepare('DELETE FROM sentences WHERE article = ?');
-      for (const article of changes.removedArticles) deleteSentences.run(article);
+      const deleteDerivation = db.prepare('DELETE FROM articles WHERE id = ?');
+      for (const article of changes.removedArticles) {
+        deleteSentences.run(article);
+        deleteDerivation.run(article);
+      }
+      const insertDerived = db.prepare<[string, string, string | null, Buffer]>(INSERT_DERIVATION);
+      for (const derivation of changes.addedDerivations) insertDerivation(insertDerived, derivation);
       const insertSentence = db.prepare('INSERT INTO sentences (article, idx, features) VALUES (?, ?, ?)');
       for (const sentence of changes.addedSentences) insertSentence.run(sentence.articleId, sentence.index, sentence.features);
       // Freed rows at the end are dropped; others stay at length 0 for the next update to fill.

@@ -6,6 +6,7 @@ import { LOCAL_EMBEDDER_NAME, LocalEmbeddings, localEmbedderIdentity } from '../
 import { TextAnalyzer } from '../text/analyzer.js';
 import { TetherError } from '../errors.js';
 import { LexicalIndex } from './lexical.js';
+import { readArticleDerivations } from './lexical-store.js';
 import { loadSentenceEmbedder, SEMANTIC_FORMAT_VERSION, type SemanticSources } from '../semantic/index.js';
 import { loadLexicon } from '../text/lexicon.js';
 import type { LexiconSources } from './build-lexicon.js';
@@ -55,7 +56,7 @@ interface Rebuild {
 export async function openIndex(options: OpenIndexOptions): Promise<LoadedIndex> {
   const progress = options.onProgress ?? (() => {});
   const warn = options.onWarning ?? progress;
-  const corpus = await loadCorpus(options.corpusDir, options.root);
+  const corpus = await readCorpus(options);
   for (const file of corpus.skipped) warn(`Skipped ${file.source}: ${file.reason}.`);
 
   const state = await inspectIndex(options, corpus);
@@ -82,7 +83,7 @@ export async function openIndex(options: OpenIndexOptions): Promise<LoadedIndex>
  */
 export async function refreshIndex(options: OpenIndexOptions & { full?: boolean }): Promise<LoadedIndex> {
   const progress = options.onProgress ?? (() => {});
-  const corpus = await loadCorpus(options.corpusDir, options.root);
+  const corpus = await readCorpus(options);
   for (const file of corpus.skipped) (options.onWarning ?? progress)(`Skipped ${file.source}: ${file.reason}.`);
   if (!options.full) {
     const state = await inspectIndex(options, corpus).catch((error: unknown) => {
@@ -137,7 +138,7 @@ async function rebuildOrUpdate(options: OpenIndexOptions, corpus: Corpus, state:
  * rebuilt; throws only for an embedder mismatch. For status commands and tests.
  */
 export async function indexState(options: OpenIndexOptions): Promise<{ ready: LoadedIndex } | { rebuild: string }> {
-  const state = await inspectIndex(options, await loadCorpus(options.corpusDir, options.root));
+  const state = await inspectIndex(options, await readCorpus(options));
   return 'reason' in state ? { rebuild: state.reason } : { ready: state };
 }
 
@@ -188,6 +189,11 @@ async function inspectIndex(options: OpenIndexOptions, corpus: Corpus): Promise<
   }
 }
 
+/** The corpus, with what the index in place derived of unchanged articles reused rather than derived again. */
+function readCorpus(options: OpenIndexOptions): Promise<Corpus> {
+  return loadCorpus(options.corpusDir, options.root, { known: readArticleDerivations(indexFiles(options.indexDir).lexical) });
+}
+
 function isMissingPackage(error: unknown): boolean {
   for (let e: unknown = error; e instanceof Error; e = e.cause) {
     const code = (e as NodeJS.ErrnoException).code;
@@ -206,7 +212,7 @@ async function openAsBuilt(options: OpenIndexOptions, manifest: Manifest): Promi
   if (!options.embeddings && !sameSettings(manifest.embedder, localEmbedderIdentity())) return undefined;
   const stored = await readStoredArticles(options.indexDir);
   const articles = stored.flatMap((article) => articleFromStored(article) ?? []);
-  const corpus: Corpus = { dir: options.corpusDir, articles, hash: manifest.corpus.hash, skipped: [] };
+  const corpus: Corpus = { dir: options.corpusDir, articles, hash: manifest.corpus.hash, skipped: [], digests: new Map() };
   const chunks = chunkCorpus(corpus);
   if (manifest.chunksHash !== hashChunkIds(chunks.map((c) => c.id))) return undefined;
   return loadIndexFiles(options, manifest, corpus, chunks);

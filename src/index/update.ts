@@ -9,7 +9,7 @@ import { NO_STATS, TextAnalyzer } from '../text/analyzer.js';
 import type { FeatureBag } from '../text/features.js';
 import { decodeLexicon, encodeLexicon } from '../text/lexicon.js';
 import { LexiconBinder, loadLexiconSources, parseCorpusKeys, serialiseCorpusKeys, type LexiconSources } from './build-lexicon.js';
-import { chunkBag, chunkCorpus, chunkDocument, chunkEmbedder, chunksByArticle } from './build.js';
+import { chunkBag, chunkCorpus, chunkDocument, chunkEmbedder, chunksByArticle, derivationOf } from './build.js';
 import { HNSW_PARAMETERS, liveDocuments, updateVectorStore } from './hnsw.js';
 import { LexicalIndex } from './lexical.js';
 import { sentenceFeatureText, type StoredChunk, type StoredSentence } from './lexical-store.js';
@@ -174,7 +174,13 @@ export async function updateIndex(options: UpdateIndexOptions): Promise<LoadedIn
 
   // The statistics are the lexical store's (document count, each feature's document frequency, as the
   // open reads them): updated with it, exactly a full build's.
-  const { index: lexical, termsAdded, termsRemoved } = LexicalIndex.update(files.lexical, { removedChunks, removedArticles: gone, addedChunks, addedSentences });
+  const { index: lexical, termsAdded, termsRemoved } = LexicalIndex.update(files.lexical, {
+    removedChunks,
+    removedArticles: gone,
+    addedChunks,
+    addedSentences,
+    addedDerivations: fresh.flatMap((article) => derivationOf(corpus, article)),
+  });
   const analyzer = new TextAnalyzer({ lexicon, stats: lexical.featureStats() });
   const embedder = new LocalEmbeddings({ analyzer });
 

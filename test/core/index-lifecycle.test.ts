@@ -2,10 +2,12 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
+import { loadCorpus } from '../../src/corpus/load.js';
 import { TetherError } from '../../src/errors.js';
 import { indexWorkPaths } from '../../src/index/lifecycle.js';
 import { indexState, openIndex } from '../../src/index/open.js';
+import { readArticleDerivations } from '../../src/index/lexical-store.js';
 import { openTether } from '../../src/tether.js';
 import { BILINGUAL_FILES } from '../support/bilingual.js';
 import { copyToTmp, makeTmpDir, makeTmpProject, REPO_ROOT, unfaithfulQuotes, type TmpProject } from '../support/corpus.js';
@@ -75,6 +77,20 @@ describe('a missing index', () => {
     expect(index.vectorStore.index.getCurrentCount()).toBe(index.chunks.length);
   });
 
+  it('reuses the sentences it derived of each article instead of splitting the texts again', async () => {
+    const segment = vi.spyOn(Intl.Segmenter.prototype, 'segment');
+    try {
+      const index = await openIndex({ corpusDir: project.corpusDir, indexDir: project.indexDir, root: project.root });
+      expect(segment).not.toHaveBeenCalled();
+      segment.mockClear();
+      const fresh = await loadCorpus(project.corpusDir, project.root);
+      expect(segment, 'a load without the index splits every article').toHaveBeenCalled();
+      expect(index.corpus.articles).toEqual(fresh.articles);
+    } finally {
+      segment.mockRestore();
+    }
+  });
+
   it('reads the dictionaries it is handed only when it builds (the runs of the public sets share one reading)', async () => {
     let reads = 0;
     const lexiconSources = async () => {
@@ -119,8 +135,13 @@ describe('a stale index', () => {
     expect(await unfaithfulQuotes(answer.quotes, root)).toEqual([]);
 
     const again: string[] = [];
-    await openIndex({ corpusDir, indexDir, root, onProgress: (m) => again.push(m) });
+    const reopened = await openIndex({ corpusDir, indexDir, root, onProgress: (m) => again.push(m) });
     expect(again, 'the updated index is up to date').toEqual([]);
+    // The changed article's sentences, as the update stored them, are those of its new text.
+    const derived = readArticleDerivations(path.join(indexDir, 'lexical.sqlite'));
+    const changed = reopened.corpus.articles.find((article) => article.id === 'riverside-en')!;
+    expect(derived?.get('riverside-en')?.sentences).toEqual((await loadCorpus(corpusDir, root)).articles.find((article) => article.id === 'riverside-en')!.sentences);
+    expect(changed.text.slice(changed.sentences.at(-1)!.start, changed.sentences.at(-1)!.end)).toBe(added);
   });
 });
 

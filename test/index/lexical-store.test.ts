@@ -5,7 +5,8 @@ import Database from 'better-sqlite3';
 import MiniSearch from 'minisearch';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { computeFeatureStats } from '../../src/text/analyzer.js';
-import { LexicalStore, LexicalStoreWriter, sentenceFeatureText, writeLexicalStore, type StoredChunk } from '../../src/index/lexical-store.js';
+import { LexicalStore, LexicalStoreWriter, readArticleDerivations, sentenceFeatureText, writeLexicalStore, type StoredChunk, type StoredDerivation } from '../../src/index/lexical-store.js';
+import { ARTICLE_RULES_VERSION } from '../../src/corpus/load.js';
 
 let dir: string;
 beforeEach(async () => {
@@ -161,6 +162,29 @@ describe('the SQLite lexical store', () => {
     } finally {
       store.close();
     }
+  });
+
+  it('keeps what the article rules derived of each article, read back only while the rules are the same', async () => {
+    const derivations: StoredDerivation[] = [
+      { articleId: 'a', digest: 'd1', inferredLang: 'zh-Hant', sentences: [{ start: 0, end: 12, paragraph: 1 }, { start: 13, end: 40, paragraph: 2 }] },
+      { articleId: 'b', digest: 'd2', inferredLang: undefined, sentences: [{ start: 3, end: 70_000, paragraph: 1 }] },
+    ];
+    const file = path.join(dir, 'lexical.sqlite');
+    const writer = LexicalStoreWriter.create(file);
+    writer.addDerivations(derivations);
+    writer.finish(sampleChunks());
+    const read = readArticleDerivations(file);
+    expect(read && Object.fromEntries(read)).toEqual(Object.fromEntries(derivations.map(({ articleId, ...derivation }) => [articleId, derivation])));
+
+    // Written under other rules (or damaged, or missing): nothing is reused, the articles are derived again.
+    const db = new Database(file);
+    db.prepare("UPDATE meta SET value = ? WHERE key = 'articleRules'").run(ARTICLE_RULES_VERSION + 1);
+    db.close();
+    expect(readArticleDerivations(file)).toBeUndefined();
+    const damaged = path.join(dir, 'damaged.sqlite');
+    await fs.writeFile(damaged, 'not a database');
+    expect(readArticleDerivations(damaged)).toBeUndefined();
+    expect(readArticleDerivations(path.join(dir, 'missing.sqlite'))).toBeUndefined();
   });
 
   it('is no store when its writing was abandoned', () => {

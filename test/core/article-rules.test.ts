@@ -1,0 +1,68 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ARTICLE_RULES_VERSION, loadCorpus, type ArticleDerivation } from '../../src/corpus/load.js';
+import { splitParagraphs, splitSentences } from '../../src/corpus/sentences.js';
+import { detectLang } from '../../src/text/script.js';
+import { EN_TEXT, ZH_TEXT } from '../support/bilingual.js';
+import { makeTmpProject, REPO_ROOT, type TmpProject } from '../support/corpus.js';
+
+const projects: TmpProject[] = [];
+afterAll(async () => {
+  await Promise.all(projects.map((project) => project.remove()));
+});
+
+/** Texts that exercise every rule: abbreviations, initials, closing quotes, soft line breaks, scripts. */
+const RULE_TEXTS = [
+  EN_TEXT,
+  ZH_TEXT,
+  'George W. Bush met J. K. Rowling. 他培养了冯·卡门、A．Ｌ．纳戴等人。 It was Plan B. Then it ended.',
+  'Mr. Right said "it is done." Then he left!\n“好。”他說。她問：「真的嗎？」\r\n\r\nNew paragraph? yes, lower case goes on.',
+  '阿里云推出了Qwen模型。It is open source! 开发者可以下载。\n\n\n   \n最後一段（完）',
+  '𠀀𪚥第一句，Cloud revenue grew 2% (U.S. Inc. etc.). Dr. Who? No. 1 again.',
+  'line one\nline two\nline three',
+  '',
+];
+
+/** What the article rules give for a text: paragraphs, sentences and language. */
+function derive(text: string): unknown {
+  const paragraphs = splitParagraphs(text);
+  return [paragraphs, splitSentences(text, paragraphs), detectLang(text)];
+}
+
+describe('the article rules', () => {
+  it('give what ARTICLE_RULES_VERSION stands for: bump it (and this fingerprint) when they change', async () => {
+    const corpusDir = path.join(REPO_ROOT, 'corpus');
+    const articles = (await fs.readdir(corpusDir)).filter((name) => name.endsWith('.txt')).sort();
+    const texts = [...RULE_TEXTS, ...(await Promise.all(articles.map((name) => fs.readFile(path.join(corpusDir, name), 'utf8'))))];
+    const fingerprint = createHash('sha256').update(JSON.stringify(texts.map(derive))).digest('hex').slice(0, 16);
+    // Indexes keep what the rules derived and reuse it while the version is the same: a change of the
+    // rules without a new version would leave old indexes with the old sentences.
+    expect({ version: ARTICLE_RULES_VERSION, fingerprint }).toEqual({ version: 1, fingerprint: 'b0621e0e6f6bfe6e' });
+  });
+
+  it('are not run again for an article whose file an index derived (same digest), and are for one that changed', async () => {
+    const project = await makeTmpProject('article-rules', { 'a.txt': `${EN_TEXT}\n`, 'b.txt': `${ZH_TEXT}\n` });
+    projects.push(project);
+    const fresh = await loadCorpus(project.corpusDir, project.root);
+    const digest = (id: string) => fresh.digests.get(id)!.digest;
+    expect(fresh.digests.get('b')?.inferredLang).toBe('zh-Hant');
+    // Derivations an index could not have made (one sentence a paragraph, another language), to tell reuse from splitting.
+    const marked = (id: string, digestOf: string): ArticleDerivation => {
+      const article = fresh.articles.find((a) => a.id === id)!;
+      return { digest: digestOf, inferredLang: 'zh-Hans', sentences: article.paragraphs.map((p, i) => ({ ...p, paragraph: i + 1 })) };
+    };
+    const known = new Map([
+      ['a', marked('a', digest('a'))],
+      ['b', marked('b', 'the digest of another text')],
+    ]);
+    const reread = await loadCorpus(project.corpusDir, project.root, { known });
+    const [a, b] = reread.articles;
+    expect(a!.sentences).toEqual(known.get('a')!.sentences);
+    expect(a!.meta.lang).toBe('zh-Hans');
+    expect(b).toEqual(fresh.articles[1]);
+    expect(reread.hash).toBe(fresh.hash);
+    expect(reread.digests).toEqual(new Map([['a', { digest: digest('a'), inferredLang: 'zh-Hans' }], ['b', fresh.digests.get('b')]]));
+  });
+});
