@@ -12,7 +12,7 @@ import { FeatureBagTable } from './feature-bags.js';
 import { buildSemanticFile, type SemanticSources } from '../semantic/index.js';
 import { lexiconFromFile, saveLexicon } from '../text/lexicon.js';
 import { emptyCorpusKeys, LexiconBinder, loadLexiconSources, serialiseCorpusKeys, type LexiconSources } from './build-lexicon.js';
-import { createVectorStore, HNSW_PARAMETERS } from './hnsw.js';
+import { createVectorStore, HNSW_PARAMETERS, saveVectorStore } from './hnsw.js';
 import { hashChunkIds, INDEX_FORMAT_VERSION, indexFiles, manifestArticle, writeStoredArticles, type Manifest } from './manifest.js';
 import type { ExternalEmbeddings, LoadedIndex } from './types.js';
 
@@ -40,6 +40,16 @@ export function chunkDocument(chunk: Chunk, source: string): Document {
     pageContent: chunk.text,
     metadata: { id: chunk.id, articleId: chunk.articleId, source, paragraph: chunk.paragraph, start: chunk.start, end: chunk.end },
   });
+}
+
+/** The Document of a corpus's chunk by id, made when asked: the vector store's docstore reads them so. */
+export function chunkDocumentsOf(corpus: Corpus, chunks: readonly Chunk[]): (chunkId: string) => Document | undefined {
+  const byId = new Map(chunks.map((chunk) => [chunk.id, chunk]));
+  const sourceOf = new Map(corpus.articles.map((article) => [article.id, article.source]));
+  return (id) => {
+    const chunk = byId.get(id);
+    return chunk && chunkDocument(chunk, sourceOf.get(chunk.articleId) ?? '');
+  };
 }
 
 /**
@@ -113,7 +123,7 @@ export async function buildIndex(options: BuildIndexOptions): Promise<LoadedInde
   };
   // A failure before the store is finished closes its file (`abort` does nothing once finished).
   const { stats, analyzer, embedder, vectorStore, lexical } = await indexChunks().finally(() => lexicalWriter.abort());
-  await vectorStore.save(indexDir);
+  await saveVectorStore(vectorStore, indexDir);
 
   const manifest: Manifest = {
     formatVersion: INDEX_FORMAT_VERSION,

@@ -7,6 +7,7 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { z } from 'zod';
 
 /**
  * HNSW graph parameters. Hashed feature vectors are sparse, which HNSW finds hard: with
@@ -83,12 +84,87 @@ export async function createVectorStore<T = undefined>(
     const index = new HierarchicalNSW(HNSW_PARAMETERS.space, dimensions);
     await index.readIndex(file);
     index.setEf(HNSW_PARAMETERS.efSearch);
-    const docstore = new SynchronousInMemoryDocstore(new Map(documents.map((document, label) => [String(label), document])));
+    const byId = new Map(documents.map((document) => [String(document.metadata.id), document]));
+    const docstore = new ChunkDocstore(new Map(documents.map((document, label) => [String(label), String(document.metadata.id)])), (id) => byId.get(id));
     return { store: new HNSWLib(embeddings, { space: HNSW_PARAMETERS.space, numDimensions: dimensions, index, docstore }), alongside };
   } finally {
     await graph?.stop();
     if (scratch) await fs.rm(scratch, { recursive: true, force: true });
   }
+}
+
+/**
+ * The vector store's docstore: which chunk each live point (label) is, its Document made when a
+ * search returns it (`documentOf` a chunk id). LangChain's in-memory docstore, saved as
+ * docstore.json, held every chunk's text a second time (46 MB at 100k chunks, parsed whole at
+ * every open); the chunks' texts are the articles', by offset.
+ */
+export class ChunkDocstore extends SynchronousInMemoryDocstore {
+  /** Documents handed in by `add` (an update's new chunks), until the next load makes them from the texts. */
+  private readonly added = new Map<string, Document>();
+
+  constructor(
+    /** The chunk id of each live point, by label (as a string, as LangChain asks). */
+    readonly chunkIds: Map<string, string>,
+    private readonly documentOf: (chunkId: string) => Document | undefined,
+  ) {
+    super();
+  }
+
+  override search(label: string): Document {
+    const id = this.chunkIds.get(label);
+    const document = id === undefined ? undefined : (this.added.get(id) ?? this.documentOf(id));
+    if (!document) throw new Error(`No chunk for point ${label} of the vector store.`);
+    return document;
+  }
+
+  override add(texts: Record<string, Document>): void {
+    for (const [label, document] of Object.entries(texts)) {
+      const id = String(document.metadata.id);
+      this.chunkIds.set(label, id);
+      this.added.set(id, document);
+    }
+  }
+}
+
+/** The files of a saved vector store: the graph, its settings, and the chunk of each point. */
+function storeFiles(directory: string) {
+  return { graph: path.join(directory, 'hnswlib.index'), args: path.join(directory, 'args.json'), labels: path.join(directory, 'chunk-labels.json') };
+}
+
+/**
+ * Saves a store made by `createVectorStore` or `loadVectorStore`: LangChain's files but for the
+ * docstore, of which only the chunk id of each point is kept (null for a dead point).
+ */
+export async function saveVectorStore(store: HNSWLib, directory: string): Promise<void> {
+  const files = storeFiles(directory);
+  const { chunkIds } = chunkDocstore(store);
+  const labels = Array.from({ length: store.index.getCurrentCount() }, (_, label) => chunkIds.get(String(label)) ?? null);
+  await store.index.writeIndex(files.graph);
+  await fs.writeFile(files.args, JSON.stringify({ space: store.args.space, numDimensions: store.args.numDimensions }));
+  await fs.writeFile(files.labels, JSON.stringify(labels));
+}
+
+/** Opens a store saved by `saveVectorStore`, its Documents made from chunk ids by `documentOf`; `efSearch` set. */
+export async function loadVectorStore(directory: string, embeddings: EmbeddingsInterface, documentOf: (chunkId: string) => Document | undefined): Promise<HNSWLib> {
+  const files = storeFiles(directory);
+  const args = z.object({ space: z.enum(['cosine', 'l2', 'ip']), numDimensions: z.number().int().positive() }).parse(JSON.parse(await fs.readFile(files.args, 'utf8')));
+  const labels = z.array(z.string().nullable()).parse(JSON.parse(await fs.readFile(files.labels, 'utf8')));
+  const { HierarchicalNSW } = await HNSWLib.imports();
+  const index = new HierarchicalNSW(args.space, args.numDimensions);
+  await index.readIndex(files.graph);
+  if (index.getCurrentCount() !== labels.length) throw new Error(`the graph holds ${index.getCurrentCount()} points, its labels ${labels.length}`);
+  index.setEf(HNSW_PARAMETERS.efSearch);
+  const chunkIds = new Map<string, string>();
+  labels.forEach((id, label) => {
+    if (id !== null) chunkIds.set(String(label), id);
+  });
+  return new HNSWLib(embeddings, { ...args, index, docstore: new ChunkDocstore(chunkIds, documentOf) });
+}
+
+function chunkDocstore(store: HNSWLib): ChunkDocstore {
+  if (!(store.docstore instanceof ChunkDocstore)) throw new Error('a vector store not made by createVectorStore or loadVectorStore');
+  return store.docstore;
 }
 
 /** The graph's worker thread, as `createVectorStore` drives it. */
@@ -157,14 +233,15 @@ export const MAX_DEAD_SHARE = 0.1;
 export function updateVectorStore(store: HNSWLib, removedIds: ReadonlySet<string>, vectors: number[][], documents: Document[]): void {
   if (vectors.length !== documents.length) throw new Error('updateVectorStore needs one vector per document');
   const { index } = store;
-  const docs = liveDocuments(store);
+  const docstore = chunkDocstore(store);
+  const docs = docstore.chunkIds;
   const count = index.getCurrentCount();
   // Marked deleted already: by an earlier update.
   const deleted = new Set<number>();
   for (let label = 0; label < count; label += 1) if (!docs.has(String(label))) deleted.add(label);
   const freed: number[] = [];
-  for (const [key, document] of docs) {
-    if (removedIds.has(String(document.metadata.id))) {
+  for (const [key, chunkId] of docs) {
+    if (removedIds.has(chunkId)) {
       freed.push(Number(key));
       docs.delete(key);
     }
@@ -181,13 +258,13 @@ export function updateVectorStore(store: HNSWLib, removedIds: ReadonlySet<string
     if (dead !== undefined) reused.add(dead);
     const label = dead ?? next++;
     index.addPoint(vector, label);
-    docs.set(String(label), documents[i]!);
+    docstore.add({ [String(label)]: documents[i]! });
   });
   // hnswlib refuses to mark a label twice: only the newly freed ones that no new chunk took.
   for (const label of freed) if (!reused.has(label)) index.markDelete(label);
 }
 
-/** The documents of the store's live points, by label (LangChain's docstore keeps them in a Map it exposes as `_docs`). */
-export function liveDocuments(store: HNSWLib): Map<string, Document> {
-  return (store.docstore as unknown as { _docs: Map<string, Document> })._docs;
+/** The chunk ids of the store's live points, by label. */
+export function liveChunkIds(store: HNSWLib): Map<string, string> {
+  return chunkDocstore(store).chunkIds;
 }

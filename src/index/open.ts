@@ -1,4 +1,3 @@
-import { HNSWLib } from '@langchain/community/vectorstores/hnswlib';
 import { DEFAULT_CHUNKING } from '../corpus/chunk.js';
 import { loadCorpus, type Corpus } from '../corpus/load.js';
 import type { Chunk } from '../corpus/types.js';
@@ -10,9 +9,9 @@ import { readArticleDerivations } from './lexical-store.js';
 import { loadSentenceEmbedder, SEMANTIC_FORMAT_VERSION, type SemanticSources } from '../semantic/index.js';
 import { loadLexicon } from '../text/lexicon.js';
 import type { LexiconSources } from './build-lexicon.js';
-import { chunkCorpus, chunksByArticle } from './build.js';
+import { chunkCorpus, chunkDocumentsOf, chunksByArticle } from './build.js';
 import { buildIndexInPlace, isReadOnlyError, updateIndexInPlace } from './lifecycle.js';
-import { HNSW_PARAMETERS, liveDocuments } from './hnsw.js';
+import { liveChunkIds, loadVectorStore } from './hnsw.js';
 import { CHUNKING_CHANGED, describeChanges, planIndexUpdate, type ArticleChanges } from './update.js';
 import { cutOtherwise, hashChunkIds, INDEX_FORMAT_VERSION, indexFiles, readManifest, readStoredArticles, sameSettings, articleFromStored, type Manifest } from './manifest.js';
 import type { ExternalEmbeddings, LoadedIndex } from './types.js';
@@ -224,10 +223,9 @@ async function loadIndexFiles(options: OpenIndexOptions, manifest: Manifest, cor
   const lexical = LexicalIndex.open(files.lexical);
   // The document frequencies are the lexical store's: read per feature as questions need them, not parsed at open.
   const analyzer = new TextAnalyzer({ lexicon, stats: lexical.featureStats() });
-  const vectorStore = await HNSWLib.load(options.indexDir, options.embeddings?.embeddings ?? new LocalEmbeddings({ analyzer }));
-  vectorStore.index.setEf(HNSW_PARAMETERS.efSearch);
+  const vectorStore = await loadVectorStore(options.indexDir, options.embeddings?.embeddings ?? new LocalEmbeddings({ analyzer }), chunkDocumentsOf(corpus, chunks));
   // Live points only: an update marks a removed chunk's point deleted until a new chunk takes its label.
-  const vectors = liveDocuments(vectorStore).size;
+  const vectors = liveChunkIds(vectorStore).size;
   if (chunks.length !== vectors || chunks.length !== manifest.counts.chunks || chunks.length !== lexical.size || vectorStore.index.getCurrentCount() < vectors) {
     throw new Error(`chunk count mismatch: corpus ${chunks.length}, vectors ${vectors}, lexical ${lexical.size}`);
   }

@@ -1,5 +1,4 @@
 import fs from 'node:fs/promises';
-import { HNSWLib } from '@langchain/community/vectorstores/hnswlib';
 import { chunkArticle, DEFAULT_CHUNKING } from '../corpus/chunk.js';
 import type { Corpus } from '../corpus/load.js';
 import type { Article, Chunk } from '../corpus/types.js';
@@ -9,8 +8,8 @@ import { NO_STATS, TextAnalyzer } from '../text/analyzer.js';
 import type { FeatureBag } from '../text/features.js';
 import { decodeLexicon, encodeLexicon } from '../text/lexicon.js';
 import { LexiconBinder, loadLexiconSources, parseCorpusKeys, serialiseCorpusKeys, type LexiconSources } from './build-lexicon.js';
-import { chunkBag, chunkCorpus, chunkDocument, chunkEmbedder, chunksByArticle, derivationOf } from './build.js';
-import { HNSW_PARAMETERS, liveDocuments, updateVectorStore } from './hnsw.js';
+import { chunkBag, chunkCorpus, chunkDocument, chunkDocumentsOf, chunkEmbedder, chunksByArticle, derivationOf } from './build.js';
+import { liveChunkIds, loadVectorStore, saveVectorStore, updateVectorStore } from './hnsw.js';
 import { LexicalIndex } from './lexical.js';
 import { sentenceFeatureText, type StoredChunk, type StoredSentence } from './lexical-store.js';
 import { articleFromStored, cutOtherwise, hashArticle, hashChunkIds, indexFiles, manifestArticle, readStoredArticles, writeStoredArticles, type Manifest } from './manifest.js';
@@ -188,17 +187,16 @@ export async function updateIndex(options: UpdateIndexOptions): Promise<LoadedIn
   const documents = addedChunks.map(({ chunk }) => chunkDocument(chunk, sourceOf.get(chunk.articleId)!));
   const bagOf = new Map(addedChunks.map(({ id, features }) => [id, features]));
   const vectors = addedChunks.length > 0 ? await chunkEmbedder(options.embeddings, embedder, (id) => bagOf.get(id)!, addedChunks.length, progress)(documents) : [];
-  const vectorStore = await HNSWLib.load(indexDir, options.embeddings?.embeddings ?? embedder);
+  const chunks = options.chunks ?? chunkCorpus(corpus);
+  const vectorStore = await loadVectorStore(indexDir, options.embeddings?.embeddings ?? embedder, chunkDocumentsOf(corpus, chunks));
   updateVectorStore(vectorStore, new Set(removedChunks.map((chunk) => chunk.id)), vectors, documents);
-  await vectorStore.save(indexDir);
-  vectorStore.index.setEf(HNSW_PARAMETERS.efSearch);
+  await saveVectorStore(vectorStore, indexDir);
 
   await writeStoredArticles(indexDir, corpus.articles);
 
-  const chunks = options.chunks ?? chunkCorpus(corpus);
   const chunksOf = chunksByArticle(chunks);
-  if (chunks.length !== liveDocuments(vectorStore).size || chunks.length !== lexical.size) {
-    throw new Error(`updated index disagrees with the corpus: ${chunks.length} chunks, ${liveDocuments(vectorStore).size} vectors, ${lexical.size} lexical`);
+  if (chunks.length !== liveChunkIds(vectorStore).size || chunks.length !== lexical.size) {
+    throw new Error(`updated index disagrees with the corpus: ${chunks.length} chunks, ${liveChunkIds(vectorStore).size} vectors, ${lexical.size} lexical`);
   }
   const updated: Manifest = {
     ...manifest,

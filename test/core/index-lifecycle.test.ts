@@ -58,7 +58,7 @@ describe('a missing index', () => {
     expect(firstOpenProgress[0]).toMatch(/No index in .* building it now/);
     expect(firstOpenProgress.at(-1)).toMatch(/Index built/);
     const files = await fs.readdir(project.indexDir);
-    for (const file of ['manifest.json', 'hnswlib.index', 'docstore.json', 'args.json', 'lexical.sqlite', 'lexicon.tsv']) {
+    for (const file of ['manifest.json', 'hnswlib.index', 'chunk-labels.json', 'args.json', 'lexical.sqlite', 'lexicon.tsv']) {
       expect(files).toContain(file);
     }
     const manifest = JSON.parse(await fs.readFile(path.join(project.indexDir, 'manifest.json'), 'utf8')) as {
@@ -171,7 +171,7 @@ describe('a damaged index', () => {
     ['a missing hnswlib.index', (dir) => fs.rm(path.join(dir, 'hnswlib.index'))],
     ['garbage in lexical.sqlite', (dir) => fs.writeFile(path.join(dir, 'lexical.sqlite'), '{"this is": not a database'.repeat(64))],
     ['a truncated lexical.sqlite', (dir) => overwrite(path.join(dir, 'lexical.sqlite'), (b) => b.subarray(0, 100))],
-    ['garbage in docstore.json', (dir) => fs.writeFile(path.join(dir, 'docstore.json'), '\u0000\u0001binary')],
+    ['garbage in chunk-labels.json', (dir) => fs.writeFile(path.join(dir, 'chunk-labels.json'), '\u0000\u0001binary')],
     ['garbage in lexicon.tsv', (dir) => fs.writeFile(path.join(dir, 'lexicon.tsv'), '[]')],
     ['a truncated lexicon.tsv', (dir) => overwrite(path.join(dir, 'lexicon.tsv'), (b) => b.subarray(0, Math.floor(b.length / 2)))],
     ['a lexicon.tsv of an older format', (dir) => fs.writeFile(path.join(dir, 'lexicon.tsv'), '{"version":4,"glosses":{}}\n')],

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { Document } from '@langchain/core/documents';
 import type { EmbeddingsInterface } from '@langchain/core/embeddings';
 import { describe, expect, it } from 'vitest';
-import { createVectorStore, liveDocuments, MAX_DEAD_SHARE, updateVectorStore } from '../../src/index/hnsw.js';
+import { createVectorStore, liveChunkIds, loadVectorStore, MAX_DEAD_SHARE, saveVectorStore, updateVectorStore } from '../../src/index/hnsw.js';
 
 const DIMENSIONS = 8;
 
@@ -34,7 +34,7 @@ describe('updating the HNSW store', () => {
     // One out, one in: the dead point stays (marked deleted), the new one is appended.
     updateVectorStore(store, new Set(['c3']), [vector(100)], [document('new-a')]);
     expect(store.index.getCurrentCount()).toBe(31);
-    expect(liveDocuments(store).size).toBe(30);
+    expect(liveChunkIds(store).size).toBe(30);
     expect(await nearest(store, vector(100), 1)).toEqual(['new-a']);
     expect(await nearest(store, vector(3), 31)).not.toContain('c3');
 
@@ -43,12 +43,44 @@ describe('updating the HNSW store', () => {
     expect(1 + removed.length).toBeGreaterThan(MAX_DEAD_SHARE * (30 - removed.length + 2));
     updateVectorStore(store, new Set(removed), [vector(200), vector(201)], [document('new-b'), document('new-c')]);
     expect(store.index.getCurrentCount()).toBe(31);
-    expect(liveDocuments(store).size).toBe(28);
+    expect(liveChunkIds(store).size).toBe(28);
     const all = await nearest(store, vector(200), 31);
     expect(all).toHaveLength(28);
     expect(all[0]).toBe('new-b');
     for (const id of ['c3', ...removed]) expect(all).not.toContain(id);
     expect(all).toContain('new-c');
+  });
+});
+
+describe('saving and loading the HNSW store', () => {
+  it('keeps the chunk of each live point, not its text, and makes its Document from the chunk when a search returns it', async () => {
+    const { store } = await createVectorStore(noEmbeddings, Array.from({ length: 12 }, (_, i) => document(`c${i}`)), async (batch) => batch.map((d) => vector(Number(String(d.metadata.id).slice(1)))));
+    updateVectorStore(store, new Set(['c4']), [vector(50)], [document('new')]);
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'tether-store-test-'));
+    try {
+      await saveVectorStore(store, dir);
+      expect((await fs.readdir(dir)).sort()).toEqual(['args.json', 'chunk-labels.json', 'hnswlib.index']);
+      const labels = JSON.parse(await fs.readFile(path.join(dir, 'chunk-labels.json'), 'utf8')) as Array<string | null>;
+      expect(labels).toEqual([...Array.from({ length: 12 }, (_, i) => (i === 4 ? null : `c${i}`)), 'new']);
+
+      const made: string[] = [];
+      const loaded = await loadVectorStore(dir, noEmbeddings, (id) => {
+        made.push(id);
+        return new Document({ pageContent: `text of ${id}`, metadata: { id } });
+      });
+      expect(liveChunkIds(loaded)).toEqual(liveChunkIds(store));
+      expect(made, 'no Document is made before a search returns it').toEqual([]);
+      const [[hit]] = (await loaded.similaritySearchVectorWithScore(vector(50), 1)) as [[Document, number]];
+      expect(hit.pageContent).toBe('text of new');
+      expect(made).toEqual(['new']);
+      expect(await nearest(loaded, vector(4), 13)).not.toContain('c4');
+
+      // A graph and a list of labels that disagree are a damaged index, not a store.
+      await fs.writeFile(path.join(dir, 'chunk-labels.json'), JSON.stringify(labels.slice(1)));
+      await expect(loadVectorStore(dir, noEmbeddings, () => undefined)).rejects.toThrow(/labels/);
+    } finally {
+      await fs.rm(dir, { recursive: true, force: true });
+    }
   });
 });
 
@@ -63,7 +95,7 @@ describe('creating the HNSW store', () => {
     expect(batches).toEqual([512, 512, 76]);
     expect(store.index.getCurrentCount()).toBe(1100);
     // Labels follow the documents' order, so a label is its document's position.
-    for (const i of [0, 511, 512, 1099]) expect(liveDocuments(store).get(String(i))?.metadata.id).toBe(`c${i}`);
+    for (const i of [0, 511, 512, 1099]) expect(liveChunkIds(store).get(String(i))).toBe(`c${i}`);
   });
 
   it('runs the other work while the graph grows in its thread, and returns both', async () => {
