@@ -8,7 +8,7 @@ import { TetherError } from '../errors.js';
 import { detectLang, type Lang } from '../text/script.js';
 import { articleText, classifyCorpusFile, type ArticleFormat } from './formats.js';
 import { splitParagraphs, splitSentences } from './sentences.js';
-import type { Article, ArticleMeta, Sentence } from './types.js';
+import type { Article, ArticleMeta, Sentence, Span } from './types.js';
 
 const metaSchema = z.object({
   title: z.string().trim().min(1).optional(),
@@ -195,7 +195,19 @@ function readOrUndefined(file: string): Buffer | undefined {
 export function articleFromText(fields: Pick<Article, 'id' | 'source' | 'text' | 'meta'>, sentences?: Sentence[]): Article | undefined {
   const paragraphs = splitParagraphs(fields.text);
   if (paragraphs.length === 0) return undefined;
-  return { ...fields, paragraphs, sentences: sentences ?? splitSentences(fields.text, paragraphs) };
+  const reused = sentences && fitParagraphs(sentences, paragraphs) ? sentences : undefined;
+  return { ...fields, paragraphs, sentences: reused ?? splitSentences(fields.text, paragraphs) };
+}
+
+/** Whether sentences lie in order, non-empty, each inside its paragraph: stored ones that do not (a damaged index) are not used. */
+function fitParagraphs(sentences: readonly Sentence[], paragraphs: readonly Span[]): boolean {
+  let previousEnd = 0;
+  for (const sentence of sentences) {
+    const paragraph = paragraphs[sentence.paragraph - 1];
+    if (!paragraph || sentence.start < Math.max(previousEnd, paragraph.start) || sentence.end > paragraph.end || sentence.end <= sentence.start) return false;
+    previousEnd = sentence.end;
+  }
+  return sentences.length > 0;
 }
 
 /**

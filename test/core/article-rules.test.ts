@@ -57,6 +57,11 @@ describe('the article rules', () => {
       ['a', marked('a', digest('a'))],
       ['b', marked('b', 'the digest of another text')],
     ]);
+    // Stored sentences that do not fit the text (a damaged index) are not used either.
+    const damaged = await loadCorpus(project.corpusDir, project.root, {
+      known: new Map([['a', { ...marked('a', digest('a')), sentences: [{ start: 0, end: EN_TEXT.length + 50, paragraph: 1 }] }]]),
+    });
+    expect(damaged.articles[0]!.sentences).toEqual(fresh.articles[0]!.sentences);
     const reread = await loadCorpus(project.corpusDir, project.root, { known });
     const [a, b] = reread.articles;
     expect(a!.sentences).toEqual(known.get('a')!.sentences);
