@@ -1,7 +1,7 @@
 import { Document } from '@langchain/core/documents';
 import { LocalEmbeddings } from '../src/embeddings/local.js';
 import { computeFeatureStats, NO_STATS, TextAnalyzer } from '../src/text/analyzer.js';
-import { createVectorStore, HNSW_PARAMETERS } from '../src/index/hnsw.js';
+import { createVectorStore, documentsInMemory, HNSW_PARAMETERS } from '../src/index/hnsw.js';
 import type { Lexicon } from '../src/text/lexicon.js';
 import { exactNearest, recallAtK, tieAwareRecallAtK, toSparseRows, type SparseRows } from './recall.js';
 import { roundMs, summariseLatencies, type LatencySummary } from './stats.js';
@@ -100,7 +100,7 @@ export async function runScale(options: ScaleRunOptions): Promise<ScaleResult> {
   startedAt = performance.now();
   const { store } = await createVectorStore(
     embedder,
-    texts.map((text, row) => new Document({ pageContent: text, metadata: { row } })),
+    documentsInMemory(texts.map((text, row) => new Document({ pageContent: text, metadata: { id: String(row), row } }))),
     async (batch) => batch.map((document) => vectors[Number(document.metadata.row)]!),
   );
   store.index.setEf(options.efSearch);

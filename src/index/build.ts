@@ -107,9 +107,9 @@ export async function buildIndex(options: BuildIndexOptions): Promise<LoadedInde
     const embedder = new LocalEmbeddings({ analyzer });
     const bagOf = (chunkId: string) => bags.bag(rowOf.get(chunkId)!);
 
-    const sourceOf = new Map(corpus.articles.map((article) => [article.id, article.source]));
-    const documents = chunks.map((chunk) => chunkDocument(chunk, sourceOf.get(chunk.articleId)!));
     const vectorsOf = chunkEmbedder(options.embeddings, embedder, bagOf, chunks.length, progress);
+    // Each chunk's Document is made as its batch is embedded, and again when a search returns it: never all held.
+    const documents = { ids: chunks.map((chunk) => chunk.id), documentOf: chunkDocumentsOf(corpus, chunks) };
     const { store, alongside } = await createVectorStore(options.embeddings?.embeddings ?? embedder, documents, vectorsOf, {
       graphFile: files.hnsw,
       alongside: async () => {

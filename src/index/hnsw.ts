@@ -54,27 +54,45 @@ export interface VectorStoreOptions<T> {
   alongside?: () => T | Promise<T>;
 }
 
+/** The chunks a vector store is made of: their ids in label order, and each one's Document, made when asked. */
+export interface ChunkDocuments {
+  ids: readonly string[];
+  documentOf: (chunkId: string) => Document | undefined;
+}
+
+/** Documents held in memory as `createVectorStore` reads them, each known by `metadata.id`. */
+export function documentsInMemory(documents: readonly Document[]): ChunkDocuments {
+  const byId = new Map(documents.map((document) => [String(document.metadata.id), document]));
+  return { ids: [...byId.keys()], documentOf: (id) => byId.get(id) };
+}
+
 /**
- * LangChain's HNSWLib store over `documents`, their vectors from `vectorsOf` a batch at a time (in
- * order: a document's label is its position), its graph built with `HNSW_PARAMETERS` (LangChain
- * itself passes hnswlib only the capacity) in a worker thread, while `alongside` runs here.
+ * LangChain's HNSWLib store over `chunks`, their vectors from `vectorsOf` a batch at a time (in
+ * order: a chunk's label is its position; only a batch's Documents are made at a time), its graph
+ * built with `HNSW_PARAMETERS` (LangChain itself passes hnswlib only the capacity) in a worker
+ * thread, while `alongside` runs here.
  */
 export async function createVectorStore<T = undefined>(
   embeddings: EmbeddingsInterface,
-  documents: Document[],
+  chunks: ChunkDocuments,
   vectorsOf: (batch: Document[]) => Promise<number[][]>,
   options: VectorStoreOptions<T> = {},
 ): Promise<{ store: HNSWLib; alongside: T }> {
-  if (documents.length === 0) throw new Error('createVectorStore needs at least one document');
+  const { ids, documentOf } = chunks;
+  if (ids.length === 0) throw new Error('createVectorStore needs at least one document');
   const scratch = options.graphFile ? undefined : await fs.mkdtemp(path.join(os.tmpdir(), 'tether-graph-'));
   const file = options.graphFile ?? path.join(scratch!, 'hnswlib.index');
   let graph: GraphThread | undefined;
   try {
-    for (let start = 0; start < documents.length; start += EMBED_BATCH) {
-      const batch = documents.slice(start, start + EMBED_BATCH);
+    for (let start = 0; start < ids.length; start += EMBED_BATCH) {
+      const batch = ids.slice(start, start + EMBED_BATCH).map((id) => {
+        const document = documentOf(id);
+        if (!document) throw new Error(`createVectorStore: no Document for chunk ${id}`);
+        return document;
+      });
       const vectors = await vectorsOf(batch);
       if (vectors.length !== batch.length) throw new Error(`createVectorStore: ${vectors.length} vectors for ${batch.length} documents`);
-      graph ??= startGraphThread(vectors[0]!.length, documents.length, file);
+      graph ??= startGraphThread(vectors[0]!.length, ids.length, file);
       graph.add(vectors);
     }
     // Without work of its own, `T` is `undefined`.
@@ -84,8 +102,7 @@ export async function createVectorStore<T = undefined>(
     const index = new HierarchicalNSW(HNSW_PARAMETERS.space, dimensions);
     await index.readIndex(file);
     index.setEf(HNSW_PARAMETERS.efSearch);
-    const byId = new Map(documents.map((document) => [String(document.metadata.id), document]));
-    const docstore = new ChunkDocstore(new Map(documents.map((document, label) => [String(label), String(document.metadata.id)])), (id) => byId.get(id));
+    const docstore = new ChunkDocstore(new Map(ids.map((id, label) => [String(label), id])), documentOf);
     return { store: new HNSWLib(embeddings, { space: HNSW_PARAMETERS.space, numDimensions: dimensions, index, docstore }), alongside };
   } finally {
     await graph?.stop();

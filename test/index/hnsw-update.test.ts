@@ -5,7 +5,7 @@ import path from 'node:path';
 import { Document } from '@langchain/core/documents';
 import type { EmbeddingsInterface } from '@langchain/core/embeddings';
 import { describe, expect, it } from 'vitest';
-import { createVectorStore, liveChunkIds, loadVectorStore, MAX_DEAD_SHARE, saveVectorStore, updateVectorStore } from '../../src/index/hnsw.js';
+import { createVectorStore, documentsInMemory, liveChunkIds, loadVectorStore, MAX_DEAD_SHARE, saveVectorStore, updateVectorStore } from '../../src/index/hnsw.js';
 
 const DIMENSIONS = 8;
 
@@ -29,7 +29,7 @@ async function nearest(store: HNSWLib, query: number[], k: number): Promise<stri
 
 describe('updating the HNSW store', () => {
   it('appends new points while few are dead, then gives new chunks the dead points’ labels', async () => {
-    const { store } = await createVectorStore(noEmbeddings, Array.from({ length: 30 }, (_, i) => document(`c${i}`)), async (batch) => batch.map((d) => vector(Number(String(d.metadata.id).slice(1)))));
+    const { store } = await createVectorStore(noEmbeddings, documentsInMemory(Array.from({ length: 30 }, (_, i) => document(`c${i}`))), async (batch) => batch.map((d) => vector(Number(String(d.metadata.id).slice(1)))));
 
     // One out, one in: the dead point stays (marked deleted), the new one is appended.
     updateVectorStore(store, new Set(['c3']), [vector(100)], [document('new-a')]);
@@ -54,7 +54,7 @@ describe('updating the HNSW store', () => {
 
 describe('saving and loading the HNSW store', () => {
   it('keeps the chunk of each live point, not its text, and makes its Document from the chunk when a search returns it', async () => {
-    const { store } = await createVectorStore(noEmbeddings, Array.from({ length: 12 }, (_, i) => document(`c${i}`)), async (batch) => batch.map((d) => vector(Number(String(d.metadata.id).slice(1)))));
+    const { store } = await createVectorStore(noEmbeddings, documentsInMemory(Array.from({ length: 12 }, (_, i) => document(`c${i}`))), async (batch) => batch.map((d) => vector(Number(String(d.metadata.id).slice(1)))));
     updateVectorStore(store, new Set(['c4']), [vector(50)], [document('new')]);
     const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'tether-store-test-'));
     try {
@@ -87,12 +87,19 @@ describe('saving and loading the HNSW store', () => {
 describe('creating the HNSW store', () => {
   it('embeds and adds the documents a batch at a time, in order, and finds every one', async () => {
     const batches: number[] = [];
-    const documents = Array.from({ length: 1100 }, (_, i) => document(`c${i}`));
-    const { store } = await createVectorStore(noEmbeddings, documents, async (batch) => {
+    const ids = Array.from({ length: 1100 }, (_, i) => `c${i}`);
+    // Each Document is made for its batch alone, when the batch is embedded.
+    const made: number[] = [];
+    const documentOf = (id: string) => {
+      made.push(batches.length);
+      return document(id);
+    };
+    const { store } = await createVectorStore(noEmbeddings, { ids, documentOf }, async (batch) => {
       batches.push(batch.length);
       return batch.map((d) => vector(Number(String(d.metadata.id).slice(1))));
     });
     expect(batches).toEqual([512, 512, 76]);
+    expect(made).toEqual([...Array<number>(512).fill(0), ...Array<number>(512).fill(1), ...Array<number>(76).fill(2)]);
     expect(store.index.getCurrentCount()).toBe(1100);
     // Labels follow the documents' order, so a label is its document's position.
     for (const i of [0, 511, 512, 1099]) expect(liveChunkIds(store).get(String(i))).toBe(`c${i}`);
@@ -100,7 +107,7 @@ describe('creating the HNSW store', () => {
 
   it('runs the other work while the graph grows in its thread, and returns both', async () => {
     const documents = Array.from({ length: 40 }, (_, i) => document(`c${i}`));
-    const { store, alongside } = await createVectorStore(noEmbeddings, documents, async (batch) => batch.map((d) => vector(Number(String(d.metadata.id).slice(1)))), {
+    const { store, alongside } = await createVectorStore(noEmbeddings, documentsInMemory(documents), async (batch) => batch.map((d) => vector(Number(String(d.metadata.id).slice(1)))), {
       alongside: async () => 'lexical store written',
     });
     expect(alongside).toBe('lexical store written');
@@ -113,9 +120,9 @@ describe('creating the HNSW store', () => {
     const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'tether-graph-test-'));
     try {
       // The thread cannot write the graph into a folder that does not exist.
-      await expect(createVectorStore(noEmbeddings, documents, vectorsOf, { graphFile: path.join(dir, 'missing', 'hnswlib.index') })).rejects.toThrow();
+      await expect(createVectorStore(noEmbeddings, documentsInMemory(documents), vectorsOf, { graphFile: path.join(dir, 'missing', 'hnswlib.index') })).rejects.toThrow();
       await expect(
-        createVectorStore(noEmbeddings, documents, vectorsOf, {
+        createVectorStore(noEmbeddings, documentsInMemory(documents), vectorsOf, {
           graphFile: path.join(dir, 'hnswlib.index'),
           alongside: () => {
             throw new Error('disk full');
