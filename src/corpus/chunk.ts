@@ -1,3 +1,4 @@
+import type { ChunkRange } from './load.js';
 import type { Article, Chunk } from './types.js';
 
 /** How articles are cut into retrieval units; recorded in the index manifest. */
@@ -57,6 +58,35 @@ export function chunkArticle(article: Article, options: ChunkingOptions = DEFAUL
     }
   }
   return chunks;
+}
+
+/** A chunk's runs of sentences, as an index keeps them. */
+export function chunkRanges(chunks: readonly Chunk[]): ChunkRange[] {
+  return chunks.map((chunk) => ({ first: chunk.sentenceIndexes[0]!, last: chunk.sentenceIndexes.at(-1)! }));
+}
+
+/**
+ * An article's chunks from the runs of sentences an index derived them as (`chunkRanges`), or
+ * undefined when a run does not fit the article's sentences (a damaged index).
+ */
+export function chunksFromRanges(article: Article, ranges: readonly ChunkRange[]): Chunk[] | undefined {
+  const chunks: Chunk[] = [];
+  for (const { first, last } of ranges) {
+    const head = article.sentences[first];
+    const tail = article.sentences[last];
+    if (!head || !tail || last < first || head.paragraph !== tail.paragraph) return undefined;
+    const sentenceIndexes = Array.from({ length: last - first + 1 }, (_, i) => first + i);
+    chunks.push({
+      id: `${article.id}:${head.start}-${tail.end}`,
+      articleId: article.id,
+      paragraph: head.paragraph,
+      start: head.start,
+      end: tail.end,
+      sentenceIndexes,
+      text: article.text.slice(head.start, tail.end),
+    });
+  }
+  return chunks.length > 0 ? chunks : undefined;
 }
 
 /**

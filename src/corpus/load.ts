@@ -35,17 +35,32 @@ export interface Corpus {
   hash: string;
   /** Files that are not indexed (unsupported format, not text, a duplicate name), for the user to fix. */
   skipped: SkippedFile[];
-  /** Per article id, what an index keeps to derive it again without the rules (see `ArticleDerivation`); empty for texts not read from files. */
-  digests: ReadonlyMap<string, { digest: string; inferredLang: Lang | undefined }>;
+  /** Per article id, how it was read (see `ArticleReading`); empty for texts not read from files. */
+  digests: ReadonlyMap<string, ArticleReading>;
+}
+
+/** How an article was read: what an index keeps of it (`ArticleDerivation`) is valid for this digest. */
+export interface ArticleReading {
+  digest: string;
+  inferredLang: Lang | undefined;
+  /** Its chunks as the index derived them, when its sentences were reused from the index. */
+  chunks?: ChunkRange[];
+}
+
+/** A chunk as a run of an article's sentences: the indexes of its first and last. */
+export interface ChunkRange {
+  first: number;
+  last: number;
 }
 
 /**
  * Bump when the rules that derive an article from its text change what they give for any text:
- * paragraphs and sentences (sentences.ts) and the language when no sidecar says it (`detectLang`).
+ * paragraphs and sentences (sentences.ts), chunks (chunk.ts; its settings are checked apart) and
+ * the language when no sidecar says it (`detectLang`).
  * An index keeps what they gave (`ArticleDerivation`) and an open reuses it while this is unchanged,
  * instead of splitting every article again. `test/core/article-rules.test.ts` fails until it is bumped.
  */
-export const ARTICLE_RULES_VERSION = 1;
+export const ARTICLE_RULES_VERSION = 2;
 
 /**
  * What the rules derived from an article's text, as an index keeps it: reused for a file whose
@@ -57,6 +72,7 @@ export interface ArticleDerivation {
   /** The language its text was found to be in; undefined when a sidecar said it and it was not looked for. */
   inferredLang: Lang | undefined;
   sentences: Sentence[];
+  chunks: ChunkRange[];
 }
 
 /** Options for `loadCorpus`. */
@@ -90,7 +106,7 @@ export async function loadCorpus(dir: string, root: string, options: LoadCorpusO
   const articles: Article[] = [];
   const skipped: SkippedFile[] = [];
   const ids = new Map<string, string>();
-  const digests = new Map<string, { digest: string; inferredLang: Lang | undefined }>();
+  const digests = new Map<string, ArticleReading>();
   let candidates = 0;
   for await (const read of readInBatches(dir, entries, names)) {
     if (!read) continue;
@@ -124,7 +140,7 @@ export async function loadCorpus(dir: string, root: string, options: LoadCorpusO
     const article = articleFromText({ id, source: sourcePath(root, file), text, meta }, derived?.sentences);
     if (article) {
       articles.push(article);
-      digests.set(id, { digest, inferredLang });
+      digests.set(id, derived && article.sentences === derived.sentences ? { digest, inferredLang, chunks: derived.chunks } : { digest, inferredLang });
     }
   }
   if (candidates === 0) {

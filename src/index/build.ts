@@ -1,6 +1,6 @@
 import fs from 'node:fs/promises';
 import { Document } from '@langchain/core/documents';
-import { chunkArticle, DEFAULT_CHUNKING } from '../corpus/chunk.js';
+import { chunkArticle, chunkRanges, chunksFromRanges, DEFAULT_CHUNKING } from '../corpus/chunk.js';
 import type { Corpus } from '../corpus/load.js';
 import type { Article, Chunk } from '../corpus/types.js';
 import { LocalEmbeddings } from '../embeddings/local.js';
@@ -29,9 +29,12 @@ export interface BuildIndexOptions {
   onProgress?: (message: string) => void;
 }
 
-/** Chunks all articles of a corpus, in order. */
+/** Chunks all articles of a corpus, in order: as the index derived them where it was read with them, else by the rules. */
 export function chunkCorpus(corpus: Corpus): Chunk[] {
-  return corpus.articles.flatMap((article) => chunkArticle(article, DEFAULT_CHUNKING));
+  return corpus.articles.flatMap((article) => {
+    const ranges = corpus.digests.get(article.id)?.chunks;
+    return (ranges && chunksFromRanges(article, ranges)) ?? chunkArticle(article, DEFAULT_CHUNKING);
+  });
 }
 
 /** The LangChain Document of a chunk: its text plus the citation fields. */
@@ -100,7 +103,7 @@ export async function buildIndex(options: BuildIndexOptions): Promise<LoadedInde
       const sentenceBags = article.sentences.map((sentence) => reader.documentFeatures(article.text.slice(sentence.start, sentence.end)));
       for (const chunk of chunksOf.get(article.id) ?? []) rowOf.set(chunk.id, bags.add(chunkBag(chunk, sentenceBags)));
       lexicalWriter.addSentences(sentenceBags.map((bag, index) => ({ articleId: article.id, index, features: sentenceFeatureText(bag.keys()) })));
-      lexicalWriter.addDerivations(derivationOf(corpus, article));
+      lexicalWriter.addDerivations(derivationOf(corpus, article, chunksOf.get(article.id) ?? []));
     }
     const stats = bags.featureStats();
     const analyzer = new TextAnalyzer({ lexicon, stats });
@@ -166,10 +169,10 @@ function* storedChunks(chunks: readonly Chunk[], bagOf: (chunkId: string) => Fea
   for (const chunk of chunks) yield { id: chunk.id, features: bagOf(chunk.id) };
 }
 
-/** What the article rules derived of an article read from a file, for the store to keep (none for other texts). */
-export function derivationOf(corpus: Corpus, article: Article): StoredDerivation[] {
+/** What the article rules derived of an article read from a file (its `chunks` among it), for the store to keep (none for other texts). */
+export function derivationOf(corpus: Corpus, article: Article, chunks: readonly Chunk[]): StoredDerivation[] {
   const read = corpus.digests.get(article.id);
-  return read ? [{ articleId: article.id, digest: read.digest, inferredLang: read.inferredLang, sentences: article.sentences }] : [];
+  return read ? [{ articleId: article.id, digest: read.digest, inferredLang: read.inferredLang, sentences: article.sentences, chunks: chunkRanges(chunks) }] : [];
 }
 
 /** A corpus's chunks grouped by article, in order. */

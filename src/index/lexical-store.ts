@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import Database from 'better-sqlite3';
 import { LRUCache } from 'lru-cache';
-import { ARTICLE_RULES_VERSION, type ArticleDerivation } from '../corpus/load.js';
+import { DEFAULT_CHUNKING } from '../corpus/chunk.js';
+import { ARTICLE_RULES_VERSION, type ArticleDerivation, type ChunkRange } from '../corpus/load.js';
 import type { Sentence } from '../corpus/types.js';
 import type { DocumentFrequencies } from '../text/analyzer.js';
 import type { FeatureBag } from '../text/features.js';
@@ -23,7 +24,7 @@ import type { FeatureBag } from '../text/features.js';
  */
 
 /** Bumped whenever the file's layout changes: a store of another version is rebuilt. */
-export const LEXICAL_STORE_VERSION = 3;
+export const LEXICAL_STORE_VERSION = 4;
 
 /** BM25 parameters (MiniSearch's defaults, which the committed ranking model was trained with). */
 const BM25 = { k: 1.2, b: 0.7, d: 0.5 };
@@ -157,7 +158,7 @@ const SCHEMA = `
   CREATE TABLE chunks (row INTEGER PRIMARY KEY, id TEXT NOT NULL);
   CREATE TABLE terms (term TEXT PRIMARY KEY, df INTEGER NOT NULL, postings BLOB NOT NULL) WITHOUT ROWID;
   CREATE TABLE sentences (article TEXT NOT NULL, idx INTEGER NOT NULL, features TEXT NOT NULL, PRIMARY KEY (article, idx));
-  CREATE TABLE articles (id TEXT PRIMARY KEY, digest TEXT NOT NULL, lang TEXT, sentences BLOB NOT NULL);
+  CREATE TABLE articles (id TEXT PRIMARY KEY, digest TEXT NOT NULL, lang TEXT, sentences BLOB NOT NULL, chunks BLOB NOT NULL);
 `;
 
 /** An article's sentences as stored: start, end and paragraph of each, as 32-bit integers. */
@@ -167,10 +168,24 @@ function packSentences(sentences: readonly Sentence[]): Buffer {
   return Buffer.from(packed.buffer);
 }
 
+/** An article's chunks as stored: the first and last sentence index of each, as 32-bit integers. */
+function packChunks(chunks: readonly ChunkRange[]): Buffer {
+  return Buffer.from(Int32Array.from(chunks.flatMap((chunk) => [chunk.first, chunk.last])).buffer);
+}
+
+function unpackChunks(blob: Buffer): ChunkRange[] {
+  const packed = int32s(blob, 8);
+  return Array.from({ length: packed.length / 2 }, (_, i) => ({ first: packed[i * 2]!, last: packed[i * 2 + 1]! }));
+}
+
+/** 32-bit integers of a blob whose length is a multiple of `recordBytes`, copied out of the row buffer (an Int32Array needs 4-byte alignment). */
+function int32s(blob: Buffer, recordBytes: number): Int32Array {
+  if (blob.length % recordBytes !== 0) throw new Error('a stored blob of a wrong length');
+  return new Int32Array(new Uint8Array(blob).buffer);
+}
+
 function unpackSentences(blob: Buffer): Sentence[] {
-  if (blob.length % 12 !== 0) throw new Error('stored sentences of a wrong length');
-  // Copied out of the row buffer: an Int32Array needs 4-byte alignment.
-  const packed = new Int32Array(new Uint8Array(blob).buffer);
+  const packed = int32s(blob, 12);
   const sentences: Sentence[] = new Array<Sentence>(packed.length / 3);
   for (let i = 0; i < sentences.length; i += 1) sentences[i] = { start: packed[i * 3]!, end: packed[i * 3 + 1]!, paragraph: packed[i * 3 + 2]! };
   return sentences;
@@ -178,8 +193,8 @@ function unpackSentences(blob: Buffer): Sentence[] {
 
 /**
  * What the article rules derived of each article of the store in `file`, by id; undefined when
- * there is no readable store, or it was written under other rules (ARTICLE_RULES_VERSION) or in
- * another layout: the articles are then derived from their texts again.
+ * there is no readable store, or it was written under other rules (ARTICLE_RULES_VERSION), other
+ * chunking settings or in another layout: the articles are then derived from their texts again.
  */
 export function readArticleDerivations(file: string): Map<string, ArticleDerivation> | undefined {
   if (!fs.existsSync(file)) return undefined;
@@ -187,9 +202,14 @@ export function readArticleDerivations(file: string): Map<string, ArticleDerivat
   try {
     db = new Database(file, { readonly: true, fileMustExist: true });
     const meta = new Map(db.prepare<[], { key: string; value: unknown }>('SELECT key, value FROM meta').all().map((r) => [r.key, r.value]));
-    if (meta.get('version') !== LEXICAL_STORE_VERSION || meta.get('articleRules') !== ARTICLE_RULES_VERSION) return undefined;
-    const rows = db.prepare<[], { id: string; digest: string; lang: string | null; sentences: Buffer }>('SELECT id, digest, lang, sentences FROM articles').all();
-    return new Map(rows.map((row) => [row.id, { digest: row.digest, inferredLang: (row.lang ?? undefined) as ArticleDerivation['inferredLang'], sentences: unpackSentences(row.sentences) }]));
+    if (meta.get('version') !== LEXICAL_STORE_VERSION || meta.get('articleRules') !== ARTICLE_RULES_VERSION || meta.get('chunking') !== chunkingSetting()) return undefined;
+    const rows = db.prepare<[], { id: string; digest: string; lang: string | null; sentences: Buffer; chunks: Buffer }>('SELECT id, digest, lang, sentences, chunks FROM articles').all();
+    return new Map(
+      rows.map((row) => [
+        row.id,
+        { digest: row.digest, inferredLang: (row.lang ?? undefined) as ArticleDerivation['inferredLang'], sentences: unpackSentences(row.sentences), chunks: unpackChunks(row.chunks) },
+      ]),
+    );
   } catch {
     // A damaged store is found and rebuilt when the index is opened; until then nothing is reused.
     return undefined;
@@ -233,7 +253,7 @@ export function writeLexicalStore(file: string, chunks: Iterable<StoredChunk>, s
  */
 export class LexicalStoreWriter {
   private readonly insertSentence: Database.Statement<[string, number, string]>;
-  private readonly insertDerivation: Database.Statement<[string, string, string | null, Buffer]>;
+  private readonly insertDerivation: Database.Statement<[string, string, string | null, Buffer, Buffer]>;
 
   private constructor(private readonly db: Database.Database) {
     this.insertSentence = db.prepare('INSERT INTO sentences (article, idx, features) VALUES (?, ?, ?)');
@@ -295,6 +315,7 @@ export class LexicalStoreWriter {
 
         insertMeta.run('version', LEXICAL_STORE_VERSION);
         insertMeta.run('articleRules', ARTICLE_RULES_VERSION);
+        insertMeta.run('chunking', chunkingSetting());
         insertMeta.run('documents', lengths.length);
         insertMeta.run('lengths', Buffer.from(new Uint32Array(lengths).buffer));
       })();
@@ -309,10 +330,15 @@ export class LexicalStoreWriter {
   }
 }
 
-const INSERT_DERIVATION = 'INSERT INTO articles (id, digest, lang, sentences) VALUES (?, ?, ?, ?)';
+const INSERT_DERIVATION = 'INSERT INTO articles (id, digest, lang, sentences, chunks) VALUES (?, ?, ?, ?, ?)';
 
-function insertDerivation(statement: Database.Statement<[string, string, string | null, Buffer]>, derivation: StoredDerivation): void {
-  statement.run(derivation.articleId, derivation.digest, derivation.inferredLang ?? null, packSentences(derivation.sentences));
+function insertDerivation(statement: Database.Statement<[string, string, string | null, Buffer, Buffer]>, derivation: StoredDerivation): void {
+  statement.run(derivation.articleId, derivation.digest, derivation.inferredLang ?? null, packSentences(derivation.sentences), packChunks(derivation.chunks));
+}
+
+/** The chunking settings the stored chunks were cut with. */
+function chunkingSetting(): string {
+  return JSON.stringify(DEFAULT_CHUNKING);
 }
 
 /** What an incremental update changes in a lexical store (`updateLexicalStore`). */
@@ -408,7 +434,7 @@ export function updateLexicalStore(file: string, changes: LexicalStoreChanges): 
         deleteSentences.run(article);
         deleteDerivation.run(article);
       }
-      const insertDerived = db.prepare<[string, string, string | null, Buffer]>(INSERT_DERIVATION);
+      const insertDerived = db.prepare<[string, string, string | null, Buffer, Buffer]>(INSERT_DERIVATION);
       for (const derivation of changes.addedDerivations) insertDerivation(insertDerived, derivation);
       const insertSentence = db.prepare('INSERT INTO sentences (article, idx, features) VALUES (?, ?, ?)');
       for (const sentence of changes.addedSentences) insertSentence.run(sentence.articleId, sentence.index, sentence.features);

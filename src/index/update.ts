@@ -165,9 +165,12 @@ export async function updateIndex(options: UpdateIndexOptions): Promise<LoadedIn
   const reader = new TextAnalyzer({ lexicon, stats: NO_STATS });
   const addedChunks: Array<StoredChunk & { chunk: Chunk }> = [];
   const addedSentences: StoredSentence[] = [];
+  const freshChunks = new Map<string, Chunk[]>();
   for (const article of fresh) {
     const sentenceBags = article.sentences.map((sentence) => reader.documentFeatures(article.text.slice(sentence.start, sentence.end)));
-    for (const chunk of chunkArticle(article, DEFAULT_CHUNKING)) addedChunks.push({ id: chunk.id, features: chunkBag(chunk, sentenceBags), chunk });
+    const chunks = chunkArticle(article, DEFAULT_CHUNKING);
+    freshChunks.set(article.id, chunks);
+    for (const chunk of chunks) addedChunks.push({ id: chunk.id, features: chunkBag(chunk, sentenceBags), chunk });
     sentenceBags.forEach((bag, index) => addedSentences.push({ articleId: article.id, index, features: sentenceFeatureText(bag.keys()) }));
   }
 
@@ -178,7 +181,7 @@ export async function updateIndex(options: UpdateIndexOptions): Promise<LoadedIn
     removedArticles: gone,
     addedChunks,
     addedSentences,
-    addedDerivations: fresh.flatMap((article) => derivationOf(corpus, article)),
+    addedDerivations: fresh.flatMap((article) => derivationOf(corpus, article, freshChunks.get(article.id) ?? [])),
   });
   const analyzer = new TextAnalyzer({ lexicon, stats: lexical.featureStats() });
   const embedder = new LocalEmbeddings({ analyzer });

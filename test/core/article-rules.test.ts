@@ -3,7 +3,10 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ARTICLE_RULES_VERSION, loadCorpus, type ArticleDerivation } from '../../src/corpus/load.js';
+import { chunkArticle, DEFAULT_CHUNKING } from '../../src/corpus/chunk.js';
 import { splitParagraphs, splitSentences } from '../../src/corpus/sentences.js';
+import type { Article } from '../../src/corpus/types.js';
+import { chunkCorpus } from '../../src/index/build.js';
 import { detectLang } from '../../src/text/script.js';
 import { EN_TEXT, ZH_TEXT } from '../support/bilingual.js';
 import { makeTmpProject, REPO_ROOT, type TmpProject } from '../support/corpus.js';
@@ -25,10 +28,13 @@ const RULE_TEXTS = [
   '',
 ];
 
-/** What the article rules give for a text: paragraphs, sentences and language. */
+/** What the article rules give for a text: paragraphs, sentences, chunks (small ones too) and language. */
 function derive(text: string): unknown {
   const paragraphs = splitParagraphs(text);
-  return [paragraphs, splitSentences(text, paragraphs), detectLang(text)];
+  const sentences = splitSentences(text, paragraphs);
+  const article: Article = { id: 'a', source: 'a.txt', text, meta: { title: 'a', titleEditorial: false, lang: 'en', publication: undefined, author: undefined, date: undefined, notes: undefined }, paragraphs, sentences };
+  const chunks = [DEFAULT_CHUNKING, { maxSize: 80, overlapSentences: 1 }].map((options) => chunkArticle(article, options).map((chunk) => [chunk.id, chunk.sentenceIndexes]));
+  return [paragraphs, sentences, chunks, detectLang(text)];
 }
 
 describe('the article rules', () => {
@@ -39,7 +45,7 @@ describe('the article rules', () => {
     const fingerprint = createHash('sha256').update(JSON.stringify(texts.map(derive))).digest('hex').slice(0, 16);
     // Indexes keep what the rules derived and reuse it while the version is the same: a change of the
     // rules without a new version would leave old indexes with the old sentences.
-    expect({ version: ARTICLE_RULES_VERSION, fingerprint }).toEqual({ version: 1, fingerprint: 'b0621e0e6f6bfe6e' });
+    expect({ version: ARTICLE_RULES_VERSION, fingerprint }).toEqual({ version: 2, fingerprint: '0cd53511935a51ba' });
   });
 
   it('are not run again for an article whose file an index derived (same digest), and are for one that changed', async () => {
@@ -51,7 +57,7 @@ describe('the article rules', () => {
     // Derivations an index could not have made (one sentence a paragraph, another language), to tell reuse from splitting.
     const marked = (id: string, digestOf: string): ArticleDerivation => {
       const article = fresh.articles.find((a) => a.id === id)!;
-      return { digest: digestOf, inferredLang: 'zh-Hans', sentences: article.paragraphs.map((p, i) => ({ ...p, paragraph: i + 1 })) };
+      return { digest: digestOf, inferredLang: 'zh-Hans', sentences: article.paragraphs.map((p, i) => ({ ...p, paragraph: i + 1 })), chunks: article.paragraphs.map((_, i) => ({ first: i, last: i })) };
     };
     const known = new Map([
       ['a', marked('a', digest('a'))],
@@ -68,6 +74,8 @@ describe('the article rules', () => {
     expect(a!.meta.lang).toBe('zh-Hans');
     expect(b).toEqual(fresh.articles[1]);
     expect(reread.hash).toBe(fresh.hash);
-    expect(reread.digests).toEqual(new Map([['a', { digest: digest('a'), inferredLang: 'zh-Hans' }], ['b', fresh.digests.get('b')]]));
+    expect(reread.digests).toEqual(new Map([['a', { digest: digest('a'), inferredLang: 'zh-Hans', chunks: known.get('a')!.chunks }], ['b', fresh.digests.get('b')]]));
+    // Its chunks are the index's too: one a paragraph here, as the marked derivation says.
+    expect(chunkCorpus(reread).filter((chunk) => chunk.articleId === 'a').map((chunk) => chunk.text)).toEqual(a!.paragraphs.map((p) => a!.text.slice(p.start, p.end)));
   });
 });

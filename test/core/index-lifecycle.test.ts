@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { loadCorpus } from '../../src/corpus/load.js';
+import { chunkCorpus } from '../../src/index/build.js';
 import { TetherError } from '../../src/errors.js';
 import { indexWorkPaths } from '../../src/index/lifecycle.js';
 import { indexState, openIndex } from '../../src/index/open.js';
@@ -86,6 +87,7 @@ describe('a missing index', () => {
       const fresh = await loadCorpus(project.corpusDir, project.root);
       expect(segment, 'a load without the index splits every article').toHaveBeenCalled();
       expect(index.corpus.articles).toEqual(fresh.articles);
+      expect(index.chunks, 'and the chunks it derived').toEqual(chunkCorpus(fresh));
     } finally {
       segment.mockRestore();
     }

@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { computeFeatureStats } from '../../src/text/analyzer.js';
 import { LexicalStore, LexicalStoreWriter, readArticleDerivations, sentenceFeatureText, writeLexicalStore, type StoredChunk, type StoredDerivation } from '../../src/index/lexical-store.js';
 import { ARTICLE_RULES_VERSION } from '../../src/corpus/load.js';
+import { DEFAULT_CHUNKING } from '../../src/corpus/chunk.js';
 
 let dir: string;
 beforeEach(async () => {
@@ -166,8 +167,8 @@ describe('the SQLite lexical store', () => {
 
   it('keeps what the article rules derived of each article, read back only while the rules are the same', async () => {
     const derivations: StoredDerivation[] = [
-      { articleId: 'a', digest: 'd1', inferredLang: 'zh-Hant', sentences: [{ start: 0, end: 12, paragraph: 1 }, { start: 13, end: 40, paragraph: 2 }] },
-      { articleId: 'b', digest: 'd2', inferredLang: undefined, sentences: [{ start: 3, end: 70_000, paragraph: 1 }] },
+      { articleId: 'a', digest: 'd1', inferredLang: 'zh-Hant', sentences: [{ start: 0, end: 12, paragraph: 1 }, { start: 13, end: 40, paragraph: 2 }], chunks: [{ first: 0, last: 0 }, { first: 1, last: 1 }] },
+      { articleId: 'b', digest: 'd2', inferredLang: undefined, sentences: [{ start: 3, end: 70_000, paragraph: 1 }], chunks: [{ first: 0, last: 0 }] },
     ];
     const file = path.join(dir, 'lexical.sqlite');
     const writer = LexicalStoreWriter.create(file);
@@ -176,8 +177,12 @@ describe('the SQLite lexical store', () => {
     const read = readArticleDerivations(file);
     expect(read && Object.fromEntries(read)).toEqual(Object.fromEntries(derivations.map(({ articleId, ...derivation }) => [articleId, derivation])));
 
-    // Written under other rules (or damaged, or missing): nothing is reused, the articles are derived again.
+    // Written under other rules or chunking settings (or damaged, or missing): nothing is reused, the articles are derived again.
     const db = new Database(file);
+    db.prepare("UPDATE meta SET value = ? WHERE key = 'chunking'").run(JSON.stringify({ ...DEFAULT_CHUNKING, maxSize: DEFAULT_CHUNKING.maxSize + 1 }));
+    expect(readArticleDerivations(file)).toBeUndefined();
+    db.prepare("UPDATE meta SET value = ? WHERE key = 'chunking'").run(JSON.stringify(DEFAULT_CHUNKING));
+    expect(readArticleDerivations(file)).toBeDefined();
     db.prepare("UPDATE meta SET value = ? WHERE key = 'articleRules'").run(ARTICLE_RULES_VERSION + 1);
     db.close();
     expect(readArticleDerivations(file)).toBeUndefined();
