@@ -36,7 +36,7 @@ export interface Corpus {
   /** Files that are not indexed (unsupported format, not text, a duplicate name), for the user to fix. */
   skipped: SkippedFile[];
   /** Per article id, how it was read (see `ArticleReading`); empty for texts not read from files. */
-  digests: ReadonlyMap<string, ArticleReading>;
+  readings: ReadonlyMap<string, ArticleReading>;
 }
 
 /** How an article was read: what an index keeps of it (`ArticleDerivation`) is valid for this digest. */
@@ -106,7 +106,7 @@ export async function loadCorpus(dir: string, root: string, options: LoadCorpusO
   const articles: Article[] = [];
   const skipped: SkippedFile[] = [];
   const ids = new Map<string, string>();
-  const digests = new Map<string, ArticleReading>();
+  const readings = new Map<string, ArticleReading>();
   let candidates = 0;
   for await (const read of readInBatches(dir, entries, names)) {
     if (!read) continue;
@@ -140,7 +140,7 @@ export async function loadCorpus(dir: string, root: string, options: LoadCorpusO
     const article = articleFromText({ id, source: sourcePath(root, file), text, meta }, derived?.sentences);
     if (article) {
       articles.push(article);
-      digests.set(id, derived && article.sentences === derived.sentences ? { digest, inferredLang, chunks: derived.chunks } : { digest, inferredLang });
+      readings.set(id, derived && article.sentences === derived.sentences ? { digest, inferredLang, chunks: derived.chunks } : { digest, inferredLang });
     }
   }
   if (candidates === 0) {
@@ -152,7 +152,7 @@ export async function loadCorpus(dir: string, root: string, options: LoadCorpusO
     const reasons = skipped.length > 0 ? ` (skipped: ${skipped.map((s) => `${s.source}: ${s.reason}`).join('; ')})` : '';
     throw new TetherError('CORPUS', `No article in ${dir} has text to index${reasons}.`, { hint: 'Add text to the articles (see corpus/README.md).' });
   }
-  return { dir, articles, hash: hash.digest('hex'), skipped, digests };
+  return { dir, articles, hash: hash.digest('hex'), skipped, readings };
 }
 
 /**

@@ -32,7 +32,7 @@ export interface BuildIndexOptions {
 /** Chunks all articles of a corpus, in order: as the index derived them where it was read with them, else by the rules. */
 export function chunkCorpus(corpus: Corpus): Chunk[] {
   return corpus.articles.flatMap((article) => {
-    const ranges = corpus.digests.get(article.id)?.chunks;
+    const ranges = corpus.readings.get(article.id)?.chunks;
     return (ranges && chunksFromRanges(article, ranges)) ?? chunkArticle(article, DEFAULT_CHUNKING);
   });
 }
@@ -171,7 +171,7 @@ function* storedChunks(chunks: readonly Chunk[], bagOf: (chunkId: string) => Fea
 
 /** What the article rules derived of an article read from a file (its `chunks` among it), for the store to keep (none for other texts). */
 export function derivationOf(corpus: Corpus, article: Article, chunks: readonly Chunk[]): StoredDerivation[] {
-  const read = corpus.digests.get(article.id);
+  const read = corpus.readings.get(article.id);
   return read ? [{ articleId: article.id, digest: read.digest, inferredLang: read.inferredLang, sentences: article.sentences, chunks: chunkRanges(chunks) }] : [];
 }
 

@@ -211,7 +211,7 @@ async function openAsBuilt(options: OpenIndexOptions, manifest: Manifest): Promi
   if (!options.embeddings && !sameSettings(manifest.embedder, localEmbedderIdentity())) return undefined;
   const stored = await readStoredArticles(options.indexDir);
   const articles = stored.flatMap((article) => articleFromStored(article) ?? []);
-  const corpus: Corpus = { dir: options.corpusDir, articles, hash: manifest.corpus.hash, skipped: [], digests: new Map() };
+  const corpus: Corpus = { dir: options.corpusDir, articles, hash: manifest.corpus.hash, skipped: [], readings: new Map() };
   const chunks = chunkCorpus(corpus);
   if (manifest.chunksHash !== hashChunkIds(chunks.map((c) => c.id))) return undefined;
   return loadIndexFiles(options, manifest, corpus, chunks);

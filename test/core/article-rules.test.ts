@@ -52,8 +52,8 @@ describe('the article rules', () => {
     const project = await makeTmpProject('article-rules', { 'a.txt': `${EN_TEXT}\n`, 'b.txt': `${ZH_TEXT}\n` });
     projects.push(project);
     const fresh = await loadCorpus(project.corpusDir, project.root);
-    const digest = (id: string) => fresh.digests.get(id)!.digest;
-    expect(fresh.digests.get('b')?.inferredLang).toBe('zh-Hant');
+    const digest = (id: string) => fresh.readings.get(id)!.digest;
+    expect(fresh.readings.get('b')?.inferredLang).toBe('zh-Hant');
     // Derivations an index could not have made (one sentence a paragraph, another language), to tell reuse from splitting.
     const marked = (id: string, digestOf: string): ArticleDerivation => {
       const article = fresh.articles.find((a) => a.id === id)!;
@@ -74,7 +74,7 @@ describe('the article rules', () => {
     expect(a!.meta.lang).toBe('zh-Hans');
     expect(b).toEqual(fresh.articles[1]);
     expect(reread.hash).toBe(fresh.hash);
-    expect(reread.digests).toEqual(new Map([['a', { digest: digest('a'), inferredLang: 'zh-Hans', chunks: known.get('a')!.chunks }], ['b', fresh.digests.get('b')]]));
+    expect(reread.readings).toEqual(new Map([['a', { digest: digest('a'), inferredLang: 'zh-Hans', chunks: known.get('a')!.chunks }], ['b', fresh.readings.get('b')]]));
     // Its chunks are the index's too: one a paragraph here, as the marked derivation says.
     expect(chunkCorpus(reread).filter((chunk) => chunk.articleId === 'a').map((chunk) => chunk.text)).toEqual(a!.paragraphs.map((p) => a!.text.slice(p.start, p.end)));
   });
