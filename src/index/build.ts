@@ -79,14 +79,7 @@ export async function buildIndex(options: BuildIndexOptions): Promise<LoadedInde
   const semantic = await buildSemanticFile({ articles: corpus.articles, file: files.semantic, sources: options.semanticSources, onProgress: progress });
 
   progress('Reading CC-CEDICT for the English–Chinese lexicon (a few seconds)…');
-  // The corpus's keys are kept beside the lexicon: an update counts only the changed articles' again.
-  const binder = new LexiconBinder(options.lexiconSources ?? (await loadLexiconSources()));
-  const lexiconKeys = emptyCorpusKeys();
-  for (const article of corpus.articles) binder.count(lexiconKeys, article.text, 1);
-  const lexiconFile = binder.bind(lexiconKeys);
-  await saveLexicon(files.lexicon, lexiconFile);
-  await fs.writeFile(files.lexiconKeys, serialiseCorpusKeys(lexiconKeys));
-  const lexicon = lexiconFromFile(lexiconFile);
+  const lexicon = await buildLexicon(corpus, files, options.lexiconSources);
   progress(`Lexicon: ${lexicon.size} Chinese words bridged to English.`);
 
   // Each sentence is read once: a chunk's features are its sentences' (no feature spans a sentence
@@ -146,6 +139,21 @@ export async function buildIndex(options: BuildIndexOptions): Promise<LoadedInde
   progress(`Index built in ${((Date.now() - startedAt) / 1000).toFixed(1)} s: ${indexDir}`);
 
   return { corpus, chunks, analyzer, vectorStore, lexical, manifest, ...(semantic ? { semantic: semantic.embedder } : {}) };
+}
+
+/**
+ * The corpus's lexicon, written to the index with the corpus's keys (an update counts only the
+ * changed articles' again). A function of its own, so the dictionaries it reads are garbage once it
+ * returns, not held by the build to its end.
+ */
+async function buildLexicon(corpus: Corpus, files: ReturnType<typeof indexFiles>, sources: LexiconSources | undefined) {
+  const binder = new LexiconBinder(sources ?? (await loadLexiconSources()));
+  const lexiconKeys = emptyCorpusKeys();
+  for (const article of corpus.articles) binder.count(lexiconKeys, article.text, 1);
+  const lexiconFile = binder.bind(lexiconKeys);
+  await saveLexicon(files.lexicon, lexiconFile);
+  await fs.writeFile(files.lexiconKeys, serialiseCorpusKeys(lexiconKeys));
+  return lexiconFromFile(lexiconFile);
 }
 
 /**
