@@ -111,7 +111,7 @@ export async function buildIndex(options: BuildIndexOptions): Promise<LoadedInde
       alongside: async () => {
         // The texts as indexed: an index whose corpus changed still answers from them, and an update reads the old texts there.
         await writeStoredArticles(indexDir, corpus.articles);
-        lexicalWriter.finish(() => storedChunks(chunks, bagOf));
+        lexicalWriter.finish(storedChunks(chunks, bagOf));
         return LexicalIndex.open(files.lexical);
       },
     });

@@ -97,59 +97,48 @@ function packPostings(pairs: Uint32Array): Buffer {
 }
 
 /**
- * The postings of a build, placed where they belong: a first reading of the chunks counts how many
- * hold each term, a second puts each (row, tf) pair straight into its term's run of one typed array.
- * At 100k chunks there are tens of millions of pairs and millions of terms: gathering them first and
- * sorting them by term held three times as many numbers (and twice that while an array grew).
+ * Every (term, row, tf) of a build, as numbers in typed arrays rather than two arrays of numbers
+ * per term: at 100k chunks there are tens of millions, and millions of terms.
  */
-class PostingsPlacer {
+class PostingsCollector {
   private readonly ids = new Map<string, number>();
   private counts: Uint32Array = new Uint32Array(1024);
-  private starts: Uint32Array | undefined;
-  private next: Uint32Array | undefined;
-  private pairs: Uint32Array | undefined;
+  private triples: Uint32Array = new Uint32Array(3 * 1024);
+  private size = 0;
 
-  /** First reading: a chunk's terms. */
-  count(terms: Iterable<string>): void {
-    for (const term of terms) {
-      let id = this.ids.get(term);
-      if (id === undefined) {
-        id = this.ids.size;
-        this.ids.set(term, id);
-        if (id === this.counts.length) this.counts = grown(this.counts);
-      }
-      this.counts[id]! += 1;
+  add(term: string, row: number, tf: number): void {
+    let id = this.ids.get(term);
+    if (id === undefined) {
+      id = this.ids.size;
+      this.ids.set(term, id);
+      if (id === this.counts.length) this.counts = grown(this.counts);
     }
+    this.counts[id]! += 1;
+    if (3 * this.size === this.triples.length) this.triples = grown(this.triples);
+    this.triples[3 * this.size] = id;
+    this.triples[3 * this.size + 1] = row;
+    this.triples[3 * this.size + 2] = tf;
+    this.size += 1;
   }
 
-  /** Second reading, chunk by chunk in the same order: a chunk's terms with their frequencies. */
-  place(row: number, frequencies: ReadonlyMap<string, number>): void {
-    if (!this.starts) {
-      const starts = new Uint32Array(this.ids.size + 1);
-      for (let id = 0; id < this.ids.size; id += 1) starts[id + 1] = starts[id]! + this.counts[id]!;
-      this.starts = starts;
-      this.next = starts.slice(0, this.ids.size);
-      this.pairs = new Uint32Array(2 * starts[this.ids.size]!);
-    }
-    for (const [term, tf] of frequencies) {
-      const id = this.ids.get(term);
-      if (id === undefined) throw new Error(`the chunks changed between two readings: a new term ${term}`);
-      const at = this.next![id]!;
-      if (at === this.starts[id + 1]) throw new Error(`the chunks changed between two readings: more postings of ${term}`);
-      this.pairs![2 * at] = row;
-      this.pairs![2 * at + 1] = tf;
-      this.next![id] = at + 1;
-    }
-  }
-
-  /** Each term, in sorted order, with its (row, tf) pairs in row order. */
+  /** Each term, in sorted order, with its (row, tf) pairs in the order added. */
   *byTerm(): Generator<{ term: string; pairs: Uint32Array }> {
-    const { starts, next, pairs } = this;
-    if (!starts || !next || !pairs) return;
+    // A counting sort by term: each term's pairs side by side, in the order added.
+    const starts = new Uint32Array(this.ids.size + 1);
+    for (let id = 0; id < this.ids.size; id += 1) starts[id + 1] = starts[id]! + this.counts[id]!;
+    const next = starts.slice(0, this.ids.size);
+    const pairs = new Uint32Array(2 * this.size);
+    for (let i = 0; i < this.size; i += 1) {
+      const id = this.triples[3 * i]!;
+      const at = next[id]!;
+      pairs[2 * at] = this.triples[3 * i + 1]!;
+      pairs[2 * at + 1] = this.triples[3 * i + 2]!;
+      next[id] = at + 1;
+    }
+    this.triples = new Uint32Array(0);
     // The default sort: strings compared natively, several times faster than through a comparator.
     for (const term of [...this.ids.keys()].sort()) {
       const id = this.ids.get(term)!;
-      if (next[id] !== starts[id + 1]) throw new Error(`the chunks changed between two readings: fewer postings of ${term}`);
       yield { term, pairs: pairs.subarray(2 * starts[id]!, 2 * starts[id + 1]!) };
     }
   }
@@ -246,7 +235,7 @@ function byKey(a: StoredSentence, b: StoredSentence): number {
  * Writes the lexical store of `chunks` (and the features of the corpus's `sentences`) to `file`
  * (replacing it). The build uses `LexicalStoreWriter` itself, to write sentences as it reads them.
  */
-export function writeLexicalStore(file: string, chunks: readonly StoredChunk[], sentences: Iterable<StoredSentence> = []): void {
+export function writeLexicalStore(file: string, chunks: Iterable<StoredChunk>, sentences: Iterable<StoredSentence> = []): void {
   const writer = LexicalStoreWriter.create(file);
   try {
     writer.addSentences([...sentences].sort(byKey));
@@ -254,7 +243,7 @@ export function writeLexicalStore(file: string, chunks: readonly StoredChunk[], 
     writer.abort();
     throw error;
   }
-  writer.finish(() => chunks);
+  writer.finish(chunks);
 }
 
 /**
@@ -303,30 +292,24 @@ export class LexicalStoreWriter {
     })();
   }
 
-  /**
-   * Stores the chunks, their postings and the statistics, and closes the file. `chunks` is read
-   * twice, in the same order: once to count each term's postings, once to place them.
-   */
-  finish(chunks: () => Iterable<StoredChunk>): void {
+  /** Stores the chunks, their postings and the statistics, and closes the file. */
+  finish(chunks: Iterable<StoredChunk>): void {
     const { db } = this;
     try {
-      const postings = new PostingsPlacer();
+      const postings = new PostingsCollector();
       const lengths: number[] = [];
       const insertChunk = db.prepare('INSERT INTO chunks (row, id) VALUES (?, ?)');
       const insertTerm = db.prepare('INSERT INTO terms (term, df, postings) VALUES (?, ?, ?)');
       const insertMeta = db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)');
       db.transaction(() => {
         let row = 0;
-        for (const chunk of chunks()) {
+        for (const chunk of chunks) {
           const { counts, length } = termFrequencies(chunk.features);
           insertChunk.run(row, chunk.id);
           lengths.push(length);
-          postings.count(counts.keys());
+          for (const [term, tf] of counts) postings.add(term, row, tf);
           row += 1;
         }
-        row = 0;
-        for (const chunk of chunks()) postings.place(row++, termFrequencies(chunk.features).counts);
-        if (row !== lengths.length) throw new Error(`the chunks changed between two readings: ${row} chunks, then ${lengths.length}`);
         // Terms inserted in key order too.
         for (const { term, pairs } of postings.byTerm()) insertTerm.run(term, pairs.length / 2, packPostings(pairs));
 
