@@ -166,10 +166,10 @@ export function chunkEmbedder(
   bagOf: (chunkId: string) => FeatureBag,
   count: number,
   progress: (message: string) => void,
-): (documents: Document[]) => Promise<number[][]> {
+): (documents: Document[]) => Promise<Array<ArrayLike<number>>> {
   if (count > 0) progress(`Embedding ${count} chunk${count === 1 ? '' : 's'} with ${external?.identity.name ?? 'the built-in bilingual embedder'}…`);
   return async (documents) =>
-    external ? external.embeddings.embedDocuments(documents.map((d) => d.pageContent)) : documents.map((d) => local.vectorise(bagOf(String(d.metadata.id))));
+    external ? external.embeddings.embedDocuments(documents.map((d) => d.pageContent)) : documents.map((d) => local.vectoriseFloat32(bagOf(String(d.metadata.id))));
 }
 
 /** The chunks as the lexical store takes them, each bag made only when the store reads it. */

@@ -75,7 +75,7 @@ export function documentsInMemory(documents: readonly Document[]): ChunkDocument
 export async function createVectorStore<T = undefined>(
   embeddings: EmbeddingsInterface,
   chunks: ChunkDocuments,
-  vectorsOf: (batch: Document[]) => Promise<number[][]>,
+  vectorsOf: (batch: Document[]) => Promise<Array<ArrayLike<number>>>,
   options: VectorStoreOptions<T> = {},
 ): Promise<{ store: HNSWLib; alongside: T }> {
   const { ids, documentOf } = chunks;
@@ -187,7 +187,7 @@ function chunkDocstore(store: HNSWLib): ChunkDocstore {
 /** The graph's worker thread, as `createVectorStore` drives it. */
 interface GraphThread {
   /** Hands vectors over (transferred, not copied). */
-  add(vectors: number[][]): void;
+  add(vectors: Array<ArrayLike<number>>): void;
   /** Resolves once the graph is written to its file, to its dimensions; rejects if the thread failed. */
   finish(): Promise<number>;
   /** Ends the thread (whether or not it finished). */
@@ -247,7 +247,7 @@ export const MAX_DEAD_SHARE = 0.1;
  * dead points pass `MAX_DEAD_SHARE`, dead ones: `addPoint` on an existing label replaces its vector,
  * revives it and repairs the graph around it. The live points are the docstore's.
  */
-export function updateVectorStore(store: HNSWLib, removedIds: ReadonlySet<string>, vectors: number[][], documents: Document[]): void {
+export function updateVectorStore(store: HNSWLib, removedIds: ReadonlySet<string>, vectors: Array<ArrayLike<number>>, documents: Document[]): void {
   if (vectors.length !== documents.length) throw new Error('updateVectorStore needs one vector per document');
   const { index } = store;
   const docstore = chunkDocstore(store);
@@ -274,7 +274,7 @@ export function updateVectorStore(store: HNSWLib, removedIds: ReadonlySet<string
     const dead = free.pop();
     if (dead !== undefined) reused.add(dead);
     const label = dead ?? next++;
-    index.addPoint(vector, label);
+    index.addPoint(Array.from(vector), label);
     docstore.add({ [String(label)]: documents[i]! });
   });
   // hnswlib refuses to mark a label twice: only the newly freed ones that no new chunk took.
