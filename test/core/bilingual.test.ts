@@ -78,6 +78,15 @@ describe('the local embedder', () => {
     expect(reopened.chunks.map((chunk) => chunk.id)).toEqual(index.chunks.map((chunk) => chunk.id));
   });
 
+  it('gives a build the same vectors in single precision, as the graph stores them, one call after another', () => {
+    const embedder = embedderOf(index);
+    const bags = ['Who designed the new bridge?', '新大橋由工程師林志遠設計'].map((text) => index.analyzer.documentFeatures(text));
+    const singles = bags.map((bag) => embedder.vectoriseFloat32(bag));
+    // Made from one reused buffer: the first is not overwritten by the second.
+    bags.forEach((bag, i) => expect(singles[i]).toEqual(Float32Array.from(embedder.vectorise(bag))));
+    expect(singles[0]).not.toEqual(singles[1]);
+  });
+
   it('gives unit-length vectors of the declared size', async () => {
     const [vector] = await embedderOf(index).embedDocuments(['The Riverside Museum opened a new wing.']);
     expect(vector).toHaveLength(embedderOf(index).dimensions);
