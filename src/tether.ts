@@ -14,7 +14,7 @@ import { loadAnswerModel, type AnswerModel } from './decision/model.js';
 import { weighQuestion } from './ranking/question.js';
 import { createLearnedRanker, type RankedSpan, type RankingQuery, type SpanRanker } from './ranking/ranker.js';
 import { SentenceFeatureCache } from './ranking/sentences.js';
-import { pickQuotes } from './ranking/spans.js';
+import { pickQuotes, QUOTES_PER_PAGE } from './ranking/quotes.js';
 import { createCandidateRetriever, type CandidateRetriever } from './retrieval/candidates.js';
 import { detectLang } from './text/script.js';
 import { PROJECT_ROOT, type Config } from './config.js';
@@ -22,8 +22,8 @@ import type { Logger } from './logger.js';
 
 /** How many chunks retrieval hands to the ranking: each retriever's list, what fusion keeps, and seats per language. */
 export const RETRIEVAL = { perRetriever: 20, keep: 10, perLanguage: 3, seatDepth: 60, headOfEach: 5, semanticOfEach: 2 } as const;
-/** Quotes shown per answer. */
-const DEFAULT_QUOTES = 3;
+/** Quotes shown per answer (and per "More quotes" page). */
+const DEFAULT_QUOTES = QUOTES_PER_PAGE;
 /** Paragraphs handed to the answer writer (a chat model reads them around the quotes). */
 const WRITER_PASSAGES = 5;
 

@@ -297,30 +297,3 @@ function hasNewCapitalisedName(text: string, askedWords: ReadonlySet<string>): b
   }
   return false;
 }
-
-/**
- * The quotes to show, best first: spans that share no sentence and express some of the question.
- * No seat is reserved for the other language: the ranker's cross-language weights bring such a
- * quote forward when it deserves it, and a forced seat cost 0.6–3.9 points of hit@3 on XQuAD's
- * mixed-language corpus.
- */
-export function pickQuotes<T extends { article: Article; sentenceIndexes: number[]; coverage: number }>(spans: T[], count: number): T[] {
-  // A span that expresses nothing of the question is no evidence, whatever its rank; only when no
-  // span expresses anything are such spans listed, as the nearest passages of a refusal.
-  const evidence = spans.filter((span) => span.coverage > 0);
-  return pickDisjoint(evidence.length > 0 ? evidence : spans, count);
-}
-
-/** The best spans that share no sentence, in order. */
-export function pickDisjoint<T extends { article: Article; sentenceIndexes: number[] }>(spans: T[], count: number): T[] {
-  const picked: T[] = [];
-  const used = new Set<string>();
-  for (const span of spans) {
-    if (picked.length >= count) break;
-    const keys = span.sentenceIndexes.map((index) => `${span.article.id}:${index}`);
-    if (keys.some((key) => used.has(key))) continue;
-    keys.forEach((key) => used.add(key));
-    picked.push(span);
-  }
-  return picked;
-}
