@@ -2,7 +2,7 @@ import type { Article } from '../corpus/types.js';
 
 /** What picking quotes reads of a ranked span. */
 export interface QuoteSpan {
-  article: Article;
+  article: Pick<Article, 'id'>;
   paragraph: number;
   start: number;
   end: number;
@@ -55,7 +55,7 @@ export function pickQuotes<T extends QuoteSpan>(spans: T[], count: number): T[] 
 
 /** Whether `span` is the sentences just before or just after `quote`, in its paragraph, and the two still make a quote. */
 function continues(quote: QuoteSpan, span: QuoteSpan): boolean {
-  if (span.article !== quote.article || span.paragraph !== quote.paragraph) return false;
+  if (span.article.id !== quote.article.id || span.paragraph !== quote.paragraph) return false;
   if (quote.sentenceIndexes.length + span.sentenceIndexes.length > MAX_JOINED_SENTENCES) return false;
   const first = (s: QuoteSpan) => Math.min(...s.sentenceIndexes);
   const last = (s: QuoteSpan) => Math.max(...s.sentenceIndexes);

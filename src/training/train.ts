@@ -10,6 +10,7 @@ import { logit, sigmoid, trainListwise, trainLogistic, type LinearModel } from '
 import type { AnswerModel } from '../decision/model.js';
 import { semanticEvidence } from '../ranking/ranker.js';
 import { SentenceFeatureCache } from '../ranking/sentences.js';
+import { pickQuotes, QUOTES_PER_PAGE } from '../ranking/quotes.js';
 import { featureVector, RANKER_FEATURES, rankerVector, SPAN_FEATURES, spanCandidates, type SpanCandidate } from '../ranking/spans.js';
 import { createCandidateRetriever } from '../retrieval/candidates.js';
 import { rankingQuery, RETRIEVAL } from '../tether.js';
@@ -21,8 +22,18 @@ export interface TrainingQuestion {
   article: string;
   kind: string;
   answerable: boolean;
-  /** Each candidate's features, whether it holds an expected answer, and its article and paragraph. */
-  candidates: Array<{ features: number[]; correct: boolean; place: string }>;
+  /** Each candidate's features, whether it holds an expected answer, its article and paragraph, and its sentences. */
+  candidates: TrainingCandidate[];
+}
+
+/** A candidate span as training reads it. */
+export interface TrainingCandidate {
+  features: number[];
+  correct: boolean;
+  /** `articleId#paragraph`. */
+  place: string;
+  /** The article's sentences the span covers: how quotes are joined (`pickQuotes`). */
+  sentences: number[];
 }
 
 /** Where `npm run train` keeps the questions it collected, for `--reuse`. */
@@ -44,7 +55,7 @@ export async function loadCollectedQuestions(root: string): Promise<TrainingQues
   const file = path.join(root, ...COLLECTED);
   const [header, ...lines] = (await readFile(file, 'utf8').catch(() => '')).split('\n');
   const questions = header && isDeepStrictEqual(JSON.parse(header), [...SPAN_FEATURES]) ? lines.map((line) => JSON.parse(line) as Partial<TrainingQuestion>) : [];
-  if (questions.length === 0 || questions.some((q) => typeof q.article !== 'string')) {
+  if (questions.length === 0 || questions.some((q) => typeof q.article !== 'string' || q.candidates?.some((c) => !Array.isArray(c.sentences)))) {
     throw new TetherError('MODEL', `No training questions with this version's features in ${file}.`, { hint: 'Run `npm run train` without --reuse.' });
   }
   return questions as TrainingQuestion[];
@@ -107,6 +118,7 @@ async function collect(
         features: featureVector(candidate.features),
         correct: answerable && testCase.expect.some((expected) => text.includes(expected)),
         place: `${candidate.article.id}#${candidate.paragraph}`,
+        sentences: candidate.sentenceIndexes,
       };
     }),
   };
@@ -121,16 +133,29 @@ export function trainRanker(questions: TrainingQuestion[]): LinearModel {
 }
 
 /** A question's candidates ordered by the ranker, as `ask` orders them. */
-export function rankWith(ranker: LinearModel, question: TrainingQuestion): Array<{ logit: number; correct: boolean; features: number[]; place: string }> {
+export function rankWith(ranker: LinearModel, question: TrainingQuestion): Array<TrainingCandidate & { logit: number }> {
   return question.candidates.map((c) => ({ ...c, logit: logit(ranker, rankerVector(c.features)) })).sort((a, b) => b.logit - a.logit);
 }
 
-/** The decision's inputs for a question, from the ranker's ordering (undefined when retrieval found nothing). */
+/**
+ * The decision's inputs for a question, from the ranker's ordering (undefined when retrieval found
+ * nothing), and whether the first quote shown holds the answer: the best span with the spans joined
+ * to it (`pickQuotes`), right when one of the candidates within it is.
+ */
 export function decisionInputs(ranker: LinearModel, question: TrainingQuestion): { x: number[]; topCorrect: boolean } | undefined {
-  const ranked = rankWith(ranker, question).slice(0, 5);
-  const x = decisionVector(ranked.map((span) => ({ vector: span.features, logit: span.logit, place: span.place })));
-  return x && ranked[0] ? { x, topCorrect: ranked[0].correct } : undefined;
+  const ranked = rankWith(ranker, question);
+  const x = decisionVector(ranked.slice(0, 5).map((span) => ({ vector: span.features, logit: span.logit, place: span.place })));
+  if (!x) return undefined;
+  const spans = ranked.map((candidate) => {
+    const separator = candidate.place.lastIndexOf('#');
+    return { article: { id: candidate.place.slice(0, separator) }, paragraph: Number(candidate.place.slice(separator + 1)), start: 0, end: 0, sentenceIndexes: candidate.sentences, coverage: candidate.features[COVERAGE]!, correct: candidate.correct };
+  });
+  const [first] = pickQuotes(spans, QUOTES_PER_PAGE);
+  const within = (span: (typeof spans)[number]) => span.article.id === first?.article.id && span.sentenceIndexes.every((index) => first.sentenceIndexes.includes(index));
+  return { x, topCorrect: spans.some((span) => span.correct && within(span)) };
 }
+
+const COVERAGE = SPAN_FEATURES.indexOf('coverage');
 
 /** A question as the decision saw it: its probability, whether its best span was right, whether it had an answer, and its language pair. */
 interface Scored {

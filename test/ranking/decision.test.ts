@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DECISION_FEATURES, decisionVector, type DecisionSpan } from '../../src/decision/decide.js';
-import { SPAN_FEATURES } from '../../src/ranking/spans.js';
-import { chooseThresholds, foldOf, heldOutScores, TRAINING, type TrainingQuestion } from '../../src/training/train.js';
+import { RANKER_FEATURES, SPAN_FEATURES } from '../../src/ranking/spans.js';
+import { chooseThresholds, decisionInputs, foldOf, heldOutScores, TRAINING, type TrainingQuestion } from '../../src/training/train.js';
 
 const span = (logit: number, place: string): DecisionSpan => ({ vector: SPAN_FEATURES.map(() => 0.5), logit, place });
 
@@ -60,7 +60,7 @@ describe('held-out scores', () => {
       article,
       kind: 'en-en',
       answerable: true,
-      candidates: [0.9, 0.1].map((first, c) => ({ features: SPAN_FEATURES.map((_, f) => (f === 0 ? first : (i % 7) / 7)), correct: (c === 0) !== flip, place: `${article}#${c}` })),
+      candidates: [0.9, 0.1].map((first, c) => ({ features: SPAN_FEATURES.map((_, f) => (f === 0 ? first : (i % 7) / 7)), correct: (c === 0) !== flip, place: `${article}#${c}`, sentences: [c] })),
     });
     const articles = Array.from({ length: 12 }, (_, a) => `set:${a}`);
     const questions = articles.flatMap((article) => Array.from({ length: 40 }, (_, i) => question(article, false, i)));
@@ -69,5 +69,17 @@ describe('held-out scores', () => {
     expect(new Set(scores.map((s) => s.fold))).toEqual(new Set([0, 1]));
     // Models trained on consistent articles rank every held-out question's right span first.
     expect(scores.every((s) => s.topCorrect)).toBe(true);
+  });
+
+  it('count the first quote shown right when a span joined to it holds the answer', () => {
+    // A ranker that reads the first feature only: the spans rank in the order given.
+    const ranker = { features: [...RANKER_FEATURES], mean: RANKER_FEATURES.map(() => 0), scale: RANKER_FEATURES.map(() => 1), weights: RANKER_FEATURES.map((_, i) => (i === 0 ? 1 : 0)), bias: 0 };
+    const candidate = (first: number, place: string, sentence: number, correct: boolean) => ({ features: SPAN_FEATURES.map((_, f) => (f === 0 ? first : 0.5)), correct, place, sentences: [sentence] });
+    const question = (second: ReturnType<typeof candidate>): TrainingQuestion => ({ run: 'set', article: 'set:1', kind: 'en-en', answerable: true, candidates: [candidate(0.9, 'a#2', 7, false), second] });
+    // The next sentence of the paragraph is joined to the best span: the quote holds the answer.
+    expect(decisionInputs(ranker, question(candidate(0.5, 'a#2', 8, true)))?.topCorrect).toBe(true);
+    // A sentence of another paragraph, or further on, is a quote of its own.
+    expect(decisionInputs(ranker, question(candidate(0.5, 'a#3', 8, true)))?.topCorrect).toBe(false);
+    expect(decisionInputs(ranker, question(candidate(0.5, 'a#2', 9, true)))?.topCorrect).toBe(false);
   });
 });
