@@ -1,4 +1,4 @@
-import { clausesOf } from '../corpus/sentences.js';
+import { clausesOf, sentencesOf } from '../corpus/sentences.js';
 import type { TextAnalyzer } from '../text/analyzer.js';
 import type { Concept } from '../text/features.js';
 import { personNames } from './names.js';
@@ -117,9 +117,18 @@ function bestWindow(quote: Quote, ctx: WindowContext): Candidate {
       if (score > best.score) best = { from, to, score, coverage: scored.coverage };
     }
   }
-  // A short quote is shown whole unless a part of it carries the answer better.
-  const whole = windowScore(quote.text, clauseConcepts, clausePresence, ctx);
-  if (quote.text.length <= SHORT_ANSWER_CHARS && whole.score >= best.score - 0.05) return { text: quote.text, quote, ...whole };
+  // A short quote is shown whole unless a part of it carries the answer better; so is a short
+  // sentence of a quote joined from several (the sentence, not a clause cut from it).
+  const sentences = sentencesOf(quote.text).map((sentence) => quote.text.slice(sentence.start, sentence.end));
+  let whole: Candidate | undefined;
+  for (const text of sentences.length > 1 ? [quote.text, ...sentences] : [quote.text]) {
+    if (text.length > SHORT_ANSWER_CHARS) continue;
+    const concepts = text === quote.text ? clauseConcepts : clausesOf(text).map((clause) => ctx.analyzer.passageConcepts(clause));
+    const presence = text === quote.text ? clausePresence : concepts.map((c) => presenceOf(ctx.weighted, featuresOf(c)));
+    const scored = windowScore(text, concepts, presence, ctx);
+    if (scored.score >= best.score - 0.05 && (!whole || scored.score > whole.score)) whole = { text, quote, ...scored };
+  }
+  if (whole) return whole;
   const start = quote.text.indexOf(clauses[best.from]!);
   const lastClause = clauses[best.to - 1]!;
   const end = quote.text.indexOf(lastClause, start) + lastClause.length;

@@ -122,6 +122,15 @@ describe('the short answer line', () => {
     expect(short.quote.n).toBe(2);
   });
 
+  it('of a quote joined from several sentences, the short sentence that answers, whole, not a clause cut from it', () => {
+    const joined = {
+      ...quoteIn('harbour-en.txt', 'In the view of Coastal Review, the plan is too expensive for a town of this size.'),
+      text: 'In the view of Coastal Review, the plan is too expensive for a town of this size. The harbour board said in May that the rebuilding plan would cost 2 billion yuan, twice the first estimate. The first phase will finish next March because the contractor doubled its crews.',
+    };
+    const short = shortAnswer([joined], 'How much will the rebuilding plan cost?', index.analyzer);
+    expect(short.text).toBe('The harbour board said in May that the rebuilding plan would cost 2 billion yuan, twice the first estimate.');
+  });
+
   it('for a yes/no question, the sentence that settles it, whole and first', () => {
     const quote = quoteIn('riverside-en.txt', 'Farmers in the valley harvested 1.5 billion kilograms of rice this autumn, a record for the region.');
     const short = shortAnswer([quote], 'Was the rice harvest a record?', index.analyzer);
