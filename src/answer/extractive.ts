@@ -103,16 +103,24 @@ interface WindowContext {
 
 function bestWindow(quote: Quote, ctx: WindowContext): Candidate {
   const clauses = clausesOf(quote.text);
-  // A window's concepts are its clauses': each clause is read once, not once per window holding it.
-  const clauseConcepts = clauses.map((clause) => ctx.analyzer.passageConcepts(clause));
-  const clausePresence = clauseConcepts.map((concepts) => presenceOf(ctx.weighted, featuresOf(concepts)));
+  // A window is scored from its clauses' facts: each clause is read once, not once per window holding it.
+  const known = new Map<string, ClauseFacts>();
+  const factsOf = (clause: string): ClauseFacts => {
+    let facts = known.get(clause);
+    if (!facts) {
+      facts = clauseFacts(clause, ctx);
+      known.set(clause, facts);
+    }
+    return facts;
+  };
+  const facts = clauses.map(factsOf);
   let best = { from: 0, to: clauses.length, score: -Infinity, coverage: 0 };
   for (let from = 0; from < clauses.length; from += 1) {
     for (let to = from + 1; to <= clauses.length; to += 1) {
       const text = clauses.slice(from, to).join(' ');
       const limit = ctx.yesNo ? SHORT_ANSWER_CHARS * 1.5 : SHORT_ANSWER_CHARS;
       if (text.length > limit && to > from + 1) break;
-      const scored = windowScore(text, clauseConcepts.slice(from, to), clausePresence.slice(from, to), ctx);
+      const scored = windowScore(text, facts.slice(from, to), ctx);
       const score = scored.score - (ctx.yesNo ? 0 : text.length / 5000) + (ctx.yesNo && from === 0 ? 0.1 : 0);
       if (score > best.score) best = { from, to, score, coverage: scored.coverage };
     }
@@ -123,9 +131,7 @@ function bestWindow(quote: Quote, ctx: WindowContext): Candidate {
   let whole: Candidate | undefined;
   for (const text of sentences.length > 1 ? [quote.text, ...sentences] : [quote.text]) {
     if (text.length > SHORT_ANSWER_CHARS) continue;
-    const concepts = text === quote.text ? clauseConcepts : clausesOf(text).map((clause) => ctx.analyzer.passageConcepts(clause));
-    const presence = text === quote.text ? clausePresence : concepts.map((c) => presenceOf(ctx.weighted, featuresOf(c)));
-    const scored = windowScore(text, concepts, presence, ctx);
+    const scored = windowScore(text, text === quote.text ? facts : clausesOf(text).map(factsOf), ctx);
     if (scored.score >= best.score - 0.05 && (!whole || scored.score > whole.score)) whole = { text, quote, ...scored };
   }
   if (whole) return whole;
@@ -134,6 +140,30 @@ function bestWindow(quote: Quote, ctx: WindowContext): Candidate {
   const end = quote.text.indexOf(lastClause, start) + lastClause.length;
   const excerpt = quote.text.slice(start, end).replace(/[,;:，；：、]$/u, '');
   return { text: `${best.from > 0 ? '…' : ''}${excerpt}${best.to < clauses.length ? '…' : ''}`, quote, score: best.score, coverage: best.coverage };
+}
+
+/** What a window's score reads of one of its clauses. */
+interface ClauseFacts {
+  /** Which of the question's features the clause holds. */
+  presence: FeaturePresence;
+  /** Its content concepts, and how many of them the question does not have. */
+  content: number;
+  fresh: number;
+  /** Whether it brings a figure, or a date, that the question does not. */
+  newNumber: boolean;
+  newDate: boolean;
+}
+
+function clauseFacts(clause: string, ctx: WindowContext): ClauseFacts {
+  const concepts = ctx.analyzer.passageConcepts(clause);
+  const content = concepts.filter((c) => !c.phrase && c.weight >= 1);
+  return {
+    presence: presenceOf(ctx.weighted, featuresOf(concepts)),
+    content: content.length,
+    fresh: content.filter((c) => ![...c.alternatives.keys()].some((key) => ctx.questionKeys.has(key))).length,
+    newNumber: hasNew(concepts, ctx.questionKeys, (key) => ANCHOR_KEY.test(key) && !DATE_KEY.test(key)),
+    newDate: hasNew(concepts, ctx.questionKeys, (key) => DATE_KEY.test(key)),
+  };
 }
 
 // The features of a clause's concepts, for as long as the analyzer keeps the concepts.
@@ -148,14 +178,20 @@ function featuresOf(concepts: readonly Concept[]): Set<string> {
   return features;
 }
 
-/** How well a window (the concepts of its clauses, and which of the question's features they hold) answers: the question's coverage plus what it adds of the kind asked for. */
-function windowScore(text: string, clauses: ReadonlyArray<readonly Concept[]>, presences: readonly FeaturePresence[], ctx: WindowContext): { score: number; coverage: number } {
-  const coverage = profileOfPresence(ctx.weighted, presences).coverage;
-  const concepts = clauses.flat();
-  const novelty = noveltyOf(concepts, ctx.questionKeys);
+/** How well a window (its text and its clauses' facts) answers: the question's coverage plus what it adds of the kind asked for. */
+function windowScore(text: string, clauses: readonly ClauseFacts[], ctx: WindowContext): { score: number; coverage: number } {
+  const coverage = profileOfPresence(ctx.weighted, clauses.map((clause) => clause.presence)).coverage;
+  // The share of the window's content concepts that the question does not already have.
+  let content = 0;
+  let fresh = 0;
+  for (const clause of clauses) {
+    content += clause.content;
+    fresh += clause.fresh;
+  }
+  const novelty = content === 0 ? 0 : fresh / content;
   let evidence = 0;
-  if (ctx.kind === 'number') evidence = hasNew(concepts, ctx.questionKeys, (key) => ANCHOR_KEY.test(key) && !DATE_KEY.test(key)) ? 1 : 0;
-  else if (ctx.kind === 'date') evidence = hasNew(concepts, ctx.questionKeys, (key) => DATE_KEY.test(key)) ? 1 : 0;
+  if (ctx.kind === 'number') evidence = clauses.some((clause) => clause.newNumber) ? 1 : 0;
+  else if (ctx.kind === 'date') evidence = clauses.some((clause) => clause.newDate) ? 1 : 0;
   else if (ctx.kind === 'reason') evidence = REASON_MARKERS.test(text) ? 1 : 0;
   else if (ctx.kind === 'person') evidence = personEvidence(text, ctx);
   else evidence = Math.min(1, novelty * 1.5);
@@ -164,14 +200,6 @@ function windowScore(text: string, clauses: ReadonlyArray<readonly Concept[]>, p
   // Saying nothing the question did not already say answers nothing.
   const restates = novelty < 0.2 ? 0.3 : 0;
   return { score: coverage + 0.6 * evidence - asks - restates, coverage };
-}
-
-/** Share of a window's content concepts the question does not already have. */
-function noveltyOf(concepts: readonly Concept[], questionKeys: Set<string>): number {
-  const content = concepts.filter((c) => !c.phrase && c.weight >= 1);
-  if (content.length === 0) return 0;
-  const fresh = content.filter((c) => ![...c.alternatives.keys()].some((key) => questionKeys.has(key)));
-  return fresh.length / content.length;
 }
 
 function hasNew(concepts: readonly Concept[], questionKeys: Set<string>, isWanted: (key: string) => boolean): boolean {
