@@ -22,8 +22,6 @@ import type { Logger } from './logger.js';
 
 /** How many chunks retrieval hands to the ranking: each retriever's list, what fusion keeps, and seats per language. */
 export const RETRIEVAL = { perRetriever: 20, keep: 10, perLanguage: 3, seatDepth: 60, headOfEach: 5, semanticOfEach: 2 } as const;
-/** Quotes shown per answer (and per "More quotes" page). */
-const DEFAULT_QUOTES = QUOTES_PER_PAGE;
 /** Paragraphs handed to the answer writer (a chat model reads them around the quotes). */
 const WRITER_PASSAGES = 5;
 
@@ -129,7 +127,7 @@ export function createTether(deps: TetherDeps): Tether {
       // the closest clauses it offered; nothing when it found nothing (a guess would put words in its mouth).
       answerTexts: async (text, context) => {
         const { query, spans } = await search(text, context);
-        const quotes = pickQuotes(spans, DEFAULT_QUOTES).map(toQuote);
+        const quotes = pickQuotes(spans, QUOTES_PER_PAGE).map(toQuote);
         const { confidence } = decider.decide(query, spans);
         if (quotes.length === 0 || confidence === 'none') return [];
         const short = shortAnswer(quotes, text, index.analyzer);
@@ -144,7 +142,7 @@ export function createTether(deps: TetherDeps): Tether {
       const question = validateQuestion(rawQuestion);
       const lang = detectLang(question);
       const offset = Math.max(0, options.offset ?? 0);
-      const limit = Math.max(1, options.limit ?? DEFAULT_QUOTES);
+      const limit = Math.max(1, options.limit ?? QUOTES_PER_PAGE);
       // Later pages ("More quotes") of a reply from metadata have nothing more to show.
       const direct = corpusQuestions.answer(question, { lang, context: options.context, maxQuotes: offset + limit });
       if (direct) {
@@ -192,7 +190,7 @@ export function createTether(deps: TetherDeps): Tether {
 
     async findPassages(text: string, options: { limit?: number } = {}): Promise<Passage[]> {
       if (!/[\p{L}\p{N}]/u.test(text)) return [];
-      const { passages } = await search(validateQuestion(text.slice(0, 2000)), undefined, undefined, options.limit ?? DEFAULT_QUOTES);
+      const { passages } = await search(validateQuestion(text.slice(0, 2000)), undefined, undefined, options.limit ?? QUOTES_PER_PAGE);
       return passages;
     },
 
