@@ -26,8 +26,11 @@ export type Split = 'train' | 'test';
 /** A split to run, or both. */
 export type SplitChoice = Split | 'all';
 
-/** Question language → corpus language; `zht` is Traditional Chinese, `zh` Simplified. */
-export type Direction = 'en-en' | 'zh-zh' | 'en-zh' | 'zh-en' | 'zht-zht' | 'en-zht' | 'zht-en' | 'zh-zht';
+/**
+ * Question language → corpus language; `zht` is Traditional Chinese, `zh` Simplified, `en+zht` a
+ * corpus holding every article in both English and Traditional Chinese.
+ */
+export type Direction = 'en-en' | 'zh-zh' | 'en-zh' | 'zh-en' | 'zht-zht' | 'en-zht' | 'zht-en' | 'zh-zht' | 'en-en+zht' | 'zh-en+zht' | 'zht-en+zht';
 
 /** A case's part in a refusal run: refused because its article or its paragraph is missing, or a control that must be answered. */
 export type RefusalRole = 'out-of-corpus' | 'near-miss' | 'control';
@@ -154,7 +157,7 @@ interface SourceSet {
   articles: SourceArticle[];
 }
 
-type SetKey = 'xquad-en' | 'xquad-zh' | 'xquad-zht' | 'xquad-mixed' | 'drcd' | 'cmrc';
+type SetKey = 'xquad-en' | 'xquad-zh' | 'xquad-zht' | 'xquad-mixed' | 'xquad-parallel' | 'drcd' | 'cmrc';
 
 /** A corpus built from one set, and which sets' questions are asked of it (a direction per asker, or per article language in a mixed set). */
 interface CorpusSpec {
@@ -180,11 +183,23 @@ const CORPORA: readonly CorpusSpec[] = [
       { direction: toEnglishOrTraditional('zht'), from: 'xquad-zht' },
     ],
   },
+  // Also like Tether's own corpus, where both articles tell the same events: every article in English and in
+  // Traditional Chinese, so the answer is in both languages and either counts; the question's own language
+  // should win unless the other states it better.
+  {
+    name: 'xquad-parallel',
+    dataset: 'xquad',
+    questions: [
+      { direction: 'en-en+zht', from: 'xquad-en' },
+      { direction: 'zh-en+zht', from: 'xquad-zh' },
+      { direction: 'zht-en+zht', from: 'xquad-zht' },
+    ],
+  },
   { name: 'drcd', dataset: 'drcd', questions: [{ direction: 'zht-zht', from: 'drcd' }] },
   { name: 'cmrc', dataset: 'cmrc', questions: [{ direction: 'zh-zh', from: 'cmrc' }] },
 ];
 
-const FILES: Record<Exclude<SetKey, 'xquad-zht' | 'xquad-mixed'>, { file: string; lang: Lang }> = {
+const FILES: Record<Exclude<SetKey, 'xquad-zht' | 'xquad-mixed' | 'xquad-parallel'>, { file: string; lang: Lang }> = {
   'xquad-en': { file: 'xquad-dev.en.json', lang: 'en' },
   'xquad-zh': { file: 'xquad-dev.zh.json', lang: 'zh-Hans' },
   drcd: { file: 'drcd-dev.json', lang: 'zh-Hant' },
@@ -209,7 +224,9 @@ export async function prepareDatasetRuns(options: PrepareDatasetRunsOptions): Pr
           ? load('xquad-zh').then(toTraditionalSet)
           : key === 'xquad-mixed'
             ? Promise.all([load('xquad-en'), load('xquad-zht')]).then(([en, zht]) => mixedSet(en, zht))
-            : readSourceSet(path.join(datasetsDir, FILES[key].file), FILES[key].lang);
+            : key === 'xquad-parallel'
+              ? Promise.all([load('xquad-en'), load('xquad-zht')]).then(([en, zht]) => parallelSet(en, zht))
+              : readSourceSet(path.join(datasetsDir, FILES[key].file), FILES[key].lang);
       sets.set(key, set);
     }
     return set;
@@ -311,6 +328,14 @@ function mixedSet(first: SourceSet, second: SourceSet): SourceSet {
   };
 }
 
+/** Both sets' articles side by side, each in its own language: an article and its translation at the same position. */
+function parallelSet(first: SourceSet, second: SourceSet): SourceSet {
+  return {
+    lang: first.lang,
+    articles: first.articles.flatMap((article, i) => [{ ...article, lang: first.lang }, ...(second.articles[i] ? [{ ...second.articles[i], lang: second.lang }] : [])]),
+  };
+}
+
 /** A refusal variant's articles: left-out positions dropped, one context removed from each other article with two or more. */
 function refusalArticles(articles: SourceArticle[]): SourceArticle[] {
   return articles
@@ -333,10 +358,14 @@ interface Located {
  * its parallel translation) and expected to be answered with the corpus language's answer texts.
  */
 function buildCases(corpus: SourceSet, asker: SourceSet, directionOf: Direction | ((articleLang: Lang) => Direction), refusal: boolean): DatasetCase[] {
+  // In a parallel set a question is found twice, once per language: either language's answer counts.
   const byId = new Map<string, Located>();
   for (const article of corpus.articles) {
     article.contexts.forEach(({ questions }, paragraph) => {
-      for (const q of questions) byId.set(q.id, { article, paragraph, answers: q.answers });
+      for (const q of questions) {
+        const found = byId.get(q.id);
+        byId.set(q.id, found ? { ...found, answers: [...new Set([...found.answers, ...q.answers])] } : { article, paragraph, answers: q.answers });
+      }
     });
   }
   const cases: DatasetCase[] = [];
@@ -414,7 +443,9 @@ async function writeCorpus(dir: string, articles: SourceArticle[], lang: Lang): 
   await fs.mkdir(dir, { recursive: true });
   const wanted = new Map<string, string>();
   for (const article of articles) {
-    const stem = articleFileStem(article.position, article.title);
+    const plainStem = articleFileStem(article.position, article.title);
+    // A parallel set has two articles at each position: the second is told apart by its language.
+    const stem = wanted.has(`${plainStem}.txt`) ? `${plainStem}-${article.lang ?? lang}` : plainStem;
     wanted.set(`${stem}.txt`, `${article.contexts.map((c) => c.context).join('\n\n')}\n`);
     // A blank title (CMRC has one) is left out: the article's first line then names it.
     const title = article.title.replace(/_/g, ' ').trim();

@@ -56,7 +56,6 @@ export const SPAN_FEATURES = [
   'length',
   'twoSentences',
   'crossLanguage',
-  'fragment',
   'unknownShare',
   'questionConcepts',
   'semantic',
@@ -201,6 +200,7 @@ export function spanCandidates(
       return { coverage: profileOfPresence(question, paragraphFeatures, writtenIn).coverage, entities: profileOfPresence(question, paragraphFeatures).entities };
     });
     const text = article.text.slice(first.start, last.end);
+    if (isHeading(text)) continue;
     const brings = indexes
       .map((index) => memo(anchorMemo, `${article.id}:${index}`, () => newAnchors(cache.anchors(article, index), asked)))
       .reduce((a, b) => ({ number: a.number || b.number, date: a.date || b.date, person: a.person || b.person }));
@@ -245,8 +245,6 @@ export function spanCandidates(
         length: Math.log1p(text.length) / 6,
         twoSentences: indexes.length > 1 ? 1 : 0,
         crossLanguage: article.meta.lang.slice(0, 2) === questionLang.slice(0, 2) ? 0 : 1,
-        // Headings and bylines are short and unpunctuated: rarely an answer on their own.
-        fragment: text.length < 25 && !/[.!?。！？”"]$/u.test(text) ? 1 : 0,
         unknownShare: question.unknownShare,
         questionConcepts: Math.log1p(question.concepts.length) / 3,
         semantic: semantic ? Math.max(...indexes.map((index) => semantic.similarities(article)[index] ?? 0)) : 0,
@@ -265,6 +263,16 @@ export function spanCandidates(
     candidate.features.wordAlignmentGap = candidate.features.wordAlignment - bestAlignment;
   }
   return candidates;
+}
+
+/**
+ * Whether a span is a heading or a byline: short and unpunctuated. Never the quote that answers a
+ * question about the content (questions about the articles themselves are answered from their
+ * metadata), and the public sets the ranker learns from have none, so it could not learn to pass
+ * them over: on the realistic questions they stood first on semantic similarity alone.
+ */
+function isHeading(text: string): boolean {
+  return text.length < 25 && !/[.!?。！？”"]$/u.test(text);
 }
 
 /** What a sentence brings that the question does not have: a figure, a date, a (pinyin) name. */

@@ -6,7 +6,7 @@ import { openIndex } from '../../src/index/open.js';
 import type { LoadedIndex } from '../../src/index/types.js';
 import { loadAnswerModel, type AnswerModel } from '../../src/decision/model.js';
 import { createTether } from '../../src/tether.js';
-import { REPO_ROOT } from '../support/corpus.js';
+import { makeTmpProject, REPO_ROOT } from '../support/corpus.js';
 import { sharedProject } from '../support/shared.js';
 
 // The stages of the answer path composed by createTether, each replaceable: the bilingual fixture's shared index.
@@ -69,5 +69,22 @@ describe('the answer path', () => {
     const honest = await createTether({ index, model }).ask('How much did the new bridge cost?');
     const answer = await createTether({ index, model, createAnswerer: tampering }).ask('How much did the new bridge cost?');
     expect(answer.quotes).toEqual(honest.quotes.slice(1));
+  });
+
+  it('never quotes a heading, even one that matches the question word for word', async () => {
+    const project = await makeTmpProject('headings', {
+      'harbour.txt': 'The harbour bridge\n\nThe harbour bridge opened in 1932 after eight years of work. It carries trains and cars.\n\nRainfall this year\n\nRainfall this year fell by a fifth.\n',
+      'harbour.meta.json': JSON.stringify({ title: 'Harbour news', lang: 'en' }),
+    });
+    try {
+      const own = await openIndex({ corpusDir: project.corpusDir, indexDir: project.indexDir, root: project.root, semanticSources: null });
+      const answer = await createTether({ index: own, model }).ask('the harbour bridge?', { limit: 20 });
+      const texts = answer.quotes.map((quote) => quote.text);
+      expect(texts[0]).toContain('The harbour bridge opened in 1932');
+      expect(texts).not.toContain('The harbour bridge');
+      expect(texts).not.toContain('Rainfall this year');
+    } finally {
+      await project.remove();
+    }
   });
 });

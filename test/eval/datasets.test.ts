@@ -41,7 +41,7 @@ describe('prepareDatasetRuns: corpora', () => {
   it('writes one article per title: contexts as published separated by a blank line, with title and language', async () => {
     const runs = await prepare();
     expect(runs.map((r) => r.name)).toEqual([
-      'xquad-en', 'xquad-en-refusal', 'xquad-zh', 'xquad-zh-refusal', 'xquad-zht', 'xquad-zht-refusal', 'xquad-mixed', 'xquad-mixed-refusal',
+      'xquad-en', 'xquad-en-refusal', 'xquad-zh', 'xquad-zh-refusal', 'xquad-zht', 'xquad-zht-refusal', 'xquad-mixed', 'xquad-mixed-refusal', 'xquad-parallel', 'xquad-parallel-refusal',
       'drcd', 'drcd-refusal', 'cmrc', 'cmrc-refusal',
     ]);
     const en = byName(runs, 'xquad-en');
@@ -118,7 +118,7 @@ describe('prepareDatasetRuns: cases and split', () => {
     expect(cross).toMatchObject({ kind: 'en-zh', question: 'When did the harbour bridge open?', expect: ['1932年'], position: 1, paragraph: 0, split: 'test' });
     expect(caseOf(byName(runs, 'xquad-en'), 'zh-en', 'h0')).toMatchObject({ question: '海港大桥何时通车？', expect: ['1932'] });
     const questions = XQUAD_EN.flatMap((a) => a.paragraphs.flatMap((p) => p.qas)).length;
-    for (const run of runs.filter((r) => !r.refusal && r.name !== 'xquad-mixed')) {
+    for (const run of runs.filter((r) => !r.refusal && r.name !== 'xquad-mixed' && r.name !== 'xquad-parallel')) {
       expect(run.cases.length).toBe(questions * new Set(run.cases.map((c) => c.direction)).size);
       expect(new Set(run.cases.map((c) => c.id)).size).toBe(run.cases.length);
       for (const c of run.cases) expect(c.kind).toBe(c.direction);
@@ -135,6 +135,27 @@ describe('prepareDatasetRuns: cases and split', () => {
       const meta = JSON.parse(await fs.readFile(path.join(mixed.corpusDir, `${articleFileStem(c.position, c.title)}.meta.json`), 'utf8')) as { lang: string };
       expect(meta.lang).toBe(articleLang === 'en' ? 'en' : 'zh-Hant');
     }
+  });
+
+  it('holds every article in English and Traditional in the parallel corpus, either language\'s answer counting', async () => {
+    const runs = await prepare({ datasets: ['xquad'] });
+    const parallel = byName(runs, 'xquad-parallel');
+    const files = await corpusFiles(parallel);
+    expect(files.filter((name) => name.endsWith('.txt'))).toHaveLength(2 * XQUAD_EN.length);
+    const metas = await Promise.all(files.filter((name) => name.endsWith('.meta.json')).map(async (name) => JSON.parse(await fs.readFile(path.join(parallel.corpusDir, name), 'utf8')) as { lang: string }));
+    expect(metas.filter((meta) => meta.lang === 'en')).toHaveLength(XQUAD_EN.length);
+    expect(metas.filter((meta) => meta.lang === 'zh-Hant')).toHaveLength(XQUAD_EN.length);
+    expect([...new Set(parallel.cases.map((c) => c.direction))]).toEqual(['en-en+zht', 'zh-en+zht', 'zht-en+zht']);
+    const questions = XQUAD_EN.flatMap((a) => a.paragraphs.flatMap((p) => p.qas)).length;
+    expect(parallel.cases).toHaveLength(3 * questions);
+    // The English and the Traditional answer of the same question: either in a quote is a hit.
+    expect(caseOf(parallel, 'zh-en+zht', 'h0')).toMatchObject({ question: '海港大桥何时通车？', expect: ['1932', '1932年'], position: 1 });
+    expect(caseOf(parallel, 'en-en+zht', 'h1').expect).toEqual(['Middlesbrough', '米德爾斯堡']);
+    const corpus = await allText(parallel);
+    for (const c of parallel.cases) for (const answer of c.expect) expect(corpus).toContain(answer);
+    // Its refusal variant leaves out (or shortens) an article in both languages alike.
+    const refusal = byName(runs, 'xquad-parallel-refusal');
+    expect((await corpusFiles(refusal)).filter((name) => name.endsWith('.txt'))).toHaveLength(2 * 2);
   });
 
   it('puts articles at even positions in TRAIN and odd ones in TEST, and keeps only the chosen split', async () => {
