@@ -21,9 +21,14 @@ interface WordVectors {
   weights: number[];
 }
 
-/** A question's cosines with each word met so far: a word's `wordPool` slot → its row here; row r holds the question words' cosines at `r × count`. */
+/**
+ * A question's cosines with each word met so far: `rowOf[slot]` is 1 + the row of the word at that
+ * `wordPool` slot (0: not met yet; an array, not a map: it is read for every word of every candidate
+ * sentence); row r holds the question words' cosines at `r × count`.
+ */
 interface WordCosines {
-  slots: Map<number, number>;
+  rowOf: Int32Array;
+  rows: number;
   cosines: Float32Array;
 }
 
@@ -171,7 +176,7 @@ export class SentenceEmbedder {
    * other language scores where exact matching sees nothing. Remembered for the last question.
    */
   alignment(question: string, article: Pick<Article, 'id' | 'text' | 'sentences'>, sentenceIndexes: readonly number[]): number {
-    if (this.lastAlignments?.question !== question) this.lastAlignments = { question, words: this.unitWords(question), byArticle: new Map(), byWord: { slots: new Map(), cosines: new Float32Array(0) } };
+    if (this.lastAlignments?.question !== question) this.lastAlignments = { question, words: this.unitWords(question), byArticle: new Map(), byWord: { rowOf: new Int32Array(0), rows: 0, cosines: new Float32Array(0) } };
     const { words, byArticle, byWord } = this.lastAlignments;
     if (words.weights.length === 0) return 0;
     let perSentence = byArticle.get(article.id);
@@ -351,19 +356,26 @@ export class SentenceEmbedder {
     const best = new Float32Array(count);
     const pool = this.wordPool;
     for (const word of words) {
-      let slot = byWord.slots.get(word);
-      if (slot === undefined) {
-        slot = byWord.slots.size;
-        byWord.slots.set(word, slot);
-        if ((slot + 1) * count > byWord.cosines.length) {
+      if (word >= byWord.rowOf.length) {
+        const grown = new Int32Array(Math.max(1024, 2 * word + 2));
+        grown.set(byWord.rowOf);
+        byWord.rowOf = grown;
+      }
+      let row = byWord.rowOf[word]! - 1;
+      if (row < 0) {
+        row = byWord.rows;
+        byWord.rows += 1;
+        byWord.rowOf[word] = row + 1;
+        if ((row + 1) * count > byWord.cosines.length) {
           const grown = new Float32Array(Math.max(64 * count, 2 * byWord.cosines.length));
           grown.set(byWord.cosines);
           byWord.cosines = grown;
         }
-        for (let i = 0; i < count; i += 1) byWord.cosines[slot * count + i] = dotAt(question.vectors, i * d, pool, word * d, d);
+        for (let i = 0; i < count; i += 1) byWord.cosines[row * count + i] = dotAt(question.vectors, i * d, pool, word * d, d);
       }
       const { cosines } = byWord;
-      for (let i = 0; i < count; i += 1) if (cosines[slot * count + i]! > best[i]!) best[i] = cosines[slot * count + i]!;
+      const at = row * count;
+      for (let i = 0; i < count; i += 1) if (cosines[at + i]! > best[i]!) best[i] = cosines[at + i]!;
     }
     return best;
   }
