@@ -8,6 +8,12 @@ the odd ones are kept for \`npm run eval -- --dataset all\`), and writes models/
 --reuse trains from the candidates and features collected by the last run (.cache/training/questions.json):
 for changes to training settings only.`;
 
+/**
+ * Runs measured, not trained on: training on the parallel corpus too left every set within a
+ * question or two and made the decision looser on questions the corpus does not cover.
+ */
+const REPORTED_ONLY = ['xquad-parallel', 'xquad-parallel-refusal'];
+
 /** `npm run train`: one command that rebuilds models/answer-model.json from the public sets' training split. */
 const trainCommand = defineCommand({
   meta: { name: 'train', description: 'Retrains the span ranker and the answer decision on the public sets\' TRAIN split' },
@@ -23,9 +29,6 @@ async function main(values: { dataset?: string; limit?: string; reuse?: boolean 
   const datasets = listOf<DatasetName>(values.dataset, '--dataset', DATASET_NAMES, DATASET_NAMES);
   const limit = values.limit === undefined ? undefined : wholeNumber(values.limit, '--limit', { fallback: 0 });
   const config = loadProjectConfig();
-  // Measured, not trained on: training on the parallel corpus too left every set within a question or two
-  // and made the decision looser on questions the corpus does not cover.
-  const REPORTED_ONLY = ['xquad-parallel', 'xquad-parallel-refusal'];
   // Loaded here: `--help` and usage errors need none of what training imports.
   const [{ saveAnswerModel }, { collectTrainingQuestions, loadCollectedQuestions, saveCollectedQuestions, trainAnswerModel }] = await Promise.all([
     import('../src/decision/model.js'),

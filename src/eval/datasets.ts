@@ -184,8 +184,7 @@ const CORPORA: readonly CorpusSpec[] = [
     ],
   },
   // Also like Tether's own corpus, where both articles tell the same events: every article in English and in
-  // Traditional Chinese, so the answer is in both languages and either counts; the question's own language
-  // should win unless the other states it better.
+  // Traditional Chinese, so the answer is in both languages and a quote in either counts.
   {
     name: 'xquad-parallel',
     dataset: 'xquad',

@@ -178,6 +178,7 @@ export function spanCandidates(
     const last = article.sentences[indexes.at(-1)!]!;
     // A span of sentences from another paragraph than the chunk's (a "why" follower) is still one paragraph's.
     if (last.paragraph !== first.paragraph) continue;
+    if (isHeading(article.text.slice(first.start, last.end))) continue;
     const sentencePresences = indexes.map((index) => presence(article, index));
     const profile = profileOfPresence(question, sentencePresences);
     if (indexes.length > 1 && profile.coverage < Math.max(...indexes.map((index) => sentenceCoverage(article, index))) + 0.1) continue;
@@ -200,7 +201,6 @@ export function spanCandidates(
       return { coverage: profileOfPresence(question, paragraphFeatures, writtenIn).coverage, entities: profileOfPresence(question, paragraphFeatures).entities };
     });
     const text = article.text.slice(first.start, last.end);
-    if (isHeading(text)) continue;
     const brings = indexes
       .map((index) => memo(anchorMemo, `${article.id}:${index}`, () => newAnchors(cache.anchors(article, index), asked)))
       .reduce((a, b) => ({ number: a.number || b.number, date: a.date || b.date, person: a.person || b.person }));
