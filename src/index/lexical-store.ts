@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import Database from 'better-sqlite3';
 import { LRUCache } from 'lru-cache';
+import { growingCache } from '../cache.js';
 import { DEFAULT_CHUNKING } from '../corpus/chunk.js';
 import { ARTICLE_RULES_VERSION, type ArticleDerivation, type ChunkRange } from '../corpus/load.js';
 import type { Sentence } from '../corpus/types.js';
@@ -618,7 +619,7 @@ export class LexicalStore {
 
   private readFrequencies(): DocumentFrequencies {
     // 0 stands for "no chunk has it": a term the store holds occurs at least once.
-    const known = new LRUCache<string, number>({ max: 200_000 });
+    const known = growingCache<string, number>(200_000);
     const get = (term: string): number | undefined => {
       let df = known.get(term);
       if (df === undefined) {

@@ -1,4 +1,4 @@
-import { LRUCache } from 'lru-cache';
+import { growingCache } from '../cache.js';
 import type { Article } from '../corpus/types.js';
 import type { LexicalIndex } from '../index/lexical.js';
 import type { FeatureLookup } from './question.js';
@@ -32,11 +32,11 @@ function anchorsOf(features: ReadonlySet<string>): SentenceAnchors {
  * paragraphs questions keep coming back to (bounded: a large corpus is not held whole).
  */
 export class SentenceFeatureCache {
-  private readonly sentences = new LRUCache<string, { features: Set<string>; givesReason: boolean; anchors: SentenceAnchors }>({ max: 50_000 });
-  private readonly groups = new LRUCache<string, Set<string>>({ max: 5_000 });
+  private readonly sentences = growingCache<string, { features: Set<string>; givesReason: boolean; anchors: SentenceAnchors }>(50_000);
+  private readonly groups = growingCache<string, Set<string>>(5_000);
   private readonly titles = new Map<string, Set<string>>();
   // Which articles hold a feature: few features are asked about, again and again.
-  private readonly articlesWith = new LRUCache<string, Set<string>>({ max: 20_000 });
+  private readonly articlesWith = growingCache<string, Set<string>>(20_000);
 
   /** `lexical`, when given, holds the sentences' features as the build extracted them, and answers what a whole article names (see `article`). */
   constructor(

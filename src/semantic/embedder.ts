@@ -1,4 +1,4 @@
-import { LRUCache } from 'lru-cache';
+import { growingCache } from '../cache.js';
 import type { Article } from '../corpus/types.js';
 import { isEnglishStopword, latinTokens, stemWord } from '../text/english.js';
 import { CHINESE_STOPWORDS } from '../text/features.js';
@@ -102,7 +102,7 @@ export class SentenceEmbedder {
   private wordWeights = new Float64Array(0);
   private wordCount = 0;
   /** Sentences' words as `wordPool` slots (a few hundred bytes each; their vectors would be 10 KB), the most recently used. */
-  private readonly sentenceWords = new LRUCache<string, Int32Array>({ max: SENTENCE_WORDS_KEPT });
+  private readonly sentenceWords = growingCache<string, Int32Array>(SENTENCE_WORDS_KEPT);
   private lastAlignments:
     | { question: string; words: WordVectors; byArticle: Map<string, Array<Float32Array | undefined>>; byWord: WordCosines }
     | undefined;

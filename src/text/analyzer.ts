@@ -1,4 +1,4 @@
-import { LRUCache } from 'lru-cache';
+import { growingCache } from '../cache.js';
 import { extractConcepts, extractFeatures, flattenConcepts, type Concept, type FeatureBag } from './features.js';
 import type { Lexicon } from './lexicon.js';
 import { createPhoneticMatcher } from './phonetic.js';
@@ -55,7 +55,7 @@ export class TextAnalyzer {
   readonly lexicon: Lexicon;
   readonly stats: FeatureStats;
   private lastQuery: { text: string; concepts: Concept[] } | undefined;
-  private readonly passages = new LRUCache<string, Concept[]>({ max: 2_000 });
+  private readonly passages = growingCache<string, Concept[]>(2_000);
 
   constructor(options: { lexicon: Lexicon; stats: FeatureStats }) {
     this.lexicon = bindToCorpus(options.lexicon, options.stats);
