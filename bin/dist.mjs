@@ -5,9 +5,9 @@ import path from 'node:path';
 
 /**
  * The entry points compiled into dist/ (`dist/ask.js`, `dist/main.js`), by the name bin/run.mjs knows
- * them, and the worker thread an index build starts (`dist/semantic-worker.js`).
+ * them, and the worker threads an index build starts (`dist/build-worker.js`).
  */
-export const ENTRY_POINTS = { ask: 'src/cli/ask.ts', main: 'src/main.ts', 'semantic-worker': 'src/semantic/worker.ts' };
+export const ENTRY_POINTS = { ask: 'src/cli/ask.ts', main: 'src/main.ts', 'build-worker': 'src/index/worker.ts' };
 
 /**
  * Packages left in node_modules rather than bundled: native addons, packages that read their own

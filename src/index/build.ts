@@ -9,12 +9,16 @@ import type { FeatureBag } from '../text/features.js';
 import { LexicalIndex } from './lexical.js';
 import { LexicalStoreWriter, sentenceFeatureText, type StoredChunk, type StoredDerivation } from './lexical-store.js';
 import { FeatureBagTable } from './feature-bags.js';
-import { buildSemanticFileAside, type SemanticSources } from '../semantic/index.js';
+import type { SemanticSources } from '../semantic/index.js';
+import { buildSemanticFileAside, sentenceFeaturesAside } from './workers.js';
 import { lexiconFromFile, saveLexicon } from '../text/lexicon.js';
 import { emptyCorpusKeys, LexiconBinder, loadLexiconSources, serialiseCorpusKeys, type LexiconSources } from './build-lexicon.js';
 import { createVectorStore, HNSW_PARAMETERS, saveVectorStore } from './hnsw.js';
 import { hashChunkIds, INDEX_FORMAT_VERSION, indexFiles, manifestArticle, writeStoredArticles, type Manifest } from './manifest.js';
 import type { ExternalEmbeddings, LoadedIndex } from './types.js';
+
+/** Below this many sentences, a corpus's features are read on the build's thread alone: a worker takes longer to start (~0.3 s). */
+export const FEATURES_WORKER_MIN_SENTENCES = 2_000;
 
 /** Options for building an index. */
 export interface BuildIndexOptions {
@@ -27,6 +31,13 @@ export interface BuildIndexOptions {
   /** CC-CEDICT and WordNet as already read (`readLexiconSources`), to build many indexes with one reading; by default read here. */
   lexiconSources?: LexiconSources;
   onProgress?: (message: string) => void;
+}
+
+/** The next article's sentence features from the worker; its end before then is an error. */
+async function nextFrom(aside: AsyncGenerator<FeatureBag[]>, articleId: string): Promise<FeatureBag[]> {
+  const next = await aside.next();
+  if (next.done) throw new Error(`the features worker ended before ${articleId}`);
+  return next.value;
 }
 
 /** Chunks all articles of a corpus, in order: as the index derived them where it was read with them, else by the rules. */
@@ -75,8 +86,8 @@ export async function buildIndex(options: BuildIndexOptions): Promise<LoadedInde
 
   // In a worker thread, while this one builds the lexicon and reads every sentence's features.
   await fs.rm(files.semantic, { force: true });
-  const stopSemantic = new AbortController();
-  const semanticBuilt = buildSemanticFileAside({ articles: corpus.articles, file: files.semantic, sources: options.semanticSources, onProgress: progress }, stopSemantic.signal);
+  const stopWorkers = new AbortController();
+  const semanticBuilt = buildSemanticFileAside({ articles: corpus.articles, file: files.semantic, sources: options.semanticSources, onProgress: progress }, stopWorkers.signal);
   // Awaited once the rest is built; a failure of the rest first stops it (below) and is the one reported.
   semanticBuilt.catch(() => {});
 
@@ -93,12 +104,19 @@ export async function buildIndex(options: BuildIndexOptions): Promise<LoadedInde
     // Article by article (in the store's key order), so only one article's sentence bags are held at
     // a time, and its sentences' features go to the store at once, as one line-separated text each.
     const reader = new TextAnalyzer({ lexicon, stats: NO_STATS });
-    for (const article of [...corpus.articles].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))) {
-      const sentenceBags = article.sentences.map((sentence) => reader.documentFeatures(article.text.slice(sentence.start, sentence.end)));
+    const sorted = [...corpus.articles].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    // A large corpus's every other article is read in a worker thread meanwhile (its features come
+    // back in order); a small one's on this thread alone, sooner than a worker starts.
+    const aside = sentences >= FEATURES_WORKER_MIN_SENTENCES ? sentenceFeaturesAside(files.lexicon, sorted.filter((_, i) => i % 2 === 1), stopWorkers.signal) : undefined;
+    for (const [i, article] of sorted.entries()) {
+      const sentenceBags: FeatureBag[] =
+        aside && i % 2 === 1 ? await nextFrom(aside, article.id) : article.sentences.map((sentence) => reader.documentFeatures(article.text.slice(sentence.start, sentence.end)));
       for (const chunk of chunksOf.get(article.id) ?? []) rowOf.set(chunk.id, bags.add(chunkBag(chunk, sentenceBags)));
       lexicalWriter.addSentences(sentenceBags.map((bag, index) => ({ articleId: article.id, index, features: sentenceFeatureText(bag.keys()) })));
       lexicalWriter.addDerivations(derivationOf(corpus, article, chunksOf.get(article.id) ?? []));
     }
+    // Every article taken: the worker is stopped (a generator left unfinished would keep it waiting).
+    await aside?.return(undefined);
     const stats = bags.featureStats();
     const analyzer = new TextAnalyzer({ lexicon, stats });
     const embedder = new LocalEmbeddings({ analyzer });
@@ -120,11 +138,11 @@ export async function buildIndex(options: BuildIndexOptions): Promise<LoadedInde
     return { lexicon, stats, analyzer, embedder, vectorStore: store, lexical: alongside };
   };
   // A failure before the store is finished closes its file (`abort` does nothing once finished), and
-  // stops the semantic tables' worker: the build's own error is the one reported.
+  // stops the worker threads: the build's own error is the one reported.
   const { lexicon, stats, analyzer, embedder, vectorStore, lexical } = await indexChunks()
     .finally(() => lexicalWriter.abort())
     .catch((error: unknown) => {
-      stopSemantic.abort();
+      stopWorkers.abort();
       throw error;
     });
   const semantic = await semanticBuilt;

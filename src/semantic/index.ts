@@ -2,12 +2,8 @@ import type { Article } from '../corpus/types.js';
 import { buildSemanticTables, corpusEnglishWords, withSentences } from './build.js';
 import { SentenceEmbedder } from './embedder.js';
 import { loadSemanticSources, type SemanticSources } from './sources.js';
-import { deserialiseSemanticTables, loadSentenceEmbedder, saveSemanticTables, SEMANTIC_FORMAT_VERSION } from './store.js';
+import { deserialiseSemanticTables, saveSemanticTables, SEMANTIC_FORMAT_VERSION } from './store.js';
 import fs from 'node:fs/promises';
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
-import type { SemanticWorkerInput, SemanticWorkerMessage } from './worker.js';
 
 /**
  * Semantic similarity from pretrained English word vectors, offline: the module's public surface.
@@ -51,52 +47,6 @@ export async function buildSemanticFile(options: BuildSemanticFileOptions): Prom
       `${tables.sentences?.scales.length ?? 0} sentence vectors (${tables.source}).`,
   );
   return { embedder: new SentenceEmbedder(tables), identity: { source: tables.source, formatVersion: SEMANTIC_FORMAT_VERSION } };
-}
-
-/**
- * `buildSemanticFile` in a worker thread: the index build reads the corpus's lexicon and features on
- * its own thread meanwhile (the tables are a sixth of a large corpus's build, and the machine has a
- * second core). Given sources (a test's small tables), on this thread: they are not sent to another.
- * `signal` stops the worker, for a build that failed meanwhile.
- */
-export async function buildSemanticFileAside(options: BuildSemanticFileOptions, signal: AbortSignal): Promise<{ embedder: SentenceEmbedder; identity: SemanticIdentity } | undefined> {
-  if (options.sources !== undefined) return buildSemanticFile(options);
-  const input: SemanticWorkerInput = { articles: options.articles.map(({ id, text, sentences }) => ({ id, text, sentences })), file: options.file };
-  const worker = await startSemanticWorker(input);
-  const stop = () => void worker.terminate();
-  signal.addEventListener('abort', stop, { once: true });
-  if (signal.aborted) stop();
-  try {
-    const identity = await new Promise<SemanticIdentity | undefined>((resolve, reject) => {
-      worker.on('message', (message: SemanticWorkerMessage) => {
-        if ('progress' in message) options.onProgress?.(message.progress);
-        else if ('built' in message) resolve(message.built);
-        else reject(Object.assign(new Error(message.error.message), message.error.stack ? { stack: message.error.stack } : {}));
-      });
-      worker.once('error', reject);
-      worker.once('exit', (code) => reject(new Error(`the semantic tables' worker stopped (exit code ${code}) before it finished`)));
-    });
-    return identity && { embedder: await loadSentenceEmbedder(options.file), identity };
-  } finally {
-    signal.removeEventListener('abort', stop);
-    await worker.terminate();
-  }
-}
-
-/**
- * The worker of `buildSemanticFileAside`: compiled, `semantic-worker.js` beside this code in dist/;
- * from the TypeScript sources (tsx, vitest), worker.ts, once tsx's loader is registered in the thread.
- */
-async function startSemanticWorker(workerData: SemanticWorkerInput): Promise<Worker> {
-  const here = import.meta.url;
-  if (!here.endsWith('.ts')) return new Worker(new URL('./semantic-worker.js', here), { workerData });
-  // tsx's ESM API, found through its package's exports (`import.meta.resolve` is not there under vitest).
-  const manifest = createRequire(here).resolve('tsx/package.json');
-  const { exports } = JSON.parse(await fs.readFile(manifest, 'utf8')) as { exports: { './esm/api': { import: { default: string } } } };
-  const tsx = new URL(exports['./esm/api'].import.default, pathToFileURL(manifest)).href;
-  const entry = new URL('./worker.ts', here).href;
-  const boot = `import(${JSON.stringify(tsx)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); });`;
-  return new Worker(boot, { eval: true, workerData });
 }
 
 /** Options for `updateSemanticFile`. */
