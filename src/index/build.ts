@@ -101,8 +101,9 @@ export async function buildIndex(options: BuildIndexOptions): Promise<LoadedInde
     progress(`Lexicon: ${lexicon.size} Chinese words bridged to English.`);
     // Each sentence is read once: a chunk's features are its sentences' (no feature spans a sentence
     // end), and the ranking reads the sentences' from the store instead of extracting them again.
-    // Article by article (in the store's key order), so only one article's sentence bags are held at
-    // a time, and its sentences' features go to the store at once, as one line-separated text each.
+    // Article by article (in the store's key order), so only a few articles' sentence bags are held at
+    // a time (the worker's run at most FEATURES_AHEAD ahead), and an article's sentences' features go
+    // to the store at once, as one line-separated text each.
     const reader = new TextAnalyzer({ lexicon, stats: NO_STATS });
     const sorted = [...corpus.articles].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     // A large corpus's every other article is read in a worker thread meanwhile (its features come
