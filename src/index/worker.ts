@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import type { Article } from '../corpus/types.js';
-import { buildSemanticFile } from '../semantic/index.js';
+import { buildSemanticFile, type SemanticIdentity } from '../semantic/index.js';
 import { NO_STATS, TextAnalyzer } from '../text/analyzer.js';
 import type { FeatureBag } from '../text/features.js';
 import { loadLexicon } from '../text/lexicon.js';
@@ -17,7 +17,7 @@ export type BuildWorkerTask =
 /** What a worker sends back: progress lines, each article's sentence features (in order), then the end or an error. */
 export type BuildWorkerMessage =
   | { progress: string }
-  | { semantic: { source: string; formatVersion: number } | undefined }
+  | { semantic: SemanticIdentity | undefined }
   | { sentenceBags: FeatureBag[] }
   | { done: true }
   | { error: { message: string; stack?: string } };
@@ -30,6 +30,7 @@ export interface BuildWorkerAck {
 /** Articles a features worker may run ahead of the build taking them: their features wait in memory. */
 export const FEATURES_AHEAD = 8;
 
+/** Runs one task, sending its results and progress through `port`. */
 async function run(port: MessagePort, task: BuildWorkerTask): Promise<void> {
   const send = (message: BuildWorkerMessage) => port.postMessage(message);
   if (task.task === 'semantic') {
