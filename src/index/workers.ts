@@ -31,7 +31,11 @@ async function startBuildWorker(task: BuildWorkerTask, signal: AbortSignal): Pro
   return worker;
 }
 
-/** The worker's messages one at a time, as they come; an error it reports, or its exit before it finished, is thrown. */
+/**
+ * The worker's messages one at a time, as they come; an error it reports, or its exit before it
+ * finished, is thrown. Not `events.on(worker, 'message')`: that ends only on an 'error' event, and a
+ * worker that exits without a word (terminated, out of memory) must end the iteration too.
+ */
 async function* messagesOf(worker: Worker): AsyncGenerator<BuildWorkerMessage> {
   const queue: BuildWorkerMessage[] = [];
   let failure: Error | undefined;
