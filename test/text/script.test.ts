@@ -9,6 +9,13 @@ describe('telling the language of a text', () => {
     expect(detectLang('阿里雲的CEO是誰?')).toBe('zh-Hant');
   });
 
+  it('reads a text as Simplified from one character with another Traditional form, and one in characters both scripts share as Traditional', () => {
+    expect(detectLang('这')).toBe('zh-Hans');
+    expect(detectLang('台北的天气')).toBe('zh-Hans');
+    expect(detectLang('公司的名字是什麼')).toBe('zh-Hant');
+    expect(detectLang('公司的名字')).toBe('zh-Hant');
+  });
+
   it('tells the script of a long article from its opening, whatever follows', () => {
     const traditional = '阿里雲去年底至今,經歷了兩次故障、兩次換任。'.repeat(400);
     const simplified = '阿里云去年底至今,经历了两次故障、两次换任。'.repeat(400);
