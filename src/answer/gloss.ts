@@ -34,6 +34,12 @@ const MAX_FIGURES = 4;
 /** Builds the glosser over the index's English–Chinese lexicon. */
 export function createQuoteGlosser(analyzer: Pick<TextAnalyzer, 'lexicon' | 'passageConcepts'>): QuoteGlosser {
   const { lexicon } = analyzer;
+  // The quotes of one answer are glossed against the same question: its concepts are read once.
+  let last: { question: string; concepts: Concept[] } | undefined;
+  const questionConcepts = (question: string): Concept[] => {
+    if (last?.question !== question) last = { question, concepts: extractConcepts(question, lexicon, { namesNeedCapitals: false }) };
+    return last.concepts;
+  };
   return {
     gloss(question, questionLang, quote) {
       const questionIsEnglish = questionLang === 'en';
@@ -41,7 +47,7 @@ export function createQuoteGlosser(analyzer: Pick<TextAnalyzer, 'lexicon' | 'pas
       // A Chinese quote is a passage of the corpus, read once and kept by the analyzer; a question as written.
       const terms = questionIsEnglish
         ? matchedTerms(question, quote.text, true, analyzer.passageConcepts(quote.text), lexicon)
-        : matchedTerms(quote.text, question, false, extractConcepts(question, lexicon, { namesNeedCapitals: false }), lexicon);
+        : matchedTerms(quote.text, question, false, questionConcepts(question), lexicon);
       const figures = questionIsEnglish ? chineseFiguresInEnglish(quote.text) : englishFiguresInChinese(quote.text, questionLang);
       if (terms.length === 0 && figures.length === 0) return undefined;
       // "Yinghua = 英華" says nothing "Cai Yinghua = 蔡英華" does not.

@@ -1,3 +1,5 @@
+import type { LRUCache } from 'lru-cache';
+import { growingCache } from '../cache.js';
 import { COMMON_SURNAMES } from '../text/features.js';
 import type { Lexicon } from '../text/lexicon.js';
 import { splitPinyin } from '../text/pinyin.js';
@@ -9,7 +11,25 @@ let segmenter: Intl.Segmenter | undefined;
 const STOP_CHARACTERS = new Set('的了在是和与及或也都就而之其等被把对从于为以这那说称表示将曾又还却则即'.split(''));
 
 /** Names of people in a text, in order of appearance: romanised ("Wu Yongming", "Daniel Zhang") or in characters (吳泳銘). */
-export function personNames(text: string, lexicon: Lexicon): string[] {
+export function personNames(text: string, lexicon: Lexicon): readonly string[] {
+  // The answerer reads the same clauses of the same quotes question after question: remembered per lexicon.
+  let known = namesByLexicon.get(lexicon);
+  if (!known) {
+    known = growingCache(MAX_REMEMBERED);
+    namesByLexicon.set(lexicon, known);
+  }
+  let names = known.get(text);
+  if (!names) {
+    names = findPersonNames(text, lexicon);
+    known.set(text, names);
+  }
+  return names;
+}
+
+const MAX_REMEMBERED = 5_000;
+const namesByLexicon = new WeakMap<Lexicon, LRUCache<string, readonly string[]>>();
+
+function findPersonNames(text: string, lexicon: Lexicon): readonly string[] {
   const names: Array<{ at: number; name: string }> = [];
   // Two or three capitalised words whose last is a pinyin syllable or more: a Chinese (or Chinese-surnamed) person.
   for (const match of text.matchAll(/\b[A-Z][a-z]+(?:[ -][A-Z][a-z]+){1,2}\b/gu)) {

@@ -25,6 +25,24 @@ export function romanise(chinese: string): string {
  * longest syllable first and backtracking: "yongming" → 2, "alibaba" → 4, "cloud" → 0.
  */
 export function splitPinyin(word: string, syllables: ReadonlySet<string>): number {
+  // Names and English words are tested again and again (every answer tells names from words): remembered per syllable set.
+  let known = splitsBySyllables.get(syllables);
+  if (!known) {
+    known = new Map();
+    splitsBySyllables.set(syllables, known);
+  }
+  let count = known.get(word);
+  if (count === undefined) {
+    count = countSyllables(word, syllables);
+    if (known.size >= MAX_REMEMBERED) known.clear();
+    known.set(word, count);
+  }
+  return count;
+}
+
+const splitsBySyllables = new WeakMap<ReadonlySet<string>, Map<string, number>>();
+
+function countSyllables(word: string, syllables: ReadonlySet<string>): number {
   if (syllables.size === 0 || word.length === 0 || !/^[a-z]+$/.test(word)) return 0;
   const best: number[] = new Array<number>(word.length + 1).fill(0);
   best[word.length] = 0;
