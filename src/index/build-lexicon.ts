@@ -118,9 +118,14 @@ type CachedSources = LexiconSources & { pinyinSyllables: string[] };
 // Bump when `CachedSources` changes form.
 const SOURCES_CACHE_FORMAT = 2;
 
-/** A hash of this module's code and of every local module it imports, transitively (.ts under tsx, .js when compiled). */
+/**
+ * A hash of this module's source and of every local module it imports, transitively. Compiled into
+ * dist/, it hashes the TypeScript sources it was compiled from, so the compiled CLI (`npm run ask`)
+ * and the scripts run through tsx (`npm run build-index`) share one cache instead of each replacing
+ * the other's (a 15 s reading of the dictionaries at every switch).
+ */
 async function codeHash(): Promise<string> {
-  const own = fileURLToPath(import.meta.url);
+  const own = await sourceOfModule(fileURLToPath(import.meta.url));
   const extension = path.extname(own);
   const hash = createHash('sha256');
   const seen = new Set<string>();
@@ -134,6 +139,18 @@ async function codeHash(): Promise<string> {
     for (const [, specifier] of text.matchAll(/(?:from|import)\s*\(?\s*'(\.\.?\/[^']+)\.js'/g)) pending.push(path.resolve(path.dirname(file), `${specifier}${extension}`));
   }
   return hash.digest('hex');
+}
+
+/**
+ * The file to hash for this module: itself under tsx; compiled (a chunk in dist/), the source
+ * `src/index/build-lexicon.ts` beside dist/ when there (bin/run.mjs compiles dist/ again whenever a
+ * source changes), else the chunk itself.
+ */
+export async function sourceOfModule(moduleFile: string): Promise<string> {
+  if (path.extname(moduleFile) === '.ts') return moduleFile;
+  const source = path.resolve(path.dirname(moduleFile), '..', 'src', 'index', 'build-lexicon.ts');
+  const found = await fs.stat(source).catch(() => undefined);
+  return found?.isFile() ? source : moduleFile;
 }
 
 /** Reads CC-CEDICT and WordNet into what every lexicon is made from (several seconds). */

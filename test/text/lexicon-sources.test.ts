@@ -1,5 +1,8 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { lexiconFromSources, type LexiconSources } from '../../src/index/build-lexicon.js';
+import { lexiconFromSources, sourceOfModule, type LexiconSources } from '../../src/index/build-lexicon.js';
+import { makeTmpDir } from '../support/corpus.js';
 
 /**
  * A lexicon made from hand-written sources (what `readLexiconSources` reads from CC-CEDICT and
@@ -57,5 +60,25 @@ describe('a lexicon made from its sources for a corpus', () => {
 
   it('is the same for the same texts', () => {
     expect(lexiconFromSources(SOURCES, ['The bank by the river.\n我去銀行。'])).toEqual(lexicon);
+  });
+});
+
+describe('the code a cache of lexicon sources is keyed by', () => {
+  it('is the TypeScript source for the compiled CLI too, so it and the scripts run through tsx share one cache', async () => {
+    const root = await makeTmpDir('lexicon-key');
+    try {
+      const source = path.join(root, 'src', 'index', 'build-lexicon.ts');
+      const chunk = path.join(root, 'dist', 'chunk-ABC123.js');
+      await fs.mkdir(path.dirname(chunk), { recursive: true });
+      await fs.writeFile(chunk, '// compiled\n');
+      // Compiled without its sources beside it (a copied dist/), the chunk is all there is to hash.
+      expect(await sourceOfModule(chunk)).toBe(chunk);
+      await fs.mkdir(path.dirname(source), { recursive: true });
+      await fs.writeFile(source, '// source\n');
+      expect(await sourceOfModule(chunk)).toBe(source);
+      expect(await sourceOfModule(source)).toBe(source);
+    } finally {
+      await fs.rm(root, { recursive: true, force: true });
+    }
   });
 });
