@@ -2,8 +2,9 @@ import { ConverterFactory } from 'opencc-js/core';
 import * as Locale from 'opencc-js/preset/t2cn';
 import simplifiedToTraditionalCharacters from 'opencc-js/dict/STCharacters';
 
-// Only the Traditional → Simplified dictionaries (about 100 KB): the full package also holds the
-// other direction's 1 MB phrase table, whose parsing was a tenth of a cold `ask`.
+// Only the Traditional → Simplified dictionaries (about 100 KB) are loaded: telling a Simplified
+// question by converting it to Traditional built the other direction's 1 MB phrase table first,
+// a third of that question's cold `ask` (1.33 → 0.96 s).
 let toSimplifiedConverter: ((text: string) => string) | undefined;
 let simplifiedForms: Set<string> | undefined;
 
