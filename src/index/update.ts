@@ -6,7 +6,7 @@ import { LocalEmbeddings } from '../embeddings/local.js';
 import { updateSemanticFile, type SemanticSources } from '../semantic/index.js';
 import { NO_STATS, TextAnalyzer } from '../text/analyzer.js';
 import type { FeatureBag } from '../text/features.js';
-import { decodeLexicon, encodeLexicon } from '../text/lexicon.js';
+import { decodeLexicon, reviseLexicon } from '../text/lexicon.js';
 import { LexiconBinder, loadLexiconSources, parseCorpusKeys, serialiseCorpusKeys, type LexiconSources } from './build-lexicon.js';
 import { chunkBag, chunkCorpus, chunkDocument, chunkDocumentsOf, chunkEmbedder, chunksByArticle, derivationOf } from './build.js';
 import { liveChunkIds, loadVectorStore, saveVectorStore, updateVectorStore } from './hnsw.js';
@@ -93,8 +93,9 @@ export interface UpdateIndexOptions {
  * Re-indexes only the changed articles of an index: their chunks leave and enter the HNSW store
  * (labels reused, leftovers marked deleted) and the lexical store (postings of their terms
  * rewritten, so BM25 and the feature statistics the analyzer reads from it are exactly a full
- * build's), the lexicon is bound again from the corpus's keys (counts, updated by
- * the changed texts only) and the cached sources, the semantic tables keep unchanged articles'
+ * build's), the lexicon is revised from the corpus's keys (counts, updated by the changed texts
+ * only) and the cached sources: only the words whose glosses change are written again, and the
+ * result is a full build's lexicon byte for byte. The semantic tables keep unchanged articles'
  * sentence vectors. Approximations a full build (`npm run build-index -- --full`) removes: the
  * vectors of unchanged chunks keep the weights of the statistics they were embedded with, and the
  * semantic tables keep their principal component. The manifest is removed first and written last,
@@ -125,12 +126,13 @@ export async function updateIndex(options: UpdateIndexOptions): Promise<LoadedIn
   });
   const fresh = [...changes.added, ...changes.changed];
 
-  // The lexicon of the new corpus, exactly as a build makes it: only the changed texts are read.
+  // The lexicon of the new corpus, exactly as a build makes it: only the changed texts are read,
+  // only the words whose glosses they change are written again.
   const binder = new LexiconBinder(options.lexiconSources ?? (await loadLexiconSources()));
   const lexiconKeys = parseCorpusKeys(await fs.readFile(files.lexiconKeys, 'utf8'));
   for (const { article } of oldChunks) binder.count(lexiconKeys, article.text, -1);
   for (const article of fresh) binder.count(lexiconKeys, article.text, 1);
-  const encoded = encodeLexicon(binder.bind(lexiconKeys));
+  const encoded = reviseLexicon(await fs.readFile(files.lexicon, 'utf8'), binder.revise(lexiconKeys));
   await fs.writeFile(files.lexicon, encoded);
   await fs.writeFile(files.lexiconKeys, serialiseCorpusKeys(lexiconKeys));
   // Read as an open reads it (nothing parsed up front), not indexed whole as a build's is.

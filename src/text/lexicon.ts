@@ -58,8 +58,12 @@ export interface LexiconFile {
   version: 4;
   source: string;
   syllables: string[];
-  /** Every word → stems, space-separated, each "stem", "stem/n" (said by a gloss of n words), "^" first for a key of its English name; "" when none can meet the corpus. */
-  glosses: Record<string, string>;
+  /**
+   * Every word → stems, space-separated, each "stem", "stem/n" (said by a gloss of n words), "^"
+   * first for a key of its English name; "" when none can meet the corpus. A Map, not a record: a
+   * record of 120,000 keys took most of a second to fill and list; sorted by word when made so.
+   */
+  glosses: ReadonlyMap<string, string>;
   /** Names (each a word of `glosses`). */
   properNouns: string[];
   /** Names whose English name sounds like their pinyin (each a word of `glosses`). */
@@ -80,9 +84,7 @@ export interface LexiconFile {
 /** Lookups over the built form; a word's glosses are parsed the first time they are asked for. */
 export function lexiconFromFile(file: LexiconFile): Lexicon {
   const parsed = new Map<string, GlossStem[]>();
-  // A Map, not the record: the segmenter asks for thousands of sliced strings, which an object
-  // property lookup would first have to intern.
-  const glosses = new Map(Object.entries(file.glosses));
+  const glosses = file.glosses;
   let sortedWords: string[] | undefined;
   const properNouns = new Set(file.properNouns);
   const transliterations = new Set(file.transliterations);
@@ -162,45 +164,103 @@ const TABLES: readonly TableName[] = ['synonyms', 'related', 'variants'];
 export function encodeLexicon(lexicon: LexiconFile): string {
   const properNouns = new Set(lexicon.properNouns);
   const transliterations = new Set(lexicon.transliterations);
-  const checked = (key: string) => {
-    // A control character would break the line, or sort before the tab that ends the word.
-    if (key === '' || /[\u0000-\u001f]/.test(key)) throw new Error(`a lexicon key cannot be stored: ${JSON.stringify(key)}`);
-    return key;
-  };
-  const lineOf = (value: string) => value.replace(/[\t\n\r]/g, ' ');
-  // Sorting whole lines sorts by word: a tab sorts before every character a word may hold.
-  const words = Object.entries(lexicon.glosses)
-    .map(([word, glosses]) => {
-      const flags = `${properNouns.has(word) ? PROPER_NOUN_FLAG : ''}${transliterations.has(word) ? TRANSLITERATION_FLAG : ''}`;
-      return `${checked(word)}\t${flags}\t${lineOf(glosses)}`;
-    })
-    .sort();
-  const tables = TABLES.map((name) => Object.entries(lexicon[name]).map(([key, values]) => `${checked(key)}\t${lineOf(values)}`));
-  const header: LexiconHeader = {
-    format: LEXICON_STORE_FORMAT,
-    version: LEXICON_STORE_VERSION,
-    source: lexicon.source,
-    maxWordLength: lexicon.maxWordLength,
-    glossed: Object.values(lexicon.glosses).filter((stems) => stems !== '').length,
-    syllables: lexicon.syllables,
-    phoneticChars: lexicon.phoneticChars,
-    englishWords: lexicon.englishWords,
-    lines: { words: words.length, synonyms: tables[0]!.length, related: tables[1]!.length, variants: tables[2]!.length },
-  };
-  return `${[JSON.stringify(header), ...words, ...tables.flat()].join('\n')}\n`;
+  const words: string[] = [];
+  let sorted = true;
+  let previous: string | undefined;
+  let glossed = 0;
+  for (const [word, glosses] of lexicon.glosses) {
+    const flags = `${properNouns.has(word) ? PROPER_NOUN_FLAG : ''}${transliterations.has(word) ? TRANSLITERATION_FLAG : ''}`;
+    words.push(storedWordLine(word, flags, glosses));
+    if (previous !== undefined && previous > word) sorted = false;
+    previous = word;
+    if (glosses !== '') glossed += 1;
+  }
+  // Sorting whole lines sorts by word: a tab sorts before every character a word may hold. A
+  // lexicon bound from the sources lists its words sorted already.
+  if (!sorted) words.sort();
+  const header = { format: LEXICON_STORE_FORMAT, version: LEXICON_STORE_VERSION, source: lexicon.source, maxWordLength: lexicon.maxWordLength, syllables: lexicon.syllables, phoneticChars: lexicon.phoneticChars } as const;
+  return storedText(header, words, glossed, lexicon);
 }
 
-/** Lookups over a stored lexicon's text; throws when the header is malformed or sections are missing. */
-export function decodeLexicon(text: string): Lexicon {
+/** What an update changes in a lexicon: some words' glosses, and the tables made from the corpus's keys. */
+export interface LexiconRevision extends Pick<LexiconFile, 'englishWords' | 'synonyms' | 'related' | 'variants'> {
+  /** New glosses of words of the lexicon (as `LexiconFile.glosses`); the other words keep theirs. */
+  glosses: ReadonlyMap<string, string>;
+}
+
+/**
+ * A stored lexicon's text with a revision made (what `encodeLexicon` writes for the revised lexicon):
+ * the word lines stay where they are, the few revised ones rewritten, so an update does not list and
+ * sort 120,000 words again. Throws when the text is not a complete lexicon or a revised word is not in it.
+ */
+export function reviseLexicon(text: string, revision: LexiconRevision): string {
+  const { header, lines } = storedLines(text);
+  const words = lines.slice(1, 1 + header.lines.words);
+  let glossed = header.glossed;
+  for (const [word, glosses] of revision.glosses) {
+    const at = lowerBound(words, `${word}\t`, 0, words.length);
+    const line = words[at];
+    if (line === undefined || !line.startsWith(`${word}\t`)) throw new Error(`the lexicon lacks the revised word ${word}`);
+    const flagsEnd = line.indexOf('\t', word.length + 1);
+    const revised = storedWordLine(word, line.slice(word.length + 1, flagsEnd), glosses);
+    glossed += Number(glosses !== '') - Number(flagsEnd + 1 < line.length);
+    words[at] = revised;
+  }
+  return storedText(header, words, glossed, revision);
+}
+
+/** A word's line: `word<TAB>flags<TAB>glosses`. */
+function storedWordLine(word: string, flags: string, glosses: string): string {
+  return `${storableKey(word)}\t${flags}\t${storableValue(glosses)}`;
+}
+
+/** A key as stored; throws on one a line cannot hold. */
+function storableKey(key: string): string {
+  // A control character would break the line, or sort before the tab that ends the word.
+  if (key === '' || /[\u0000-\u001f]/.test(key)) throw new Error(`a lexicon key cannot be stored: ${JSON.stringify(key)}`);
+  return key;
+}
+
+/** A value as stored: tabs and line breaks would end its field or line. */
+function storableValue(value: string): string {
+  return /[\t\n\r]/.test(value) ? value.replace(/[\t\n\r]/g, ' ') : value;
+}
+
+/** The whole stored text: the header (counts filled in), the sorted word lines, the tables made anew. */
+function storedText(header: Omit<LexiconHeader, 'glossed' | 'englishWords' | 'lines'>, words: readonly string[], glossed: number, tables: Pick<LexiconFile, 'englishWords' | TableName>): string {
+  const [synonyms, related, variants] = TABLES.map((name) => Object.entries(tables[name]).map(([key, values]) => `${storableKey(key)}\t${storableValue(values)}`)) as [string[], string[], string[]];
+  const full: LexiconHeader = {
+    format: header.format,
+    version: header.version,
+    source: header.source,
+    maxWordLength: header.maxWordLength,
+    glossed,
+    syllables: header.syllables,
+    phoneticChars: header.phoneticChars,
+    englishWords: tables.englishWords,
+    lines: { words: words.length, synonyms: synonyms.length, related: related.length, variants: variants.length },
+  };
+  return `${[JSON.stringify(full), ...words, ...synonyms, ...related, ...variants].join('\n')}\n`;
+}
+
+/** A stored text's header and lines; throws when the header is malformed or the text is cut short. */
+function storedLines(text: string): { header: LexiconHeader; lines: string[] } {
   const lines = text.split('\n');
   const header = lexiconHeaderSchema.parse(JSON.parse(lines[0] ?? ''));
   const counts = header.lines;
-  const wordsEnd = 1 + counts.words;
-  const expected = wordsEnd + counts.synonyms + counts.related + counts.variants;
+  const expected = 1 + counts.words + counts.synonyms + counts.related + counts.variants;
   // The text ends with a newline: a cut-off file has fewer lines or a last line that is not empty.
   if (lines.length !== expected + 1 || lines[expected] !== '') {
     throw new Error(`the lexicon has ${lines.length - 1} lines where its header says ${expected}: the file is incomplete`);
   }
+  return { header, lines };
+}
+
+/** Lookups over a stored lexicon's text; throws when the header is malformed or sections are missing. */
+export function decodeLexicon(text: string): Lexicon {
+  const { header, lines } = storedLines(text);
+  const counts = header.lines;
+  const wordsEnd = 1 + counts.words;
   const sectionStart: Record<TableName, number> = { synonyms: wordsEnd, related: wordsEnd + counts.synonyms, variants: wordsEnd + counts.synonyms + counts.related };
   const tables = new Map<TableName, Map<string, string>>();
   /** A table's values of `key`: the table is indexed on first use, a value split when asked for. */
@@ -320,7 +380,7 @@ export function lexiconFileFromText(text: string): LexiconFile {
     version: 4,
     source: header.source,
     syllables: header.syllables,
-    glosses: Object.fromEntries(words.map(([word = '', , glosses = '']) => [word, glosses])),
+    glosses: new Map(words.map(([word = '', , glosses = '']) => [word, glosses])),
     properNouns: words.filter(([, flags = '']) => flags.includes(PROPER_NOUN_FLAG)).map(([word = '']) => word),
     transliterations: words.filter(([, flags = '']) => flags.includes(TRANSLITERATION_FLAG)).map(([word = '']) => word),
     phoneticChars: header.phoneticChars,

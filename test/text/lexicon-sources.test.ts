@@ -1,7 +1,8 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { lexiconFromSources, sourceOfModule, type LexiconSources } from '../../src/index/build-lexicon.js';
+import { emptyCorpusKeys, LexiconBinder, lexiconFromSources, parseCorpusKeys, serialiseCorpusKeys, sourceOfModule, type LexiconSources } from '../../src/index/build-lexicon.js';
+import { encodeLexicon, reviseLexicon } from '../../src/text/lexicon.js';
 import { makeTmpDir } from '../support/corpus.js';
 
 /**
@@ -9,12 +10,7 @@ import { makeTmpDir } from '../support/corpus.js';
  * WordNet) and a one-sentence corpus: what a corpus keeps of the dictionary.
  */
 const SOURCES: LexiconSources = {
-  ranked: [
-    ['银行', ['bank', 'financi']],
-    ['河岸', ['bank', 'shore', 'riversid']],
-    ['苹果', ['appl']],
-    ['微软', ['^microsoft']],
-  ],
+  ranked: ['银行\tbank financi', '河岸\tbank shore riversid', '苹果\tappl', '微软\t^microsoft'].join('\n'),
   names: ['微软'],
   transliterations: [],
   phoneticTable: '',
@@ -39,7 +35,7 @@ describe('a lexicon made from its sources for a corpus', () => {
   const lexicon = lexiconFromSources(SOURCES, ['The bank by the river.\n我去銀行。']);
 
   it('keeps every gloss of a word of the corpus (read in either script) and of a name, only the corpus stems of the others', () => {
-    expect(lexicon.glosses).toEqual({ 银行: 'bank financi', 河岸: 'bank', 苹果: '', 微软: '^microsoft' });
+    expect(Object.fromEntries(lexicon.glosses)).toEqual({ 银行: 'bank financi', 河岸: 'bank', 苹果: '', 微软: '^microsoft' });
     expect(lexicon.properNouns).toEqual(['微软']);
     expect(lexicon.maxWordLength).toBe(2);
   });
@@ -60,6 +56,42 @@ describe('a lexicon made from its sources for a corpus', () => {
 
   it('is the same for the same texts', () => {
     expect(lexiconFromSources(SOURCES, ['The bank by the river.\n我去銀行。'])).toEqual(lexicon);
+  });
+});
+
+describe('a lexicon revised for an update', () => {
+  // 海岸 and 金融 are not words of either corpus: only the glosses the corpus can meet change.
+  const sources: LexiconSources = { ...SOURCES, ranked: `${SOURCES.ranked}\n海岸\tcoast shore/2\n金融\tfinanci/2 monetari` };
+  const before = ['The bank by the river.\n我去銀行。', 'An apple a day.'];
+  const after = ['An apple a day.', '河岸很美。 Microsoft.'];
+
+  it('rewrites only the words whose glosses the changed texts change, into the lexicon a full bind makes', () => {
+    const built = new LexiconBinder(sources);
+    const stored = emptyCorpusKeys();
+    for (const text of before) built.count(stored, text, 1);
+    const storedLexicon = encodeLexicon(built.bind(stored));
+
+    // As an update does: the keys read back from the index, a binder of its own.
+    const keys = parseCorpusKeys(serialiseCorpusKeys(stored));
+    const binder = new LexiconBinder(sources);
+    binder.count(keys, before[0]!, -1);
+    binder.count(keys, after[1]!, 1);
+    const revision = binder.revise(keys);
+
+    expect(reviseLexicon(storedLexicon, revision)).toBe(encodeLexicon(lexiconFromSources(sources, after)));
+    // 银行 and 河岸 left and came; 金融 loses "financi" and 海岸 meets "shore" through them; 微软 is a name. 苹果 is untouched.
+    expect(Object.fromEntries(revision.glosses)).toEqual({ 银行: 'bank', 河岸: 'bank shore riversid', 金融: '', 海岸: 'shore/2', 微软: '^microsoft' });
+  });
+
+  it('changes nothing when a text is taken away and put back', () => {
+    const binder = new LexiconBinder(sources);
+    const keys = emptyCorpusKeys();
+    for (const text of before) binder.count(keys, text, 1);
+    const storedLexicon = encodeLexicon(binder.bind(keys));
+    const again = new LexiconBinder(sources);
+    again.count(keys, before[1]!, -1);
+    again.count(keys, before[1]!, 1);
+    expect(reviseLexicon(storedLexicon, again.revise(keys))).toBe(storedLexicon);
   });
 });
 

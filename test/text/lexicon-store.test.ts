@@ -2,7 +2,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { indexFiles } from '../../src/index/manifest.js';
-import { decodeLexicon, encodeLexicon, lexiconFileFromText, lexiconFromFile, loadLexicon, saveLexicon, type Lexicon, type LexiconFile } from '../../src/text/lexicon.js';
+import { decodeLexicon, encodeLexicon, lexiconFileFromText, reviseLexicon, lexiconFromFile, loadLexicon, saveLexicon, type Lexicon, type LexiconFile } from '../../src/text/lexicon.js';
 import { makeTmpDir } from '../support/corpus.js';
 import { sharedProject } from '../support/shared.js';
 
@@ -13,15 +13,15 @@ const BUILT: LexiconFile = {
   version: 4,
   source: 'test',
   syllables: ['a', 'li', 'ba', 'yun'],
-  glosses: {
-    阿里: '^ali/2 ali',
-    阿里巴巴: '^alibaba',
-    云: 'cloud',
-    云计算: 'cloud_comput cloud/2 comput/2',
-    纽卡斯尔: '^newcastl',
-    成功: '',
-    '𠮷野家': '^yoshinoya',
-  },
+  glosses: new Map([
+    ['阿里', '^ali/2 ali'],
+    ['阿里巴巴', '^alibaba'],
+    ['云', 'cloud'],
+    ['云计算', 'cloud_comput cloud/2 comput/2'],
+    ['纽卡斯尔', '^newcastl'],
+    ['成功', ''],
+    ['𠮷野家', '^yoshinoya'],
+  ]),
   properNouns: ['阿里巴巴', '纽卡斯尔', '𠮷野家'],
   transliterations: ['纽卡斯尔'],
   phoneticChars: '斯57尔39',
@@ -32,7 +32,7 @@ const BUILT: LexiconFile = {
   maxWordLength: 4,
 };
 
-const PROBES = [...Object.keys(BUILT.glosses), '阿', '阿里巴', '阿里巴巴集团', '雲', '', 'hard', '\t'];
+const PROBES = [...BUILT.glosses.keys(), '阿', '阿里巴', '阿里巴巴集团', '雲', '', 'hard', '\t'];
 const KEYS = ['hard', 'cloud', 'america', 'monopoli', 'toString', '__proto__', 'missing'];
 
 /** Every answer of two lexicons over the given words and keys, for comparing them whole. */
@@ -83,7 +83,7 @@ describe('the stored lexicon (index/lexicon.tsv)', () => {
   it("gives the shipped corpus's lexicon word for word as its built form does", async () => {
     const text = await fs.readFile(indexFiles(sharedProject('shipped').indexDir).lexicon, 'utf8');
     const built = lexiconFileFromText(text);
-    const words = Object.keys(built.glosses);
+    const words = [...built.glosses.keys()];
     const keys = [...Object.keys(built.synonyms), ...Object.keys(built.related), ...Object.keys(built.variants), ...built.englishWords.split(' ')];
     expect(words.length).toBeGreaterThan(50_000);
     expect(answers(decodeLexicon(text), words, keys)).toEqual(answers(lexiconFromFile(built), words, keys));
@@ -96,13 +96,23 @@ describe('the stored lexicon (index/lexicon.tsv)', () => {
     expect(() => decodeLexicon(`${text}extra\n`)).toThrow(/incomplete/);
     expect(() => decodeLexicon(JSON.stringify(BUILT))).toThrow();
     expect(() => decodeLexicon('')).toThrow();
-    expect(() => encodeLexicon({ ...BUILT, glosses: { ...BUILT.glosses, 'a\tb': 'x' } })).toThrow(/cannot be stored/);
+    expect(() => encodeLexicon({ ...BUILT, glosses: new Map([...BUILT.glosses, ['a\tb', 'x']]) })).toThrow(/cannot be stored/);
     expect(() => encodeLexicon({ ...BUILT, synonyms: { 'a\nb': 'x' } })).toThrow(/cannot be stored/);
     expect(() => encodeLexicon({ ...BUILT, related: { 'a\u0001': 'x' } })).toThrow(/cannot be stored/);
   });
 
+  it('is revised in place into what the revised built form writes, and refuses to revise a word it lacks', () => {
+    const tables = { englishWords: 'cloud', synonyms: { cloud: 'sky' }, related: {}, variants: { comput: 'computer' } };
+    const revision = { glosses: new Map([['成功', 'success'], ['云', '']]), ...tables };
+    const revised = reviseLexicon(encodeLexicon(BUILT), revision);
+    expect(revised).toBe(encodeLexicon({ ...BUILT, ...tables, glosses: new Map([...BUILT.glosses, ...revision.glosses]) }));
+    expect(decodeLexicon(revised).size).toBe(6);
+    expect(() => reviseLexicon(encodeLexicon(BUILT), { ...revision, glosses: new Map([['阿里巴', 'x']]) })).toThrow(/lacks the revised word/);
+    expect(() => reviseLexicon(encodeLexicon(BUILT).slice(0, -1), revision)).toThrow(/incomplete/);
+  });
+
   it('keeps a gloss whole even when a value holds a tab or a line break', () => {
-    const stored = decodeLexicon(encodeLexicon({ ...BUILT, glosses: { ...BUILT.glosses, 云: 'cloud\tsky\nweather' } }));
+    const stored = decodeLexicon(encodeLexicon({ ...BUILT, glosses: new Map([...BUILT.glosses, ['云', 'cloud\tsky\nweather']]) }));
     expect(stored.glossesOf('云')?.map((gloss) => gloss.stem)).toEqual(['cloud', 'sky', 'weather']);
     expect(stored.hasWord('云计算')).toBe(true);
   });
