@@ -59,7 +59,12 @@ export class LocalEmbeddings extends Embeddings {
 
   /** The vector of a feature bag; features never seen in the corpus are left out. */
   vectorise(bag: FeatureBag): number[] {
-    return Array.from(this.compute(bag));
+    const computed = this.compute(bag);
+    // Copied by index: Array.from walks a typed array through its iterator, a result object and a
+    // boxed number an element (32 KB of garbage a question, a tenth of a warm answer's).
+    const vector = new Array<number>(computed.length);
+    for (let i = 0; i < computed.length; i += 1) vector[i] = computed[i]!;
+    return vector;
   }
 
   /**
