@@ -173,13 +173,13 @@ export class PackedWords {
   /** The sorted position of a word, or -1. */
   indexOf(word: string): number {
     const at = this.lowerBound(word);
-    return at < this.size && this.at(at) === word ? at : -1;
+    return at < this.size && this.offsets[at + 1]! - this.offsets[at]! === word.length && this.startsWith(at, word) ? at : -1;
   }
 
   /** True when some word starts with `prefix` (itself included): a longer match is still possible. */
   hasPrefix(prefix: string): boolean {
     const at = this.lowerBound(prefix);
-    return at < this.size && this.at(at).startsWith(prefix);
+    return at < this.size && this.startsWith(at, prefix);
   }
 
   /** The first sorted position whose word is not below `word`. */
@@ -188,10 +188,33 @@ export class PackedWords {
     let high = this.size;
     while (low < high) {
       const middle = (low + high) >>> 1;
-      if (this.at(middle) < word) low = middle + 1;
+      if (this.compare(middle, word) < 0) low = middle + 1;
       else high = middle;
     }
     return low;
+  }
+
+  /**
+   * Word i against `word` in UTF-16 code units, as `<` compares strings, read in place: slicing
+   * each probe of a binary search out of the blob was most of a sentence vector's cost.
+   */
+  private compare(i: number, word: string): number {
+    const start = this.offsets[i]!;
+    const length = this.offsets[i + 1]! - start;
+    const shorter = Math.min(length, word.length);
+    for (let k = 0; k < shorter; k += 1) {
+      const difference = this.blob.charCodeAt(start + k) - word.charCodeAt(k);
+      if (difference !== 0) return difference;
+    }
+    return length - word.length;
+  }
+
+  /** Whether word i starts with `prefix`. */
+  private startsWith(i: number, prefix: string): boolean {
+    const start = this.offsets[i]!;
+    if (this.offsets[i + 1]! - start < prefix.length) return false;
+    for (let k = 0; k < prefix.length; k += 1) if (this.blob.charCodeAt(start + k) !== prefix.charCodeAt(k)) return false;
+    return true;
   }
 
   /** The stored form: `[blob, offsets]`. */

@@ -174,6 +174,17 @@ describe('binary sections and packed words', () => {
     expect(PackedWords.fromStored(blob, offsets).sorted()).toEqual(words.sorted());
     expect(() => PackedWords.fromStored(blob.slice(1), offsets)).toThrow();
   });
+
+  it('answer as a plain search of the sorted words does, for words, prefixes and strings between them', () => {
+    const list = ['cloud', 'clouds', 'cloudy', 'a', 'ab', 'b', '公', '公司', '公司法', '𠮷野家', '阿里巴巴', 'Z'];
+    const words = PackedWords.pack(list);
+    const sorted = words.sorted();
+    const probes = [...list, '', 'c', 'clo', 'cloudx', 'cloudsy', 'aa', 'ba', '公园', '公司法律', '𠮷', '\ud842', '阿', '阿里巴巴集团', 'zz', '\uffff'];
+    for (const probe of probes) {
+      expect(words.indexOf(probe), probe).toBe(sorted.indexOf(probe));
+      expect(words.hasPrefix(probe), probe).toBe(sorted.some((word) => word.startsWith(probe)));
+    }
+  });
 });
 
 describe('reading the packaged vectors', () => {
