@@ -36,6 +36,11 @@ const MIN_PHONETIC_SHARE = 0.02;
  */
 export interface LexiconSources {
   /**
+   * What they were read from: a hash of the dictionary packages' versions and of the code deriving
+   * them (the cache's key). An index records it; an update needs the same, or its lexicon would mix two.
+   */
+  identity: string;
+  /**
    * Every dictionary word (Simplified) with its top gloss tokens as stored: one line per word,
    * `word<TAB>token token…`, sorted by word as the stored lexicon is. One string, not 120,000 arrays:
    * a cached copy parses in a tenth of the time, and a word's line is already its stored glosses.
@@ -91,12 +96,12 @@ export async function loadLexiconSources(options: { cacheDir?: string } = {}): P
     try {
       const { pinyinSyllables: syllables, ...sources } = JSON.parse(cached) as CachedSources;
       pinyinSyllables ??= syllables;
-      return sources;
+      return { ...sources, identity: key };
     } catch {
       // A damaged cache is read again below.
     }
   }
-  const sources = await readLexiconSources();
+  const sources = { ...(await readLexiconSources()), identity: key };
   // A cache that cannot be written (a read-only installation) only costs the next build the reading.
   await writeCachedSources(cacheDir, file, sources).catch(() => undefined);
   return sources;
@@ -158,7 +163,7 @@ export async function sourceOfModule(moduleFile: string): Promise<string> {
 }
 
 /** Reads CC-CEDICT and WordNet into what every lexicon is made from (several seconds). */
-export async function readLexiconSources(): Promise<LexiconSources> {
+export async function readLexiconSources(): Promise<Omit<LexiconSources, 'identity'>> {
   // WordNet is read twice (about a second each) so that it and the dictionary's working structures,
   // each over 100 MB, are never held together: that kept a build's peak memory under 600 MB.
   const commonStems = new Set([...(await readWordNet()).commonWords].map(stemWord));

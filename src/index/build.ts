@@ -97,7 +97,7 @@ export async function buildIndex(options: BuildIndexOptions): Promise<LoadedInde
   const lexicalWriter = LexicalStoreWriter.create(files.lexical);
   const indexChunks = async () => {
     progress('Reading CC-CEDICT for the English–Chinese lexicon (a few seconds)…');
-    const lexicon = await buildLexicon(corpus, files, options.lexiconSources);
+    const { lexicon, sources: lexiconSources } = await buildLexicon(corpus, files, options.lexiconSources);
     progress(`Lexicon: ${lexicon.size} Chinese words bridged to English.`);
     // Each sentence is read once: a chunk's features are its sentences' (no feature spans a sentence
     // end), and the ranking reads the sentences' from the store instead of extracting them again.
@@ -136,11 +136,11 @@ export async function buildIndex(options: BuildIndexOptions): Promise<LoadedInde
       },
     });
     await saveVectorStore(store, indexDir);
-    return { lexicon, stats, analyzer, embedder, vectorStore: store, lexical: alongside };
+    return { lexicon, lexiconSources, stats, analyzer, embedder, vectorStore: store, lexical: alongside };
   };
   // A failure before the store is finished closes its file (`abort` does nothing once finished), and
   // stops the worker threads: the build's own error is the one reported.
-  const { lexicon, stats, analyzer, embedder, vectorStore, lexical } = await indexChunks()
+  const { lexicon, lexiconSources, stats, analyzer, embedder, vectorStore, lexical } = await indexChunks()
     .finally(() => lexicalWriter.abort())
     .catch((error: unknown) => {
       stopWorkers.abort();
@@ -160,6 +160,7 @@ export async function buildIndex(options: BuildIndexOptions): Promise<LoadedInde
     chunksHash: hashChunkIds(chunks.map((chunk) => chunk.id)),
     hnsw: HNSW_PARAMETERS,
     counts: { articles: corpus.articles.length, chunks: chunks.length, sentences, features: stats.documentFrequency.size, lexiconWords: lexicon.size },
+    lexiconSources,
     ...(semantic ? { semantic: semantic.identity } : {}),
   };
   await fs.writeFile(files.manifest, `${JSON.stringify(manifest, null, 2)}\n`);
@@ -173,14 +174,15 @@ export async function buildIndex(options: BuildIndexOptions): Promise<LoadedInde
  * changed articles' again). A function of its own, so the dictionaries it reads are garbage once it
  * returns, not held by the build to its end.
  */
-async function buildLexicon(corpus: Corpus, files: ReturnType<typeof indexFiles>, sources: LexiconSources | undefined) {
-  const binder = new LexiconBinder(sources ?? (await loadLexiconSources()));
+async function buildLexicon(corpus: Corpus, files: ReturnType<typeof indexFiles>, given: LexiconSources | undefined) {
+  const sources = given ?? (await loadLexiconSources());
+  const binder = new LexiconBinder(sources);
   const lexiconKeys = emptyCorpusKeys();
   for (const article of corpus.articles) binder.count(lexiconKeys, article.text, 1);
   const lexiconFile = binder.bind(lexiconKeys);
   await saveLexicon(files.lexicon, lexiconFile);
   await fs.writeFile(files.lexiconKeys, serialiseCorpusKeys(lexiconKeys));
-  return lexiconFromFile(lexiconFile);
+  return { lexicon: lexiconFromFile(lexiconFile), sources: sources.identity };
 }
 
 /**

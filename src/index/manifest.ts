@@ -27,6 +27,8 @@ const manifestSchema = z.object({
   counts: z.object({ articles: z.number(), chunks: z.number(), sentences: z.number(), features: z.number(), lexiconWords: z.number() }),
   /** Set when the index was last updated incrementally rather than built whole: what changed. */
   update: z.object({ added: z.number(), changed: z.number(), removed: z.number(), chunks: z.number() }).optional(),
+  /** What the lexicon was made from (`LexiconSources.identity`): an update with other sources rebuilds instead. */
+  lexiconSources: z.string(),
   /** The word vectors behind `semantic.bin`; absent when the index was built without them. */
   semantic: z.object({ source: z.string(), formatVersion: z.number() }).optional(),
 });

@@ -128,7 +128,10 @@ export async function updateIndex(options: UpdateIndexOptions): Promise<LoadedIn
 
   // The lexicon of the new corpus, exactly as a build makes it: only the changed texts are read,
   // only the words whose glosses they change are written again.
-  const binder = new LexiconBinder(options.lexiconSources ?? (await loadLexiconSources()));
+  const sources = options.lexiconSources ?? (await loadLexiconSources());
+  // Revised with other dictionaries (or other code reading them), the lexicon would hold words of both.
+  if (sources.identity !== manifest.lexiconSources) throw new Error('the dictionaries, or the code that reads them, changed since the index was built');
+  const binder = new LexiconBinder(sources);
   const lexiconKeys = parseCorpusKeys(await fs.readFile(files.lexiconKeys, 'utf8'));
   for (const { article } of oldChunks) binder.count(lexiconKeys, article.text, -1);
   for (const article of fresh) binder.count(lexiconKeys, article.text, 1);

@@ -107,7 +107,7 @@ describe('npm run sources', () => {
     const builtAt = '2026-11-29T10:00:00.000Z';
     const manifestOf = async (hash: string) => {
       const { INDEX_FORMAT_VERSION } = await import('../../src/index/manifest.js');
-      return { formatVersion: INDEX_FORMAT_VERSION, builtAt, corpus: { hash, articles: [] }, embedder: { name: 'e' }, chunking: { maxSize: 1, overlapSentences: 0 }, chunksHash: 'x', hnsw: { space: 'cosine', M: 1, efConstruction: 1, efSearch: 1 }, counts: { articles: 1, chunks: 7, sentences: 1, features: 1, lexiconWords: 1 } };
+      return { formatVersion: INDEX_FORMAT_VERSION, builtAt, corpus: { hash, articles: [] }, embedder: { name: 'e' }, chunking: { maxSize: 1, overlapSentences: 0 }, chunksHash: 'x', hnsw: { space: 'cosine', M: 1, efConstruction: 1, efSearch: 1 }, counts: { articles: 1, chunks: 7, sentences: 1, features: 1, lexiconWords: 1 }, lexiconSources: 'l' };
     };
     const { loadCorpus } = await import('../../src/corpus/load.js');
     const corpus = await loadCorpus(project.corpusDir, project.root);

@@ -202,6 +202,21 @@ describe('a full rebuild instead', () => {
     expect(embedder.at(-1)).toMatch(/Index built/);
   });
 
+  it('happens when the lexicon was made from other dictionaries (or by other code), even if only articles changed', async () => {
+    const manifestFile = indexFiles(project.indexDir).manifest;
+    const manifest = JSON.parse(await fs.readFile(manifestFile, 'utf8')) as { lexiconSources: string };
+    await fs.writeFile(manifestFile, JSON.stringify({ ...manifest, lexiconSources: `older ${manifest.lexiconSources}` }));
+    await fs.writeFile(path.join(project.corpusDir, 'dictionaries.txt'), 'A late article about the harbour lighthouse keeper.\n', 'utf8');
+    const progress: string[] = [];
+    (await openIndex({ ...project, onProgress: (m) => progress.push(m) })).lexical.close();
+    expect(progress[0]).toMatch(/updating it/);
+    expect(progress.some((m) => /dictionaries, or the code that reads them, changed.*rebuilding/.test(m))).toBe(true);
+    expect(progress.at(-1)).toMatch(/Index built/);
+    const rebuilt = JSON.parse(await fs.readFile(manifestFile, 'utf8')) as { lexiconSources: string; update?: unknown };
+    expect(rebuilt.lexiconSources).toBe(manifest.lexiconSources);
+    expect(rebuilt.update).toBeUndefined();
+  });
+
   /** Records in the manifest that `riverside-zh` was cut by older rules: its text is the same, its recorded cuts are not. */
   async function recordOlderCuts(): Promise<void> {
     const manifestFile = indexFiles(project.indexDir).manifest;

@@ -49,7 +49,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
     const bilingual = await writeProject(path.join(base, 'bilingual'), BILINGUAL_FILES);
     // A copy: the cache may change under a later run while this one still reads it.
     const lexiconSourcesFile = path.join(base, 'lexicon-sources.json');
-    await fs.copyFile(await cachedLexiconSourcesFile(readLexiconSources), lexiconSourcesFile);
+    // One identity for the run's reading: every index of the run is built and updated from it.
+    await fs.copyFile(await cachedLexiconSourcesFile(async () => ({ ...(await readLexiconSources()), identity: 'the test run reading' })), lexiconSourcesFile);
     const lexiconSources = await readSharedLexiconSources(lexiconSourcesFile);
     for (const shared of [shipped, bilingual]) {
       await buildIndex({ corpus: await loadCorpus(shared.corpusDir, shared.root), indexDir: shared.indexDir, lexiconSources });

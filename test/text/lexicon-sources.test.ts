@@ -10,6 +10,7 @@ import { makeTmpDir } from '../support/corpus.js';
  * WordNet) and a one-sentence corpus: what a corpus keeps of the dictionary.
  */
 const SOURCES: LexiconSources = {
+  identity: 'hand-written',
   ranked: ['银行\tbank financi', '河岸\tbank shore riversid', '苹果\tappl', '微软\t^microsoft'].join('\n'),
   names: ['微软'],
   transliterations: [],
