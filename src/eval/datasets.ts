@@ -49,7 +49,7 @@ export interface DatasetCase extends EvalCase {
   questionId: string;
   /** 0-based position of the question's article in its file; its parity is the split. */
   position: number;
-  /** 0-based index of the answering context in the article as published (before any removal). */
+  /** 0-based index of the answering context in its corpus article as published (before any removal; in a bilingual set, in its half). */
   paragraph: number;
   /** The article's title as published. */
   title: string;
@@ -157,7 +157,7 @@ interface SourceSet {
   articles: SourceArticle[];
 }
 
-type SetKey = 'xquad-en' | 'xquad-zh' | 'xquad-zht' | 'xquad-mixed' | 'xquad-parallel' | 'drcd' | 'cmrc';
+type SetKey = 'xquad-en' | 'xquad-zh' | 'xquad-zht' | 'xquad-mixed' | 'xquad-parallel' | 'xquad-bilingual' | 'drcd' | 'cmrc';
 
 /** A corpus built from one set, and which sets' questions are asked of it (a direction per asker, or per article language in a mixed set). */
 interface CorpusSpec {
@@ -194,11 +194,23 @@ const CORPORA: readonly CorpusSpec[] = [
       { direction: 'zht-en+zht', from: 'xquad-zht' },
     ],
   },
+  // Closest to Tether's own corpus, where two articles in two languages tell the same events but each holds facts
+  // the other lacks: every article split in two, its paragraphs alternating between an English and a Traditional
+  // Chinese article, so the other language's half is a distractor on the very same topic.
+  {
+    name: 'xquad-bilingual',
+    dataset: 'xquad',
+    questions: [
+      { direction: toEnglishOrTraditional('en'), from: 'xquad-en' },
+      { direction: toEnglishOrTraditional('zh'), from: 'xquad-zh' },
+      { direction: toEnglishOrTraditional('zht'), from: 'xquad-zht' },
+    ],
+  },
   { name: 'drcd', dataset: 'drcd', questions: [{ direction: 'zht-zht', from: 'drcd' }] },
   { name: 'cmrc', dataset: 'cmrc', questions: [{ direction: 'zh-zh', from: 'cmrc' }] },
 ];
 
-const FILES: Record<Exclude<SetKey, 'xquad-zht' | 'xquad-mixed' | 'xquad-parallel'>, { file: string; lang: Lang }> = {
+const FILES: Record<Exclude<SetKey, 'xquad-zht' | 'xquad-mixed' | 'xquad-parallel' | 'xquad-bilingual'>, { file: string; lang: Lang }> = {
   'xquad-en': { file: 'xquad-dev.en.json', lang: 'en' },
   'xquad-zh': { file: 'xquad-dev.zh.json', lang: 'zh-Hans' },
   drcd: { file: 'drcd-dev.json', lang: 'zh-Hant' },
@@ -225,7 +237,9 @@ export async function prepareDatasetRuns(options: PrepareDatasetRunsOptions): Pr
             ? Promise.all([load('xquad-en'), load('xquad-zht')]).then(([en, zht]) => mixedSet(en, zht))
             : key === 'xquad-parallel'
               ? Promise.all([load('xquad-en'), load('xquad-zht')]).then(([en, zht]) => parallelSet(en, zht))
-              : readSourceSet(path.join(datasetsDir, FILES[key].file), FILES[key].lang);
+              : key === 'xquad-bilingual'
+                ? Promise.all([load('xquad-en'), load('xquad-zht')]).then(([en, zht]) => bilingualSet(en, zht))
+                : readSourceSet(path.join(datasetsDir, FILES[key].file), FILES[key].lang);
       sets.set(key, set);
     }
     return set;
@@ -332,6 +346,29 @@ function parallelSet(first: SourceSet, second: SourceSet): SourceSet {
   return {
     lang: first.lang,
     articles: first.articles.flatMap((article, i) => [{ ...article, lang: first.lang }, ...(second.articles[i] ? [{ ...second.articles[i], lang: second.lang }] : [])]),
+  };
+}
+
+/**
+ * Which language a bilingual set's paragraph is in: the first set's where `paragraph + position` is
+ * even, so each article's first paragraph alternates between the languages from article to article.
+ */
+export function bilingualParagraphIsFirst(position: number, paragraph: number): boolean {
+  return (paragraph + position) % 2 === 0;
+}
+
+/** Each article as two, one per language, its paragraphs alternating between them (an article of one paragraph stays whole). */
+function bilingualSet(first: SourceSet, second: SourceSet): SourceSet {
+  return {
+    lang: first.lang,
+    articles: first.articles.flatMap((article, i) => {
+      const translation = second.articles[i];
+      const halves: SourceArticle[] = [
+        { ...article, lang: first.lang, contexts: article.contexts.filter((_, p) => !translation || bilingualParagraphIsFirst(i, p)) },
+        ...(translation ? [{ ...translation, lang: second.lang, contexts: translation.contexts.filter((_, p) => !bilingualParagraphIsFirst(i, p)) }] : []),
+      ];
+      return halves.filter((half) => half.contexts.length > 0);
+    }),
   };
 }
 
@@ -443,7 +480,7 @@ async function writeCorpus(dir: string, articles: SourceArticle[], lang: Lang): 
   const wanted = new Map<string, string>();
   for (const article of articles) {
     const plainStem = articleFileStem(article.position, article.title);
-    // A parallel set has two articles at each position: the second is told apart by its language.
+    // A parallel or bilingual set has two articles at each position: the second is told apart by its language.
     const stem = wanted.has(`${plainStem}.txt`) ? `${plainStem}-${article.lang ?? lang}` : plainStem;
     wanted.set(`${stem}.txt`, `${article.contexts.map((c) => c.context).join('\n\n')}\n`);
     // A blank title (CMRC has one) is left out: the article's first line then names it.

@@ -27,6 +27,7 @@ describe('npm run eval -- --dataset', () => {
     expect(report.split).toBe('all');
     expect(report.runs.map((r) => r.name)).toEqual([
       'xquad-en', 'xquad-en-refusal', 'xquad-zh', 'xquad-zh-refusal', 'xquad-zht', 'xquad-zht-refusal', 'xquad-mixed', 'xquad-mixed-refusal', 'xquad-parallel', 'xquad-parallel-refusal',
+      'xquad-bilingual', 'xquad-bilingual-refusal',
     ]);
     expect(Object.keys(report.runs[0]!.byDirection)).toEqual(['en-en', 'zh-en', 'zht-en']);
     expect(report.seconds.xquad).toBeGreaterThan(0);
@@ -47,7 +48,7 @@ describe('npm run eval -- --dataset', () => {
     }
     // Refusal figures exactly in the refusal runs.
     const refusalRuns = report.runs.filter((run) => run.refusal);
-    expect(refusalRuns.map((run) => run.name)).toEqual(['xquad-en-refusal', 'xquad-zh-refusal', 'xquad-zht-refusal', 'xquad-mixed-refusal', 'xquad-parallel-refusal']);
+    expect(refusalRuns.map((run) => run.name)).toEqual(['xquad-en-refusal', 'xquad-zh-refusal', 'xquad-zht-refusal', 'xquad-mixed-refusal', 'xquad-parallel-refusal', 'xquad-bilingual-refusal']);
     for (const run of report.runs.filter((other) => !other.refusal)) {
       expect(Object.values(run.byDirection).map((figures) => figures.refusal)).toEqual(Object.keys(run.byDirection).map(() => undefined));
     }

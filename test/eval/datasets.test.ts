@@ -42,7 +42,7 @@ describe('prepareDatasetRuns: corpora', () => {
     const runs = await prepare();
     expect(runs.map((r) => r.name)).toEqual([
       'xquad-en', 'xquad-en-refusal', 'xquad-zh', 'xquad-zh-refusal', 'xquad-zht', 'xquad-zht-refusal', 'xquad-mixed', 'xquad-mixed-refusal', 'xquad-parallel', 'xquad-parallel-refusal',
-      'drcd', 'drcd-refusal', 'cmrc', 'cmrc-refusal',
+      'xquad-bilingual', 'xquad-bilingual-refusal', 'drcd', 'drcd-refusal', 'cmrc', 'cmrc-refusal',
     ]);
     const en = byName(runs, 'xquad-en');
     expect(en.corpusDir).toBe(path.join(cacheDir, 'xquad-en', 'corpus'));
@@ -118,7 +118,7 @@ describe('prepareDatasetRuns: cases and split', () => {
     expect(cross).toMatchObject({ kind: 'en-zh', question: 'When did the harbour bridge open?', expect: ['1932年'], position: 1, paragraph: 0, split: 'test' });
     expect(caseOf(byName(runs, 'xquad-en'), 'zh-en', 'h0')).toMatchObject({ question: '海港大桥何时通车？', expect: ['1932'] });
     const questions = XQUAD_EN.flatMap((a) => a.paragraphs.flatMap((p) => p.qas)).length;
-    for (const run of runs.filter((r) => !r.refusal && r.name !== 'xquad-mixed' && r.name !== 'xquad-parallel')) {
+    for (const run of runs.filter((r) => !r.refusal && r.name !== 'xquad-mixed' && r.name !== 'xquad-parallel' && r.name !== 'xquad-bilingual')) {
       expect(run.cases.length).toBe(questions * new Set(run.cases.map((c) => c.direction)).size);
       expect(new Set(run.cases.map((c) => c.id)).size).toBe(run.cases.length);
       for (const c of run.cases) expect(c.kind).toBe(c.direction);
@@ -156,6 +156,32 @@ describe('prepareDatasetRuns: cases and split', () => {
     // Its refusal variant leaves out (or shortens) an article in both languages alike.
     const refusal = byName(runs, 'xquad-parallel-refusal');
     expect((await corpusFiles(refusal)).filter((name) => name.endsWith('.txt'))).toHaveLength(2 * 2);
+  });
+
+  it('splits every article between an English and a Traditional half in the bilingual corpus, paragraphs alternating', async () => {
+    const runs = await prepare({ datasets: ['xquad'] });
+    const bilingual = byName(runs, 'xquad-bilingual');
+    const texts = await Promise.all(
+      (await corpusFiles(bilingual)).filter((name) => name.endsWith('.txt')).map((name) => fs.readFile(path.join(bilingual.corpusDir, name), 'utf8')),
+    );
+    // Two halves per article, and every paragraph in exactly one of them, in one language.
+    expect(texts).toHaveLength(2 * XQUAD_EN.length);
+    const english = XQUAD_EN.flatMap((a) => a.paragraphs.map((p) => p.context));
+    const held = english.filter((context) => texts.some((text) => text.includes(context)));
+    expect(held.length).toBeGreaterThan(0);
+    expect(held.length).toBeLessThan(english.length);
+    // Paragraph 0 of the article at position 0 is English, paragraph 1 Traditional; at position 1 the other way round.
+    expect(texts.some((text) => text.includes(XQUAD_EN[0]!.paragraphs[0]!.context))).toBe(true);
+    expect(texts.some((text) => text.includes(XQUAD_EN[0]!.paragraphs[1]!.context))).toBe(false);
+    expect(texts.some((text) => text.includes(XQUAD_EN[1]!.paragraphs[0]!.context))).toBe(false);
+    const questions = XQUAD_EN.flatMap((a) => a.paragraphs.flatMap((p) => p.qas)).length;
+    expect(bilingual.cases).toHaveLength(3 * questions);
+    // A question is asked of the half holding its paragraph, in that half's language.
+    expect(caseOf(bilingual, 'en-en', 't0')).toMatchObject({ expect: ['China'], position: 0 });
+    expect(caseOf(bilingual, 'zh-zht', 't1')).toMatchObject({ question: '商人从哪个港口运出红茶？', expect: ['廣州'], position: 0 });
+    expect(caseOf(bilingual, 'zht-en', 'h1')).toMatchObject({ expect: ['Middlesbrough'], position: 1 });
+    const corpus = texts.join('\n');
+    for (const c of bilingual.cases) for (const answer of c.expect) expect(corpus).toContain(answer);
   });
 
   it('puts articles at even positions in TRAIN and odd ones in TEST, and keeps only the chosen split', async () => {
