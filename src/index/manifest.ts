@@ -60,7 +60,20 @@ export async function readManifest(indexDir: string): Promise<Manifest | undefin
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw error;
   }
-  return manifestSchema.parse(JSON.parse(text));
+  const parsed = manifestSchema.safeParse(JSON.parse(text));
+  if (parsed.success) return parsed.data;
+  const [issue] = parsed.error.issues;
+  throw new Error(`${issue?.path.join('.') || 'manifest'}: ${issue?.message ?? 'not a manifest'}`);
+}
+
+/** The format version a manifest declares, read without checking the rest: an older one need not have this version's fields. */
+export async function manifestFormatVersion(indexDir: string): Promise<number | undefined> {
+  try {
+    const raw = JSON.parse(await fs.readFile(indexFiles(indexDir).manifest, 'utf8')) as { formatVersion?: unknown } | null;
+    return typeof raw?.formatVersion === 'number' ? raw.formatVersion : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** True when two settings objects (embedder identities) are equal, whatever their key order. */

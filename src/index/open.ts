@@ -13,7 +13,7 @@ import { chunkCorpus, chunkDocumentsOf, chunksByArticle } from './build.js';
 import { buildIndexInPlace, isReadOnlyError, updateIndexInPlace } from './lifecycle.js';
 import { liveChunkIds, loadVectorStore } from './hnsw.js';
 import { CHUNKING_CHANGED, describeChanges, planIndexUpdate, type ArticleChanges } from './update.js';
-import { cutOtherwise, hashChunkIds, INDEX_FORMAT_VERSION, indexFiles, readManifest, readStoredArticles, sameSettings, articleFromStored, type Manifest } from './manifest.js';
+import { cutOtherwise, hashChunkIds, INDEX_FORMAT_VERSION, indexFiles, manifestFormatVersion, readManifest, readStoredArticles, sameSettings, articleFromStored, type Manifest } from './manifest.js';
 import type { ExternalEmbeddings, LoadedIndex } from './types.js';
 
 /** Options for opening an index. */
@@ -141,16 +141,20 @@ export async function indexState(options: OpenIndexOptions): Promise<{ ready: Lo
   return 'reason' in state ? { rebuild: state.reason } : { ready: state };
 }
 
+const OTHER_VERSION = 'The index was built by another version of Tether: rebuilding it.';
+
 /** The index ready to answer from, or why it must be rebuilt; throws only for an embedder mismatch. */
 async function inspectIndex(options: OpenIndexOptions, corpus: Corpus): Promise<LoadedIndex | Rebuild> {
   let manifest: Manifest | undefined;
   try {
     manifest = await readManifest(options.indexDir);
   } catch (error) {
+    const version = await manifestFormatVersion(options.indexDir);
+    if (version !== undefined && version !== INDEX_FORMAT_VERSION) return { reason: OTHER_VERSION };
     return { reason: `The index manifest in ${options.indexDir} is unreadable (${describe(error)}): rebuilding the index.` };
   }
   if (!manifest) return { reason: `No index in ${options.indexDir} yet: building it now (once; about 10 s).` };
-  if (manifest.formatVersion !== INDEX_FORMAT_VERSION) return { reason: 'The index was built by another version of Tether: rebuilding it.' };
+  if (manifest.formatVersion !== INDEX_FORMAT_VERSION) return { reason: OTHER_VERSION };
 
   const wanted = options.embeddings?.identity;
   if (wanted ? !sameSettings(manifest.embedder, wanted) : manifest.embedder.name !== LOCAL_EMBEDDER_NAME) {

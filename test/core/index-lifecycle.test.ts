@@ -7,6 +7,7 @@ import { loadCorpus } from '../../src/corpus/load.js';
 import { chunkCorpus } from '../../src/index/build.js';
 import { TetherError } from '../../src/errors.js';
 import { indexWorkPaths } from '../../src/index/lifecycle.js';
+import { INDEX_FORMAT_VERSION } from '../../src/index/manifest.js';
 import { indexState, openIndex } from '../../src/index/open.js';
 import { readArticleDerivations } from '../../src/index/lexical-store.js';
 import { openTether } from '../../src/tether.js';
@@ -178,7 +179,7 @@ describe('a damaged index', () => {
     ['a truncated lexicon.tsv', (dir) => overwrite(path.join(dir, 'lexicon.tsv'), (b) => b.subarray(0, Math.floor(b.length / 2)))],
     ['a lexicon.tsv of an older format', (dir) => fs.writeFile(path.join(dir, 'lexicon.tsv'), '{"version":4,"glosses":{}}\n')],
     ['a truncated manifest.json', (dir) => overwrite(path.join(dir, 'manifest.json'), (b) => b.subarray(0, Math.floor(b.length / 2)))],
-    ['a manifest.json missing fields', (dir) => fs.writeFile(path.join(dir, 'manifest.json'), '{"formatVersion": 1}')],
+    ['a manifest.json of this version missing fields', (dir) => fs.writeFile(path.join(dir, 'manifest.json'), JSON.stringify({ formatVersion: INDEX_FORMAT_VERSION }))],
   ];
 
   for (const [name, damage] of damages) {
