@@ -168,6 +168,13 @@ interface CorpusSpec {
 
 const toEnglishOrTraditional = (asker: 'en' | 'zh' | 'zht') => (lang: Lang): Direction => `${asker}-${lang === 'en' ? 'en' : 'zht'}` as Direction;
 
+/** Each XQuAD question in English, Simplified and Traditional, of a corpus whose articles are in English or Traditional. */
+const ASKED_IN_EACH_LANGUAGE: CorpusSpec['questions'] = [
+  { direction: toEnglishOrTraditional('en'), from: 'xquad-en' },
+  { direction: toEnglishOrTraditional('zh'), from: 'xquad-zh' },
+  { direction: toEnglishOrTraditional('zht'), from: 'xquad-zht' },
+];
+
 const CORPORA: readonly CorpusSpec[] = [
   { name: 'xquad-en', dataset: 'xquad', questions: [{ direction: 'en-en', from: 'xquad-en' }, { direction: 'zh-en', from: 'xquad-zh' }, { direction: 'zht-en', from: 'xquad-zht' }] },
   { name: 'xquad-zh', dataset: 'xquad', questions: [{ direction: 'zh-zh', from: 'xquad-zh' }, { direction: 'en-zh', from: 'xquad-en' }] },
@@ -177,11 +184,7 @@ const CORPORA: readonly CorpusSpec[] = [
   {
     name: 'xquad-mixed',
     dataset: 'xquad',
-    questions: [
-      { direction: toEnglishOrTraditional('en'), from: 'xquad-en' },
-      { direction: toEnglishOrTraditional('zh'), from: 'xquad-zh' },
-      { direction: toEnglishOrTraditional('zht'), from: 'xquad-zht' },
-    ],
+    questions: ASKED_IN_EACH_LANGUAGE,
   },
   // Also like Tether's own corpus, where both articles tell the same events: every article in English and in
   // Traditional Chinese, so the answer is in both languages and a quote in either counts.
@@ -200,11 +203,7 @@ const CORPORA: readonly CorpusSpec[] = [
   {
     name: 'xquad-bilingual',
     dataset: 'xquad',
-    questions: [
-      { direction: toEnglishOrTraditional('en'), from: 'xquad-en' },
-      { direction: toEnglishOrTraditional('zh'), from: 'xquad-zh' },
-      { direction: toEnglishOrTraditional('zht'), from: 'xquad-zht' },
-    ],
+    questions: ASKED_IN_EACH_LANGUAGE,
   },
   { name: 'drcd', dataset: 'drcd', questions: [{ direction: 'zht-zht', from: 'drcd' }] },
   { name: 'cmrc', dataset: 'cmrc', questions: [{ direction: 'zh-zh', from: 'cmrc' }] },
