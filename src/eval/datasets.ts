@@ -352,7 +352,7 @@ function parallelSet(first: SourceSet, second: SourceSet): SourceSet {
  * Which language a bilingual set's paragraph is in: the first set's where `paragraph + position` is
  * even, so each article's first paragraph alternates between the languages from article to article.
  */
-export function bilingualParagraphIsFirst(position: number, paragraph: number): boolean {
+function bilingualParagraphIsFirst(position: number, paragraph: number): boolean {
   return (paragraph + position) % 2 === 0;
 }
 
