@@ -86,6 +86,8 @@ export interface WarmChildReport {
   openCpuMs: number;
   cpuMsPerAnswer: number;
   rssAfterOpenKb: number;
+  /** The answers before the measured rounds (the first scoring the quotes), timed apart: the JIT's warm-up. */
+  warmup: { answers: number; p50: number; p99: number; cpuMsPerAnswer: number };
   p50: number;
   p95: number;
   p99: number;
@@ -109,14 +111,16 @@ export interface CorpusScaleOptions {
   env: NodeJS.ProcessEnv;
   probe: RssProbe;
   rounds: number;
+  /** Answers before the measured rounds (see WarmChildReport.warmup). */
+  warmup: number;
   coldRuns: number;
   log: (message: string) => void;
 }
 
 /**
  * Builds the corpus's index in a fresh process, asks one question cold through the CLI
- * (`node bin/run.mjs ask --json`, what `npm run ask` runs) a few times, then opens it in a warm child that asks
- * every question `rounds` times and scores the answers.
+ * (`node bin/run.mjs ask --json`, what `npm run ask` runs) a few times, then opens it in a warm child that
+ * scores the answers, warms up, and asks every question `rounds` times.
  */
 export async function runCorpusScale(options: CorpusScaleOptions): Promise<CorpusScaleResult> {
   const { root, corpus, indexDir, probe, log } = options;
@@ -139,11 +143,11 @@ export async function runCorpusScale(options: CorpusScaleOptions): Promise<Corpu
   }
   const coldRss = cold.map((run) => run.maxRssKb).filter((kb): kb is number => kb !== undefined);
 
-  log(`${corpus.name}: warm answers, ${questions.length} questions × ${options.rounds} rounds (child process)…`);
+  log(`${corpus.name}: warm answers, ${options.warmup} to warm up, then ${questions.length} questions × ${options.rounds} rounds (child process)…`);
   const casesFile = path.join(path.dirname(indexDir), `cases-${path.basename(indexDir)}.json`);
   const cases = corpus.cases.length > 0 ? corpus.cases : questions.map((question) => ({ question, expect: [] }));
   await fs.writeFile(casesFile, JSON.stringify(cases));
-  const warmRun = await runMeasured(tsx, ['bench/child/warm-corpus.ts', corpus.corpusDir, indexDir, casesFile, String(options.rounds)], { cwd: root, env, probe, timeoutMs: 3_600_000 });
+  const warmRun = await runMeasured(tsx, ['bench/child/warm-corpus.ts', corpus.corpusDir, indexDir, casesFile, String(options.rounds), String(options.warmup)], { cwd: root, env, probe, timeoutMs: 3_600_000 });
   const warm = lastJsonLine(warmRun.stdout) as WarmChildReport | undefined;
   if (warmRun.exitCode !== 0 || !warm) throw new Error(`warm child failed:\n${warmRun.stderr.trim()}`);
 
@@ -208,7 +212,7 @@ export function formatCorpusScale(results: readonly CorpusScaleResult[]): string
     lines.push(`  ${r.name}: ${r.articles} articles, ${r.chunks} chunks`);
     lines.push(`    build ${s(r.build.ms)} (process ${s(r.build.wallMs)}, peak RSS ${mb(r.build.maxRssKb)})`);
     lines.push(`    one ask (CLI, fresh process) median of ${r.coldAsk.runs}: ${s(r.coldAsk.medianMs)}${r.coldAsk.medianCpuMs === undefined ? '' : ` (CPU ${s(r.coldAsk.medianCpuMs)})`}, peak RSS ${mb(r.coldAsk.maxRssKb)}`);
-    lines.push(`    open ${s(r.warm.openMs)} (CPU ${s(r.warm.openCpuMs)}, RSS ${mb(r.warm.rssAfterOpenKb)}); warm answer p50 / p95 / p99 ${r.warm.p50} / ${r.warm.p95} / ${r.warm.p99} ms over ${r.warm.samples} asks (CPU ${r.warm.cpuMsPerAnswer.toFixed(1)} ms/answer); peak RSS ${mb(r.warm.maxRssKb)}`);
+    lines.push(`    open ${s(r.warm.openMs)} (CPU ${s(r.warm.openCpuMs)}, RSS ${mb(r.warm.rssAfterOpenKb)}); warm answer p50 / p95 / p99 ${r.warm.p50} / ${r.warm.p95} / ${r.warm.p99} ms over ${r.warm.samples} asks (CPU ${r.warm.cpuMsPerAnswer.toFixed(1)} ms/answer), the first ${r.warm.warmup.answers} p50 / p99 ${r.warm.warmup.p50} / ${r.warm.warmup.p99} ms (CPU ${r.warm.warmup.cpuMsPerAnswer.toFixed(1)}); peak RSS ${mb(r.warm.maxRssKb)}`);
     const update = (u: UpdateRun) => `${u.ms === undefined ? '?' : s(u.ms)} (process ${s(u.wallMs)}, peak RSS ${mb(u.maxRssKb)})`;
     if (r.update) lines.push(`    incremental update: add one article ${update(r.update.addOne)}; remove one ${update(r.update.removeOne)}`);
     else lines.push('    incremental update: fell back to a full build (see stderr)');

@@ -72,6 +72,8 @@ export interface BenchOptions {
   perDirection: number;
   questions?: string;
   rounds: number;
+  /** Answers before the warm rounds (timed apart): the JIT's warm-up. */
+  warmup: number;
   coldRuns: number;
   scaleQueries: number;
   imports?: boolean;
@@ -82,7 +84,7 @@ export interface BenchOptions {
 
 /** Runs the benchmarks; 1 when `strict` and a target fails. */
 export async function main(values: BenchOptions): Promise<number> {
-  const { rounds, coldRuns, scaleQueries, sizes, corpusSizes, perDirection } = values;
+  const { rounds, warmup, coldRuns, scaleQueries, sizes, corpusSizes, perDirection } = values;
 
   const config = loadProjectConfig();
   const root = config.root;
@@ -100,7 +102,7 @@ export async function main(values: BenchOptions): Promise<number> {
 
   try {
     if (values['only-scale']) {
-      const corpusScale = await runCorpusScales({ root, scratch, env: childEnv, probe, rounds: Math.min(rounds, 3), coldRuns: Math.min(coldRuns, 3), perDirection, corpusSizes, questions, corpusDir: config.corpusDir, log });
+      const corpusScale = await runCorpusScales({ root, scratch, env: childEnv, probe, rounds: Math.min(rounds, 3), warmup, coldRuns: Math.min(coldRuns, 3), perDirection, corpusSizes, questions, corpusDir: config.corpusDir, log });
       await writeResults(root, values.out, { date: new Date().toISOString(), machine: { cpus: os.cpus().length, node: process.version, loadAverage: os.loadavg()[0] }, corpusScale });
       return 0;
     }
@@ -109,13 +111,13 @@ export async function main(values: BenchOptions): Promise<number> {
     const build = lastJsonLine(buildRun.stdout);
     if (buildRun.exitCode !== 0 || !build) throw new Error(`index build failed:\n${buildRun.stderr.trim()}`);
 
-    log(`Warm answers: ${questions.length} questions × ${rounds} rounds…`);
+    log(`Warm answers: ${warmup} to warm up, then ${questions.length} questions × ${rounds} rounds…`);
     const openStartedAt = performance.now();
     const index = await openIndex({ root, corpusDir: config.corpusDir, indexDir, onProgress: log });
     const tether = createTether({ index, model: await loadAnswerModel(root) });
     const warmOpenMs = performance.now() - openStartedAt;
     const openMaxRssKb = process.resourceUsage().maxRSS;
-    const warm = await measureWarmAnswers(tether, questions, rounds);
+    const warm = await measureWarmAnswers(tether, questions, rounds, warmup);
     // Retrieval alone (HNSW + BM25, rank-fused; 10 chunks as the core takes): its share of an answer.
     const retrieval = await measureWarmRetrieval(createHybridRetriever(index, { k: 10 }), questions, rounds);
     // Read before anything else runs here: the scale run would raise this process's peak.
@@ -132,7 +134,7 @@ export async function main(values: BenchOptions): Promise<number> {
 
     const scale: ScaleResult[] = [];
     const corpusScale = values.scale
-      ? await runCorpusScales({ root, scratch, env: childEnv, probe, rounds: Math.min(rounds, 3), coldRuns: Math.min(coldRuns, 3), perDirection, corpusSizes, questions, corpusDir: config.corpusDir, log })
+      ? await runCorpusScales({ root, scratch, env: childEnv, probe, rounds: Math.min(rounds, 3), warmup, coldRuns: Math.min(coldRuns, 3), perDirection, corpusSizes, questions, corpusDir: config.corpusDir, log })
       : [];
     if (values.scale) {
       const corpus = await loadCorpus(config.corpusDir, root);
@@ -204,6 +206,7 @@ interface CorpusScalesOptions {
   env: NodeJS.ProcessEnv;
   probe: RssProbe;
   rounds: number;
+  warmup: number;
   coldRuns: number;
   perDirection: number;
   corpusSizes: number[];
@@ -228,7 +231,7 @@ async function runCorpusScales(options: CorpusScalesOptions): Promise<CorpusScal
   ];
   for (const [i, write] of corpora.entries()) {
     const corpus = await write();
-    const result = await runCorpusScale({ root, corpus, indexDir: path.join(scratch, `scale-index-${i}`), fallbackQuestions: options.questions, env: options.env, probe: options.probe, rounds: options.rounds, coldRuns: options.coldRuns, log });
+    const result = await runCorpusScale({ root, corpus, indexDir: path.join(scratch, `scale-index-${i}`), fallbackQuestions: options.questions, env: options.env, probe: options.probe, rounds: options.rounds, warmup: options.warmup, coldRuns: options.coldRuns, log });
     results.push(result);
     console.log(formatCorpusScale([result]).join('\n'));
     await fs.rm(path.join(scratch, `scale-index-${i}`), { recursive: true, force: true });
@@ -346,6 +349,7 @@ function printReport(
     [`index build (${String(built.articles)} articles, ${String(built.chunks)} chunks)`, `${formatMs(build.buildIndexMs)} (process ${formatMs(build.wallMs)}, RSS ${formatKb(build.maxRssKb)})`, 'one-off; CC-CEDICT import'],
     ['warm: open index', formatMs(warmOpenMs), ''],
     [`warm answer p50 / p95 / p99 (${warm.latency.samples} asks)`, `${warm.latency.p50} / ${warm.latency.p95} / ${warm.latency.p99} ms`, `${verdict('warm answer p99')}; CPU ${warm.cpuMsPerAnswer} ms/answer`],
+    [`  the first ${warm.warmup.answers} answers after open p50 / p95 / p99`, `${warm.warmup.latency.p50} / ${warm.warmup.latency.p95} / ${warm.warmup.latency.p99} ms`, `CPU ${warm.warmup.cpuMsPerAnswer} ms/answer: V8 optimising on the other core`],
     ['  GC during the warm rounds', `${warm.gc.pauses} pauses, ${formatMs(warm.gc.totalMs)} in all, longest ${formatMs(warm.gc.longestMs)}`, ''],
     ['  retrieval alone p50 / p95 / p99', `${warm.retrieval.p50} / ${warm.retrieval.p95} / ${warm.retrieval.p99} ms`, 'hybrid retriever (HNSW + BM25 fused), k 10'],
     [`cold ask, median of ${cold.runs.length}${cold.usesCli ? ' (CLI)' : ' (stand-in)'}`, `${formatMs(cold.medianMs)} (first ${formatMs(cold.primingMs)})`, `${verdict(`cold ask (median of ${cold.runs.length})`)}${cold.medianCpuMs === undefined ? '' : `; CPU ${formatMs(cold.medianCpuMs)}`}`],

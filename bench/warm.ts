@@ -7,6 +7,11 @@ export interface WarmResult {
   questions: number;
   rounds: number;
   latency: LatencySummary;
+  /**
+   * The unmeasured answers before the rounds, timed apart: what a freshly started process pays while
+   * V8 optimises its hot paths (recompiling the largest takes a core for a quarter of a second).
+   */
+  warmup: { answers: number; latency: LatencySummary; cpuMsPerAnswer: number };
   /** Mean CPU time (user + system) of this process per answer: less sensitive than wall time to other load. */
   cpuMsPerAnswer: number;
   /** Garbage-collection pauses during the measured rounds: what the latency tail is often made of. */
@@ -17,12 +22,21 @@ export interface WarmResult {
 }
 
 /**
- * Asks every question `rounds` times through `tether.ask` after one unmeasured round (JIT warm-up),
- * timing each answer end to end.
+ * Asks every question `rounds` times through `tether.ask`, timing each answer end to end, after
+ * `warmup` answers (the questions in turn, at least one round) that let the JIT settle: a bot that has
+ * run for a while answers at the measured speed; the warm-up's own figures are what it pays at first.
  */
-export async function measureWarmAnswers(tether: Tether, questions: readonly string[], rounds: number): Promise<WarmResult> {
+export async function measureWarmAnswers(tether: Tether, questions: readonly string[], rounds: number, warmup: number): Promise<WarmResult> {
   let errors = 0;
-  for (const question of questions) await tether.ask(question).catch(() => undefined);
+  const warmupAnswers = Math.max(warmup, questions.length);
+  const warmupTimes: number[] = [];
+  const warmupCpu = process.cpuUsage();
+  for (let i = 0; i < warmupAnswers; i += 1) {
+    const startedAt = performance.now();
+    await tether.ask(questions[i % questions.length]!).catch(() => undefined);
+    warmupTimes.push(performance.now() - startedAt);
+  }
+  const warmupCpuUsed = process.cpuUsage(warmupCpu);
   const all: number[] = [];
   const byQuestion = new Map<string, number[]>(questions.map((question) => [question, []]));
   const pauses: number[] = [];
@@ -54,13 +68,18 @@ export async function measureWarmAnswers(tether: Tether, questions: readonly str
     totalMs: Math.round(pauses.reduce((sum, ms) => sum + ms, 0) * 1000) / 1000,
     longestMs: Math.round(Math.max(0, ...pauses) * 1000) / 1000,
   };
-  const cpuMsPerAnswer = Math.round(((cpu.user + cpu.system) / 1000 / Math.max(1, all.length)) * 1000) / 1000;
   let slowest: WarmResult['slowest'];
   for (const [question, times] of byQuestion) {
     const p50 = summariseLatencies(times).p50;
     if (!slowest || p50 > slowest.p50) slowest = { question, p50 };
   }
-  return { questions: questions.length, rounds, latency: summariseLatencies(all), cpuMsPerAnswer, gc, slowest, errors };
+  const warmupResult = { answers: warmupAnswers, latency: summariseLatencies(warmupTimes), cpuMsPerAnswer: cpuMsOf(warmupCpuUsed, warmupAnswers) };
+  return { questions: questions.length, rounds, latency: summariseLatencies(all), warmup: warmupResult, cpuMsPerAnswer: cpuMsOf(cpu, all.length), gc, slowest, errors };
+}
+
+/** Mean CPU milliseconds (every thread of this process) per answer, to the microsecond. */
+export function cpuMsOf(cpu: NodeJS.CpuUsage, answers: number): number {
+  return Math.round(((cpu.user + cpu.system) / 1000 / Math.max(1, answers)) * 1000) / 1000;
 }
 
 /** Anything that answers a query with documents, like LangChain's retrievers. */

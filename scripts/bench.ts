@@ -16,6 +16,7 @@ const benchCommand = defineCommand({
     sizes: { type: 'string', valueHint: '1000,10000', description: 'chunk counts for --scale (default 1000,10000,50000)' },
     questions: { type: 'string', valueHint: 'FILE', description: 'JSONL questions (default eval/dev.jsonl)' },
     rounds: { type: 'string', valueHint: 'N', description: 'warm rounds over the questions (default 20)' },
+    warmup: { type: 'string', valueHint: 'N', description: 'answers before the warm rounds, timed apart, while the JIT settles (default 1000)' },
     'cold-runs': { type: 'string', valueHint: 'N', description: 'cold ask processes (default 5)' },
     'scale-queries': { type: 'string', valueHint: 'N', description: 'synthetic queries per scale run (default 200)' },
     imports: { type: 'boolean', default: true, description: 'measure module import costs', negativeDescription: 'skip measuring module import costs' },
@@ -28,6 +29,7 @@ const benchCommand = defineCommand({
     const options = {
       ...args,
       rounds: wholeNumber(args.rounds, '--rounds', { fallback: 20 }),
+      warmup: wholeNumber(args.warmup, '--warmup', { fallback: 1000 }),
       coldRuns: wholeNumber(args['cold-runs'], '--cold-runs', { fallback: 5 }),
       scaleQueries: wholeNumber(args['scale-queries'], '--scale-queries', { fallback: 200 }),
       sizes: (args.sizes ?? '1000,10000,50000').split(',').map((size) => wholeNumber(size.trim(), '--sizes', { fallback: 0 })),

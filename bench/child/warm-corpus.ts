@@ -1,6 +1,7 @@
 // Bench child: opens a corpus's index in a fresh process, asks every question once (scoring the
-// quotes), then `rounds` more times for end-to-end latency; prints one JSON line (WarmChildReport).
-// Usage: tsx bench/child/warm-corpus.ts CORPUS_DIR INDEX_DIR CASES_JSON ROUNDS
+// quotes), goes on until WARMUP answers (the JIT's warm-up, timed apart), then asks every question
+// `rounds` more times for end-to-end latency; prints one JSON line (WarmChildReport).
+// Usage: tsx bench/child/warm-corpus.ts CORPUS_DIR INDEX_DIR CASES_JSON ROUNDS WARMUP
 import fs from 'node:fs/promises';
 import { PROJECT_ROOT } from '../../src/config.js';
 import { createFaithfulnessCheck } from '../../src/eval/metrics.js';
@@ -9,10 +10,11 @@ import type { ScaleCase, WarmChildReport } from '../corpus-scale.js';
 import { summariseLatencies } from '../stats.js';
 
 async function main(): Promise<void> {
-  const [corpusDir, indexDir, casesFile, roundsArg] = process.argv.slice(2);
-  if (!corpusDir || !indexDir || !casesFile) throw new Error('usage: warm-corpus.ts CORPUS_DIR INDEX_DIR CASES_JSON ROUNDS');
+  const [corpusDir, indexDir, casesFile, roundsArg, warmupArg] = process.argv.slice(2);
+  if (!corpusDir || !indexDir || !casesFile) throw new Error('usage: warm-corpus.ts CORPUS_DIR INDEX_DIR CASES_JSON ROUNDS WARMUP');
   const cases = JSON.parse(await fs.readFile(casesFile, 'utf8')) as ScaleCase[];
   const rounds = Number(roundsArg ?? 3);
+  const warmup = Math.max(cases.length, Number(warmupArg ?? 0));
   const openedFrom = performance.now();
   const openCpuFrom = process.cpuUsage();
   const tether = await openTether({ root: PROJECT_ROOT, corpusDir, indexDir });
@@ -25,8 +27,12 @@ async function main(): Promise<void> {
   let hit1 = 0;
   let hit3 = 0;
   let faithfulAnswers = 0;
+  const warmupTimes: number[] = [];
+  const warmupCpuFrom = process.cpuUsage();
   for (const c of cases) {
+    const startedAt = performance.now();
     const answer = await tether.ask(c.question);
+    warmupTimes.push(performance.now() - startedAt);
     if (await faithful(answer)) faithfulAnswers += 1;
     if (c.expect.length === 0) continue;
     answerable += 1;
@@ -34,6 +40,13 @@ async function main(): Promise<void> {
     if (rank === 0) hit1 += 1;
     if (rank >= 0 && rank < 3) hit3 += 1;
   }
+  for (let i = cases.length; i < warmup; i += 1) {
+    const startedAt = performance.now();
+    await tether.ask(cases[i % cases.length]!.question);
+    warmupTimes.push(performance.now() - startedAt);
+  }
+  const warmupCpu = process.cpuUsage(warmupCpuFrom);
+  const warmupLatency = summariseLatencies(warmupTimes);
 
   const times: number[] = [];
   const cpuBefore = process.cpuUsage();
@@ -50,6 +63,7 @@ async function main(): Promise<void> {
     openMs,
     openCpuMs: (openCpu.user + openCpu.system) / 1000,
     rssAfterOpenKb,
+    warmup: { answers: warmupTimes.length, p50: warmupLatency.p50, p99: warmupLatency.p99, cpuMsPerAnswer: (warmupCpu.user + warmupCpu.system) / 1000 / warmupTimes.length },
     p50: latency.p50,
     p95: latency.p95,
     p99: latency.p99,

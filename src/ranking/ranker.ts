@@ -44,9 +44,9 @@ export function createLearnedRanker(deps: { model: LinearModel; cache: SentenceF
       const candidates = spanCandidates(query.weighted, query.lang, retrieved, deps.cache, semantic && semanticEvidence(semantic, query.text));
       const logits = candidates.map((candidate) => logit(deps.model, rankerVector(featureVector(candidate.features))));
       const shares = softmax(logits);
-      return candidates
-        .map((candidate, i) => ({ ...candidate, logit: logits[i]!, probability: shares[i]! }))
-        .sort((a, b) => b.logit - a.logit || a.start - b.start);
+      // The candidates are this call's own: judged in place (a copy of each cost more than the scoring).
+      const ranked = candidates.map((candidate, i) => Object.assign(candidate, { logit: logits[i]!, probability: shares[i]! }));
+      return ranked.sort((a, b) => b.logit - a.logit || a.start - b.start);
     },
   };
 }
