@@ -29,7 +29,7 @@ const benchCommand = defineCommand({
     const options = {
       ...args,
       rounds: wholeNumber(args.rounds, '--rounds', { fallback: 20 }),
-      warmup: wholeNumber(args.warmup, '--warmup', { fallback: 1000 }),
+      warmup: wholeNumber(args.warmup, '--warmup', { fallback: 1000, min: 0 }),
       coldRuns: wholeNumber(args['cold-runs'], '--cold-runs', { fallback: 5 }),
       scaleQueries: wholeNumber(args['scale-queries'], '--scale-queries', { fallback: 200 }),
       sizes: (args.sizes ?? '1000,10000,50000').split(',').map((size) => wholeNumber(size.trim(), '--sizes', { fallback: 0 })),

@@ -64,6 +64,7 @@ describe.concurrent('every entry point goes through the CLI boundary', () => {
   it.each([
     ['eval', ['--bogus'], "Unknown option '--bogus'."],
     ['bench', ['--rounds', '0'], '--rounds must be a whole number above 0, got "0".'],
+    ['bench', ['--warmup', '-5'], '--warmup must be a whole number of at least 0, got "-5".'],
     ['eval', ['--dataset', 'xquad', '--limit', '-1'], '--limit must be a whole number above 0, got "-1".'],
     ['eval', ['--split', 'test'], '--split applies to --dataset only.'],
     ['train', ['--dataset', 'squad'], '--dataset takes xquad, drcd, cmrc (comma-separated), got "squad".'],
