@@ -8,6 +8,7 @@ import { createFaithfulnessCheck } from '../../src/eval/metrics.js';
 import { openTether } from '../../src/tether.js';
 import type { ScaleCase, WarmChildReport } from '../corpus-scale.js';
 import { summariseLatencies } from '../stats.js';
+import { cpuMsOf } from '../warm.js';
 
 async function main(): Promise<void> {
   const [corpusDir, indexDir, casesFile, roundsArg, warmupArg] = process.argv.slice(2);
@@ -63,12 +64,12 @@ async function main(): Promise<void> {
     openMs,
     openCpuMs: (openCpu.user + openCpu.system) / 1000,
     rssAfterOpenKb,
-    warmup: { answers: warmupTimes.length, p50: warmupLatency.p50, p99: warmupLatency.p99, cpuMsPerAnswer: (warmupCpu.user + warmupCpu.system) / 1000 / warmupTimes.length },
+    warmup: { answers: warmupTimes.length, p50: warmupLatency.p50, p99: warmupLatency.p99, cpuMsPerAnswer: cpuMsOf(warmupCpu, warmupTimes.length) },
     p50: latency.p50,
     p95: latency.p95,
     p99: latency.p99,
     samples: latency.samples,
-    cpuMsPerAnswer: (cpu.user + cpu.system) / 1000 / Math.max(1, times.length),
+    cpuMsPerAnswer: cpuMsOf(cpu, times.length),
     maxRssKb: process.resourceUsage().maxRSS,
     questions: cases.length,
     hitAt1: answerable > 0 ? hit1 / answerable : undefined,
