@@ -209,7 +209,20 @@ const CORPORA: readonly CorpusSpec[] = [
   { name: 'cmrc', dataset: 'cmrc', questions: [{ direction: 'zh-zh', from: 'cmrc' }] },
 ];
 
-const FILES: Record<Exclude<SetKey, 'xquad-zht' | 'xquad-mixed' | 'xquad-parallel' | 'xquad-bilingual'>, { file: string; lang: Lang }> = {
+type TwoLanguageKey = 'xquad-mixed' | 'xquad-parallel' | 'xquad-bilingual';
+
+/** The sets made of XQuAD in English and in Traditional Chinese, each by how it combines the two. */
+const TWO_LANGUAGE_SETS: Record<TwoLanguageKey, (en: SourceSet, zht: SourceSet) => SourceSet> = {
+  'xquad-mixed': mixedSet,
+  'xquad-parallel': parallelSet,
+  'xquad-bilingual': bilingualSet,
+};
+
+function isTwoLanguageKey(key: SetKey): key is TwoLanguageKey {
+  return Object.hasOwn(TWO_LANGUAGE_SETS, key);
+}
+
+const FILES: Record<Exclude<SetKey, 'xquad-zht' | TwoLanguageKey>, { file: string; lang: Lang }> = {
   'xquad-en': { file: 'xquad-dev.en.json', lang: 'en' },
   'xquad-zh': { file: 'xquad-dev.zh.json', lang: 'zh-Hans' },
   drcd: { file: 'drcd-dev.json', lang: 'zh-Hant' },
@@ -232,13 +245,9 @@ export async function prepareDatasetRuns(options: PrepareDatasetRunsOptions): Pr
       set =
         key === 'xquad-zht'
           ? load('xquad-zh').then(toTraditionalSet)
-          : key === 'xquad-mixed'
-            ? Promise.all([load('xquad-en'), load('xquad-zht')]).then(([en, zht]) => mixedSet(en, zht))
-            : key === 'xquad-parallel'
-              ? Promise.all([load('xquad-en'), load('xquad-zht')]).then(([en, zht]) => parallelSet(en, zht))
-              : key === 'xquad-bilingual'
-                ? Promise.all([load('xquad-en'), load('xquad-zht')]).then(([en, zht]) => bilingualSet(en, zht))
-                : readSourceSet(path.join(datasetsDir, FILES[key].file), FILES[key].lang);
+          : isTwoLanguageKey(key)
+            ? Promise.all([load('xquad-en'), load('xquad-zht')]).then(([en, zht]) => TWO_LANGUAGE_SETS[key](en, zht))
+            : readSourceSet(path.join(datasetsDir, FILES[key].file), FILES[key].lang);
       sets.set(key, set);
     }
     return set;
