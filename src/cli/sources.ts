@@ -3,6 +3,7 @@ import type { Config } from '../config.js';
 import { loadCorpus, type SkippedFile } from '../corpus/load.js';
 import type { Lang } from '../corpus/types.js';
 import { INDEX_FORMAT_VERSION, readManifest } from '../index/manifest.js';
+import { readsAsRecorded } from '../index/reading.js';
 
 /** One article as `npm run sources` lists it. */
 export interface SourceArticle {
@@ -54,9 +55,11 @@ async function indexState(dir: string, corpusHash: string, now: number): Promise
   const reason =
     manifest.formatVersion !== INDEX_FORMAT_VERSION
       ? 'built by another version of Tether'
-      : manifest.corpus.hash !== corpusHash
-        ? 'the corpus changed since it was built'
-        : undefined;
+      : !readsAsRecorded(manifest.reading)
+        ? 'built by a version of Tether that read text otherwise'
+        : manifest.corpus.hash !== corpusHash
+          ? 'the corpus changed since it was built'
+          : undefined;
   return {
     state: reason ? 'stale' : 'current',
     dir,

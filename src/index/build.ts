@@ -10,6 +10,7 @@ import { LexicalIndex } from './lexical.js';
 import { LexicalStoreWriter, sentenceFeatureText, type StoredChunk, type StoredDerivation } from './lexical-store.js';
 import { FeatureBagTable } from './feature-bags.js';
 import type { SemanticSources } from '../semantic/index.js';
+import { readingFingerprints, readingLanguage } from './reading.js';
 import { buildSemanticFileAside, sentenceFeaturesAside } from './workers.js';
 import { lexiconFromFile, saveLexicon } from '../text/lexicon.js';
 import { emptyCorpusKeys, LexiconBinder, loadLexiconSources, serialiseCorpusKeys, type LexiconSources } from './build-lexicon.js';
@@ -158,6 +159,7 @@ export async function buildIndex(options: BuildIndexOptions): Promise<LoadedInde
     embedder: options.embeddings?.identity ?? embedder.identity(),
     chunking: DEFAULT_CHUNKING,
     chunksHash: hashChunkIds(chunks.map((chunk) => chunk.id)),
+    reading: readingFingerprints(corpus.articles.map((article) => readingLanguage(article.meta.lang))),
     hnsw: HNSW_PARAMETERS,
     counts: { articles: corpus.articles.length, chunks: chunks.length, sentences, features: stats.documentFrequency.size, lexiconWords: lexicon.size },
     lexiconSources,

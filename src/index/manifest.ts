@@ -6,7 +6,7 @@ import { articleFromText } from '../corpus/load.js';
 import type { Article, ArticleMeta, Chunk } from '../corpus/types.js';
 
 /** Bump when the files in index/ change shape: an older index is then rebuilt. */
-export const INDEX_FORMAT_VERSION = 13;
+export const INDEX_FORMAT_VERSION = 14;
 
 const manifestSchema = z.object({
   formatVersion: z.number(),
@@ -23,6 +23,8 @@ const manifestSchema = z.object({
   chunking: z.object({ maxSize: z.number(), overlapSentences: z.number() }),
   /** sha256 of the chunk ids in order: chunk boundaries come from code too, not only the corpus. */
   chunksHash: z.string(),
+  /** How the stored features were read from text, per language of the articles (`readingFingerprints`): that comes from code too. */
+  reading: z.object({ en: z.string().optional(), zh: z.string().optional() }),
   hnsw: z.object({ space: z.string(), M: z.number(), efConstruction: z.number(), efSearch: z.number() }),
   counts: z.object({ articles: z.number(), chunks: z.number(), sentences: z.number(), features: z.number(), lexiconWords: z.number() }),
   /** Set when the index was last updated incrementally rather than built whole: what changed. */

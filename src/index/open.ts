@@ -14,6 +14,7 @@ import { buildIndexInPlace, isReadOnlyError, updateIndexInPlace } from './lifecy
 import { liveChunkIds, loadVectorStore } from './hnsw.js';
 import { CHUNKING_CHANGED, describeChanges, planIndexUpdate, type ArticleChanges } from './update.js';
 import { cutOtherwise, hashChunkIds, INDEX_FORMAT_VERSION, indexFiles, manifestFormatVersion, readManifest, readStoredArticles, sameSettings, articleFromStored, type Manifest } from './manifest.js';
+import { readsAsRecorded } from './reading.js';
 import type { ExternalEmbeddings, LoadedIndex } from './types.js';
 
 /** Options for opening an index. */
@@ -142,6 +143,7 @@ export async function indexState(options: OpenIndexOptions): Promise<{ ready: Lo
 }
 
 const OTHER_VERSION = 'The index was built by another version of Tether: rebuilding it.';
+const READING_CHANGED = 'This version of Tether reads text into features otherwise than the one that built the index: rebuilding it.';
 
 /** The index ready to answer from, or why it must be rebuilt; throws only for an embedder mismatch. */
 async function inspectIndex(options: OpenIndexOptions, corpus: Corpus): Promise<LoadedIndex | Rebuild> {
@@ -170,6 +172,8 @@ async function inspectIndex(options: OpenIndexOptions, corpus: Corpus): Promise<
   }
   if (manifest.semantic && manifest.semantic.formatVersion !== SEMANTIC_FORMAT_VERSION) return { reason: 'The semantic tables changed form since the index was built: rebuilding it.' };
   if (!sameSettings(manifest.chunking, { ...DEFAULT_CHUNKING })) return { reason: CHUNKING_CHANGED };
+  // Before an update is planned: features read another way would not match the stored ones.
+  if (!readsAsRecorded(manifest.reading)) return { reason: READING_CHANGED };
   const chunks = chunkCorpus(corpus);
   if (manifest.corpus.hash !== corpus.hash) {
     // Only articles changed (same settings, embedder, format and chunking code): they alone are re-indexed.

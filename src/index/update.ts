@@ -13,6 +13,7 @@ import { liveChunkIds, loadVectorStore, saveVectorStore, updateVectorStore } fro
 import { LexicalIndex } from './lexical.js';
 import { sentenceFeatureText, type StoredChunk, type StoredSentence } from './lexical-store.js';
 import { articleFromStored, cutOtherwise, hashArticle, hashChunkIds, indexFiles, manifestArticle, readStoredArticles, writeStoredArticles, type Manifest } from './manifest.js';
+import { readingFingerprints, readingLanguage } from './reading.js';
 import type { ExternalEmbeddings, LoadedIndex } from './types.js';
 
 /** Why an index is rebuilt when its articles would be cut otherwise. */
@@ -214,6 +215,8 @@ export async function updateIndex(options: UpdateIndexOptions): Promise<LoadedIn
       articles: corpus.articles.map((article) => (gone.has(article.id) || !indexed.has(article.id) ? manifestArticle(article, chunksOf.get(article.id) ?? []) : indexed.get(article.id)!)),
     },
     chunksHash: hashChunkIds(chunks.map((chunk) => chunk.id)),
+    // The languages it held were read as now (or it would have been rebuilt); a new one is read now.
+    reading: readingFingerprints(corpus.articles.map((article) => readingLanguage(article.meta.lang))),
     counts: {
       articles: corpus.articles.length,
       chunks: chunks.length,

@@ -105,9 +105,9 @@ describe('npm run sources', () => {
     const config = loadConfig(env({ INDEX_DIR: indexDir }), project.root);
     await fs.mkdir(indexDir, { recursive: true });
     const builtAt = '2026-11-29T10:00:00.000Z';
-    const manifestOf = async (hash: string) => {
+    const manifestOf = async (hash: string, reading: Record<string, string> = {}) => {
       const { INDEX_FORMAT_VERSION } = await import('../../src/index/manifest.js');
-      return { formatVersion: INDEX_FORMAT_VERSION, builtAt, corpus: { hash, articles: [] }, embedder: { name: 'e' }, chunking: { maxSize: 1, overlapSentences: 0 }, chunksHash: 'x', hnsw: { space: 'cosine', M: 1, efConstruction: 1, efSearch: 1 }, counts: { articles: 1, chunks: 7, sentences: 1, features: 1, lexiconWords: 1 }, lexiconSources: 'l' };
+      return { formatVersion: INDEX_FORMAT_VERSION, builtAt, corpus: { hash, articles: [] }, embedder: { name: 'e' }, chunking: { maxSize: 1, overlapSentences: 0 }, chunksHash: 'x', hnsw: { space: 'cosine', M: 1, efConstruction: 1, efSearch: 1 }, counts: { articles: 1, chunks: 7, sentences: 1, features: 1, lexiconWords: 1 }, lexiconSources: 'l', reading };
     };
     const { loadCorpus } = await import('../../src/corpus/load.js');
     const corpus = await loadCorpus(project.corpusDir, project.root);
@@ -120,5 +120,8 @@ describe('npm run sources', () => {
     const stale = await describeSources(config, now);
     expect(stale.index).toMatchObject({ state: 'stale', reason: 'the corpus changed since it was built' });
     expect(formatSources(stale, project.root)).toContain('STALE');
+    // Features read by rules this version no longer has.
+    await fs.writeFile(path.join(indexDir, 'manifest.json'), JSON.stringify(await manifestOf(corpus.hash, { en: 'older rules' })));
+    expect((await describeSources(config, now)).index).toMatchObject({ state: 'stale', reason: 'built by a version of Tether that read text otherwise' });
   });
 });

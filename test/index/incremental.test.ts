@@ -219,6 +219,22 @@ describe('a full rebuild instead', () => {
     expect(rebuilt.update).toBeUndefined();
   });
 
+  it('happens when this version reads text into features otherwise than the one that built it, even if only articles changed', async () => {
+    const manifestFile = indexFiles(project.indexDir).manifest;
+    const manifest = JSON.parse(await fs.readFile(manifestFile, 'utf8')) as { reading: Record<string, string> };
+    // A Chinese article is in the corpus: both languages' readings are recorded.
+    expect(Object.keys(manifest.reading).sort()).toEqual(['en', 'zh']);
+    await fs.writeFile(manifestFile, JSON.stringify({ ...manifest, reading: { ...manifest.reading, zh: 'read by older rules' } }));
+    await fs.writeFile(path.join(project.corpusDir, 'reading.txt'), 'A late article about the harbour pilot boats.\n', 'utf8');
+    const progress: string[] = [];
+    (await openIndex({ ...project, onProgress: (m) => progress.push(m) })).lexical.close();
+    expect(progress[0]).toMatch(/reads text into features otherwise.*rebuilding/);
+    expect(progress.at(-1)).toMatch(/Index built/);
+    const rebuilt = JSON.parse(await fs.readFile(manifestFile, 'utf8')) as { reading: Record<string, string>; update?: unknown };
+    expect(rebuilt.reading).toEqual(manifest.reading);
+    expect(rebuilt.update).toBeUndefined();
+  });
+
   /** Records in the manifest that `riverside-zh` was cut by older rules: its text is the same, its recorded cuts are not. */
   async function recordOlderCuts(): Promise<void> {
     const manifestFile = indexFiles(project.indexDir).manifest;
