@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { NO_STATS, TextAnalyzer } from '../text/analyzer.js';
 import type { FeatureBag } from '../text/features.js';
 import { lexiconFromFile, type LexiconFile } from '../text/lexicon.js';
@@ -38,6 +39,12 @@ const PROBE_TEXTS = {
 /** The languages features are read in, as an article's `lang` begins. */
 export type ReadingLanguage = keyof typeof PROBE_TEXTS;
 
+/** Every language features are read in. */
+export const READING_LANGUAGES = Object.keys(PROBE_TEXTS) as ReadingLanguage[];
+
+/** Beside the compiled code (`dist/`): its fingerprints, saved by the build that made it (bin/dist.mjs). */
+export const READING_FILE = 'reading.json';
+
 /** How documents are read into features: the analyzer's way unless a test says otherwise. */
 export type DocumentReader = (analyzer: TextAnalyzer, text: string) => FeatureBag;
 
@@ -48,7 +55,17 @@ export function readingLanguage(lang: string): ReadingLanguage {
   return lang.startsWith('zh') ? 'zh' : 'en';
 }
 
-const computed = new Map<ReadingLanguage, string>();
+let computed: Map<ReadingLanguage, string> | undefined;
+
+/** The fingerprints saved beside the compiled code, if this is it; none under tsx (no such file beside the sources). */
+function savedFingerprints(): Map<ReadingLanguage, string> {
+  try {
+    const saved = JSON.parse(readFileSync(new URL(READING_FILE, import.meta.url), 'utf8')) as Partial<Record<ReadingLanguage, unknown>>;
+    return new Map(READING_LANGUAGES.flatMap((language) => (typeof saved[language] === 'string' ? [[language, saved[language]] as const] : [])));
+  } catch {
+    return new Map();
+  }
+}
 
 /**
  * What the features stored in an index were read with, per language of its articles: a hash of
@@ -60,11 +77,12 @@ const computed = new Map<ReadingLanguage, string>();
  */
 export function readingFingerprints(languages: Iterable<ReadingLanguage>, read: DocumentReader = documentFeatures): Partial<Record<ReadingLanguage, string>> {
   const fingerprints: Partial<Record<ReadingLanguage, string>> = {};
+  if (read === documentFeatures) computed ??= savedFingerprints();
   for (const language of new Set(languages)) {
-    let fingerprint = read === documentFeatures ? computed.get(language) : undefined;
+    let fingerprint = read === documentFeatures ? computed?.get(language) : undefined;
     if (fingerprint === undefined) {
       fingerprint = probe(PROBE_TEXTS[language], read);
-      if (read === documentFeatures) computed.set(language, fingerprint);
+      if (read === documentFeatures) computed?.set(language, fingerprint);
     }
     fingerprints[language] = fingerprint;
   }
@@ -73,7 +91,7 @@ export function readingFingerprints(languages: Iterable<ReadingLanguage>, read: 
 
 /** Whether features recorded as read with `recorded` (a manifest's `reading`) are read the same way by this code. */
 export function readsAsRecorded(recorded: Partial<Record<ReadingLanguage, string>>): boolean {
-  const languages = (Object.keys(PROBE_TEXTS) as ReadingLanguage[]).filter((language) => recorded[language] !== undefined);
+  const languages = READING_LANGUAGES.filter((language) => recorded[language] !== undefined);
   const now = readingFingerprints(languages);
   return languages.every((language) => now[language] === recorded[language]);
 }

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildDist, distIsStale } from '../../bin/dist.mjs';
+import { READING_LANGUAGES, readingFingerprints } from '../../src/index/reading.js';
 import { passagesIn, quotableSentence, startFakeOpenAi } from '../llm/fake-openai.js';
 import { cliEnv, type CliResult } from '../support/cli.js';
 import { makeTmpDir, REPO_ROOT, unfaithfulQuotes } from '../support/corpus.js';
@@ -67,6 +68,22 @@ describe('dist/, the compiled entry points', () => {
     await expect(buildDist(root, { shout: 'src/cli/shout.ts' })).rejects.toThrow(/src\/words\.ts:1/);
     expect(await fs.readFile(path.join(root, 'dist/shout.js'), 'utf8')).toContain('hello');
     expect((await fs.readdir(root)).sort()).toEqual(['dist', 'package.json', 'src']);
+  });
+
+  it('saves how the compiled code reads text, as the sources read it, for the compiled code to take instead of reading it again', async () => {
+    // The global setup built the repository's dist/ from the sources this test runs.
+    const saved = JSON.parse(await fs.readFile(path.join(REPO_ROOT, 'dist/reading.json'), 'utf8')) as unknown;
+    expect(saved).toEqual(readingFingerprints(READING_LANGUAGES));
+    // A copy of dist/ whose saved English fingerprint says otherwise: the compiled code takes it
+    // from the file instead of reading the probe text, and reads the language it lacks. Inside the
+    // repository, so the copy finds node_modules.
+    await fs.mkdir(path.join(REPO_ROOT, '.cache'), { recursive: true });
+    const copy = await fs.mkdtemp(path.join(REPO_ROOT, '.cache', 'dist-copy-'));
+    tmpDirs.push(copy);
+    await fs.cp(path.join(REPO_ROOT, 'dist'), copy, { recursive: true });
+    await fs.writeFile(path.join(copy, 'reading.json'), JSON.stringify({ en: 'saved by the build' }));
+    const compiled = (await import(pathToFileURL(path.join(copy, 'reading.js')).href)) as typeof import('../../src/index/reading.js');
+    expect(compiled.readingFingerprints(READING_LANGUAGES)).toEqual({ en: 'saved by the build', zh: readingFingerprints(['zh']).zh });
   });
 
   it('npm run ask (node bin/run.mjs ask) answers from any folder with verbatim quotes, compiled', async () => {
