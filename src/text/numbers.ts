@@ -261,7 +261,7 @@ function spellOut(text: string): { text: string; spans: Array<[number, number]> 
         total += CARDINAL.get(word) ?? 0;
       }
     }
-    if (words.length === 1 && (last === 'one' || last === 'zero')) return match;
+    if (words.length === 1 && last === 'one') return match;
     const digits = `${total}${suffix}`;
     if (digits.length > match.length) return match;
     spans.push([offset, offset + match.length]);

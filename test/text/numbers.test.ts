@@ -18,8 +18,9 @@ describe('number anchors', () => {
     expect(only('one hundred and five')).toEqual(['n:105']);
     expect(only('four million')).toEqual(only('400万'));
     expect(only('twenty percent')).toEqual(only('20%'));
-    // "one" alone is mostly a pronoun.
+    // "one" alone is mostly a pronoun; "zero" alone is the number ("from zero to 100 billion" for "from 0 to 100b").
     expect(numberMentions('one of the teams')).toEqual([]);
+    expect(only('from zero to')).toEqual(only('from 0 to'));
     const mention = numberMentions('about twenty-one players')[0]!;
     expect('about twenty-one players'.slice(mention.start, mention.end)).toBe('twenty-one');
   });
