@@ -113,7 +113,8 @@ export async function updateIndex(options: UpdateIndexOptions): Promise<LoadedIn
   const gone = new Set([...changes.removed, ...changes.changed.map((article) => article.id)]);
   const indexed = new Map(manifest.corpus.articles.map((entry) => [entry.id, entry]));
   const oldArticles: Article[] = [];
-  for (const stored of await readStoredArticles(indexDir)) {
+  // Only removed and changed articles are read back (an article added reads nothing).
+  for (const stored of gone.size > 0 ? await readStoredArticles(indexDir) : []) {
     if (!gone.has(stored.id)) continue;
     const article = articleFromStored(stored);
     if (!article || hashArticle(article) !== indexed.get(stored.id)?.hash) throw new Error(`articles.json does not hold ${stored.id} as indexed`);
