@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { Config } from '../config.js';
 import { loadCorpus, type SkippedFile } from '../corpus/load.js';
 import type { Lang } from '../corpus/types.js';
-import { INDEX_FORMAT_VERSION, readManifest } from '../index/manifest.js';
+import { INDEX_FORMAT_VERSION, readManifest, type Manifest } from '../index/manifest.js';
 import { readsAsRecorded } from '../index/reading.js';
 
 /** One article as `npm run sources` lists it. */
@@ -44,6 +44,14 @@ export async function describeSources(config: Pick<Config, 'root' | 'corpusDir' 
   return { corpusDir: config.corpusDir, articles, skipped: corpus.skipped, index: await indexState(config.indexDir, corpus.hash, now) };
 }
 
+/** Why an index would be rebuilt before it answers, undefined when it is current. */
+function staleness(manifest: Manifest, corpusHash: string): string | undefined {
+  if (manifest.formatVersion !== INDEX_FORMAT_VERSION) return 'built by another version of Tether';
+  if (!readsAsRecorded(manifest.reading)) return 'built by a version of Tether that read text otherwise';
+  if (manifest.corpus.hash !== corpusHash) return 'the corpus changed since it was built';
+  return undefined;
+}
+
 async function indexState(dir: string, corpusHash: string, now: number): Promise<IndexState> {
   let manifest;
   try {
@@ -52,14 +60,7 @@ async function indexState(dir: string, corpusHash: string, now: number): Promise
     return { state: 'unreadable', dir, error: error instanceof Error ? error.message.split('\n')[0]! : String(error) };
   }
   if (!manifest) return { state: 'missing', dir };
-  const reason =
-    manifest.formatVersion !== INDEX_FORMAT_VERSION
-      ? 'built by another version of Tether'
-      : !readsAsRecorded(manifest.reading)
-        ? 'built by a version of Tether that read text otherwise'
-        : manifest.corpus.hash !== corpusHash
-          ? 'the corpus changed since it was built'
-          : undefined;
+  const reason = staleness(manifest, corpusHash);
   return {
     state: reason ? 'stale' : 'current',
     dir,

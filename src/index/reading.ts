@@ -79,13 +79,14 @@ function savedFingerprints(): Map<ReadingLanguage, string> {
  * never starts the Chinese segmenter.
  */
 export function readingFingerprints(languages: Iterable<ReadingLanguage>, read: DocumentReader = documentFeatures): Partial<Record<ReadingLanguage, string>> {
+  // This code's own fingerprints are kept (and may come from the build); another reader's are not.
+  const remembered = read === documentFeatures ? (computed ??= savedFingerprints()) : undefined;
   const fingerprints: Partial<Record<ReadingLanguage, string>> = {};
-  if (read === documentFeatures) computed ??= savedFingerprints();
   for (const language of new Set(languages)) {
-    let fingerprint = read === documentFeatures ? computed?.get(language) : undefined;
+    let fingerprint = remembered?.get(language);
     if (fingerprint === undefined) {
       fingerprint = probe(PROBE_TEXTS[language], read);
-      if (read === documentFeatures) computed?.set(language, fingerprint);
+      remembered?.set(language, fingerprint);
     }
     fingerprints[language] = fingerprint;
   }
