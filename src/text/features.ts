@@ -2,7 +2,7 @@ import { expandChatShorthand, isAcronym, isContentToken, isEnglishRequestWord, l
 import type { GlossStem, Lexicon } from './lexicon.js';
 import { monthOfName, numberMentions, relativeTimeAnchors } from './numbers.js';
 import { englishSkeleton, pinyinSkeleton, soundCount } from './phonetic.js';
-import { romanise, romaniseSyllables, splitPinyin } from './pinyin.js';
+import { romanise, romaniseSyllables, splitPinyin, wadeGilesSyllables } from './pinyin.js';
 import { foldForMatching, toSimplified } from './script.js';
 
 /** Features of a text with their weights: the shared vocabulary of the lexical and dense rankers. */
@@ -191,7 +191,12 @@ function addEnglishConcepts(text: string, lexicon: Lexicon, options: FeatureOpti
     const gap = next ? text.slice(token.end, next.index) : '';
     // A romanised name, one word ("Taotian") or two ("Wu Yongming"), also matches its characters.
     // One capitalised syllable ("Zhang") only names a family: it identifies, but does not match.
-    if (word && (syllables[i]! >= 2 || (syllables[i] === 1 && /^[A-Z]/.test(token.raw)))) word.alternatives.set(`py:${token.lower}`, syllables[i]! >= 2 ? FEATURE_WEIGHTS.pinyin : 0);
+    if (word && syllables[i]! >= 2) word.alternatives.set(`py:${token.lower}`, FEATURE_WEIGHTS.pinyin);
+    // One capitalised syllable, in pinyin or in the older spelling (Tsai, Hsu, Chiang), names a family.
+    for (const syllable of word ? familyNameSyllables(token, syllables[i]!, lexicon) : []) {
+      word!.alternatives.set(`py:${syllable}`, 0);
+      word!.alternatives.set(`${FAMILY_NAME_PREFIX}${syllable}`, 0);
+    }
     if (next && /^\s+$/.test(gap) && syllables[i]! >= 1 && syllables[i + 1]! >= 1) {
       const key = `py:${token.lower}${next.lower}`;
       words[i]?.alternatives.set(key, FEATURE_WEIGHTS.pinyin);
@@ -328,7 +333,11 @@ function addChineseConcepts(run: string, lexicon: Lexicon, options: FeatureOptio
         for (let i = first; i <= last; i += 1) segmentConcepts[i]?.alternatives.set(key, FEATURE_WEIGHTS.pinyin);
       }
     }
-    if (name && name.alternatives.size > 0) names.push(name);
+    if (name && name.alternatives.size > 0) {
+      // What an English text's family name (Zhang, Tsai) meets: a name's pinyin matches only whole.
+      name.alternatives.set(`${FAMILY_NAME_PREFIX}${romanise(segments[first]!)}`, 0);
+      names.push(name);
+    }
   }
 
   // A segment inside a longer word or a name helps ranking, at half weight, but the longer word
@@ -406,6 +415,19 @@ const MIN_PHONETIC_RUN_SHARE = 0.12;
 
 /** Strength of a part of a word standing for the whole. */
 const PART_STRENGTH = 0.5;
+
+/**
+ * Keys of the family name a Chinese name starts with (`pyf:cai` for 蔡崇信), for an English text's
+ * family name to identify it; zero strength, so they never match as words do.
+ */
+const FAMILY_NAME_PREFIX = 'pyf:';
+
+/** The pinyin a capitalised English word may be as one family name: itself when one pinyin syllable (Zhang), its readings in the older spelling (Tsai → cai, zai). */
+function familyNameSyllables(token: { raw: string; lower: string }, syllableCount: number, lexicon: Lexicon): string[] {
+  if (syllableCount === 1 && /^[A-Z]/.test(token.raw)) return [token.lower];
+  if (syllableCount === 0 && /^[A-Z][a-z]/.test(token.raw) && !lexicon.isEnglishWord(token.lower)) return wadeGilesSyllables(token.lower, lexicon.syllables);
+  return [];
+}
 /** Strength of a two-character reading of a possibly three-character name (吳泳 for 吳泳銘). */
 const SHORT_NAME_STRENGTH = 0.8;
 

@@ -62,6 +62,59 @@ function countSyllables(word: string, syllables: ReadonlySet<string>): number {
   return reachable[0] ? best[0]! : 0;
 }
 
+/**
+ * Wade–Giles initials and finals as written without apostrophes or umlauts, with the pinyin each
+ * may stand for (an unwritten aspiration mark makes "ts" either z or c): Tsai → cai or zai, Hsu →
+ * xu, Chiang → jiang or qiang, Chih → zhi or chi. Longest spellings first.
+ */
+const WADE_GILES_INITIALS: Array<[string, string[]]> = [
+  ['tz', ['z', 'c']],
+  ['ts', ['z', 'c']],
+  ['ch', ['zh', 'ch', 'j', 'q']],
+  ['hs', ['x']],
+  ['ss', ['s']],
+  ['sz', ['s']],
+  ['sh', ['sh']],
+  ['j', ['r']],
+  ['k', ['g', 'k']],
+  ['p', ['b', 'p']],
+  ['t', ['d', 't']],
+  ['', ['']],
+];
+const APICAL_INITIALS = new Set(['tz', 'ts', 'ss', 'sz']);
+const WADE_GILES_FINALS: Array<[string, string[]]> = [
+  ['iung', ['iong']],
+  ['ung', ['ong']],
+  ['ieh', ['ie']],
+  ['ien', ['ian']],
+  ['uei', ['ui']],
+  ['erh', ['er']],
+  ['ih', ['i']],
+  ['eh', ['e']],
+  ['u', ['u', 'v']],
+  ['o', ['o', 'e', 'uo']],
+];
+
+/**
+ * The pinyin syllables a name's Wade–Giles syllable may be (Taiwanese and older English spellings
+ * of Chinese names: Tsai Ing-wen, Chiang), those of `syllables` only; none for a word that is
+ * already pinyin or that no reading turns into pinyin.
+ */
+export function wadeGilesSyllables(word: string, syllables: ReadonlySet<string>): string[] {
+  if (syllables.has(word) || !/^[a-z]{2,6}$/.test(word)) return [];
+  const found = new Set<string>();
+  for (const [written, initials] of WADE_GILES_INITIALS) {
+    if (!word.startsWith(written)) continue;
+    const rest = word.slice(written.length);
+    const finals = WADE_GILES_FINALS.find(([spelled]) => rest.endsWith(spelled));
+    const readings = finals ? finals[1].map((final) => `${rest.slice(0, rest.length - finals[0].length)}${final}`) : [rest];
+    // After a sibilant, "u" is the buzzing vowel pinyin writes i: Tzu → zi, Ssu → si.
+    if (rest === 'u' && APICAL_INITIALS.has(written)) readings.push('i');
+    for (const initial of initials) for (const reading of readings) if (syllables.has(initial + reading)) found.add(initial + reading);
+  }
+  return [...found];
+}
+
 /** All toneless syllables pinyin-pro knows (ü as v), from the common CJK block. */
 export function listPinyinSyllables(): string[] {
   const syllables = new Set<string>();

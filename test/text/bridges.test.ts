@@ -3,6 +3,7 @@ import { computeFeatureStats, NO_STATS, TextAnalyzer } from '../../src/text/anal
 import { buildLexicon } from '../../src/index/build-lexicon.js';
 import type { Concept } from '../../src/text/features.js';
 import { lexiconFromFile, type Lexicon } from '../../src/text/lexicon.js';
+import { wadeGilesSyllables } from '../../src/text/pinyin.js';
 
 // A small corpus in both languages whose passages name things the questions name differently.
 const ENGLISH = [
@@ -82,6 +83,24 @@ describe('transliterated names', () => {
     expect(meets('What happened in Newcastle?', '第九次会议在纽卡斯尔举行。').entity).toBe(true);
     // A name that sounds like none of the corpus's meets none of them.
     expect(meets('Who is Washington?', '勒费弗是瑞士工程师。').entity).toBe(false);
+  });
+
+  it('meets a Chinese family name in its older spelling (Wade–Giles) as in pinyin', () => {
+    expect(wadeGilesSyllables('tsai', lexicon.syllables).sort()).toEqual(['cai', 'zai']);
+    expect(wadeGilesSyllables('hsu', lexicon.syllables)).toEqual(['xu']);
+    expect(wadeGilesSyllables('tzu', lexicon.syllables)).toContain('zi');
+    // Pinyin already, or no reading that is pinyin: nothing.
+    expect(wadeGilesSyllables('zhang', lexicon.syllables)).toEqual([]);
+    expect(wadeGilesSyllables('cloud', lexicon.syllables)).toEqual([]);
+    // An English family name, in either spelling, identifies a Chinese name it starts, and the reverse.
+    expect(meets('What did Joe Tsai say on the call?', '蔡崇信在電話會上表示。').entity).toBe(true);
+    expect(meets('What did Daniel Zhang say on the call?', '張勇在電話會上表示。').entity).toBe(true);
+    expect(meets('What did Joe Hsu say on the call?', '蔡崇信在電話會上表示。').entity).toBe(false);
+    // Within Chinese a family name alone does not identify: 張建鋒 is not 張勇.
+    expect(meets('張勇說了什麼？', '張建鋒在電話會上表示。').entity).toBe(false);
+    expect(meets('蔡崇信說了什麼？', 'On the call, Joe Tsai said the spin-off was off.').entity).toBe(true);
+    expect(meets('Why did Cai leave?', "Tsai's departure is not a bad thing for the company.").entity).toBe(true);
+    expect(meets('Why did Hsu leave?', "Tsai's departure is not a bad thing for the company.").entity).toBe(false);
   });
 });
 
