@@ -190,12 +190,14 @@ function addEnglishConcepts(text: string, lexicon: Lexicon, options: FeatureOpti
     const next = tokens[i + 1];
     const gap = next ? text.slice(token.end, next.index) : '';
     // A romanised name, one word ("Taotian") or two ("Wu Yongming"), also matches its characters.
-    // One capitalised syllable ("Zhang") only names a family: it identifies, but does not match.
     if (word && syllables[i]! >= 2) word.alternatives.set(`py:${token.lower}`, FEATURE_WEIGHTS.pinyin);
-    // One capitalised syllable, in pinyin or in the older spelling (Tsai, Hsu, Chiang), names a family.
-    for (const syllable of word ? familyNameSyllables(token, syllables[i]!, lexicon) : []) {
-      word!.alternatives.set(`py:${syllable}`, 0);
-      word!.alternatives.set(`${FAMILY_NAME_PREFIX}${syllable}`, 0);
+    // One capitalised syllable, in pinyin or in the older spelling (Zhang; Tsai, Hsu, Chiang), only
+    // names a family: it identifies, but does not match.
+    if (word) {
+      for (const syllable of familyNameSyllables(token, syllables[i]!, lexicon)) {
+        word.alternatives.set(`py:${syllable}`, 0);
+        word.alternatives.set(`${FAMILY_NAME_PREFIX}${syllable}`, 0);
+      }
     }
     if (next && /^\s+$/.test(gap) && syllables[i]! >= 1 && syllables[i + 1]! >= 1) {
       const key = `py:${token.lower}${next.lower}`;
@@ -416,6 +418,9 @@ const MIN_PHONETIC_RUN_SHARE = 0.12;
 /** Strength of a part of a word standing for the whole. */
 const PART_STRENGTH = 0.5;
 
+/** Strength of a two-character reading of a possibly three-character name (吳泳 for 吳泳銘). */
+const SHORT_NAME_STRENGTH = 0.8;
+
 /**
  * Keys of the family name a Chinese name starts with (`pyf:cai` for 蔡崇信), for an English text's
  * family name to identify it; zero strength, so they never match as words do.
@@ -428,8 +433,6 @@ function familyNameSyllables(token: { raw: string; lower: string }, syllableCoun
   if (syllableCount === 0 && /^[A-Z][a-z]/.test(token.raw) && !lexicon.isEnglishWord(token.lower)) return wadeGilesSyllables(token.lower, lexicon.syllables);
   return [];
 }
-/** Strength of a two-character reading of a possibly three-character name (吳泳 for 吳泳銘). */
-const SHORT_NAME_STRENGTH = 0.8;
 
 function chineseWordConcept(word: string, weight: number, lexicon: Lexicon, withGlosses: boolean, query: boolean): Concept {
   const c = concept(weight, [[`zh:${word}`, 1]]);
