@@ -83,7 +83,15 @@ export function sentencesOf(text: string): Sentence[] {
   return splitSentences(text, splitParagraphs(text));
 }
 
-/** Clauses of a text: cut after , ; : before a space or a Han character, after . ! ? before a space, after Chinese punctuation. */
+/**
+ * Clauses of a text: its sentences (by `sentencesOf`, so "John C. Messenger" or "U.S. forces" stay
+ * whole), each cut after , ; : before a space or a Han character and after Chinese clause punctuation.
+ */
 export function clausesOf(text: string): string[] {
-  return text.split(/(?<=[,;:](?=\s|\p{Script=Han})|[.!?](?=\s)|[，；：。！？、])\s*/u).filter((clause) => clause.length > 0);
+  return sentencesOf(text).flatMap((sentence) =>
+    text
+      .slice(sentence.start, sentence.end)
+      .split(/(?<=[,;:](?=\s|\p{Script=Han})|[，；：、])\s*/u)
+      .filter((clause) => clause.length > 0),
+  );
 }
