@@ -25,8 +25,9 @@ function pushTrimmed(text: string, start: number, end: number, out: Span[]): voi
 
 // Abbreviations after which ICU ends a sentence although the sentence goes on ("Mr. Right").
 const ABBREVIATION = /(?<![A-Za-z])(?:Mr|Mrs|Ms|Dr|Prof|St|Jr|Sr|Inc|Ltd|Co|Corp|vs|etc|e\.g|i\.e|No|U\.S|U\.K|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.$/u;
-// A name's initial ("George W. Bush", 「A．L．纳戴」): one capital letter, alone, before a full stop, ASCII or fullwidth.
-const INITIAL = /(?<!\p{L})\p{Lu}[.．]$/u;
+// A name's initial ("George W. Bush", 「A．L．纳戴」): one capital letter, alone, before a full stop, ASCII or
+// fullwidth; not a unit's ("565 °C." ends a sentence).
+const INITIAL = /(?<![\p{L}\p{N}\p{S}])\p{Lu}[.．]$/u;
 // Punctuation that closes what the previous sentence opened, so it belongs to that sentence.
 const LEADING_CLOSERS = /^[\s”’」』）)\]】》〉]+/u;
 

@@ -19,5 +19,7 @@ describe('clauses of a quote', () => {
       'D.C. in July.',
       'U.S. forces left.',
     ]);
+    // A unit's capital is no initial: the sentence ends there.
+    expect(clausesOf('Turbines take steam at 565 °C. Condensers run at 30 °C.')).toEqual(['Turbines take steam at 565 °C.', 'Condensers run at 30 °C.']);
   });
 });
