@@ -194,7 +194,9 @@ export function createPhoneticMatcher(corpusKeys: Iterable<string>): (key: strin
       const similarity = phoneticSimilarity(skeleton, other.skeleton);
       if (similarity > 0) scored.push([other.key, similarity]);
     }
-    scored.sort((a, b) => b[1] - a[1]);
+    // Equally close names in key order: the corpus's keys come in build order to a new index and in
+    // stored order to a reopened one, which must match the same names.
+    scored.sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
     const best = scored[0]?.[1] ?? 0;
     const matches = scored.filter(([, similarity]) => similarity >= best - MATCH_MARGIN).slice(0, MAX_MATCHES);
     if (remembered.size > 10_000) remembered.clear();
