@@ -79,6 +79,24 @@ describe('a missing index', () => {
     expect(index.vectorStore.index.getCurrentCount()).toBe(index.chunks.length);
   });
 
+  it('answers, once reopened, exactly as it did when just built', async () => {
+    const indexDir = await makeTmpDir('fresh');
+    tmpDirs.push(indexDir);
+    const questions = ['How much did the new bridge cost?', 'Who praised the farmers?', 'When did the library reopen?', '港口重建計劃預計耗資多少？', 'Who is Chen Meiling?', '林志遠設計了什麼？'];
+    const answersOf = async () => {
+      const tether = await openTether({ corpusDir: project.corpusDir, indexDir, root: project.root });
+      const answers = [];
+      for (const question of questions) {
+        const { confidence, answer, quotes, decision } = await tether.ask(question, { explain: true });
+        answers.push({ confidence, answer, quotes: quotes.map((quote) => [quote.text, quote.score]), evidence: decision?.evidence });
+      }
+      return answers;
+    };
+    const justBuilt = await answersOf();
+    const reopened = await answersOf();
+    expect(reopened).toEqual(justBuilt);
+  });
+
   it('reuses the sentences it derived of each article instead of splitting the texts again', async () => {
     const segment = vi.spyOn(Intl.Segmenter.prototype, 'segment');
     try {
