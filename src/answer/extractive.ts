@@ -88,7 +88,11 @@ export function shortAnswer(quotes: Quote[], question: string, analyzer: TextAna
     candidate.score -= rank * 0.15;
     if (!best || candidate.score > best.score) best = candidate;
   }
-  return { text: best!.text, quote: best!.quote, coverage: best!.coverage };
+  const { text, quote } = best!;
+  // In English text a Chinese question's words are met only through glosses and names: its share
+  // is told against what English text can express, as the ranking's evidence is.
+  const coverage = quote.lang === 'en' ? profileOfPresence(weighted, [presenceOf(weighted, featuresOf(analyzer.passageConcepts(text)))], 'en').coverage : best!.coverage;
+  return { text, quote, coverage };
 }
 
 interface WindowContext {

@@ -146,6 +146,15 @@ describe('the short answer line', () => {
     expect(unsure.confidence).toBe('unsure');
     expect(unsure.answer).toMatch(/^Not sure: these passages may answer it\. The closest: .+ \[\d\]$/);
   });
+
+  it('tells how much of a Chinese question an English quote says against what English text can say (glosses and names)', () => {
+    const quote = quoteIn('harbour-en.txt', 'The first phase will finish next March because the contractor doubled its crews.');
+    const question = '為什麼第一期工程明年三月完工？';
+    const short = shortAnswer([quote], question, index.analyzer);
+    // Every word of the question is met in English, though only through its glosses: an unsure answer offers this clause.
+    expect(short.coverage).toBeGreaterThanOrEqual(0.5);
+    expect(shortAnswer([quote], 'Why will the first phase finish next March?', index.analyzer).coverage).toBeGreaterThanOrEqual(short.coverage);
+  });
 });
 
 describe('glosses under quotes in another language', () => {
