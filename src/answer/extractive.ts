@@ -62,6 +62,8 @@ interface Candidate {
   quote: Quote;
   score: number;
   coverage: number;
+  /** Which of the question's features each of its clauses holds. */
+  presences: FeaturePresence[];
 }
 
 /**
@@ -88,10 +90,10 @@ export function shortAnswer(quotes: Quote[], question: string, analyzer: TextAna
     candidate.score -= rank * 0.15;
     if (!best || candidate.score > best.score) best = candidate;
   }
-  const { text, quote } = best!;
+  const { text, quote, presences } = best!;
   // In English text a Chinese question's words are met only through glosses and names: its share
   // is told against what English text can express, as the ranking's evidence is.
-  const coverage = quote.lang === 'en' ? profileOfPresence(weighted, [presenceOf(weighted, featuresOf(analyzer.passageConcepts(text)))], 'en').coverage : best!.coverage;
+  const coverage = quote.lang === 'en' ? profileOfPresence(weighted, presences, 'en').coverage : best!.coverage;
   return { text, quote, coverage };
 }
 
@@ -135,15 +137,17 @@ function bestWindow(quote: Quote, ctx: WindowContext): Candidate {
   let whole: Candidate | undefined;
   for (const text of sentences.length > 1 ? [quote.text, ...sentences] : [quote.text]) {
     if (text.length > SHORT_ANSWER_CHARS) continue;
-    const scored = windowScore(text, text === quote.text ? facts : clausesOf(text).map(factsOf), ctx);
-    if (scored.score >= best.score - 0.05 && (!whole || scored.score > whole.score)) whole = { text, quote, ...scored };
+    const wholeFacts = text === quote.text ? facts : clausesOf(text).map(factsOf);
+    const scored = windowScore(text, wholeFacts, ctx);
+    if (scored.score >= best.score - 0.05 && (!whole || scored.score > whole.score)) whole = { text, quote, ...scored, presences: wholeFacts.map((clause) => clause.presence) };
   }
   if (whole) return whole;
   const start = quote.text.indexOf(clauses[best.from]!);
   const lastClause = clauses[best.to - 1]!;
   const end = quote.text.indexOf(lastClause, start) + lastClause.length;
   const excerpt = quote.text.slice(start, end).replace(/[,;:，；：、]$/u, '');
-  return { text: `${best.from > 0 ? '…' : ''}${excerpt}${best.to < clauses.length ? '…' : ''}`, quote, score: best.score, coverage: best.coverage };
+  const presences = facts.slice(best.from, best.to).map((clause) => clause.presence);
+  return { text: `${best.from > 0 ? '…' : ''}${excerpt}${best.to < clauses.length ? '…' : ''}`, quote, score: best.score, coverage: best.coverage, presences };
 }
 
 /** What a window's score reads of one of its clauses. */
