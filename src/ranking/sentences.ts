@@ -32,7 +32,7 @@ function anchorsOf(features: ReadonlySet<string>): SentenceAnchors {
  * paragraphs questions keep coming back to (bounded: a large corpus is not held whole).
  */
 export class SentenceFeatureCache {
-  private readonly sentences = growingCache<string, { features: Set<string>; givesReason: boolean; anchors: SentenceAnchors }>(50_000);
+  private readonly sentences = growingCache<string, { features: Set<string>; anchors: SentenceAnchors; givesReason: boolean | undefined }>(50_000);
   private readonly groups = growingCache<string, Set<string>>(5_000);
   private readonly titles = new Map<string, Set<string>>();
   // Which articles hold a feature: few features are asked about, again and again.
@@ -44,15 +44,18 @@ export class SentenceFeatureCache {
     private readonly lexical?: Pick<LexicalIndex, 'chunksWith' | 'sentenceFeatures'>,
   ) {}
 
+  private text(article: Article, index: number): string {
+    const sentence = article.sentences[index]!;
+    return article.text.slice(sentence.start, sentence.end);
+  }
+
   private entry(article: Article, index: number) {
     const key = `${article.id}:${index}`;
     let entry = this.sentences.get(key);
     if (!entry) {
-      const sentence = article.sentences[index]!;
-      const text = article.text.slice(sentence.start, sentence.end);
       const stored = this.lexical?.sentenceFeatures(article.id, index);
-      const features = stored ? new Set(stored) : new Set(flattenConcepts(extractConcepts(text, this.analyzer.lexicon, { namesNeedCapitals: true })).keys());
-      entry = { features, givesReason: REASON_CUE.test(toSimplified(text)), anchors: anchorsOf(features) };
+      const features = stored ? new Set(stored) : new Set(flattenConcepts(extractConcepts(this.text(article, index), this.analyzer.lexicon, { namesNeedCapitals: true })).keys());
+      entry = { features, anchors: anchorsOf(features), givesReason: undefined };
       this.sentences.set(key, entry);
     }
     return entry;
@@ -70,7 +73,13 @@ export class SentenceFeatureCache {
 
   /** Whether a sentence states a cause or a reason ("because", 導致). */
   givesReason(article: Article, index: number): boolean {
-    return index >= 0 && index < article.sentences.length && this.entry(article, index).givesReason;
+    if (index < 0 || index >= article.sentences.length) return false;
+    const entry = this.entry(article, index);
+    // Read on demand: only "why" questions ask, and a Chinese sentence needs OpenCC's tables (a cold ask's ~15 ms).
+    if (entry.givesReason === undefined) {
+      entry.givesReason = REASON_CUE.test(toSimplified(this.text(article, index)));
+    }
+    return entry.givesReason;
   }
 
   /** The features of all sentences of a paragraph. */
@@ -86,8 +95,6 @@ export class SentenceFeatureCache {
   article(article: Article): FeatureLookup {
     const { lexical } = this;
     if (!lexical) return this.group(`${article.id}#*`, article, () => true, article.meta.title);
-    const title = this.titles.get(article.id) ?? new Set(this.analyzer.documentFeatures(article.meta.title).keys());
-    this.titles.set(article.id, title);
     return {
       has: (feature) => {
         let articles = this.articlesWith.get(feature);
@@ -95,9 +102,19 @@ export class SentenceFeatureCache {
           articles = new Set(lexical.chunksWith(feature).map(articleIdOfChunk));
           this.articlesWith.set(feature, articles);
         }
-        return articles.has(article.id) || title.has(feature);
+        return articles.has(article.id) || this.titleFeatures(article).has(feature);
       },
     };
+  }
+
+  // Read when a feature is not in the article's text: a Chinese title needs the pinyin tables, which an English question may never load otherwise.
+  private titleFeatures(article: Article): Set<string> {
+    let title = this.titles.get(article.id);
+    if (!title) {
+      title = new Set(this.analyzer.documentFeatures(article.meta.title).keys());
+      this.titles.set(article.id, title);
+    }
+    return title;
   }
 
   private group(key: string, article: Article, member: (sentence: Article['sentences'][number]) => boolean, title?: string): Set<string> {
