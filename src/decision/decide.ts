@@ -34,8 +34,8 @@ export interface AnswerDecider {
   decide(query: RankingQuery, ranked: RankedSpan[]): Decision;
 }
 
-/** The decision's inputs: the best span's features, the ranker's score (logit) for it and its lead over the next. */
-export const DECISION_FEATURES = [...SPAN_FEATURES, 'topLogit', 'margin', 'agreement', 'crossTopLogit', 'crossCoverage'] as const;
+/** The decision's inputs: the best span's features, the ranker's score (logit) for it, its lead over the next span and over the best span of another paragraph in its language. */
+export const DECISION_FEATURES = [...SPAN_FEATURES, 'topLogit', 'margin', 'agreement', 'crossTopLogit', 'crossCoverage', 'paragraphMargin'] as const;
 
 const CROSS_LANGUAGE = SPAN_FEATURES.indexOf('crossLanguage');
 const COVERAGE = SPAN_FEATURES.indexOf('coverage');
@@ -57,15 +57,44 @@ export function decisionSpan(span: RankedSpan): DecisionSpan {
   return { vector: featureVector(span.features), logit: span.logit, place: `${span.article.id}#${span.paragraph}` };
 }
 
-/** The decision's feature vector for a ranked list, best first (empty list: undefined). */
+/**
+ * The spans the decision reads of a ranked list (best first), as `view` shows them: the first five
+ * and, when none of them is a rival of the best (`isRival`), the first rival after them.
+ */
+export function decisionSpans<T>(ranked: readonly T[], view: (span: T) => DecisionSpan): DecisionSpan[] {
+  const spans = ranked.slice(0, 5).map(view);
+  const best = spans[0];
+  if (best && !spans.some((span) => isRival(best, span))) {
+    for (let i = 5; i < ranked.length; i += 1) {
+      const span = view(ranked[i]!);
+      if (isRival(best, span)) {
+        spans.push(span);
+        break;
+      }
+    }
+  }
+  return spans;
+}
+
+/**
+ * A span of another paragraph in the best span's language. A paragraph in the other language may
+ * tell the same thing (two articles of one story, a translation): no rival then.
+ */
+function isRival(best: DecisionSpan, span: DecisionSpan): boolean {
+  return span.place !== best.place && span.vector[CROSS_LANGUAGE] === best.vector[CROSS_LANGUAGE];
+}
+
+/** The decision's feature vector for the spans `decisionSpans` picks of a ranked list (empty list: undefined). */
 export function decisionVector(ranked: DecisionSpan[]): number[] | undefined {
   const [best, second] = ranked;
   if (!best) return undefined;
-  const nextLogit = second?.logit ?? best.logit - 5;
+  const lead = (span: DecisionSpan | undefined) => Math.min(5, best.logit - (span?.logit ?? best.logit - 5));
   // How many of the next four spans lie in the best one's paragraph: evidence that piles up in one place.
   const agreement = ranked.slice(1, 5).filter((span) => span.place === best.place).length / 4;
   const cross = best.vector[CROSS_LANGUAGE]!;
-  return [...best.vector, best.logit, Math.min(5, best.logit - nextLogit), agreement, cross * best.logit, cross * best.vector[COVERAGE]!];
+  // How far the best paragraph stands out: its rival is the best span of another paragraph, not its own next sentence.
+  const paragraphMargin = lead(ranked.find((span) => isRival(best, span)));
+  return [...best.vector, best.logit, lead(second), agreement, cross * best.logit, cross * best.vector[COVERAGE]!, paragraphMargin];
 }
 
 /**
@@ -76,7 +105,7 @@ export function decisionVector(ranked: DecisionSpan[]): number[] | undefined {
 export function createCalibratedDecider(model: DecisionModel): AnswerDecider {
   return {
     decide(_query, ranked) {
-      const x = decisionVector(ranked.slice(0, 5).map(decisionSpan));
+      const x = decisionVector(decisionSpans(ranked, decisionSpan));
       const probability = x ? sigmoid(logit(model, x)) : 0;
       const thresholds = model.thresholds[x ? languagePair(x) : 'same'];
       const confidence: Confidence = probability >= thresholds.answer ? 'answer' : probability >= thresholds.unsure ? 'unsure' : 'none';

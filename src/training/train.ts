@@ -2,7 +2,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { TetherError } from '../errors.js';
-import { DECISION_FEATURES, decisionVector, languagePair, type DecisionThresholds, type LanguagePair } from '../decision/decide.js';
+import { DECISION_FEATURES, decisionSpans, decisionVector, languagePair, type DecisionThresholds, type LanguagePair } from '../decision/decide.js';
 import type { DatasetCase, DatasetRun } from '../eval/datasets.js';
 import { memoLexiconSources } from '../index/build-lexicon.js';
 import { openIndex } from '../index/open.js';
@@ -144,7 +144,7 @@ export function rankWith(ranker: LinearModel, question: TrainingQuestion): Array
  */
 export function decisionInputs(ranker: LinearModel, question: TrainingQuestion): { x: number[]; topCorrect: boolean } | undefined {
   const ranked = rankWith(ranker, question);
-  const x = decisionVector(ranked.slice(0, 5).map((span) => ({ vector: span.features, logit: span.logit, place: span.place })));
+  const x = decisionVector(decisionSpans(ranked, (span) => ({ vector: span.features, logit: span.logit, place: span.place })));
   if (!x) return undefined;
   const spans = ranked.map((candidate) => {
     const separator = candidate.place.lastIndexOf('#');

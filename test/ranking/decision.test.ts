@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { DECISION_FEATURES, decisionVector, type DecisionSpan } from '../../src/decision/decide.js';
+import { DECISION_FEATURES, decisionSpans, decisionVector, type DecisionSpan } from '../../src/decision/decide.js';
 import { RANKER_FEATURES, SPAN_FEATURES } from '../../src/ranking/spans.js';
 import { chooseThresholds, decisionInputs, foldOf, heldOutScores, TRAINING, type TrainingQuestion } from '../../src/training/train.js';
 
 const span = (logit: number, place: string): DecisionSpan => ({ vector: SPAN_FEATURES.map(() => 0.5), logit, place });
 
 describe('the decision inputs', () => {
-  it('are the best span\'s features, its log-odds, its lead over the next, and how many next spans share its paragraph', () => {
+  it('are the best span\'s features, its log-odds, its lead over the next span and over another paragraph\'s best, and how many next spans share its paragraph', () => {
     const x = decisionVector([span(2, 'a#1'), span(0.5, 'a#1'), span(0.2, 'b#3'), span(0.1, 'a#1')]);
     expect(x).toHaveLength(DECISION_FEATURES.length);
     const byName = Object.fromEntries(DECISION_FEATURES.map((name, i) => [name, x![i]]));
@@ -14,6 +14,29 @@ describe('the decision inputs', () => {
     expect(byName.margin).toBe(1.5);
     expect(byName.agreement).toBe(0.5);
     expect(byName.coverage).toBe(0.5);
+    // Its lead over the best span of another paragraph in its language: b#3's.
+    expect(byName.paragraphMargin).toBe(1.8);
+  });
+
+  it('read past the first five spans for a rival paragraph when all five share the best one\'s', () => {
+    const ranked = [span(3, 'a#1'), span(2.5, 'a#1'), span(2.4, 'a#1'), span(2.2, 'a#1'), span(2.1, 'a#1'), span(1, 'a#1'), span(0.5, 'c#2'), span(0.4, 'd#0')];
+    const picked = decisionSpans(ranked, (s) => s);
+    expect(picked.map((s) => s.place)).toEqual(['a#1', 'a#1', 'a#1', 'a#1', 'a#1', 'c#2']);
+    const byName = Object.fromEntries(DECISION_FEATURES.map((name, i) => [name, decisionVector(picked)![i]]));
+    expect(byName.paragraphMargin).toBe(2.5);
+    expect(byName.agreement).toBe(1);
+    // Five spans already holding a rival are read as they are; a single paragraph has none (the lead is capped at 5).
+    expect(decisionSpans([...ranked.slice(0, 4), span(0, 'e#1'), span(-1, 'f#1')], (s) => s)).toHaveLength(5);
+    expect(decisionVector([span(3, 'a#1'), span(1, 'a#1')])![DECISION_FEATURES.indexOf('paragraphMargin')]).toBe(5);
+  });
+
+  it('take no paragraph in the other language for a rival: it may tell the same thing', () => {
+    const crossLanguage = SPAN_FEATURES.indexOf('crossLanguage');
+    const inOtherLanguage = (logit: number, place: string): DecisionSpan => ({ ...span(logit, place), vector: SPAN_FEATURES.map((_, i) => (i === crossLanguage ? 1 : 0.5)) });
+    const best = { ...span(3, 'en#4'), vector: SPAN_FEATURES.map((_, i) => (i === crossLanguage ? 0 : 0.5)) };
+    const ranked = [best, inOtherLanguage(2.9, 'zh#7'), { ...best, logit: 1, place: 'en#9' }];
+    expect(decisionVector(ranked)![DECISION_FEATURES.indexOf('paragraphMargin')]).toBe(2);
+    expect(decisionVector(ranked.slice(0, 2))![DECISION_FEATURES.indexOf('paragraphMargin')]).toBe(5);
   });
 
   it('are undefined when nothing was retrieved', () => {
