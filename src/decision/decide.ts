@@ -92,7 +92,7 @@ export function decisionVector(ranked: DecisionSpan[]): number[] | undefined {
   // How many of the next four spans lie in the best one's paragraph: evidence that piles up in one place.
   const agreement = ranked.slice(1, 5).filter((span) => span.place === best.place).length / 4;
   const cross = best.vector[CROSS_LANGUAGE]!;
-  // How far the best paragraph stands out: its rival is the best span of another paragraph, not its own next sentence.
+  // How far the best paragraph stands out: its rival is the best span of another paragraph in its language, not its own next sentence.
   const paragraphMargin = lead(ranked.find((span) => isRival(best, span)));
   return [...best.vector, best.logit, lead(second), agreement, cross * best.logit, cross * best.vector[COVERAGE]!, paragraphMargin];
 }
