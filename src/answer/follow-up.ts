@@ -33,6 +33,9 @@ export interface FollowUpDeps {
 const PERSONAL = /\b(?:he|she|him|his|her|hers|himself|herself)\b|他|她/u;
 const OTHER_PRONOUN = /\b(?:it|its|they|them|their|this|that|these|those|there|then)\b|它|这|那|其|该|此/u;
 const CONNECTIVE = /^(?:and|also|so|but|then|what about|how about|and what about|and how about|same for|what else)\b|^(?:那|那么|还有|另外|而)|呢$/u;
+// A pronoun that a preposition governs points back at what was just discussed, even in a question that
+// names its own subject: "what did Eddie Wu say about that?", "吴泳铭对此怎么说?".
+const REFERS_BACK = /\b(?:about|of|on|after|before|behind|for|from|with|by|to|in|at|over) (?:that|this|it|them|these|those)\b|对此|就此|为此|此事|这件事|那件事|这事|那事/u;
 
 const PERSONAL_GLOBAL = /\b(?:he|she|him|his|her|hers)\b|他們|他们|她們|她们|他|她/giu;
 
@@ -56,7 +59,7 @@ function contentWords(text: string, lexicon: Lexicon): number {
 
 /**
  * Builds the resolver. A question leans on the previous one when it opens with "and", "what
- * about", "那", ends with "呢", or uses a pronoun without naming a subject of its own; such a
+ * about", "那", ends with "呢", asks about "that" ("对此"), or uses a pronoun without naming a subject of its own; such a
  * question is read with the previous one (at lower weight), a personal pronoun is replaced by the
  * person the previous answer named, and a bare "what about X?" keeps the previous question's kind
  * of answer. A question that stands on its own is read alone: the previous turn does not pull it away.
@@ -75,6 +78,7 @@ export function createFollowUpResolver(deps: FollowUpDeps): FollowUpResolver {
     const named = namesItsSubject(question, lexicon);
     const leans =
       CONNECTIVE.test(text) ||
+      REFERS_BACK.test(text) ||
       ((personal || OTHER_PRONOUN.test(text)) && !named) ||
       // "Why?", "多少?": too little of its own to stand alone.
       (!named && contentWords(question, lexicon) <= 1);

@@ -77,6 +77,16 @@ describe('follow-ups', () => {
     expect(chinese).toMatchObject({ context: '圖書館什麼時候重新開放？', kind: 'date' });
   });
 
+  it('reads "about that" ("對此") with the previous question, though the question names its own subject', async () => {
+    const resolver = createFollowUpResolver({ lexicon: index.analyzer.lexicon, answerTexts: async () => [] });
+    const english = await resolver.resolve('What did Chen Meiling say about that?', 'How much did the new bridge cost?');
+    expect(english).toMatchObject({ text: 'What did Chen Meiling say about that?', context: 'How much did the new bridge cost?', rewritten: false });
+    const chinese = await resolver.resolve('林志遠對此怎麼說？', '大橋花了多少錢？');
+    expect(chinese).toMatchObject({ text: '林志遠對此怎麼說？', context: '大橋花了多少錢？' });
+    const standalone = await resolver.resolve('What did Chen Meiling say at the harbour?', 'How much did the new bridge cost?');
+    expect(standalone.context).toBeUndefined();
+  });
+
   it('reads a question that stands on its own alone: the previous turn does not pull it away', async () => {
     const resolver = createFollowUpResolver({
       lexicon: index.analyzer.lexicon,
