@@ -13,13 +13,14 @@ const askCommand = defineCommand({
     context: { type: 'string', valueHint: 'TEXT', description: 'the previous question, when this one follows up on it' },
     debug: { type: 'boolean', description: 'print full error details' },
   },
-  run({ rawArgs }) {
+  async run({ rawArgs }) {
     // A reader that stops early (`| head`) closes the pipe: stop quietly instead of crashing on EPIPE.
     process.stdout.on('error', (error: NodeJS.ErrnoException) => {
       if (error.code !== 'EPIPE') process.stderr.write(`Cannot write the output: ${error.message}\n`);
       process.exit(error.code === 'EPIPE' ? (process.exitCode ?? 0) : 1);
     });
-    const terminal = process.stdout.isTTY === true;
+    // Wrapping is loaded only for a terminal (see ./terminal.ts).
+    const terminal = process.stdout.isTTY === true ? (await import('./terminal.js')).terminalLayout(process.stdout.columns) : undefined;
     return runAsk(
       rawArgs,
       {
@@ -27,7 +28,7 @@ const askCommand = defineCommand({
         stdout: process.stdout,
         stderr: process.stderr,
         isTTY: process.stdin.isTTY === true,
-        display: { width: terminal ? process.stdout.columns : undefined, color: wantsColor(process.stdout) },
+        display: { terminal, color: wantsColor(process.stdout) },
       },
       {
         loadConfig: () => loadProjectConfig(),

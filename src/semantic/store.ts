@@ -76,7 +76,10 @@ export function readChineseTable(sections: Sections, prefix: string, maxLength: 
   };
   const pairs = table.rows.length;
   if (table.starts.length !== table.words.size + 1 || table.starts[table.words.size] !== pairs || table.shares.length !== pairs) throw new Error(`semantic tables: ${prefix} sizes disagree`);
-  for (const row of table.rows) if (row >= rowCount) throw new Error(`semantic tables: ${prefix} refers to a missing word`);
+  // An indexed loop: every open runs this over ~300,000 rows before the JIT has compiled it, and
+  // iterating a typed array with for…of is four times slower there (~10 ms of a cold ask).
+  const { rows } = table;
+  for (let k = 0; k < pairs; k += 1) if (rows[k]! >= rowCount) throw new Error(`semantic tables: ${prefix} refers to a missing word`);
   return table;
 }
 

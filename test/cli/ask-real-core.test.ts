@@ -39,7 +39,7 @@ async function ask(argv: string[], input = ''): Promise<{ code: number; stdout: 
   stdin.end(input);
   const code = await runAsk(
     argv,
-    { stdin, stdout: sink('stdout'), stderr: sink('stderr'), isTTY: false, display: { width: undefined, color: false } },
+    { stdin, stdout: sink('stdout'), stderr: sink('stderr'), isTTY: false, display: { terminal: undefined, color: false } },
     {
       // The settings a spawned CLI gets (test/support/cli.ts), over the run's shared index of the shipped corpus.
       loadConfig: () => loadConfig(cliEnv({ INDEX_DIR: sharedProject('shipped').indexDir }), REPO_ROOT),

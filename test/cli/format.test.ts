@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { Answer, Quote } from '../../src/answer/types.js';
 import { wantsColor } from '../../src/cli/boundary.js';
 import { formatAnswer, hangingWrap } from '../../src/cli/format.js';
+import { terminalLayout } from '../../src/cli/terminal.js';
 
 const ENGLISH = 'Alibaba Cloud said that a complete spin-off of the group may not enhance shareholder value, so it decided not to move forward with the plan at this time.';
 const CHINESE = '叫停分拆不等於停止投入，曾被比喻爲阿里集團“王冠上的明珠”的阿里雲，還得繼續“堅守崗位”，做阿里巴巴面向未來的招牌。';
@@ -25,7 +26,7 @@ function unwrap(block: string, indent: string, joiner: string): string {
 
 describe('answers on a terminal', () => {
   it('wraps an English quote by width, continuation lines indented under the text, words kept whole', () => {
-    const [, block] = formatAnswer(answer([quote(1, ENGLISH, 'en')]), { width: 40 }).split('\n\n');
+    const [, block] = formatAnswer(answer([quote(1, ENGLISH, 'en')]), { terminal: terminalLayout(40) }).split('\n\n');
     const [quoteLines] = block!.split('\n    —');
     const lines = quoteLines!.split('\n');
     expect(lines.length).toBeGreaterThan(2);
@@ -35,7 +36,7 @@ describe('answers on a terminal', () => {
   });
 
   it('counts a Chinese character as two columns, and loses no character', () => {
-    const [, block] = formatAnswer(answer([quote(1, CHINESE, 'zh-Hant')], 'zh-Hant'), { width: 30 }).split('\n\n');
+    const [, block] = formatAnswer(answer([quote(1, CHINESE, 'zh-Hant')], 'zh-Hant'), { terminal: terminalLayout(30) }).split('\n\n');
     const [quoteLines] = block!.split('\n    —');
     const lines = quoteLines!.split('\n');
     // 56 characters at two columns each cannot fit on fewer than four 26-column lines.
@@ -46,7 +47,7 @@ describe('answers on a terminal', () => {
   });
 
   it('a short citation line (title, paragraph, file and offsets), itself wrapped with an indent', () => {
-    const text = formatAnswer(answer([quote(1, ENGLISH, 'en')]), { width: 40 });
+    const text = formatAnswer(answer([quote(1, ENGLISH, 'en')]), { terminal: terminalLayout(40) });
     const citation = text.slice(text.indexOf('    —'));
     expect(citation.replace(/\n {6}/g, ' ')).toBe('    — An article with a title, paragraph 3 · corpus/a.txt:10–' + (10 + ENGLISH.length));
     for (const line of citation.split('\n')) expect(stringWidth(line)).toBeLessThanOrEqual(40);
@@ -60,8 +61,8 @@ describe('answers on a terminal', () => {
   });
 
   it('hangingWrap leaves short text alone and never wraps below a useful width', () => {
-    expect(hangingWrap('> ', 'short', 80)).toBe('> short');
-    expect(hangingWrap('', ENGLISH, 10)).toBe(ENGLISH);
+    expect(hangingWrap('> ', 'short', terminalLayout(80))).toBe('> short');
+    expect(hangingWrap('', ENGLISH, terminalLayout(10))).toBe(ENGLISH);
   });
 });
 

@@ -146,6 +146,11 @@ describe('semantic tables on disk', () => {
     const wrong = Buffer.from(bytes);
     wrong[0] = 0;
     expect(() => deserialiseSemanticTables(wrong)).toThrow(/not a Tether binary table/);
+    const tables = buildSemanticTables({ articles: [ENGLISH, CHINESE], ...smallSources() });
+    const rows = Uint32Array.from(tables.chinese.rows);
+    rows[rows.length - 1] = tables.english.words.size;
+    const dangling = serialiseSemanticTables({ ...tables, chinese: { ...tables.chinese, rows } });
+    expect(() => deserialiseSemanticTables(dangling)).toThrow(/refers to a missing word/);
   });
 });
 
