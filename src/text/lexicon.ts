@@ -97,9 +97,9 @@ export function lexiconFromFile(file: LexiconFile): Lexicon {
   return {
     hasWord: (word) => glosses.has(word),
     startsWord(prefix) {
-      sortedWords ??= [...glosses.keys()].sort();
-      const first = lowerBound(sortedWords, prefix, 0, sortedWords.length);
-      return first < sortedWords.length && sortedWords[first]!.startsWith(prefix);
+      const sorted = (sortedWords ??= [...glosses.keys()].sort());
+      const first = lowerBound((i) => sorted[i]!, prefix, 0, sorted.length);
+      return first < sorted.length && sorted[first]!.startsWith(prefix);
     },
     glossesOf(word) {
       const known = parsed.get(word);
@@ -127,9 +127,10 @@ export function lexiconFromFile(file: LexiconFile): Lexicon {
 /**
  * The stored form (`index/lexicon.tsv`): one JSON header line (format, counts, the small tables),
  * then one line per dictionary word, `word<TAB>flags<TAB>glosses`, sorted, then the synonyms,
- * related and variants tables, `key<TAB>values` each. Opening splits the text into lines and
- * parses nothing else: a word is found by binary search, a table is read into a map on first use,
- * so a cold start does not pay for 120,000 entries it never asks about (JSON: about 0.3 s).
+ * related and variants tables, `key<TAB>values` each. Opening a file finds where its lines start and
+ * decodes nothing else: a word is found by binary search, decoding the lines it probes; a table is
+ * read into a map on first use, so a cold start does not pay for 120,000 entries it never asks about
+ * (JSON: about 0.3 s; decoding and splitting the whole text, ~40 ms).
  */
 export const LEXICON_STORE_FORMAT = 'tether-lexicon';
 /** Bumped whenever the stored layout changes (then INDEX_FORMAT_VERSION too, so old indexes rebuild). */
@@ -195,10 +196,10 @@ export interface LexiconRevision extends Pick<LexiconFile, 'englishWords' | 'syn
  */
 export function reviseLexicon(text: string, revision: LexiconRevision): string {
   const { header, lines } = storedLines(text);
-  const words = lines.slice(1, 1 + header.lines.words);
+  const words = Array.from({ length: header.lines.words }, (_, i) => lines.at(1 + i));
   let glossed = header.glossed;
   for (const [word, glosses] of revision.glosses) {
-    const at = lowerBound(words, `${word}\t`, 0, words.length);
+    const at = lowerBound((i) => words[i]!, `${word}\t`, 0, words.length);
     const line = words[at];
     if (line === undefined || !line.startsWith(`${word}\t`)) throw new Error(`the lexicon lacks the revised word ${word}`);
     const flagsEnd = line.indexOf('\t', word.length + 1);
@@ -243,22 +244,47 @@ function storedText(header: Omit<LexiconHeader, 'glossed' | 'englishWords' | 'li
   return `${[JSON.stringify(full), ...words, ...synonyms, ...related, ...variants].join('\n')}\n`;
 }
 
-/** A stored text's header and lines; throws when the header is malformed or the text is cut short. */
-function storedLines(text: string): { header: LexiconHeader; lines: string[] } {
-  const lines = text.split('\n');
-  const header = lexiconHeaderSchema.parse(JSON.parse(lines[0] ?? ''));
+/** Lines of a stored lexicon by index, as `text.split('\n')` would give them. */
+interface StoredLineList {
+  readonly length: number;
+  at(index: number): string;
+}
+
+/**
+ * The lines of a text, or of a file's UTF-8 bytes without decoding them: where each line starts is
+ * found by one scan, and a line is decoded when read (a lookup reads the ~17 its binary search probes).
+ */
+function lineList(input: string | Uint8Array): StoredLineList {
+  if (typeof input === 'string') {
+    const lines = input.split('\n');
+    return { length: lines.length, at: (index) => lines[index]! };
+  }
+  const bytes = Buffer.from(input.buffer, input.byteOffset, input.byteLength);
+  const starts: number[] = [0];
+  for (let newline = bytes.indexOf(NEWLINE); newline >= 0; newline = bytes.indexOf(NEWLINE, newline + 1)) starts.push(newline + 1);
+  const count = starts.length;
+  return { length: count, at: (index) => bytes.toString('utf8', starts[index]!, index + 1 < count ? starts[index + 1]! - 1 : bytes.length) };
+}
+
+const NEWLINE = 0x0a;
+
+/** A stored lexicon's header and lines; throws when the header is malformed or the text is cut short. */
+function storedLines(input: string | Uint8Array): { header: LexiconHeader; lines: StoredLineList } {
+  const lines = lineList(input);
+  const header = lexiconHeaderSchema.parse(JSON.parse(lines.length > 0 ? lines.at(0) : ''));
   const counts = header.lines;
   const expected = 1 + counts.words + counts.synonyms + counts.related + counts.variants;
   // The text ends with a newline: a cut-off file has fewer lines or a last line that is not empty.
-  if (lines.length !== expected + 1 || lines[expected] !== '') {
+  if (lines.length !== expected + 1 || lines.at(expected) !== '') {
     throw new Error(`the lexicon has ${lines.length - 1} lines where its header says ${expected}: the file is incomplete`);
   }
   return { header, lines };
 }
 
-/** Lookups over a stored lexicon's text; throws when the header is malformed or sections are missing. */
-export function decodeLexicon(text: string): Lexicon {
-  const { header, lines } = storedLines(text);
+/** Lookups over a stored lexicon (its text, or its file's bytes); throws when the header is malformed or sections are missing. */
+export function decodeLexicon(stored: string | Uint8Array): Lexicon {
+  const { header, lines } = storedLines(stored);
+  const lineAt = (index: number) => lines.at(index);
   const counts = header.lines;
   const wordsEnd = 1 + counts.words;
   const sectionStart: Record<TableName, number> = { synonyms: wordsEnd, related: wordsEnd + counts.synonyms, variants: wordsEnd + counts.synonyms + counts.related };
@@ -269,9 +295,9 @@ export function decodeLexicon(text: string): Lexicon {
     if (!read) {
       read = new Map();
       for (let i = sectionStart[name]; i < sectionStart[name] + counts[name]; i += 1) {
-        const line = lines[i]!;
-        const tab = line.indexOf('\t');
-        if (tab > 0) read.set(line.slice(0, tab), line.slice(tab + 1));
+        const entry = lineAt(i);
+        const tab = entry.indexOf('\t');
+        if (tab > 0) read.set(entry.slice(0, tab), entry.slice(tab + 1));
       }
       tables.set(name, read);
     }
@@ -290,8 +316,9 @@ export function decodeLexicon(text: string): Lexicon {
   };
   const searchWordLine = (word: string): string | undefined => {
     const key = `${word}\t`;
-    const low = lowerBound(lines, key, 1, wordsEnd);
-    return low < wordsEnd && lines[low]!.startsWith(key) ? lines[low] : undefined;
+    const low = lowerBound(lineAt, key, 1, wordsEnd);
+    const found = low < wordsEnd ? lineAt(low) : undefined;
+    return found?.startsWith(key) ? found : undefined;
   };
   const flagsOf = (word: string) => {
     const line = wordLine(word);
@@ -306,8 +333,8 @@ export function decodeLexicon(text: string): Lexicon {
     hasWord: (word) => wordLine(word) !== undefined,
     startsWord(prefix) {
       // The lines starting with a prefix sort together, from the first one not before it.
-      const low = lowerBound(lines, prefix, 1, wordsEnd);
-      return low < wordsEnd && lines[low]!.startsWith(prefix);
+      const low = lowerBound(lineAt, prefix, 1, wordsEnd);
+      return low < wordsEnd && lineAt(low).startsWith(prefix);
     },
     glossesOf(word) {
       if (parsed.has(word)) return parsed.get(word);
@@ -336,11 +363,11 @@ export function decodeLexicon(text: string): Lexicon {
   };
 }
 
-/** The first position in `sorted[low, high)` whose text does not sort before `key`. */
-function lowerBound(sorted: readonly string[], key: string, low: number, high: number): number {
+/** The first position in `[low, high)` of a sorted list (`textAt`) whose text does not sort before `key`. */
+function lowerBound(textAt: (index: number) => string, key: string, low: number, high: number): number {
   while (low < high) {
     const middle = (low + high) >>> 1;
-    if (sorted[middle]! < key) low = middle + 1;
+    if (textAt(middle) < key) low = middle + 1;
     else high = middle;
   }
   return low;
@@ -394,7 +421,7 @@ export function lexiconFileFromText(text: string): LexiconFile {
 
 /** Reads a lexicon written by `saveLexicon`; throws on a missing, malformed or incomplete file. */
 export async function loadLexicon(file: string): Promise<Lexicon> {
-  return decodeLexicon(await fs.readFile(file, 'utf8'));
+  return decodeLexicon(await fs.readFile(file));
 }
 
 /** Writes a lexicon in its stored form. */

@@ -86,16 +86,21 @@ describe('the stored lexicon (index/lexicon.tsv)', () => {
     const words = [...built.glosses.keys()];
     const keys = [...Object.keys(built.synonyms), ...Object.keys(built.related), ...Object.keys(built.variants), ...built.englishWords.split(' ')];
     expect(words.length).toBeGreaterThan(50_000);
-    expect(answers(decodeLexicon(text), words, keys)).toEqual(answers(lexiconFromFile(built), words, keys));
+    const expected = answers(lexiconFromFile(built), words, keys);
+    expect(answers(decodeLexicon(text), words, keys)).toEqual(expected);
+    // As `loadLexicon` reads it: the file's bytes, each line decoded when a lookup reads it.
+    expect(answers(decodeLexicon(Buffer.from(text)), words, keys)).toEqual(expected);
   });
 
   it('refuses a file cut short, one of another format, and keys that cannot be stored on a line', () => {
     const text = encodeLexicon(BUILT);
-    expect(() => decodeLexicon(text.slice(0, text.lastIndexOf('\n', text.length - 2) + 1))).toThrow(/incomplete/);
-    expect(() => decodeLexicon(text.slice(0, -1))).toThrow(/incomplete/);
-    expect(() => decodeLexicon(`${text}extra\n`)).toThrow(/incomplete/);
-    expect(() => decodeLexicon(JSON.stringify(BUILT))).toThrow();
-    expect(() => decodeLexicon('')).toThrow();
+    for (const read of [(stored: string) => decodeLexicon(stored), (stored: string) => decodeLexicon(Buffer.from(stored))]) {
+      expect(() => read(text.slice(0, text.lastIndexOf('\n', text.length - 2) + 1))).toThrow(/incomplete/);
+      expect(() => read(text.slice(0, -1))).toThrow(/incomplete/);
+      expect(() => read(`${text}extra\n`)).toThrow(/incomplete/);
+      expect(() => read(JSON.stringify(BUILT))).toThrow();
+      expect(() => read('')).toThrow();
+    }
     expect(() => encodeLexicon({ ...BUILT, glosses: new Map([...BUILT.glosses, ['a\tb', 'x']]) })).toThrow(/cannot be stored/);
     expect(() => encodeLexicon({ ...BUILT, synonyms: { 'a\nb': 'x' } })).toThrow(/cannot be stored/);
     expect(() => encodeLexicon({ ...BUILT, related: { 'a\u0001': 'x' } })).toThrow(/cannot be stored/);
