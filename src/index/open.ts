@@ -155,7 +155,7 @@ async function inspectIndex(options: OpenIndexOptions, corpus: Corpus): Promise<
     if (version !== undefined && version !== INDEX_FORMAT_VERSION) return { reason: OTHER_VERSION };
     return { reason: `The index manifest in ${options.indexDir} is unreadable (${describe(error)}): rebuilding the index.` };
   }
-  if (!manifest) return { reason: `No index in ${options.indexDir} yet: building it now (once; about 10 s).` };
+  if (!manifest) return { reason: `No index in ${options.indexDir} yet: building it now (once; about 15 s).` };
   if (manifest.formatVersion !== INDEX_FORMAT_VERSION) return { reason: OTHER_VERSION };
 
   const wanted = options.embeddings?.identity;
