@@ -51,7 +51,7 @@ const FIELD_PATTERNS: Array<[CorpusField, RegExp]> = [
 ];
 
 const OVERVIEW =
-  /\bwhat (?:articles|sources|documents|texts)\b|\bwhich (?:articles|sources|documents) (?:do|are|have)\b|\blist (?:the |all |your |of )?(?:articles|sources|documents)\b|\bwhat (?:does|do) (?:each|the|both|these|your|all the)(?: [\w-]+)? (?:articles?|pieces?|sources?|documents?)(?: each)? (?:cover|discuss|talk about)\s*$|\bwhat (?:is|are) (?:the|each|this|these|both|your)(?: [\w-]+)? (?:articles?|pieces?|commentar(?:y|ies)|sources?|documents?)(?: each)? about\s*$|\bsummar(?:y|ize|ise)\b|\boverview\b|有哪些(?:文章|资料|来源)|哪些文章|(?:文章|篇|资料)(?:分别|各自|都|主要)?(?:讲|说|写|谈|介绍)(?:了)?(?:些)?(?:什么|啥)(?:内容)?$|总结|概括|摘要|概述|主要内容/u;
+  /\bwhat (?:articles|sources|documents|texts)\b|\bwhich (?:articles|sources|documents) (?:do|are|have)\b|\blist (?:the |all |your |of )?(?:articles|sources|documents)\b|\bwhat (?:does|do) (?:each|the|both|these|your|all the)(?: [\w-]+)? (?:articles?|pieces?|sources?|documents?)(?: each)? (?:cover|discuss|talk about)\s*$|\bwhat (?:is|are) (?:the|each|this|these|both|your)(?: [\w-]+)? (?:articles?|pieces?|commentar(?:y|ies)|sources?|documents?)(?: each)? about\s*$|\bsummar(?:y|ize|ise)\b|\boverview\b|有哪些(?:文章|资料|来源)|哪些文章|(?:文章|篇|资料)(?:分别|各自|都|主要)?(?:是)?(?:在)?(?:讲|说|写|谈|介绍)(?:了)?(?:些)?(?:什么|啥)(?:内容)?$|总结|概括|摘要|概述|主要内容/u;
 
 const SUMMARY_WORD = /\bsummar(?:y|ize|ise)\b|\boverview\b|总结|概括|摘要|概述/u;
 
