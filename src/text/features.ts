@@ -222,8 +222,9 @@ function addEnglishConcepts(text: string, lexicon: Lexicon, options: FeatureOpti
     if (word && nextWord && /^[\s-]*$/.test(gap)) {
       concepts.push(concept(FEATURE_WEIGHTS.englishBigram, [[`${firstKey(word)}_${firstKey(nextWord)}`, 1]], true));
     }
-    // A hyphenated compound is also written as one word: spin-off, spinoff.
-    if (word && nextWord && gap === '-') {
+    // A hyphenated compound is also written as one word: spin-off, spinoff; and, typed in a
+    // question, as two ("the spin off").
+    if (word && nextWord && (gap === '-' || (query && /^\s+$/.test(gap)))) {
       const joined = stemWord(token.lower + next!.lower);
       word.alternatives.set(joined, 1);
       nextWord.alternatives.set(joined, 1);

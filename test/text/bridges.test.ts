@@ -117,10 +117,15 @@ describe('other forms of a word', () => {
     expect(meets('谁垄断了市场？', ENGLISH[0]!).any).toBe(true);
   });
 
-  it('meets a hyphenated compound written as one word', () => {
+  it('meets a hyphenated compound written as one word, or typed in a question as two', () => {
     expect(meets('Why was the spinoff approved?', ENGLISH[1]!).any).toBe(true);
     const spinoff = new Set(embedder.documentFeatures('The spinoff was approved.').keys());
-    expect(embedder.queryConcepts('spin-off').some((c) => [...c.alternatives.keys()].some((key) => spinoff.has(key)))).toBe(true);
+    const meetsSpinoff = (question: string) => embedder.queryConcepts(question).some((c) => !c.phrase && [...c.alternatives.keys()].some((key) => spinoff.has(key)));
+    expect(meetsSpinoff('spin-off')).toBe(true);
+    expect(meetsSpinoff('And the spin off?')).toBe(true);
+    expect(meetsSpinoff('And the spin?')).toBe(false);
+    // Only a question's words are joined: a passage's "spin off" is a verb and its object.
+    expect(embedder.documentFeatures('They spin off the unit.').has('spinoff')).toBe(false);
   });
 
   it('meets ordinals, decades and number words across languages', () => {
