@@ -1,4 +1,4 @@
-import { expandChatShorthand, isAcronym, isContentToken, isEnglishRequestWord, latinTokens, stemWord } from './english.js';
+import { expandChatShorthand, isAcronym, isContentToken, isEnglishRequestWord, latinTokens, stemWord, type LatinToken } from './english.js';
 import type { GlossStem, Lexicon } from './lexicon.js';
 import { monthOfName, numberMentions, relativeTimeAnchors } from './numbers.js';
 import { englishSkeleton, pinyinSkeleton, soundCount } from './phonetic.js';
@@ -181,12 +181,13 @@ function addEnglishConcepts(text: string, lexicon: Lexicon, options: FeatureOpti
   });
   const mayBeName = (raw: string) => !options.namesNeedCapitals || /^[A-Z]/.test(raw);
   const syllables = tokens.map((token) => (mayBeName(token.raw) ? splitPinyin(token.lower, lexicon.syllables) : 0));
+  const typedName = query ? lowerCaseNames(tokens, text, syllables, lexicon) : [];
 
   tokens.forEach((token, i) => {
     const word = words[i];
     const capitalised = /^[A-Z][a-z]/.test(token.raw);
     // Capitalised past the start of the text, or with inner capitals (IaaS, EBITA), or an acronym: a name.
-    if (word && ((token.index > 0 && /^[A-Z]/.test(token.raw)) || /^.+[A-Z]/.test(token.raw) || isAcronym(tokens, i))) word.entityKeys = new Set();
+    if (word && ((token.index > 0 && /^[A-Z]/.test(token.raw)) || /^.+[A-Z]/.test(token.raw) || isAcronym(tokens, i) || typedName[i])) word.entityKeys = new Set();
     const next = tokens[i + 1];
     const gap = next ? text.slice(token.end, next.index) : '';
     // A romanised name, one word ("Taotian") or two ("Wu Yongming"), also matches its characters.
@@ -194,7 +195,7 @@ function addEnglishConcepts(text: string, lexicon: Lexicon, options: FeatureOpti
     // One capitalised syllable, in pinyin or in the older spelling (Zhang; Tsai, Hsu, Chiang), only
     // names a family: it identifies, but does not match.
     if (word) {
-      for (const syllable of familyNameSyllables(token, syllables[i]!, lexicon)) {
+      for (const syllable of familyNameSyllables(token, syllables[i]!, lexicon, typedName[i] === true)) {
         word.alternatives.set(`py:${syllable}`, 0);
         word.alternatives.set(`${FAMILY_NAME_PREFIX}${syllable}`, 0);
       }
@@ -204,6 +205,7 @@ function addEnglishConcepts(text: string, lexicon: Lexicon, options: FeatureOpti
       words[i]?.alternatives.set(key, FEATURE_WEIGHTS.pinyin);
       words[i + 1]?.alternatives.set(key, FEATURE_WEIGHTS.pinyin);
     }
+
     // A Western name's sound, to meet its transliteration: in a passage, a capitalised word not
     // opening a sentence (or not an English word); in a question, any name, or a longer word the
     // corpus does not know (typed in lower case).
@@ -236,6 +238,25 @@ function addEnglishConcepts(text: string, lexicon: Lexicon, options: FeatureOpti
     if (word.entityKeys) for (const key of word.alternatives.keys()) word.entityKeys.add(key);
     concepts.push(word);
   }
+}
+
+/**
+ * Which tokens of a question are a name typed in lower case ("cai yinghua", "tianyi"), as
+ * capitals would say: words no English dictionary lists whose pinyin, one word or two, is a name of
+ * the corpus. Needs a lexicon bound to a corpus; none without.
+ */
+function lowerCaseNames(tokens: readonly LatinToken[], text: string, syllables: readonly number[], lexicon: Lexicon): boolean[] {
+  const names = tokens.map(() => false);
+  const known = lexicon.knows;
+  if (!known) return names;
+  const candidate = (i: number) => syllables[i]! >= 1 && !/^[A-Z]/.test(tokens[i]!.raw) && !lexicon.isEnglishWord(tokens[i]!.lower);
+  tokens.forEach((token, i) => {
+    if (!candidate(i)) return;
+    if (syllables[i]! >= 2 && known(`py:${token.lower}`)) names[i] = true;
+    const next = tokens[i + 1];
+    if (next && candidate(i + 1) && /^\s+$/.test(text.slice(token.end, next.index)) && known(`py:${token.lower}${next.lower}`)) names[i] = names[i + 1] = true;
+  });
+  return names;
 }
 
 function firstKey(c: Concept): string {
@@ -429,8 +450,8 @@ const SHORT_NAME_STRENGTH = 0.8;
 const FAMILY_NAME_PREFIX = 'pyf:';
 
 /** The pinyin a capitalised English word may be as one family name: itself when one pinyin syllable (Zhang), its readings in the older spelling (Tsai → cai, zai). */
-function familyNameSyllables(token: { raw: string; lower: string }, syllableCount: number, lexicon: Lexicon): string[] {
-  if (syllableCount === 1 && /^[A-Z]/.test(token.raw)) return [token.lower];
+function familyNameSyllables(token: { raw: string; lower: string }, syllableCount: number, lexicon: Lexicon, typedName: boolean): string[] {
+  if (syllableCount === 1 && (typedName || /^[A-Z]/.test(token.raw))) return [token.lower];
   if (syllableCount === 0 && /^[A-Z][a-z]/.test(token.raw) && !lexicon.isEnglishWord(token.lower)) return wadeGilesSyllables(token.lower, lexicon.syllables);
   return [];
 }

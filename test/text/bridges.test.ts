@@ -11,7 +11,7 @@ const ENGLISH = [
   'The spin-off was approved by the U.S. regulator.',
   'Newcastle upon Tyne hosted the ninth meeting.',
 ];
-const CHINESE = ['勒费弗是瑞士工程师。', '纽卡斯尔的胡格诺派教徒于蒙古经商。', '成功的美国大学。', '该公司在20世纪70年代垄断了市场。', '第九次会议在纽卡斯尔举行。', '格兰杰是一名记者。'];
+const CHINESE = ['勒费弗是瑞士工程师。', '纽卡斯尔的胡格诺派教徒于蒙古经商。', '成功的美国大学。', '该公司在20世纪70年代垄断了市场。', '第九次会议在纽卡斯尔举行。', '格兰杰是一名记者。', '周靖人是首席技术官。'];
 
 // One lexicon build (CC-CEDICT and WordNet, several seconds) for the whole file.
 let lexicon: Lexicon;
@@ -126,6 +126,17 @@ describe('other forms of a word', () => {
     expect(meetsSpinoff('And the spin?')).toBe(false);
     // Only a question's words are joined: a passage's "spin off" is a verb and its object.
     expect(embedder.documentFeatures('They spin off the unit.').has('spinoff')).toBe(false);
+  });
+
+  it('reads a name typed in lower case as a name when the corpus has it in pinyin, not a word of English', () => {
+    const typed = embedder.queryConcepts('who is zhou jingren');
+    expect(conceptWith(typed, 'py:zhoujingren')?.entityKeys).toBeDefined();
+    // The family name alone still identifies, as "Zhou" would.
+    expect(conceptWith(typed, 'zhou')?.alternatives.has('pyf:zhou')).toBe(true);
+    expect(meets('who is zhou jingren', CHINESE[6]!).entity).toBe(true);
+    // Not a name the corpus has, or an English word that is also pinyin: a word like any other.
+    expect(conceptWith(embedder.queryConcepts('who is li na'), 'py:lina')?.entityKeys).toBeUndefined();
+    expect(conceptWith(embedder.queryConcepts('how long did the fan run'), 'long')?.entityKeys).toBeUndefined();
   });
 
   it('meets ordinals, decades and number words across languages', () => {
