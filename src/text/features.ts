@@ -205,7 +205,6 @@ function addEnglishConcepts(text: string, lexicon: Lexicon, options: FeatureOpti
       words[i]?.alternatives.set(key, FEATURE_WEIGHTS.pinyin);
       words[i + 1]?.alternatives.set(key, FEATURE_WEIGHTS.pinyin);
     }
-
     // A Western name's sound, to meet its transliteration: in a passage, a capitalised word not
     // opening a sentence (or not an English word); in a question, any name, or a longer word the
     // corpus does not know (typed in lower case).
@@ -247,8 +246,8 @@ function addEnglishConcepts(text: string, lexicon: Lexicon, options: FeatureOpti
  */
 function lowerCaseNames(tokens: readonly LatinToken[], text: string, syllables: readonly number[], lexicon: Lexicon): boolean[] {
   const names = tokens.map(() => false);
-  const known = lexicon.knows;
-  if (!known) return names;
+  if (!lexicon.knows) return names;
+  const known = (feature: string) => lexicon.knows?.(feature) === true;
   const candidate = (i: number) => syllables[i]! >= 1 && !/^[A-Z]/.test(tokens[i]!.raw) && !lexicon.isEnglishWord(tokens[i]!.lower);
   tokens.forEach((token, i) => {
     if (!candidate(i)) return;
@@ -449,7 +448,7 @@ const SHORT_NAME_STRENGTH = 0.8;
  */
 const FAMILY_NAME_PREFIX = 'pyf:';
 
-/** The pinyin a capitalised English word may be as one family name: itself when one pinyin syllable (Zhang), its readings in the older spelling (Tsai → cai, zai). */
+/** The pinyin a capitalised English word (or a name typed in lower case) may be as one family name: itself when one pinyin syllable (Zhang), its readings in the older spelling (Tsai → cai, zai). */
 function familyNameSyllables(token: { raw: string; lower: string }, syllableCount: number, lexicon: Lexicon, typedName: boolean): string[] {
   if (syllableCount === 1 && (typedName || /^[A-Z]/.test(token.raw))) return [token.lower];
   if (syllableCount === 0 && /^[A-Z][a-z]/.test(token.raw) && !lexicon.isEnglishWord(token.lower)) return wadeGilesSyllables(token.lower, lexicon.syllables);
