@@ -248,6 +248,8 @@ function storedText(header: Omit<LexiconHeader, 'glossed' | 'englishWords' | 'li
 interface StoredLineList {
   readonly length: number;
   at(index: number): string;
+  /** Lines `[from, to)`, decoded together (a table's section is read whole on first use). */
+  range(from: number, to: number): string[];
 }
 
 /**
@@ -257,13 +259,18 @@ interface StoredLineList {
 function lineList(input: string | Uint8Array): StoredLineList {
   if (typeof input === 'string') {
     const lines = input.split('\n');
-    return { length: lines.length, at: (index) => lines[index]! };
+    return { length: lines.length, at: (index) => lines[index]!, range: (from, to) => lines.slice(from, to) };
   }
   const bytes = Buffer.from(input.buffer, input.byteOffset, input.byteLength);
   const starts: number[] = [0];
   for (let newline = bytes.indexOf(NEWLINE); newline >= 0; newline = bytes.indexOf(NEWLINE, newline + 1)) starts.push(newline + 1);
   const count = starts.length;
-  return { length: count, at: (index) => bytes.toString('utf8', starts[index]!, index + 1 < count ? starts[index + 1]! - 1 : bytes.length) };
+  const end = (index: number) => (index + 1 < count ? starts[index + 1]! - 1 : bytes.length);
+  return {
+    length: count,
+    at: (index) => bytes.toString('utf8', starts[index]!, end(index)),
+    range: (from, to) => (to > from ? bytes.toString('utf8', starts[from]!, end(to - 1)).split('\n') : []),
+  };
 }
 
 const NEWLINE = 0x0a;
@@ -294,8 +301,7 @@ export function decodeLexicon(stored: string | Uint8Array): Lexicon {
     let read = tables.get(name);
     if (!read) {
       read = new Map();
-      for (let i = sectionStart[name]; i < sectionStart[name] + counts[name]; i += 1) {
-        const entry = lineAt(i);
+      for (const entry of lines.range(sectionStart[name], sectionStart[name] + counts[name])) {
         const tab = entry.indexOf('\t');
         if (tab > 0) read.set(entry.slice(0, tab), entry.slice(tab + 1));
       }
