@@ -196,7 +196,7 @@ export interface LexiconRevision extends Pick<LexiconFile, 'englishWords' | 'syn
  */
 export function reviseLexicon(text: string, revision: LexiconRevision): string {
   const { header, lines } = storedLines(text);
-  const words = Array.from({ length: header.lines.words }, (_, i) => lines.at(1 + i));
+  const words = lines.range(1, 1 + header.lines.words);
   let glossed = header.glossed;
   for (const [word, glosses] of revision.glosses) {
     const at = lowerBound((i) => words[i]!, `${word}\t`, 0, words.length);
@@ -291,7 +291,7 @@ function storedLines(input: string | Uint8Array): { header: LexiconHeader; lines
 /** Lookups over a stored lexicon (its text, or its file's bytes); throws when the header is malformed or sections are missing. */
 export function decodeLexicon(stored: string | Uint8Array): Lexicon {
   const { header, lines } = storedLines(stored);
-  const lineAt = (index: number) => lines.at(index);
+  const lineAt = lines.at;
   const counts = header.lines;
   const wordsEnd = 1 + counts.words;
   const sectionStart: Record<TableName, number> = { synonyms: wordsEnd, related: wordsEnd + counts.synonyms, variants: wordsEnd + counts.synonyms + counts.related };
