@@ -36,6 +36,7 @@ export const SPAN_FEATURES = [
   'coverageGap',
   'entitiesSpan',
   'entitiesParagraph',
+  'entitiesNearby',
   'entitiesArticle',
   'questionHasEntities',
   'answersKind',
@@ -164,7 +165,7 @@ export function spanCandidates(
     }
     return value;
   };
-  const paragraphMemo = new Map<string, { coverage: number; entities: number }>();
+  const paragraphMemo = new Map<string, { coverage: number; entities: number; nearby: number }>();
   const articleMemo = new Map<string, number>();
   const anchorMemo = new Map<string, NewAnchors>();
   const questionHasEntities = question.concepts.some(({ concept }) => concept.entityKeys) ? 1 : 0;
@@ -198,7 +199,11 @@ export function spanCandidates(
     for (const i of [before, indexes.at(-1)! + 1]) if (article.sentences[i]?.paragraph === first.paragraph) neighbourhood.push(presence(article, i));
     const paragraphEvidence = memo(paragraphMemo, `${article.id}#${first.paragraph}`, () => {
       const paragraphFeatures = [presenceOf(question, cache.paragraph(article, first.paragraph))];
-      return { coverage: profileOfPresence(question, paragraphFeatures, writtenIn).coverage, entities: profileOfPresence(question, paragraphFeatures).entities };
+      const entities = profileOfPresence(question, paragraphFeatures).entities;
+      // A report names its subject once and goes on about it in the paragraphs that follow.
+      const withPrevious = () => [...paragraphFeatures, presenceOf(question, cache.paragraph(article, first.paragraph - 1))];
+      const nearby = first.paragraph > 1 && entities < 1 ? profileOfPresence(question, withPrevious()).entities : entities;
+      return { coverage: profileOfPresence(question, paragraphFeatures, writtenIn).coverage, entities, nearby };
     });
     const text = article.text.slice(first.start, last.end);
     const brings = indexes
@@ -225,6 +230,7 @@ export function spanCandidates(
         coverageGap: 0,
         entitiesSpan: profile.entities,
         entitiesParagraph: paragraphEvidence.entities,
+        entitiesNearby: paragraphEvidence.nearby,
         entitiesArticle: memo(articleMemo, article.id, () => entityShare(question, cache.article(article))),
         questionHasEntities,
         answersKind: question.kind === 'number' || question.kind === 'date' || question.kind === 'person' ? (brings[question.kind] ? 1 : 0) : 0,
