@@ -1,0 +1,12 @@
+import { describe, expect, it } from 'vitest';
+import { CHINESE_STOPWORDS } from '../../src/text/features.js';
+
+describe('Chinese function words', () => {
+  it('reads a word made only of function words as one (谁在, 的是, 这位)', () => {
+    for (const word of ['的', '谁在', '的是', '哪一位', '这位', '几位', '地', '位']) expect(CHINESE_STOPWORDS.has(word), word).toBe(true);
+  });
+
+  it('keeps words whose 地 or 位 is content: status, here, lies in', () => {
+    for (const word of ['地位', '此地', '位于', '在位']) expect(CHINESE_STOPWORDS.has(word), word).toBe(false);
+  });
+});
