@@ -55,11 +55,11 @@ const STOPWORD_LIST = new Set(
   什么 多少 哪 哪些 哪个 如何 怎么 怎样 为什么 为何 谁 谁是 是谁 何时 什么时候 几 是否 有没有 是不是 它 他 她 我 你 我们 他们 她们 你们 它们 此 该 有 没有 会 要 能 可以 一个
   哪里 哪儿 何处 何 啥 咋 哪位 哪一 哪一位 位 些 还是 任何 什 一位 这位 那位 几位 一些 一种`.split(/\s+/),
 );
-// Function words alone (an adverb's 地, a measure word's 位) that are content inside a word: 地位 "status", 此地 "here", 位于 "lies in".
-const CONTENT_IN_WORDS = new Set(['地', '位']);
 // Words of a request or of chat in a Chinese question (Simplified), not of its topic: only a question's.
 const REQUEST_WORDS = new Set(`原文 提到 到底 究竟 其实 真的 欸 诶 哦 嗯 啦 嘛 一下 请问 听说`.split(/\s+/));
-// A word made only of function words (这个, 谁在, 的是, 哪一位) is one too.
+// Function words alone (an adverb's 地, a measure word's 位) that are content inside a word: 地位 "status", 此地 "here", 位于 "lies in".
+const CONTENT_IN_WORDS = new Set(['地', '位']);
+// A word made only of function words (这个, 谁在, 的是, 哪一位) is one too, unless one of them is content there.
 /** Chinese function and question words (Simplified), and words made only of them: they carry no topic. */
 export const CHINESE_STOPWORDS = {
   has(word: string): boolean {
