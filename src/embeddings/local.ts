@@ -10,7 +10,7 @@ export interface EmbedderIdentity {
 
 /** Name and version of the built-in embedder; bump the version when vectors change meaning. */
 export const LOCAL_EMBEDDER_NAME = 'tether-local-bilingual';
-const LOCAL_EMBEDDER_VERSION = 6;
+const LOCAL_EMBEDDER_VERSION = 7;
 
 /** The identity of the built-in embedder with vectors of a given length (the manifest records it). */
 export function localEmbedderIdentity(dimensions = DEFAULT_DIMENSIONS): EmbedderIdentity {

@@ -287,10 +287,12 @@ function addChineseConcepts(run: string, lexicon: Lexicon, options: FeatureOptio
       const compound = chineseWordConcept(word, FEATURE_WEIGHTS.chineseWord, lexicon, true, query);
       const transliteration = lexicon.isTransliteration(word);
       // Its parts still say part of it: 技術 alone half-matches 首席技術官. A name read into
-      // common words (大|橋 as Da Qiao) does not stop them being read as words too, but the
-      // characters of a transliteration (紐|卡|斯|爾) are only sounds.
+      // common words (大|橋 as Da Qiao) does not stop them being read as words too, unless the
+      // name is what they say (超级|碗, Super Bowl); the characters of a transliteration
+      // (紐|卡|斯|爾) are only sounds.
+      const parts = !compound.entityKeys || transliteration || namedByItsParts(word, segments.slice(first, last + 1), lexicon);
       for (let i = first; i <= last; i += 1) {
-        if (!compound.entityKeys || transliteration) covered[i] = true;
+        if (parts) covered[i] = true;
         if (!transliteration) inWord[i] = true;
         if (!stopword(segments[i]!)) compound.alternatives.set(`zh:${segments[i]}`, PART_STRENGTH);
       }
@@ -377,6 +379,14 @@ function addChineseConcepts(run: string, lexicon: Lexicon, options: FeatureOptio
   });
   concepts.push(...compounds.map((c) => c.concept), ...names);
   for (let i = 0; i + 1 < run.length; i += 1) concepts.push(concept(FEATURE_WEIGHTS.chineseBigram, [[`zb:${run.slice(i, i + 2)}`, 1]], true));
+}
+
+/** Whether a name's English form is its parts' glosses, word for word (超级碗 "Super Bowl" of 超级 "super" and 碗 "bowl"). */
+function namedByItsParts(word: string, parts: readonly string[], lexicon: Lexicon): boolean {
+  const names = (lexicon.glossesOf(word) ?? []).filter((gloss) => gloss.name).map((gloss) => gloss.stem.split('_'));
+  if (names.length === 0) return false;
+  const partStems = new Set(parts.flatMap((part) => (lexicon.glossesOf(part) ?? []).map((gloss) => gloss.stem)));
+  return names.some((name) => name.every((stem) => partStems.has(stem)));
 }
 
 /**

@@ -11,7 +11,7 @@ const ENGLISH = [
   'The spin-off was approved by the U.S. regulator.',
   'Newcastle upon Tyne hosted the ninth meeting.',
 ];
-const CHINESE = ['勒费弗是瑞士工程师。', '纽卡斯尔的胡格诺派教徒于蒙古经商。', '成功的美国大学。', '该公司在20世纪70年代垄断了市场。', '第九次会议在纽卡斯尔举行。', '格兰杰是一名记者。', '周靖人是首席技术官。'];
+const CHINESE = ['勒费弗是瑞士工程师。', '纽卡斯尔的胡格诺派教徒于蒙古经商。', '成功的美国大学。', '该公司在20世纪70年代垄断了市场。', '第九次会议在纽卡斯尔举行。', '格兰杰是一名记者。', '周靖人是首席技术官。', '超级碗在大桥旁举行。'];
 
 // One lexicon build (CC-CEDICT and WordNet, several seconds) for the whole file.
 let lexicon: Lexicon;
@@ -56,6 +56,14 @@ describe('the dictionary read for names', () => {
     expect([...question.entityKeys!]).not.toContain('unit');
     // "U.S." is the acronym US, a name, not the pronoun.
     expect(meets('美国', 'The spin-off was approved by the U.S. regulator.').entity).toBe(true);
+  });
+
+  it('reads a name that its parts say word for word as one concept, and common words read as a name as words too', () => {
+    const concepts = (question: string) => embedder.queryConcepts(question).filter((c) => !c.phrase).map((c) => [...c.alternatives.keys()][0]);
+    // 超级碗 is "Super Bowl": 超级 "super" and 碗 "bowl" say it again, and would weigh it thrice.
+    expect(concepts('超级碗')).toEqual(['zh:超级碗']);
+    // 大桥 is also "Da Qiao", a name its parts (big, bridge) do not say.
+    expect(concepts('大桥')).toEqual(expect.arrayContaining(['zh:大', 'zh:桥', 'zh:大桥']));
   });
 
   it('reads no person into a preposition and a place', () => {
