@@ -290,9 +290,9 @@ function addChineseConcepts(run: string, lexicon: Lexicon, options: FeatureOptio
       // common words (大|橋 as Da Qiao) does not stop them being read as words too, unless the
       // name is what they say (超级|碗, Super Bowl); the characters of a transliteration
       // (紐|卡|斯|爾) are only sounds.
-      const parts = !compound.entityKeys || transliteration || namedByItsParts(word, segments.slice(first, last + 1), lexicon);
+      const readAsParts = !compound.entityKeys || transliteration || namedByItsParts(word, segments.slice(first, last + 1), lexicon);
       for (let i = first; i <= last; i += 1) {
-        if (parts) covered[i] = true;
+        if (readAsParts) covered[i] = true;
         if (!transliteration) inWord[i] = true;
         if (!stopword(segments[i]!)) compound.alternatives.set(`zh:${segments[i]}`, PART_STRENGTH);
       }
