@@ -248,6 +248,11 @@ function storedText(header: Omit<LexiconHeader, 'glossed' | 'englishWords' | 'li
 interface StoredLineList {
   readonly length: number;
   at(index: number): string;
+  /**
+   * A line up to its first tab (a word's line: the word), decoded once and kept: a binary search
+   * compares only that, and its first probes are the same lines every time.
+   */
+  keyAt(index: number): string;
   /** Lines `[from, to)`, decoded together (a table's section is read whole on first use). */
   range(from: number, to: number): string[];
 }
@@ -259,21 +264,36 @@ interface StoredLineList {
 function lineList(input: string | Uint8Array): StoredLineList {
   if (typeof input === 'string') {
     const lines = input.split('\n');
-    return { length: lines.length, at: (index) => lines[index]!, range: (from, to) => lines.slice(from, to) };
+    const keyOf = (line: string) => {
+      const tab = line.indexOf('\t');
+      return tab === -1 ? line : line.slice(0, tab);
+    };
+    return { length: lines.length, at: (index) => lines[index]!, keyAt: (index) => keyOf(lines[index]!), range: (from, to) => lines.slice(from, to) };
   }
   const bytes = Buffer.from(input.buffer, input.byteOffset, input.byteLength);
   const starts: number[] = [0];
   for (let newline = bytes.indexOf(NEWLINE); newline >= 0; newline = bytes.indexOf(NEWLINE, newline + 1)) starts.push(newline + 1);
   const count = starts.length;
   const end = (index: number) => (index + 1 < count ? starts[index + 1]! - 1 : bytes.length);
+  const keys: Array<string | undefined> = [];
   return {
     length: count,
     at: (index) => bytes.toString('utf8', starts[index]!, end(index)),
+    keyAt(index) {
+      let key = keys[index];
+      if (key === undefined) {
+        const tab = bytes.indexOf(TAB, starts[index]!);
+        key = bytes.toString('utf8', starts[index]!, tab === -1 ? end(index) : Math.min(tab, end(index)));
+        keys[index] = key;
+      }
+      return key;
+    },
     range: (from, to) => (to > from ? bytes.toString('utf8', starts[from]!, end(to - 1)).split('\n') : []),
   };
 }
 
 const NEWLINE = 0x0a;
+const TAB = 0x09;
 
 /** A stored lexicon's header and lines; throws when the header is malformed or the text is cut short. */
 function storedLines(input: string | Uint8Array): { header: LexiconHeader; lines: StoredLineList } {
@@ -292,6 +312,7 @@ function storedLines(input: string | Uint8Array): { header: LexiconHeader; lines
 export function decodeLexicon(stored: string | Uint8Array): Lexicon {
   const { header, lines } = storedLines(stored);
   const lineAt = lines.at;
+  const keyAt = lines.keyAt;
   const counts = header.lines;
   const wordsEnd = 1 + counts.words;
   const sectionStart: Record<TableName, number> = { synonyms: wordsEnd, related: wordsEnd + counts.synonyms, variants: wordsEnd + counts.synonyms + counts.related };
@@ -312,7 +333,7 @@ export function decodeLexicon(stored: string | Uint8Array): Lexicon {
   // Words looked up, found or not: feature extraction asks about the same few thousand again and
   // again (every window of segments is a possible compound), a binary search each time costs.
   const looked = new Map<string, string | undefined>();
-  /** The line of a word: the first line not sorting before `word` + tab, when it starts with it. */
+  /** The line of a word: the first line not sorting before it, when that is the word's. */
   const wordLine = (word: string): string | undefined => {
     if (looked.has(word)) return looked.get(word);
     const line = searchWordLine(word);
@@ -321,10 +342,9 @@ export function decodeLexicon(stored: string | Uint8Array): Lexicon {
     return line;
   };
   const searchWordLine = (word: string): string | undefined => {
-    const key = `${word}\t`;
-    const low = lowerBound(lineAt, key, 1, wordsEnd);
-    const found = low < wordsEnd ? lineAt(low) : undefined;
-    return found?.startsWith(key) ? found : undefined;
+    // A line sorts among the others as its word does (a tab sorts before any character of a word).
+    const low = lowerBound(keyAt, word, 1, wordsEnd);
+    return low < wordsEnd && keyAt(low) === word ? lineAt(low) : undefined;
   };
   const flagsOf = (word: string) => {
     const line = wordLine(word);
@@ -339,8 +359,8 @@ export function decodeLexicon(stored: string | Uint8Array): Lexicon {
     hasWord: (word) => wordLine(word) !== undefined,
     startsWord(prefix) {
       // The lines starting with a prefix sort together, from the first one not before it.
-      const low = lowerBound(lineAt, prefix, 1, wordsEnd);
-      return low < wordsEnd && lineAt(low).startsWith(prefix);
+      const low = lowerBound(keyAt, prefix, 1, wordsEnd);
+      return low < wordsEnd && keyAt(low).startsWith(prefix);
     },
     glossesOf(word) {
       if (parsed.has(word)) return parsed.get(word);
