@@ -249,8 +249,8 @@ interface StoredLineList {
   readonly length: number;
   at(index: number): string;
   /**
-   * A line up to its first tab (a word's line: the word), decoded once and kept: a binary search
-   * compares only that, and its first probes are the same lines every time.
+   * A line up to its first tab (a word's line: the word): all a binary search compares. From a
+   * file's bytes it is decoded once and kept, since every search's first probes are the same lines.
    */
   keyAt(index: number): string;
   /** Lines `[from, to)`, decoded together (a table's section is read whole on first use). */
