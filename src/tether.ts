@@ -1,4 +1,4 @@
-import { createCorpusQuestionAnswerer, type CorpusQuestionAnswerer } from './answer/corpus-questions.js';
+import { createCorpusQuestionAnswerer, type CorpusQuestionAnswerer, type CorpusReply } from './answer/corpus-questions.js';
 import { createExtractiveAnswerer, shortAnswer, UNSURE_MIN_COVERAGE } from './answer/extractive.js';
 import { createFollowUpResolver, type FollowUpResolver } from './answer/follow-up.js';
 import { createQuoteGlosser, type QuoteGlosser } from './answer/gloss.js';
@@ -145,23 +145,24 @@ export function createTether(deps: TetherDeps): Tether {
       const limit = Math.max(1, options.limit ?? QUOTES_PER_PAGE);
       // Later pages ("More quotes") of a reply from metadata have nothing more to show.
       const direct = corpusQuestions.answer(question, { lang, context: options.context, maxQuotes: offset + limit });
-      if (direct) {
-        return {
-          question,
-          found: true,
-          confidence: 'answer',
-          answer: direct.answer,
-          quotes: direct.quotes.slice(offset, offset + limit),
-          lang,
-          answeredBy: direct.kind === 'corpus' ? 'corpus-metadata' : 'small-talk',
-          reply: direct.kind,
-          timings_ms: { total: Math.round((performance.now() - startedAt) * 100) / 100 },
-        };
-      }
+      const directReply = (reply: CorpusReply): Answer => ({
+        question,
+        found: true,
+        confidence: 'answer',
+        answer: reply.answer,
+        quotes: reply.quotes.slice(offset, offset + limit),
+        lang,
+        answeredBy: reply.kind === 'corpus' ? 'corpus-metadata' : 'small-talk',
+        reply: reply.kind,
+        timings_ms: { total: Math.round((performance.now() - startedAt) * 100) / 100 },
+      });
+      if (direct?.reference === 'explicit') return directReply(direct);
       const resolved = await followUps.resolve(question, options.context);
       const { query, spans, passages } = await search(resolved.text, resolved.context, resolved.kind, WRITER_PASSAGES);
       const decision = decider.decide(query, spans);
       const found = decision.confidence === 'answer';
+      // "沼鹿又叫什么?" may ask for an article's title or for its subject's other name: the content's answer, when there is one.
+      if (direct && !found) return directReply(direct);
       const quotes = pickQuotes(spans, offset + limit)
         .slice(offset)
         .map((span, i) => toQuote(span, offset + i + 1));

@@ -17,6 +17,13 @@ export interface CorpusReply {
   answer: string;
   /** Verbatim lines of the articles (byline, title line, heading), by offset. */
   quotes: Quote[];
+  /**
+   * How the question pointed at the articles: `explicit` (an article noun; a language, publication
+   * or author named; a follow-up of a question about them; small talk) or only `implicit` (a short
+   * question, or an article's whole title with little else). A title is often its subject's name
+   * (沼鹿, Super Bowl 50), so an implicit reply stands only when retrieval finds no answer.
+   */
+  reference: 'explicit' | 'implicit';
 }
 
 /** Stage 0 of the answer path: questions about the articles themselves and small talk, answered without retrieval. */
@@ -30,7 +37,7 @@ export interface CorpusQuestionAnswerer {
 // Traditional and Simplified Chinese.
 
 const ARTICLE_NOUN =
-  /\b(?:articles?|pieces?|commentar(?:y|ies)|stor(?:y|ies)|essays?|texts?|documents?|posts?|columns?|op-eds?|sources|corpus)\b|文章|篇|本文|该文|原文|资料库|文档/u;
+  /\b(?:articles?|pieces?|commentar(?:y|ies)|stor(?:y|ies)|essays?|texts?|documents?|posts?|columns?|op-eds?|sources|corpus)\b|文章|篇(?!章|幅)|本文|该文|原文|资料库|文档/u;
 const ENGLISH_WORD = /\benglish\b|英文|英语/u;
 const CHINESE_WORD = /\bchinese\b|\btraditional\b|\bsimplified\b|中文|汉语|华文|繁体|简体/u;
 
@@ -52,6 +59,10 @@ const FIELD_PATTERNS: Array<[CorpusField, RegExp]> = [
 
 const OVERVIEW =
   /\bwhat (?:articles|sources|documents|texts)\b|\bwhich (?:articles|sources|documents) (?:do|are|have)\b|\blist (?:the |all |your |of )?(?:articles|sources|documents)\b|\bwhat (?:does|do) (?:each|the|both|these|your|all the)(?: [\w-]+)? (?:articles?|pieces?|sources?|documents?)(?: each)? (?:cover|discuss|talk about)\s*$|\bwhat (?:is|are) (?:the|each|this|these|both|your)(?: [\w-]+)? (?:articles?|pieces?|commentar(?:y|ies)|sources?|documents?)(?: each)? about\s*$|\bsummar(?:y|ize|ise)\b|\boverview\b|有哪些(?:文章|资料|来源)|哪些文章|(?:文章|篇|资料)(?:分别|各自|都|主要)?(?:是)?(?:在)?(?:讲|说|写|谈|介绍)(?:了)?(?:些)?(?:什么|啥)(?:内容)?$|总结|概括|摘要|概述|主要内容/u;
+
+/** Question and function words, pronouns: what a question may hold besides its field and still name nothing ("who wrote it?", "标题是什么?"). */
+const NAMES_NOTHING =
+  /\b(?:who|whom|whose|what|when|which|where|is|was|are|were|it|its|the|this|that|these|those|they|them|of|by|for|in|on|a|an|do|does|did|please|tell|me|us|can|you)\b|什么|是|谁|哪|的|吗|呢|了|它|这|那|又|也|还|请问|请|一下|呀|啊|吧|个/gu;
 
 const SUMMARY_WORD = /\bsummar(?:y|ize|ise)\b|\boverview\b|总结|概括|摘要|概述/u;
 
@@ -100,6 +111,14 @@ export function corpusFieldsOf(question: string): CorpusField[] {
   if (fields.includes('date')) return ['date'];
   if (fields.includes('count')) return ['count'];
   return fields;
+}
+
+/** Whether a question holds nothing but what it asks of the articles ("who wrote it?", "标题是什么?"; not "沼鹿又叫什么?"). */
+function namesNothingElse(text: string): boolean {
+  let rest = text;
+  // To the end of an English word: `\bpublish` matches "published".
+  for (const pattern of [OVERVIEW, ...FIELD_PATTERNS.map(([, p]) => p)]) rest = rest.replace(new RegExp(`(?:${pattern.source})[a-z]*`, 'gu'), ' ');
+  return !/[\p{L}\p{N}]/u.test(rest.replace(NAMES_NOTHING, ' '));
 }
 
 function wordCount(text: string): number {
@@ -242,30 +261,43 @@ function addTitleWords(all: ArticleFacts[]): void {
 // ---------------------------------------------------------------------------------------------
 // Which articles a question means.
 
+/** Questions of at most this many words (a Chinese word counted as two characters) may be about the articles without naming one ("who wrote it?"). */
+const SHORT_QUESTION_WORDS = 4;
+
 /**
  * The articles a question names (by language, publication, author, title), best first; empty when
- * none. `named` is false when only a word of a title points at them ("the piece about costs"): that
- * picks an article, but does not by itself make a question one about the articles.
+ * none. `named` says how: `explicit` by a language, publication or author; `implicit` by an
+ * article's whole title with at most a short question around it (a title may be its subject's name,
+ * and "广茂铁路由哪家公司管理运营?" asks about the railway); undefined when only a word of a title
+ * points at them ("the piece about costs"), which picks an article but does not by itself make a
+ * question one about the articles.
  */
-function referencedArticles(question: string, all: ArticleFacts[]): ArticleFacts[] & { named?: boolean } {
+function referencedArticles(question: string, all: ArticleFacts[]): ArticleFacts[] & { named?: CorpusReply['reference'] } {
   const text = normalise(question);
   const compactText = compact(question);
   const scores = all.map((facts) => {
-    let score = 0;
+    let named = 0;
     const zh = facts.article.meta.lang !== 'en';
-    if (zh ? CHINESE_WORD.test(text) : ENGLISH_WORD.test(text)) score += 2;
+    if (zh ? CHINESE_WORD.test(text) : ENGLISH_WORD.test(text)) named += 2;
     for (const fact of [facts.compacted.publication, facts.compacted.author]) {
-      if (fact && fact.length >= 2 && compactText.includes(fact)) score += 3;
+      if (fact && fact.length >= 2 && compactText.includes(fact)) named += 3;
     }
-    if (facts.compacted.title.length >= 4 && compactText.includes(facts.compacted.title)) score += 4;
+    const title = facts.compacted.title.length >= 4 && compactText.includes(facts.compacted.title);
     const titleHits = facts.titleWords.filter((word) => word.test(text)).length;
-    score += Math.min(1, titleHits * 0.5);
-    return score;
+    return { named, title, score: named + (title ? 4 : 0) + Math.min(1, titleHits * 0.5) };
   });
-  const best = Math.max(0, ...scores);
-  const found: ArticleFacts[] & { named?: boolean } = best === 0 ? [] : all.filter((_, i) => scores[i] === best);
-  found.named = best >= 2;
+  const best = Math.max(0, ...scores.map((s) => s.score));
+  const found: ArticleFacts[] & { named?: CorpusReply['reference'] } = best === 0 ? [] : all.filter((_, i) => scores[i]!.score === best);
+  const foundScores = scores.filter((s) => best > 0 && s.score === best);
+  if (foundScores.some((s) => s.named >= 2)) found.named = 'explicit';
+  else if (found.some((facts, i) => foundScores[i]!.title && wordCount(withoutTitle(toSimplified(question).toLowerCase(), facts.compacted.title)) <= SHORT_QUESTION_WORDS)) found.named = 'implicit';
   return found;
+}
+
+/** `text` with a title taken out, however it is spaced there (`title` as `compact` writes it). */
+function withoutTitle(text: string, title: string): string {
+  const pattern = new RegExp([...title].map((char) => char.replace(/[.*+?^${}()|[\]\\]/gu, '\\$&')).join('\\s*'), 'u');
+  return text.replace(pattern, ' ');
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -302,14 +334,14 @@ export function createCorpusQuestionAnswerer(articles: Article[]): CorpusQuestio
     if (fields.length === 0 && previousFields.length > 0 && wordCount(text) <= 8) fields = previousFields;
     if (fields.length === 0) return undefined;
     const all = facts();
-    let targets: ArticleFacts[] & { named?: boolean } = referencedArticles(question, all);
+    let targets: ArticleFacts[] & { named?: CorpusReply['reference'] } = referencedArticles(question, all);
     const previousTargets = previous && leans && previousFields.length > 0 ? referencedArticles(previous, all) : [];
-    const aboutArticles =
-      ARTICLE_NOUN.test(text) || targets.named === true || previousFields.length > 0 || fields.includes('overview') || fields.includes('count') || wordCount(text) <= 4;
-    if (!aboutArticles) return undefined;
+    const explicit = ARTICLE_NOUN.test(text) || targets.named === 'explicit' || previousFields.length > 0 || namesNothingElse(text);
+    const reference = explicit ? 'explicit' : targets.named === 'implicit' || wordCount(text) <= SHORT_QUESTION_WORDS ? 'implicit' : undefined;
+    if (!reference) return undefined;
     if (fields.includes('count')) targets = all;
     else if (targets.length === 0) targets = previousTargets.length > 0 ? previousTargets : all;
-    return corpusReply(fields, targets, lang, maxQuotes);
+    return { ...corpusReply(fields, targets, lang, maxQuotes), reference };
   };
 
   return {
@@ -339,7 +371,7 @@ function quoteCollector(max: number) {
   };
 }
 
-function corpusReply(fields: CorpusField[], targets: ArticleFacts[], lang: Lang, maxQuotes: number): CorpusReply {
+function corpusReply(fields: CorpusField[], targets: ArticleFacts[], lang: Lang, maxQuotes: number): Omit<CorpusReply, 'reference'> {
   const p = corpusPhrases(lang);
   const { quotes, cite } = quoteCollector(maxQuotes);
   const lines: string[] = [];
@@ -403,7 +435,7 @@ function titleTopics(title: string): string[] {
 function smallTalkReply(kind: SmallTalk, lang: Lang, all: ArticleFacts[]): CorpusReply {
   const p = corpusPhrases(lang);
   const lines = [p.smallTalk[kind]];
-  if (kind === 'farewell') return { kind: 'small-talk', answer: lines[0]!, quotes: [] };
+  if (kind === 'farewell') return { kind: 'small-talk', answer: lines[0]!, quotes: [], reference: 'explicit' };
   lines.push(p.knows(all.length));
   for (const facts of all.slice(0, 8)) {
     const { meta } = facts.article;
@@ -419,5 +451,5 @@ function smallTalkReply(kind: SmallTalk, lang: Lang, all: ArticleFacts[]): Corpu
   const first = all.find((facts) => facts.author) ?? all[0];
   if (first) examples.push(p.exampleWho(first.title.value));
   lines.push(`${p.tryAsking} ${examples.map((example) => `“${example}”`).join(' · ')}`);
-  return { kind: 'small-talk', answer: lines.join('\n'), quotes: [] };
+  return { kind: 'small-talk', answer: lines.join('\n'), quotes: [], reference: 'explicit' };
 }

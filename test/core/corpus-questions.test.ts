@@ -135,6 +135,52 @@ describe('questions about the corpus', () => {
   });
 });
 
+describe('articles titled by their subject, as encyclopedia articles are', () => {
+  let wiki: TmpProject;
+  let wikiStage: CorpusQuestionAnswerer;
+
+  beforeAll(async () => {
+    wiki = await makeTmpProject('corpus-questions-wiki', {
+      'railway.txt': '广茂铁路是中国广东省的一条铁路，全长364.6公里，由三茂铁路股份有限公司管理运营。\n',
+      'railway.meta.json': JSON.stringify({ title: '广茂铁路', lang: 'zh-Hans', publication: '维基百科' }),
+      'super-bowl.txt': 'Super Bowl 50 was an American football game. Marlee Matlin performed the national anthem in American Sign Language.\n',
+      'super-bowl.meta.json': JSON.stringify({ title: 'Super Bowl 50', lang: 'en' }),
+    });
+    wikiStage = createCorpusQuestionAnswerer((await loadCorpus(wiki.corpusDir, wiki.root)).articles);
+  });
+
+  afterAll(async () => {
+    await wiki?.remove();
+  });
+
+  it.each([
+    ['广茂铁路由哪家公司管理运营？', 'zh-Hans'],
+    ['What actor did sign language for the national anthem at Super Bowl 50?', 'en'],
+  ] as Array<[string, Lang]>)('leaves a question about the subject a title names to retrieval: %s', (question, lang) => {
+    expect(wikiStage.answer(question, { lang })).toBeUndefined();
+  });
+
+  it('takes a title with little else, or a short question naming something, only as maybe about the articles', () => {
+    expect(wikiStage.answer('广茂铁路的出处是什么？', { lang: 'zh-Hans' })).toMatchObject({ kind: 'corpus', reference: 'implicit' });
+    expect(wikiStage.answer('广茂铁路又叫什么？', { lang: 'zh-Hans' })).toMatchObject({ kind: 'corpus', reference: 'implicit' });
+    expect(wikiStage.answer('沼鹿又叫什么？', { lang: 'zh-Hans' })).toMatchObject({ kind: 'corpus', reference: 'implicit' });
+  });
+
+  it.each(['Who wrote it?', 'When was it published?', '标题是什么？', '又叫什么？', 'summarize'])('takes a question naming nothing but what it asks as surely about the articles: %s', (question) => {
+    expect(wikiStage.answer(question, { lang: /\p{Script=Han}/u.test(question) ? 'zh-Hans' : 'en' })).toMatchObject({ kind: 'corpus', reference: 'explicit' });
+  });
+
+  it('takes an article noun, a publication named or a follow-up as surely about the articles', () => {
+    expect(wikiStage.answer('广茂铁路这篇文章出自哪家媒体？', { lang: 'zh-Hans' })).toMatchObject({ reference: 'explicit' });
+    expect(wikiStage.answer('Who wrote the 维基百科 entry on the railway?', { lang: 'en' })).toMatchObject({ reference: 'explicit' });
+    expect(wikiStage.answer('And who edited it?', { lang: 'en', context: 'Who wrote the railway article?' })).toMatchObject({ reference: 'explicit' });
+  });
+
+  it('reads a chapter (篇章) as no article', () => {
+    expect(wikiStage.answer('这一段的副标题标志着作品进入什么篇章？', { lang: 'zh-Hans' })).toBeUndefined();
+  });
+});
+
 describe('small talk and requests about Tether', () => {
   it.each<[string, Lang, string]>([
     ['hi', 'en', 'greeting'],

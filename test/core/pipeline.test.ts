@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { labelsFor } from '../../src/i18n.js';
+import type { CorpusQuestionAnswerer, CorpusReply } from '../../src/answer/corpus-questions.js';
 import type { Answerer } from '../../src/answer/types.js';
 import { DECISION_FEATURES, type AnswerDecider, type Confidence } from '../../src/decision/decide.js';
 import { openIndex } from '../../src/index/open.js';
@@ -46,6 +47,23 @@ describe('the answer path', () => {
     const none = await createTether({ index, model, decider: decideAlways('none') }).ask(question);
     expect(none).toMatchObject({ found: false, confidence: 'none' });
     expect(none.answer).toContain(labels.notCovered);
+  });
+
+  it('answers a question that only may be about the articles from their content when it can, from metadata when not', async () => {
+    const metadata = (reference: CorpusReply['reference']): CorpusQuestionAnswerer => ({
+      answer: () => ({ kind: 'corpus', answer: 'The article is titled Library.', quotes: [], reference }),
+    });
+    const question = 'When did the library reopen?';
+    const content = await createTether({ index, model, corpusQuestions: metadata('implicit'), decider: decideAlways('answer') }).ask(question);
+    expect(content).toMatchObject({ found: true, confidence: 'answer' });
+    expect(content.reply).toBeUndefined();
+    expect(content.quotes.length).toBeGreaterThan(0);
+    for (const confidence of ['unsure', 'none'] as const) {
+      const fallback = await createTether({ index, model, corpusQuestions: metadata('implicit'), decider: decideAlways(confidence) }).ask(question);
+      expect(fallback).toMatchObject({ found: true, reply: 'corpus', answer: 'The article is titled Library.', quotes: [] });
+    }
+    const explicit = await createTether({ index, model, corpusQuestions: metadata('explicit'), decider: decideAlways('answer') }).ask(question);
+    expect(explicit).toMatchObject({ reply: 'corpus', answer: 'The article is titled Library.' });
   });
 
   it('with explain, carries the decision and the evidence it weighed', async () => {
