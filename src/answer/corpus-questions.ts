@@ -19,9 +19,10 @@ export interface CorpusReply {
   quotes: Quote[];
   /**
    * How the question pointed at the articles: `explicit` (an article noun; a language, publication
-   * or author named; a follow-up of a question about them; small talk) or only `implicit` (a short
-   * question, or an article's whole title with little else). A title is often its subject's name
-   * (沼鹿, Super Bowl 50), so an implicit reply stands only when retrieval finds no answer.
+   * or author named; a follow-up of a question about them; nothing named but what it asks; small
+   * talk) or only `implicit` (an article's whole title with little else). A title is often its
+   * subject's name (广茂铁路, Super Bowl 50), so an implicit reply stands only when retrieval finds
+   * no answer.
    */
   reference: 'explicit' | 'implicit';
 }
@@ -62,7 +63,7 @@ const OVERVIEW =
 
 /** Question and function words, pronouns: what a question may hold besides its field and still name nothing ("who wrote it?", "标题是什么?"). */
 const NAMES_NOTHING =
-  /\b(?:who|whom|whose|what|when|which|where|is|was|are|were|it|its|the|this|that|these|those|they|them|of|by|for|in|on|a|an|do|does|did|please|tell|me|us|can|you)\b|什么|是|谁|哪|的|吗|呢|了|它|这|那|又|也|还|请问|请|一下|呀|啊|吧|个/gu;
+  /\b(?:who|whom|whose|whos|what|whats|when|which|where|is|was|are|were|it|its|the|this|that|these|those|they|them|of|by|for|in|on|a|an|do|does|did|please|tell|me|us|can|you|name)\b|['’]s\b|什么|啥|名字|是|谁|哪|的|吗|呢|了|它|这|那|又|也|还|请问|请|一下|呀|啊|吧|个/gu;
 
 const SUMMARY_WORD = /\bsummar(?:y|ize|ise)\b|\boverview\b|总结|概括|摘要|概述/u;
 
@@ -261,8 +262,8 @@ function addTitleWords(all: ArticleFacts[]): void {
 // ---------------------------------------------------------------------------------------------
 // Which articles a question means.
 
-/** Questions of at most this many words (a Chinese word counted as two characters) may be about the articles without naming one ("who wrote it?"). */
-const SHORT_QUESTION_WORDS = 4;
+/** At most this many words (a Chinese word counted as two characters) around an article's whole title make a question maybe about the article. */
+const WORDS_AROUND_TITLE = 4;
 
 /**
  * The articles a question names (by language, publication, author, title), best first; empty when
@@ -290,7 +291,7 @@ function referencedArticles(question: string, all: ArticleFacts[]): ArticleFacts
   const found: ArticleFacts[] & { named?: CorpusReply['reference'] } = best === 0 ? [] : all.filter((_, i) => scores[i]!.score === best);
   const foundScores = scores.filter((s) => best > 0 && s.score === best);
   if (foundScores.some((s) => s.named >= 2)) found.named = 'explicit';
-  else if (found.some((facts, i) => foundScores[i]!.title && wordCount(withoutTitle(toSimplified(question).toLowerCase(), facts.compacted.title)) <= SHORT_QUESTION_WORDS)) found.named = 'implicit';
+  else if (found.some((facts, i) => foundScores[i]!.title && wordCount(withoutTitle(toSimplified(question).toLowerCase(), facts.compacted.title)) <= WORDS_AROUND_TITLE)) found.named = 'implicit';
   return found;
 }
 
@@ -337,7 +338,7 @@ export function createCorpusQuestionAnswerer(articles: Article[]): CorpusQuestio
     let targets: ArticleFacts[] & { named?: CorpusReply['reference'] } = referencedArticles(question, all);
     const previousTargets = previous && leans && previousFields.length > 0 ? referencedArticles(previous, all) : [];
     const explicit = ARTICLE_NOUN.test(text) || targets.named === 'explicit' || previousFields.length > 0 || namesNothingElse(text);
-    const reference = explicit ? 'explicit' : targets.named === 'implicit' || wordCount(text) <= SHORT_QUESTION_WORDS ? 'implicit' : undefined;
+    const reference = explicit ? 'explicit' : targets.named;
     if (!reference) return undefined;
     if (fields.includes('count')) targets = all;
     else if (targets.length === 0) targets = previousTargets.length > 0 ? previousTargets : all;
