@@ -18,9 +18,9 @@ export interface CorpusReply {
   /** Verbatim lines of the articles (byline, title line, heading), by offset. */
   quotes: Quote[];
   /**
-   * How the question pointed at the articles: `explicit` (an article noun; a language, publication
-   * or author named; a follow-up of a question about them; nothing named but what it asks; small
-   * talk) or only `implicit` (an article's whole title with little else). A title is often its
+   * How the question pointed at the articles: `explicit` (an article noun; a publication or author
+   * named; a follow-up of a question about them; nothing named but what it asks; small talk) or
+   * only `implicit` (an article's whole title with nothing else named). A title is often its
    * subject's name (广茂铁路, Super Bowl 50), so an implicit reply stands only when retrieval finds
    * no answer.
    */
@@ -38,7 +38,9 @@ export interface CorpusQuestionAnswerer {
 // Traditional and Simplified Chinese.
 
 const ARTICLE_NOUN =
-  /\b(?:articles?|pieces?|commentar(?:y|ies)|stor(?:y|ies)|essays?|texts?|documents?|posts?|columns?|op-eds?|sources|corpus)\b|文章|篇(?!章|幅)|本文|该文|原文|资料库|文档/u;
+  /\b(?:articles?|pieces?|commentar(?:y|ies)|stor(?:y|ies)|essays?|texts?|documents?|posts?|columns?|op-eds?|sources|corpus)\b|文章|[这那此哪两该本]篇|本文|该文|资料库|文档/u;
+/** Words that may point at an article but as often at anything else: 篇 as a measure word (诗各多少篇), 原文 (the original wording). */
+const ARTICLE_HINT = /篇|原文/u;
 const ENGLISH_WORD = /\benglish\b|英文|英语/u;
 const CHINESE_WORD = /\bchinese\b|\btraditional\b|\bsimplified\b|中文|汉语|华文|繁体|简体/u;
 
@@ -63,7 +65,7 @@ const OVERVIEW =
 
 /** Question and function words, pronouns: what a question may hold besides its field and still name nothing ("who wrote it?", "标题是什么?"). */
 const NAMES_NOTHING =
-  /\b(?:who|whom|whose|whos|what|whats|when|which|where|is|was|are|were|it|its|the|this|that|these|those|they|them|of|by|for|in|on|a|an|do|does|did|please|tell|me|us|can|you|name)\b|['’]s\b|什么|啥|名字|是|谁|哪|的|吗|呢|了|它|这|那|又|也|还|请问|请|一下|呀|啊|吧|个/gu;
+  /\b(?:who|whom|whose|whos|what|whats|when|which|where|is|was|are|were|it|its|the|this|that|these|those|they|them|of|by|for|in|on|a|an|do|does|did|please|tell|me|us|can|you|name|one|ones)\b|['’]s\b|什么|啥|名字|是|谁|哪|的|吗|呢|了|它|这|那|又|也|还|有|一共|请问|请|一下|呀|啊|吧|个/gu;
 
 const SUMMARY_WORD = /\bsummar(?:y|ize|ise)\b|\boverview\b|总结|概括|摘要|概述/u;
 
@@ -114,11 +116,14 @@ export function corpusFieldsOf(question: string): CorpusField[] {
   return fields;
 }
 
-/** Whether a question holds nothing but what it asks of the articles ("who wrote it?", "标题是什么?"; not "沼鹿又叫什么?"). */
+/** Whether a question holds nothing but what it asks of the articles and which ("who wrote it?", "中文那篇的标题是什么?"; not "沼鹿又叫什么?"). */
 function namesNothingElse(text: string): boolean {
   let rest = text;
   // To the end of an English word: `\bpublish` matches "published".
-  for (const pattern of [OVERVIEW, ...FIELD_PATTERNS.map(([, p]) => p)]) rest = rest.replace(new RegExp(`(?:${pattern.source})[a-z]*`, 'gu'), ' ');
+  // Their words only, not what a pattern's `.*` spans ("when were Luther's works published").
+  for (const pattern of [OVERVIEW, ...FIELD_PATTERNS.map(([, p]) => p), ARTICLE_NOUN, ARTICLE_HINT, ENGLISH_WORD, CHINESE_WORD]) {
+    rest = rest.replace(new RegExp(`(?:${pattern.source.replaceAll('.*', '|')})[a-z]*`, 'gu'), ' ');
+  }
   return !/[\p{L}\p{N}]/u.test(rest.replace(NAMES_NOTHING, ' '));
 }
 
@@ -262,16 +267,13 @@ function addTitleWords(all: ArticleFacts[]): void {
 // ---------------------------------------------------------------------------------------------
 // Which articles a question means.
 
-/** At most this many words (a Chinese word counted as two characters) around an article's whole title make a question maybe about the article. */
-const WORDS_AROUND_TITLE = 4;
-
 /**
  * The articles a question names (by language, publication, author, title), best first; empty when
- * none. `named` says how: `explicit` by a language, publication or author; `implicit` by an
- * article's whole title with at most a short question around it (a title may be its subject's name,
- * and "广茂铁路由哪家公司管理运营?" asks about the railway); undefined when only a word of a title
- * points at them ("the piece about costs"), which picks an article but does not by itself make a
- * question one about the articles.
+ * none. `named` says how: `explicit` by its publication or author; `implicit` by its whole title
+ * with nothing else named around it (a title may be its subject's name: "广茂铁路又叫什么?", while
+ * "广茂铁路由哪家公司管理运营?" asks about the railway); undefined when only a language or a word of
+ * a title points at them ("the Chinese one", "the piece about costs"), which picks an article but
+ * does not by itself make a question one about the articles (加拿大中文电台 is a radio station).
  */
 function referencedArticles(question: string, all: ArticleFacts[]): ArticleFacts[] & { named?: CorpusReply['reference'] } {
   const text = normalise(question);
@@ -290,14 +292,14 @@ function referencedArticles(question: string, all: ArticleFacts[]): ArticleFacts
   const best = Math.max(0, ...scores.map((s) => s.score));
   const found: ArticleFacts[] & { named?: CorpusReply['reference'] } = best === 0 ? [] : all.filter((_, i) => scores[i]!.score === best);
   const foundScores = scores.filter((s) => best > 0 && s.score === best);
-  if (foundScores.some((s) => s.named >= 2)) found.named = 'explicit';
-  else if (found.some((facts, i) => foundScores[i]!.title && wordCount(withoutTitle(toSimplified(question).toLowerCase(), facts.compacted.title)) <= WORDS_AROUND_TITLE)) found.named = 'implicit';
+  if (foundScores.some((s) => s.named >= 3)) found.named = 'explicit';
+  else if (found.some((facts, i) => foundScores[i]!.title && namesNothingElse(withoutTitle(text, facts.compacted.title)))) found.named = 'implicit';
   return found;
 }
 
 /** `text` with a title taken out, however it is spaced there (`title` as `compact` writes it). */
 function withoutTitle(text: string, title: string): string {
-  const pattern = new RegExp([...title].map((char) => char.replace(/[.*+?^${}()|[\]\\]/gu, '\\$&')).join('\\s*'), 'u');
+  const pattern = new RegExp([...title.normalize('NFKC')].map((char) => char.replace(/[.*+?^${}()|[\]\\]/gu, '\\$&')).join('\\s*'), 'u');
   return text.replace(pattern, ' ');
 }
 
@@ -342,6 +344,10 @@ export function createCorpusQuestionAnswerer(articles: Article[]): CorpusQuestio
     if (!reference) return undefined;
     if (fields.includes('count')) targets = all;
     else if (targets.length === 0) targets = previousTargets.length > 0 ? previousTargets : all;
+    // Named by its title, an article is not asked its title ("扬子克拉通又叫什么?" asks for another name);
+    // "《三遂平妖传》的作者是谁?" of one without a known author asks for the novel's: the text may say.
+    if (reference === 'implicit') fields = fields.filter((field) => field !== 'title' && targets.some((facts) => knows(facts, field)));
+    if (fields.length === 0) return undefined;
     return { ...corpusReply(fields, targets, lang, maxQuotes), reference };
   };
 
@@ -370,6 +376,11 @@ function quoteCollector(max: number) {
       return ` [${n}]`;
     },
   };
+}
+
+/** Whether the metadata or the text states an article's `field` (a title, language or count always is). */
+function knows(facts: ArticleFacts, field: CorpusField): boolean {
+  return field === 'author' || field === 'editor' || field === 'publication' || field === 'date' ? facts[field] !== undefined : true;
 }
 
 function corpusReply(fields: CorpusField[], targets: ArticleFacts[], lang: Lang, maxQuotes: number): Omit<CorpusReply, 'reference'> {

@@ -157,14 +157,23 @@ describe('articles titled by their subject, as encyclopedia articles are', () =>
     ['广茂铁路由哪家公司管理运营？', 'zh-Hans'],
     ['What actor did sign language for the national anthem at Super Bowl 50?', 'en'],
     ['沼鹿又叫什么？', 'zh-Hans'],
+    ['加拿大中文电台主要以什么语言进行广播？', 'zh-Hans'],
+    ['《唐文粹》共收文、赋及诗各多少篇？', 'zh-Hans'],
+    ["When were some of Luther's best-known works published?", 'en'],
   ] as Array<[string, Lang]>)('leaves a question about a subject, named by a title or not, to retrieval: %s', (question, lang) => {
     expect(wikiStage.answer(question, { lang })).toBeUndefined();
   });
 
-  it('takes an article\'s title with little else only as maybe about the article', () => {
+  it('takes an article\'s title with nothing else named only as maybe about the article', () => {
     expect(wikiStage.answer('广茂铁路的出处是什么？', { lang: 'zh-Hans' })).toMatchObject({ kind: 'corpus', reference: 'implicit' });
-    expect(wikiStage.answer('广茂铁路又叫什么？', { lang: 'zh-Hans' })).toMatchObject({ kind: 'corpus', reference: 'implicit' });
-    expect(wikiStage.answer('Who wrote Super Bowl 50?', { lang: 'en' })).toMatchObject({ kind: 'corpus', reference: 'implicit' });
+    expect(wikiStage.answer('广茂铁路是哪家媒体的？', { lang: 'zh-Hans' })).toMatchObject({ kind: 'corpus', reference: 'implicit' });
+  });
+
+  it('leaves to retrieval what an article named by its title cannot be asked: its title, or a fact it lacks', () => {
+    // "What else is the railway called?"; who wrote the game (the text may say), not the article.
+    expect(wikiStage.answer('广茂铁路又叫什么？', { lang: 'zh-Hans' })).toBeUndefined();
+    expect(wikiStage.answer('Who wrote Super Bowl 50?', { lang: 'en' })).toBeUndefined();
+    expect(wikiStage.answer('Who wrote the Super Bowl 50 article?', { lang: 'en' })).toMatchObject({ kind: 'corpus', reference: 'explicit' });
   });
 
   it.each(['Who wrote it?', 'When was it published?', "who's the writer", '标题是什么？', '又叫什么名字？', 'summarize'])('takes a question naming nothing but what it asks as surely about the articles: %s', (question) => {
