@@ -30,13 +30,17 @@ const ABBREVIATION = /(?<![A-Za-z])(?:Mr|Mrs|Ms|Dr|Prof|St|Jr|Sr|Inc|Ltd|Co|Corp
 const INITIAL = /(?<![\p{L}\p{N}\p{S}])\p{Lu}[.．]$/u;
 // Punctuation that closes what the previous sentence opened, so it belongs to that sentence.
 const LEADING_CLOSERS = /^[\s”’」』）)\]】》〉]+/u;
+// Punctuation that opens what the next sentence says, which Unicode's rules count as closing the one
+// before ("…提出质疑。《保元物语》中…"); not "[", which opens a citation of the sentence before ("…。[4]").
+const TRAILING_OPENERS = /[「『（(【《〈“‘]+$/u;
 
 let sentenceSegmenter: Intl.Segmenter | undefined;
 
 /**
  * Sentences of each paragraph, by the platform's Unicode sentence rules (English `.?!` and
  * Chinese `。！？`), repaired where they fail quoted text: a closing quote stays with its own
- * sentence, and an abbreviation such as "Mr." or a name's initial does not end one.
+ * sentence, an opening one goes with the next, and an abbreviation such as "Mr." or a name's
+ * initial does not end one.
  */
 export function splitSentences(text: string, paragraphs: Span[]): Sentence[] {
   sentenceSegmenter ??= new Intl.Segmenter('en', { granularity: 'sentence' });
@@ -51,6 +55,12 @@ export function splitSentences(text: string, paragraphs: Span[]): Sentence[] {
       let end = start + segment.length;
       const previous = inParagraph.at(-1);
       if (previous) {
+        const openers = TRAILING_OPENERS.exec(text.slice(previous.start, previous.end))?.[0] ?? '';
+        if (openers && openers.length < previous.end - previous.start) {
+          previous.end -= openers.length;
+          start = previous.end;
+          trimSpan(text, previous);
+        }
         const closers = LEADING_CLOSERS.exec(segment)?.[0] ?? '';
         if (closers.trim() !== '') {
           previous.end = start + closers.length;

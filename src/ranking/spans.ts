@@ -278,7 +278,8 @@ export function spanCandidates(
  * them over: on the realistic questions they stood first on semantic similarity alone.
  */
 function isHeading(text: string): boolean {
-  return text.length < 25 && !/[.!?。！？”"]$/u.test(text);
+  // A sentence may end inside a quotation or brackets ("…自然。」", "（見下文。）").
+  return text.length < 25 && !/(?:[.!?。！？][”’"」』）)\]】》〉]*|[”"])$/u.test(text);
 }
 
 /** What a sentence brings that the question does not have: a figure, a date, a (pinyin) name. */

@@ -132,6 +132,12 @@ describe('sentences', () => {
     await expectWellFormed(article, projects.at(-1)!.root);
   });
 
+  it('keeps an opening bracket or quote after a full stop with the sentence it opens', async () => {
+    const article = await articleOf('學者對其真實性提出質疑。《保元物語》中並沒有記載。「坂本耕作」因母親去世而孤獨一人。（見下文。）');
+    expect(sentenceTexts(article)).toEqual(['學者對其真實性提出質疑。', '《保元物語》中並沒有記載。', '「坂本耕作」因母親去世而孤獨一人。', '（見下文。）']);
+    await expectWellFormed(article, projects.at(-1)!.root);
+  });
+
   it('keeps English closing quotes and brackets with their sentence', async () => {
     const article = await articleOf('He said, “We will go on.” Then he left. (It rained.) The end came "soon." Later, it stopped.');
     const sentences = sentenceTexts(article);

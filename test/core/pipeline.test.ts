@@ -93,6 +93,8 @@ describe('the answer path', () => {
     const project = await makeTmpProject('headings', {
       'harbour.txt': 'The harbour bridge\n\nThe harbour bridge opened in 1932 after eight years of work. It carries trains and cars.\n\nRainfall this year\n\nRainfall this year fell by a fifth.\n',
       'harbour.meta.json': JSON.stringify({ title: 'Harbour news', lang: 'en' }),
+      'bridge.txt': '大橋\n\n市長說：「大橋已經通車。」\n',
+      'bridge.meta.json': JSON.stringify({ title: '大橋新聞', lang: 'zh-Hant' }),
     });
     try {
       const own = await openIndex({ corpusDir: project.corpusDir, indexDir: project.indexDir, root: project.root, semanticSources: null });
@@ -101,6 +103,9 @@ describe('the answer path', () => {
       expect(texts[0]).toContain('The harbour bridge opened in 1932');
       expect(texts).not.toContain('The harbour bridge');
       expect(texts).not.toContain('Rainfall this year');
+      // A short sentence that ends inside a quotation is a sentence all the same.
+      const quoted = await createTether({ index: own, model }).ask('市長說大橋通車了嗎？', { limit: 20 });
+      expect(quoted.quotes.map((quote) => quote.text)).toContain('市長說：「大橋已經通車。」');
     } finally {
       await project.remove();
     }
