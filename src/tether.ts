@@ -161,7 +161,7 @@ export function createTether(deps: TetherDeps): Tether {
       const { query, spans, passages } = await search(resolved.text, resolved.context, resolved.kind, WRITER_PASSAGES);
       const decision = decider.decide(query, spans);
       const found = decision.confidence === 'answer';
-      // "沼鹿又叫什么?" may ask for an article's title or for its subject's other name: the content's answer, when there is one.
+      // An article named only by its title ("广茂铁路的出处是什么?") may be asked about its subject: the content's answer, when there is one.
       if (direct && !found) return directReply(direct);
       const quotes = pickQuotes(spans, offset + limit)
         .slice(offset)

@@ -119,8 +119,8 @@ export function corpusFieldsOf(question: string): CorpusField[] {
 /** Whether a question holds nothing but what it asks of the articles and which ("who wrote it?", "中文那篇的标题是什么?"; not "沼鹿又叫什么?"). */
 function namesNothingElse(text: string): boolean {
   let rest = text;
-  // To the end of an English word: `\bpublish` matches "published".
-  // Their words only, not what a pattern's `.*` spans ("when were Luther's works published").
+  // Each pattern's words, to the end of an English word (`\bpublish` matches "published"), not
+  // what its `.*` spans ("when were Luther's works published").
   for (const pattern of [OVERVIEW, ...FIELD_PATTERNS.map(([, p]) => p), ARTICLE_NOUN, ARTICLE_HINT, ENGLISH_WORD, CHINESE_WORD]) {
     rest = rest.replace(new RegExp(`(?:${pattern.source.replaceAll('.*', '|')})[a-z]*`, 'gu'), ' ');
   }
@@ -279,6 +279,7 @@ function referencedArticles(question: string, all: ArticleFacts[]): ArticleFacts
   const text = normalise(question);
   const compactText = compact(question);
   const scores = all.map((facts) => {
+    // A language (2) picks articles; a publication or an author (3) names them.
     let named = 0;
     const zh = facts.article.meta.lang !== 'en';
     if (zh ? CHINESE_WORD.test(text) : ENGLISH_WORD.test(text)) named += 2;

@@ -56,13 +56,12 @@ export function splitSentences(text: string, paragraphs: Span[]): Sentence[] {
       const previous = inParagraph.at(-1);
       if (previous) {
         const openers = TRAILING_OPENERS.exec(text.slice(previous.start, previous.end))?.[0] ?? '';
+        const closers = LEADING_CLOSERS.exec(segment)?.[0] ?? '';
         if (openers && openers.length < previous.end - previous.start) {
           previous.end -= openers.length;
           start = previous.end;
           trimSpan(text, previous);
-        }
-        const closers = LEADING_CLOSERS.exec(segment)?.[0] ?? '';
-        if (closers.trim() !== '') {
+        } else if (closers.trim() !== '') {
           previous.end = start + closers.length;
           start += closers.length;
         }
