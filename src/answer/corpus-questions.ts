@@ -116,14 +116,17 @@ export function corpusFieldsOf(question: string): CorpusField[] {
   return fields;
 }
 
+/**
+ * The words of the fields, article nouns and languages, each to the end of an English word
+ * (`\bpublish` matches "published"), not what a pattern's `.*` spans ("when were Luther's works published").
+ */
+const ASKING_WORDS = [OVERVIEW, ...FIELD_PATTERNS.map(([, pattern]) => pattern), ARTICLE_NOUN, ARTICLE_HINT, ENGLISH_WORD, CHINESE_WORD].map(
+  (pattern) => new RegExp(`(?:${pattern.source.replaceAll('.*', '|')})[a-z]*`, 'gu'),
+);
+
 /** Whether a question holds nothing but what it asks of the articles and which ("who wrote it?", "中文那篇的标题是什么?"; not "沼鹿又叫什么?"). */
 function namesNothingElse(text: string): boolean {
-  let rest = text;
-  // Each pattern's words, to the end of an English word (`\bpublish` matches "published"), not
-  // what its `.*` spans ("when were Luther's works published").
-  for (const pattern of [OVERVIEW, ...FIELD_PATTERNS.map(([, p]) => p), ARTICLE_NOUN, ARTICLE_HINT, ENGLISH_WORD, CHINESE_WORD]) {
-    rest = rest.replace(new RegExp(`(?:${pattern.source.replaceAll('.*', '|')})[a-z]*`, 'gu'), ' ');
-  }
+  const rest = ASKING_WORDS.reduce((left, words) => left.replace(words, ' '), text);
   return !/[\p{L}\p{N}]/u.test(rest.replace(NAMES_NOTHING, ' '));
 }
 
