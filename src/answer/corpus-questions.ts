@@ -156,7 +156,7 @@ interface ArticleFacts {
   /** Distinctive words of the title, for "the piece about …", as patterns that match a word beginning with one. */
   titleWords: RegExp[];
   /** Publication, author and title as `compact` writes them, worked out once: a question is compared with every article's. */
-  compacted: { publication: string | undefined; author: string | undefined; title: string };
+  compacted: { publication: string | undefined; author: string | undefined; title: string; titleParts: string[] };
 }
 
 const BYLINE = /^\s*(?:撰文|作者|文|记者|記者|by|written by|author|text)\s*[|｜:：]\s*(.+?)\s*$/iu;
@@ -245,8 +245,15 @@ function factsOf(article: Article): ArticleFacts {
     date: date ? { ...date, line: findLine(article, date.value, lines) } : undefined,
     headings,
     titleWords: [],
-    compacted: { publication: publication && compact(publication.value), author: author && compact(author.value), title: compact(meta.title) },
+    compacted: { publication: publication && compact(publication.value), author: author && compact(author.value), title: compact(meta.title), titleParts: titleParts(meta.title) },
   };
+}
+
+/** A title and its clauses as `compact` writes them ("阿里雲,暫停裂土封王": 阿里云, 暂停裂土封王), whole title first: what a question may name an article by. */
+function titleParts(title: string): string[] {
+  const whole = compact(title);
+  const clauses = whole.split(/[,，:：;；、|｜!！?？]+/u).filter((part) => part !== whole && part.length >= (/\p{Script=Han}/u.test(part) ? 2 : 4));
+  return whole.length >= 4 ? [whole, ...clauses] : clauses;
 }
 
 const STOP = new Set('the and for with from that this into about after before over under year cloud a an of in on at to its their'.split(' '));
@@ -289,19 +296,20 @@ function referencedArticles(question: string, all: ArticleFacts[]): ArticleFacts
     for (const fact of [facts.compacted.publication, facts.compacted.author]) {
       if (fact && fact.length >= 2 && compactText.includes(fact)) named += 3;
     }
-    const title = facts.compacted.title.length >= 4 && compactText.includes(facts.compacted.title);
+    // The whole title, else a clause of it ("阿里云的作者是谁?").
+    const part = facts.compacted.titleParts.find((p) => compactText.includes(p));
     const titleHits = facts.titleWords.filter((word) => word.test(text)).length;
-    return { named, title, score: named + (title ? 4 : 0) + Math.min(1, titleHits * 0.5) };
+    return { named, part, score: named + (part === undefined ? 0 : part === facts.compacted.title ? 4 : 1) + Math.min(1, titleHits * 0.5) };
   });
   const best = Math.max(0, ...scores.map((s) => s.score));
   const found: ArticleFacts[] & { named?: CorpusReply['reference'] } = best === 0 ? [] : all.filter((_, i) => scores[i]!.score === best);
   const foundScores = scores.filter((s) => best > 0 && s.score === best);
   if (foundScores.some((s) => s.named >= 3)) found.named = 'explicit';
-  else if (found.some((facts, i) => foundScores[i]!.title && namesNothingElse(withoutTitle(text, facts.compacted.title)))) found.named = 'implicit';
+  else if (foundScores.some(({ part }) => part !== undefined && namesNothingElse(withoutTitle(text, part)))) found.named = 'implicit';
   return found;
 }
 
-/** `text` with a title taken out, however it is spaced there (`title` as `compact` writes it). */
+/** `text` with a title (or a part of one) taken out, however it is spaced there (`title` as `compact` writes it). */
 function withoutTitle(text: string, title: string): string {
   const pattern = new RegExp([...title.normalize('NFKC')].map((char) => char.replace(/[.*+?^${}()|[\]\\]/gu, '\\$&')).join('\\s*'), 'u');
   return text.replace(pattern, ' ');
@@ -348,9 +356,10 @@ export function createCorpusQuestionAnswerer(articles: Article[]): CorpusQuestio
     if (!reference) return undefined;
     if (fields.includes('count')) targets = all;
     else if (targets.length === 0) targets = previousTargets.length > 0 ? previousTargets : all;
-    // Named by its title, an article is not asked its title ("扬子克拉通又叫什么?" asks for another name);
-    // "《三遂平妖传》的作者是谁?" of one without a known author asks for the novel's: the text may say.
-    if (reference === 'implicit') fields = fields.filter((field) => field !== 'title' && targets.some((facts) => knows(facts, field)));
+    // Named by its title, an article is not asked its title ("扬子克拉通又叫什么?" asks for another name)
+    // nor what it says ("《战栗游戏》的主要内容是什么?" is the content's); "《三遂平妖传》的作者是谁?" of
+    // one without a known author asks for the novel's: the text may say.
+    if (reference === 'implicit') fields = fields.filter((field) => !['title', 'overview', 'count'].includes(field) && targets.some((facts) => knows(facts, field)));
     if (fields.length === 0) return undefined;
     return { ...corpusReply(fields, targets, lang, maxQuotes), reference };
   };

@@ -104,6 +104,13 @@ describe('questions about the corpus', () => {
     expect(limited?.answer).not.toMatch(/\[3\]/);
   });
 
+  it('takes a clause of a title with nothing else named as maybe about its article', () => {
+    const reply = ask('What language is the harbour plan in?');
+    expect(reply).toMatchObject({ kind: 'corpus', reference: 'implicit' });
+    expect(reply?.answer).toContain('The harbour plan: costs, delays and the director');
+    expect(reply?.answer).not.toContain('港口重建計劃啟動');
+  });
+
   it('follows up on a question about an article ("And who edited it?", "那英文那篇呢？")', () => {
     const edited = ask('And who edited it?', 'en', 'Who wrote the Chinese article?');
     expect(edited?.answer).toContain('李明');
@@ -169,9 +176,10 @@ describe('articles titled by their subject, as encyclopedia articles are', () =>
     expect(wikiStage.answer('广茂铁路是哪家媒体的？', { lang: 'zh-Hans' })).toMatchObject({ kind: 'corpus', reference: 'implicit' });
   });
 
-  it('leaves to retrieval what an article named by its title cannot be asked: its title, or a fact it lacks', () => {
-    // "What else is the railway called?"; who wrote the game (the text may say), not the article.
+  it('leaves to retrieval what an article named by its title cannot be asked: its title, what it says, a fact it lacks', () => {
+    // "What else is the railway called?", "what is the railway about?"; who wrote the game (the text may say), not the article.
     expect(wikiStage.answer('广茂铁路又叫什么？', { lang: 'zh-Hans' })).toBeUndefined();
+    expect(wikiStage.answer('广茂铁路的主要内容是什么？', { lang: 'zh-Hans' })).toBeUndefined();
     expect(wikiStage.answer('Who wrote Super Bowl 50?', { lang: 'en' })).toBeUndefined();
     expect(wikiStage.answer('Who wrote the Super Bowl 50 article?', { lang: 'en' })).toMatchObject({ kind: 'corpus', reference: 'explicit' });
   });
