@@ -28,8 +28,10 @@ const ABBREVIATION = /(?<![A-Za-z])(?:Mr|Mrs|Ms|Dr|Prof|St|Jr|Sr|Inc|Ltd|Co|Corp
 // A name's initial ("George W. Bush", 「A．L．纳戴」): one capital letter, alone, before a full stop, ASCII or
 // fullwidth; not a unit's ("565 °C." ends a sentence).
 const INITIAL = /(?<![\p{L}\p{N}\p{S}])\p{Lu}[.．]$/u;
+/** Closing quotes and brackets, as a character class's contents: what may follow a sentence's final stop. */
+export const CLOSING_PUNCTUATION = '”’」』）)\\]】》〉';
 // Punctuation that closes what the previous sentence opened, so it belongs to that sentence.
-const LEADING_CLOSERS = /^[\s”’」』）)\]】》〉]+/u;
+const LEADING_CLOSERS = new RegExp(`^[\\s${CLOSING_PUNCTUATION}]+`, 'u');
 // Punctuation that opens what the next sentence says, which Unicode's rules count as closing the one
 // before ("…提出质疑。《保元物语》中…"); not "[", which opens a citation of the sentence before ("…。[4]").
 const TRAILING_OPENERS = /[「『（(【《〈“‘]+$/u;

@@ -1,4 +1,5 @@
 import type { Article, Lang } from '../corpus/types.js';
+import { CLOSING_PUNCTUATION } from '../corpus/sentences.js';
 import type { RetrievedChunk } from '../retrieval/candidates.js';
 import { entityShare, presenceOf, profileOfPresence, type FeaturePresence, type WeightedQuestion } from './question.js';
 import type { SentenceAnchors, SentenceFeatureCache } from './sentences.js';
@@ -271,6 +272,9 @@ export function spanCandidates(
   return candidates;
 }
 
+// A sentence may end inside a quotation or brackets ("…自然。」", "（見下文。）").
+const SENTENCE_END = new RegExp(`(?:[.!?。！？]["${CLOSING_PUNCTUATION}]*|[”"])$`, 'u');
+
 /**
  * Whether a span is a heading or a byline: short and unpunctuated. Never the quote that answers a
  * question about the content (questions about the articles themselves are answered from their
@@ -278,8 +282,7 @@ export function spanCandidates(
  * them over: on the realistic questions they stood first on semantic similarity alone.
  */
 function isHeading(text: string): boolean {
-  // A sentence may end inside a quotation or brackets ("…自然。」", "（見下文。）").
-  return text.length < 25 && !/(?:[.!?。！？][”’"」』）)\]】》〉]*|[”"])$/u.test(text);
+  return text.length < 25 && !SENTENCE_END.test(text);
 }
 
 /** What a sentence brings that the question does not have: a figure, a date, a (pinyin) name. */
