@@ -3,9 +3,7 @@ import { growingCache } from '../cache.js';
 import { COMMON_SURNAMES } from '../text/features.js';
 import type { Lexicon } from '../text/lexicon.js';
 import { splitPinyin } from '../text/pinyin.js';
-import { toSimplified } from '../text/script.js';
-
-let segmenter: Intl.Segmenter | undefined;
+import { chineseWordSegmenter, toSimplified } from '../text/script.js';
 
 // Single characters that end a name rather than continue it (王堅在…, 林說…).
 const STOP_CHARACTERS = new Set('的了在是和与及或也都就而之其等被把对从于为以这那说称表示将曾又还却则即'.split(''));
@@ -44,8 +42,7 @@ function findPersonNames(text: string, lexicon: Lexicon): readonly string[] {
   // word it does not know (張|建鋒); a name starts at a segment that is a lone common surname.
   const simplified = toSimplified(text);
   const sameLength = simplified.length === text.length;
-  segmenter ??= new Intl.Segmenter('zh', { granularity: 'word' });
-  const segments = [...segmenter.segment(simplified)];
+  const segments = [...chineseWordSegmenter().segment(simplified)];
   for (let i = 0; i < segments.length; i += 1) {
     const first = segments[i]!;
     if (first.segment.length !== 1 || !COMMON_SURNAMES.has(first.segment)) continue;

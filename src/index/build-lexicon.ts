@@ -2,7 +2,7 @@ import { isContentToken, isEnglishStopword, latinTokens, phraseKeys, stemWord } 
 import type { LexiconFile, LexiconRevision } from '../text/lexicon.js';
 import { englishSkeleton, phoneticSimilarity, pinyinSkeleton } from '../text/phonetic.js';
 import { listPinyinSyllables } from '../text/pinyin.js';
-import { foldForMatching, toSimplified } from '../text/script.js';
+import { chineseWordSegmenter, foldForMatching, toSimplified } from '../text/script.js';
 import { readWordNet } from '../text/wordnet.js';
 import { createHash, randomUUID } from 'node:crypto';
 import fs from 'node:fs/promises';
@@ -249,7 +249,6 @@ export class LexiconBinder {
   private readonly commonWords: Set<string>;
   /** Every beginning of a dictionary word: a run's substrings are tried only while they can still become one (built on first use). */
   private prefixes: Set<string> | undefined;
-  private readonly segmenter = new Intl.Segmenter('zh', { granularity: 'word' });
   /** Words, and stems a gloss can meet, that came into the corpus or left it since the binder was made: all a revision rewrites. */
   private readonly flippedWords = new Set<string>();
   private readonly flippedStems = new Set<string>();
@@ -278,7 +277,7 @@ export class LexiconBinder {
     for (const key of phraseKeys(text, { allPairs: true })) stems.add(key);
     for (const token of latinTokens(text)) if (this.commonWords.has(token.lower)) english.add(token.lower);
     for (const [run] of text.matchAll(/\p{Script=Han}+/gu)) {
-      for (const { segment } of this.segmenter.segment(run)) words.add(segment);
+      for (const { segment } of chineseWordSegmenter().segment(run)) words.add(segment);
       for (let start = 0; start < run.length; start += 1) {
         for (let length = 2; start + length <= run.length; length += 1) {
           const word = run.slice(start, start + length);

@@ -1,5 +1,5 @@
 import { inverseDocumentFrequency, unseenInverseDocumentFrequency, type TextAnalyzer } from '../text/analyzer.js';
-import type { AnswerKind } from '../text/question-kind.js';
+import { answerFocus, type AnswerKind } from '../text/question-kind.js';
 import { extractConcepts, type Concept } from '../text/features.js';
 
 /** A question's concepts with their importance, ready to be matched against spans. */
@@ -9,6 +9,8 @@ export interface WeightedQuestion {
   /** Share of the weight on concepts the corpus never expresses in any form. */
   unknownShare: number;
   kind: AnswerKind;
+  /** Which of `concepts` names what the answer is ("大学" in "哪个大学"), when the question says it. */
+  focus?: number | undefined;
   /** The concepts' features no chunk of the corpus has: no sentence of it can either, so matching skips them. */
   unseen?: ReadonlySet<string>;
 }
@@ -28,6 +30,8 @@ export interface MatchProfile {
   name: number;
   /** Share of the weight on names, acronyms and numbers that is met (1 when the question has none). */
   entities: number;
+  /** How well the question's focus concept is met, 0..1 (1 when the question names no focus). */
+  focus: number;
 }
 
 /** Weight of the previous turn's concepts in a follow-up. */
@@ -81,7 +85,18 @@ function weigh(analyzer: TextAnalyzer, question: string, kind: AnswerKind, conte
   const total = concepts.reduce((sum, c) => sum + c.weight, 0);
   const unknown = concepts.filter(({ concept }) => ![...concept.alternatives.keys()].some(seenInCorpus)).reduce((sum, c) => sum + c.weight, 0);
   const unseen = new Set(concepts.flatMap(({ concept }) => [...concept.alternatives.keys(), ...(concept.entityKeys ?? [])]).filter((feature) => !seenInCorpus(feature)));
-  return { concepts, total, unknownShare: total === 0 ? 1 : unknown / total, kind, unseen };
+  return { concepts, total, unknownShare: total === 0 ? 1 : unknown / total, kind, focus: focusOf(analyzer, question, concepts), unseen };
+}
+
+/** The place among `concepts` of the one the question's answer focus makes (see `answerFocus`). */
+function focusOf(analyzer: TextAnalyzer, question: string, concepts: WeightedQuestion['concepts']): number | undefined {
+  const focus = answerFocus(question);
+  if (!focus) return undefined;
+  const [first] = extractConcepts(focus, analyzer.lexicon, { namesNeedCapitals: false, expandSynonyms: true }).filter((concept) => !concept.phrase);
+  const [primary] = first?.alternatives.keys() ?? [];
+  if (primary === undefined) return undefined;
+  const at = concepts.findIndex(({ concept }) => concept.alternatives.has(primary));
+  return at === -1 ? undefined : at;
 }
 
 /** A concept's alternatives as matching reads them, prepared once per question (a span reads them many times). */
@@ -183,7 +198,10 @@ export function profileOfPresence(question: WeightedQuestion, presences: readonl
   let name = 0;
   let entityTotal = 0;
   let entityMet = 0;
-  for (const concept of prepare(question).concepts) {
+  let focus = question.focus === undefined ? 1 : 0;
+  const { concepts } = prepare(question);
+  for (let c = 0; c < concepts.length; c += 1) {
+    const concept = concepts[c]!;
     const { weight, strengths, keys } = concept;
     let best = 0;
     let bestKind: 'direct' | 'gloss' | 'name' = 'direct';
@@ -203,6 +221,7 @@ export function profileOfPresence(question: WeightedQuestion, presences: readonl
       }
     }
     const reachable = asWrittenIn === 'en' ? concept.reachableInEnglish : 1;
+    if (c === question.focus) focus = reachable === 0 ? 1 : Math.min(1, best / reachable);
     if (reachable === 0) continue;
     total += weight;
     if (best === 0) continue;
@@ -217,6 +236,7 @@ export function profileOfPresence(question: WeightedQuestion, presences: readonl
     gloss: total === 0 ? 0 : gloss / total,
     name: total === 0 ? 0 : name / total,
     entities: entityTotal === 0 ? 1 : entityMet / entityTotal,
+    focus,
   };
 }
 

@@ -3,7 +3,7 @@ import type { GlossStem, Lexicon } from './lexicon.js';
 import { monthOfName, numberMentions, relativeTimeAnchors } from './numbers.js';
 import { englishSkeleton, pinyinSkeleton, soundCount } from './phonetic.js';
 import { romanise, romaniseSyllables, splitPinyin, wadeGilesSyllables } from './pinyin.js';
-import { foldForMatching, toSimplified } from './script.js';
+import { chineseWordSegmenter, foldForMatching, toSimplified } from './script.js';
 
 /** Features of a text with their weights: the shared vocabulary of the lexical and dense rankers. */
 export type FeatureBag = Map<string, number>;
@@ -77,8 +77,6 @@ const CHINESE_NUMERAL = /^[零〇一二两三四五六七八九十百千万亿]+
 export const COMMON_SURNAMES: ReadonlySet<string> = new Set(
   '王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤',
 );
-
-let wordSegmenter: Intl.Segmenter | undefined;
 
 /** Options for feature extraction. */
 export interface FeatureOptions {
@@ -265,8 +263,7 @@ function firstKey(c: Concept): string {
 }
 
 function addChineseConcepts(run: string, lexicon: Lexicon, options: FeatureOptions, inNumber: ((offset: number) => boolean) | undefined, concepts: Concept[]): void {
-  wordSegmenter ??= new Intl.Segmenter('zh', { granularity: 'word' });
-  const segmented = [...wordSegmenter.segment(run)];
+  const segmented = [...chineseWordSegmenter().segment(run)];
   const segments = segmented.map((s) => s.segment);
   const numeric = segmented.map(({ segment, index }) => inNumber !== undefined && [...segment].filter((_, k) => inNumber(index + k)).length * 2 >= segment.length);
   const query = options.expandSynonyms === true;

@@ -1,4 +1,5 @@
 import { expandChatShorthand } from './english.js';
+import { chineseWordSegmenter } from './script.js';
 
 /** What kind of answer a question asks for, when its wording says so. */
 export type AnswerKind = 'number' | 'date' | 'person' | 'reason' | 'any';
@@ -22,4 +23,49 @@ export function detectAnswerKind(question: string): AnswerKind {
     return expanded === word.toLowerCase() ? word : expanded;
   });
   return KIND_PATTERNS.find(([, pattern]) => pattern.test(text))?.[0] ?? 'any';
+}
+
+// Measure words between 几/多少/哪 and the noun they count ("几条线", "哪所大学"); a unit such as 年,
+// 岁 or 倍 is the noun itself ("几年").
+const MEASURE_WORDS = '次个個所家位部座条條支种種类類些间間本首项項只隻名张張场場届屆件篇辆輛艘架门門股层層片份块塊颗顆棵头頭匹把根段句道';
+// Words after 什么 or 哪 that name no thing: a verb, a particle, "kind of", "where".
+const NOT_A_FOCUS = /^(?:是|的|样|樣|么|麼|时候|時候|叫|为|為|意思|呢|吗|嗎|了|在|有|会|會|能|要|里|裡|儿|兒|边|邊|些)$/u;
+const ZH_FOCUS = new RegExp(`(?:什么|什麼|哪一?|几|幾|多少)[${MEASURE_WORDS}]?([\\p{Script=Han}]{1,4})`, 'u');
+const EN_FOCUS = /\b(?:(?:which|what)\s+(?:kind|type|sort|form|name|size)s?\s+of|which|what|whose)\s+([a-z][a-z-]+)/iu;
+// "How many" counts a noun phrase that ends before the verb or a preposition.
+const EN_COUNTED = /\bhow\s+(?:many|much)\s+([a-z][a-z'-]*(?:\s+[a-z][a-z'-]*){0,2})/iu;
+const EN_PHRASE_END = /^(?:did|do|does|is|was|are|were|has|have|had|can|could|would|will|should|of|in|on|at|for|from|to|by|with|per|there|the|a|an|he|she|it|they|we|you|i)$/iu;
+const EN_NOT_A_FOCUS = new Set(['is', 'was', 'are', 'were', 'be', 'been', 'did', 'does', 'do', 'has', 'had', 'have', 'can', 'could', 'would', 'will', 'should', 'may', 'might', 'must', 'a', 'an', 'the', 'of', 'about', 'if', 'to', 'in', 'on', 'for', 'by', 'it', 'its', 'they', 'he', 'she', 'we', 'you', 'i', 'his', 'us', 'this', 'that', 'these', 'those', 'happened', 'happens', 'else', 'exactly', 'kind', 'type', 'sort', 'more', 'less', 'longer', 'later', 'time', 'other', 'and', 'or', 'so']);
+
+/**
+ * The word naming what the answer is, when the question says it: "大学" in "毕业于哪个大学",
+ * "线" in "有几条线", "nations" in "how many nations", "climate" in "what type of climate".
+ */
+export function answerFocus(question: string): string | undefined {
+  const zh = ZH_FOCUS.exec(question);
+  if (zh) {
+    const start = zh.index + zh[0].length - zh[1]!.length;
+    // The noun is the word the question's segmentation starts there ("哪个大学的" → 大学), or the
+    // rest of a word that starts before it ("哪年" → 年).
+    for (const { segment, index } of chineseWordSegmenter().segment(question)) {
+      if (index + segment.length <= start) continue;
+      const word = segment.slice(start - index);
+      return /^\p{Script=Han}+$/u.test(word) && !NOT_A_FOCUS.test(word) ? word : undefined;
+    }
+    return undefined;
+  }
+  const counted = EN_COUNTED.exec(question)?.[1];
+  const word = (counted === undefined ? EN_FOCUS.exec(question)?.[1] : countedNoun(counted))?.toLowerCase();
+  return word && !EN_NOT_A_FOCUS.has(word) ? word : undefined;
+}
+
+/** The noun "how many" counts: of the words before the verb, the last plural ("career sacks", "defense players"), else the first ("people live"). */
+function countedNoun(words: string): string {
+  const phrase: string[] = [];
+  for (const word of words.split(/\s+/)) {
+    if (EN_PHRASE_END.test(word)) break;
+    phrase.push(word);
+  }
+  const plural = phrase.slice(1).findLast((word) => /[^s]s$/iu.test(word) && !EN_NOT_A_FOCUS.has(word.toLowerCase()));
+  return plural ?? phrase[0] ?? '';
 }

@@ -80,3 +80,10 @@ function codePointCount(text: string): number {
 export function foldForMatching(text: string): string {
   return text.normalize('NFKC');
 }
+
+let wordSegmenter: Intl.Segmenter | undefined;
+
+/** The platform's Chinese word segmenter, made once (each one loads ICU's dictionary). */
+export function chineseWordSegmenter(): Intl.Segmenter {
+  return (wordSegmenter ??= new Intl.Segmenter('zh', { granularity: 'word' }));
+}

@@ -57,4 +57,11 @@ describe('matching a question against feature sets', () => {
     expect(matchProfile(question, lookup).coverage).toBeCloseTo((3 + 2 * 0.8 + 1) / 6);
     expect(entityShare(question, new Set(['alibaba']))).toBe(1);
   });
+
+  it('says how well the concept naming what the answer is is met, and 1 when the question names none', () => {
+    const focused: WeightedQuestion = { ...question, focus: 1 };
+    expect(matchProfile(focused, new Set(['gl:spin'])).focus).toBeCloseTo(0.8);
+    expect(matchProfile(focused, new Set(['alibaba'])).focus).toBe(0);
+    expect(matchProfile(question, new Set(['alibaba'])).focus).toBe(1);
+  });
 });

@@ -4,6 +4,7 @@ import { buildLexicon } from '../../src/index/build-lexicon.js';
 import type { Concept } from '../../src/text/features.js';
 import { lexiconFromFile, type Lexicon } from '../../src/text/lexicon.js';
 import { wadeGilesSyllables } from '../../src/text/pinyin.js';
+import { matchProfile, weighQuestion } from '../../src/ranking/question.js';
 
 // A small corpus in both languages whose passages name things the questions name differently.
 const ENGLISH = [
@@ -167,5 +168,18 @@ describe('other forms of a word', () => {
     expect(keys('how many yrs did the gov take')).toEqual(keys('how many years did the government take'));
     expect(keys('didnt the regulator approve it')).toEqual(keys('did the regulator approve it'));
     expect(embedder.documentFeatures('The Rev. Smith spoke.').has('revenu')).toBe(false);
+  });
+});
+
+describe('what the answer is', () => {
+  it('finds the concept a question asks for among its concepts, and meets it in either language', () => {
+    const focusIn = (question: string, passage: string) => matchProfile(weighQuestion(embedder, question, 'any'), new Set(embedder.documentFeatures(passage).keys())).focus;
+    expect(weighQuestion(embedder, '哪次会议在纽卡斯尔举行？', 'any').focus).toBeDefined();
+    expect(focusIn('哪次会议在纽卡斯尔举行？', '第九次会议在纽卡斯尔举行。')).toBe(1);
+    expect(focusIn('哪次会议在纽卡斯尔举行？', '纽卡斯尔的胡格诺派教徒于蒙古经商。')).toBe(0);
+    expect(focusIn('Which engineer was Swiss?', '勒费弗是瑞士工程师。')).toBeGreaterThan(0);
+    expect(focusIn('Which engineer was Swiss?', '成功的美国大学。')).toBe(0);
+    // A question that names no such thing leaves every passage at 1.
+    expect(focusIn('Was Lefevre Swiss?', '成功的美国大学。')).toBe(1);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { detectAnswerKind } from '../../src/text/question-kind.js';
+import { answerFocus, detectAnswerKind } from '../../src/text/question-kind.js';
 
 describe('the kind of answer a question asks for', () => {
   it('reads "who" as asking for a person at the start of a question or after a verb of knowing, not as a relative pronoun', () => {
@@ -16,5 +16,37 @@ describe('the kind of answer a question asks for', () => {
     expect(detectAnswerKind('他们干嘛要拆分?')).toBe('reason');
     // A chat spelling inside a word is not one ("Yang" is not "why").
     expect(detectAnswerKind('Yang took over in 2022')).toBe('any');
+  });
+});
+
+describe('the word naming what the answer is', () => {
+  it('takes the noun a Chinese question word asks about, past a measure word, in either script', () => {
+    expect(answerFocus('楼曾瑞毕业于哪个大学？')).toBe('大学');
+    expect(answerFocus('嘉兴南站有几条线？')).toBe('线');
+    expect(answerFocus('黄天竺鲷鱼体呈什麼顏色？')).toBe('顏色');
+    expect(answerFocus('他凭借哪一部作品获奖？')).toBe('作品');
+    expect(answerFocus('阿里云是哪年成立的')).toBe('年');
+    expect(answerFocus('这支球队有多少名球员？')).toBe('球员');
+    // 会 opens a word here, not the verb "will".
+    expect(answerFocus('哪次会议在纽卡斯尔举行？')).toBe('会议');
+  });
+
+  it('finds none where the question word names no thing: "what is", "what kind", "where", "for what"', () => {
+    expect(answerFocus('什么是月代？')).toBeUndefined();
+    expect(answerFocus('栖息环境是什么样的？')).toBeUndefined();
+    expect(answerFocus('潘淑是哪里人？')).toBeUndefined();
+    expect(answerFocus('疣鹦嘴鱼以什么为食？')).toBeUndefined();
+    expect(answerFocus('What is the expression used for it?')).toBeUndefined();
+    expect(answerFocus('How much did it save?')).toBeUndefined();
+  });
+
+  it('takes the noun after which/what, after "what type of", and the head of what "how many" counts', () => {
+    expect(answerFocus('Which university did he attend?')).toBe('university');
+    expect(answerFocus('During what type of climate is oxygen 18 higher?')).toBe('climate');
+    expect(answerFocus('How many career sacks did Jared Allen have?')).toBe('sacks');
+    expect(answerFocus('How many Panthers defense players were selected?')).toBe('players');
+    expect(answerFocus('How many people live in Fresno?')).toBe('people');
+    expect(answerFocus('How many nations control this region?')).toBe('nations');
+    expect(answerFocus('How much revenue did Alibaba Cloud book?')).toBe('revenue');
   });
 });
