@@ -65,6 +65,12 @@ describe('questions about the corpus', () => {
     expect(zh?.quotes).toEqual([]);
   });
 
+  it('reads "published in" a year or month as asking for the date, and "published in" a place as asking for the publication', () => {
+    expect(ask('Which article was published in 1937?')?.answer).toContain('spring 2024');
+    expect(ask('哪篇文章是2024年发表的？')?.answer).toContain('spring 2024');
+    expect(ask('Was the Chinese article published in a newspaper?')?.answer).toContain('海港日報');
+  });
+
   it('quotes a title line, and marks an editorial title as such', () => {
     const zh = ask('What is the headline of the Chinese article?');
     expect(zh?.quotes.map((q) => q.text)).toEqual(['港口重建計劃啟動']);
