@@ -130,6 +130,13 @@ function namesNothingElse(text: string): boolean {
   return !/[\p{L}\p{N}]/u.test(rest.replace(NAMES_NOTHING, ' '));
 }
 
+/** Whether a date question states a year ("published in 1937", "1937年发表") that no article's date holds. */
+function statesAnotherYear(text: string, fields: CorpusField[], articles: ArticleFacts[]): boolean {
+  if (!fields.includes('date')) return false;
+  const years = text.match(/(?<!\d)\d{4}(?!\d)/gu) ?? [];
+  return years.length > 0 && !articles.some((facts) => years.some((year) => facts.date?.value.includes(year)));
+}
+
 function wordCount(text: string): number {
   return (text.match(/[\p{L}\p{N}]+/gu) ?? []).reduce((n, word) => n + (/\p{Script=Han}/u.test(word) ? Math.ceil(word.length / 2) : 1), 0);
 }
@@ -352,7 +359,8 @@ export function createCorpusQuestionAnswerer(articles: Article[]): CorpusQuestio
     let targets: ArticleFacts[] & { named?: CorpusReply['reference'] } = referencedArticles(question, all);
     const previousTargets = previous && leans && previousFields.length > 0 ? referencedArticles(previous, all) : [];
     const explicit = ARTICLE_NOUN.test(text) || targets.named === 'explicit' || previousFields.length > 0 || namesNothingElse(text);
-    const reference = explicit ? 'explicit' : targets.named;
+    // "What article was published in 1937?" of articles not dated 1937 asks what a text says: retrieval first.
+    const reference = !explicit ? targets.named : statesAnotherYear(text, fields, targets.length > 0 ? targets : all) ? 'implicit' : 'explicit';
     if (!reference) return undefined;
     if (fields.includes('count')) targets = all;
     else if (targets.length === 0) targets = previousTargets.length > 0 ? previousTargets : all;

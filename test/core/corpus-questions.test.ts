@@ -68,7 +68,15 @@ describe('questions about the corpus', () => {
   it('reads "published in" a year or month as asking for the date, and "published in" a place as asking for the publication', () => {
     expect(ask('Which article was published in 1937?')?.answer).toContain('spring 2024');
     expect(ask('哪篇文章是2024年发表的？')?.answer).toContain('spring 2024');
+    expect(ask('哪篇文章是2024年发表的？')?.reference).toBe('explicit');
     expect(ask('Was the Chinese article published in a newspaper?')?.answer).toContain('海港日報');
+  });
+
+  it('lets retrieval answer first when a date question states a year no article is dated', () => {
+    // "What article was published in 1937?" of an encyclopedia text asks what the text says.
+    expect(ask('What article was published in 1937?')?.reference).toBe('implicit');
+    expect(ask('1937年发表了什么文章？', 'zh-Hans')?.reference).toBe('implicit');
+    expect(ask('What article was published in 2024?')?.reference).toBe('explicit');
   });
 
   it('quotes a title line, and marks an editorial title as such', () => {
