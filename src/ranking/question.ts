@@ -82,10 +82,18 @@ function weigh(analyzer: TextAnalyzer, question: string, kind: AnswerKind, conte
   add(analyzer.queryConcepts(question), 1);
   if (context) add(extractConcepts(context, analyzer.lexicon, { namesNeedCapitals: false, expandSynonyms: true }), CONTEXT_WEIGHT);
   const concepts = [...byKey.values()];
+  const focus = focusOf(analyzer, question, concepts);
+  const focused = focus === undefined ? undefined : concepts[focus];
+  // The thing asked for is what a right answer must name, however common the word (大学, year):
+  // it weighs at least as much as the question's average concept.
+  if (focus !== undefined && focused) {
+    const average = concepts.reduce((sum, c) => sum + c.weight, 0) / concepts.length;
+    concepts[focus] = { ...focused, weight: Math.max(focused.weight, average) };
+  }
   const total = concepts.reduce((sum, c) => sum + c.weight, 0);
   const unknown = concepts.filter(({ concept }) => ![...concept.alternatives.keys()].some(seenInCorpus)).reduce((sum, c) => sum + c.weight, 0);
   const unseen = new Set(concepts.flatMap(({ concept }) => [...concept.alternatives.keys(), ...(concept.entityKeys ?? [])]).filter((feature) => !seenInCorpus(feature)));
-  return { concepts, total, unknownShare: total === 0 ? 1 : unknown / total, kind, focus: focusOf(analyzer, question, concepts), unseen };
+  return { concepts, total, unknownShare: total === 0 ? 1 : unknown / total, kind, focus, unseen };
 }
 
 /** The place among `concepts` of the one the question's answer focus makes (see `answerFocus`). */
