@@ -182,4 +182,17 @@ describe('what the answer is', () => {
     // A question that names no such thing leaves every passage at 1.
     expect(focusIn('Was Lefevre Swiss?', '成功的美国大学。')).toBe(1);
   });
+
+  it("weighs the concept asked for at least as much as the question's average concept, however common", () => {
+    // Every passage names an engineer: the word's IDF alone would make it the lightest concept.
+    const passages = ['Lefevre, a Swiss engineer, retired.', 'An engineer from Newcastle upon Tyne.', 'The engineer Granger wrote.', 'One engineer spoke.'];
+    const unbound = new TextAnalyzer({ lexicon, stats: NO_STATS });
+    const analyzer = new TextAnalyzer({ lexicon, stats: computeFeatureStats(passages.map((text) => unbound.documentFeatures(text))) });
+    const question = weighQuestion(analyzer, 'Which engineer came from Newcastle?', 'any');
+    const focused = question.concepts[question.focus ?? -1];
+    expect(focused?.concept.alternatives.has('engin')).toBe(true);
+    // The average before the lift counts the focus's own low weight: at least the others' sum over every concept.
+    const others = question.total - focused!.weight;
+    expect(focused!.weight).toBeGreaterThanOrEqual(others / question.concepts.length);
+  });
 });
