@@ -333,6 +333,25 @@ export class LexicalStoreWriter {
 
 const INSERT_DERIVATION = 'INSERT INTO articles (id, digest, lang, sentences, chunks) VALUES (?, ?, ?, ?, ?)';
 
+/**
+ * Replaces a store's derivations with `derivations`, made by this code's article rules: for an index
+ * whose articles these rules still cut as it holds them, but whose derivations were stored under
+ * other rules (never reused, so every open would derive the articles again).
+ */
+export function replaceArticleDerivations(file: string, derivations: Iterable<StoredDerivation>): void {
+  const db = new Database(file, { fileMustExist: true });
+  try {
+    const insert = db.prepare<[string, string, string | null, Buffer, Buffer]>(INSERT_DERIVATION);
+    db.transaction(() => {
+      db.prepare('DELETE FROM articles').run();
+      for (const derivation of derivations) insertDerivation(insert, derivation);
+      db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)').run('articleRules', ARTICLE_RULES_VERSION);
+    })();
+  } finally {
+    db.close();
+  }
+}
+
 function insertDerivation(statement: Database.Statement<[string, string, string | null, Buffer, Buffer]>, derivation: StoredDerivation): void {
   statement.run(derivation.articleId, derivation.digest, derivation.inferredLang ?? null, packSentences(derivation.sentences), packChunks(derivation.chunks));
 }

@@ -5,11 +5,11 @@ import { LOCAL_EMBEDDER_NAME, LocalEmbeddings, localEmbedderIdentity } from '../
 import { TextAnalyzer } from '../text/analyzer.js';
 import { TetherError } from '../errors.js';
 import { LexicalIndex } from './lexical.js';
-import { readArticleDerivations } from './lexical-store.js';
+import { readArticleDerivations, replaceArticleDerivations } from './lexical-store.js';
 import { loadSentenceEmbedder, SEMANTIC_FORMAT_VERSION, type SemanticSources } from '../semantic/index.js';
 import { loadLexicon } from '../text/lexicon.js';
 import type { LexiconSources } from './build-lexicon.js';
-import { chunkCorpus, chunkDocumentsOf, chunksByArticle } from './build.js';
+import { chunkCorpus, chunkDocumentsOf, chunksByArticle, derivationOf } from './build.js';
 import { buildIndexInPlace, isReadOnlyError, updateIndexInPlace } from './lifecycle.js';
 import { liveChunkIds, loadVectorStore } from './hnsw.js';
 import { CHUNKING_CHANGED, describeChanges, planIndexUpdate, type ArticleChanges } from './update.js';
@@ -182,8 +182,17 @@ async function inspectIndex(options: OpenIndexOptions, corpus: Corpus): Promise<
     return { reason: `The corpus changed since the index was built (${describeChanges(plan.changes)}): updating it.`, manifest, changes: plan.changes, chunks };
   }
   // Chunk and sentence boundaries also come from code (sentence rules), which the corpus hash does not see.
-  if (manifest.chunksHash !== hashChunkIds(chunks.map((c) => c.id)) || cutOtherwise(manifest, corpus.articles, chunksByArticle(chunks))) {
+  const chunksOf = chunksByArticle(chunks);
+  if (manifest.chunksHash !== hashChunkIds(chunks.map((c) => c.id)) || cutOtherwise(manifest, corpus.articles, chunksOf)) {
     return { reason: CHUNKING_CHANGED };
+  }
+  // Cut as it was indexed, but derived again (its derivations stored under other article rules): stored for the next open.
+  if (corpus.articles.some((article) => corpus.readings.get(article.id)?.chunks === undefined)) {
+    try {
+      replaceArticleDerivations(indexFiles(options.indexDir).lexical, corpus.articles.flatMap((article) => derivationOf(corpus, article, chunksOf.get(article.id) ?? [])));
+    } catch {
+      // A read-only or damaged store: the articles are derived again at every open (a damaged one is rebuilt below).
+    }
   }
   try {
     return await loadIndexFiles(options, manifest, corpus, chunks);

@@ -3,7 +3,8 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
-import { loadCorpus } from '../../src/corpus/load.js';
+import Database from 'better-sqlite3';
+import { ARTICLE_RULES_VERSION, loadCorpus } from '../../src/corpus/load.js';
 import { chunkCorpus } from '../../src/index/build.js';
 import { TetherError } from '../../src/errors.js';
 import { indexWorkPaths } from '../../src/index/lifecycle.js';
@@ -163,6 +164,27 @@ describe('a stale index', () => {
     const changed = reopened.corpus.articles.find((article) => article.id === 'riverside-en')!;
     expect(derived?.get('riverside-en')?.sentences).toEqual((await loadCorpus(corpusDir, root)).articles.find((article) => article.id === 'riverside-en')!.sentences);
     expect(changed.text.slice(changed.sentences.at(-1)!.start, changed.sentences.at(-1)!.end)).toBe(added);
+  });
+});
+
+describe('an index whose articles were derived under other article rules', () => {
+  it('stores their derivations again on open, so the next open reuses them instead of deriving them again', async () => {
+    const indexDir = await copyToTmp('rules', project.indexDir);
+    tmpDirs.push(indexDir);
+    const store = path.join(indexDir, 'lexical.sqlite');
+    const db = new Database(store);
+    db.prepare("UPDATE meta SET value = ? WHERE key = 'articleRules'").run(ARTICLE_RULES_VERSION - 1);
+    db.close();
+    expect(readArticleDerivations(store)).toBeUndefined();
+    const progress: string[] = [];
+    await openIndex({ corpusDir: project.corpusDir, indexDir, root: project.root, onProgress: (m) => progress.push(m) });
+    expect(progress, 'nothing rebuilt').toEqual([]);
+    const { articles } = await loadCorpus(project.corpusDir, project.root);
+    const derived = readArticleDerivations(store);
+    expect([...(derived?.keys() ?? [])].sort()).toEqual(articles.map((article) => article.id).sort());
+    for (const article of articles) expect(derived?.get(article.id)?.sentences).toEqual(article.sentences);
+    const reopened = await loadCorpus(project.corpusDir, project.root, { known: derived });
+    expect([...reopened.readings.values()].every((reading) => reading.chunks !== undefined)).toBe(true);
   });
 });
 
