@@ -44,17 +44,19 @@ const ARTICLE_HINT = /篇|原文/u;
 const ENGLISH_WORD = /\benglish\b|英文|英语/u;
 const CHINESE_WORD = /\bchinese\b|\btraditional\b|\bsimplified\b|中文|汉语|华文|繁体|简体/u;
 
+// "Published in March" asks for a date, "published in Nature" for a publication.
+const MONTH_NAMES = 'january|february|march|april|may|june|july|august|september|october|november|december';
 const FIELD_PATTERNS: Array<[CorpusField, RegExp]> = [
   ['count', /\bhow many (?:articles|sources|documents|texts|pieces|stories|files)\b|(?:几|多少)篇|多少(?:文章|资料|来源|份)|几份/u],
   [
     'date',
-    /(?:\bwhen\b|\bwhat (?:date|day|year|month)\b|\bdated?\b|时候|何时|哪天|哪一天|哪年|日期|时间).*(?:\bpublish|\bwritten\b|\bwrite\b|\breleased?\b|\bcame out\b|\bcome out\b|\bposted\b|\bappear|\bdated?\b|发表|发布|刊|出版|写|发的)|\bpublication date\b|\b(?:published|written|released|posted) (?:in|on) (?:\d|(?:january|february|march|april|may|june|july|august|september|october|november|december)\b)|(?:发表|发布|出版|刊登|写作)(?:的)?(?:时间|日期)|\d+年(?:\d+月)?(?:\d+日)?(?:发表|发布|出版|刊登)/u,
+    new RegExp(String.raw`(?:\bwhen\b|\bwhat (?:date|day|year|month)\b|\bdated?\b|时候|何时|哪天|哪一天|哪年|日期|时间).*(?:\bpublish|\bwritten\b|\bwrite\b|\breleased?\b|\bcame out\b|\bcome out\b|\bposted\b|\bappear|\bdated?\b|发表|发布|刊|出版|写|发的)|\bpublication date\b|\b(?:published|written|released|posted) (?:in|on) (?:\d|(?:${MONTH_NAMES})\b)|(?:发表|发布|出版|刊登|写作)(?:的)?(?:时间|日期)|\d+年(?:\d+月)?(?:\d+日)?(?:发表|发布|出版|刊登)`, 'u'),
   ],
   ['editor', /\beditors?\b|\bedited\b|编辑|责编/u],
   ['author', /\bwho (?:wrote|writes|authored|penned)\b|\bauthors?\b|\bwriters?\b|\bbyline\b|\bwritten by\b|\bjournalists?\b|\breporters?\b|作者|谁写|撰文|撰稿|执笔|记者/u],
   [
     'publication',
-    /\bpublications?\b|\bpublishers?\b|\boutlets?\b|\bmedia\b|\bmagazine\b|\bnewspaper\b|\bwebsite\b|\bwho published\b|\bpublished by\b|\bpublished (?:in|on) (?!\d|(?:january|february|march|april|may|june|july|august|september|october|november|december)\b)|\bwhere (?:was|is|did)\b.*\b(?:published|come from|appear)|媒体|出处|刊物|出自|公众号|发表在|刊登在|刊发|哪家/u,
+    new RegExp(String.raw`\bpublications?\b|\bpublishers?\b|\boutlets?\b|\bmedia\b|\bmagazine\b|\bnewspaper\b|\bwebsite\b|\bwho published\b|\bpublished by\b|\bpublished (?:in|on) (?!\d|(?:${MONTH_NAMES})\b)|\bwhere (?:was|is|did)\b.*\b(?:published|come from|appear)|媒体|出处|刊物|出自|公众号|发表在|刊登在|刊发|哪家`, 'u'),
   ],
   ['title', /\btitles?\b|\bheadlines?\b|\bcalled\b|\bnamed\b|标题|题目|题为|叫什么|篇名/u],
   ['language', /\blanguages?\b|什么语言|哪种语言|语言|什么文字/u],
