@@ -21,6 +21,11 @@ import type { ExternalEmbeddings, LoadedIndex } from './types.js';
 /** Below this many sentences, a corpus's features are read on the build's thread alone: a worker takes longer to start (~0.3 s). */
 export const FEATURES_WORKER_MIN_SENTENCES = 2_000;
 
+/** Whether the features worker reads the article at `position` (of the articles in key order): two in every three. */
+function readAside(position: number): boolean {
+  return position % 3 !== 0;
+}
+
 /** Options for building an index. */
 export interface BuildIndexOptions {
   corpus: Corpus;
@@ -107,12 +112,14 @@ export async function buildIndex(options: BuildIndexOptions): Promise<LoadedInde
     // to the store at once, as one line-separated text each.
     const reader = new TextAnalyzer({ lexicon, stats: NO_STATS });
     const sorted = [...corpus.articles].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-    // A large corpus's every other article is read in a worker thread meanwhile (its features come
-    // back in order); a small one's on this thread alone, sooner than a worker starts.
-    const aside = sentences >= FEATURES_WORKER_MIN_SENTENCES ? sentenceFeaturesAside(files.lexicon, sorted.filter((_, i) => i % 2 === 1), stopWorkers.signal) : undefined;
+    // A large corpus's articles are read two in three in a worker thread meanwhile (its features come
+    // back in order): this thread also numbers every chunk's features and stores every sentence's, so
+    // an even split left the worker waiting. A small corpus's are read on this thread alone, sooner
+    // than a worker starts.
+    const aside = sentences >= FEATURES_WORKER_MIN_SENTENCES ? sentenceFeaturesAside(files.lexicon, sorted.filter((_, i) => readAside(i)), stopWorkers.signal) : undefined;
     for (const [i, article] of sorted.entries()) {
       const sentenceBags: FeatureBag[] =
-        aside && i % 2 === 1 ? await nextFrom(aside, article.id) : article.sentences.map((sentence) => reader.documentFeatures(article.text.slice(sentence.start, sentence.end)));
+        aside && readAside(i) ? await nextFrom(aside, article.id) : article.sentences.map((sentence) => reader.documentFeatures(article.text.slice(sentence.start, sentence.end)));
       for (const chunk of chunksOf.get(article.id) ?? []) rowOf.set(chunk.id, bags.add(chunkBag(chunk, sentenceBags)));
       lexicalWriter.addSentences(sentenceBags.map((bag, index) => ({ articleId: article.id, index, features: sentenceFeatureText(bag.keys()) })));
       lexicalWriter.addDerivations(derivationOf(corpus, article, chunksOf.get(article.id) ?? []));
