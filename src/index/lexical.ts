@@ -1,6 +1,7 @@
 import type { FeatureStats } from '../text/analyzer.js';
 import type { FeatureBag } from '../text/features.js';
-import { LexicalStore, updateLexicalStore, type LexicalHit, type LexicalStoreChanges } from './lexical-store.js';
+import { LexicalStore, type LexicalHit } from './lexical-store/read.js';
+import { updateLexicalStore, type LexicalStoreChanges } from './lexical-store/update.js';
 
 /**
  * BM25 ranking over the same bilingual features the embedder uses, so Chinese is tokenised into

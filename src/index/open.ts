@@ -5,7 +5,8 @@ import { LOCAL_EMBEDDER_NAME, LocalEmbeddings, localEmbedderIdentity } from '../
 import { TextAnalyzer } from '../text/analyzer.js';
 import { TetherError } from '../errors.js';
 import { LexicalIndex } from './lexical.js';
-import { readArticleDerivations, replaceArticleDerivations } from './lexical-store.js';
+import { readArticleDerivations } from './lexical-store/read.js';
+import { replaceArticleDerivations } from './lexical-store/update.js';
 import { loadSentenceEmbedder, SEMANTIC_FORMAT_VERSION, type SemanticSources } from '../semantic/index.js';
 import { loadLexicon } from '../text/lexicon.js';
 import type { LexiconSources } from './build-lexicon.js';

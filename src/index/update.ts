@@ -11,7 +11,7 @@ import { LexiconBinder, loadLexiconSources, parseCorpusKeys, serialiseCorpusKeys
 import { chunkBag, chunkCorpus, chunkDocument, chunkDocumentsOf, chunkEmbedder, chunksByArticle, derivationOf } from './build.js';
 import { liveChunkIds, loadVectorStore, saveVectorStore, updateVectorStore } from './hnsw.js';
 import { LexicalIndex } from './lexical.js';
-import { sentenceFeatureText, type StoredChunk, type StoredSentence } from './lexical-store.js';
+import { sentenceFeatureText, type StoredChunk, type StoredSentence } from './lexical-store/format.js';
 import { articleFromStored, cutOtherwise, hashArticle, hashChunkIds, indexFiles, manifestArticle, readStoredArticles, writeStoredArticles, type Manifest } from './manifest.js';
 import { readingFingerprints, readingLanguage } from './reading.js';
 import type { ExternalEmbeddings, LoadedIndex } from './types.js';

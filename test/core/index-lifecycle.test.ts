@@ -10,7 +10,7 @@ import { TetherError } from '../../src/errors.js';
 import { indexWorkPaths } from '../../src/index/lifecycle.js';
 import { INDEX_FORMAT_VERSION } from '../../src/index/manifest.js';
 import { indexState, openIndex } from '../../src/index/open.js';
-import { readArticleDerivations } from '../../src/index/lexical-store.js';
+import { readArticleDerivations } from '../../src/index/lexical-store/read.js';
 import { openTether } from '../../src/tether.js';
 import { BILINGUAL_FILES } from '../support/bilingual.js';
 import { copyToTmp, makeTmpDir, makeTmpProject, REPO_ROOT, unfaithfulQuotes, type TmpProject } from '../support/corpus.js';

@@ -5,7 +5,9 @@ import Database from 'better-sqlite3';
 import MiniSearch from 'minisearch';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { computeFeatureStats } from '../../src/text/analyzer.js';
-import { LexicalStore, LexicalStoreWriter, readArticleDerivations, sentenceFeatureText, writeLexicalStore, type StoredChunk, type StoredDerivation } from '../../src/index/lexical-store.js';
+import { sentenceFeatureText, type StoredChunk, type StoredDerivation } from '../../src/index/lexical-store/format.js';
+import { LexicalStore, readArticleDerivations } from '../../src/index/lexical-store/read.js';
+import { LexicalStoreWriter, writeLexicalStore } from '../../src/index/lexical-store/write.js';
 import { ARTICLE_RULES_VERSION } from '../../src/corpus/load.js';
 import { DEFAULT_CHUNKING } from '../../src/corpus/chunk.js';
 
