@@ -17,6 +17,7 @@ import { SentenceFeatureCache } from './ranking/sentences.js';
 import { pickQuotes, QUOTES_PER_PAGE } from './ranking/quotes.js';
 import { createCandidateRetriever, type CandidateRetriever } from './retrieval/candidates.js';
 import { detectLang } from './text/script.js';
+import { withoutSourceReferences } from './text/source-references.js';
 import { PROJECT_ROOT, type Config } from './config.js';
 import type { Logger } from './logger.js';
 
@@ -68,9 +69,13 @@ export function createPipeline(deps: Pick<TetherDeps, 'index' | 'model' | 'retri
   };
 }
 
-/** A question as the stages read it: its text, language and weighed concepts (with a follow-up's previous question). */
+/**
+ * A question as the stages read it: its words about the topic (not what it says of the source itself,
+ * "the author thinks"), language and weighed concepts (with a follow-up's previous question).
+ */
 export function rankingQuery(index: LoadedIndex, text: string, context: string | undefined, kind: AnswerKind = detectAnswerKind(text)): RankingQuery {
-  return { text, lang: detectLang(text), weighted: weighQuestion(index.analyzer, text, kind, context) };
+  const topic = withoutSourceReferences(text);
+  return { text: topic, lang: detectLang(text), weighted: weighQuestion(index.analyzer, topic, kind, context) };
 }
 
 /** Builds the core over a loaded index: retrieve → rank → decide → write → verify. */
@@ -103,7 +108,7 @@ export function createTether(deps: TetherDeps): Tether {
   /** Ranked spans of the retrieved chunks, best first, and the first `passageCount` paragraphs they lie in. */
   const search = async (text: string, context: string | undefined, kind?: AnswerKind, passageCount = 0) => {
     const query = rankingQuery(index, text, context, kind);
-    const retrieved = await retriever.retrieve(context ? `${text}\n${context}` : text);
+    const retrieved = await retriever.retrieve(context ? `${query.text}\n${context}` : query.text);
     const spans = ranker.rank(query, retrieved);
     const passages: Passage[] = [];
     const seen = new Set<string>();

@@ -105,7 +105,7 @@ async function collect(
 ): Promise<TrainingQuestion> {
   const query = rankingQuery(index, testCase.question, testCase.context);
   const semantic = index.semantic && semanticEvidence(index.semantic, query.text);
-  const candidates: SpanCandidate[] = spanCandidates(query.weighted, query.lang, await retriever.retrieve(testCase.question), cache, semantic);
+  const candidates: SpanCandidate[] = spanCandidates(query.weighted, query.lang, await retriever.retrieve(query.text), cache, semantic);
   const answerable = testCase.kind !== 'none';
   return {
     run,

@@ -6,7 +6,7 @@ import { DECISION_FEATURES, type AnswerDecider, type Confidence } from '../../sr
 import { openIndex } from '../../src/index/open.js';
 import type { LoadedIndex } from '../../src/index/types.js';
 import { loadAnswerModel, type AnswerModel } from '../../src/decision/model.js';
-import { createTether } from '../../src/tether.js';
+import { createTether, rankingQuery } from '../../src/tether.js';
 import { makeTmpProject, REPO_ROOT } from '../support/corpus.js';
 import { sharedProject } from '../support/shared.js';
 
@@ -64,6 +64,14 @@ describe('the answer path', () => {
     }
     const explicit = await createTether({ index, model, corpusQuestions: metadata('explicit'), decider: decideAlways('answer') }).ask(question);
     expect(explicit).toMatchObject({ reply: 'corpus', answer: 'The article is titled Library.' });
+  });
+
+  it('weighs a question by its topic, not by what it says of the source ("the writer thinks", "作者觉得")', () => {
+    const concepts = (text: string) => rankingQuery(index, text, undefined).weighted.concepts.map(({ concept, weight }) => [[...concept.alternatives.keys()][0], weight]);
+    expect(concepts('Why does the writer think the library closed?')).toEqual(concepts('Why does think the library closed?'));
+    expect(concepts('Why does the writer think the library closed?')).not.toEqual(concepts('Why does the reader think the library closed?'));
+    expect(concepts('作者为什么觉得图书馆关门了?')).toEqual(concepts('为什么觉得图书馆关门了?'));
+    expect(rankingQuery(index, 'Why does the writer think the library closed?', undefined).weighted.kind).toBe('reason');
   });
 
   it('with explain, carries the decision and the evidence it weighed', async () => {
