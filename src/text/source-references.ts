@@ -11,7 +11,7 @@ const ENGLISH_REFERENCE = new RegExp(
   [
     `\\baccording to (?:the |this )?${ENGLISH_SOURCE}\\b`,
     `\\b(?:in|from) (?:the|this) (?:article|piece)\\b(?!['’])`,
-    `\\b(?:the|this) (?:author|writer|columnist)'s (?:view|take|opinion|point|argument|reading|verdict)\\b`,
+    `\\b(?:the|this) (?:author|writer|columnist)['’]s (?:view|take|opinion|point|argument|reading|verdict)\\b`,
     `\\b(?:the|this) ${ENGLISH_SOURCE}(?= (?:(?:actually|really|even|also|still|seem to|seems to|want to|wants to|try to|tries to|is trying to) )?${ENGLISH_VERB}\\b)`,
   ].join('|'),
   'giu',
@@ -37,7 +37,7 @@ export function withoutSourceReferences(question: string): string {
       // The noun alone ("作者是谁", "文章中的…"): a word of the question.
       if (asks === undefined && verb === undefined && !ALWAYS_THE_SOURCE.has(source)) return match;
       changed = true;
-      return match.slice(source.length).replace(/^(?:裡|里|中)/u, '');
+      return `${asks ?? ''}${verb ?? ''}`;
     });
   if (!changed) return question;
   const tidy = stripped.replace(/\s{2,}/g, ' ').trim();

@@ -7,6 +7,7 @@ describe('what a question says about the source itself', () => {
     expect(withoutSourceReferences('Does the author actually buy the chip story?')).toBe('Does actually buy the chip story?');
     expect(withoutSourceReferences('According to the article, who runs the cloud unit?')).toBe(', who runs the cloud unit?');
     expect(withoutSourceReferences('what market is mentioned in the article')).toBe('what market is mentioned');
+    expect(withoutSourceReferences('What’s the writer’s take on the outages?')).toBe('What’s on the outages?');
   });
 
   it('keeps the author as a word of the question when it is what is asked about', () => {
