@@ -115,7 +115,9 @@ export function phraseKeys(text: string, options: { allPairs?: boolean; acronyms
   return keys;
 }
 
-// Irregular past forms Porter stemming cannot reach ("began" → "begin", "left" → "leave").
+// Irregular past forms Porter stemming cannot reach ("began" → "begin", "left" → "leave"), and the
+// inflections of short verbs it keeps apart from them: "died" → "di" but "die" → "die", "tried" →
+// "tri" but "try" → "try", "does" → "doe".
 const IRREGULAR = new Map(
   `arose arise awoke awake bore bear beaten beat became become begun begin began begin bent bend bet bet bid bid
   bit bite bled bleed blew blow blown blow broke break broken break bred breed brought bring built build burnt burn bought buy
@@ -130,7 +132,9 @@ const IRREGULAR = new Map(
   split split spread spread sprang spring stood stand stole steal stolen steal stuck stick struck strike strove strive swore swear
   swept sweep swam swim swum swim took take taken take taught teach tore tear torn tear told tell thought think threw throw
   thrown throw understood understand undertook undertake undertaken undertake woke wake wore wear worn wear won win
-  withdrew withdraw withdrawn withdraw wrote write written write overtook overtake overtaken overtake`
+  withdrew withdraw withdrawn withdraw wrote write written write overtook overtake overtaken overtake
+  died die dies die dying die lied lie lies lie lying lie tied tie ties tie tying tie vied vie vies vie vying vie
+  tried try tries try cried cry cries cry dried dry dries dry fried fry fries fry flies fly spied spy spies spy does do goes go`
     .trim()
     .split(/\s+/)
     .reduce<Array<[string, string]>>((pairs, word, i, words) => (i % 2 === 0 ? [...pairs, [word, words[i + 1]!]] : pairs), []),

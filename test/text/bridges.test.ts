@@ -11,6 +11,7 @@ const ENGLISH = [
   'Lefevre, a Swiss engineer, said the monopoly ended in the 1970s.',
   'The spin-off was approved by the U.S. regulator.',
   'Newcastle upon Tyne hosted the ninth meeting.',
+  'The inventor died in a hotel.',
 ];
 const CHINESE = ['勒费弗是瑞士工程师。', '纽卡斯尔的胡格诺派教徒于蒙古经商。', '成功的美国大学。', '该公司在20世纪70年代垄断了市场。', '第九次会议在纽卡斯尔举行。', '格兰杰是一名记者。', '周靖人是首席技术官。', '超级碗在大桥旁举行。'];
 
@@ -124,6 +125,15 @@ describe('other forms of a word', () => {
     expect(conceptWith(embedder.queryConcepts('monopoly'), 'monopoli')?.alternatives.has('monopol')).toBe(true);
     expect(meets('Who had a monopoly?', '该公司在20世纪70年代垄断了市场。').any).toBe(true);
     expect(meets('谁垄断了市场？', ENGLISH[0]!).any).toBe(true);
+  });
+
+  it('meets every inflection of a short verb, which Porter stemming cuts short ("died" → "di", "tried" → "tri")', () => {
+    const died = new Set(embedder.documentFeatures(ENGLISH[3]!).keys());
+    for (const question of ['When did the inventor die?', 'Is he dying?', 'Who dies there?']) {
+      expect(embedder.queryConcepts(question).some((c) => !c.phrase && !c.alternatives.has('inventor') && [...c.alternatives.keys()].some((key) => died.has(key)))).toBe(true);
+    }
+    expect(meets('他什么时候去世的？', ENGLISH[3]!).any).toBe(true);
+    expect(embedder.queryConcepts('Who tried?').some((c) => !c.phrase && [...c.alternatives.keys()].some((key) => embedder.documentFeatures('They try again.').has(key)))).toBe(true);
   });
 
   it('meets a hyphenated compound written as one word, or typed in a question as two', () => {
