@@ -142,5 +142,10 @@ const IRREGULAR = new Map(
 
 /** The Porter stem of a lower-case English word: "growing", "grows", "grew" and "grow" meet. */
 export function stemWord(lower: string): string {
+  // Porter gives back the final e before its suffix rules for "-ated" and "-ized" but not for "-enced"
+  // or "-anced": "experienced" → "experienc" while "experience" → "experi". Stemmed as the verb itself.
+  if (ENCE_INFLECTION.test(lower)) return stemmer(lower.replace(/(?:ed|ing)$/, 'e'));
   return stemmer(IRREGULAR.get(lower) ?? lower);
 }
+
+const ENCE_INFLECTION = /[ae]nc(?:ed|ing)$/;

@@ -127,12 +127,15 @@ describe('other forms of a word', () => {
     expect(meets('谁垄断了市场？', ENGLISH[0]!).any).toBe(true);
   });
 
-  it('meets every inflection of a short verb, which Porter stemming cuts short ("died" → "di", "tried" → "tri")', () => {
+  it('meets the inflections Porter stemming keeps apart from their verb ("died" → "di", "tried" → "tri", "experienced" → "experienc")', () => {
     const died = new Set(embedder.documentFeatures(ENGLISH[3]!).keys());
     for (const question of ['When did the inventor die?', 'Is he dying?', 'Who dies there?']) {
       expect(embedder.queryConcepts(question).some((c) => !c.phrase && !c.alternatives.has('inventor') && [...c.alternatives.keys()].some((key) => died.has(key)))).toBe(true);
     }
     expect(meets('他什么时候去世的？', ENGLISH[3]!).any).toBe(true);
+    const experience = new Set(embedder.documentFeatures('Their experience was referenced.').keys());
+    expect(embedder.queryConcepts('Who experienced it?').some((c) => !c.phrase && [...c.alternatives.keys()].some((key) => experience.has(key)))).toBe(true);
+    expect(embedder.queryConcepts('Which reference?').some((c) => !c.phrase && [...c.alternatives.keys()].some((key) => experience.has(key)))).toBe(true);
     expect(embedder.queryConcepts('Who tried?').some((c) => !c.phrase && [...c.alternatives.keys()].some((key) => embedder.documentFeatures('They try again.').has(key)))).toBe(true);
   });
 
