@@ -34,7 +34,7 @@ const PROBE_LEXICON: LexiconFile = {
 const PROBE_TEXTS = {
   en: [
     'Wu Yongming took over Alibaba Cloud on 10 September 2023; its revenue rose 2% to 27.6 billion yuan in the third quarter, twenty-one years after the nineteen-nineties.',
-    "In May, one of the spin-off's backers, Joe Tsai, said growth went from zero to 100b in the 1990s, with 5k users and 2.5m servers: the ninth such plan since Newcastle's experienced founder died.",
+    "In May, one of the spin-off's backers, Joe Tsai, said growth went from zero to 100b in the 1990s, with 5k users and 2.5m servers: the ninth such plan since Newcastle's experienced founder died and its focus exceeded.",
   ],
   zh: ['阿里巴巴首席技術官表示,阿里雲收入同比增長2%至276.48億元,紐卡斯爾的吳泳銘於去年9月10日第九次接任。', '阿里云在2023年上半年的收入为一千亿元。'],
 } as const;

@@ -117,7 +117,7 @@ export function phraseKeys(text: string, options: { allPairs?: boolean; acronyms
 
 // Irregular past forms Porter stemming cannot reach ("began" → "begin", "left" → "leave"), and the
 // inflections of short verbs it keeps apart from them: "died" → "di" but "die" → "die", "tried" →
-// "tri" but "try" → "try", "does" → "doe".
+// "tri" but "try" → "try", "does" → "doe", "added" → "ad".
 const IRREGULAR = new Map(
   `arose arise awoke awake bore bear beaten beat became become begun begin began begin bent bend bet bet bid bid
   bit bite bled bleed blew blow blown blow broke break broken break bred breed brought bring built build burnt burn bought buy
@@ -134,7 +134,8 @@ const IRREGULAR = new Map(
   thrown throw understood understand undertook undertake undertaken undertake woke wake wore wear worn wear won win
   withdrew withdraw withdrawn withdraw wrote write written write overtook overtake overtaken overtake
   died die dies die dying die lied lie lies lie lying lie tied tie ties tie tying tie vied vie vies vie vying vie
-  tried try tries try cried cry cries cry dried dry dries dry fried fry fries fry flies fly spied spy spies spy does do goes go`
+  tried try tries try cried cry cries cry dried dry dries dry fried fry fries fry flies fly spied spy spies spy does do goes go
+  added add adding add freed free`
     .trim()
     .split(/\s+/)
     .reduce<Array<[string, string]>>((pairs, word, i, words) => (i % 2 === 0 ? [...pairs, [word, words[i + 1]!]] : pairs), []),
@@ -142,10 +143,17 @@ const IRREGULAR = new Map(
 
 /** The Porter stem of a lower-case English word: "growing", "grows", "grew" and "grow" meet. */
 export function stemWord(lower: string): string {
-  // Porter gives back the final e before its suffix rules for "-ated" and "-ized" but not for "-enced"
-  // or "-anced": "experienced" → "experienc" while "experience" → "experi". Stemmed as the verb itself.
+  // Where Porter's rules read a word and its inflections apart, the inflection is stemmed as the word:
+  // it gives back the final e of "-ated" and "-ized" but not of "-enced" ("experienced" → "experienc",
+  // "experience" → "experi"), and shortens "-eed" only at the end ("exceeded" → "exceed", "exceed" →
+  // "exce"); and it takes the s of "focus", not of "focused" or "focuses", so "-us" is read as its plural.
   if (ENCE_INFLECTION.test(lower)) return stemmer(lower.replace(/(?:ed|ing)$/, 'e'));
+  if (EED_INFLECTION.test(lower)) return stemmer(lower.replace(/(?:ed|ing)$/, ''));
+  if (US_NOUN.test(lower)) return stemmer(`${lower}es`);
   return stemmer(IRREGULAR.get(lower) ?? lower);
 }
 
 const ENCE_INFLECTION = /[ae]nc(?:ed|ing)$/;
+const EED_INFLECTION = /eed(?:ed|ing)$/;
+// Not "-ous" adjectives ("famous"), whose s Porter keeps with the rest of the suffix.
+const US_NOUN = /^[a-z]*[^o]us$/;
