@@ -127,20 +127,11 @@ describe('other forms of a word', () => {
     expect(meets('谁垄断了市场？', ENGLISH[0]!).any).toBe(true);
   });
 
-  it('meets the inflections Porter stemming keeps apart from their verb ("died" → "di", "focus" → "focu", "experienced" → "experienc")', () => {
-    const died = new Set(embedder.documentFeatures(ENGLISH[3]!).keys());
-    for (const question of ['When did the inventor die?', 'Is he dying?', 'Who dies there?']) {
-      expect(embedder.queryConcepts(question).some((c) => !c.phrase && !c.alternatives.has('inventor') && [...c.alternatives.keys()].some((key) => died.has(key)))).toBe(true);
-    }
-    expect(meets('他什么时候去世的？', ENGLISH[3]!).any).toBe(true);
-    const experience = new Set(embedder.documentFeatures('Their experience was referenced.').keys());
-    expect(embedder.queryConcepts('Who experienced it?').some((c) => !c.phrase && [...c.alternatives.keys()].some((key) => experience.has(key)))).toBe(true);
-    expect(embedder.queryConcepts('Which reference?').some((c) => !c.phrase && [...c.alternatives.keys()].some((key) => experience.has(key)))).toBe(true);
-    const focused = new Set(embedder.documentFeatures('It focused on buses, exceeded plans and added staff.').keys());
-    for (const question of ['Whose focus?', 'What bus?', 'What does it exceed?', 'Did it add any?']) {
-      expect(embedder.queryConcepts(question).some((c) => !c.phrase && [...c.alternatives.keys()].some((key) => focused.has(key)))).toBe(true);
-    }
-    expect(embedder.queryConcepts('Who tried?').some((c) => !c.phrase && [...c.alternatives.keys()].some((key) => embedder.documentFeatures('They try again.').has(key)))).toBe(true);
+  it('meets the inflections Porter stemming keeps apart from their word ("died" → "di", "focus" → "focu", "experienced" → "experienc")', () => {
+    for (const question of ['When did he die?', 'Is he dying?', 'Who dies there?', '他什么时候去世的？']) expect(meets(question, ENGLISH[3]!).any).toBe(true);
+    for (const question of ['Who experienced it?', 'Which reference?']) expect(meets(question, 'Their experience was referenced.').any).toBe(true);
+    for (const question of ['Whose focus?', 'What bus?', 'What does it exceed?', 'Did it add any?']) expect(meets(question, 'It focused on buses, exceeded plans and added staff.').any).toBe(true);
+    expect(meets('Who tried?', 'They try again.').any).toBe(true);
   });
 
   it('meets a hyphenated compound written as one word, or typed in a question as two', () => {
