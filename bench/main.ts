@@ -13,7 +13,7 @@ import { measureWarmAnswers, measureWarmRetrieval, type WarmResult } from './war
 import { environmentWith, loadProjectConfig } from '../src/config.js';
 import { loadCorpus } from '../src/corpus/load.js';
 import { DEV_SET, readEvalSet } from '../src/eval/metrics.js';
-import { HNSW_PARAMETERS } from '../src/index/hnsw.js';
+import { searchBeam } from '../src/index/hnsw.js';
 import { indexFiles } from '../src/index/manifest.js';
 import { loadLexicon } from '../src/text/lexicon.js';
 import { openIndex } from '../src/index/open.js';
@@ -34,7 +34,7 @@ const TARGETS = {
   semanticQuestionP99Ms: 1,
 };
 
-/** ef values tried at scale when recall@10 falls short of the target at HNSW_PARAMETERS.efSearch. */
+/** ef values tried at scale when recall@10 falls short of the target at the index's own beam (`searchBeam`). */
 const EF_SWEEP = [160, 200, 256, 320, 400, 512, 768, 1024];
 
 interface Target {
@@ -149,7 +149,7 @@ export async function main(values: BenchOptions): Promise<number> {
             chunks: size,
             pool,
             lexicon,
-            efSearch: HNSW_PARAMETERS.efSearch,
+            efSearch: searchBeam(size),
             queries: scaleQueries,
             extraQueries: questions,
             rounds: 3,
@@ -379,7 +379,7 @@ function printReport(
   }
 
   if (scale.length > 0) {
-    console.log(`\nScale (synthetic chunks; HNSW cosine, M ${scale[0]!.hnsw.m}, efConstruction ${scale[0]!.hnsw.efConstruction}, ef ${scale[0]!.hnsw.efSearch}; k 10)`);
+    console.log(`\nScale (synthetic chunks; HNSW cosine, M ${scale[0]!.hnsw.m}, efConstruction ${scale[0]!.hnsw.efConstruction}; k 10; ef per run)`);
     const header = ['chunks', 'build', 'features', 'vectors', 'insert', 'search p50', 'p99', 'embed p99', 'recall@10', 'strict', 'queries', ''];
     const table = scale.map((run) => {
       const names = [`${run.chunks} chunks: query p99`, `${run.chunks} chunks: recall@10 (ef ${run.hnsw.efSearch})`];

@@ -15,7 +15,7 @@ import { readingFingerprints, readingLanguage } from './reading.js';
 import { buildSemanticFileAside, sentenceFeaturesAside } from './workers.js';
 import { lexiconFromFile, saveLexicon } from '../text/lexicon.js';
 import { emptyCorpusKeys, LexiconBinder, loadLexiconSources, serialiseCorpusKeys, type LexiconSources } from './build-lexicon.js';
-import { createVectorStore, HNSW_PARAMETERS, saveVectorStore } from './hnsw.js';
+import { createVectorStore, graphSettings, saveVectorStore } from './hnsw.js';
 import { hashChunkIds, INDEX_FORMAT_VERSION, indexFiles, manifestArticle, writeStoredArticles, type Manifest } from './manifest.js';
 import type { ExternalEmbeddings, LoadedIndex } from './types.js';
 
@@ -168,7 +168,7 @@ export async function buildIndex(options: BuildIndexOptions): Promise<LoadedInde
     chunking: DEFAULT_CHUNKING,
     chunksHash: hashChunkIds(chunks.map((chunk) => chunk.id)),
     reading: readingFingerprints(corpus.articles.map((article) => readingLanguage(article.meta.lang))),
-    hnsw: HNSW_PARAMETERS,
+    hnsw: graphSettings(chunks.length),
     counts: { articles: corpus.articles.length, chunks: chunks.length, sentences, features: stats.documentFrequency.size, lexiconWords: lexicon.size },
     lexiconSources,
     ...(semantic ? { semantic: semantic.identity } : {}),

@@ -5,7 +5,8 @@ import path from 'node:path';
 import { Document } from '@langchain/core/documents';
 import type { EmbeddingsInterface } from '@langchain/core/embeddings';
 import { describe, expect, it } from 'vitest';
-import { createVectorStore, documentsInMemory, liveChunkIds, loadVectorStore, MAX_DEAD_SHARE, saveVectorStore, updateVectorStore } from '../../src/index/hnsw.js';
+import { RETRIEVAL } from '../../src/tether.js';
+import { createVectorStore, documentsInMemory, liveChunkIds, loadVectorStore, MAX_DEAD_SHARE, saveVectorStore, searchBeam, updateVectorStore } from '../../src/index/hnsw.js';
 
 const DIMENSIONS = 8;
 
@@ -52,6 +53,15 @@ describe('updating the HNSW store', () => {
   });
 });
 
+describe('the HNSW search beam', () => {
+  it('widens as a graph grows, never narrower than the list retrieval reads', () => {
+    const beams = [0, 100, 5_000, 10_000, 10_001, 100_000, 1_000_000].map(searchBeam);
+    const depth = Math.max(RETRIEVAL.perRetriever, RETRIEVAL.seatDepth);
+    expect(beams.every((beam, i) => beam >= depth && beam >= (beams[i - 1] ?? 0))).toBe(true);
+    expect(searchBeam(100_000)).toBeGreaterThan(searchBeam(5_000));
+  });
+});
+
 describe('saving and loading the HNSW store', () => {
   it('keeps the chunk of each live point, not its text, and makes its Document from the chunk when a search returns it', async () => {
     const { store } = await createVectorStore(noEmbeddings, documentsInMemory(Array.from({ length: 12 }, (_, i) => document(`c${i}`))), async (batch) => batch.map((d) => vector(Number(String(d.metadata.id).slice(1)))));
@@ -69,6 +79,9 @@ describe('saving and loading the HNSW store', () => {
         return new Document({ pageContent: `text of ${id}`, metadata: { id } });
       });
       expect(liveChunkIds(loaded)).toEqual(liveChunkIds(store));
+      // Built or loaded, a graph is searched with its size's beam, not hnswlib's default of 10.
+      expect(loaded.index.getEf()).toBe(searchBeam(13));
+      expect(store.index.getEf()).toBe(searchBeam(12));
       expect(made, 'no Document is made before a search returns it').toEqual([]);
       const [[hit]] = (await loaded.similaritySearchVectorWithScore(vector(50), 1)) as [[Document, number]];
       expect(hit.pageContent).toBe('text of new');
