@@ -10,10 +10,13 @@ export interface DatasetCaseResult extends CaseResult {
   refusal?: RefusalRole;
 }
 
-/** Refusal figures of one direction in a refusal run: "refused" means not shown as an answer (found false). */
+/**
+ * Refusal figures of one direction in a refusal run: "refused" means not shown as an answer (found
+ * false), "refused outright" told the sources do not cover it (confidence none) rather than shown passages that may answer it.
+ */
 export interface RefusalSummary {
-  outOfCorpus: { questions: number; refused: number };
-  nearMiss: { questions: number; refused: number };
+  outOfCorpus: { questions: number; refused: number; refusedOutright: number };
+  nearMiss: { questions: number; refused: number; refusedOutright: number };
   /** Answerable questions on the articles that kept their other paragraphs: they must still be answered. */
   controls: { questions: number; answered: number; hitAt3: number };
 }
@@ -117,10 +120,14 @@ function summariseByDirection(results: DatasetCaseResult[], refusal: boolean): P
 /** Refusal figures of a refusal run's results. */
 export function summariseRefusal(results: DatasetCaseResult[]): RefusalSummary {
   const role = (name: RefusalRole) => results.filter((r) => r.refusal === name);
+  const refusals = (name: RefusalRole) => {
+    const own = role(name);
+    return { questions: own.length, refused: own.filter((r) => !r.found).length, refusedOutright: own.filter((r) => r.confidence === 'none').length };
+  };
   const controls = role('control');
   return {
-    outOfCorpus: { questions: role('out-of-corpus').length, refused: role('out-of-corpus').filter((r) => !r.found).length },
-    nearMiss: { questions: role('near-miss').length, refused: role('near-miss').filter((r) => !r.found).length },
+    outOfCorpus: refusals('out-of-corpus'),
+    nearMiss: refusals('near-miss'),
     controls: {
       questions: controls.length,
       answered: controls.filter((r) => r.found).length,
@@ -167,11 +174,13 @@ export function formatDatasetReport(report: DatasetEvalReport): string {
       );
     } else {
       table(
-        ['direction', 'out-of-corpus refused', 'near-miss refused', 'controls answered', 'control hit@3', 'answer/unsure/none', 'faithful', 'errors'],
+        ['direction', 'out-of-corpus refused', '(outright)', 'near-miss refused', '(outright)', 'controls answered', 'control hit@3', 'answer/unsure/none', 'faithful', 'errors'],
         directions.map(([direction, { summary: s, refusal: r }]) => [
           direction,
           r ? ratio(r.outOfCorpus.refused, r.outOfCorpus.questions) : '-',
+          r && r.outOfCorpus.questions > 0 ? pct(r.outOfCorpus.refusedOutright / r.outOfCorpus.questions) : '-',
           r ? ratio(r.nearMiss.refused, r.nearMiss.questions) : '-',
+          r && r.nearMiss.questions > 0 ? pct(r.nearMiss.refusedOutright / r.nearMiss.questions) : '-',
           r ? ratio(r.controls.answered, r.controls.questions) : '-',
           r && r.controls.questions > 0 ? pct(r.controls.hitAt3 / r.controls.questions) : '-',
           confidence(s.confidence),

@@ -58,7 +58,9 @@ describe('npm run eval -- --dataset', () => {
         expect(refusal, `${run.name} ${direction}`).toBeDefined();
         expect(refusal!.outOfCorpus.questions).toBe(own.filter((r) => r.refusal === 'out-of-corpus').length);
         expect(refusal!.outOfCorpus.refused).toBe(own.filter((r) => r.refusal === 'out-of-corpus' && !r.found).length);
+        expect(refusal!.outOfCorpus.refusedOutright).toBe(own.filter((r) => r.refusal === 'out-of-corpus' && r.confidence === 'none').length);
         expect(refusal!.nearMiss.questions).toBe(own.filter((r) => r.refusal === 'near-miss').length);
+        expect(refusal!.nearMiss.refusedOutright).toBe(own.filter((r) => r.refusal === 'near-miss' && r.confidence === 'none').length);
         expect(refusal!.controls.questions).toBe(own.filter((r) => r.refusal === 'control').length);
         expect(refusal!.outOfCorpus.questions + refusal!.nearMiss.questions + refusal!.controls.questions).toBe(own.length);
       }
@@ -75,7 +77,7 @@ describe('npm run eval -- --dataset', () => {
     expect(text).toMatch(/^Public QA sets, test split, at most 1 per group/m);
     expect(text).toMatch(/^xquad-zht-refusal: \d+ questions, index [\d.]+ s, asking [\d.]+ s$/m);
     expect(text).toMatch(/^direction\s+n\s+hit@1\s+hit@3\s+MRR\s+refused\s+right if answered\s+answer\/unsure\/none\s+faithful/m);
-    expect(text).toMatch(/^direction\s+out-of-corpus refused\s+near-miss refused\s+controls answered/m);
+    expect(text).toMatch(/^direction\s+out-of-corpus refused\s+\(outright\)\s+near-miss refused\s+\(outright\)\s+controls answered/m);
     expect(text).toMatch(/^en-zht\s+1\s/m);
     expect(text).toMatch(/^Time: xquad [\d.]+ s; total [\d.]+ s\.$/m);
     // Eight small index builds (their lexicons from the run's shared sources) and two runs in child processes.
