@@ -8,14 +8,16 @@ export type Confidence = 'answer' | 'unsure' | 'none';
 /** What the decision stage concluded, and from what: travels with the answer (`--json --explain`, logs). */
 export interface Decision {
   confidence: Confidence;
-  /** Calibrated probability that the best quote holds the answer. */
+  /** Calibrated probability that the best quote holds the answer: from `thresholds.answer` Tether answers. */
   probability: number;
+  /** Probability that the sources hold an answer at all, whichever quote says it: below `thresholds.unsure` they are said not to cover the question. */
+  answerable: number;
   thresholds: DecisionThresholds;
   /** The decision's inputs by name. */
   evidence: Record<string, number>;
 }
 
-/** Probabilities from which Tether answers, or shows passages as "may answer it". */
+/** Probabilities from which Tether answers (of the best quote being right), or shows passages as "may answer it" (of the sources holding an answer). */
 export interface DecisionThresholds {
   answer: number;
   unsure: number;
@@ -24,8 +26,14 @@ export interface DecisionThresholds {
 /** Whether the best quote is in the question's language or another: answers across languages are right less often, so they have thresholds of their own. */
 export type LanguagePair = 'same' | 'cross';
 
-/** The calibrated decision model: a logistic regression over DECISION_FEATURES and its thresholds per language pair. */
+/**
+ * The calibrated decision: a logistic regression over DECISION_FEATURES of whether the best quote is
+ * right, a second one of whether the sources hold an answer at all (`answerable`), and thresholds
+ * per language pair. Refusing outright is a question of the second: an answerable question whose
+ * best quote is wrong still has its answer somewhere near, an unrelated one has none.
+ */
 export interface DecisionModel extends LinearModel {
+  answerable: LinearModel;
   thresholds: Record<LanguagePair, DecisionThresholds>;
 }
 
@@ -98,19 +106,21 @@ export function decisionVector(ranked: DecisionSpan[]): number[] | undefined {
 }
 
 /**
- * Decides by the calibrated probability that the best span answers the question: thresholds set by
- * `npm run train` on several hundred training questions so that an answer shown is right at least
- * 90% of the time, and an answerable question is rarely refused outright.
+ * Decides by the calibrated probability that the best span answers the question, and refuses
+ * outright by the probability that the sources answer it at all: thresholds set by `npm run train`
+ * on several hundred training questions so that an answer shown is right at least 90% of the time,
+ * and an answerable question is rarely refused outright.
  */
 export function createCalibratedDecider(model: DecisionModel): AnswerDecider {
   return {
     decide(_query, ranked) {
       const x = decisionVector(decisionSpans(ranked, decisionSpan));
       const probability = x ? sigmoid(logit(model, x)) : 0;
+      const answerable = x ? sigmoid(logit(model.answerable, x)) : 0;
       const thresholds = model.thresholds[x ? languagePair(x) : 'same'];
-      const confidence: Confidence = probability >= thresholds.answer ? 'answer' : probability >= thresholds.unsure ? 'unsure' : 'none';
+      const confidence: Confidence = probability >= thresholds.answer ? 'answer' : answerable >= thresholds.unsure ? 'unsure' : 'none';
       const evidence = x ? Object.fromEntries(DECISION_FEATURES.map((name, i) => [name, round(x[i]!)])) : {};
-      return { confidence, probability: round(probability), thresholds, evidence };
+      return { confidence, probability: round(probability), answerable: round(answerable), thresholds, evidence };
     },
   };
 }

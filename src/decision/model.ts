@@ -24,6 +24,7 @@ const modelSchema = z.object({
   trainedOn: z.record(z.unknown()),
   ranker: linear,
   decision: linear.extend({
+    answerable: linear,
     thresholds: z.object({ same: z.object({ answer: z.number(), unsure: z.number() }), cross: z.object({ answer: z.number(), unsure: z.number() }) }),
   }),
 });
@@ -42,7 +43,7 @@ export async function loadAnswerModel(root: string): Promise<AnswerModel> {
   } catch (error) {
     throw new TetherError('MODEL', `The answer model ${file} is missing or unreadable.`, { hint: RETRAIN_HINT, cause: error });
   }
-  if (!isDeepStrictEqual(parsed.ranker.features, [...RANKER_FEATURES]) || !isDeepStrictEqual(parsed.decision.features, [...DECISION_FEATURES])) {
+  if (!isDeepStrictEqual(parsed.ranker.features, [...RANKER_FEATURES]) || ![parsed.decision, parsed.decision.answerable].every((model) => isDeepStrictEqual(model.features, [...DECISION_FEATURES]))) {
     throw new TetherError('MODEL', `The answer model ${file} was trained on other features than this version computes.`, {
       hint: 'Retrain it with `npm run train`.',
     });

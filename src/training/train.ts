@@ -160,16 +160,17 @@ export function decisionInputs(ranker: LinearModel, question: TrainingQuestion):
 
 const COVERAGE = SPAN_FEATURES.indexOf('coverage');
 
-/** A question as the decision saw it: its probability, whether its best span was right, whether it had an answer, and its language pair. */
+/** A question as the decision saw it: its probabilities (best span right, answerable), whether its best span was right, whether it had an answer, and its language pair. */
 interface Scored {
   p: number;
+  q: number;
   topCorrect: boolean;
   answerable: boolean;
   pair: LanguagePair;
 }
 
-/** Trains the decision on every question, answerable or not: will the best span be right? */
-export function trainDecision(ranker: LinearModel, questions: TrainingQuestion[]): { model: LinearModel; scored: Scored[] } {
+/** Trains the decision on every question, answerable or not: will the best span be right, and does the corpus hold an answer at all? */
+export function trainDecision(ranker: LinearModel, questions: TrainingQuestion[]): { model: LinearModel & { answerable: LinearModel }; scored: Scored[] } {
   const inputs = questions.flatMap((question) => {
     const input = decisionInputs(ranker, question);
     return input ? [{ ...input, answerable: question.answerable }] : [];
@@ -177,8 +178,14 @@ export function trainDecision(ranker: LinearModel, questions: TrainingQuestion[]
   const refusals = inputs.filter((i) => !i.answerable).length;
   const answerables = inputs.length - refusals;
   const weights = inputs.map((i) => (i.answerable ? (1 - TRAINING.refusalWeight) / Math.max(1, answerables) : TRAINING.refusalWeight / Math.max(1, refusals)) * inputs.length);
-  const model = trainLogistic([...DECISION_FEATURES], inputs.map((i) => i.x), inputs.map((i) => (i.topCorrect ? 1 : 0)), { l2: TRAINING.l2, rowWeights: weights });
-  return { model, scored: inputs.map((i) => ({ p: sigmoid(logit(model, i.x)), topCorrect: i.topCorrect, answerable: i.answerable, pair: languagePair(i.x) })) };
+  const fit = (label: (input: (typeof inputs)[number]) => boolean) => trainLogistic([...DECISION_FEATURES], inputs.map((i) => i.x), inputs.map((i) => (label(i) ? 1 : 0)), { l2: TRAINING.l2, rowWeights: weights });
+  const model = { ...fit((i) => i.topCorrect), answerable: fit((i) => i.answerable) };
+  return { model, scored: inputs.map((i) => ({ ...probabilities(model, i.x), topCorrect: i.topCorrect, answerable: i.answerable, pair: languagePair(i.x) })) };
+}
+
+/** Both of the decision's probabilities for an input: the best span right (`p`), the question answerable (`q`). */
+function probabilities(model: LinearModel & { answerable: LinearModel }, x: number[]): { p: number; q: number } {
+  return { p: sigmoid(logit(model, x)), q: sigmoid(logit(model.answerable, x)) };
 }
 
 /** A question scored by models that never saw its article, with the fold it was held out in. */
@@ -206,19 +213,19 @@ export function heldOutScores(questions: TrainingQuestion[], folds: number = TRA
     const { model } = trainDecision(ranker, questions.filter((q) => foldOf(q.article, folds) !== fold));
     for (const question of held) {
       const input = decisionInputs(ranker, question);
-      if (input) scores.push({ p: sigmoid(logit(model, input.x)), topCorrect: input.topCorrect, answerable: question.answerable, pair: languagePair(input.x), fold });
+      if (input) scores.push({ ...probabilities(model, input.x), topCorrect: input.topCorrect, answerable: question.answerable, pair: languagePair(input.x), fold });
     }
   }
   return scores;
 }
 
 /**
- * The thresholds, from held-out probabilities: `answer` is the lowest probability from which shown
- * answers are right at least TRAINING.answerPrecision of the time (over at least
- * TRAINING.minQuestions of them); `unsure` the highest below which at most
- * TRAINING.answerableRefused of answerable questions fall.
+ * The thresholds, from held-out probabilities: `answer` is the lowest probability of the best span
+ * being right from which shown answers are right at least TRAINING.answerPrecision of the time (over
+ * at least TRAINING.minQuestions of them); `unsure` the highest probability of being answerable below
+ * which at most TRAINING.answerableRefused of answerable questions fall.
  */
-export function chooseThresholds(scored: Array<Pick<Scored, 'p' | 'topCorrect' | 'answerable'>>): DecisionThresholds {
+export function chooseThresholds(scored: Array<Pick<Scored, 'p' | 'q' | 'topCorrect' | 'answerable'>>): DecisionThresholds {
   const sorted = [...scored].sort((a, b) => b.p - a.p);
   let right = 0;
   let answer = 1;
@@ -227,9 +234,9 @@ export function chooseThresholds(scored: Array<Pick<Scored, 'p' | 'topCorrect' |
     const shown = i + 1;
     if (shown >= TRAINING.minQuestions && right / shown >= TRAINING.answerPrecision) answer = item.p;
   });
-  const answerable = scored.filter((s) => s.answerable).map((s) => s.p).sort((a, b) => a - b);
+  const answerable = scored.filter((s) => s.answerable).map((s) => s.q).sort((a, b) => a - b);
   if (answerable.length < TRAINING.minQuestions) throw new Error(`only ${answerable.length} answerable training questions: need ${TRAINING.minQuestions}`);
-  const unsure = Math.min(answer, answerable[Math.floor(TRAINING.answerableRefused * answerable.length)] ?? 0);
+  const unsure = answerable[Math.floor(TRAINING.answerableRefused * answerable.length)] ?? 0;
   return { answer: round(answer), unsure: round(unsure) };
 }
 
@@ -249,13 +256,17 @@ export function trainAnswerModel(questions: TrainingQuestion[], trainedOn: Recor
       heldOut: heldOutSummary(heldOut, thresholds),
     },
     ranker: roundModel(ranker),
-    decision: { ...roundModel(decision), thresholds },
+    decision: { ...roundModel(decision), answerable: roundModel(decision.answerable), thresholds },
   };
 }
 
-/** The thresholds on the held-out probabilities they were chosen on: per language pair, how many answerable questions are answered, and how often rightly in each fold. */
+/**
+ * The thresholds on the held-out probabilities they were chosen on: per language pair, how many
+ * answerable questions are answered, how often rightly in each fold, and how many questions without
+ * an answer are refused outright.
+ */
 function heldOutSummary(scores: HeldOutScore[], byPair: Record<LanguagePair, DecisionThresholds>) {
-  const summary: Record<string, { answered: number; answeredRight: number[] }> = {};
+  const summary: Record<string, { answered: number; answeredRight: number[]; refusalsRefusedOutright: number }> = {};
   for (const pair of ['same', 'cross'] as const) {
     const mine = scores.filter((s) => s.pair === pair);
     const shown = mine.filter((s) => s.p >= byPair[pair].answer);
@@ -266,6 +277,7 @@ function heldOutSummary(scores: HeldOutScore[], byPair: Record<LanguagePair, Dec
         const inFold = shown.filter((s) => s.fold === fold);
         return share(inFold.filter((s) => s.topCorrect).length, inFold.length);
       }),
+      refusalsRefusedOutright: share(mine.filter((s) => !s.answerable && s.p < byPair[pair].answer && s.q < byPair[pair].unsure).length, mine.filter((s) => !s.answerable).length),
     };
   }
   return summary;
@@ -280,7 +292,7 @@ function fitSummary(ranker: LinearModel, questions: TrainingQuestion[], scored: 
   const answerable = questions.filter((q) => q.answerable);
   const hitWithin = (k: number) => answerable.filter((q) => rankWith(ranker, q).slice(0, k).some((c) => c.correct)).length;
   const answered = (s: Scored) => s.p >= byPair[s.pair].answer;
-  const refused = (s: Scored) => s.p < byPair[s.pair].unsure;
+  const refused = (s: Scored) => !answered(s) && s.q < byPair[s.pair].unsure;
   const shown = scored.filter(answered);
   return {
     answerable: answerable.length,
@@ -292,6 +304,7 @@ function fitSummary(ranker: LinearModel, questions: TrainingQuestion[], scored: 
     answeredRight: share(shown.filter((s) => s.topCorrect).length, shown.length),
     answerableRefused: share(scored.filter((s) => s.answerable && refused(s)).length, scored.filter((s) => s.answerable).length),
     refusalsAnswered: share(scored.filter((s) => !s.answerable && answered(s)).length, scored.filter((s) => !s.answerable).length),
+    refusalsRefusedOutright: share(scored.filter((s) => !s.answerable && refused(s)).length, scored.filter((s) => !s.answerable).length),
   };
 }
 

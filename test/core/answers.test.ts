@@ -151,7 +151,7 @@ describe('the short answer line', () => {
     const unsure = await createTether({
       index,
       model,
-      decider: { decide: () => ({ confidence: 'unsure', probability: 0.4, thresholds: { answer: 0.6, unsure: 0.2 }, evidence: {} }) },
+      decider: { decide: () => ({ confidence: 'unsure', probability: 0.4, answerable: 0.5, thresholds: { answer: 0.6, unsure: 0.2 }, evidence: {} }) },
     }).ask('How much did the new bridge cost?');
     expect(unsure.confidence).toBe('unsure');
     expect(unsure.answer).toMatch(/^Not sure: these passages may answer it\. The closest: .+ \[\d\]$/);

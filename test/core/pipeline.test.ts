@@ -21,7 +21,7 @@ beforeAll(async () => {
 });
 
 const decideAlways = (confidence: Confidence): AnswerDecider => ({
-  decide: () => ({ confidence, probability: 0.5, thresholds: { answer: 0.6, unsure: 0.2 }, evidence: { coverage: 0.5 } }),
+  decide: () => ({ confidence, probability: 0.5, answerable: 0.5, thresholds: { answer: 0.6, unsure: 0.2 }, evidence: { coverage: 0.5 } }),
 });
 
 describe('the answer path', () => {

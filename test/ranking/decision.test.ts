@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DECISION_FEATURES, decisionSpans, decisionVector, type DecisionSpan } from '../../src/decision/decide.js';
+import { createCalibratedDecider, DECISION_FEATURES, decisionSpans, decisionVector, type DecisionModel, type DecisionSpan } from '../../src/decision/decide.js';
+import type { RankedSpan } from '../../src/ranking/ranker.js';
 import { RANKER_FEATURES, SPAN_FEATURES } from '../../src/ranking/spans.js';
 import { chooseThresholds, decisionInputs, foldOf, heldOutScores, TRAINING, type TrainingQuestion } from '../../src/training/train.js';
 
@@ -47,9 +48,11 @@ describe('the decision inputs', () => {
 describe('the thresholds', () => {
   it('answer from where shown answers are right often enough, over enough questions, and refuse few answerable ones', () => {
     // 1000 questions with p spread evenly; the best spans of those above 0.5 are right 95% of the time, below 30%.
+    // A quarter have no answer: they are the less answerable-looking (q) ones, whatever their p.
     const scored = Array.from({ length: 1000 }, (_, i) => {
       const p = i / 1000;
-      return { p, topCorrect: p >= 0.5 ? i % 20 !== 0 : i % 10 < 3, answerable: i % 4 !== 0 };
+      const answerable = i % 4 !== 0;
+      return { p, q: answerable ? 0.3 + 0.7 * ((i * 37) % 1000) / 1000 : 0.4 * ((i * 37) % 1000) / 1000, topCorrect: p >= 0.5 ? i % 20 !== 0 : i % 10 < 3, answerable };
     });
     const { answer, unsure } = chooseThresholds(scored);
     const shown = scored.filter((s) => s.p >= answer);
@@ -58,14 +61,38 @@ describe('the thresholds', () => {
     // Lower thresholds would show answers that are right less often: 0.5 is where precision falls.
     expect(answer).toBeGreaterThan(0.3);
     expect(answer).toBeLessThan(0.6);
+    // Refusing outright reads whether a question looks answerable, not whether its best span is right.
     const answerable = scored.filter((s) => s.answerable);
-    expect(answerable.filter((s) => s.p < unsure).length / answerable.length).toBeLessThanOrEqual(TRAINING.answerableRefused);
-    expect(unsure).toBeLessThanOrEqual(answer);
+    expect(answerable.filter((s) => s.q < unsure).length / answerable.length).toBeLessThanOrEqual(TRAINING.answerableRefused);
+    expect(unsure).toBeGreaterThan(0.29);
+    // Most of the 250 without an answer look less answerable than that.
+    expect(scored.filter((s) => !s.answerable && s.q < unsure).length).toBeGreaterThan(150);
   });
 
   it('are not chosen on a few dozen questions', () => {
-    const few = Array.from({ length: 40 }, (_, i) => ({ p: i / 40, topCorrect: true, answerable: true }));
+    const few = Array.from({ length: 40 }, (_, i) => ({ p: i / 40, q: i / 40, topCorrect: true, answerable: true }));
     expect(() => chooseThresholds(few)).toThrow(/need/);
+  });
+});
+
+describe('the calibrated decider', () => {
+  // Models of one feature each: the best span right with the coverage, the question answerable with the best span's log-odds.
+  const linear = (feature: string) => ({ features: [...DECISION_FEATURES], mean: DECISION_FEATURES.map(() => 0), scale: DECISION_FEATURES.map(() => 1), weights: DECISION_FEATURES.map((name) => (name === feature ? 10 : 0)), bias: -5 });
+  const model: DecisionModel = { ...linear('coverage'), answerable: linear('topLogit'), thresholds: { same: { answer: 0.9, unsure: 0.5 }, cross: { answer: 0.9, unsure: 0.5 } } };
+  const ranked = (coverage: number, logit: number) => [{ features: Object.fromEntries(SPAN_FEATURES.map((name) => [name, name === 'coverage' ? coverage : 0])), logit, article: { id: 'a' }, paragraph: 0 }] as unknown as RankedSpan[];
+  const decide = (coverage: number, logit: number) => createCalibratedDecider(model).decide({} as never, ranked(coverage, logit));
+
+  it('answers when the best quote is likely right, else shows passages while the sources likely hold an answer, else refuses', () => {
+    expect(decide(0.9, 0)).toMatchObject({ confidence: 'answer' });
+    expect(decide(0.2, 0.9)).toMatchObject({ confidence: 'unsure' });
+    const refused = decide(0.2, 0.1);
+    expect(refused.confidence).toBe('none');
+    expect(refused.probability).toBeLessThan(0.5);
+    expect(refused.answerable).toBeLessThan(refused.thresholds.unsure);
+  });
+
+  it('refuses outright when nothing was retrieved', () => {
+    expect(createCalibratedDecider(model).decide({} as never, [])).toMatchObject({ confidence: 'none', probability: 0, answerable: 0 });
   });
 });
 
