@@ -8,7 +8,7 @@ const askCommand = defineCommand({
   args: {
     question: { type: 'positional', required: false, description: 'the question (unquoted words are joined); none: one per line of stdin, or a prompt in a terminal' },
     json: { type: 'boolean', description: 'one JSON object per answer: question, found, confidence, answer, quotes (with score and offsets), timings_ms' },
-    explain: { type: 'boolean', description: 'with --json: also the decision, its probability, thresholds and the evidence it weighed' },
+    explain: { type: 'boolean', description: 'with --json: also the decision, its probabilities, thresholds and the evidence it weighed' },
     limit: { type: 'string', valueHint: 'N', description: 'how many quotes to show (default 3, at most 20)' },
     context: { type: 'string', valueHint: 'TEXT', description: 'the previous question, when this one follows up on it' },
     debug: { type: 'boolean', description: 'print full error details' },

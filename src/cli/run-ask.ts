@@ -64,8 +64,9 @@ Options:
   --json             one JSON object per answer: {question, found, confidence, answer, quotes, timings_ms};
                      also readAs (a follow-up as read), reply ("corpus" or "small-talk" when the answer
                      did not come from retrieval) and a quote's gloss, when there are any
-  --explain          with --json: also the decision (answer / unsure / none), its probability,
-                     thresholds and the evidence it weighed
+  --explain          with --json: also the decision (answer / unsure / none), its probabilities
+                     (the best quote right, the sources answering at all), thresholds and the
+                     evidence it weighed
   --limit N          how many quotes to show (default ${DEFAULT_LIMIT}, at most ${MAX_LIMIT})
   --context TEXT     the previous question, when this one follows up on it ("What about PaaS?",
                      "他還擔任什麼職務？"); a question that stands on its own ignores it

@@ -82,6 +82,8 @@ describe('the answer path', () => {
     expect(explained.decision?.confidence).toBe(explained.confidence);
     expect(Object.keys(explained.decision?.evidence ?? {})).toEqual([...DECISION_FEATURES]);
     expect([model.decision.thresholds.same, model.decision.thresholds.cross]).toContainEqual(explained.decision?.thresholds);
+    // Both probabilities: the best quote right, and the sources answering at all.
+    for (const p of [explained.decision?.probability, explained.decision?.answerable]) expect(p).toSatisfy((value: unknown) => typeof value === 'number' && value >= 0 && value <= 1);
   });
 
   it('drops a quote that is not verbatim, whoever wrote it', async () => {
