@@ -17,6 +17,8 @@ export interface DatasetCaseResult extends CaseResult {
 export interface RefusalSummary {
   outOfCorpus: { questions: number; refused: number; refusedOutright: number };
   nearMiss: { questions: number; refused: number; refusedOutright: number };
+  /** Another public set's questions, about other articles altogether. */
+  unrelated: { questions: number; refused: number; refusedOutright: number };
   /** Answerable questions on the articles that kept their other paragraphs: they must still be answered. */
   controls: { questions: number; answered: number; hitAt3: number };
 }
@@ -128,6 +130,7 @@ export function summariseRefusal(results: DatasetCaseResult[]): RefusalSummary {
   return {
     outOfCorpus: refusals('out-of-corpus'),
     nearMiss: refusals('near-miss'),
+    unrelated: refusals('unrelated'),
     controls: {
       questions: controls.length,
       answered: controls.filter((r) => r.found).length,
@@ -174,13 +177,15 @@ export function formatDatasetReport(report: DatasetEvalReport): string {
       );
     } else {
       table(
-        ['direction', 'out-of-corpus refused', '(outright)', 'near-miss refused', '(outright)', 'controls answered', 'control hit@3', 'answer/unsure/none', 'faithful', 'errors'],
+        ['direction', 'out-of-corpus refused', '(outright)', 'near-miss refused', '(outright)', 'unrelated refused', '(outright)', 'controls answered', 'control hit@3', 'answer/unsure/none', 'faithful', 'errors'],
         directions.map(([direction, { summary: s, refusal: r }]) => [
           direction,
           r ? ratio(r.outOfCorpus.refused, r.outOfCorpus.questions) : '-',
           r && r.outOfCorpus.questions > 0 ? pct(r.outOfCorpus.refusedOutright / r.outOfCorpus.questions) : '-',
           r ? ratio(r.nearMiss.refused, r.nearMiss.questions) : '-',
           r && r.nearMiss.questions > 0 ? pct(r.nearMiss.refusedOutright / r.nearMiss.questions) : '-',
+          r ? ratio(r.unrelated.refused, r.unrelated.questions) : '-',
+          r && r.unrelated.questions > 0 ? pct(r.unrelated.refusedOutright / r.unrelated.questions) : '-',
           r ? ratio(r.controls.answered, r.controls.questions) : '-',
           r && r.controls.questions > 0 ? pct(r.controls.hitAt3 / r.controls.questions) : '-',
           confidence(s.confidence),

@@ -13,7 +13,9 @@ import type { EvalCase } from './metrics.js';
  * TRAIN (tune and train on them), odd positions are TEST (report on them). Refusal variants of each
  * corpus leave out whole articles (`position % 4` is 2 or 3: their questions are out of corpus) and
  * one paragraph of every other article with two or more (`position % paragraphs`: its questions are
- * near misses; the article's other questions are controls that must still be answered).
+ * near misses; the article's other questions are controls that must still be answered), and ask
+ * a few questions of another public set (unrelated: about other articles altogether, as off-topic
+ * chat is to a small corpus).
  */
 
 /** The public sets `npm run eval -- --dataset` knows. */
@@ -32,8 +34,11 @@ export type SplitChoice = Split | 'all';
  */
 export type Direction = 'en-en' | 'zh-zh' | 'en-zh' | 'zh-en' | 'zht-zht' | 'en-zht' | 'zht-en' | 'zh-zht' | 'en-en+zht' | 'zh-en+zht' | 'zht-en+zht';
 
-/** A case's part in a refusal run: refused because its article or its paragraph is missing, or a control that must be answered. */
-export type RefusalRole = 'out-of-corpus' | 'near-miss' | 'control';
+/**
+ * A case's part in a refusal run: refused because its article or its paragraph is missing, or
+ * because it is another set's question (unrelated), or a control that must be answered.
+ */
+export type RefusalRole = 'out-of-corpus' | 'near-miss' | 'unrelated' | 'control';
 
 /**
  * One question of a public set. `kind` is the direction for an answerable question and `none` for
@@ -159,12 +164,20 @@ interface SourceSet {
 
 type SetKey = 'xquad-en' | 'xquad-zh' | 'xquad-zht' | 'xquad-mixed' | 'xquad-parallel' | 'xquad-bilingual' | 'drcd' | 'cmrc';
 
-/** A corpus built from one set, and which sets' questions are asked of it (a direction per asker, or per article language in a mixed set). */
+/**
+ * A corpus built from one set, and which sets' questions are asked of it (a direction per asker, or
+ * per article language in a mixed set); in its refusal variant, which other sets' questions are
+ * asked as unrelated ones (when their set is among those run).
+ */
 interface CorpusSpec {
   name: SetKey;
   dataset: DatasetName;
   questions: Array<{ direction: Direction | ((articleLang: Lang) => Direction); from: SetKey }>;
+  unrelated?: Array<{ direction: Direction; from: SetKey }>;
 }
+
+/** Unrelated questions taken of each article of another set: the first question of its first paragraphs. */
+const UNRELATED_PER_ARTICLE = 2;
 
 const toEnglishOrTraditional = (asker: 'en' | 'zh' | 'zht') => (lang: Lang): Direction => `${asker}-${lang === 'en' ? 'en' : 'zht'}` as Direction;
 
@@ -176,9 +189,14 @@ const ASKED_IN_EACH_LANGUAGE: CorpusSpec['questions'] = [
 ];
 
 const CORPORA: readonly CorpusSpec[] = [
-  { name: 'xquad-en', dataset: 'xquad', questions: [{ direction: 'en-en', from: 'xquad-en' }, { direction: 'zh-en', from: 'xquad-zh' }, { direction: 'zht-en', from: 'xquad-zht' }] },
-  { name: 'xquad-zh', dataset: 'xquad', questions: [{ direction: 'zh-zh', from: 'xquad-zh' }, { direction: 'en-zh', from: 'xquad-en' }] },
-  { name: 'xquad-zht', dataset: 'xquad', questions: [{ direction: 'zht-zht', from: 'xquad-zht' }, { direction: 'en-zht', from: 'xquad-en' }] },
+  {
+    name: 'xquad-en',
+    dataset: 'xquad',
+    questions: [{ direction: 'en-en', from: 'xquad-en' }, { direction: 'zh-en', from: 'xquad-zh' }, { direction: 'zht-en', from: 'xquad-zht' }],
+    unrelated: [{ direction: 'zh-en', from: 'cmrc' }, { direction: 'zht-en', from: 'drcd' }],
+  },
+  { name: 'xquad-zh', dataset: 'xquad', questions: [{ direction: 'zh-zh', from: 'xquad-zh' }, { direction: 'en-zh', from: 'xquad-en' }], unrelated: [{ direction: 'zh-zh', from: 'cmrc' }] },
+  { name: 'xquad-zht', dataset: 'xquad', questions: [{ direction: 'zht-zht', from: 'xquad-zht' }, { direction: 'en-zht', from: 'xquad-en' }], unrelated: [{ direction: 'zht-zht', from: 'drcd' }] },
   // Like Tether's own corpus: English and Traditional Chinese articles side by side, each article in one language only,
   // so a question's answer may be in its language or the other, and the other language's articles are distractors.
   {
@@ -205,8 +223,8 @@ const CORPORA: readonly CorpusSpec[] = [
     dataset: 'xquad',
     questions: ASKED_IN_EACH_LANGUAGE,
   },
-  { name: 'drcd', dataset: 'drcd', questions: [{ direction: 'zht-zht', from: 'drcd' }] },
-  { name: 'cmrc', dataset: 'cmrc', questions: [{ direction: 'zh-zh', from: 'cmrc' }] },
+  { name: 'drcd', dataset: 'drcd', questions: [{ direction: 'zht-zht', from: 'drcd' }], unrelated: [{ direction: 'en-zht', from: 'xquad-en' }] },
+  { name: 'cmrc', dataset: 'cmrc', questions: [{ direction: 'zh-zh', from: 'cmrc' }], unrelated: [{ direction: 'en-zh', from: 'xquad-en' }] },
 ];
 
 type TwoLanguageKey = 'xquad-mixed' | 'xquad-parallel' | 'xquad-bilingual';
@@ -254,15 +272,21 @@ export async function prepareDatasetRuns(options: PrepareDatasetRunsOptions): Pr
   };
 
   const runs: DatasetRun[] = [];
+  const datasetOf = (key: SetKey) => CORPORA.find((corpus) => corpus.name === key)?.dataset;
   for (const spec of CORPORA.filter((corpus) => options.datasets.includes(corpus.dataset))) {
     const corpusSet = await load(spec.name);
     const askers = await Promise.all(spec.questions.map(async ({ direction, from }) => ({ direction, set: await load(from) })));
+    const strangers = await Promise.all(
+      (spec.unrelated ?? []).filter(({ from }) => options.datasets.some((name) => name === datasetOf(from))).map(async ({ direction, from }) => ({ direction, set: await load(from) })),
+    );
     for (const refusal of options.refusal === false ? [false] : [false, true]) {
       const name = refusal ? `${spec.name}-refusal` : spec.name;
       const runRoot = cacheDir;
       const corpusDir = path.join(cacheDir, name, 'corpus');
-      await writeCorpus(corpusDir, refusal ? refusalArticles(corpusSet.articles) : corpusSet.articles, corpusSet.lang);
+      const articles = refusal ? refusalArticles(corpusSet.articles) : corpusSet.articles;
+      await writeCorpus(corpusDir, articles, corpusSet.lang);
       const cases = askers.flatMap(({ direction, set }) => buildCases(corpusSet, set, direction, refusal));
+      if (refusal) cases.push(...strangers.flatMap(({ direction, set }) => unrelatedCases(articles, set, direction)));
       const chosen = cases.filter((c) => options.split === 'all' || c.split === options.split);
       runs.push({
         name,
@@ -439,6 +463,36 @@ function buildCases(corpus: SourceSet, asker: SourceSet, directionOf: Direction 
     }
   }
   return cases;
+}
+
+/**
+ * Questions of another set asked of a corpus, which must be refused: the first question of each
+ * article's first paragraphs, split by their own article's position. One whose answer the corpus
+ * happens to hold (a year, a name two encyclopedias share) is left out.
+ */
+function unrelatedCases(corpus: SourceArticle[], asker: SourceSet, direction: Direction): DatasetCase[] {
+  const text = corpus.flatMap((article) => article.contexts.map(({ context }) => context)).join('\n');
+  return asker.articles.flatMap((article) =>
+    article.contexts.slice(0, UNRELATED_PER_ARTICLE).flatMap(({ questions }, paragraph) => {
+      const [q] = questions;
+      if (!q || q.answers.some((answer) => text.includes(answer))) return [];
+      return [
+        {
+          id: `${direction}:unrelated:${q.id}`,
+          kind: 'none',
+          question: q.question,
+          expect: [],
+          split: splitOf(article.position),
+          direction,
+          refusal: 'unrelated' as const,
+          questionId: q.id,
+          position: article.position,
+          paragraph,
+          title: article.title,
+        },
+      ];
+    }),
+  );
 }
 
 function refusalRole(article: SourceArticle, paragraph: number): RefusalRole {

@@ -62,7 +62,8 @@ describe('npm run eval -- --dataset', () => {
         expect(refusal!.nearMiss.questions).toBe(own.filter((r) => r.refusal === 'near-miss').length);
         expect(refusal!.nearMiss.refusedOutright).toBe(own.filter((r) => r.refusal === 'near-miss' && r.confidence === 'none').length);
         expect(refusal!.controls.questions).toBe(own.filter((r) => r.refusal === 'control').length);
-        expect(refusal!.outOfCorpus.questions + refusal!.nearMiss.questions + refusal!.controls.questions).toBe(own.length);
+        expect(refusal!.unrelated.questions).toBe(own.filter((r) => r.refusal === 'unrelated').length);
+        expect(refusal!.outOfCorpus.questions + refusal!.nearMiss.questions + refusal!.unrelated.questions + refusal!.controls.questions).toBe(own.length);
       }
     }
     // Same-language questions on this small fixture are mostly found in the first quotes.
@@ -77,7 +78,7 @@ describe('npm run eval -- --dataset', () => {
     expect(text).toMatch(/^Public QA sets, test split, at most 1 per group/m);
     expect(text).toMatch(/^xquad-zht-refusal: \d+ questions, index [\d.]+ s, asking [\d.]+ s$/m);
     expect(text).toMatch(/^direction\s+n\s+hit@1\s+hit@3\s+MRR\s+refused\s+right if answered\s+answer\/unsure\/none\s+faithful/m);
-    expect(text).toMatch(/^direction\s+out-of-corpus refused\s+\(outright\)\s+near-miss refused\s+\(outright\)\s+controls answered/m);
+    expect(text).toMatch(/^direction\s+out-of-corpus refused\s+\(outright\)\s+near-miss refused\s+\(outright\)\s+unrelated refused\s+\(outright\)\s+controls answered/m);
     expect(text).toMatch(/^en-zht\s+1\s/m);
     expect(text).toMatch(/^Time: xquad [\d.]+ s; total [\d.]+ s\.$/m);
     // Eight small index builds (their lexicons from the run's shared sources) and two runs in child processes.

@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { articleFileStem, prepareDatasetRuns, type DatasetCase, type DatasetRun } from '../../src/eval/datasets.js';
 import { TetherError } from '../../src/errors.js';
 import { makeTmpDir } from '../support/corpus.js';
-import { XQUAD_EN, XQUAD_ZH, squad, writeSquadFixture, type FixtureArticle } from './fixture.js';
+import { CMRC, XQUAD_EN, XQUAD_ZH, squad, writeSquadFixture, type FixtureArticle } from './fixture.js';
 
 let tmp: string;
 let datasetsDir: string;
@@ -269,9 +269,24 @@ describe('prepareDatasetRuns: refusal variants', () => {
     expect(caseOf(byName(runs, 'xquad-en-refusal'), 'zht-en', 't0').question).toBe('茶最早在哪裡飲用？');
   });
 
+  it('asks another set\'s questions of a refusal corpus as unrelated, split by their own article, leaving out one whose answer the corpus holds', async () => {
+    // A fourth CMRC article whose answer, 广州, the Chinese XQuAD refusal corpus holds (tea's second paragraph).
+    await fs.writeFile(path.join(datasetsDir, 'cmrc2018-dev.json'), squad([...CMRC, { title: '广州', paragraphs: [{ context: '广州是广东省的省会。', qas: [['c3', '商人从哪里运出红茶？', '广州']] }] }]));
+    const runs = await prepare();
+    const unrelated = (name: string) => byName(runs, name).cases.filter((c) => c.refusal === 'unrelated').map((c) => [c.questionId, c.direction, c.split, c.kind]);
+    expect(unrelated('xquad-zh-refusal')).toEqual([['c0', 'zh-zh', 'train', 'none'], ['c1', 'zh-zh', 'test', 'none'], ['c2', 'zh-zh', 'train', 'none']]);
+    // The English corpus holds no 广州: every CMRC question, then DRCD's first question of each article's first two paragraphs.
+    expect(unrelated('xquad-en-refusal').map(([id, direction]) => `${id} ${direction}`)).toEqual(['c0 zh-en', 'c1 zh-en', 'c2 zh-en', 'c3 zh-en', 'd0 zht-en', 'd1 zht-en', 'd2 zht-en']);
+    expect(unrelated('cmrc-refusal').map(([id, direction]) => `${id} ${direction}`)).toEqual(['t0', 't1', 'h0', 'h1', 'g0', 'g1', 'v0', 'v1'].map((id) => `${id} en-zh`));
+    // Only refusal runs ask them, and only of the sets run.
+    for (const run of runs.filter((r) => !r.refusal)) expect(run.cases.some((c) => c.refusal === 'unrelated')).toBe(false);
+    expect((await prepare({ datasets: ['xquad'] })).flatMap((run) => run.cases).some((c) => c.refusal === 'unrelated')).toBe(false);
+  });
+
   it('makes only out-of-corpus cases and controls when every article has one paragraph (CMRC)', async () => {
     const runs = await prepare({ datasets: ['cmrc'] });
     const refusal = byName(runs, 'cmrc-refusal');
+    // (With CMRC alone, no other set's questions are asked of it.)
     expect(await corpusFiles(refusal)).toEqual(['0000.meta.json', '0000.txt', '0001.meta.json', '0001.txt']);
     expect(refusal.cases.map((c) => [c.questionId, c.refusal])).toEqual([
       ['c0', 'control'],
