@@ -276,7 +276,7 @@ export async function prepareDatasetRuns(options: PrepareDatasetRunsOptions): Pr
   for (const spec of CORPORA.filter((corpus) => options.datasets.includes(corpus.dataset))) {
     const corpusSet = await load(spec.name);
     const askers = await Promise.all(spec.questions.map(async ({ direction, from }) => ({ direction, set: await load(from) })));
-    const strangers = await Promise.all(
+    const unrelatedAskers = await Promise.all(
       (spec.unrelated ?? []).filter(({ from }) => options.datasets.some((name) => name === datasetOf(from))).map(async ({ direction, from }) => ({ direction, set: await load(from) })),
     );
     for (const refusal of options.refusal === false ? [false] : [false, true]) {
@@ -286,7 +286,7 @@ export async function prepareDatasetRuns(options: PrepareDatasetRunsOptions): Pr
       const articles = refusal ? refusalArticles(corpusSet.articles) : corpusSet.articles;
       await writeCorpus(corpusDir, articles, corpusSet.lang);
       const cases = askers.flatMap(({ direction, set }) => buildCases(corpusSet, set, direction, refusal));
-      if (refusal) cases.push(...strangers.flatMap(({ direction, set }) => unrelatedCases(articles, set, direction)));
+      if (refusal) cases.push(...unrelatedAskers.flatMap(({ direction, set }) => unrelatedCases(articles, set, direction)));
       const chosen = cases.filter((c) => options.split === 'all' || c.split === options.split);
       runs.push({
         name,
