@@ -105,6 +105,16 @@ export function decisionVector(ranked: DecisionSpan[]): number[] | undefined {
   return [...best.vector, best.logit, lead(second), agreement, cross * best.logit, cross * best.vector[COVERAGE]!, paragraphMargin];
 }
 
+/** The decision's two probabilities for a decision vector: the best quote right, and the sources answering at all. */
+export function decisionProbabilities(model: Pick<DecisionModel, 'answerable'> & LinearModel, x: readonly number[]): { probability: number; answerable: number } {
+  return { probability: sigmoid(logit(model, x)), answerable: sigmoid(logit(model.answerable, x)) };
+}
+
+/** What the two probabilities say under a language pair's thresholds (the rule `npm run train` measures the thresholds by, too). */
+export function confidenceOf(probability: number, answerable: number, thresholds: DecisionThresholds): Confidence {
+  return probability >= thresholds.answer ? 'answer' : answerable >= thresholds.unsure ? 'unsure' : 'none';
+}
+
 /**
  * Decides by the calibrated probability that the best span answers the question, and refuses
  * outright by the probability that the sources answer it at all: thresholds set by `npm run train`
@@ -115,10 +125,9 @@ export function createCalibratedDecider(model: DecisionModel): AnswerDecider {
   return {
     decide(_query, ranked) {
       const x = decisionVector(decisionSpans(ranked, decisionSpan));
-      const probability = x ? sigmoid(logit(model, x)) : 0;
-      const answerable = x ? sigmoid(logit(model.answerable, x)) : 0;
+      const { probability, answerable } = x ? decisionProbabilities(model, x) : { probability: 0, answerable: 0 };
       const thresholds = model.thresholds[x ? languagePair(x) : 'same'];
-      const confidence: Confidence = probability >= thresholds.answer ? 'answer' : answerable >= thresholds.unsure ? 'unsure' : 'none';
+      const confidence = confidenceOf(probability, answerable, thresholds);
       const evidence = x ? Object.fromEntries(DECISION_FEATURES.map((name, i) => [name, round(x[i]!)])) : {};
       return { confidence, probability: round(probability), answerable: round(answerable), thresholds, evidence };
     },

@@ -2,11 +2,11 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { TetherError } from '../errors.js';
-import { DECISION_FEATURES, decisionSpans, decisionVector, languagePair, type DecisionThresholds, type LanguagePair } from '../decision/decide.js';
+import { confidenceOf, DECISION_FEATURES, decisionProbabilities, decisionSpans, decisionVector, languagePair, type DecisionThresholds, type LanguagePair } from '../decision/decide.js';
 import type { DatasetCase, DatasetRun } from '../eval/datasets.js';
 import { memoLexiconSources } from '../index/build-lexicon.js';
 import { openIndex } from '../index/open.js';
-import { logit, sigmoid, trainListwise, trainLogistic, type LinearModel } from '../ranking/linear.js';
+import { logit, trainListwise, trainLogistic, type LinearModel } from '../ranking/linear.js';
 import type { AnswerModel } from '../decision/model.js';
 import { semanticEvidence } from '../ranking/ranker.js';
 import { SentenceFeatureCache } from '../ranking/sentences.js';
@@ -185,7 +185,8 @@ export function trainDecision(ranker: LinearModel, questions: TrainingQuestion[]
 
 /** Both of the decision's probabilities for an input: the best span right (`p`), the question answerable (`q`). */
 function probabilities(model: LinearModel & { answerable: LinearModel }, x: number[]): { p: number; q: number } {
-  return { p: sigmoid(logit(model, x)), q: sigmoid(logit(model.answerable, x)) };
+  const { probability, answerable } = decisionProbabilities(model, x);
+  return { p: probability, q: answerable };
 }
 
 /** A question scored by models that never saw its article, with the fold it was held out in. */
@@ -277,7 +278,7 @@ function heldOutSummary(scores: HeldOutScore[], byPair: Record<LanguagePair, Dec
         const inFold = shown.filter((s) => s.fold === fold);
         return share(inFold.filter((s) => s.topCorrect).length, inFold.length);
       }),
-      refusalsRefusedOutright: share(mine.filter((s) => !s.answerable && s.p < byPair[pair].answer && s.q < byPair[pair].unsure).length, mine.filter((s) => !s.answerable).length),
+      refusalsRefusedOutright: share(mine.filter((s) => !s.answerable && confidenceOf(s.p, s.q, byPair[pair]) === 'none').length, mine.filter((s) => !s.answerable).length),
     };
   }
   return summary;
@@ -291,8 +292,8 @@ function share(n: number, of: number): number {
 function fitSummary(ranker: LinearModel, questions: TrainingQuestion[], scored: Scored[], byPair: Record<LanguagePair, DecisionThresholds>) {
   const answerable = questions.filter((q) => q.answerable);
   const hitWithin = (k: number) => answerable.filter((q) => rankWith(ranker, q).slice(0, k).some((c) => c.correct)).length;
-  const answered = (s: Scored) => s.p >= byPair[s.pair].answer;
-  const refused = (s: Scored) => !answered(s) && s.q < byPair[s.pair].unsure;
+  const answered = (s: Scored) => confidenceOf(s.p, s.q, byPair[s.pair]) === 'answer';
+  const refused = (s: Scored) => confidenceOf(s.p, s.q, byPair[s.pair]) === 'none';
   const shown = scored.filter(answered);
   return {
     answerable: answerable.length,
