@@ -1,6 +1,6 @@
 import { defineCommand, listOf, runCli, wholeNumber } from '../src/cli/boundary.js';
 import { loadProjectConfig } from '../src/config.js';
-import { DATASET_NAMES, prepareDatasetRuns, type DatasetCase, type DatasetName } from '../src/eval/datasets.js';
+import { DATASET_NAMES, prepareDatasetRuns, type DatasetName } from '../src/eval/datasets.js';
 
 const NOTES = `Retrains the learned parts of the answer path (the span ranker and the calibrated answer/unsure/refuse
 decision) on the TRAIN split of the public QA sets in ../shared/datasets (articles at even positions;
@@ -14,13 +14,6 @@ for changes to training settings only.`;
  * the bilingual one too moved TEST hit@1 over every run 83.8 → 83.5% (its own runs −1.6 to +2.4 by direction).
  */
 const REPORTED_ONLY = ['xquad-parallel', 'xquad-parallel-refusal', 'xquad-bilingual', 'xquad-bilingual-refusal'];
-
-/**
- * Cases measured, not trained on: another set's questions asked of a refusal corpus (`unrelated`)
- * made the decision answer less (TEST controls answered 2,325 → 2,291) for a few more of them
- * refused outright (782 → 876 of 1,422), and refuse more realistic answerable questions outright.
- */
-const trainsOn = (testCase: DatasetCase) => testCase.refusal !== 'unrelated';
 
 /** `npm run train`: one command that rebuilds models/answer-model.json from the public sets' training split. */
 const trainCommand = defineCommand({
@@ -44,8 +37,7 @@ async function main(values: { dataset?: string; limit?: string; reuse?: boolean 
   ]);
   const log = (message: string) => console.error(message);
   const runs = (await prepareDatasetRuns({ root: config.root, datasets, split: 'train', ...(limit ? { perKindLimit: limit } : {}) }))
-    .filter((run) => !REPORTED_ONLY.includes(run.name))
-    .map((run) => ({ ...run, cases: run.cases.filter(trainsOn) }));
+    .filter((run) => !REPORTED_ONLY.includes(run.name));
   const questions = values.reuse
     ? (await loadCollectedQuestions(config.root)).filter((question) => !REPORTED_ONLY.includes(question.run))
     : await collectTrainingQuestions(runs, log);

@@ -22,6 +22,12 @@ export interface TrainingQuestion {
   article: string;
   kind: string;
   answerable: boolean;
+  /**
+   * Another set's question asked of this corpus (about other articles altogether, as off-topic chat
+   * is to a small corpus): it trains only whether the sources answer at all, not the ranking, the
+   * chance that the best quote is right, or where the thresholds lie.
+   */
+  unrelated?: boolean;
   /** Each candidate's features, whether it holds an expected answer, its article and paragraph, and its sentences. */
   candidates: TrainingCandidate[];
 }
@@ -115,6 +121,7 @@ async function collect(
     article: `${run.split('-')[0]}:${testCase.position}`,
     kind: testCase.kind,
     answerable,
+    ...(testCase.refusal === 'unrelated' ? { unrelated: true } : {}),
     candidates: candidates.map((candidate) => {
       const text = candidate.article.text.slice(candidate.start, candidate.end);
       return {
@@ -166,21 +173,29 @@ interface Scored {
   q: number;
   topCorrect: boolean;
   answerable: boolean;
+  /** Another set's question (`TrainingQuestion.unrelated`). */
+  unrelated: boolean;
   pair: LanguagePair;
 }
 
-/** Trains the decision on every question, answerable or not: will the best span be right, and does the corpus hold an answer at all? */
+/**
+ * Trains the decision: will the best span be right (every question but the unrelated ones), and does
+ * the corpus hold an answer at all (every question)?
+ */
 export function trainDecision(ranker: LinearModel, questions: TrainingQuestion[]): { model: LinearModel & { answerable: LinearModel }; scored: Scored[] } {
   const inputs = questions.flatMap((question) => {
     const input = decisionInputs(ranker, question);
-    return input ? [{ ...input, answerable: question.answerable }] : [];
+    return input ? [{ ...input, answerable: question.answerable, unrelated: question.unrelated === true }] : [];
   });
-  const refusals = inputs.filter((i) => !i.answerable).length;
-  const answerables = inputs.length - refusals;
-  const weights = inputs.map((i) => (i.answerable ? (1 - TRAINING.refusalWeight) / Math.max(1, answerables) : TRAINING.refusalWeight / Math.max(1, refusals)) * inputs.length);
-  const fit = (label: (input: (typeof inputs)[number]) => boolean) => trainLogistic([...DECISION_FEATURES], inputs.map((i) => i.x), inputs.map((i) => (label(i) ? 1 : 0)), { l2: TRAINING.l2, rowWeights: weights });
-  const model = { ...fit((i) => i.topCorrect), answerable: fit((i) => i.answerable) };
-  return { model, scored: inputs.map((i) => ({ ...probabilities(model, i.x), topCorrect: i.topCorrect, answerable: i.answerable, pair: languagePair(i.x) })) };
+  type Input = (typeof inputs)[number];
+  const fit = (rows: Input[], label: (input: Input) => boolean) => {
+    const refusals = rows.filter((i) => !i.answerable).length;
+    const answerables = rows.length - refusals;
+    const weights = rows.map((i) => (i.answerable ? (1 - TRAINING.refusalWeight) / Math.max(1, answerables) : TRAINING.refusalWeight / Math.max(1, refusals)) * rows.length);
+    return trainLogistic([...DECISION_FEATURES], rows.map((i) => i.x), rows.map((i) => (label(i) ? 1 : 0)), { l2: TRAINING.l2, rowWeights: weights });
+  };
+  const model = { ...fit(inputs.filter((i) => !i.unrelated), (i) => i.topCorrect), answerable: fit(inputs, (i) => i.answerable) };
+  return { model, scored: inputs.map((i) => ({ ...probabilities(model, i.x), topCorrect: i.topCorrect, answerable: i.answerable, unrelated: i.unrelated, pair: languagePair(i.x) })) };
 }
 
 /** Both of the decision's probabilities for an input: the best span right (`p`), the question answerable (`q`). */
@@ -214,7 +229,7 @@ export function heldOutScores(questions: TrainingQuestion[], folds: number = TRA
     const { model } = trainDecision(ranker, questions.filter((q) => foldOf(q.article, folds) !== fold));
     for (const question of held) {
       const input = decisionInputs(ranker, question);
-      if (input) scores.push({ ...probabilities(model, input.x), topCorrect: input.topCorrect, answerable: question.answerable, pair: languagePair(input.x), fold });
+      if (input) scores.push({ ...probabilities(model, input.x), topCorrect: input.topCorrect, answerable: question.answerable, unrelated: question.unrelated === true, pair: languagePair(input.x), fold });
     }
   }
   return scores;
@@ -246,7 +261,9 @@ export function trainAnswerModel(questions: TrainingQuestion[], trainedOn: Recor
   const ranker = trainRanker(questions);
   const { model: decision, scored } = trainDecision(ranker, questions);
   const heldOut = heldOutScores(questions);
-  const thresholds = { same: chooseThresholds(heldOut.filter((s) => s.pair === 'same')), cross: chooseThresholds(heldOut.filter((s) => s.pair === 'cross')) };
+  // Chosen on the questions of the corpora's own collections: the unrelated ones only train `answerable`.
+  const own = heldOut.filter((s) => !s.unrelated);
+  const thresholds = { same: chooseThresholds(own.filter((s) => s.pair === 'same')), cross: chooseThresholds(own.filter((s) => s.pair === 'cross')) };
   return {
     version: 1,
     trainedOn: {
@@ -267,9 +284,10 @@ export function trainAnswerModel(questions: TrainingQuestion[], trainedOn: Recor
  * an answer are refused outright.
  */
 function heldOutSummary(scores: HeldOutScore[], byPair: Record<LanguagePair, DecisionThresholds>) {
-  const summary: Record<string, { answered: number; answeredRight: number[]; refusalsRefusedOutright: number }> = {};
+  const summary: Record<string, { answered: number; answeredRight: number[]; refusalsRefusedOutright: number; unrelatedRefusedOutright: number }> = {};
   for (const pair of ['same', 'cross'] as const) {
-    const mine = scores.filter((s) => s.pair === pair);
+    const mine = scores.filter((s) => s.pair === pair && !s.unrelated);
+    const unrelated = scores.filter((s) => s.pair === pair && s.unrelated);
     const shown = mine.filter((s) => s.p >= byPair[pair].answer);
     const folds = [...new Set(mine.map((s) => s.fold))].sort((a, b) => a - b);
     summary[pair] = {
@@ -279,6 +297,7 @@ function heldOutSummary(scores: HeldOutScore[], byPair: Record<LanguagePair, Dec
         return share(inFold.filter((s) => s.topCorrect).length, inFold.length);
       }),
       refusalsRefusedOutright: share(mine.filter((s) => !s.answerable && confidenceOf(s.p, s.q, byPair[pair]) === 'none').length, mine.filter((s) => !s.answerable).length),
+      unrelatedRefusedOutright: share(unrelated.filter((s) => confidenceOf(s.p, s.q, byPair[pair]) === 'none').length, unrelated.length),
     };
   }
   return summary;
@@ -289,15 +308,18 @@ function share(n: number, of: number): number {
 }
 
 /** How the models do on their own training questions: for the record, not a measure of quality. */
-function fitSummary(ranker: LinearModel, questions: TrainingQuestion[], scored: Scored[], byPair: Record<LanguagePair, DecisionThresholds>) {
+function fitSummary(ranker: LinearModel, questions: TrainingQuestion[], allScored: Scored[], byPair: Record<LanguagePair, DecisionThresholds>) {
   const answerable = questions.filter((q) => q.answerable);
+  const scored = allScored.filter((s) => !s.unrelated);
+  const unrelated = allScored.filter((s) => s.unrelated);
   const hitWithin = (k: number) => answerable.filter((q) => rankWith(ranker, q).slice(0, k).some((c) => c.correct)).length;
   const answered = (s: Scored) => confidenceOf(s.p, s.q, byPair[s.pair]) === 'answer';
   const refused = (s: Scored) => confidenceOf(s.p, s.q, byPair[s.pair]) === 'none';
   const shown = scored.filter(answered);
   return {
     answerable: answerable.length,
-    refusals: questions.length - answerable.length,
+    refusals: questions.filter((q) => !q.answerable && !q.unrelated).length,
+    unrelated: unrelated.length,
     candidateRecall: share(answerable.filter((q) => q.candidates.some((c) => c.correct)).length, answerable.length),
     hitAt1: share(hitWithin(1), answerable.length),
     hitAt3: share(hitWithin(3), answerable.length),
@@ -306,6 +328,7 @@ function fitSummary(ranker: LinearModel, questions: TrainingQuestion[], scored: 
     answerableRefused: share(scored.filter((s) => s.answerable && refused(s)).length, scored.filter((s) => s.answerable).length),
     refusalsAnswered: share(scored.filter((s) => !s.answerable && answered(s)).length, scored.filter((s) => !s.answerable).length),
     refusalsRefusedOutright: share(scored.filter((s) => !s.answerable && refused(s)).length, scored.filter((s) => !s.answerable).length),
+    unrelatedRefusedOutright: share(unrelated.filter(refused).length, unrelated.length),
   };
 }
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createCalibratedDecider, DECISION_FEATURES, decisionSpans, decisionVector, type DecisionModel, type DecisionSpan } from '../../src/decision/decide.js';
 import type { RankedSpan } from '../../src/ranking/ranker.js';
 import { RANKER_FEATURES, SPAN_FEATURES } from '../../src/ranking/spans.js';
-import { chooseThresholds, decisionInputs, foldOf, heldOutScores, TRAINING, type TrainingQuestion } from '../../src/training/train.js';
+import { chooseThresholds, decisionInputs, foldOf, heldOutScores, trainAnswerModel, trainDecision, TRAINING, type TrainingQuestion } from '../../src/training/train.js';
 
 const span = (logit: number, place: string): DecisionSpan => ({ vector: SPAN_FEATURES.map(() => 0.5), logit, place });
 
@@ -131,5 +131,51 @@ describe('held-out scores', () => {
     // A sentence of another paragraph, or further on, is a quote of its own.
     expect(decisionInputs(ranker, question(candidate(0.5, 'a#3', 8, true)))?.topCorrect).toBe(false);
     expect(decisionInputs(ranker, question(candidate(0.5, 'a#2', 9, true)))?.topCorrect).toBe(false);
+  });
+});
+
+describe('training the decision', () => {
+  // A ranker that reads the first feature only: the spans rank in the order given.
+  const ranker = { features: [...RANKER_FEATURES], mean: RANKER_FEATURES.map(() => 0), scale: RANKER_FEATURES.map(() => 1), weights: RANKER_FEATURES.map((_, i) => (i === 0 ? 1 : 0)), bias: 0 };
+  const EVIDENCE = SPAN_FEATURES.indexOf('evidence');
+  const CROSS_LANGUAGE = SPAN_FEATURES.indexOf('crossLanguage');
+  // Questions whose best span's evidence is `evidence`; its quote right when `right`.
+  const question = (i: number, evidence: number, answerable: boolean, right: boolean, unrelated = false): TrainingQuestion => ({
+    run: 'set',
+    article: `set:${i % 10}`,
+    kind: answerable ? 'en-en' : 'none',
+    answerable,
+    ...(unrelated ? { unrelated } : {}),
+    candidates: [0.9, 0.1].map((first, c) => ({
+      features: SPAN_FEATURES.map((_, f) => (f === 0 ? first : f === EVIDENCE ? evidence : ((i * 7 + f) % 11) / 11)),
+      correct: answerable && (c === 0) === right,
+      place: `a#${i}-${c}`,
+      sentences: [c],
+    })),
+  });
+  const own = [
+    ...Array.from({ length: 120 }, (_, i) => question(i, i % 10 !== 0 ? 0.6 + (i % 5) / 10 : 0.2 + (i % 5) / 10, true, i % 10 !== 0)),
+    ...Array.from({ length: 60 }, (_, i) => question(i, 0.1 + (i % 5) / 10, false, false)),
+  ];
+  // Another set's questions whose best spans look like those of answered questions: the sources hold no answer to them all the same.
+  const unrelated = Array.from({ length: 60 }, (_, i) => question(i, 0.6 + (i % 5) / 10, false, false, true));
+
+  it('learns whether the best quote is right from the corpora\'s own questions only, and whether the sources answer from another set\'s too', () => {
+    const without = trainDecision(ranker, own).model;
+    const withUnrelated = trainDecision(ranker, [...own, ...unrelated]).model;
+    const { answerable: answerableWithout, ...rightWithout } = without;
+    const { answerable: answerableWith, ...rightWith } = withUnrelated;
+    expect(rightWith).toEqual(rightWithout);
+    expect(answerableWith).not.toEqual(answerableWithout);
+  });
+
+  it('keeps the answer thresholds where the corpora\'s own questions put them', () => {
+    // Enough questions of each language pair for thresholds (TRAINING.minQuestions answerable ones each).
+    const many = (questions: TrainingQuestion[]) =>
+      [0, 1].flatMap((cross) => Array.from({ length: 3 }, (_, copy) => copy).flatMap((copy) => questions.map((q) => ({ ...q, article: `${q.article}-${copy}`, candidates: q.candidates.map((c) => ({ ...c, features: c.features.map((v, f) => (f === CROSS_LANGUAGE ? cross : v)) })) }))));
+    const without = trainAnswerModel(many(own), {});
+    const withUnrelated = trainAnswerModel(many([...own, ...unrelated]), {});
+    for (const pair of ['same', 'cross'] as const) expect(withUnrelated.decision.thresholds[pair].answer).toBe(without.decision.thresholds[pair].answer);
+    expect(withUnrelated.ranker).toEqual(without.ranker);
   });
 });
