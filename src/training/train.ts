@@ -281,7 +281,7 @@ export function trainAnswerModel(questions: TrainingQuestion[], trainedOn: Recor
 /**
  * The thresholds on the held-out probabilities they were chosen on: per language pair, how many
  * answerable questions are answered, how often rightly in each fold, and how many questions without
- * an answer are refused outright.
+ * an answer are refused outright (the corpora's own, and apart, the unrelated ones).
  */
 function heldOutSummary(scores: HeldOutScore[], byPair: Record<LanguagePair, DecisionThresholds>) {
   const summary: Record<string, { answered: number; answeredRight: number[]; refusalsRefusedOutright: number; unrelatedRefusedOutright: number }> = {};
