@@ -185,23 +185,23 @@ interface Scored {
 export function trainDecision(ranker: LinearModel, questions: TrainingQuestion[]): { model: LinearModel & { answerable: LinearModel }; scored: Scored[] } {
   const inputs = questions.flatMap((question) => {
     const input = decisionInputs(ranker, question);
-    return input ? [{ ...input, answerable: question.answerable, unrelated: question.unrelated === true }] : [];
+    return input ? [{ ...input, question }] : [];
   });
   type Input = (typeof inputs)[number];
   const fit = (rows: Input[], label: (input: Input) => boolean) => {
-    const refusals = rows.filter((i) => !i.answerable).length;
+    const refusals = rows.filter((i) => !i.question.answerable).length;
     const answerables = rows.length - refusals;
-    const weights = rows.map((i) => (i.answerable ? (1 - TRAINING.refusalWeight) / Math.max(1, answerables) : TRAINING.refusalWeight / Math.max(1, refusals)) * rows.length);
+    const weights = rows.map((i) => (i.question.answerable ? (1 - TRAINING.refusalWeight) / Math.max(1, answerables) : TRAINING.refusalWeight / Math.max(1, refusals)) * rows.length);
     return trainLogistic([...DECISION_FEATURES], rows.map((i) => i.x), rows.map((i) => (label(i) ? 1 : 0)), { l2: TRAINING.l2, rowWeights: weights });
   };
-  const model = { ...fit(inputs.filter((i) => !i.unrelated), (i) => i.topCorrect), answerable: fit(inputs, (i) => i.answerable) };
-  return { model, scored: inputs.map((i) => ({ ...probabilities(model, i.x), topCorrect: i.topCorrect, answerable: i.answerable, unrelated: i.unrelated, pair: languagePair(i.x) })) };
+  const model = { ...fit(inputs.filter((i) => !i.question.unrelated), (i) => i.topCorrect), answerable: fit(inputs, (i) => i.question.answerable) };
+  return { model, scored: inputs.map((i) => scoredBy(model, i, i.question)) };
 }
 
-/** Both of the decision's probabilities for an input: the best span right (`p`), the question answerable (`q`). */
-function probabilities(model: LinearModel & { answerable: LinearModel }, x: number[]): { p: number; q: number } {
-  const { probability, answerable } = decisionProbabilities(model, x);
-  return { p: probability, q: answerable };
+/** A question as a decision model scores it: both probabilities (the best span right, `p`; the question answerable, `q`), with what it is. */
+function scoredBy(model: LinearModel & { answerable: LinearModel }, input: { x: number[]; topCorrect: boolean }, question: TrainingQuestion): Scored {
+  const { probability, answerable } = decisionProbabilities(model, input.x);
+  return { p: probability, q: answerable, topCorrect: input.topCorrect, answerable: question.answerable, unrelated: question.unrelated === true, pair: languagePair(input.x) };
 }
 
 /** A question scored by models that never saw its article, with the fold it was held out in. */
@@ -229,7 +229,7 @@ export function heldOutScores(questions: TrainingQuestion[], folds: number = TRA
     const { model } = trainDecision(ranker, questions.filter((q) => foldOf(q.article, folds) !== fold));
     for (const question of held) {
       const input = decisionInputs(ranker, question);
-      if (input) scores.push({ ...probabilities(model, input.x), topCorrect: input.topCorrect, answerable: question.answerable, unrelated: question.unrelated === true, pair: languagePair(input.x), fold });
+      if (input) scores.push({ ...scoredBy(model, input, question), fold });
     }
   }
   return scores;
