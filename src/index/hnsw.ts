@@ -8,6 +8,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { z } from 'zod';
+import type { HierarchicalNSW } from 'hnswlib-node';
+import { graphShards, shardFile, ShardedGraph } from './sharded-graph.js';
 
 /**
  * HNSW graph parameters. Hashed feature vectors are sparse, which HNSW finds hard: with
@@ -32,36 +34,39 @@ export function searchBeam(points: number): number {
   return points <= NARROW_BEAM_POINTS ? 64 : 128;
 }
 
-/** What an index's manifest records of its graph of `points`: how it was built and is searched. */
-export function graphSettings(points: number) {
-  return { ...HNSW_PARAMETERS, efSearch: searchBeam(points) };
+/** What an index's manifest records of its graph of `points` (spread over `shards` graphs): how it was built and is searched. */
+export function graphSettings(points: number, shards = graphShards(points)) {
+  return { ...HNSW_PARAMETERS, efSearch: searchBeam(points), shards };
 }
 
 /** Chunks embedded and handed to the graph at a time: a large corpus's vectors are never all held (1024 numbers each). */
 const EMBED_BATCH = 512;
 
 /**
- * The graph's own thread. hnswlib-node inserts points synchronously (most of a large build's time),
+ * A graph's own thread. hnswlib-node inserts points synchronously (most of a large build's time),
  * so the graph grows here while the main thread writes the lexical store. Plain JavaScript run with
  * `eval`, so it is the same whether Tether runs from its sources (tsx) or from dist/. It takes
- * batches of vectors (Float32Array buffers) and, on 'end', writes the graph to `file`.
+ * batches of vectors (a Float32Array's buffer, labels `first`, `first + stride`, …) and, on 'end',
+ * writes the graph to `file`.
  */
 const GRAPH_THREAD = `
 const { parentPort, workerData } = require('node:worker_threads');
 const { HierarchicalNSW } = require(workerData.hnswlib);
-const { space, dimensions, capacity, M, efConstruction, file } = workerData;
+const { space, dimensions, capacity, M, efConstruction, file, stride } = workerData;
 const index = new HierarchicalNSW(space, dimensions);
 index.initIndex(capacity, M, efConstruction, 100);
-let label = 0;
+let count = 0;
 parentPort.on('message', (message) => {
   if (message === 'end') {
     index.writeIndexSync(file);
-    parentPort.postMessage(label);
+    parentPort.postMessage(count);
     parentPort.close();
     return;
   }
-  const vectors = new Float32Array(message);
-  for (let start = 0; start < vectors.length; start += dimensions) index.addPoint(Array.from(vectors.subarray(start, start + dimensions)), label++);
+  const vectors = new Float32Array(message.vectors);
+  for (let start = 0, label = message.first; start < vectors.length; start += dimensions, label += stride, count += 1) {
+    index.addPoint(Array.from(vectors.subarray(start, start + dimensions)), label);
+  }
 });
 `;
 
@@ -71,6 +76,8 @@ export interface VectorStoreOptions<T> {
   graphFile?: string;
   /** Work for this thread while the graph grows in its own (the build writes the lexical store here). */
   alongside?: () => T | Promise<T>;
+  /** How many graphs the points are spread over, each built in its own thread (default: `graphShards` of their number). */
+  shards?: number;
 }
 
 /** The chunks a vector store is made of: their ids in label order, and each one's Document, made when asked. */
@@ -87,9 +94,9 @@ export function documentsInMemory(documents: readonly Document[]): ChunkDocument
 
 /**
  * LangChain's HNSWLib store over `chunks`, their vectors from `vectorsOf` a batch at a time (in
- * order: a chunk's label is its position; only a batch's Documents are made at a time), its graph
- * built with `HNSW_PARAMETERS` (LangChain itself passes hnswlib only the capacity) in a worker
- * thread, while `alongside` runs here.
+ * order: a chunk's label is its position; only a batch's Documents are made at a time), its graphs
+ * built with `HNSW_PARAMETERS` (LangChain itself passes hnswlib only the capacity) in worker
+ * threads, while `alongside` runs here.
  */
 export async function createVectorStore<T = undefined>(
   embeddings: EmbeddingsInterface,
@@ -101,6 +108,7 @@ export async function createVectorStore<T = undefined>(
   if (ids.length === 0) throw new Error('createVectorStore needs at least one document');
   const scratch = options.graphFile ? undefined : await fs.mkdtemp(path.join(os.tmpdir(), 'tether-graph-'));
   const file = options.graphFile ?? path.join(scratch!, 'hnswlib.index');
+  const shards = options.shards ?? graphShards(ids.length);
   let graph: GraphThread | undefined;
   try {
     for (let start = 0; start < ids.length; start += EMBED_BATCH) {
@@ -111,14 +119,14 @@ export async function createVectorStore<T = undefined>(
       });
       const vectors = await vectorsOf(batch);
       if (vectors.length !== batch.length) throw new Error(`createVectorStore: ${vectors.length} vectors for ${batch.length} documents`);
-      graph ??= startGraphThread(vectors[0]!.length, ids.length, file);
+      graph ??= startGraphThreads(vectors[0]!.length, ids.length, file, shards);
       graph.add(vectors);
     }
     // Without work of its own, `T` is `undefined`.
     const alongside = (await options.alongside?.()) as T;
     const dimensions = await graph!.finish();
     const { HierarchicalNSW } = await HNSWLib.imports();
-    const index = new HierarchicalNSW(HNSW_PARAMETERS.space, dimensions);
+    const index = ShardedGraph.create(HNSW_PARAMETERS.space, dimensions, shards, HierarchicalNSW);
     await index.readIndex(file);
     index.setEf(searchBeam(index.getCurrentCount()));
     const docstore = new ChunkDocstore(new Map(ids.map((id, label) => [String(label), id])), documentOf);
@@ -177,17 +185,20 @@ export async function saveVectorStore(store: HNSWLib, directory: string): Promis
   const { chunkIds } = chunkDocstore(store);
   const labels = Array.from({ length: store.index.getCurrentCount() }, (_, label) => chunkIds.get(String(label)) ?? null);
   await store.index.writeIndex(files.graph);
-  await fs.writeFile(files.args, JSON.stringify({ space: store.args.space, numDimensions: store.args.numDimensions }));
+  await fs.writeFile(files.args, JSON.stringify({ space: store.args.space, numDimensions: store.args.numDimensions, shards: storeGraphs(store).length }));
   await fs.writeFile(files.labels, JSON.stringify(labels));
 }
 
 /** Opens a store saved by `saveVectorStore`, its Documents made from chunk ids by `documentOf`; its search beam set. */
 export async function loadVectorStore(directory: string, embeddings: EmbeddingsInterface, documentOf: (chunkId: string) => Document | undefined): Promise<HNSWLib> {
   const files = storeFiles(directory);
-  const args = z.object({ space: z.enum(['cosine', 'l2', 'ip']), numDimensions: z.number().int().positive() }).parse(JSON.parse(await fs.readFile(files.args, 'utf8')));
+  // `shards` is absent from a store saved before graphs were sharded: one graph.
+  const { shards, ...args } = z
+    .object({ space: z.enum(['cosine', 'l2', 'ip']), numDimensions: z.number().int().positive(), shards: z.number().int().positive().default(1) })
+    .parse(JSON.parse(await fs.readFile(files.args, 'utf8')));
   const labels = z.array(z.string().nullable()).parse(JSON.parse(await fs.readFile(files.labels, 'utf8')));
   const { HierarchicalNSW } = await HNSWLib.imports();
-  const index = new HierarchicalNSW(args.space, args.numDimensions);
+  const index = ShardedGraph.create(args.space, args.numDimensions, shards, HierarchicalNSW);
   await index.readIndex(files.graph);
   if (index.getCurrentCount() !== labels.length) throw new Error(`the graph holds ${index.getCurrentCount()} points, its labels ${labels.length}`);
   index.setEf(searchBeam(labels.length));
@@ -198,12 +209,18 @@ export async function loadVectorStore(directory: string, embeddings: EmbeddingsI
   return new HNSWLib(embeddings, { ...args, index, docstore: new ChunkDocstore(chunkIds, documentOf) });
 }
 
+/** The graphs of a store made by `createVectorStore` or `loadVectorStore`. */
+export function storeGraphs(store: HNSWLib): readonly HierarchicalNSW[] {
+  if (!(store.index instanceof ShardedGraph)) throw new Error('a vector store not made by createVectorStore or loadVectorStore');
+  return store.index.graphs;
+}
+
 function chunkDocstore(store: HNSWLib): ChunkDocstore {
   if (!(store.docstore instanceof ChunkDocstore)) throw new Error('a vector store not made by createVectorStore or loadVectorStore');
   return store.docstore;
 }
 
-/** The graph's worker thread, as `createVectorStore` drives it. */
+/** The graphs' worker threads, as `createVectorStore` drives them. */
 interface GraphThread {
   /** Hands vectors over (transferred, not copied). */
   add(vectors: Array<ArrayLike<number>>): void;
@@ -213,40 +230,63 @@ interface GraphThread {
   stop(): Promise<void>;
 }
 
-function startGraphThread(dimensions: number, capacity: number, file: string): GraphThread {
+/** `shards` graph threads, point `label` going to thread `label % shards`; their graphs written to `shardFile(file, …)`. */
+function startGraphThreads(dimensions: number, capacity: number, file: string, shards: number): GraphThread {
   const hnswlib = createRequire(import.meta.url).resolve('hnswlib-node');
-  const worker = new Worker(GRAPH_THREAD, {
-    eval: true,
-    workerData: { hnswlib, space: HNSW_PARAMETERS.space, dimensions, capacity, M: HNSW_PARAMETERS.M, efConstruction: HNSW_PARAMETERS.efConstruction, file },
+  const threads = Array.from({ length: shards }, (_, shard) => {
+    const worker = new Worker(GRAPH_THREAD, {
+      eval: true,
+      workerData: {
+        hnswlib,
+        space: HNSW_PARAMETERS.space,
+        dimensions,
+        // Labels shard, shard + shards, … below capacity.
+        capacity: Math.ceil((capacity - shard) / shards),
+        M: HNSW_PARAMETERS.M,
+        efConstruction: HNSW_PARAMETERS.efConstruction,
+        file: shardFile(file, shard),
+        stride: shards,
+      },
+    });
+    // Listened to from the start: a thread that fails while vectors are still being made is reported by `finish`.
+    const written = new Promise<number>((resolve, reject) => {
+      worker.once('message', (points: number) => resolve(points));
+      worker.once('error', reject);
+      worker.once('exit', (code) => reject(new Error(`the HNSW graph's thread stopped (exit code ${code}) before writing the graph`)));
+    });
+    // `finish` awaits it; until then (or when the build fails first and never asks) a failure is not unhandled.
+    void written.catch(() => undefined);
+    const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+    return { worker, written, exited };
   });
-  // Listened to from the start: a thread that fails while vectors are still being made is reported by `finish`.
-  const written = new Promise<number>((resolve, reject) => {
-    worker.once('message', (points: number) => resolve(points));
-    worker.once('error', reject);
-    worker.once('exit', (code) => reject(new Error(`the HNSW graph's thread stopped (exit code ${code}) before writing the graph`)));
-  });
-  // `finish` awaits it; until then (or when the build fails first and never asks) a failure is not unhandled.
-  void written.catch(() => undefined);
-  const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+  let next = 0;
   return {
     add(vectors) {
-      const packed = new Float32Array(vectors.length * dimensions);
-      vectors.forEach((vector, i) => {
-        if (vector.length !== dimensions) throw new Error(`createVectorStore: a vector of ${vector.length} dimensions among ones of ${dimensions}`);
-        packed.set(vector, i * dimensions);
-      });
-      worker.postMessage(packed.buffer, [packed.buffer]);
+      for (const [shard, { worker }] of threads.entries()) {
+        // This batch's labels of the shard: the first at or after `next` that leaves `shard` modulo `shards`.
+        const first = next + ((shard - (next % shards) + shards) % shards);
+        const count = first < next + vectors.length ? Math.ceil((next + vectors.length - first) / shards) : 0;
+        if (count === 0) continue;
+        const packed = new Float32Array(count * dimensions);
+        for (let i = 0; i < count; i += 1) {
+          const vector = vectors[first - next + i * shards]!;
+          if (vector.length !== dimensions) throw new Error(`createVectorStore: a vector of ${vector.length} dimensions among ones of ${dimensions}`);
+          packed.set(vector, i * dimensions);
+        }
+        worker.postMessage({ first, vectors: packed.buffer }, [packed.buffer]);
+      }
+      next += vectors.length;
     },
     async finish() {
-      worker.postMessage('end');
-      const points = await written;
-      // The thread ends once it has written the graph: its copy is freed before this one is read.
-      await exited;
+      for (const { worker } of threads) worker.postMessage('end');
+      const points = (await Promise.all(threads.map((thread) => thread.written))).reduce((sum, count) => sum + count, 0);
+      // Each thread ends once it has written its graph: its copy is freed before this one is read.
+      await Promise.all(threads.map((thread) => thread.exited));
       if (points !== capacity) throw new Error(`the HNSW graph holds ${points} points, not ${capacity}`);
       return dimensions;
     },
     async stop() {
-      await worker.terminate();
+      await Promise.all(threads.map(({ worker }) => worker.terminate()));
     },
   };
 }

@@ -25,7 +25,8 @@ const manifestSchema = z.object({
   chunksHash: z.string(),
   /** How the stored features were read from text, per language of the articles (`readingFingerprints`): that comes from code too. */
   reading: z.object({ en: z.string().optional(), zh: z.string().optional() }),
-  hnsw: z.object({ space: z.string(), M: z.number(), efConstruction: z.number(), efSearch: z.number() }),
+  /** How the HNSW graph was built and is searched; `shards` graphs (absent before graphs were sharded: one). */
+  hnsw: z.object({ space: z.string(), M: z.number(), efConstruction: z.number(), efSearch: z.number(), shards: z.number().int().positive().default(1) }),
   counts: z.object({ articles: z.number(), chunks: z.number(), sentences: z.number(), features: z.number(), lexiconWords: z.number() }),
   /** Set when the index was last updated incrementally rather than built whole: what changed. */
   update: z.object({ added: z.number(), changed: z.number(), removed: z.number(), chunks: z.number() }).optional(),

@@ -9,7 +9,7 @@ import type { FeatureBag } from '../text/features.js';
 import { decodeLexicon, reviseLexicon } from '../text/lexicon.js';
 import { LexiconBinder, loadLexiconSources, parseCorpusKeys, serialiseCorpusKeys, type LexiconSources } from './build-lexicon.js';
 import { chunkBag, chunkCorpus, chunkDocument, chunkDocumentsOf, chunkEmbedder, chunksByArticle, derivationOf } from './build.js';
-import { graphSettings, liveChunkIds, loadVectorStore, saveVectorStore, updateVectorStore } from './hnsw.js';
+import { graphSettings, liveChunkIds, loadVectorStore, saveVectorStore, storeGraphs, updateVectorStore } from './hnsw.js';
 import { LexicalIndex } from './lexical.js';
 import { sentenceFeatureText, type StoredChunk, type StoredSentence } from './lexical-store/format.js';
 import { articleFromStored, cutOtherwise, hashArticle, hashChunkIds, indexFiles, manifestArticle, readStoredArticles, writeStoredArticles, type Manifest } from './manifest.js';
@@ -216,7 +216,7 @@ export async function updateIndex(options: UpdateIndexOptions): Promise<LoadedIn
       articles: corpus.articles.map((article) => (gone.has(article.id) || !indexed.has(article.id) ? manifestArticle(article, chunksOf.get(article.id) ?? []) : indexed.get(article.id)!)),
     },
     chunksHash: hashChunkIds(chunks.map((chunk) => chunk.id)),
-    hnsw: graphSettings(vectorStore.index.getCurrentCount()),
+    hnsw: graphSettings(vectorStore.index.getCurrentCount(), storeGraphs(vectorStore).length),
     // The languages it held were read as now (or it would have been rebuilt); a new one is read now.
     reading: readingFingerprints(corpus.articles.map((article) => readingLanguage(article.meta.lang))),
     counts: {

@@ -6,7 +6,8 @@ import { Document } from '@langchain/core/documents';
 import type { EmbeddingsInterface } from '@langchain/core/embeddings';
 import { describe, expect, it } from 'vitest';
 import { RETRIEVAL } from '../../src/tether.js';
-import { createVectorStore, documentsInMemory, liveChunkIds, loadVectorStore, MAX_DEAD_SHARE, saveVectorStore, searchBeam, updateVectorStore } from '../../src/index/hnsw.js';
+import { createVectorStore, documentsInMemory, liveChunkIds, loadVectorStore, MAX_DEAD_SHARE, saveVectorStore, searchBeam, storeGraphs, updateVectorStore } from '../../src/index/hnsw.js';
+import { graphShards, SHARDED_GRAPH_POINTS } from '../../src/index/sharded-graph.js';
 
 const DIMENSIONS = 8;
 
@@ -145,5 +146,85 @@ describe('creating the HNSW store', () => {
     } finally {
       await fs.rm(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('a store of several graphs', () => {
+  /** A pseudo-random unit vector of 16 dimensions for chunk i: no two chunks alike. */
+  function spread(i: number): number[] {
+    let seed = i * 2654435761 + 1;
+    const v = Array.from({ length: 16 }, () => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed / 2147483648 - 0.5;
+    });
+    const norm = Math.hypot(...v);
+    return v.map((x) => x / norm);
+  }
+  const cosineDistance = (a: number[], b: number[]) => 1 - a.reduce((sum, x, i) => sum + x * b[i]!, 0);
+  /** The ids of the k chunks nearest to `query` among `live`, by an exact scan. */
+  const exactNearest = (query: number[], live: ReadonlyMap<string, number[]>, k: number) =>
+    [...live].sort(([, a], [, b]) => cosineDistance(query, a) - cosineDistance(query, b)).slice(0, k).map(([id]) => id);
+  const chunk = (i: number) => document(`c${i}`);
+  const vectorsOf = async (batch: Document[]) => batch.map((d) => spread(Number(String(d.metadata.id).slice(1))));
+
+  it('spreads the points over the graphs by label, batch after batch, and finds what one graph finds', async () => {
+    const { store } = await createVectorStore(noEmbeddings, documentsInMemory(Array.from({ length: 1100 }, (_, i) => chunk(i))), vectorsOf, { shards: 3 });
+    const graphs = storeGraphs(store);
+    expect(graphs).toHaveLength(3);
+    // Batches of 512 do not divide by 3: each label still lands in graph label % 3, once.
+    graphs.forEach((graph, shard) => {
+      const labels = graph.getIdsList();
+      expect(labels.every((label) => label % 3 === shard)).toBe(true);
+      expect(labels).toHaveLength(Math.ceil((1100 - shard) / 3));
+    });
+    expect(store.index.getCurrentCount()).toBe(1100);
+    const live = new Map<string, number[]>(Array.from({ length: 1100 }, (_, i) => [`c${i}`, spread(i)]));
+    for (const i of [0, 1, 2, 511, 512, 513, 1099]) expect(await nearest(store, spread(i), 1)).toEqual([`c${i}`]);
+    // At this size the beam covers the graphs: the nearest ten, in order, are an exact scan's.
+    for (const q of [5000, 5001, 5002]) expect(await nearest(store, spread(q), 10)).toEqual(exactNearest(spread(q), live, 10));
+  });
+
+  it('asks no graph for more points than it holds', async () => {
+    const { store } = await createVectorStore(noEmbeddings, documentsInMemory([chunk(0), chunk(1), chunk(2)]), vectorsOf, { shards: 2 });
+    expect((await nearest(store, spread(1), 3)).sort()).toEqual(['c0', 'c1', 'c2']);
+  });
+
+  it('is saved as one file a graph, loaded as it was, and updated in place', async () => {
+    const { store } = await createVectorStore(noEmbeddings, documentsInMemory(Array.from({ length: 40 }, (_, i) => chunk(i))), vectorsOf, { shards: 2 });
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'tether-shards-test-'));
+    try {
+      await saveVectorStore(store, dir);
+      expect((await fs.readdir(dir)).sort()).toEqual(['args.json', 'chunk-labels.json', 'hnswlib.index', 'hnswlib.index.1']);
+      const loaded = await loadVectorStore(dir, noEmbeddings, (id) => document(id));
+      expect(storeGraphs(loaded)).toHaveLength(2);
+      expect(loaded.index.getEf()).toBe(searchBeam(40));
+
+      // Appended labels go to the graph their number names; past a tenth dead, new chunks take dead labels in either graph.
+      const live = new Map<string, number[]>(Array.from({ length: 40 }, (_, i) => [`c${i}`, spread(i)]));
+      updateVectorStore(loaded, new Set(['c7']), [spread(100), spread(101)], [chunk(100), chunk(101)]);
+      live.delete('c7');
+      live.set('c100', spread(100)).set('c101', spread(101));
+      expect(storeGraphs(loaded).map((graph) => graph.getCurrentCount())).toEqual([21, 21]);
+      const removed = ['c2', 'c3', 'c4', 'c5'];
+      updateVectorStore(loaded, new Set(removed), [spread(200), spread(201), spread(202)], [chunk(200), chunk(201), chunk(202)]);
+      for (const id of removed) live.delete(id);
+      for (const i of [200, 201, 202]) live.set(`c${i}`, spread(i));
+      expect(loaded.index.getCurrentCount()).toBe(42);
+      for (const q of [200, 202, 5000]) expect(await nearest(loaded, spread(q), 41)).toEqual(exactNearest(spread(q), live, 41));
+
+      await saveVectorStore(loaded, dir);
+      const again = await loadVectorStore(dir, noEmbeddings, (id) => document(id));
+      expect(liveChunkIds(again)).toEqual(liveChunkIds(loaded));
+      expect(await nearest(again, spread(201), 1)).toEqual(['c201']);
+    } finally {
+      await fs.rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('is one graph up to the size whose build it speeds, two beyond', () => {
+    expect(graphShards(5_000)).toBe(1);
+    expect(graphShards(SHARDED_GRAPH_POINTS)).toBe(1);
+    expect(graphShards(SHARDED_GRAPH_POINTS + 1)).toBe(2);
+    expect(graphShards(100_000)).toBe(2);
   });
 });
