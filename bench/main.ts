@@ -380,12 +380,13 @@ function printReport(
 
   if (scale.length > 0) {
     console.log(`\nScale (synthetic chunks; HNSW cosine, M ${scale[0]!.hnsw.m}, efConstruction ${scale[0]!.hnsw.efConstruction}; k 10; ef per run)`);
-    const header = ['chunks', 'build', 'features', 'vectors', 'insert', 'search p50', 'p99', 'embed p99', 'recall@10', 'strict', 'queries', ''];
+    const header = ['chunks', 'graphs', 'build', 'features', 'vectors', 'insert', 'search p50', 'p99', 'embed p99', 'recall@10', 'strict', 'queries', ''];
     const table = scale.map((run) => {
       const names = [`${run.chunks} chunks: query p99`, `${run.chunks} chunks: recall@10 (ef ${run.hnsw.efSearch})`];
       const checks = targets.filter((t) => names.includes(t.name));
       return [
         String(run.chunks),
+        String(run.hnsw.graphs),
         formatMs(run.buildMs.total),
         formatMs(run.buildMs.features),
         formatMs(run.buildMs.vectorise + run.buildMs.stats),

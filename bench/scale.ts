@@ -1,7 +1,7 @@
 import { Document } from '@langchain/core/documents';
 import { LocalEmbeddings } from '../src/embeddings/local.js';
 import { computeFeatureStats, NO_STATS, TextAnalyzer } from '../src/text/analyzer.js';
-import { createVectorStore, documentsInMemory, HNSW_PARAMETERS } from '../src/index/hnsw.js';
+import { createVectorStore, documentsInMemory, HNSW_PARAMETERS, storeGraphs } from '../src/index/hnsw.js';
 import type { Lexicon } from '../src/text/lexicon.js';
 import { exactNearest, recallAtK, tieAwareRecallAtK, toSparseRows, type SparseRows } from './recall.js';
 import { roundMs, summariseLatencies, type LatencySummary } from './stats.js';
@@ -48,7 +48,7 @@ export interface ScaleResult {
   generateMs: number;
   /** Build = features + stats + vectors + HNSW insert (`createVectorStore`, as the index build). */
   buildMs: { total: number; features: number; stats: number; vectorise: number; hnswInsert: number };
-  hnsw: { space: 'cosine'; m: number; efConstruction: number; efSearch: number };
+  hnsw: { space: 'cosine'; m: number; efConstruction: number; efSearch: number; graphs: number };
   /** HNSW search through the vector store (`similaritySearchVectorWithScore`), query vector given. */
   search: LatencySummary;
   /** Embedding the query text (`embedQuery`). */
@@ -172,7 +172,7 @@ export async function runScale(options: ScaleRunOptions): Promise<ScaleResult> {
     meanNonZero: Math.round((rows.indices.length / Math.max(1, rows.offsets.length - 1)) * 10) / 10,
     generateMs: roundMs(generateMs),
     buildMs: { total: roundMs(buildMs), features: roundMs(featuresMs), stats: roundMs(statsMs), vectorise: roundMs(vectoriseMs), hnswInsert: roundMs(insertMs) },
-    hnsw: { space: 'cosine', m: HNSW_PARAMETERS.M, efConstruction: HNSW_PARAMETERS.efConstruction, efSearch: options.efSearch },
+    hnsw: { space: 'cosine', m: HNSW_PARAMETERS.M, efConstruction: HNSW_PARAMETERS.efConstruction, efSearch: options.efSearch, graphs: storeGraphs(store).length },
     search: atDefault.search,
     embedQuery: summariseLatencies(embedTimes),
     recallAt10: atDefault.recallAt10,
