@@ -221,6 +221,26 @@ describe('a store of several graphs', () => {
     }
   });
 
+  it('loads a store saved before graphs were sharded as one graph, and updates it as one', async () => {
+    const { store } = await createVectorStore(noEmbeddings, documentsInMemory(Array.from({ length: 20 }, (_, i) => chunk(i))), vectorsOf);
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'tether-unsharded-test-'));
+    try {
+      await saveVectorStore(store, dir);
+      const args = path.join(dir, 'args.json');
+      const { shards, ...before } = JSON.parse(await fs.readFile(args, 'utf8')) as { shards: number };
+      expect(shards).toBe(1);
+      await fs.writeFile(args, JSON.stringify(before));
+      const loaded = await loadVectorStore(dir, noEmbeddings, (id) => document(id));
+      expect(storeGraphs(loaded)).toHaveLength(1);
+      updateVectorStore(loaded, new Set(['c3']), [spread(300)], [chunk(300)]);
+      expect(await nearest(loaded, spread(300), 1)).toEqual(['c300']);
+      await saveVectorStore(loaded, dir);
+      expect((await fs.readdir(dir)).sort()).toEqual(['args.json', 'chunk-labels.json', 'hnswlib.index']);
+    } finally {
+      await fs.rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('is one graph up to the size whose build it speeds, two beyond', () => {
     expect(graphShards(5_000)).toBe(1);
     expect(graphShards(SHARDED_GRAPH_POINTS)).toBe(1);
