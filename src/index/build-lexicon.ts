@@ -15,7 +15,9 @@ import { forEachCedictEntry, installedPackage } from './cedict.js';
 const MAX_STEMS_PER_WORD = 8;
 
 // Glosses that describe usage rather than meaning.
-const SKIPPED_GLOSS = /^(?:CL:|surname\b|variant of|old variant|see\b|see also|abbr\.|used in|classifier for|Japanese variant|pr\.|also pr\.|also written|erhua variant|\(onom\.\)|\(dialect\)|\(old\)|\(bound form\)|\(phonetic\))/i;
+// A bound form's sense is kept ("液: (bound form) a liquid"): a character's own glosses are read only
+// where no dictionary word covers it, which is where it is bound into a word the dictionary lacks (液氧).
+const SKIPPED_GLOSS = /^(?:CL:|surname\b|variant of|old variant|see\b|see also|abbr\.|used in|classifier for|Japanese variant|pr\.|also pr\.|also written|erhua variant|\(onom\.\)|\(dialect\)|\(old\)|\(phonetic\))/i;
 
 
 /** A dictionary word's entries: as a common word, and as a name (capitalised pinyin). */

@@ -54,7 +54,7 @@ export interface ChineseTable {
 }
 
 // Glosses that describe usage rather than meaning.
-const SKIPPED_GLOSS = /^(?:CL:|surname\b|variant of|old variant|see\b|see also|abbr\.|used in|classifier for|Japanese variant|pr\.|also pr\.|Taiwan pr\.|also written|erhua variant|\(onom\.\)|\(dialect\)|\(old\)|\(bound form\))/i;
+const SKIPPED_GLOSS = /^(?:CL:|surname\b|variant of|old variant|see\b|see also|abbr\.|used in|classifier for|Japanese variant|pr\.|also pr\.|Taiwan pr\.|also written|erhua variant|\(onom\.\)|\(dialect\)|\(old\))/i;
 /** How much a sense counts after the first: the first sense is the commonest. */
 const LATER_SENSE_WEIGHT = 0.5;
 /** How much a proper-noun entry counts beside a common word written alike (成功: "Chenggong" beside "success"). */

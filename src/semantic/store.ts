@@ -4,8 +4,8 @@ import type { ChineseTable } from './build.js';
 import { SentenceEmbedder, type SemanticTables, type WordTable } from './embedder.js';
 
 /** Bump when the stored form or the meaning of its vectors changes. */
-// 2: Chinese function words are the features' own list.
-export const SEMANTIC_FORMAT_VERSION = 2;
+// 2: Chinese function words are the features' own list. 3: a bound form's sense counts (液 "a liquid").
+export const SEMANTIC_FORMAT_VERSION = 3;
 
 interface StoredHeader {
   formatVersion: number;

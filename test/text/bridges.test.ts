@@ -12,6 +12,7 @@ const ENGLISH = [
   'The spin-off was approved by the U.S. regulator.',
   'Newcastle upon Tyne hosted the ninth meeting.',
   'The inventor died in a hotel.',
+  'Liquid oxygen was first made for sale in 1895.',
 ];
 const CHINESE = ['勒费弗是瑞士工程师。', '纽卡斯尔的胡格诺派教徒于蒙古经商。', '成功的美国大学。', '该公司在20世纪70年代垄断了市场。', '第九次会议在纽卡斯尔举行。', '格兰杰是一名记者。', '周靖人是首席技术官。', '超级碗在大桥旁举行。'];
 
@@ -72,6 +73,16 @@ describe('the dictionary read for names', () => {
     const concepts = embedder.queryConcepts('于蒙古');
     expect(concepts.some((c) => [...c.alternatives.keys()].some((key) => key.startsWith('py:yumeng')))).toBe(false);
     expect(conceptWith(concepts, 'zh:蒙古')?.entityKeys).toBeDefined();
+  });
+});
+
+describe('characters the dictionary gives only inside words', () => {
+  it('reads one in a word the dictionary lacks by its own sense: 液 of 液氧 is "a liquid"', () => {
+    // CC-CEDICT has 液体 and 液氮, not 液氧; 液 alone is "(bound form) a liquid".
+    expect(lexicon.hasWord('液氧')).toBe(false);
+    expect(lexicon.glossesOf('液')?.map((g) => g.stem)).toContain('liquid');
+    expect(conceptWith(embedder.queryConcepts('液氧是何时开始出售的？'), 'liquid')).toBeDefined();
+    expect(meets('液', 'Liquid oxygen was first made for sale in 1895.').any).toBe(true);
   });
 });
 
