@@ -9,15 +9,14 @@ import fs from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { forEachCedictEntry, installedPackage } from './cedict.js';
+import { CEDICT_NOTE, forEachCedictEntry, installedPackage } from './cedict.js';
 
 /** Most gloss stems kept per word: the rest are rarer senses that mostly add noise. */
 const MAX_STEMS_PER_WORD = 8;
 
 // Glosses that describe usage rather than meaning.
-// A bound form's sense is kept ("液: (bound form) a liquid"): a character's own glosses are read only
-// where no dictionary word covers it, which is where it is bound into a word the dictionary lacks (液氧).
-const SKIPPED_GLOSS = /^(?:CL:|surname\b|variant of|old variant|see\b|see also|abbr\.|used in|classifier for|Japanese variant|pr\.|also pr\.|also written|erhua variant|\(onom\.\)|\(dialect\)|\(old\)|\(phonetic\))/i;
+/** Glosses that describe usage rather than meaning: CC-CEDICT's notes, and here a sound-only character's "(phonetic)" too. */
+const isUsageNote = (gloss: string) => CEDICT_NOTE.test(gloss) || /^\(phonetic\)/i.test(gloss);
 
 
 /** A dictionary word's entries: as a common word, and as a name (capitalised pinyin). */
@@ -651,7 +650,7 @@ function addGlossStems(english: string | string[], stems: Map<string, GlossWeigh
   const senses = (Array.isArray(english) ? english : [english]).flatMap((sense) => sense.split(';'));
   for (const sense of senses) {
     const gloss = sense.trim();
-    if (gloss === '' || SKIPPED_GLOSS.test(gloss)) continue;
+    if (gloss === '' || isUsageNote(gloss)) continue;
     // Parentheses hold usage notes, except an acronym: "chief technology officer (CTO)".
     const parts = gloss.replace(/\(([A-Z]{2,6})\)/g, ', $1').replace(/\([^)]*\)/g, ' ').replace(/\[[^\]]*\]/g, ' ').replace(/\p{Script=Han}+(?:\|\p{Script=Han}+)?/gu, ' ').split(',');
     parts.forEach((part, index) => {

@@ -1,4 +1,5 @@
 import type { Article } from '../corpus/types.js';
+import { CEDICT_NOTE } from '../index/cedict.js';
 import { isEnglishStopword, latinTokens, stemWord } from '../text/english.js';
 import { foldForMatching } from '../text/script.js';
 import { PackedWords } from './binary.js';
@@ -53,8 +54,8 @@ export interface ChineseTable {
   maxLength: number;
 }
 
-// Glosses that describe usage rather than meaning.
-const SKIPPED_GLOSS = /^(?:CL:|surname\b|variant of|old variant|see\b|see also|abbr\.|used in|classifier for|Japanese variant|pr\.|also pr\.|Taiwan pr\.|also written|erhua variant|\(onom\.\)|\(dialect\)|\(old\))/i;
+/** Glosses that describe usage rather than meaning: CC-CEDICT's notes, and here Taiwan's pronunciation too. */
+const isUsageNote = (gloss: string) => CEDICT_NOTE.test(gloss) || /^Taiwan pr\./i.test(gloss);
 /** How much a sense counts after the first: the first sense is the commonest. */
 const LATER_SENSE_WEIGHT = 0.5;
 /** How much a proper-noun entry counts beside a common word written alike (成功: "Chenggong" beside "success"). */
@@ -222,7 +223,7 @@ export function buildChineseTable(dictionary: readonly DictionaryEntry[], vector
       let senseIndex = 0;
       for (const raw of senses) {
         const gloss = raw.trim();
-        if (gloss === '' || SKIPPED_GLOSS.test(gloss)) continue;
+        if (gloss === '' || isUsageNote(gloss)) continue;
         glossRows.length = 0;
         for (const glossWord of glossWords(gloss)) {
           const row = rowOf.get(glossWord);
