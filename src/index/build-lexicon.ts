@@ -14,11 +14,6 @@ import { CEDICT_NOTE, forEachCedictEntry, installedPackage } from './cedict.js';
 /** Most gloss stems kept per word: the rest are rarer senses that mostly add noise. */
 const MAX_STEMS_PER_WORD = 8;
 
-// Glosses that describe usage rather than meaning.
-/** Glosses that describe usage rather than meaning: CC-CEDICT's notes, and here a sound-only character's "(phonetic)" too. */
-const isUsageNote = (gloss: string) => CEDICT_NOTE.test(gloss) || /^\(phonetic\)/i.test(gloss);
-
-
 /** A dictionary word's entries: as a common word, and as a name (capitalised pinyin). */
 interface WordEntries {
   common: Array<string | string[]>;
@@ -650,7 +645,7 @@ function addGlossStems(english: string | string[], stems: Map<string, GlossWeigh
   const senses = (Array.isArray(english) ? english : [english]).flatMap((sense) => sense.split(';'));
   for (const sense of senses) {
     const gloss = sense.trim();
-    if (gloss === '' || isUsageNote(gloss)) continue;
+    if (gloss === '' || CEDICT_NOTE.test(gloss)) continue;
     // Parentheses hold usage notes, except an acronym: "chief technology officer (CTO)".
     const parts = gloss.replace(/\(([A-Z]{2,6})\)/g, ', $1').replace(/\([^)]*\)/g, ' ').replace(/\[[^\]]*\]/g, ' ').replace(/\p{Script=Han}+(?:\|\p{Script=Han}+)?/gu, ' ').split(',');
     parts.forEach((part, index) => {

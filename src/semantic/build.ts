@@ -54,8 +54,6 @@ export interface ChineseTable {
   maxLength: number;
 }
 
-/** Glosses that describe usage rather than meaning: CC-CEDICT's notes, and here Taiwan's pronunciation too. */
-const isUsageNote = (gloss: string) => CEDICT_NOTE.test(gloss) || /^Taiwan pr\./i.test(gloss);
 /** How much a sense counts after the first: the first sense is the commonest. */
 const LATER_SENSE_WEIGHT = 0.5;
 /** How much a proper-noun entry counts beside a common word written alike (成功: "Chenggong" beside "success"). */
@@ -223,7 +221,7 @@ export function buildChineseTable(dictionary: readonly DictionaryEntry[], vector
       let senseIndex = 0;
       for (const raw of senses) {
         const gloss = raw.trim();
-        if (gloss === '' || isUsageNote(gloss)) continue;
+        if (gloss === '' || CEDICT_NOTE.test(gloss)) continue;
         glossRows.length = 0;
         for (const glossWord of glossWords(gloss)) {
           const row = rowOf.get(glossWord);
