@@ -21,13 +21,8 @@ import { withoutSourceReferences } from './text/source-references.js';
 import { PROJECT_ROOT, type Config } from './config.js';
 import type { Logger } from './logger.js';
 
-/**
- * How many chunks retrieval hands to the ranking: each retriever's list, what fusion keeps, and seats
- * per language. The lexical list is read 60 deep for the seats: the other language's chunk that
- * answers lies deep in it. The vector list only 32 (the HNSW beam, `searchBeam`): read 60 deep as
- * well, every eval set answered the same within a question or two, each answer ~1 ms slower.
- */
-export const RETRIEVAL = { perRetriever: 20, keep: 10, perLanguage: 3, vectorDepth: 32, lexicalDepth: 60, headOfEach: 5, semanticOfEach: 2 } as const;
+/** How many chunks retrieval hands to the ranking: each retriever's list, what fusion keeps, and seats per language. */
+export const RETRIEVAL = { perRetriever: 20, keep: 10, perLanguage: 3, seatDepth: 60, headOfEach: 5, semanticOfEach: 2 } as const;
 /** Paragraphs handed to the answer writer (a chat model reads them around the quotes). */
 const WRITER_PASSAGES = 5;
 

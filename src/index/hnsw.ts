@@ -26,13 +26,12 @@ const NARROW_BEAM_POINTS = 10_000;
 /**
  * hnswlib's `efSearch` for a graph of `points`. At a fixed beam recall falls as a graph grows
  * (`npm run bench -- --scale`, recall@10 against an exact scan at ef 64: 0.965 at 10k synthetic
- * chunks, 0.895 at 50k), while the beam is a quarter of a warm answer's CPU: 32 (retrieval reads
- * the vector list 32 deep, `RETRIEVAL.vectorDepth`) up to 10k points, where every eval set is
- * answered as with a beam of 64 read 60 deep within a question or two and a warm answer is ~1 ms
- * faster, 128 beyond.
+ * chunks, 0.895 at 50k), while the beam is a quarter of a warm answer's CPU: 64 (retrieval reads
+ * 60 deep) up to 10k points, where it saves ~0.5 ms an answer on the shared-datasets corpus with
+ * its hit@3 the same, 128 beyond.
  */
 export function searchBeam(points: number): number {
-  return points <= NARROW_BEAM_POINTS ? 32 : 128;
+  return points <= NARROW_BEAM_POINTS ? 64 : 128;
 }
 
 /** What an index's manifest records of its graph of `points` (spread over `shards` graphs): how it was built and is searched. */

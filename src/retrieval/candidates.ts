@@ -27,13 +27,8 @@ export interface CandidateOptions {
   keep: number;
   /** Chunks of each corpus language always kept, however fusion ranked them. */
   perLanguage: number;
-  /**
-   * How deep the vector list is read, for fusion and a language's seats (at least `perRetriever`):
-   * hnswlib searches with a beam at least this wide, which costs about as much as the rest of retrieval.
-   */
-  vectorDepth: number;
-  /** How deep the lexical list is read to find a language's seats (at least `perRetriever`): BM25 scores are top-k cheap. */
-  lexicalDepth: number;
+  /** How deep each retriever's list is read to find a language's seats (at least `perRetriever`). */
+  seatDepth: number;
   /** Chunks at the head of either retriever's list always kept, however fusion ranked them. */
   headOfEach: number;
   /**
@@ -60,15 +55,15 @@ interface RankedList {
  * cross-language answer would otherwise never be looked at.
  */
 export function createCandidateRetriever(index: LoadedIndex, options: CandidateOptions): CandidateRetriever {
-  const vectorDepth = Math.min(Math.max(options.perRetriever, options.vectorDepth), index.chunks.length);
-  const lexicalDepth = Math.max(options.perRetriever, options.lexicalDepth);
+  const depth = Math.max(options.perRetriever, options.seatDepth);
+  const vectorDepth = Math.min(depth, index.chunks.length);
   // Both are queried directly, not through LangChain's retriever interface: its callbacks and the
   // Documents it builds cost more than the lexical search itself, and only ids and scores are read.
   const lists = async (query: string): Promise<RankedList[]> => {
     const vector = await index.vectorStore.embeddings.embedQuery(query);
     return [
       { name: 'vector', hits: (await index.vectorStore.similaritySearchVectorWithScore(vector, vectorDepth)).map(([document]) => ({ id: String(document.metadata.id) })) },
-      { name: 'lexical', hits: index.lexical.query(index.analyzer.queryFeatures(query), lexicalDepth) },
+      { name: 'lexical', hits: index.lexical.query(index.analyzer.queryFeatures(query), depth) },
     ];
   };
   const chunks = new Map(index.chunks.map((chunk) => [chunk.id, chunk]));

@@ -38,7 +38,7 @@ const chinese = Array.from({ length: 30 }, (_, i) => `zh:${i}`);
 describe('candidate retrieval', () => {
   it("seats the other language's best chunk of each retriever, even past the head of the lists", async () => {
     const index = fakeIndex([...chinese, 'en:3', 'en:0', 'en:1'], [...chinese.slice(0, 25), 'en:5', ...chinese.slice(25), 'en:0']);
-    const retriever = createCandidateRetriever(index, { perRetriever: 20, keep: 10, perLanguage: 2, vectorDepth: 60, lexicalDepth: 60, headOfEach: 0, semanticOfEach: 0 });
+    const retriever = createCandidateRetriever(index, { perRetriever: 20, keep: 10, perLanguage: 2, seatDepth: 60, headOfEach: 0, semanticOfEach: 0 });
     const candidates = await retriever.retrieve('問題');
     const english = candidates.filter((c) => c.article.id === 'en').map((c) => c.chunk.id);
     expect(english.sort()).toEqual(['en:3', 'en:5']);
@@ -50,20 +50,9 @@ describe('candidate retrieval', () => {
     expect(candidates.slice(0, 10).every((c) => c.article.id === 'zh')).toBe(true);
   });
 
-  it('reads each list only as deep as asked: the vector one shallower than the lexical one', async () => {
-    // The best English chunk of the vector list lies at rank 25, of the lexical list at rank 30.
-    const index = fakeIndex([...chinese.slice(0, 25), 'en:5', ...chinese.slice(25)], [...chinese, 'en:3']);
-    const asked: number[] = [];
-    const vectorStore = { ...index.vectorStore, similaritySearchVectorWithScore: async (vector: number[], k: number) => (asked.push(k), index.vectorStore.similaritySearchVectorWithScore(vector, k)) };
-    const counting = { ...index, vectorStore } as unknown as LoadedIndex;
-    const candidates = await createCandidateRetriever(counting, { perRetriever: 20, keep: 10, perLanguage: 2, vectorDepth: 24, lexicalDepth: 60, headOfEach: 0, semanticOfEach: 0 }).retrieve('問題');
-    expect(asked).toEqual([24]);
-    expect(candidates.filter((c) => c.article.id === 'en').map((c) => c.chunk.id)).toEqual(['en:3']);
-  });
-
   it('reads no deeper than the head when seats are not asked for', async () => {
     const index = fakeIndex([...chinese, 'en:3'], [...chinese, 'en:5']);
-    const retriever = createCandidateRetriever(index, { perRetriever: 20, keep: 10, perLanguage: 0, vectorDepth: 20, lexicalDepth: 20, headOfEach: 0, semanticOfEach: 0 });
+    const retriever = createCandidateRetriever(index, { perRetriever: 20, keep: 10, perLanguage: 0, seatDepth: 20, headOfEach: 0, semanticOfEach: 0 });
     const candidates = await retriever.retrieve('問題');
     expect(candidates.map((c) => c.chunk.id)).toEqual(chinese.slice(0, 10));
   });
@@ -72,9 +61,9 @@ describe('candidate retrieval', () => {
     // The vector retriever's second chunk is one BM25 never lists: fusion ranks it past ten chunks both lists found.
     const both = chinese.slice(0, 12);
     const index = fakeIndex([both[0]!, 'zh:29', ...both.slice(1)], [...both]);
-    const fused = await createCandidateRetriever(index, { perRetriever: 20, keep: 10, perLanguage: 0, vectorDepth: 20, lexicalDepth: 20, headOfEach: 0, semanticOfEach: 0 }).retrieve('問題');
+    const fused = await createCandidateRetriever(index, { perRetriever: 20, keep: 10, perLanguage: 0, seatDepth: 20, headOfEach: 0, semanticOfEach: 0 }).retrieve('問題');
     expect(fused.map((c) => c.chunk.id)).not.toContain('zh:29');
-    const withHeads = await createCandidateRetriever(index, { perRetriever: 20, keep: 10, perLanguage: 0, vectorDepth: 20, lexicalDepth: 20, headOfEach: 2, semanticOfEach: 0 }).retrieve('問題');
+    const withHeads = await createCandidateRetriever(index, { perRetriever: 20, keep: 10, perLanguage: 0, seatDepth: 20, headOfEach: 2, semanticOfEach: 0 }).retrieve('問題');
     expect(withHeads.map((c) => c.chunk.id)).toEqual([...both.slice(0, 10), 'zh:29']);
     expect(withHeads.at(-1)).toMatchObject({ vectorRank: 1, lexicalRank: undefined, fusedRank: 10 });
   });
@@ -85,7 +74,7 @@ describe('candidate retrieval', () => {
     const closeness: Record<string, number> = { 'zh:25': 0.9, 'zh:17': 0.8, 'zh:3': 0.95, 'en:4': 0.7, 'en:3': 0.1 };
     const sentenceSimilarity = (_question: string, article: Article, sentence: number) => closeness[`${article.id}:${sentence}`] ?? 0;
     const withVectors = { ...index, semantic: { sentenceSimilarity } } as unknown as LoadedIndex;
-    const options = { perRetriever: 20, keep: 10, perLanguage: 0, vectorDepth: 60, lexicalDepth: 60, headOfEach: 0 };
+    const options = { perRetriever: 20, keep: 10, perLanguage: 0, seatDepth: 60, headOfEach: 0 };
     const plain = await createCandidateRetriever(withVectors, { ...options, semanticOfEach: 0 }).retrieve('問題');
     const candidates = await createCandidateRetriever(withVectors, { ...options, semanticOfEach: 2 }).retrieve('問題');
     // zh:3 is kept by fusion already; the next two Chinese and the one English chunk with any similarity come after.

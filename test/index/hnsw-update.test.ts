@@ -57,7 +57,7 @@ describe('updating the HNSW store', () => {
 describe('the HNSW search beam', () => {
   it('widens as a graph grows, never narrower than the list retrieval reads', () => {
     const beams = [0, 100, 5_000, 10_000, 10_001, 100_000, 1_000_000].map(searchBeam);
-    const depth = Math.max(RETRIEVAL.perRetriever, RETRIEVAL.vectorDepth);
+    const depth = Math.max(RETRIEVAL.perRetriever, RETRIEVAL.seatDepth);
     expect(beams.every((beam, i) => beam >= depth && beam >= (beams[i - 1] ?? 0))).toBe(true);
     expect(searchBeam(100_000)).toBeGreaterThan(searchBeam(5_000));
   });
