@@ -7,12 +7,14 @@ export type CedictEntry = [string, string, string, string | string[]];
 
 /**
  * A CC-CEDICT sense that is a note on the word, not a meaning of it (its classifier, "variant of",
- * a pronunciation, Taiwan's among them, a sound-only character's "(phonetic)", a register label):
- * the lexicon and the semantic tables both skip these. A bound form's sense is kept ("液: (bound
- * form) a liquid"): a character's own glosses are read only where no dictionary word covers it,
- * which is where it is bound into a word the dictionary lacks (液氧).
+ * a pronunciation, Taiwan's among them, a register label): the lexicon and the semantic tables both
+ * skip these. Both drop what a sense holds in parentheses, so a label alone ("(phonetic)" of a
+ * character used for its sound) gives no word, and a labelled sense keeps its own ("(phonetic)
+ * contraction", 合音). A bound form's sense is kept ("液: (bound form) a liquid"): a character's own
+ * glosses are read only where no dictionary word covers it, which is where it is bound into a word
+ * the dictionary lacks (液氧).
  */
-export const CEDICT_NOTE = /^(?:CL:|surname\b|variant of|old variant|see\b|see also|abbr\.|used in|classifier for|Japanese variant|pr\.|also pr\.|also written|erhua variant|Taiwan pr\.|\(phonetic\)|\(onom\.\)|\(dialect\)|\(old\))/i;
+export const CEDICT_NOTE = /^(?:CL:|surname\b|variant of|old variant|see\b|see also|abbr\.|used in|classifier for|Japanese variant|pr\.|also pr\.|also written|erhua variant|Taiwan pr\.|\(onom\.\)|\(dialect\)|\(old\))/i;
 
 // Bump when the cached rows change form.
 const CACHE_FORMAT = 1;

@@ -5,8 +5,7 @@ import { SentenceEmbedder, type SemanticTables, type WordTable } from './embedde
 
 /** Bump when the stored form or the meaning of its vectors changes. */
 // 2: Chinese function words are the features' own list. 3: a bound form's sense counts (液 "a liquid").
-// 4: a sound-only character's "(phonetic)" sense is skipped.
-export const SEMANTIC_FORMAT_VERSION = 4;
+export const SEMANTIC_FORMAT_VERSION = 3;
 
 interface StoredHeader {
   formatVersion: number;
