@@ -14,7 +14,7 @@ const ENGLISH = [
   'The inventor died in a hotel.',
   'Liquid oxygen was first made for sale in 1895.',
 ];
-const CHINESE = ['勒费弗是瑞士工程师。', '纽卡斯尔的胡格诺派教徒于蒙古经商。', '成功的美国大学。', '该公司在20世纪70年代垄断了市场。', '第九次会议在纽卡斯尔举行。', '格兰杰是一名记者。', '周靖人是首席技术官。', '超级碗在大桥旁举行。', '这把旧伞还很中用。'];
+const CHINESE = ['勒费弗是瑞士工程师。', '纽卡斯尔的胡格诺派教徒于蒙古经商。', '成功的美国大学。', '该公司在20世纪70年代垄断了市场。', '第九次会议在纽卡斯尔举行。', '格兰杰是一名记者。', '周靖人是首席技术官。', '超级碗在大桥旁举行。', '这把旧伞还很中用。', '这是一个合音。'];
 
 // One lexicon build (CC-CEDICT and WordNet, several seconds) for the whole file.
 let lexicon: Lexicon;
@@ -92,6 +92,10 @@ describe("CC-CEDICT's notes on a word", () => {
     const stems = lexicon.glossesOf('中用')?.map((g) => g.stem) ?? [];
     expect(stems).toContain('us');
     expect(stems.some((stem) => /taiwan|\bpr\b|zhong/.test(stem))).toBe(false);
+  });
+
+  it('keeps the word of a sense its label only qualifies: 合音 "(phonetic) contraction"', () => {
+    expect(lexicon.glossesOf('合音')?.map((g) => g.stem)).toContain('contract');
   });
 });
 
