@@ -3,10 +3,12 @@
 // way to an answer): `node bin/run.mjs ask …` (npm run ask), `node bin/run.mjs start` (npm start).
 // A stale dist/ (a source changed since it was built) is built again first, saying so. Without
 // esbuild or a writable dist/, the sources run through tsx. `--prepare` (npm ci's `prepare`
-// script) and `--build` (npm run build) only build: the first when stale, the second always.
+// script) and `--build` (npm run build) only build: the first when stale, the second always; the
+// first also compiles hnswlib-node for the CPU (bin/native.mjs).
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { buildDist, distIsStale, ENTRY_POINTS } from './dist.mjs';
+import { tuneHnswlib } from './native.mjs';
 
 const COMMANDS = { ask: 'ask', start: 'main' };
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
@@ -34,6 +36,10 @@ if (stale) {
     compiled = false;
     process.stderr.write(`Cannot write dist/ (${error.message}): running the TypeScript sources through tsx instead.\n`);
   }
+}
+if (command === '--prepare') {
+  const tuned = tuneHnswlib(root);
+  if (tuned) process.stderr.write(`${tuned}\n`);
 }
 if (buildOnly) process.exit(compiled ? 0 : 1);
 

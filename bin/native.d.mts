@@ -1,0 +1,8 @@
+/** Set to 1 to keep npm's portable build of hnswlib-node. */
+export const PORTABLE_SETTING: string;
+/** The compiler flags for the CPU a `/proc/cpuinfo` text describes, or undefined. */
+export function vectorFlags(cpuinfo: string | undefined, arch?: string): string[] | undefined;
+/** Compiles node_modules/hnswlib-node for this CPU unless it already is; what it did, for the log. */
+export function tuneHnswlib(root: string, options?: { env?: NodeJS.ProcessEnv; cpuinfo?: string | undefined }): string | undefined;
+/** What the marker beside the addon says it was compiled with. */
+export function readMarker(file: string): string | undefined;
