@@ -25,7 +25,7 @@ export function vectorFlags(cpuinfo, arch = process.arch) {
 }
 
 /** `/proc/cpuinfo`, or undefined where there is none (macOS, Windows). */
-function readCpuInfo() {
+export function readCpuInfo() {
   try {
     return fs.readFileSync('/proc/cpuinfo', 'utf8');
   } catch {
@@ -68,6 +68,11 @@ export function tuneHnswlib(root, { env = process.env, cpuinfo = readCpuInfo() }
   } finally {
     fs.rmSync(scratch, { recursive: true, force: true });
   }
+}
+
+/** The flags the addon of an installed hnswlib-node (its package folder) was compiled with for the CPU, if it was. */
+export function tunedFlags(packageDir) {
+  return readMarker(path.join(packageDir, 'build', 'Release', MARKER));
 }
 
 /** What the marker says the installed addon was compiled with. */

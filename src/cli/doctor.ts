@@ -1,3 +1,6 @@
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { PORTABLE_SETTING, readCpuInfo, tunedFlags, vectorFlags } from '../../bin/native.mjs';
 import { loadConfig, type Config } from '../config.js';
 import { DISCORD_DEFAULT_API } from '../discord/reach.js';
 import { OPENAI_DEFAULT_BASE_URL } from '../embeddings/openai.js';
@@ -18,6 +21,9 @@ export interface DoctorOptions {
   root: string;
   /** Per endpoint; a server that accepts and never answers is "not answering" after this. */
   timeoutMs: number;
+  /** The installed hnswlib-node's folder and the CPU's description (`/proc/cpuinfo`): the ones in use unless given. */
+  hnswlibDir?: string;
+  cpuinfo?: string | undefined;
 }
 
 /**
@@ -34,6 +40,7 @@ export async function runChecks(options: DoctorOptions): Promise<Check[]> {
   }
   const checks: Check[] = [{ name: 'settings', status: 'ok', detail: `parsed (corpus ${config.corpusDir}, index ${config.indexDir})` }];
   checks.push(...(await corpusAndIndex(config)));
+  checks.push(vectorSearch(options.hnswlibDir ?? installedHnswlib(), 'cpuinfo' in options ? options.cpuinfo : readCpuInfo()));
   checks.push(await discord(config, options.timeoutMs));
   checks.push(await chatModel(config, options.timeoutMs));
   checks.push(await embeddings(config, options.timeoutMs));
@@ -63,6 +70,26 @@ async function corpusAndIndex(config: Config): Promise<Check[]> {
   else if (index.state === 'stale') checks.push({ name: 'index', status: 'warn', detail: `stale (${index.reason}), built ${formatAge(index.ageMs)} ago`, fix: 'Run `npm run build-index` (or the next `npm run ask` rebuilds it).' });
   else checks.push({ name: 'index', status: 'ok', detail: `current, ${index.chunks} chunks, built ${formatAge(index.ageMs)} ago` });
   return checks;
+}
+
+/** The folder of the hnswlib-node this code loads. */
+function installedHnswlib(): string {
+  return path.dirname(createRequire(import.meta.url).resolve('hnswlib-node/package.json'));
+}
+
+/** Whether the HNSW addon was compiled for this CPU (`npm ci`'s prepare, bin/native.mjs), and can run on it. */
+function vectorSearch(packageDir: string, cpuinfo: string | undefined): Check {
+  const name = 'vector search';
+  const suited = vectorFlags(cpuinfo)?.join(' ');
+  const built = tunedFlags(packageDir);
+  if (built && !suited) {
+    return { name, status: 'fail', detail: `hnswlib-node was compiled with ${built}, for instructions this CPU lacks: a search would crash`, fix: 'Run `npm rebuild hnswlib-node` (node_modules was installed on another machine).' };
+  }
+  if (built) return { name, status: 'ok', detail: `hnswlib-node compiled for this CPU (${built})` };
+  if (suited) {
+    return { name, status: 'warn', detail: `hnswlib-node is npm's portable build: its searches take about half as long again as with ${suited}`, fix: `Run \`npm run prepare\` (without ${PORTABLE_SETTING}=1) to compile it for this CPU.` };
+  }
+  return { name, status: 'ok', detail: "hnswlib-node is npm's portable build (the CPU has no AVX2 and FMA)" };
 }
 
 /** A GET with a deadline: the response, or why there was none ("ECONNREFUSED", "no answer in 5 s"). */

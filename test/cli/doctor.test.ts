@@ -83,6 +83,24 @@ describe('npm run doctor', () => {
     expect(find(down, 'chat model')).toMatchObject({ status: 'fail', detail: expect.stringContaining(`unreachable at ${unreachable}/v1/models (ECONNREFUSED)`) });
     expect(find(silent, 'chat model')).toMatchObject({ status: 'fail', detail: expect.stringContaining('no answer in 0.2 s'), fix: expect.stringContaining('LLM_BASE_URL') });
   });
+
+  it('says whether the HNSW addon was compiled for the CPU, and fails one compiled for instructions the CPU lacks', async () => {
+    const withAvx = 'processor\t: 0\nflags\t\t: fpu sse2 avx avx2 fma\n';
+    const withoutAvx = 'processor\t: 0\nflags\t\t: fpu sse2 sse4_2\n';
+    const tuned = path.join(project.root, 'hnswlib-tuned');
+    await fs.mkdir(path.join(tuned, 'build', 'Release'), { recursive: true });
+    await fs.writeFile(path.join(tuned, 'build', 'Release', 'tether-cpu.json'), JSON.stringify({ flags: '-mavx2 -mfma' }));
+    const portable = path.join(project.root, 'hnswlib-portable');
+    await fs.mkdir(path.join(portable, 'build', 'Release'), { recursive: true });
+    const check = async (hnswlibDir: string, cpuinfo: string | undefined) => find(await runChecks({ env: env(), root: project.root, timeoutMs: 1000, hnswlibDir, cpuinfo }), 'vector search');
+
+    expect(await check(tuned, withAvx)).toMatchObject({ status: 'ok', detail: 'hnswlib-node compiled for this CPU (-mavx2 -mfma)' });
+    expect(await check(portable, withAvx)).toMatchObject({ status: 'warn', detail: expect.stringContaining("npm's portable build"), fix: expect.stringContaining('npm run prepare') });
+    expect(await check(portable, withoutAvx)).toMatchObject({ status: 'ok', detail: expect.stringContaining('no AVX2') });
+    expect(await check(portable, undefined)).toMatchObject({ status: 'ok' });
+    // node_modules copied to an older machine: the addon would crash at the first search.
+    expect(await check(tuned, withoutAvx)).toMatchObject({ status: 'fail', detail: expect.stringContaining('a search would crash'), fix: expect.stringContaining('npm rebuild hnswlib-node') });
+  });
 });
 
 describe('npm run sources', () => {
