@@ -1,5 +1,6 @@
 // The benchmarks behind `npm run bench` (scripts/bench.ts declares its arguments): loaded only when it runs.
 import fs from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { measureStartupCosts, type StartupCosts } from './imports.js';
@@ -10,6 +11,7 @@ import { measureSemantic, type SemanticBenchResult } from './semantic.js';
 import { median, roundMs } from './stats.js';
 import { sentencePool } from './synthetic.js';
 import { measureWarmAnswers, measureWarmRetrieval, type WarmResult } from './warm.js';
+import { tunedFlags } from '../bin/native.mjs';
 import { environmentWith, loadProjectConfig } from '../src/config.js';
 import { loadCorpus } from '../src/corpus/load.js';
 import { DEV_SET, readEvalSet } from '../src/eval/metrics.js';
@@ -103,7 +105,7 @@ export async function main(values: BenchOptions): Promise<number> {
   try {
     if (values['only-scale']) {
       const corpusScale = await runCorpusScales({ root, scratch, env: childEnv, probe, rounds: Math.min(rounds, 3), warmup, coldRuns: Math.min(coldRuns, 3), perDirection, corpusSizes, questions, corpusDir: config.corpusDir, log });
-      await writeResults(root, values.out, { date: new Date().toISOString(), machine: { cpus: os.cpus().length, node: process.version, loadAverage: os.loadavg()[0] }, corpusScale });
+      await writeResults(root, values.out, { date: new Date().toISOString(), machine: describeMachine(loadAtStart), corpusScale });
       return 0;
     }
     log(`Building the index of ${path.relative(root, config.corpusDir) || '.'} into ${indexDir} (fresh process)…`);
@@ -167,7 +169,7 @@ export async function main(values: BenchOptions): Promise<number> {
     const targets = evaluateTargets(warm, cold, warmMaxRssKb, scale, semantic);
     const result = {
       date: new Date().toISOString(),
-      machine: { loadAverage: { start: round2(loadAtStart), end: round2(os.loadavg()[0] ?? 0) }, cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGb: Math.round(os.totalmem() / 2 ** 30), node: process.version, platform: `${os.platform()} ${os.release()}` },
+      machine: describeMachine(loadAtStart),
       rssProbe: probe.kind,
       corpus: { dir: config.corpusDir, articles: build.articles, chunks: build.chunks },
       build: { wallMs: roundMs(buildRun.wallMs), buildIndexMs: roundMs(Number(build.buildMs)), maxRssKb: buildRun.maxRssKb },
@@ -424,3 +426,16 @@ function formatKb(kb: number | undefined): string {
   return kb === undefined ? 'unknown' : `${(kb / 1024).toFixed(0)} MB`;
 }
 
+/** The machine a run measured, with the build of the HNSW addon it searched with (compiled for the CPU by `npm ci`, or npm's portable one). */
+function describeMachine(loadAtStart: number) {
+  const hnswlib = path.dirname(createRequire(import.meta.url).resolve('hnswlib-node/package.json'));
+  return {
+    loadAverage: { start: round2(loadAtStart), end: round2(os.loadavg()[0] ?? 0) },
+    cpus: os.cpus().length,
+    cpuModel: os.cpus()[0]?.model,
+    memoryGb: Math.round(os.totalmem() / 2 ** 30),
+    node: process.version,
+    platform: `${os.platform()} ${os.release()}`,
+    hnswlibBuild: tunedFlags(hnswlib) ?? 'portable',
+  };
+}
