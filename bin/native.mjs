@@ -40,15 +40,18 @@ export function readCpuInfo() {
  */
 export function tuneHnswlib(root, { env = process.env, cpuinfo = readCpuInfo() } = {}) {
   const flags = vectorFlags(cpuinfo);
-  if (env[PORTABLE_SETTING] === '1') return `${PORTABLE_SETTING}=1: hnswlib-node keeps npm's portable build.`;
-  if (!flags) return undefined;
   const packageDir = path.join(root, 'node_modules', 'hnswlib-node');
   const addon = path.join(packageDir, 'build', 'Release', 'addon.node');
   const marker = path.join(path.dirname(addon), MARKER);
-  if (!fs.existsSync(addon)) return undefined;
+  if (env[PORTABLE_SETTING] === '1') {
+    return readMarker(marker)
+      ? `${PORTABLE_SETTING}=1, but an earlier install compiled hnswlib-node for this CPU: run \`npm rebuild hnswlib-node\` for npm's portable build.`
+      : `${PORTABLE_SETTING}=1: hnswlib-node keeps npm's portable build.`;
+  }
+  if (!flags || !fs.existsSync(addon)) return undefined;
   if (readMarker(marker) === flags.join(' ')) return undefined;
   const nodeGyp = env.npm_config_node_gyp;
-  if (!nodeGyp) return 'hnswlib-node keeps its portable build: run `npm ci` (or `npm rebuild hnswlib-node && npm run prepare`) to compile it for this CPU.';
+  if (!nodeGyp) return 'hnswlib-node keeps its portable build: run `npm run prepare` to compile it for this CPU.';
 
   const scratch = path.join(root, 'node_modules', '.cache', 'tether-hnswlib');
   fs.rmSync(scratch, { recursive: true, force: true });
@@ -57,9 +60,9 @@ export function tuneHnswlib(root, { env = process.env, cpuinfo = readCpuInfo() }
   try {
     const built = spawnSync(process.execPath, [nodeGyp, 'rebuild'], { cwd: scratch, env: { ...env, CXXFLAGS: [env.CXXFLAGS, ...flags].filter(Boolean).join(' ') }, encoding: 'utf8' });
     const tuned = path.join(scratch, 'build', 'Release', 'addon.node');
-    if (built.status !== 0 || !fs.existsSync(tuned)) return `hnswlib-node keeps its portable build: compiling it with ${flags.join(' ')} failed (${lastLine(built.stderr)}).`;
+    if (built.status !== 0 || !fs.existsSync(tuned)) return `hnswlib-node keeps its portable build: compiling it with ${flags.join(' ')} failed (${firstError(built.stderr)}).`;
     const probe = spawnSync(process.execPath, ['-e', PROBE, tuned], { encoding: 'utf8' });
-    if (probe.status !== 0 || probe.stdout.trim() !== '0') return `hnswlib-node keeps its portable build: the addon compiled with ${flags.join(' ')} failed its check (${lastLine(probe.stderr) || probe.stdout.trim()}).`;
+    if (probe.status !== 0 || probe.stdout.trim() !== '0') return `hnswlib-node keeps its portable build: the addon compiled with ${flags.join(' ')} failed its check (${firstError(probe.stderr) || probe.stdout.trim()}).`;
     // Renamed into place: a process already holding the old file keeps it.
     fs.copyFileSync(tuned, `${addon}.tuned`);
     fs.renameSync(`${addon}.tuned`, addon);
@@ -84,8 +87,10 @@ export function readMarker(file) {
   }
 }
 
-function lastLine(text) {
-  return (text ?? '').trim().split('\n').at(-1) ?? '';
+/** The first line of a tool's output that names an error (the compiler's, not node-gyp's closing "not ok"), else its last. */
+function firstError(text) {
+  const lines = (text ?? '').trim().split('\n');
+  return (lines.find((line) => /\berror\b/i.test(line) && !line.startsWith('gyp')) ?? lines.at(-1) ?? '').trim();
 }
 
 /** Loads an addon (its path the one argument) and searches a tiny graph: prints the nearest label. */
