@@ -1,6 +1,5 @@
 // The benchmarks behind `npm run bench` (scripts/bench.ts declares its arguments): loaded only when it runs.
 import fs from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { measureStartupCosts, type StartupCosts } from './imports.js';
@@ -11,7 +10,7 @@ import { measureSemantic, type SemanticBenchResult } from './semantic.js';
 import { median, roundMs } from './stats.js';
 import { sentencePool } from './synthetic.js';
 import { measureWarmAnswers, measureWarmRetrieval, type WarmResult } from './warm.js';
-import { tunedFlags } from '../bin/native.mjs';
+import { installedHnswlib, tunedFlags } from '../bin/native.mjs';
 import { environmentWith, loadProjectConfig } from '../src/config.js';
 import { loadCorpus } from '../src/corpus/load.js';
 import { DEV_SET, readEvalSet } from '../src/eval/metrics.js';
@@ -428,7 +427,6 @@ function formatKb(kb: number | undefined): string {
 
 /** The machine a run measured, with the build of the HNSW addon it searched with (compiled for the CPU by `npm ci`, or npm's portable one). */
 function describeMachine(loadAtStart: number) {
-  const hnswlib = path.dirname(createRequire(import.meta.url).resolve('hnswlib-node/package.json'));
   return {
     loadAverage: { start: round2(loadAtStart), end: round2(os.loadavg()[0] ?? 0) },
     cpus: os.cpus().length,
@@ -436,6 +434,6 @@ function describeMachine(loadAtStart: number) {
     memoryGb: Math.round(os.totalmem() / 2 ** 30),
     node: process.version,
     platform: `${os.platform()} ${os.release()}`,
-    hnswlibBuild: tunedFlags(hnswlib) ?? 'portable',
+    hnswlibBuild: tunedFlags(installedHnswlib()) ?? 'portable',
   };
 }

@@ -4,9 +4,9 @@ export const PORTABLE_SETTING: string;
 export function vectorFlags(cpuinfo: string | undefined, arch?: string): string[] | undefined;
 /** Compiles node_modules/hnswlib-node for this CPU unless it already is; what it did, for the log. */
 export function tuneHnswlib(root: string, options?: { env?: NodeJS.ProcessEnv; cpuinfo?: string | undefined }): string | undefined;
-/** What the marker beside the addon says it was compiled with. */
-export function readMarker(file: string): string | undefined;
 /** The flags the addon of an installed hnswlib-node (its package folder) was compiled with for the CPU, if it was. */
 export function tunedFlags(packageDir: string): string | undefined;
 /** `/proc/cpuinfo`, or undefined where there is none. */
 export function readCpuInfo(): string | undefined;
+/** The folder of the hnswlib-node that Tether's code loads. */
+export function installedHnswlib(): string;

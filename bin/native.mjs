@@ -5,6 +5,7 @@
 // neighbours. Plain JavaScript: it runs before anything is compiled.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 
 /** Set to 1 to keep npm's portable build (a node_modules copied to a machine with another CPU). */
@@ -42,14 +43,13 @@ export function tuneHnswlib(root, { env = process.env, cpuinfo = readCpuInfo() }
   const flags = vectorFlags(cpuinfo);
   const packageDir = path.join(root, 'node_modules', 'hnswlib-node');
   const addon = path.join(packageDir, 'build', 'Release', 'addon.node');
-  const marker = path.join(path.dirname(addon), MARKER);
   if (env[PORTABLE_SETTING] === '1') {
-    return readMarker(marker)
+    return tunedFlags(packageDir)
       ? `${PORTABLE_SETTING}=1, but an earlier install compiled hnswlib-node for this CPU: run \`npm rebuild hnswlib-node\` for npm's portable build.`
       : `${PORTABLE_SETTING}=1: hnswlib-node keeps npm's portable build.`;
   }
   if (!flags || !fs.existsSync(addon)) return undefined;
-  if (readMarker(marker) === flags.join(' ')) return undefined;
+  if (tunedFlags(packageDir) === flags.join(' ')) return undefined;
   const nodeGyp = env.npm_config_node_gyp;
   if (!nodeGyp) return 'hnswlib-node keeps its portable build: run `npm run prepare` to compile it for this CPU.';
 
@@ -66,7 +66,7 @@ export function tuneHnswlib(root, { env = process.env, cpuinfo = readCpuInfo() }
     // Renamed into place: a process already holding the old file keeps it.
     fs.copyFileSync(tuned, `${addon}.tuned`);
     fs.renameSync(`${addon}.tuned`, addon);
-    fs.writeFileSync(marker, `${JSON.stringify({ flags: flags.join(' ') })}\n`);
+    fs.writeFileSync(path.join(path.dirname(addon), MARKER), `${JSON.stringify({ flags: flags.join(' ') })}\n`);
     return `Compiled hnswlib-node for this CPU (${flags.join(' ')}).`;
   } finally {
     fs.rmSync(scratch, { recursive: true, force: true });
@@ -75,16 +75,16 @@ export function tuneHnswlib(root, { env = process.env, cpuinfo = readCpuInfo() }
 
 /** The flags the addon of an installed hnswlib-node (its package folder) was compiled with for the CPU, if it was. */
 export function tunedFlags(packageDir) {
-  return readMarker(path.join(packageDir, 'build', 'Release', MARKER));
-}
-
-/** What the marker says the installed addon was compiled with. */
-export function readMarker(file) {
   try {
-    return JSON.parse(fs.readFileSync(file, 'utf8')).flags;
+    return JSON.parse(fs.readFileSync(path.join(packageDir, 'build', 'Release', MARKER), 'utf8')).flags;
   } catch {
     return undefined;
   }
+}
+
+/** The folder of the hnswlib-node that Tether's code loads. */
+export function installedHnswlib() {
+  return path.dirname(createRequire(import.meta.url).resolve('hnswlib-node/package.json'));
 }
 
 /** The first line of a tool's output that names an error (the compiler's, not node-gyp's closing "not ok"), else its last. */

@@ -1,6 +1,4 @@
-import { createRequire } from 'node:module';
-import path from 'node:path';
-import { PORTABLE_SETTING, readCpuInfo, tunedFlags, vectorFlags } from '../../bin/native.mjs';
+import { installedHnswlib, PORTABLE_SETTING, readCpuInfo, tunedFlags, vectorFlags } from '../../bin/native.mjs';
 import { loadConfig, type Config } from '../config.js';
 import { DISCORD_DEFAULT_API } from '../discord/reach.js';
 import { OPENAI_DEFAULT_BASE_URL } from '../embeddings/openai.js';
@@ -70,11 +68,6 @@ async function corpusAndIndex(config: Config): Promise<Check[]> {
   else if (index.state === 'stale') checks.push({ name: 'index', status: 'warn', detail: `stale (${index.reason}), built ${formatAge(index.ageMs)} ago`, fix: 'Run `npm run build-index` (or the next `npm run ask` rebuilds it).' });
   else checks.push({ name: 'index', status: 'ok', detail: `current, ${index.chunks} chunks, built ${formatAge(index.ageMs)} ago` });
   return checks;
-}
-
-/** The folder of the hnswlib-node this code loads. */
-function installedHnswlib(): string {
-  return path.dirname(createRequire(import.meta.url).resolve('hnswlib-node/package.json'));
 }
 
 /** Whether the HNSW addon was compiled for this CPU (`npm ci`'s prepare, bin/native.mjs), and can run on it. */

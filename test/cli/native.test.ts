@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { PORTABLE_SETTING, readMarker, tuneHnswlib, vectorFlags } from '../../bin/native.mjs';
+import { PORTABLE_SETTING, tunedFlags, tuneHnswlib, vectorFlags } from '../../bin/native.mjs';
 import { makeTmpDir, REPO_ROOT } from '../support/corpus.js';
 
 const tmpDirs: string[] = [];
@@ -52,7 +52,7 @@ describe('hnswlib-node compiled for the CPU (npm ci’s prepare)', () => {
       return;
     }
     expect(message).toBe(`Compiled hnswlib-node for this CPU (${flags.join(' ')}).`);
-    expect(readMarker(path.join(path.dirname(addon), 'tether-cpu.json'))).toBe(flags.join(' '));
+    expect(tunedFlags(path.join(root, 'node_modules', 'hnswlib-node'))).toBe(flags.join(' '));
     expect(searchWith(addon)).toBe('8');
     // No scratch copy is left behind; a second prepare does nothing.
     expect(await fs.readdir(path.join(root, 'node_modules', '.cache'))).toEqual([]);
