@@ -9,6 +9,7 @@ import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { z } from 'zod';
 import type { HierarchicalNSW } from 'hnswlib-node';
+import { SparseRows } from './exact-search.js';
 import { graphShards, shardFile, ShardedGraph } from './sharded-graph.js';
 
 /**
@@ -110,6 +111,8 @@ export async function createVectorStore<T = undefined>(
   const file = options.graphFile ?? path.join(scratch!, 'hnswlib.index');
   const shards = options.shards ?? graphShards(ids.length);
   let graph: GraphThread | undefined;
+  // A store of one graph also keeps its points as sparse rows, for exact searches (`ShardedGraph.searchKnn`).
+  let rows: SparseRows | undefined;
   try {
     for (let start = 0; start < ids.length; start += EMBED_BATCH) {
       const batch = ids.slice(start, start + EMBED_BATCH).map((id) => {
@@ -119,6 +122,10 @@ export async function createVectorStore<T = undefined>(
       });
       const vectors = await vectorsOf(batch);
       if (vectors.length !== batch.length) throw new Error(`createVectorStore: ${vectors.length} vectors for ${batch.length} documents`);
+      if (shards === 1) {
+        rows ??= new SparseRows(vectors[0]!.length);
+        vectors.forEach((vector, i) => rows!.set(start + i, vector));
+      }
       graph ??= startGraphThreads(vectors[0]!.length, ids.length, file, shards);
       graph.add(vectors);
     }
@@ -128,6 +135,7 @@ export async function createVectorStore<T = undefined>(
     const { HierarchicalNSW } = await HNSWLib.imports();
     const index = ShardedGraph.create(HNSW_PARAMETERS.space, dimensions, shards, HierarchicalNSW);
     await index.readIndex(file);
+    if (rows) index.attachRows(rows);
     index.setEf(searchBeam(index.getCurrentCount()));
     const docstore = new ChunkDocstore(new Map(ids.map((id, label) => [String(label), id])), documentOf);
     return { store: new HNSWLib(embeddings, { space: HNSW_PARAMETERS.space, numDimensions: dimensions, index, docstore }), alongside };
@@ -173,7 +181,13 @@ export class ChunkDocstore extends SynchronousInMemoryDocstore {
 
 /** The files of a saved vector store: the graph, its settings, and the chunk of each point. */
 function storeFiles(directory: string) {
-  return { graph: path.join(directory, 'hnswlib.index'), args: path.join(directory, 'args.json'), labels: path.join(directory, 'chunk-labels.json') };
+  return {
+    graph: path.join(directory, 'hnswlib.index'),
+    args: path.join(directory, 'args.json'),
+    labels: path.join(directory, 'chunk-labels.json'),
+    /** The live points as sparse rows (`SparseRows`), for a store of one graph. */
+    rows: path.join(directory, 'hnswlib.rows'),
+  };
 }
 
 /**
@@ -187,6 +201,9 @@ export async function saveVectorStore(store: HNSWLib, directory: string): Promis
   await store.index.writeIndex(files.graph);
   await fs.writeFile(files.args, JSON.stringify({ space: store.args.space, numDimensions: store.args.numDimensions, shards: storeGraphs(store).length }));
   await fs.writeFile(files.labels, JSON.stringify(labels));
+  const rows = (store.index as ShardedGraph).rows;
+  if (rows) await fs.writeFile(files.rows, rows.toBuffer());
+  else await fs.rm(files.rows, { force: true });
 }
 
 /** Opens a store saved by `saveVectorStore`, its Documents made from chunk ids by `documentOf`; its search beam set. */
@@ -206,7 +223,20 @@ export async function loadVectorStore(directory: string, embeddings: EmbeddingsI
   labels.forEach((id, label) => {
     if (id !== null) chunkIds.set(String(label), id);
   });
+  // The sparse rows only speed searches up: a store without them (saved before they were, or of
+  // two graphs), or with rows that are not its live points, is searched through its graph.
+  const rows = shards === 1 && args.space === 'cosine' ? await readRows(files.rows) : undefined;
+  if (rows && rows.dimensions === args.numDimensions && rows.size === chunkIds.size && [...chunkIds.keys()].every((label) => rows.has(Number(label)))) index.attachRows(rows);
   return new HNSWLib(embeddings, { ...args, index, docstore: new ChunkDocstore(chunkIds, documentOf) });
+}
+
+/** The sparse rows saved beside a graph, or undefined when there are none or they cannot be read. */
+async function readRows(file: string): Promise<SparseRows | undefined> {
+  try {
+    return SparseRows.fromBuffer(await fs.readFile(file));
+  } catch {
+    return undefined;
+  }
 }
 
 /** The graphs of a store made by `createVectorStore` or `loadVectorStore`. */

@@ -1,4 +1,5 @@
 import type { FilterFunction, HierarchicalNSW, SearchResult, SpaceName } from 'hnswlib-node';
+import { EXACT_SEARCH_ENTRIES, SparseRows } from './exact-search.js';
 
 /**
  * A graph of more points than this is built as two graphs, each in a thread of its own. Inserting
@@ -26,8 +27,26 @@ export function shardFile(file: string, shard: number): string {
  * the nearest; everything else goes to the graph that holds the label, or to all.
  */
 export class ShardedGraph implements HierarchicalNSW {
+  /**
+   * The one cosine graph's live points as sparse rows, when the store has them (`attachRows`): kept
+   * in step with every point added, replaced or deleted, and searched exactly where that is cheaper
+   * than the graph (`searchKnn`).
+   */
+  private sparse: SparseRows | undefined;
+
   constructor(readonly graphs: readonly HierarchicalNSW[]) {
     if (graphs.length === 0) throw new Error('a sharded graph needs at least one graph');
+  }
+
+  /** The live points as sparse rows, if attached and still in step with the graph. */
+  get rows(): SparseRows | undefined {
+    return this.sparse;
+  }
+
+  /** Searches the one graph's points through these rows from now on, where cheaper: they must hold exactly its live points. */
+  attachRows(rows: SparseRows): void {
+    if (this.graphs.length !== 1) throw new Error('sparse rows serve a store of one graph');
+    this.sparse = rows;
   }
 
   /** `count` empty graphs of the given space and dimensions. */
@@ -47,16 +66,19 @@ export class ShardedGraph implements HierarchicalNSW {
     randomSeed?: number,
     allowReplaceDeleted?: boolean,
   ): void {
+    this.sparse = undefined;
     const options = typeof maxElements === 'number' ? { maxElements, m, efConstruction, randomSeed, allowReplaceDeleted } : maxElements;
     for (const graph of this.graphs) graph.initIndex({ ...definedOnly(options), maxElements: this.perGraph(options.maxElements) });
   }
 
   async readIndex(filename: string, allowReplaceDeleted?: boolean): Promise<boolean> {
+    this.sparse = undefined;
     const read = await Promise.all(this.graphs.map((graph, shard) => graph.readIndex(shardFile(filename, shard), allowReplaceDeleted)));
     return read.every(Boolean);
   }
 
   readIndexSync(filename: string, allowReplaceDeleted?: boolean): void {
+    this.sparse = undefined;
     this.graphs.forEach((graph, shard) => graph.readIndexSync(shardFile(filename, shard), allowReplaceDeleted));
   }
 
@@ -77,18 +99,30 @@ export class ShardedGraph implements HierarchicalNSW {
 
   addPoint(point: number[], label: number, replaceDeleted?: boolean): void {
     this.of(label).addPoint(point, label, replaceDeleted);
+    // hnswlib may put the point under a deleted one's label (replaceDeleted): no longer known which.
+    if (replaceDeleted) this.sparse = undefined;
+    else this.sparse?.set(label, point);
   }
 
   markDelete(label: number): void {
     this.of(label).markDelete(label);
+    this.sparse?.delete(label);
   }
 
   unmarkDelete(label: number): void {
     this.of(label).unmarkDelete(label);
+    // The point's vector is the graph's alone now.
+    this.sparse = undefined;
   }
 
-  /** The `numNeighbors` nearest of every graph's nearest, nearest first (ties by label, so a search is repeatable). */
+  /**
+   * The `numNeighbors` nearest of every graph's nearest, nearest first (ties by label, so a search
+   * is repeatable). With sparse rows attached, a search that reads fewer than EXACT_SEARCH_ENTRIES
+   * of their column entries is answered exactly from them: cheaper than the graph for the built-in
+   * embedder's vectors, and it finds every nearest point.
+   */
   searchKnn(queryPoint: number[], numNeighbors: number, filter?: FilterFunction): SearchResult {
+    if (this.sparse && !filter && this.sparse.cost(queryPoint) <= EXACT_SEARCH_ENTRIES) return this.sparse.search(queryPoint, numNeighbors);
     if (this.graphs.length === 1) return this.graphs[0]!.searchKnn(queryPoint, numNeighbors, filter);
     const found: Array<{ distance: number; label: number }> = [];
     for (const graph of this.graphs) {

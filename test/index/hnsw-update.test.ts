@@ -70,7 +70,7 @@ describe('saving and loading the HNSW store', () => {
     const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'tether-store-test-'));
     try {
       await saveVectorStore(store, dir);
-      expect((await fs.readdir(dir)).sort()).toEqual(['args.json', 'chunk-labels.json', 'hnswlib.index']);
+      expect((await fs.readdir(dir)).sort()).toEqual(['args.json', 'chunk-labels.json', 'hnswlib.index', 'hnswlib.rows']);
       const labels = JSON.parse(await fs.readFile(path.join(dir, 'chunk-labels.json'), 'utf8')) as Array<string | null>;
       expect(labels).toEqual([...Array.from({ length: 12 }, (_, i) => (i === 4 ? null : `c${i}`)), 'new']);
 
@@ -235,7 +235,7 @@ describe('a store of several graphs', () => {
       updateVectorStore(loaded, new Set(['c3']), [spread(300)], [chunk(300)]);
       expect(await nearest(loaded, spread(300), 1)).toEqual(['c300']);
       await saveVectorStore(loaded, dir);
-      expect((await fs.readdir(dir)).sort()).toEqual(['args.json', 'chunk-labels.json', 'hnswlib.index']);
+      expect((await fs.readdir(dir)).sort()).toEqual(['args.json', 'chunk-labels.json', 'hnswlib.index', 'hnswlib.rows']);
     } finally {
       await fs.rm(dir, { recursive: true, force: true });
     }
