@@ -99,7 +99,7 @@ export class ShardedGraph implements HierarchicalNSW {
 
   addPoint(point: number[], label: number, replaceDeleted?: boolean): void {
     this.of(label).addPoint(point, label, replaceDeleted);
-    // hnswlib may put the point under a deleted one's label (replaceDeleted): no longer known which.
+    // With replaceDeleted hnswlib may give the point a deleted point's place, whose label then leaves the graph: which one is not known.
     if (replaceDeleted) this.sparse = undefined;
     else this.sparse?.set(label, point);
   }
