@@ -119,7 +119,7 @@ export class SparseRows {
   /** Rows read back from `toBuffer`'s bytes; undefined when they are not such bytes (a truncated or foreign file). */
   static fromBuffer(bytes: Buffer): SparseRows | undefined {
     if (bytes.byteLength < 16) return undefined;
-    // Copied into an aligned buffer: typed arrays read it in place.
+    // Copied once into an aligned buffer of the rows' own: each row is a view into it, not a copy.
     const buffer = new Uint8Array(bytes).buffer;
     const [magic, dimensions, count, entries] = new Int32Array(buffer, 0, 4);
     if (magic !== MAGIC || !(dimensions! > 0 && dimensions! <= 65_536) || !(count! >= 0) || !(entries! >= 0)) return undefined;
@@ -141,7 +141,7 @@ export class SparseRows {
       const start = starts[i]!;
       const end = starts[i + 1]!;
       if (!(start <= end && end <= entries!)) return undefined;
-      rows.rows.set(labels[i]!, { buckets: buckets.slice(start, end), values: values.slice(start, end) });
+      rows.rows.set(labels[i]!, { buckets: buckets.subarray(start, end), values: values.subarray(start, end) });
     }
     return rows;
   }
