@@ -648,13 +648,20 @@ function addGlossStems(english: string | string[], stems: Map<string, GlossWeigh
     if (gloss === '' || CEDICT_NOTE.test(gloss)) continue;
     // Parentheses hold usage notes, except an acronym: "chief technology officer (CTO)".
     const parts = gloss.replace(/\(([A-Z]{2,6})\)/g, ', $1').replace(/\([^)]*\)/g, ' ').replace(/\[[^\]]*\]/g, ' ').replace(/\p{Script=Han}+(?:\|\p{Script=Han}+)?/gu, ' ').split(',');
+    let describedBefore = false;
     parts.forEach((part, index) => {
       const weight = index === 0 ? 1 : 0.5;
       const tokens = latinTokens(part);
       const words = tokens.filter((_, i) => isContentToken(tokens, i));
       const partStems = words.map((t) => stemWord(t.lower));
+      const capitalised = words.length > 0 && words.every((t) => /^[A-Z]/.test(t.raw));
+      // A place after a description says where, not what: "Yuhang district of Hangzhou city, Zhejiang"
+      // (余杭) is not Zhejiang. An acronym after one is its short form: "chief technology officer, CTO".
+      const acronym = words.length === 1 && /^[A-Z]{2,6}$/.test(words[0]!.raw);
+      if (capitalised && describedBefore && !acronym) return;
+      describedBefore ||= !capitalised;
       // A name is written in capitals throughout ("United States"), unlike a description ("Chinese tech conglomerate").
-      const isName = commonStems !== undefined && words.length > 0 && words.every((t) => /^[A-Z]/.test(t.raw));
+      const isName = commonStems !== undefined && capitalised;
       partStems.forEach((stem) => add(stem, weight, partStems.length, isName && !commonStems.has(stem)));
       if (partStems.length === 2) add(`${partStems[0]}_${partStems[1]}`, weight, 1, false);
       // A spin-off is also a spinoff.

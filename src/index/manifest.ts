@@ -5,8 +5,8 @@ import { z } from 'zod';
 import { articleFromText } from '../corpus/load.js';
 import type { Article, ArticleMeta, Chunk } from '../corpus/types.js';
 
-/** Bump when the files in index/ change shape: an older index is then rebuilt. */
-export const INDEX_FORMAT_VERSION = 15;
+/** Bump when the files in index/ change shape or what the build writes in them (the lexicon): an older index is then rebuilt. */
+export const INDEX_FORMAT_VERSION = 16;
 
 const manifestSchema = z.object({
   formatVersion: z.number(),

@@ -14,7 +14,7 @@ const ENGLISH = [
   'The inventor died in a hotel.',
   'Liquid oxygen was first made for sale in 1895.',
 ];
-const CHINESE = ['勒费弗是瑞士工程师。', '纽卡斯尔的胡格诺派教徒于蒙古经商。', '成功的美国大学。', '该公司在20世纪70年代垄断了市场。', '第九次会议在纽卡斯尔举行。', '格兰杰是一名记者。', '周靖人是首席技术官。', '超级碗在大桥旁举行。', '这把旧伞还很中用。', '这是一个合音。'];
+const CHINESE = ['勒费弗是瑞士工程师。', '纽卡斯尔的胡格诺派教徒于蒙古经商。', '成功的美国大学。', '该公司在20世纪70年代垄断了市场。', '第九次会议在纽卡斯尔举行。', '格兰杰是一名记者。', '周靖人是首席技术官。', '超级碗在大桥旁举行。', '这把旧伞还很中用。', '这是一个合音。', '余杭的居民去杭州工作。'];
 
 // One lexicon build (CC-CEDICT and WordNet, several seconds) for the whole file.
 let lexicon: Lexicon;
@@ -59,6 +59,16 @@ describe('the dictionary read for names', () => {
     expect([...question.entityKeys!]).not.toContain('unit');
     // "U.S." is the acronym US, a name, not the pronoun.
     expect(meets('美国', 'The spin-off was approved by the U.S. regulator.').entity).toBe(true);
+  });
+
+  it('takes a place named after its description for where it is, not for a name of it', () => {
+    // CC-CEDICT: 余杭 "Yuhang district of Hangzhou city 杭州市[Hang2 zhou1 shi4], Zhejiang".
+    const yuhang = lexicon.glossesOf('余杭')!;
+    expect(yuhang.map((g) => g.stem)).toContain('yuhang');
+    expect(yuhang.map((g) => g.stem)).not.toContain('zhejiang');
+    expect(meets('余杭在哪里？', 'Zhejiang is a province.').entity).toBe(false);
+    // An acronym after a description is its short form: "chief technology officer (CTO)".
+    expect(lexicon.glossesOf('首席技术官')!.map((g) => g.stem)).toContain('cto');
   });
 
   it('reads a name that its parts say word for word as one concept, and common words read as a name as words too', () => {
