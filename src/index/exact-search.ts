@@ -9,26 +9,45 @@ import type { SearchResult } from 'hnswlib-node';
  */
 export const EXACT_SEARCH_ENTRIES = 250_000;
 
-/** What a file of sparse rows starts with: "TSR1". */
-const MAGIC = 0x31525354;
+/** What a file of sparse columns starts with: "TSR2" (a file of "TSR1" held rows, and is read no more). */
+const MAGIC = 0x32525354;
 
-/** The rows gathered into columns: for each bucket, the points nonzero there and their values. */
+/** The bytes of a file's header: magic, dimensions, points, column entries. */
+const HEADER_BYTES = 16;
+
+/** One point's nonzero buckets, ascending, and its unit vector's values there. */
+interface Row {
+  buckets: Uint16Array;
+  values: Float32Array;
+}
+
+/**
+ * The points as columns: their labels ascending (a point's place is its index there), and for each
+ * bucket j the places of the points nonzero there, ascending, with their values (entries
+ * starts[j] … starts[j + 1] − 1 of `points` and `values`).
+ */
 interface Columns {
   labels: Int32Array;
   starts: Int32Array;
   points: Int32Array;
   values: Float32Array;
+  /** A search's score of each place, reused. */
   scores: Float64Array;
 }
 
 /**
- * A cosine graph's live points as sparse rows (unit length, only their nonzero buckets), kept in
+ * A cosine graph's live points as sparse vectors (unit length, only their nonzero buckets), kept in
  * step with the graph by its wrapper (`ShardedGraph`: every point added, replaced or deleted) and
- * saved beside it. Searched through columns gathered from the rows, the exact nearest points of a
- * sparse query cost one pass over the columns of its nonzero buckets.
+ * saved beside it. Searched through columns (for each bucket, the points nonzero there), the exact
+ * nearest points of a sparse query cost one pass over the columns of its nonzero buckets. The file
+ * holds the columns, so a loaded store searches them as read; the rows (each point's buckets) that
+ * an update changes are made from them at the first update, and gathered into columns again at the
+ * next search.
  */
 export class SparseRows {
-  private readonly rows = new Map<number, { buckets: Uint16Array; values: Float32Array }>();
+  /** The points by label, to update: undefined in a loaded store until its first update, its columns holding them till then. */
+  private rows: Map<number, Row> | undefined = new Map();
+  /** The points as columns: read from the file, or gathered from `rows` at the first search after a change. */
   private columns: Columns | undefined;
 
   constructor(readonly dimensions: number) {
@@ -37,41 +56,26 @@ export class SparseRows {
 
   /** How many points the rows hold. */
   get size(): number {
-    return this.rows.size;
+    return this.rows ? this.rows.size : this.columns!.labels.length;
   }
 
   /** Whether point `label` is among the rows. */
   has(label: number): boolean {
-    return this.rows.has(label);
+    return this.rows ? this.rows.has(label) : placeOf(this.columns!.labels, label) >= 0;
   }
 
   /** Adds point `label`, or replaces its vector. */
   set(label: number, vector: ArrayLike<number>): void {
     if (vector.length !== this.dimensions) throw new RangeError(`a vector of ${vector.length} numbers for rows of ${this.dimensions}`);
-    let squares = 0;
-    let nonzero = 0;
-    for (let j = 0; j < vector.length; j += 1) {
-      const value = vector[j]!;
-      if (value === 0) continue;
-      squares += value * value;
-      nonzero += 1;
-    }
-    const inverse = squares > 0 ? 1 / Math.sqrt(squares) : 0;
-    const buckets = new Uint16Array(nonzero);
-    const values = new Float32Array(nonzero);
-    for (let j = 0, at = 0; j < vector.length; j += 1) {
-      if (vector[j] === 0) continue;
-      buckets[at] = j;
-      values[at] = vector[j]! * inverse;
-      at += 1;
-    }
-    this.rows.set(label, { buckets, values });
+    this.editable().set(label, unitRow(vector));
     this.columns = undefined;
   }
 
   /** Removes point `label` (a point marked deleted in the graph). */
   delete(label: number): void {
-    if (this.rows.delete(label)) this.columns = undefined;
+    if (!this.has(label)) return;
+    this.editable().delete(label);
+    this.columns = undefined;
   }
 
   /** How many column entries a search for `query` reads. */
@@ -99,78 +103,159 @@ export class SparseRows {
     return { distances: nearest.map((place) => 1 - scores[place]! / norm), neighbors: nearest.map((place) => labels[place]!) };
   }
 
-  /** The rows as bytes: a header, then labels, row starts, buckets and values. */
+  /** The points as bytes: a header, then the columns' labels, starts, places and values. */
   toBuffer(): Buffer {
-    const labels = [...this.rows.keys()].sort((a, b) => a - b);
-    const entries = labels.reduce((sum, label) => sum + this.rows.get(label)!.buckets.length, 0);
-    const header = new Int32Array([MAGIC, this.dimensions, labels.length, entries]);
-    const starts = new Int32Array(labels.length + 1);
-    const buckets = new Uint16Array(entries + (entries % 2));
-    const values = new Float32Array(entries);
-    labels.forEach((label, i) => {
-      const row = this.rows.get(label)!;
-      starts[i + 1] = starts[i]! + row.buckets.length;
-      buckets.set(row.buckets, starts[i]!);
-      values.set(row.values, starts[i]!);
-    });
-    return Buffer.concat([header, Int32Array.from(labels), starts, buckets, values].map((array) => Buffer.from(array.buffer, array.byteOffset, array.byteLength)));
+    const { labels, starts, points, values } = this.gathered();
+    const header = new Int32Array([MAGIC, this.dimensions, labels.length, points.length]);
+    return Buffer.concat([header, labels, starts, points, values].map((array) => Buffer.from(array.buffer, array.byteOffset, array.byteLength)));
   }
 
-  /** Rows read back from `toBuffer`'s bytes; undefined when they are not such bytes (a truncated or foreign file). */
+  /**
+   * The points read back from `toBuffer`'s bytes, searched straight from them (views into `bytes`
+   * where they are aligned, as a file read whole is: they must not change after); undefined when
+   * they are not such bytes (a truncated, corrupt or foreign file, or one of rows, "TSR1").
+   */
   static fromBuffer(bytes: Buffer): SparseRows | undefined {
-    if (bytes.byteLength < 16) return undefined;
-    // Copied once into an aligned buffer of the rows' own: each row is a view into it, not a copy.
-    const buffer = new Uint8Array(bytes).buffer;
-    const [magic, dimensions, count, entries] = new Int32Array(buffer, 0, 4);
+    if (bytes.byteLength < HEADER_BYTES) return undefined;
+    // Typed arrays of 4-byte numbers need a 4-byte aligned start: otherwise the bytes are copied once.
+    const aligned = bytes.byteOffset % 4 === 0 ? bytes : new Uint8Array(bytes);
+    const { buffer, byteOffset } = aligned;
+    const [magic, dimensions, count, entries] = new Int32Array(buffer, byteOffset, 4);
     if (magic !== MAGIC || !(dimensions! > 0 && dimensions! <= 65_536) || !(count! >= 0) || !(entries! >= 0)) return undefined;
-    const padded = entries! + (entries! % 2);
-    const expected = 16 + 4 * count! + 4 * (count! + 1) + 2 * padded + 4 * entries!;
-    if (bytes.byteLength !== expected) return undefined;
-    let offset = 16;
-    const take = <T>(make: (offset: number) => T, bytesTaken: number): T => {
-      const array = make(offset);
-      offset += bytesTaken;
+    if (bytes.byteLength !== HEADER_BYTES + 4 * (count! + dimensions! + 1 + 2 * entries!)) return undefined;
+    let offset = byteOffset + HEADER_BYTES;
+    const take = <T extends { byteLength: number }>(array: T): T => {
+      offset += array.byteLength;
       return array;
     };
-    const labels = take((at) => new Int32Array(buffer, at, count!), 4 * count!);
-    const starts = take((at) => new Int32Array(buffer, at, count! + 1), 4 * (count! + 1));
-    const buckets = take((at) => new Uint16Array(buffer, at, padded), 2 * padded);
-    const values = take((at) => new Float32Array(buffer, at, entries!), 4 * entries!);
-    const rows = new SparseRows(dimensions!);
-    for (let i = 0; i < count!; i += 1) {
-      const start = starts[i]!;
-      const end = starts[i + 1]!;
-      if (!(start <= end && end <= entries!)) return undefined;
-      rows.rows.set(labels[i]!, { buckets: buckets.subarray(start, end), values: values.subarray(start, end) });
-    }
-    return rows;
+    const labels = take(new Int32Array(buffer, offset, count!));
+    const starts = take(new Int32Array(buffer, offset, dimensions! + 1));
+    const points = take(new Int32Array(buffer, offset, entries!));
+    const values = take(new Float32Array(buffer, offset, entries!));
+    const columns = { labels, starts, points, values, scores: new Float64Array(count!) };
+    if (!soundColumns(columns)) return undefined;
+    const read = new SparseRows(dimensions!);
+    read.rows = undefined;
+    read.columns = columns;
+    return read;
   }
 
-  /** The rows gathered into columns, once after each change. */
+  /** The points as columns, gathered from the rows once after each change. */
   private gathered(): Columns {
-    if (this.columns) return this.columns;
-    const counts = new Int32Array(this.dimensions);
-    for (const { buckets } of this.rows.values()) for (const bucket of buckets) counts[bucket]! += 1;
-    const starts = new Int32Array(this.dimensions + 1);
-    for (let j = 0; j < this.dimensions; j += 1) starts[j + 1] = starts[j]! + counts[j]!;
-    const next = starts.slice(0, this.dimensions);
-    const points = new Int32Array(starts[this.dimensions]!);
-    const values = new Float32Array(starts[this.dimensions]!);
-    const labels = new Int32Array(this.rows.size);
-    let place = 0;
-    for (const [label, row] of this.rows) {
-      labels[place] = label;
-      for (let i = 0; i < row.buckets.length; i += 1) {
-        const at = next[row.buckets[i]!]!;
-        next[row.buckets[i]!] = at + 1;
-        points[at] = place;
-        values[at] = row.values[i]!;
-      }
-      place += 1;
-    }
-    this.columns = { labels, starts, points, values, scores: new Float64Array(labels.length) };
+    this.columns ??= gatherColumns(this.rows!, this.dimensions);
     return this.columns;
   }
+
+  /** The points as rows, to change: a loaded store's are made from its columns at the first change. */
+  private editable(): Map<number, Row> {
+    this.rows ??= rowsOf(this.columns!);
+    return this.rows;
+  }
+}
+
+/** `vector`'s nonzero buckets and its unit vector's values there. */
+function unitRow(vector: ArrayLike<number>): Row {
+  let squares = 0;
+  let nonzero = 0;
+  for (let j = 0; j < vector.length; j += 1) {
+    const value = vector[j]!;
+    if (value === 0) continue;
+    squares += value * value;
+    nonzero += 1;
+  }
+  const inverse = squares > 0 ? 1 / Math.sqrt(squares) : 0;
+  const buckets = new Uint16Array(nonzero);
+  const values = new Float32Array(nonzero);
+  for (let j = 0, at = 0; j < vector.length; j += 1) {
+    if (vector[j] === 0) continue;
+    buckets[at] = j;
+    values[at] = vector[j]! * inverse;
+    at += 1;
+  }
+  return { buckets, values };
+}
+
+/** The rows as columns, their points placed by label ascending (so the labels can be searched by halving). */
+function gatherColumns(rows: ReadonlyMap<number, Row>, dimensions: number): Columns {
+  const labels = Int32Array.from(rows.keys()).sort();
+  const counts = new Int32Array(dimensions);
+  for (const { buckets } of rows.values()) for (const bucket of buckets) counts[bucket]! += 1;
+  const starts = new Int32Array(dimensions + 1);
+  for (let j = 0; j < dimensions; j += 1) starts[j + 1] = starts[j]! + counts[j]!;
+  const next = starts.slice(0, dimensions);
+  const points = new Int32Array(starts[dimensions]!);
+  const values = new Float32Array(starts[dimensions]!);
+  labels.forEach((label, place) => {
+    const row = rows.get(label)!;
+    for (let i = 0; i < row.buckets.length; i += 1) {
+      const at = next[row.buckets[i]!]!;
+      next[row.buckets[i]!] = at + 1;
+      points[at] = place;
+      values[at] = row.values[i]!;
+    }
+  });
+  return { labels, starts, points, values, scores: new Float64Array(labels.length) };
+}
+
+/** The columns as rows by label: each row a view into one array of all the entries, its buckets ascending. */
+function rowsOf({ labels, starts, points, values }: Columns): Map<number, Row> {
+  const rowStarts = new Int32Array(labels.length + 1);
+  for (const place of points) rowStarts[place + 1]! += 1;
+  for (let place = 0; place < labels.length; place += 1) rowStarts[place + 1]! += rowStarts[place]!;
+  const next = rowStarts.slice(0, labels.length);
+  const buckets = new Uint16Array(points.length);
+  const rowValues = new Float32Array(points.length);
+  for (let bucket = 0; bucket + 1 < starts.length; bucket += 1) {
+    for (let at = starts[bucket]!, end = starts[bucket + 1]!; at < end; at += 1) {
+      const place = points[at]!;
+      const to = next[place]!;
+      next[place] = to + 1;
+      buckets[to] = bucket;
+      rowValues[to] = values[at]!;
+    }
+  }
+  const rows = new Map<number, Row>();
+  labels.forEach((label, place) => {
+    const start = rowStarts[place]!;
+    const end = rowStarts[place + 1]!;
+    rows.set(label, { buckets: buckets.subarray(start, end), values: rowValues.subarray(start, end) });
+  });
+  return rows;
+}
+
+/**
+ * Whether columns read from a file are ones `gatherColumns` makes, so a search reads only within
+ * them: labels ascending and not negative, starts from 0 up to the entries and never falling, each
+ * column's places ascending and below the points' count, and every value a finite number.
+ */
+function soundColumns({ labels, starts, points, values }: Columns): boolean {
+  for (let place = 0; place < labels.length; place += 1) if (!(labels[place]! >= 0 && (place === 0 || labels[place]! > labels[place - 1]!))) return false;
+  if (starts[0] !== 0 || starts[starts.length - 1] !== points.length) return false;
+  for (let bucket = 0; bucket + 1 < starts.length; bucket += 1) {
+    const end = starts[bucket + 1]!;
+    if (!(starts[bucket]! <= end)) return false;
+    let previous = -1;
+    for (let at = starts[bucket]!; at < end; at += 1) {
+      const place = points[at]!;
+      if (!(place > previous && place < labels.length)) return false;
+      previous = place;
+    }
+  }
+  for (let at = 0; at < values.length; at += 1) if (!Number.isFinite(values[at]!)) return false;
+  return true;
+}
+
+/** The place of `label` among `labels` (ascending), or −1. */
+function placeOf(labels: Int32Array, label: number): number {
+  let low = 0;
+  let high = labels.length - 1;
+  while (low <= high) {
+    const middle = (low + high) >> 1;
+    if (labels[middle] === label) return middle;
+    if (labels[middle]! < label) low = middle + 1;
+    else high = middle - 1;
+  }
+  return -1;
 }
 
 /** The places of the `k` largest scores (ties to the smaller label), in no order: a min-heap of `k` over one pass. */

@@ -185,7 +185,7 @@ function storeFiles(directory: string) {
     graph: path.join(directory, 'hnswlib.index'),
     args: path.join(directory, 'args.json'),
     labels: path.join(directory, 'chunk-labels.json'),
-    /** The live points as sparse rows (`SparseRows`), for a store of one graph. */
+    /** The live points as sparse columns (`SparseRows`: for each bucket, the points nonzero there), for a store of one graph. */
     rows: path.join(directory, 'hnswlib.rows'),
   };
 }

@@ -7,7 +7,7 @@ import type { EmbeddingsInterface } from '@langchain/core/embeddings';
 import { describe, expect, it } from 'vitest';
 import { RETRIEVAL } from '../../src/tether.js';
 import { createVectorStore, documentsInMemory, liveChunkIds, loadVectorStore, MAX_DEAD_SHARE, saveVectorStore, searchBeam, storeGraphs, updateVectorStore } from '../../src/index/hnsw.js';
-import { graphShards, SHARDED_GRAPH_POINTS } from '../../src/index/sharded-graph.js';
+import { graphShards, SHARDED_GRAPH_POINTS, type ShardedGraph } from '../../src/index/sharded-graph.js';
 
 const DIMENSIONS = 8;
 
@@ -236,6 +236,13 @@ describe('a store of several graphs', () => {
       expect(await nearest(loaded, spread(300), 1)).toEqual(['c300']);
       await saveVectorStore(loaded, dir);
       expect((await fs.readdir(dir)).sort()).toEqual(['args.json', 'chunk-labels.json', 'hnswlib.index', 'hnswlib.rows']);
+      // Searched exactly through the rows, updated from the file's columns and saved again.
+      const live = new Map<string, number[]>(Array.from({ length: 20 }, (_, i) => [`c${i}`, spread(i)]));
+      live.delete('c3');
+      live.set('c300', spread(300));
+      const again = await loadVectorStore(dir, noEmbeddings, (id) => document(id));
+      expect((again.index as ShardedGraph).rows?.size).toBe(20);
+      for (const q of [300, 5000, 5001]) expect(await nearest(again, spread(q), 20)).toEqual(exactNearest(spread(q), live, 20));
     } finally {
       await fs.rm(dir, { recursive: true, force: true });
     }

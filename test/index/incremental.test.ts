@@ -3,6 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readArticleText } from '../../src/corpus/load.js';
 import { liveChunkIds } from '../../src/index/hnsw.js';
+import type { ShardedGraph } from '../../src/index/sharded-graph.js';
 import { indexFiles } from '../../src/index/manifest.js';
 import { openIndex, refreshIndex } from '../../src/index/open.js';
 import type { LoadedIndex } from '../../src/index/types.js';
@@ -67,6 +68,27 @@ beforeAll(async () => {
   await changeCorpus(rebuilt.corpusDir);
   rebuiltIndex = await openIndex({ ...rebuilt });
 });
+
+/**
+ * Checks that an updated index's exact-search rows hold every live point of its graph, each as the
+ * graph holds it: every point comes back from a search of them, at the distance the graph's
+ * vector is from the query.
+ */
+async function expectRowsInStepWithGraph(index: LoadedIndex): Promise<void> {
+  const graph = index.vectorStore.index as ShardedGraph;
+  const labels = [...liveChunkIds(index.vectorStore).keys()].map(Number);
+  expect(graph.rows?.size).toBe(labels.length);
+  const cosineDistance = (a: number[], b: number[]) => {
+    const dot = a.reduce((sum, x, j) => sum + x * b[j]!, 0);
+    return 1 - dot / Math.sqrt(a.reduce((sum, x) => sum + x * x, 0) * b.reduce((sum, x) => sum + x * x, 0));
+  };
+  for (const query of QUERIES) {
+    const vector = await index.vectorStore.embeddings.embedQuery(query);
+    const { neighbors, distances } = graph.rows!.search(vector, labels.length);
+    expect([...neighbors].sort((a, b) => a - b), query).toEqual(labels.sort((a, b) => a - b));
+    neighbors.forEach((label, i) => expect(distances[i], `${query}: ${label}`).toBeCloseTo(cosineDistance(vector, graph.getPoint(label)), 5));
+  }
+}
 
 afterAll(async () => {
   updatedIndex?.lexical.close();
@@ -138,6 +160,8 @@ describe('an incremental update', () => {
       expect(hits.length).toBe(updatedIndex.chunks.length);
       expect(hits.filter((hit) => hit.metadata.articleId === 'festival')).toEqual([]);
     }
+    // The rows were made from the saved columns for the update, and saved again as columns.
+    await expectRowsInStepWithGraph(updatedIndex);
   });
 
   it('answers with verbatim quotes, is up to date on the next open, and survives a second update that reuses freed labels', async () => {
@@ -168,6 +192,7 @@ describe('an incremental update', () => {
     const hits = await index.vectorStore.similaritySearch('lantern festival visitors', index.chunks.length);
     expect(hits.map((hit) => hit.metadata.articleId)).not.toContain('storm');
     expect(hits[0]?.metadata.articleId).toBe('festival');
+    await expectRowsInStepWithGraph(index);
     index.lexical.close();
     const reopened: string[] = [];
     (await openIndex({ ...copy, onProgress: (m) => reopened.push(m) })).lexical.close();
