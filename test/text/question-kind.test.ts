@@ -16,6 +16,12 @@ describe('the kind of answer a question asks for', () => {
     expect(detectAnswerKind('嘉兴南站由哪几个部分组成？')).toBe('any');
   });
 
+  it('reads "how long" and 多久 as asking for a figure: a span of time is one', () => {
+    expect(detectAnswerKind('How long did it take Alibaba Cloud to reach 100 billion yuan in revenue?')).toBe('number');
+    expect(detectAnswerKind('and how long was everything down for?')).toBe('number');
+    expect(detectAnswerKind('阿里雲當機了多久?')).toBe('number');
+  });
+
   it('reads chat spellings and casual Chinese question words', () => {
     expect(detectAnswerKind('y did they cancel the spin-off')).toBe('reason');
     expect(detectAnswerKind('IDC说上半年云市场为啥不景气?')).toBe('reason');
