@@ -9,7 +9,7 @@ import fs from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CEDICT_NOTE, forEachCedictEntry, installedPackage } from './cedict.js';
+import { CEDICT_NOTE, CEDICT_REGION, forEachCedictEntry, installedPackage } from './cedict.js';
 
 /** Most gloss stems kept per word: the rest are rarer senses that mostly add noise. */
 const MAX_STEMS_PER_WORD = 8;
@@ -646,8 +646,9 @@ function addGlossStems(english: string | string[], stems: Map<string, GlossWeigh
   for (const sense of senses) {
     const gloss = sense.trim();
     if (gloss === '' || CEDICT_NOTE.test(gloss)) continue;
-    // Parentheses hold usage notes, except an acronym: "chief technology officer (CTO)".
-    const parts = gloss.replace(/\(([A-Z]{2,6})\)/g, ', $1').replace(/\([^)]*\)/g, ' ').replace(/\[[^\]]*\]/g, ' ').replace(/\p{Script=Han}+(?:\|\p{Script=Han}+)?/gu, ' ').split(',');
+    // Parentheses hold usage notes, except an acronym: "chief technology officer (CTO)". A region
+    // label says where a word is used, not its short form: "(PRC) State Council", "cab (PRC)".
+    const parts = gloss.replace(CEDICT_REGION, ' ').replace(/\(([A-Z]{2,6})\)/g, ', $1').replace(/\([^)]*\)/g, ' ').replace(/\[[^\]]*\]/g, ' ').replace(/\p{Script=Han}+(?:\|\p{Script=Han}+)?/gu, ' ').split(',');
     let describedBefore = false;
     parts.forEach((part, index) => {
       const weight = index === 0 ? 1 : 0.5;
@@ -659,7 +660,7 @@ function addGlossStems(english: string | string[], stems: Map<string, GlossWeigh
       // (余杭) is not Zhejiang. An acronym after one is its short form: "chief technology officer, CTO".
       const acronym = words.length === 1 && /^[A-Z]{2,6}$/.test(words[0]!.raw);
       if (capitalised && describedBefore && !acronym) return;
-      describedBefore ||= !capitalised;
+      describedBefore ||= words.length > 0 && !capitalised;
       // A name is written in capitals throughout ("United States"), unlike a description ("Chinese tech conglomerate").
       const isName = commonStems !== undefined && capitalised;
       partStems.forEach((stem) => add(stem, weight, partStems.length, isName && !commonStems.has(stem)));

@@ -14,7 +14,7 @@ const ENGLISH = [
   'The inventor died in a hotel.',
   'Liquid oxygen was first made for sale in 1895.',
 ];
-const CHINESE = ['勒费弗是瑞士工程师。', '纽卡斯尔的胡格诺派教徒于蒙古经商。', '成功的美国大学。', '该公司在20世纪70年代垄断了市场。', '第九次会议在纽卡斯尔举行。', '格兰杰是一名记者。', '周靖人是首席技术官。', '超级碗在大桥旁举行。', '这把旧伞还很中用。', '这是一个合音。', '余杭的居民去杭州工作。'];
+const CHINESE = ['勒费弗是瑞士工程师。', '纽卡斯尔的胡格诺派教徒于蒙古经商。', '成功的美国大学。', '该公司在20世纪70年代垄断了市场。', '第九次会议在纽卡斯尔举行。', '格兰杰是一名记者。', '周靖人是首席技术官。', '超级碗在大桥旁举行。', '这把旧伞还很中用。', '这是一个合音。', '余杭的居民去杭州工作。', '国务院开会。', '出租汽车很多。'];
 
 // One lexicon build (CC-CEDICT and WordNet, several seconds) for the whole file.
 let lexicon: Lexicon;
@@ -69,6 +69,15 @@ describe('the dictionary read for names', () => {
     expect(meets('余杭在哪里？', 'Zhejiang is a province.').entity).toBe(false);
     // An acronym after a description is its short form: "chief technology officer (CTO)".
     expect(lexicon.glossesOf('首席技术官')!.map((g) => g.stem)).toContain('cto');
+  });
+
+  it('reads a region label as a note, not as a short form of the word', () => {
+    // CC-CEDICT: 国务院 "(PRC) State Council", 出租汽车 "hire car (PRC)".
+    const stateCouncil = lexicon.glossesOf('国务院')!.map((g) => g.stem);
+    expect(stateCouncil).toEqual(expect.arrayContaining(['state', 'council']));
+    expect(stateCouncil).not.toContain('prc');
+    expect(meets('国务院在哪里？', 'The State Council met.').entity).toBe(true);
+    expect(lexicon.glossesOf('出租汽车')!.map((g) => g.stem)).not.toContain('prc');
   });
 
   it('reads a name that its parts say word for word as one concept, and common words read as a name as words too', () => {

@@ -10,6 +10,18 @@ describe('the kind of answer a question asks for', () => {
     expect(detectAnswerKind('The exec who took over sales, how many regions did he merge?')).toBe('number');
   });
 
+  it('reads 几个 as asking how many, and 哪几个 as asking which ones', () => {
+    expect(detectAnswerKind('阿里雲有幾個事業部?')).toBe('number');
+    expect(detectAnswerKind('去年11月底阿里雲新成立了哪幾個事業部?')).toBe('any');
+    expect(detectAnswerKind('嘉兴南站由哪几个部分组成？')).toBe('any');
+  });
+
+  it('reads "how long" and 多久 as asking for a figure: a span of time is one', () => {
+    expect(detectAnswerKind('How long did it take Alibaba Cloud to reach 100 billion yuan in revenue?')).toBe('number');
+    expect(detectAnswerKind('and how long was everything down for?')).toBe('number');
+    expect(detectAnswerKind('阿里雲當機了多久?')).toBe('number');
+  });
+
   it('reads chat spellings and casual Chinese question words', () => {
     expect(detectAnswerKind('y did they cancel the spin-off')).toBe('reason');
     expect(detectAnswerKind('IDC说上半年云市场为啥不景气?')).toBe('reason');
