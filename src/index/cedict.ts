@@ -16,8 +16,8 @@ export type CedictEntry = [string, string, string, string | string[]];
  */
 export const CEDICT_NOTE = /^(?:CL:|surname\b|variant of|old variant|see\b|see also|abbr\.|used in|classifier for|Japanese variant|pr\.|also pr\.|also written|erhua variant|Taiwan pr\.|\(onom\.\)|\(dialect\)|\(old\))/i;
 
-/** CC-CEDICT's labels of where a word is used ("(PRC) State Council", "cab (PRC)"): notes, not an acronym of the word. */
-export const CEDICT_REGION = /\((?:PRC|HK|UK|US|Tw)\)/g;
+/** CC-CEDICT's labels of where a word is used ("(PRC) State Council", "cab (PRC)"): notes, not an acronym of the word (a mixed-case "(Tw)" is never read as one). */
+export const CEDICT_REGION = /\((?:PRC|HK|UK|US)\)/g;
 
 // Bump when the cached rows change form.
 const CACHE_FORMAT = 1;
