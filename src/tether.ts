@@ -1,3 +1,4 @@
+import { createArticleScoper, type ArticleScoper } from './answer/article-scope.js';
 import { createCorpusQuestionAnswerer, type CorpusQuestionAnswerer, type CorpusReply } from './answer/corpus-questions.js';
 import { createExtractiveAnswerer, shortAnswer, UNSURE_MIN_COVERAGE } from './answer/extractive.js';
 import { createFollowUpResolver, type FollowUpResolver } from './answer/follow-up.js';
@@ -41,6 +42,8 @@ export interface TetherDeps {
   corpusQuestions?: CorpusQuestionAnswerer;
   /** Stage 0b, a follow-up read with the previous turn (a pronoun replaced by whom it means); built over the index when absent. */
   followUps?: FollowUpResolver;
+  /** Stage 0c, the article a question names ("the English piece", its publication), to which retrieval is limited; built from the corpus when absent. */
+  articleScoper?: ArticleScoper;
   /** Gloss lines under quotes in another language than the question; the dictionary's when absent. */
   glosser?: QuoteGlosser;
   /**
@@ -91,6 +94,7 @@ export function createTether(deps: TetherDeps): Tether {
   const { retriever, ranker, decider, verifier } = createPipeline(deps);
   const articles = new Map(index.corpus.articles.map((article) => [article.id, article]));
   const corpusQuestions = deps.corpusQuestions ?? createCorpusQuestionAnswerer(index.corpus.articles);
+  const articleScoper = deps.articleScoper ?? createArticleScoper(index.corpus.articles);
   const glosser = deps.glosser ?? createQuoteGlosser(index.analyzer);
   const withGloss = (question: string, lang: Lang) => (quote: Quote): Quote => {
     const gloss = glosser.gloss(question, lang, quote);
@@ -106,9 +110,9 @@ export function createTether(deps: TetherDeps): Tether {
   };
 
   /** Ranked spans of the retrieved chunks, best first, and the first `passageCount` paragraphs they lie in. */
-  const search = async (text: string, context: string | undefined, kind?: AnswerKind, passageCount = 0) => {
+  const search = async (text: string, context: string | undefined, kind?: AnswerKind, passageCount = 0, articles?: ReadonlySet<string>) => {
     const query = rankingQuery(index, text, context, kind);
-    const retrieved = await retriever.retrieve(context ? `${query.text}\n${context}` : query.text);
+    const retrieved = await retriever.retrieve(context ? `${query.text}\n${context}` : query.text, { articles });
     const spans = ranker.rank(query, retrieved);
     const passages: Passage[] = [];
     const seen = new Set<string>();
@@ -152,8 +156,8 @@ export function createTether(deps: TetherDeps): Tether {
       const direct = corpusQuestions.answer(question, { lang, context: options.context, maxQuotes: offset + limit });
       const directReply = (reply: CorpusReply): Answer => ({
         question,
-        found: true,
-        confidence: 'answer',
+        found: reply.known,
+        confidence: reply.known ? 'answer' : 'none',
         answer: reply.answer,
         quotes: reply.quotes.slice(offset, offset + limit),
         lang,
@@ -163,7 +167,8 @@ export function createTether(deps: TetherDeps): Tether {
       });
       if (direct?.reference === 'explicit') return directReply(direct);
       const resolved = await followUps.resolve(question, options.context);
-      const { query, spans, passages } = await search(resolved.text, resolved.context, resolved.kind, WRITER_PASSAGES);
+      const scope = articleScoper.scope(resolved.text);
+      const { query, spans, passages } = await search(scope.text, resolved.context, resolved.kind, WRITER_PASSAGES, scope.articles);
       const decision = decider.decide(query, spans);
       const found = decision.confidence === 'answer';
       // An article named only by its title ("广茂铁路的出处是什么?") may be asked about its subject: the content's answer, when there is one.
@@ -188,6 +193,7 @@ export function createTether(deps: TetherDeps): Tether {
         lang,
         answeredBy: draft.answeredBy,
         ...(resolved.rewritten ? { readAs: resolved.text } : {}),
+        ...(scope.articles ? { scopedTo: index.corpus.articles.filter((article) => scope.articles?.has(article.id)).map((article) => article.source) } : {}),
         ...(draft.verification ? { verification: draft.verification } : {}),
         ...(options.explain ? { decision } : {}),
         timings_ms: { total: Math.round((performance.now() - startedAt) * 100) / 100 },

@@ -17,6 +17,8 @@ export interface CorpusReply {
   answer: string;
   /** Verbatim lines of the articles (byline, title line, heading), by offset. */
   quotes: Quote[];
+  /** False when the corpus knows none of what was asked ("No author is known for …"): the sources do not cover it. */
+  known: boolean;
   /**
    * How the question pointed at the articles: `explicit` (an article noun; a publication or author
    * named; a follow-up of a question about them; nothing named but what it asks; small talk) or
@@ -411,6 +413,7 @@ function corpusReply(fields: CorpusField[], targets: ArticleFacts[], lang: Lang,
   const { quotes, cite } = quoteCollector(maxQuotes);
   const lines: string[] = [];
   const metadataNote = (fact: Fact) => (fact.line ? '' : ` (${p.metadata})`);
+  let known = false;
 
   for (const field of fields) {
     if (field === 'count' || field === 'overview') {
@@ -421,6 +424,7 @@ function corpusReply(fields: CorpusField[], targets: ArticleFacts[], lang: Lang,
     for (const facts of targets) {
       const ref = p.article(facts.title.value);
       const langName = p.langName[facts.article.meta.lang];
+      if (knows(facts, field)) known = true;
       if (field === 'author') {
         const f = facts.author;
         lines.push(f ? p.author(ref, f.value, `${cite(facts, f.line)}${metadataNote(f)}`) : p.noAuthor(ref));
@@ -442,7 +446,8 @@ function corpusReply(fields: CorpusField[], targets: ArticleFacts[], lang: Lang,
       }
     }
   }
-  return { kind: 'corpus', answer: lines.join('\n'), quotes };
+  if (fields.some((field) => field === 'count' || field === 'overview')) known = true;
+  return { kind: 'corpus', answer: lines.join('\n'), quotes, known };
 }
 
 /** One article in a list: its title (quoted when the text has it), language, publication, author, date, sections. */
@@ -470,7 +475,7 @@ function titleTopics(title: string): string[] {
 function smallTalkReply(kind: SmallTalk, lang: Lang, all: ArticleFacts[]): CorpusReply {
   const p = corpusPhrases(lang);
   const lines = [p.smallTalk[kind]];
-  if (kind === 'farewell') return { kind: 'small-talk', answer: lines[0]!, quotes: [], reference: 'explicit' };
+  if (kind === 'farewell') return { kind: 'small-talk', answer: lines[0]!, quotes: [], known: true, reference: 'explicit' };
   lines.push(p.knows(all.length));
   for (const facts of all.slice(0, 8)) {
     const { meta } = facts.article;
@@ -486,5 +491,5 @@ function smallTalkReply(kind: SmallTalk, lang: Lang, all: ArticleFacts[]): Corpu
   const first = all.find((facts) => facts.author) ?? all[0];
   if (first) examples.push(p.exampleWho(first.title.value));
   lines.push(`${p.tryAsking} ${examples.map((example) => `“${example}”`).join(' · ')}`);
-  return { kind: 'small-talk', answer: lines.join('\n'), quotes: [], reference: 'explicit' };
+  return { kind: 'small-talk', answer: lines.join('\n'), quotes: [], known: true, reference: 'explicit' };
 }

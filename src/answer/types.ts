@@ -54,6 +54,8 @@ export interface Answer {
   reply?: 'corpus' | 'small-talk';
   /** The question as Tether read it, when a follow-up's pronoun was replaced ("What other jobs does Wu Yongming have?"). */
   readAs?: string;
+  /** The articles the question named ("the English piece", a publication), to which its quotes were limited: their sources. */
+  scopedTo?: string[];
   /** The decision and the evidence it used, when asked for (`explain`). */
   decision?: Decision;
   timings_ms: { total: number };

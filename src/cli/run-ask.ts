@@ -62,8 +62,9 @@ ${ASK_NOTES}
 
 Options:
   --json             one JSON object per answer: {question, found, confidence, answer, quotes, timings_ms};
-                     also readAs (a follow-up as read), reply ("corpus" or "small-talk" when the answer
-                     did not come from retrieval) and a quote's gloss, when there are any
+                     also readAs (a follow-up as read), scopedTo (the articles a question named, its
+                     quotes' only sources), reply ("corpus" or "small-talk" when the answer did not
+                     come from retrieval) and a quote's gloss, when there are any
   --explain          with --json: also the decision (answer / unsure / none), its probabilities
                      (the best quote right, the sources answering at all), thresholds and the
                      evidence it weighed
@@ -255,6 +256,8 @@ export interface AnswerJson {
   timings_ms: { total: number };
   /** A follow-up as Tether read it (a pronoun replaced), when it was rewritten. */
   readAs?: string;
+  /** The sources of the articles the question named ("the English piece"), to which its quotes were limited. */
+  scopedTo?: string[];
   /** `corpus` or `small-talk` when the answer came from the metadata, not from retrieval. */
   reply?: Answer['reply'];
   /** With --explain: the decision and the evidence it used. */
@@ -282,6 +285,7 @@ export function toJson(answer: Answer): AnswerJson {
     })),
     timings_ms: { total: answer.timings_ms.total },
     ...(answer.readAs ? { readAs: answer.readAs } : {}),
+    ...(answer.scopedTo ? { scopedTo: answer.scopedTo } : {}),
     ...(answer.reply ? { reply: answer.reply } : {}),
     ...(answer.decision ? { decision: answer.decision } : {}),
   };

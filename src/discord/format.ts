@@ -203,7 +203,8 @@ export function renderAnswerEmbed(view: AnswerView, budget: number = limits.embe
   const descriptionBudget = Math.min(limits.embedDescription, budget - title.length - footer.length);
 
   const headParts: string[] = [];
-  if (answer.found) {
+  // A reply from the metadata says itself what the corpus does not know ("No author is known for …").
+  if (answer.found || answer.reply) {
     if (answer.answer.trim()) headParts.push(fitRendered(answer.answer.trim(), 1200, escapeDisplayText) ?? '');
   } else {
     headParts.push(`**${answer.confidence === 'unsure' ? s.unsure : s.notCovered}**`);

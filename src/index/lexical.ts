@@ -27,9 +27,9 @@ export class LexicalIndex {
     return new LexicalIndex(LexicalStore.open(file));
   }
 
-  /** Chunk ids with BM25 scores, best first; each query feature counts by its weight. */
-  query(features: FeatureBag, limit: number): LexicalHit[] {
-    return this.store.query(features, limit);
+  /** Chunk ids with BM25 scores, best first; each query feature counts by its weight; only chunks `keep` accepts, when given. */
+  query(features: FeatureBag, limit: number, keep?: (id: string) => boolean): LexicalHit[] {
+    return this.store.query(features, limit, undefined, keep);
   }
 
   /** How many chunks there are and in how many each feature occurs, read from the store as the analyzer asks. */

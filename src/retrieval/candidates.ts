@@ -14,9 +14,15 @@ export interface RetrievedChunk {
   lexicalScore: number | undefined;
 }
 
+/** What a retrieval is limited to. */
+export interface RetrieveOptions {
+  /** Only chunks of these articles (the ones a question names, `ArticleScope`); every article when absent. */
+  articles?: ReadonlySet<string> | undefined;
+}
+
 /** Stage 1 of the answer path: the chunks worth looking for quotes in, best first. */
 export interface CandidateRetriever {
-  retrieve(query: string): Promise<RetrievedChunk[]>;
+  retrieve(query: string, options?: RetrieveOptions): Promise<RetrievedChunk[]>;
 }
 
 /** Options for candidate retrieval. */
@@ -59,23 +65,26 @@ export function createCandidateRetriever(index: LoadedIndex, options: CandidateO
   const vectorDepth = Math.min(depth, index.chunks.length);
   // Both are queried directly, not through LangChain's retriever interface: its callbacks and the
   // Documents it builds cost more than the lexical search itself, and only ids and scores are read.
-  const lists = async (query: string): Promise<RankedList[]> => {
+  const chunks = new Map(index.chunks.map((chunk) => [chunk.id, chunk]));
+  // Limited to some articles, both searches skip the others' chunks, so their lists are as deep as ever.
+  const lists = async (query: string, scope: ReadonlySet<string> | undefined): Promise<RankedList[]> => {
     const vector = await index.vectorStore.embeddings.embedQuery(query);
+    const inVectorScope = scope && ((document: { metadata: Record<string, unknown> }) => scope.has(String(document.metadata.articleId)));
+    const inLexicalScope = scope && ((id: string) => scope.has(chunks.get(id)?.articleId ?? ''));
     return [
-      { name: 'vector', hits: (await index.vectorStore.similaritySearchVectorWithScore(vector, vectorDepth)).map(([document]) => ({ id: String(document.metadata.id) })) },
-      { name: 'lexical', hits: index.lexical.query(index.analyzer.queryFeatures(query), depth) },
+      { name: 'vector', hits: (await index.vectorStore.similaritySearchVectorWithScore(vector, vectorDepth, inVectorScope)).map(([document]) => ({ id: String(document.metadata.id) })) },
+      { name: 'lexical', hits: index.lexical.query(index.analyzer.queryFeatures(query), depth, inLexicalScope) },
     ];
   };
-  const chunks = new Map(index.chunks.map((chunk) => [chunk.id, chunk]));
   const articles = new Map(index.corpus.articles.map((article) => [article.id, article]));
   const languageOf = (article: Article) => article.meta.lang.slice(0, 2);
   const languages = new Set(index.corpus.articles.map(languageOf));
 
   return {
-    async retrieve(query: string): Promise<RetrievedChunk[]> {
+    async retrieve(query: string, { articles: scope }: RetrieveOptions = {}): Promise<RetrievedChunk[]> {
       type Entry = RetrievedChunk & { fused: number; seat: number };
       const byId = new Map<string, Entry>();
-      for (const { name, hits } of await lists(query)) {
+      for (const { name, hits } of await lists(query, scope)) {
         const seenPerLanguage = new Map<string, number>();
         hits.forEach((hit, rank) => {
           const chunk = chunks.get(hit.id);

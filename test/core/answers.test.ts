@@ -46,11 +46,37 @@ describe('replies that do not come from retrieval', () => {
     expect(await unfaithfulQuotes(answer.quotes, project.root)).toEqual([]);
   });
 
+  it('says the sources do not cover a fact no metadata or byline gives, with the reply saying which', async () => {
+    const answer = await createTether({ index, model }).ask('Who wrote the English commentary about the harbour?');
+    expect(answer).toMatchObject({ found: false, confidence: 'none', reply: 'corpus', answeredBy: 'corpus-metadata' });
+    expect(answer.answer).toMatch(/No author is known/);
+  });
+
   it('greets back with what it knows instead of refusing with a random passage', async () => {
     const answer = await createTether({ index, model }).ask('hi!');
     expect(answer).toMatchObject({ reply: 'small-talk', quotes: [] });
     expect(answer.answer).toContain('Riverside news');
     expect(answer.answer).not.toMatch(/do not cover/);
+  });
+});
+
+describe('a question that names an article', () => {
+  it('quotes only the article it names, by language or publication, and says so in `scopedTo`', async () => {
+    const tether = createTether({ index, model });
+    const sources = (answer: { quotes: Quote[] }) => [...new Set(answer.quotes.map((quote) => quote.source.split('/').pop()))];
+    // Both articles say when the first phase finishes.
+    const unscoped = await tether.ask('When will the first phase of the harbour finish?');
+    expect(sources(unscoped)).toEqual(expect.arrayContaining(['harbour-zh.txt', 'harbour-en.txt']));
+    expect(unscoped.scopedTo).toBeUndefined();
+    const chinese = await tether.ask('What does the Chinese article say about when the first phase of the harbour finishes?');
+    expect(sources(chinese)).toEqual(['harbour-zh.txt']);
+    // Every Chinese article of the corpus is "the Chinese article".
+    expect(chinese.scopedTo).toEqual(index.corpus.articles.filter((article) => article.meta.lang !== 'en').map((article) => article.source));
+    const review = await tether.ask('According to Coastal Review, when will the first phase of the harbour finish?');
+    expect(sources(review)).toEqual(['harbour-en.txt']);
+    expect(review.quotes[0]?.text).toContain('next March');
+    expect(review.scopedTo).toEqual([expect.stringMatching(/harbour-en\.txt$/)]);
+    expect(await unfaithfulQuotes([...chinese.quotes, ...review.quotes], project.root)).toEqual([]);
   });
 });
 

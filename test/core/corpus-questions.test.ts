@@ -98,7 +98,10 @@ describe('questions about the corpus', () => {
   it('says so when no author is known, and reads the byline of an article without a sidecar', () => {
     const unknown = ask('Who wrote the English commentary?');
     expect(unknown?.answer).toMatch(/No author is known/);
+    // The sources do not cover it: `ask` says so as `found: false`, with this reply.
+    expect(ask('Who wrote the English commentary about the harbour?')?.known).toBe(false);
     const all = ask('Who are the authors of the articles?');
+    expect(all?.known).toBe(true);
     expect(all?.answer).toContain('Tom Baker');
     expect(all?.quotes.map((q) => q.text)).toContain('Author: Tom Baker');
     expectVerbatim(all!.quotes);

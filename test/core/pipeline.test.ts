@@ -51,7 +51,7 @@ describe('the answer path', () => {
 
   it('answers a question that only may be about the articles from their content when it can, from metadata when not', async () => {
     const metadata = (reference: CorpusReply['reference']): CorpusQuestionAnswerer => ({
-      answer: () => ({ kind: 'corpus', answer: 'The article is titled Library.', quotes: [], reference }),
+      answer: () => ({ kind: 'corpus', answer: 'The article is titled Library.', quotes: [], known: true, reference }),
     });
     const question = 'When did the library reopen?';
     const content = await createTether({ index, model, corpusQuestions: metadata('implicit'), decider: decideAlways('answer') }).ask(question);

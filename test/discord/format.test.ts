@@ -90,6 +90,13 @@ describe('answer embed', () => {
     expect(embed.description).toContain('第2段');
   });
 
+  it('shows what a reply from the metadata says the corpus does not know, not only "not covered"', () => {
+    const reply = answer([], { found: false, confidence: 'none', reply: 'corpus', answer: 'No author is known for “Harbour”: the text has no byline and the corpus metadata names none.' });
+    const embed = renderAnswerEmbed({ answer: reply, ui: 'en' });
+    expect(embed.description).toContain('No author is known for “Harbour”');
+    expect(embed.description).not.toContain('do not cover');
+  });
+
   it('puts a gloss line under a quote in another language, after its citation and outside the block quote', () => {
     const glossed = quote(1, '營收276.48億元。', { lang: 'zh-Hant', title: '文章', gloss: { terms: [{ text: '營收', gloss: 'revenue' }], figures: [{ text: '276.48億元', gloss: '27.648 billion yuan' }] } });
     const embed = renderAnswerEmbed({ answer: answer([glossed]), ui: 'en' });

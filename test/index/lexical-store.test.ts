@@ -96,6 +96,23 @@ describe('the SQLite lexical store', () => {
     }
   });
 
+  it('lists only the chunks a filter keeps, as many as asked and in the same order as unfiltered', () => {
+    const file = path.join(dir, 'lexical.sqlite');
+    writeLexicalStore(file, sampleChunks());
+    const store = LexicalStore.open(file);
+    try {
+      const query = bag({ cloud: 1, server: 1, price: 1, team: 1 });
+      const all = store.query(query, 100);
+      const keep = (id: string) => id.startsWith('article-2:');
+      const kept = store.query(query, 2, undefined, keep);
+      expect(all.some((hit) => !keep(hit.id))).toBe(true);
+      expect(kept).toEqual(all.filter((hit) => keep(hit.id)).slice(0, 2));
+      expect(kept).toHaveLength(2);
+    } finally {
+      store.close();
+    }
+  });
+
   it('reads only the strongest terms when told to, keeping the best match on top', () => {
     const file = path.join(dir, 'lexical.sqlite');
     writeLexicalStore(file, sampleChunks());

@@ -121,9 +121,9 @@ export class LexicalStore {
 
   /**
    * Chunk ids with BM25 scores, best first, at most `limit`; each query feature counts by its weight,
-   * and only the `maxTerms` terms that can add the most are read.
+   * only the `maxTerms` terms that can add the most are read, and only chunks `keep` accepts are listed (when given).
    */
-  query(features: FeatureBag, limit: number, maxTerms = MAX_QUERY_TERMS): LexicalHit[] {
+  query(features: FeatureBag, limit: number, maxTerms = MAX_QUERY_TERMS, keep?: (id: string) => boolean): LexicalHit[] {
     if (features.size === 0 || this.documents === 0 || limit <= 0) return [];
     const weights = new Map<string, number>();
     for (const feature of features.keys()) {
@@ -164,6 +164,7 @@ export class LexicalStore {
       // Most matched chunks fall short of the list: no entry is made for them.
       const last = best[limit - 1];
       if (last && (score < last.score || (score === last.score && row > last.row))) continue;
+      if (keep && !keep(this.idOf(row))) continue;
       const entry = { row, score };
       let at = Math.min(best.length, limit - 1);
       if (best.length < limit) best.push(entry);
