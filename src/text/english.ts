@@ -16,7 +16,8 @@ const ENGLISH_STOPWORDS = new Set(
 // question's: in an article "quote" or "thing" is what they mean.
 const ENGLISH_REQUEST_WORDS = new Set(
   `quote quotes quoted quoting cite cites mention mentions mentioned actually really basically exactly gonna wanna gotta
-  kinda sorta lol lmao btw tbh imo pls plz please thanks thx hey hi ok okay yeah yep um uh stuff thing things`.split(/\s+/),
+  kinda sorta lol lmao btw tbh imo imho ngl fyi idk dunno omg pls plz please thanks thx hey hi yo ok okay yeah yep yup nah
+  nope um uh hmm huh stuff thing things`.split(/\s+/),
 );
 
 // Chat spellings of common words, as Discord users type them ("how many yrs", "gov clients",

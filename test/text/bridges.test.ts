@@ -210,6 +210,7 @@ describe('other forms of a word', () => {
     expect(keys('can you quote what they said about the spinoff tbh')).not.toContain('quot');
     expect(keys('can you quote what they said about the spinoff tbh')).not.toContain('tbh');
     expect(keys('can you quote what they said about the spinoff tbh').length).toBe(keys('what they said about the spinoff').length);
+    expect(keys('yo did the company end up spinning off the unit or nah, idk')).toEqual(keys('did the company end up spinning off the unit'));
     expect(keys('原文到底怎么说垄断')).not.toContain('zh:原文');
     expect(embedder.documentFeatures('He would not quote a price.').has('quot')).toBe(true);
   });
