@@ -78,6 +78,19 @@ describe('a question that names an article', () => {
     expect(review.scopedTo).toEqual([expect.stringMatching(/harbour-en\.txt$/)]);
     expect(await unfaithfulQuotes([...chinese.quotes, ...review.quotes], project.root)).toEqual([]);
   });
+
+  it('keeps a follow-up in the article its previous question named, unless it names another', async () => {
+    const tether = createTether({ index, model });
+    const sources = (answer: { quotes: Quote[] }) => [...new Set(answer.quotes.map((quote) => quote.source.split('/').pop()))];
+    const context = 'What does Coastal Review say about the harbour plan?';
+    const same = await tether.ask('and what about the first phase?', { context });
+    expect(same.scopedTo).toEqual([expect.stringMatching(/harbour-en\.txt$/)]);
+    expect(sources(same)).toEqual(['harbour-en.txt']);
+    const other = await tether.ask('and what does 海港日報 say about it?', { context });
+    expect(other.scopedTo).toEqual([expect.stringMatching(/harbour-zh\.txt$/)]);
+    expect(sources(other)).toEqual(['harbour-zh.txt']);
+    expect((await tether.ask('and what about the first phase?')).scopedTo).toBeUndefined();
+  });
 });
 
 describe('follow-ups', () => {
