@@ -65,13 +65,13 @@ const FIELD_PATTERNS: Array<[CorpusField, RegExp]> = [
 ];
 
 const OVERVIEW =
-  /\bwhat (?:articles|sources|documents|texts)\b|\bwhich (?:articles|sources|documents) (?:do|are|have)\b|\blist (?:the |all |your |of )?(?:articles|sources|documents)\b|\bwhat (?:does|do) (?:each|the|both|these|your|all the)(?: [\w-]+)? (?:articles?|pieces?|sources?|documents?)(?: each)? (?:cover|discuss|talk about)\s*$|\bwhat (?:is|are) (?:the|each|this|these|both|your)(?: [\w-]+)? (?:articles?|pieces?|commentar(?:y|ies)|sources?|documents?)(?: each)? about\s*$|\bsummar(?:y|ize|ise)\b|\boverview\b|有哪些(?:文章|资料|来源)|哪些文章|(?:文章|篇|资料)(?:分别|各自|都|主要)?(?:是)?(?:在)?(?:讲|说|写|谈|介绍)(?:了)?(?:些)?(?:什么|啥)(?:内容)?$|总结|概括|摘要|概述|主要内容/u;
+  /\bwhat (?:articles|sources|documents|texts)\b|\bwhich (?:articles|sources|documents) (?:do|are|have)\b|\blist (?:the |all |your |of )?(?:articles|sources|documents)\b|\bwhat (?:does|do) (?:each|the|both|these|your|all the)(?: [\w-]+)? (?:articles?|pieces?|sources?|documents?)(?: each)? (?:cover|discuss|talk about)\s*$|\bwhat (?:is|are) (?:the|each|this|these|both|your)(?: [\w-]+)? (?:articles?|pieces?|commentar(?:y|ies)|sources?|documents?)(?: each)? about\s*$|\bsummar(?:y|ize|ise)\b|\boverview\b|\btl;?dr\b|\bgist\b|\bin a nutshell\b|有哪些(?:文章|资料|来源)|哪些文章|(?:文章|篇|资料)(?:分别|各自|都|主要)?(?:是)?(?:在)?(?:讲|说|写|谈|介绍)(?:了)?(?:些)?(?:什么|啥)(?:内容)?$|总结|概括|摘要|概述|主要内容/u;
 
 /** Question and function words, pronouns: what a question may hold besides its field and still name nothing ("who wrote it?", "标题是什么?"). */
 const NAMES_NOTHING =
   /\b(?:who|whom|whose|whos|what|whats|when|which|where|is|was|are|were|it|its|the|this|that|these|those|they|them|of|by|for|in|on|a|an|do|does|did|please|tell|me|us|can|you|name|one|ones)\b|['’]s\b|什么|啥|名字|是|谁|哪|的|吗|呢|了|它|这|那|又|也|还|有|一共|请问|请|一下|呀|啊|吧|个/gu;
 
-const SUMMARY_WORD = /\bsummar(?:y|ize|ise)\b|\boverview\b|总结|概括|摘要|概述/u;
+const SUMMARY_WORD = /\bsummar(?:y|ize|ise)\b|\boverview\b|\btl;?dr\b|\bgist\b|\bin a nutshell\b|总结|概括|摘要|概述/u;
 
 /** A question that leans on the previous one: "and …?", "what about …?", "那…呢?", a bare pronoun. */
 const LEANING = /^(?:and|also|what about|how about|and what about|same for)\b|\b(?:it|its|this one|that one|the other one|the other)\b|^那|呢$|它|这篇|那篇|另一篇/u;

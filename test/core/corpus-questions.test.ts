@@ -154,6 +154,8 @@ describe('questions about the corpus', () => {
     expect(corpusFieldsOf('这篇文章是什么时候发表的？')).toEqual(['date']);
     expect(corpusFieldsOf('文章是用什麼語言寫的？')).toEqual(['language']);
     expect(corpusFieldsOf('Summarize the articles')).toEqual(['overview']);
+    expect(corpusFieldsOf('tl;dr of the english article?')).toEqual(['overview']);
+    expect(corpusFieldsOf("what's the gist of the Chinese piece")).toEqual(['overview']);
     expect(corpusFieldsOf('這兩篇文章在講什麼？')).toEqual(['overview']);
     expect(corpusFieldsOf('这篇文章主要是在说什么')).toEqual(['overview']);
   });
