@@ -65,7 +65,7 @@ const FIELD_PATTERNS: Array<[CorpusField, RegExp]> = [
 ];
 
 const OVERVIEW =
-  /\bwhat (?:articles|sources|documents|texts)\b|\bwhich (?:articles|sources|documents) (?:do|are|have)\b|\blist (?:the |all |your |of )?(?:articles|sources|documents)\b|\bwhat (?:does|do) (?:each|the|both|these|your|all the)(?: [\w-]+)? (?:articles?|pieces?|sources?|documents?)(?: each)? (?:cover|discuss|talk about)\s*$|\bwhat (?:is|are) (?:the|each|this|these|both|your)(?: [\w-]+)? (?:articles?|pieces?|commentar(?:y|ies)|sources?|documents?)(?: each)? about\s*$|\bsummar(?:y|ize|ise)\b|\boverview\b|\btl;?dr\b|\bgist\b|\bin a nutshell\b|有哪些(?:文章|资料|来源)|哪些文章|(?:文章|篇|资料)(?:分别|各自|都|主要)?(?:是)?(?:在)?(?:讲|说|写|谈|介绍)(?:了)?(?:些)?(?:什么|啥)(?:内容)?$|总结|概括|摘要|概述|主要内容/u;
+  /\bwhat (?:articles|sources|documents|texts)\b|\bwhich (?:articles|sources|documents) (?:do|are|have)\b|\blist (?:the |all |your |of )?(?:articles|sources|documents)\b|\bwhat (?:does|do) (?:each|the|both|these|your|all the)(?: [\w-]+)? (?:articles?|pieces?|sources?|documents?)(?: each)? (?:cover|discuss|talk about|say)\s*$|\bwhat (?:is|are) (?:the|each|this|these|both|your)(?: [\w-]+)? (?:articles?|pieces?|commentar(?:y|ies)|sources?|documents?)(?: each)? about\s*$|\bsummar(?:y|ize|ise)\b|\boverview\b|\btl;?dr\b|\bgist\b|\bin a nutshell\b|有哪些(?:文章|资料|来源)|哪些文章|(?:文章|篇|资料)(?:分别|各自|都|主要)?(?:是)?(?:在)?(?:讲|说|写|谈|介绍)(?:了)?(?:些)?(?:什么|啥)(?:内容)?$|总结|概括|摘要|概述|主要内容/u;
 
 /** Question and function words, pronouns: what a question may hold besides its field and still name nothing ("who wrote it?", "标题是什么?"). */
 const NAMES_NOTHING =
@@ -132,6 +132,14 @@ const ASKING_WORDS = [OVERVIEW, ...FIELD_PATTERNS.map(([, pattern]) => pattern),
 function namesNothingElse(text: string): boolean {
   const rest = ASKING_WORDS.reduce((left, words) => left.replace(words, ' '), text);
   return !/[\p{L}\p{N}]/u.test(rest.replace(NAMES_NOTHING, ' '));
+}
+
+/** Whether a question is nothing but an article's naming: its language with an article noun, or its publication. */
+function namesOnlyAnArticle(text: string, all: ArticleFacts[]): boolean {
+  const named = (ENGLISH_WORD.test(text) || CHINESE_WORD.test(text)) && ARTICLE_NOUN.test(text);
+  const publications = all.flatMap((facts) => (facts.publication ? [toSimplified(facts.publication.value).toLowerCase()] : []));
+  const rest = publications.reduce((left, name) => left.replaceAll(name, ' '), text);
+  return (named || rest !== text) && namesNothingElse(rest);
 }
 
 /** Whether a date question states a year ("published in 1937", "1937年发表") that no article's date holds. */
@@ -358,8 +366,10 @@ export function createCorpusQuestionAnswerer(articles: Article[]): CorpusQuestio
     const previousFields = previous && leans ? corpusFieldsOf(previous) : [];
     // "And who edited it?" after a question about an article; "那英文那篇呢?" after one about a field.
     if (fields.length === 0 && previousFields.length > 0 && wordCount(text) <= 8) fields = previousFields;
-    if (fields.length === 0) return undefined;
     const all = facts();
+    // An article named and nothing asked ("the English article?", "中文那篇", "New Position"): what it covers.
+    if (fields.length === 0 && !previous && namesOnlyAnArticle(text, all)) fields = ['overview'];
+    if (fields.length === 0) return undefined;
     let targets: ArticleFacts[] & { named?: CorpusReply['reference'] } = referencedArticles(question, all);
     const previousTargets = previous && leans && previousFields.length > 0 ? referencedArticles(previous, all) : [];
     const explicit = ARTICLE_NOUN.test(text) || targets.named === 'explicit' || previousFields.length > 0 || namesNothingElse(text);

@@ -148,6 +148,17 @@ describe('questions about the corpus', () => {
     expect(ask(question, /\p{Script=Han}/u.test(question) ? 'zh-Hant' : 'en')).toBeUndefined();
   });
 
+  it('gives what an article covers when a question only names it, and leaves a question about its content to retrieval', () => {
+    for (const question of ['the Chinese article?', '中文那篇', '海港日報', 'What does the Chinese article say?']) {
+      const reply = ask(question, /\p{Script=Han}/u.test(question) ? 'zh-Hant' : 'en');
+      expect(reply?.known, question).toBe(true);
+      expect(reply?.answer, question).toContain('港口重建計劃啟動');
+      expect(reply?.answer, question).not.toContain('harbour plan');
+    }
+    expect(ask('中文那篇怎麼說施工噪音?', 'zh-Hant')).toBeUndefined();
+    expect(ask('What does the Chinese article say about the noise?')).toBeUndefined();
+  });
+
   it('recognises the fields in all three languages', () => {
     expect(corpusFieldsOf('Who edited the Chinese article?')).toEqual(['editor']);
     expect(corpusFieldsOf('這篇文章的標題是什麼？')).toEqual(['title']);
