@@ -170,8 +170,8 @@ export function createTether(deps: TetherDeps): Tether {
       // A follow-up stays in the article its previous question named ("…the English piece…?" then "and about the spin-off?") unless it names another.
       const scope = articleScoper.scope(resolved.text);
       const previous = resolved.context === undefined ? undefined : articleScoper.scope(resolved.context);
-      const articles = scope.articles ?? previous?.articles;
-      const { query, spans, passages } = await search(scope.text, previous?.text, resolved.kind, WRITER_PASSAGES, articles);
+      const scopedTo = scope.articles ?? previous?.articles;
+      const { query, spans, passages } = await search(scope.text, previous?.text, resolved.kind, WRITER_PASSAGES, scopedTo);
       const decision = decider.decide(query, spans);
       const found = decision.confidence === 'answer';
       // An article named only by its title ("广茂铁路的出处是什么?") may be asked about its subject: the content's answer, when there is one.
@@ -196,7 +196,7 @@ export function createTether(deps: TetherDeps): Tether {
         lang,
         answeredBy: draft.answeredBy,
         ...(resolved.rewritten ? { readAs: resolved.text } : {}),
-        ...(articles ? { scopedTo: index.corpus.articles.filter((article) => articles.has(article.id)).map((article) => article.source) } : {}),
+        ...(scopedTo ? { scopedTo: index.corpus.articles.filter((article) => scopedTo.has(article.id)).map((article) => article.source) } : {}),
         ...(draft.verification ? { verification: draft.verification } : {}),
         ...(options.explain ? { decision } : {}),
         timings_ms: { total: Math.round((performance.now() - startedAt) * 100) / 100 },
