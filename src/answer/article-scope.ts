@@ -1,4 +1,5 @@
 import type { Article } from '../corpus/types.js';
+import { splitRemark } from './corpus-questions.js';
 import { toSimplified } from '../text/script.js';
 
 // A question about the articles' content may name the one it means: "What does the English piece
@@ -33,7 +34,7 @@ const CHINESE_NAMING =
   /(英文|英語|英语|中文|繁體|繁体|簡體|简体)(?:的)?(?:那篇|這篇|这篇|文章|報導|报道|原文|稿子|(?:版本|版)(?=[裡里中說说提寫写怎為为認认講讲覺觉呢嗎吗的?？,，。\s]|$))(?:文章)?(?:裡|里|中)?/gu;
 
 function groupOfWord(word: string): LanguageGroup {
-  const lower = word.toLowerCase().replace(/\s+/g, ' ');
+  const lower = word.toLowerCase();
   if (/english|英/u.test(lower)) return 'en';
   if (/traditional|繁/u.test(lower)) return 'zh-Hant';
   if (/simplified|[簡简]/u.test(lower)) return 'zh-Hans';
@@ -45,11 +46,10 @@ function inGroup(article: Article, group: LanguageGroup): boolean {
   return group === 'zh' ? lang !== 'en' : lang === group;
 }
 
-/** A metadata value without its remark in brackets: "銀杏科技 (most likely: …)" names 銀杏科技. */
+/** A publication's name without the metadata's remark ("銀杏科技 (most likely: …)"), unless too short to tell from an ordinary word. */
 function nameOf(value: string | undefined): string | undefined {
-  const name = value?.replace(/\s*\([^)]*\)\s*$/u, '').trim();
-  // Too short to tell from an ordinary word.
-  return name && (/\p{Script=Han}/u.test(name) ? name.length >= 2 : name.replace(/\s+/g, '').length >= 5) ? name : undefined;
+  const name = value === undefined ? undefined : splitRemark(value).value;
+  return name && (HAN.test(name) ? name.length >= 2 : name.replace(/\s+/g, '').length >= 5) ? name : undefined;
 }
 
 function escape(text: string): string {

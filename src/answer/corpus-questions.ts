@@ -206,7 +206,7 @@ function findLine(article: Article, value: string, lines: Span[]): Span | undefi
 }
 
 /** Splits a metadata value into its name and a remark in parentheses: "銀杏科技 (most likely: …)". */
-function splitRemark(raw: string): { value: string; remark: string | undefined } {
+export function splitRemark(raw: string): { value: string; remark: string | undefined } {
   const match = /^(.*?)\s*\(([^)]*)\)\s*$/u.exec(raw.trim());
   return match && match[1] ? { value: match[1].trim(), remark: match[2]?.trim() } : { value: raw.trim(), remark: undefined };
 }
