@@ -205,7 +205,9 @@ export function createTether(deps: TetherDeps): Tether {
 
     async findPassages(text: string, options: { limit?: number } = {}): Promise<Passage[]> {
       if (!/[\p{L}\p{N}]/u.test(text)) return [];
-      const { passages } = await search(validateQuestion(text.slice(0, 2000)), undefined, undefined, options.limit ?? QUOTES_PER_PAGE);
+      // "/quote the Chinese article on Musk": passages of the article it names.
+      const scope = articleScoper.scope(validateQuestion(text.slice(0, 2000)));
+      const { passages } = await search(scope.text, undefined, undefined, options.limit ?? QUOTES_PER_PAGE, scope.articles);
       return passages;
     },
 

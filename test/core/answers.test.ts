@@ -79,6 +79,17 @@ describe('a question that names an article', () => {
     expect(await unfaithfulQuotes([...chinese.quotes, ...review.quotes], project.root)).toEqual([]);
   });
 
+  it('finds passages of the article a request names ("/quote the Chinese article on the noise")', async () => {
+    const tether = createTether({ index, model });
+    const passages = await tether.findPassages('the Chinese article on the first phase of the harbour', { limit: 3 });
+    expect(passages.length).toBeGreaterThan(0);
+    // Every Chinese article of the corpus is "the Chinese article"; the harbour's answers.
+    expect(passages.every((passage) => passage.lang !== 'en')).toBe(true);
+    expect(passages[0]?.source).toMatch(/harbour-zh\.txt$/);
+    const unscoped = await tether.findPassages('the first phase of the harbour', { limit: 3 });
+    expect(unscoped.some((passage) => passage.source.endsWith('harbour-en.txt'))).toBe(true);
+  });
+
   it('keeps a follow-up in the article its previous question named, unless it names another', async () => {
     const tether = createTether({ index, model });
     const sources = (answer: { quotes: Quote[] }) => [...new Set(answer.quotes.map((quote) => quote.source.split('/').pop()))];
