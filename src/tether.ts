@@ -113,6 +113,14 @@ export function createTether(deps: TetherDeps): Tether {
   const search = async (text: string, context: string | undefined, kind?: AnswerKind, passageCount = 0, articles?: ReadonlySet<string>) => {
     const query = rankingQuery(index, text, context, kind);
     const retrieved = await retriever.retrieve(context ? `${query.text}\n${context}` : query.text, { articles });
+    if (context) {
+      // A follow-up's own words also retrieve alone: the previous question's, read with them, crowd out what
+      // only the follow-up asks ("那這個部門直接向誰匯報?" after the department's question). Those come after.
+      const taken = new Set(retrieved.map((candidate) => candidate.chunk.id));
+      for (const candidate of await retriever.retrieve(query.text, { articles })) {
+        if (!taken.has(candidate.chunk.id)) retrieved.push({ ...candidate, fusedRank: retrieved.length });
+      }
+    }
     const spans = ranker.rank(query, retrieved);
     const passages: Passage[] = [];
     const seen = new Set<string>();

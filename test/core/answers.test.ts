@@ -7,7 +7,8 @@ import { citeSpan, type Quote } from '../../src/answer/types.js';
 import { openIndex } from '../../src/index/open.js';
 import type { LoadedIndex } from '../../src/index/types.js';
 import { loadAnswerModel, type AnswerModel } from '../../src/decision/model.js';
-import { createTether } from '../../src/tether.js';
+import { createCandidateRetriever } from '../../src/retrieval/candidates.js';
+import { createTether, RETRIEVAL } from '../../src/tether.js';
 import { BILINGUAL_FILES } from '../support/bilingual.js';
 import { makeTmpProject, REPO_ROOT, unfaithfulQuotes, type TmpProject } from '../support/corpus.js';
 import { HARBOUR_FILES } from '../support/harbour.js';
@@ -105,6 +106,18 @@ describe('a question that names an article', () => {
 });
 
 describe('follow-ups', () => {
+  it('also retrieves with the follow-up\'s own words, where the previous question\'s crowd out its answer', async () => {
+    const real = createCandidateRetriever(index, RETRIEVAL);
+    const answer = 'She also runs the city port authority and a sailing school.';
+    // Read with the previous question, retrieval misses the chunk that answers; read alone, it finds it.
+    const crowded = {
+      retrieve: async (text: string) => (await real.retrieve(text)).filter((candidate) => !text.includes('\n') || !candidate.chunk.text.includes(answer)),
+    };
+    const tether = createTether({ index, model, retriever: crowded });
+    const followUp = await tether.ask('and what else does she run?', { context: 'Who announced the harbour rebuilding plan?' });
+    expect(followUp.quotes.map((quote) => quote.text).join(' ')).toContain('city port authority');
+  });
+
   it('replaces "she" by the person the previous answer named, and says how it read the question', async () => {
     const tether = createTether({ index, model });
     const answer = await tether.ask('What else does she run?', { context: 'Who announced the harbour rebuilding plan?' });
