@@ -61,10 +61,12 @@ describe('replies that do not come from retrieval', () => {
   });
 });
 
+/** The file names of the articles an answer quotes. */
+const sources = (answer: { quotes: Quote[] }) => [...new Set(answer.quotes.map((quote) => quote.source.split('/').pop()))];
+
 describe('a question that names an article', () => {
   it('quotes only the article it names, by language or publication, and says so in `scopedTo`', async () => {
     const tether = createTether({ index, model });
-    const sources = (answer: { quotes: Quote[] }) => [...new Set(answer.quotes.map((quote) => quote.source.split('/').pop()))];
     // Both articles say when the first phase finishes.
     const unscoped = await tether.ask('When will the first phase of the harbour finish?');
     expect(sources(unscoped)).toEqual(expect.arrayContaining(['harbour-zh.txt', 'harbour-en.txt']));
@@ -93,7 +95,6 @@ describe('a question that names an article', () => {
 
   it('keeps a follow-up in the article its previous question named, unless it names another', async () => {
     const tether = createTether({ index, model });
-    const sources = (answer: { quotes: Quote[] }) => [...new Set(answer.quotes.map((quote) => quote.source.split('/').pop()))];
     const context = 'What does Coastal Review say about the harbour plan?';
     const same = await tether.ask('and what about the first phase?', { context });
     expect(same.scopedTo).toEqual([expect.stringMatching(/harbour-en\.txt$/)]);
