@@ -134,12 +134,12 @@ function namesNothingElse(text: string): boolean {
   return !/[\p{L}\p{N}]/u.test(rest.replace(NAMES_NOTHING, ' '));
 }
 
-/** Whether a question is nothing but an article's naming: its language with an article noun, or its publication. */
-function namesOnlyAnArticle(text: string, all: ArticleFacts[]): boolean {
-  const named = (ENGLISH_WORD.test(text) || CHINESE_WORD.test(text)) && ARTICLE_NOUN.test(text);
-  const publications = all.flatMap((facts) => (facts.publication ? [toSimplified(facts.publication.value).toLowerCase()] : []));
-  const rest = publications.reduce((left, name) => left.replaceAll(name, ' '), text);
-  return (named || rest !== text) && namesNothingElse(rest);
+/** Whether a question is nothing but an article's naming: its language with an article noun, or its publication (as `normalise` writes them). */
+function namesOnlyAnArticle(text: string, publications: readonly string[]): boolean {
+  let rest = text;
+  for (const name of publications) if (rest.includes(name)) rest = rest.replaceAll(name, ' ');
+  const named = rest !== text || ((ENGLISH_WORD.test(text) || CHINESE_WORD.test(text)) && ARTICLE_NOUN.test(text));
+  return named && namesNothingElse(rest);
 }
 
 /** Whether a date question states a year ("published in 1937", "1937年发表") that no article's date holds. */
@@ -347,6 +347,8 @@ function withoutTitle(text: string, title: string): string {
 export function createCorpusQuestionAnswerer(articles: Article[]): CorpusQuestionAnswerer {
   // Read from the articles on the first question about them: most questions are about their content.
   let known: ArticleFacts[] | undefined;
+  // A question that is only a publication's name asks what its article covers: the names as `normalise` writes them.
+  const publications = [...new Set(articles.flatMap((article) => (article.meta.publication ? [normalise(splitRemark(article.meta.publication).value)] : [])))];
   const facts = (): ArticleFacts[] => {
     if (!known) {
       known = articles.map(factsOf);
@@ -366,10 +368,10 @@ export function createCorpusQuestionAnswerer(articles: Article[]): CorpusQuestio
     const previousFields = previous && leans ? corpusFieldsOf(previous) : [];
     // "And who edited it?" after a question about an article; "那英文那篇呢?" after one about a field.
     if (fields.length === 0 && previousFields.length > 0 && wordCount(text) <= 8) fields = previousFields;
-    const all = facts();
     // An article named and nothing asked ("the English article?", "中文那篇", "New Position"): what it covers.
-    if (fields.length === 0 && !previous && namesOnlyAnArticle(text, all)) fields = ['overview'];
+    if (fields.length === 0 && !previous && namesOnlyAnArticle(text, publications)) fields = ['overview'];
     if (fields.length === 0) return undefined;
+    const all = facts();
     let targets: ArticleFacts[] & { named?: CorpusReply['reference'] } = referencedArticles(question, all);
     const previousTargets = previous && leans && previousFields.length > 0 ? referencedArticles(previous, all) : [];
     const explicit = ARTICLE_NOUN.test(text) || targets.named === 'explicit' || previousFields.length > 0 || namesNothingElse(text);
