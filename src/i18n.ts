@@ -18,6 +18,8 @@ export function uiLangFromLocale(locale: string | null | undefined): UiLang {
 export interface Labels {
   according: (source: string, paragraph: number) => string;
   notCovered: string;
+  /** Said when the articles a question named (by their titles) do not cover it: the others were not searched. */
+  notCoveredIn: (titles: string[]) => string;
   nearest: string;
   /** Said when the passages may answer the question but Tether is not sure. */
   unsure: string;
@@ -65,6 +67,7 @@ const langNames: Record<UiLang, Record<Lang, string>> = {
 const english: UiStrings = {
   according: (source, paragraph) => `According to ${source} (paragraph ${paragraph}):`,
   notCovered: 'The sources do not cover this question.',
+  notCoveredIn: (titles) => `${titles.map((title) => `“${title}”`).join(' and ')} ${titles.length > 1 ? 'do' : 'does'} not cover this question.`,
   nearest: 'The nearest passages:',
   unsure: 'Not sure: these passages may answer it.',
   closest: (excerpt) => `The closest: ${excerpt}`,
@@ -110,6 +113,7 @@ const english: UiStrings = {
 const traditional: UiStrings = {
   according: (source, paragraph) => `根據${source}（第${paragraph}段）：`,
   notCovered: '資料來源沒有涵蓋這個問題。',
+  notCoveredIn: (titles) => `${titles.map((title) => `《${title}》`).join('、')}沒有涵蓋這個問題。`,
   nearest: '最接近的段落：',
   unsure: '不太確定：以下段落可能回答了這個問題。',
   closest: (excerpt) => `最接近的是：${excerpt}`,
@@ -155,6 +159,7 @@ const traditional: UiStrings = {
 const simplified: UiStrings = {
   according: (source, paragraph) => `根据${source}（第${paragraph}段）：`,
   notCovered: '资料来源没有涵盖这个问题。',
+  notCoveredIn: (titles) => `${titles.map((title) => `《${title}》`).join('、')}没有涵盖这个问题。`,
   nearest: '最接近的段落：',
   unsure: '不太确定：以下段落可能回答了这个问题。',
   closest: (excerpt) => `最接近的是：${excerpt}`,

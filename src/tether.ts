@@ -178,8 +178,9 @@ export function createTether(deps: TetherDeps): Tether {
       // A follow-up stays in the article its previous question named ("…the English piece…?" then "and about the spin-off?") unless it names another.
       const scope = articleScoper.scope(resolved.text);
       const previous = resolved.context === undefined ? undefined : articleScoper.scope(resolved.context);
-      const scopedTo = scope.articles ?? previous?.articles;
-      const { query, spans, passages } = await search(scope.text, previous?.text, resolved.kind, WRITER_PASSAGES, scopedTo);
+      const scopedIds = scope.articles ?? previous?.articles;
+      const scopedTo = scopedIds && index.corpus.articles.filter((article) => scopedIds.has(article.id)).map((article) => ({ source: article.source, title: article.meta.title }));
+      const { query, spans, passages } = await search(scope.text, previous?.text, resolved.kind, WRITER_PASSAGES, scopedIds);
       const decision = decider.decide(query, spans);
       const found = decision.confidence === 'answer';
       // An article named only by its title ("广茂铁路的出处是什么?") may be asked about its subject: the content's answer, when there is one.
@@ -191,7 +192,7 @@ export function createTether(deps: TetherDeps): Tether {
       const writer = offset > 0 ? extractive : answerer;
       const draft = verifier.verify(
         await writer.answer(
-          { question: resolved.text, lang, passages, quotes, found, confidence: decision.confidence },
+          { question: resolved.text, lang, passages, quotes, found, confidence: decision.confidence, ...(scopedTo ? { scope: scopedTo.map((article) => article.title) } : {}) },
           { onAnswerText: options.onAnswerText, signal: options.signal },
         ),
       );
@@ -204,7 +205,7 @@ export function createTether(deps: TetherDeps): Tether {
         lang,
         answeredBy: draft.answeredBy,
         ...(resolved.rewritten ? { readAs: resolved.text } : {}),
-        ...(scopedTo ? { scopedTo: index.corpus.articles.filter((article) => scopedTo.has(article.id)).map((article) => article.source) } : {}),
+        ...(scopedTo ? { scopedTo } : {}),
         ...(draft.verification ? { verification: draft.verification } : {}),
         ...(options.explain ? { decision } : {}),
         timings_ms: { total: Math.round((performance.now() - startedAt) * 100) / 100 },

@@ -25,7 +25,8 @@ export function createExtractiveAnswerer(deps: { analyzer: TextAnalyzer; sourceN
       const labels = labelsFor(request.lang);
       const best = request.quotes[0];
       if (!best || (!request.found && request.confidence !== 'unsure')) {
-        const answer = request.quotes.length === 0 ? `${labels.notCovered} ${labels.noPassages}` : `${labels.notCovered} ${labels.nearest}`;
+        const notCovered = request.scope ? labels.notCoveredIn(request.scope) : labels.notCovered;
+        const answer = `${notCovered} ${request.quotes.length === 0 ? labels.noPassages : labels.nearest}`;
         return { found: false, answer, quotes: request.quotes, answeredBy: 'extractive' };
       }
       const short = shortAnswer(request.quotes, request.question, deps.analyzer);

@@ -54,8 +54,8 @@ export interface Answer {
   reply?: 'corpus' | 'small-talk';
   /** The question as Tether read it, when a follow-up's pronoun was replaced ("What other jobs does Wu Yongming have?"). */
   readAs?: string;
-  /** The articles the question named ("the English piece", a publication), to which its quotes were limited: their sources. */
-  scopedTo?: string[];
+  /** The articles the question named ("the English piece", a publication), to which its quotes were limited. */
+  scopedTo?: Array<{ source: string; title: string }>;
   /** The decision and the evidence it used, when asked for (`explain`). */
   decision?: Decision;
   timings_ms: { total: number };
@@ -132,6 +132,8 @@ export interface AnswerRequest {
   found: boolean;
   /** The decision: an answerer says "not sure" for `unsure` and "not covered" for `none`. */
   confidence: Confidence;
+  /** The titles of the articles the question named, when only they were searched: "not covered" is said of them. */
+  scope?: string[];
 }
 
 /** How a chat model's quotes fared against the sources; absent for the extractive answerer. */

@@ -256,8 +256,8 @@ export interface AnswerJson {
   timings_ms: { total: number };
   /** A follow-up as Tether read it (a pronoun replaced), when it was rewritten. */
   readAs?: string;
-  /** The sources of the articles the question named ("the English piece"), to which its quotes were limited. */
-  scopedTo?: string[];
+  /** The articles the question named ("the English piece"), to which its quotes were limited. */
+  scopedTo?: Answer['scopedTo'];
   /** `corpus` or `small-talk` when the answer came from the metadata, not from retrieval. */
   reply?: Answer['reply'];
   /** With --explain: the decision and the evidence it used. */

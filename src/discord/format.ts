@@ -207,7 +207,8 @@ export function renderAnswerEmbed(view: AnswerView, budget: number = limits.embe
   if (answer.found || answer.reply) {
     if (answer.answer.trim()) headParts.push(fitRendered(answer.answer.trim(), 1200, escapeDisplayText) ?? '');
   } else {
-    headParts.push(`**${answer.confidence === 'unsure' ? s.unsure : s.notCovered}**`);
+    const notCovered = answer.scopedTo ? s.notCoveredIn(answer.scopedTo.map((article) => article.title)) : s.notCovered;
+    headParts.push(`**${answer.confidence === 'unsure' ? s.unsure : notCovered}**`);
   }
   if (view.note) headParts.push(`*${view.note}*`);
   if (answer.quotes.length > 0 && answer.confidence !== 'unsure') headParts.push(answer.found ? s.quotesHeading : s.nearestPassages);

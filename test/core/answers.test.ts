@@ -74,12 +74,23 @@ describe('a question that names an article', () => {
     const chinese = await tether.ask('What does the Chinese article say about when the first phase of the harbour finishes?');
     expect(sources(chinese)).toEqual(['harbour-zh.txt']);
     // Every Chinese article of the corpus is "the Chinese article".
-    expect(chinese.scopedTo).toEqual(index.corpus.articles.filter((article) => article.meta.lang !== 'en').map((article) => article.source));
+    expect(chinese.scopedTo).toEqual(index.corpus.articles.filter((article) => article.meta.lang !== 'en').map((article) => ({ source: article.source, title: article.meta.title })));
     const review = await tether.ask('According to Coastal Review, when will the first phase of the harbour finish?');
     expect(sources(review)).toEqual(['harbour-en.txt']);
     expect(review.quotes[0]?.text).toContain('next March');
-    expect(review.scopedTo).toEqual([expect.stringMatching(/harbour-en\.txt$/)]);
+    expect(review.scopedTo?.map((article) => article.source)).toEqual([expect.stringMatching(/harbour-en\.txt$/)]);
     expect(await unfaithfulQuotes([...chinese.quotes, ...review.quotes], project.root)).toEqual([]);
+  });
+
+  it('says the named article does not cover a question it cannot answer, not the whole corpus', async () => {
+    const refuse = { decide: () => ({ confidence: 'none' as const, probability: 0, answerable: 0, thresholds: { answer: 1, unsure: 1 }, evidence: {} }) };
+    const tether = createTether({ index, model, decider: refuse });
+    const scoped = await tether.ask('What does Coastal Review say about the storms?');
+    expect(scoped).toMatchObject({ found: false, confidence: 'none' });
+    expect(scoped.answer).toMatch(/^“The harbour plan: costs, delays and the director” does not cover this question\./);
+    const chinese = await tether.ask('海港日報怎麼說風暴?');
+    expect(chinese.answer).toMatch(/^《港口重建計劃啟動》沒有涵蓋這個問題。/);
+    expect((await tether.ask('What about the storms?')).answer).toMatch(/^The sources do not cover this question\./);
   });
 
   it('finds passages of the article a request names ("/quote the Chinese article on the noise")', async () => {
@@ -97,10 +108,10 @@ describe('a question that names an article', () => {
     const tether = createTether({ index, model });
     const context = 'What does Coastal Review say about the harbour plan?';
     const same = await tether.ask('and what about the first phase?', { context });
-    expect(same.scopedTo).toEqual([expect.stringMatching(/harbour-en\.txt$/)]);
+    expect(same.scopedTo?.map((article) => article.source)).toEqual([expect.stringMatching(/harbour-en\.txt$/)]);
     expect(sources(same)).toEqual(['harbour-en.txt']);
     const other = await tether.ask('and what does 海港日報 say about it?', { context });
-    expect(other.scopedTo).toEqual([expect.stringMatching(/harbour-zh\.txt$/)]);
+    expect(other.scopedTo?.map((article) => article.source)).toEqual([expect.stringMatching(/harbour-zh\.txt$/)]);
     expect(sources(other)).toEqual(['harbour-zh.txt']);
     expect((await tether.ask('and what about the first phase?')).scopedTo).toBeUndefined();
   });

@@ -90,6 +90,12 @@ describe('answer embed', () => {
     expect(embed.description).toContain('第2段');
   });
 
+  it('says the named article does not cover a question, when only it was searched', () => {
+    const scoped = answer([], { found: false, confidence: 'none', scopedTo: [{ source: 'corpus/harbour-en.txt', title: 'Harbour' }] });
+    expect(renderAnswerEmbed({ answer: scoped, ui: 'en' }).description).toContain('“Harbour” does not cover this question.');
+    expect(renderAnswerEmbed({ answer: answer([], { found: false, confidence: 'none' }), ui: 'en' }).description).toContain('The sources do not cover this question.');
+  });
+
   it('shows what a reply from the metadata says the corpus does not know, not only "not covered"', () => {
     const reply = answer([], { found: false, confidence: 'none', reply: 'corpus', answer: 'No author is known for “Harbour”: the text has no byline and the corpus metadata names none.' });
     const embed = renderAnswerEmbed({ answer: reply, ui: 'en' });
