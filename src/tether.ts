@@ -135,6 +135,16 @@ export function createTether(deps: TetherDeps): Tether {
     return { query, spans, passages };
   };
 
+  /**
+   * A question as retrieval reads it: limited to the article it names, else to the one its previous
+   * question named ("…the English piece…?" then "and about the spin-off?"), each naming cut from the words.
+   */
+  const scoped = (text: string, context: string | undefined) => {
+    const scope = articleScoper.scope(text);
+    const previous = context === undefined ? undefined : articleScoper.scope(context);
+    return { text: scope.text, context: previous?.text, articles: scope.articles ?? previous?.articles };
+  };
+
   const followUps =
     deps.followUps ??
     createFollowUpResolver({
@@ -142,12 +152,14 @@ export function createTether(deps: TetherDeps): Tether {
       // The previous answer's short answer first (where "who" was answered), then its quotes.
       // What the previous answer showed: its short answer and quotes when it answered; when unsure, only
       // the closest clauses it offered; nothing when it found nothing (a guess would put words in its mouth).
-      answerTexts: async (text, context) => {
-        const { query, spans } = await search(text, context);
+      answerTexts: async (question, previousContext) => {
+        // As that answer was searched: in the article its question named.
+        const { text, context, articles } = scoped(question, previousContext);
+        const { query, spans } = await search(text, context, undefined, 0, articles);
         const quotes = pickQuotes(spans, QUOTES_PER_PAGE).map(toQuote);
         const { confidence } = decider.decide(query, spans);
         if (quotes.length === 0 || confidence === 'none') return [];
-        const short = shortAnswer(quotes, text, index.analyzer);
+        const short = shortAnswer(quotes, question, index.analyzer);
         if (confidence === 'answer') return [short.text, ...quotes.map((quote) => quote.text)];
         return short.coverage >= UNSURE_MIN_COVERAGE ? [short.text] : [];
       },
@@ -175,12 +187,10 @@ export function createTether(deps: TetherDeps): Tether {
       });
       if (direct?.reference === 'explicit') return directReply(direct);
       const resolved = await followUps.resolve(question, options.context);
-      // A follow-up stays in the article its previous question named ("…the English piece…?" then "and about the spin-off?") unless it names another.
-      const scope = articleScoper.scope(resolved.text);
-      const previous = resolved.context === undefined ? undefined : articleScoper.scope(resolved.context);
-      const scopedIds = scope.articles ?? previous?.articles;
-      const scopedTo = scopedIds && index.corpus.articles.filter((article) => scopedIds.has(article.id)).map((article) => ({ source: article.source, title: article.meta.title }));
-      const { query, spans, passages } = await search(scope.text, previous?.text, resolved.kind, WRITER_PASSAGES, scopedIds);
+      const scope = scoped(resolved.text, resolved.context);
+      const named = scope.articles;
+      const scopedTo = named && index.corpus.articles.filter((article) => named.has(article.id)).map((article) => ({ source: article.source, title: article.meta.title }));
+      const { query, spans, passages } = await search(scope.text, scope.context, resolved.kind, WRITER_PASSAGES, named);
       const decision = decider.decide(query, spans);
       const found = decision.confidence === 'answer';
       // An article named only by its title ("广茂铁路的出处是什么?") may be asked about its subject: the content's answer, when there is one.
@@ -215,7 +225,7 @@ export function createTether(deps: TetherDeps): Tether {
     async findPassages(text: string, options: { limit?: number } = {}): Promise<Passage[]> {
       if (!/[\p{L}\p{N}]/u.test(text)) return [];
       // "/quote the Chinese article on Musk": passages of the article it names.
-      const scope = articleScoper.scope(validateQuestion(text.slice(0, 2000)));
+      const scope = scoped(validateQuestion(text.slice(0, 2000)), undefined);
       const { passages } = await search(scope.text, undefined, undefined, options.limit ?? QUOTES_PER_PAGE, scope.articles);
       return passages;
     },

@@ -115,6 +115,24 @@ describe('a question that names an article', () => {
     expect(sources(other)).toEqual(['harbour-zh.txt']);
     expect((await tether.ask('and what about the first phase?')).scopedTo).toBeUndefined();
   });
+
+  it('reads a follow-up\'s pronoun from the previous answer as found in the article its question named', async () => {
+    const real = createCandidateRetriever(index, RETRIEVAL);
+    const searched: Array<ReadonlySet<string> | undefined> = [];
+    const recording = {
+      retrieve: async (text: string, options?: { articles?: ReadonlySet<string> | undefined }) => {
+        searched.push(options?.articles);
+        return real.retrieve(text, options);
+      },
+    };
+    const tether = createTether({ index, model, retriever: recording });
+    const english = index.corpus.articles.find((article) => article.source.endsWith('harbour-en.txt'))!.id;
+    const answer = await tether.ask('What else does she run?', { context: 'According to Coastal Review, who announced the harbour plan?' });
+    // The previous answer is searched again to find whom "she" means, then the follow-up itself: all in Coastal Review.
+    expect(searched.length).toBeGreaterThan(1);
+    expect(searched.map((articles) => (articles ? [...articles] : undefined))).toEqual(searched.map(() => [english]));
+    expect(answer.readAs).toBe('What else does Chen Meiling run?');
+  });
 });
 
 describe('follow-ups', () => {
