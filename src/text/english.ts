@@ -40,6 +40,16 @@ export function expandChatShorthand(lower: string): string {
   return CHAT_SHORTHAND.get(lower) ?? lower;
 }
 
+// A quarter or half year as business chat writes it, "Q3 revenue", "in H1": the letter right before its number (not the H of "Fielding H. Garrison").
+const PERIOD_LETTERS: Record<string, string> = { q: 'quarter', h: 'half' };
+
+/** The word a question's token stands for: its chat spelling's word, or the period a Q or H before a number names. */
+export function expandQuestionToken(token: LatinToken, text: string): string {
+  const period = PERIOD_LETTERS[token.lower];
+  if (period && /^[1-4](?!\d)/.test(text.slice(token.end))) return period;
+  return expandChatShorthand(token.lower);
+}
+
 /** True for words that frame a question as a request or as chat ("quote", "tbh") rather than say what it is about. */
 export function isEnglishRequestWord(word: string): boolean {
   return ENGLISH_REQUEST_WORDS.has(word);

@@ -1,4 +1,4 @@
-import { expandChatShorthand, isAcronym, isContentToken, isEnglishRequestWord, latinTokens, stemWord, type LatinToken } from './english.js';
+import { expandQuestionToken, isAcronym, isContentToken, isEnglishRequestWord, latinTokens, stemWord, type LatinToken } from './english.js';
 import type { GlossStem, Lexicon } from './lexicon.js';
 import { monthOfName, numberMentions, relativeTimeAnchors } from './numbers.js';
 import { englishSkeleton, pinyinSkeleton, soundCount } from './phonetic.js';
@@ -155,7 +155,7 @@ const SENTENCE_START = /(?:^|[.!?。！？:;"“”'‘’(\n]\s*)$/u;
 
 function addEnglishConcepts(text: string, lexicon: Lexicon, options: FeatureOptions, mentions: Array<{ start: number; end: number }>, concepts: Concept[]): void {
   const query = options.expandSynonyms === true;
-  const tokens = query ? latinTokens(text).map((token) => ({ ...token, lower: expandChatShorthand(token.lower) })) : latinTokens(text);
+  const tokens = query ? latinTokens(text).map((token) => ({ ...token, lower: expandQuestionToken(token, text) })) : latinTokens(text);
   // Number words are anchors ("twenty-one", "ninth"), not words.
   const inNumber = (i: number) => mentions.some((m) => tokens[i]!.index < m.end && tokens[i]!.end > m.start);
   const words: Array<Concept | undefined> = tokens.map((token, i) => {
