@@ -4,7 +4,7 @@ import { chunkArticle, chunkRanges, chunksFromRanges, DEFAULT_CHUNKING } from '.
 import type { Corpus } from '../corpus/load.js';
 import type { Article, Chunk } from '../corpus/types.js';
 import { LocalEmbeddings } from '../embeddings/local.js';
-import { NO_STATS, TextAnalyzer } from '../text/analyzer.js';
+import { NO_STATS, TextAnalyzer, type EnglishVocabulary } from '../text/analyzer.js';
 import type { FeatureBag } from '../text/features.js';
 import { LexicalIndex } from './lexical.js';
 import { sentenceFeatureText, type StoredChunk, type StoredDerivation } from './lexical-store/format.js';
@@ -97,6 +97,7 @@ export async function buildIndex(options: BuildIndexOptions): Promise<LoadedInde
   const semanticBuilt = buildSemanticFileAside({ articles: corpus.articles, file: files.semantic, sources: options.semanticSources, onProgress: progress }, stopWorkers.signal);
   // Awaited once the rest is built; a failure of the rest first stops it (below) and is the one reported.
   semanticBuilt.catch(() => {});
+  let vocabulary: EnglishVocabulary | undefined;
 
   const chunksOf = chunksByArticle(chunks);
   const bags = new FeatureBagTable();
@@ -128,7 +129,8 @@ export async function buildIndex(options: BuildIndexOptions): Promise<LoadedInde
     // Every article taken: the worker is stopped (a generator left unfinished would keep it waiting).
     await aside?.return(undefined);
     const stats = bags.featureStats();
-    const analyzer = new TextAnalyzer({ lexicon, stats });
+    // The word vectors' vocabulary comes with the semantic tables, built beside the chunks.
+    const analyzer = new TextAnalyzer({ lexicon, stats, vocabulary: () => vocabulary });
     const embedder = new LocalEmbeddings({ analyzer });
     const bagOf = (chunkId: string) => bags.bag(rowOf.get(chunkId)!);
 
@@ -156,6 +158,7 @@ export async function buildIndex(options: BuildIndexOptions): Promise<LoadedInde
       throw error;
     });
   const semantic = await semanticBuilt;
+  vocabulary = semantic?.embedder;
 
   const manifest: Manifest = {
     formatVersion: INDEX_FORMAT_VERSION,

@@ -239,15 +239,15 @@ async function loadIndexFiles(options: OpenIndexOptions, manifest: Manifest, cor
   const files = indexFiles(options.indexDir);
   const lexicon = await loadLexicon(files.lexicon);
   const lexical = LexicalIndex.open(files.lexical);
+  const semantic = manifest.semantic ? await loadSentenceEmbedder(files.semantic) : undefined;
   // The document frequencies are the lexical store's: read per feature as questions need them, not parsed at open.
-  const analyzer = new TextAnalyzer({ lexicon, stats: lexical.featureStats() });
+  const analyzer = new TextAnalyzer({ lexicon, stats: lexical.featureStats(), vocabulary: () => semantic });
   const vectorStore = await loadVectorStore(options.indexDir, options.embeddings?.embeddings ?? new LocalEmbeddings({ analyzer }), chunkDocumentsOf(corpus, chunks));
   // Live points only: an update marks a removed chunk's point deleted until a new chunk takes its label.
   const vectors = liveChunkIds(vectorStore).size;
   if (chunks.length !== vectors || chunks.length !== manifest.counts.chunks || chunks.length !== lexical.size || vectorStore.index.getCurrentCount() < vectors) {
     throw new Error(`chunk count mismatch: corpus ${chunks.length}, vectors ${vectors}, lexical ${lexical.size}`);
   }
-  const semantic = manifest.semantic ? await loadSentenceEmbedder(files.semantic) : undefined;
   return { corpus, chunks, analyzer, vectorStore, lexical, manifest, ...(semantic ? { semantic } : {}) };
 }
 

@@ -190,7 +190,7 @@ export async function updateIndex(options: UpdateIndexOptions): Promise<LoadedIn
     addedSentences,
     addedDerivations: fresh.flatMap((article) => derivationOf(corpus, article, freshChunks.get(article.id) ?? [])),
   });
-  const analyzer = new TextAnalyzer({ lexicon, stats: lexical.featureStats() });
+  const analyzer = new TextAnalyzer({ lexicon, stats: lexical.featureStats(), vocabulary: () => semantic?.embedder });
   const embedder = new LocalEmbeddings({ analyzer });
 
   const sourceOf = new Map(fresh.map((article) => [article.id, article.source]));

@@ -115,6 +115,11 @@ export class SentenceEmbedder {
     this.wordSlots = new Int32Array(tables.english.words.size + tables.chinese.words.size);
   }
 
+  /** Whether a lower-case English word has a vector: the commonest 50,000 words and the corpus's (a word it lacks may be misspelt). */
+  knowsEnglishWord(lower: string): boolean {
+    return this.tables.english.words.indexOf(lower) >= 0;
+  }
+
   /** The vector of a question (the last one is remembered: the ranker asks for it once per span). */
   embedQuestion(text: string): SentenceVector {
     if (this.lastQuestion?.text === text) return this.lastQuestion.vector;

@@ -46,6 +46,11 @@ export function inverseDocumentFrequency(stats: FeatureStats, feature: string): 
 /** No statistics yet: for reading a corpus's documents before its statistics exist. */
 export const NO_STATS: FeatureStats = { documents: 0, documentFrequency: new FeatureCounts() };
 
+/** A vocabulary of English words, for telling a misspelt question word from a rare one (the word vectors' tables). */
+export interface EnglishVocabulary {
+  knowsEnglishWord(lower: string): boolean;
+}
+
 /**
  * The text analyzer of a corpus: the bilingual lexicon and the corpus's feature statistics, and
  * the features and concepts of passages and questions read with them. Every retriever, the
@@ -57,8 +62,9 @@ export class TextAnalyzer {
   private lastQuery: { text: string; concepts: Concept[] } | undefined;
   private readonly passages = growingCache<string, Concept[]>(2_000);
 
-  constructor(options: { lexicon: Lexicon; stats: FeatureStats }) {
-    this.lexicon = bindToCorpus(options.lexicon, options.stats);
+  /** `vocabulary` is asked for when a question needs it: an index build makes it after the analyzer. */
+  constructor(options: { lexicon: Lexicon; stats: FeatureStats; vocabulary?: () => EnglishVocabulary | undefined }) {
+    this.lexicon = bindToCorpus(options.lexicon, options.stats, options.vocabulary);
     this.stats = options.stats;
   }
 
@@ -100,13 +106,15 @@ export class TextAnalyzer {
 
 /**
  * The lexicon with what only the corpus can tell: which features it has, and which of its names
- * sound like a name of the other script (for questions: Lefevre finds 勒费弗).
+ * sound like a name of the other script (for questions: Lefevre finds 勒费弗); and, when given,
+ * which English words exist at all.
  */
-function bindToCorpus(lexicon: Lexicon, stats: FeatureStats): Lexicon {
+function bindToCorpus(lexicon: Lexicon, stats: FeatureStats, vocabulary: (() => EnglishVocabulary | undefined) | undefined): Lexicon {
   let matcher: ((key: string) => Array<[string, number]>) | undefined;
   return {
     ...lexicon,
     knows: (feature) => stats.documentFrequency.has(feature),
+    inVocabulary: (lower) => vocabulary?.()?.knowsEnglishWord(lower),
     phoneticMatches(key) {
       matcher ??= createPhoneticMatcher(stats.documentFrequency.startingWith('ph'));
       return matcher(key);

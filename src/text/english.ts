@@ -50,6 +50,33 @@ export function expandQuestionToken(token: LatinToken, text: string): string {
   return expandChatShorthand(token.lower);
 }
 
+const LETTERS = 'abcdefghijklmnopqrstuvwxyz';
+
+/**
+ * The stems `known` accepts of the words one edit away from a misspelt word ("hybird" → hybrid,
+ * "divison" → division, "alibba" → alibaba): a letter dropped, two neighbours swapped, one
+ * replaced or one added (Norvig's corrector; npm's spell checkers need a whole dictionary and
+ * would not know a corpus's names, which are what users misspell most).
+ */
+export function oneEditStems(lower: string, known: (stem: string) => boolean): string[] {
+  const found = new Set<string>();
+  const consider = (word: string) => {
+    const stem = stemWord(word);
+    if (known(stem)) found.add(stem);
+  };
+  for (let i = 0; i <= lower.length; i += 1) {
+    const head = lower.slice(0, i);
+    const tail = lower.slice(i);
+    if (tail) consider(head + tail.slice(1));
+    if (tail.length > 1) consider(head + tail[1]! + tail[0]! + tail.slice(2));
+    for (const letter of LETTERS) {
+      if (tail && letter !== tail[0]) consider(head + letter + tail.slice(1));
+      consider(head + letter + tail);
+    }
+  }
+  return [...found];
+}
+
 /** True for words that frame a question as a request or as chat ("quote", "tbh") rather than say what it is about. */
 export function isEnglishRequestWord(word: string): boolean {
   return ENGLISH_REQUEST_WORDS.has(word);

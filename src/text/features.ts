@@ -1,4 +1,4 @@
-import { expandQuestionToken, isAcronym, isContentToken, isEnglishRequestWord, latinTokens, stemWord, type LatinToken } from './english.js';
+import { expandQuestionToken, isAcronym, oneEditStems, isContentToken, isEnglishRequestWord, latinTokens, stemWord, type LatinToken } from './english.js';
 import type { GlossStem, Lexicon } from './lexicon.js';
 import { monthOfName, numberMentions, relativeTimeAnchors } from './numbers.js';
 import { englishSkeleton, pinyinSkeleton, soundCount } from './phonetic.js';
@@ -150,6 +150,11 @@ function concept(weight: number, alternatives: Array<[string, number]>, phrase =
   return { weight, alternatives: new Map(alternatives), phrase, entityKeys: undefined, glosses: new Set(), glossShare: 1 };
 }
 
+// A misspelt question word is corrected from five letters (shorter ones have too many neighbours: "hua", "huya"),
+// and only when it has at most two corrections (more say the word is no misspelling of any).
+const MIN_CORRECTED_LENGTH = 5;
+const MAX_CORRECTIONS = 2;
+
 // Where a sentence starts: a capital there says nothing about a name.
 const SENTENCE_START = /(?:^|[.!?。！？:;"“”'‘’(\n]\s*)$/u;
 
@@ -166,6 +171,13 @@ function addEnglishConcepts(text: string, lexicon: Lexicon, options: FeatureOpti
     const month = monthOfName(token.lower);
     if (month !== undefined) word.alternatives.set(`m:${month}`, 1);
     if (!query) return word;
+    // A word typed in lower case that neither the corpus nor English has is likely misspelt
+    // ("hybird", "alibba"): the corpus's words one edit away count as its variants.
+    if (lexicon.knows && token.lower.length >= MIN_CORRECTED_LENGTH && /^[a-z]+$/.test(token.raw) && !lexicon.knows(stem) && lexicon.inVocabulary?.(token.lower) === false) {
+      const known = lexicon.knows;
+      const fixes = oneEditStems(token.lower, (candidate) => known(candidate));
+      if (fixes.length <= MAX_CORRECTIONS) for (const fix of fixes) word.alternatives.set(fix, FEATURE_WEIGHTS.variant);
+    }
     // Other forms of the same name or word the corpus uses: Swiss → Switzerland, monopoly → monopolize.
     for (const other of lexicon.relatedOf(stem) ?? []) if (!word.alternatives.has(other)) word.alternatives.set(other, FEATURE_WEIGHTS.related);
     for (const other of lexicon.variantsOf(stem) ?? []) if (!word.alternatives.has(other)) word.alternatives.set(other, FEATURE_WEIGHTS.variant);

@@ -35,6 +35,11 @@ export interface Lexicon {
   phoneticMatches?(key: string): Array<[string, number]>;
   /** Whether a lower-case word of the corpus is a common English word (WordNet lists it in lower case). */
   isEnglishWord(lower: string): boolean;
+  /**
+   * Whether English has a lower-case word at all (the word vectors' vocabulary): a question's word
+   * that neither it nor the corpus has may be misspelt. Undefined when no vocabulary is at hand.
+   */
+  inVocabulary?(lower: string): boolean | undefined;
   /** Whether the corpus has a feature. Present when the lexicon is bound to a corpus. */
   knows?(feature: string): boolean;
   /** Toneless pinyin syllables, ü written as v. */

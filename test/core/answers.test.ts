@@ -135,6 +135,20 @@ describe('a question that names an article', () => {
   });
 });
 
+describe('a misspelt question', () => {
+  it('is read with the corpus word one edit away, by the index as built and as opened again (the word vectors say which words exist)', async () => {
+    const correctedBy = (loaded: LoadedIndex) => loaded.analyzer.queryConcepts('what did the harbour directr announce').some((c) => c.alternatives.has('director'));
+    expect(index.semantic).toBeDefined();
+    expect(correctedBy(index)).toBe(true);
+    const reopened = await openIndex({ corpusDir: project.corpusDir, indexDir: project.indexDir, root: project.root });
+    expect(correctedBy(reopened)).toBe(true);
+    // "plain" is an English word the corpus lacks, not a misspelt "plan".
+    expect(reopened.analyzer.queryConcepts('was the land plain').some((c) => c.alternatives.has('plan'))).toBe(false);
+    const answer = await createTether({ index: reopened, model }).ask('What did the harbour directr announce?');
+    expect(answer.quotes[0]?.text).toContain('rebuilding plan');
+  });
+});
+
 describe('follow-ups', () => {
   it('also retrieves with the follow-up\'s own words, where the previous question\'s crowd out its answer', async () => {
     const real = createCandidateRetriever(index, RETRIEVAL);

@@ -24,7 +24,9 @@ beforeAll(async () => {
   lexicon = lexiconFromFile(await buildLexicon([ENGLISH.join('\n'), CHINESE.join('\n')]));
   const unbound = new TextAnalyzer({ lexicon, stats: NO_STATS });
   const stats = computeFeatureStats([...ENGLISH, ...CHINESE].map((text) => unbound.documentFeatures(text)));
-  embedder = new TextAnalyzer({ lexicon, stats });
+  // English as the word vectors know it: the passages' words and a few more, no misspellings.
+  const vocabulary = new Set([...ENGLISH.join(' ').toLowerCase().matchAll(/[a-z]+/g)].map((m) => m[0]).concat(['hostel', 'was', 'who']));
+  embedder = new TextAnalyzer({ lexicon, stats, vocabulary: () => ({ knowsEnglishWord: (lower) => vocabulary.has(lower) }) });
 });
 
 /** The question concept whose alternatives hold a feature. */
@@ -224,6 +226,18 @@ describe('other forms of a word', () => {
     expect(keys('revenue in H1 2023')).toContain('half');
     expect(embedder.documentFeatures('Q3 revenue rose.').has('quarter')).toBe(false);
     expect(keys('Where did Fielding H. Garrison say geology began?')).not.toContain('half');
+  });
+
+  it('reads a misspelt word of a question as the corpus word one edit away, but not a word typed as a name', () => {
+    // Swapped letters, a dropped one: the corpus's "inventor" and "regulator".
+    expect(meets('who was the invetnor', ENGLISH[3]!).any).toBe(true);
+    expect(meets('what did the regultor approve', ENGLISH[1]!).any).toBe(true);
+    // Capitalised, it is taken as typed: a name of its own; an English word the corpus lacks is no misspelling ("hostel" is not "hotel").
+    expect(meets('Who was Invetnor?', ENGLISH[3]!).any).toBe(false);
+    expect(meets('was the hostel cheap', ENGLISH[3]!).any).toBe(false);
+    expect(meets('was the hotle cheap', ENGLISH[3]!).any).toBe(true);
+    // A passage is read as written.
+    expect(embedder.documentFeatures('The invetnor left.').has('inventor')).toBe(false);
     expect(embedder.documentFeatures('The Rev. Smith spoke.').has('revenu')).toBe(false);
   });
 });
