@@ -29,7 +29,7 @@ const CHAT_SHORTHAND = new Map(
   wat what wut what wht what u you ur your r are y why n and pls please ppl people em them smth something sth something
   smb somebody sb somebody ya you yall you didnt did dont do doesnt does isnt is wasnt was werent were arent are cant can
   wont will wouldnt would couldnt could shouldnt should hasnt has havent have hadnt had thats that whats what whos who
-  hows how wheres where whens when shes she hes he theyre they youre you im i ive i`
+  hows how wheres where whens when shes she hes he theyre they youre you im i ive i teh the`
     .trim()
     .split(/\s+/)
     .reduce<Array<[string, string]>>((pairs, word, i, words) => (i % 2 === 0 ? [...pairs, [word, words[i + 1]!]] : pairs), []),

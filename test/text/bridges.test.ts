@@ -221,6 +221,7 @@ describe('other forms of a word', () => {
     const keys = (question: string) => new Set(embedder.queryConcepts(question).filter((c) => !c.phrase).flatMap((c) => [...c.alternatives.keys()]));
     expect(keys('how many yrs did the gov take')).toEqual(keys('how many years did the government take'));
     expect(keys('didnt the regulator approve it')).toEqual(keys('did the regulator approve it'));
+    expect(keys('why did teh regulator approve it')).toEqual(keys('why did the regulator approve it'));
     // A quarter or half year as business chat writes it: Q3 meets 三季度's "quarter" and 3.
     expect([...keys('Q3 cloud revenue?')]).toEqual(expect.arrayContaining(['quarter', 'n:3', 'revenu']));
     expect(keys('revenue in H1 2023')).toContain('half');
