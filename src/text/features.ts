@@ -1,4 +1,4 @@
-import { expandQuestionToken, isAcronym, oneEditStems, isContentToken, isEnglishRequestWord, latinTokens, stemWord, type LatinToken } from './english.js';
+import { expandQuestionToken, isAcronym, isContentToken, isEnglishRequestWord, latinTokens, oneEditStems, stemWord, type LatinToken } from './english.js';
 import type { GlossStem, Lexicon } from './lexicon.js';
 import { monthOfName, numberMentions, relativeTimeAnchors } from './numbers.js';
 import { englishSkeleton, pinyinSkeleton, soundCount } from './phonetic.js';
