@@ -1,4 +1,4 @@
-import { isContentToken, isEnglishStopword, latinTokens, phraseKeys, stemWord } from '../text/english.js';
+import { isContentToken, isEnglishStopword, latinTokens, phraseKey, phraseKeys, stemWord } from '../text/english.js';
 import type { LexiconFile, LexiconRevision } from '../text/lexicon.js';
 import { englishSkeleton, phoneticSimilarity, pinyinSkeleton } from '../text/phonetic.js';
 import { listPinyinSyllables } from '../text/pinyin.js';
@@ -47,7 +47,7 @@ export interface LexiconSources {
   phoneticTable: string;
   /** Per gloss stem, the stems translating the same entries often enough to be synonyms, commonest first. */
   glossSynonyms: Array<[stem: string, others: string[]]>;
-  /** Per common WordNet word (WordNet order) with synonyms: its stem and their stems. */
+  /** Per common WordNet word or two-word phrase (`phraseKey`) with synonyms: its stem or key and their stems. */
   wordNetSynonyms: Array<[stem: string, others: string[]]>;
   /** Lower-case one-word lemmas of WordNet. */
   commonWords: string[];
@@ -183,6 +183,15 @@ export async function readLexiconSources(): Promise<Omit<LexiconSources, 'identi
       .map(stemWord)
       .filter((other) => other !== stem);
     if (others.length > 0) wordNetSynonyms.push([stem, others]);
+  }
+  // A phrase's synonyms ("step down": resign, quit) under its words' stems joined as a question's
+  // pair of words is keyed (`step_down`): its words alone mean something else.
+  for (const phrase of wordNet.twoWordLemmas) {
+    const others = wordNet
+      .synonymsOf(phrase)
+      .filter((synonym) => /^[a-z]+$/.test(synonym))
+      .map(stemWord);
+    if (others.length > 0) wordNetSynonyms.push([phraseKey(...(phrase.split(' ') as [string, string])), others]);
   }
   const links = (map: Map<string, Set<string>>): Array<[string, string[]]> => [...map].map(([key, others]) => [key, [...others]]);
   return {

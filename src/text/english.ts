@@ -179,6 +179,11 @@ const IRREGULAR = new Map(
     .reduce<Array<[string, string]>>((pairs, word, i, words) => (i % 2 === 0 ? [...pairs, [word, words[i + 1]!]] : pairs), []),
 );
 
+/** The key of a two-word phrase's synonyms ("step down" → `step_down`), as a question's two lower-case words read it. */
+export function phraseKey(first: string, second: string): string {
+  return `${stemWord(first)}_${stemWord(second)}`;
+}
+
 /** The Porter stem of a lower-case English word: "growing", "grows", "grew" and "grow" meet. */
 export function stemWord(lower: string): string {
   // Where Porter's rules read a word and its inflections apart, the inflection is stemmed as the word:

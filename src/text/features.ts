@@ -1,4 +1,4 @@
-import { expandQuestionToken, isAcronym, isContentToken, isEnglishRequestWord, latinTokens, oneEditStems, stemWord, type LatinToken } from './english.js';
+import { expandQuestionToken, isAcronym, isContentToken, isEnglishRequestWord, latinTokens, oneEditStems, phraseKey, stemWord, type LatinToken } from './english.js';
 import type { GlossStem, Lexicon } from './lexicon.js';
 import { monthOfName, numberMentions, relativeTimeAnchors } from './numbers.js';
 import { englishSkeleton, pinyinSkeleton, soundCount } from './phonetic.js';
@@ -181,16 +181,10 @@ function addEnglishConcepts(text: string, lexicon: Lexicon, options: FeatureOpti
     // Other forms of the same name or word the corpus uses: Swiss → Switzerland, monopoly → monopolize.
     for (const other of lexicon.relatedOf(stem) ?? []) if (!word.alternatives.has(other)) word.alternatives.set(other, FEATURE_WEIGHTS.related);
     for (const other of lexicon.variantsOf(stem) ?? []) if (!word.alternatives.has(other)) word.alternatives.set(other, FEATURE_WEIGHTS.variant);
-    const synonyms = lexicon.synonymsOf(stem)?.filter((synonym) => !word.alternatives.has(synonym));
-    if (synonyms && synonyms.length > 0) {
-      word.glossShare = FEATURE_WEIGHTS.synonym / Math.sqrt(synonyms.length);
-      for (const synonym of synonyms) {
-        word.alternatives.set(synonym, FEATURE_WEIGHTS.synonym);
-        word.glosses.add(synonym);
-      }
-    }
+    addSynonyms(word, lexicon.synonymsOf(stem) ?? []);
     return word;
   });
+  if (query) addPhraseSynonyms(text, tokens, words, lexicon);
   const mayBeName = (raw: string) => !options.namesNeedCapitals || /^[A-Z]/.test(raw);
   const syllables = tokens.map((token) => (mayBeName(token.raw) ? splitPinyin(token.lower, lexicon.syllables) : 0));
   const typedName = query ? lowerCaseNames(tokens, text, syllables, lexicon) : [];
@@ -249,6 +243,41 @@ function addEnglishConcepts(text: string, lexicon: Lexicon, options: FeatureOpti
     if (word.entityKeys) for (const key of word.alternatives.keys()) word.entityKeys.add(key);
     concepts.push(word);
   }
+}
+
+/** English synonyms of a question word, weakly: together they weigh as much as one of the word's glosses would. */
+function addSynonyms(word: Concept, synonyms: readonly string[]): void {
+  const added = synonyms.filter((synonym) => !word.alternatives.has(synonym));
+  if (added.length === 0) return;
+  for (const synonym of added) {
+    word.alternatives.set(synonym, FEATURE_WEIGHTS.synonym);
+    word.glosses.add(synonym);
+  }
+  word.glossShare = FEATURE_WEIGHTS.synonym / Math.sqrt(word.glosses.size);
+}
+
+// Object pronouns a phrasal verb holds between its words ("called it off", "set them up").
+const PHRASE_OBJECTS = new Set(['it', 'them', 'him', 'her', 'this', 'that']);
+
+/**
+ * A question's two-word phrases with a sense of their own (WordNet's "step down": resign, quit;
+ * "call off": cancel; "top dog": head, chief), their words side by side or a verb's object
+ * pronoun between them: the phrase's synonyms are both its words' synonyms, as a word's own are.
+ */
+function addPhraseSynonyms(text: string, tokens: readonly LatinToken[], words: ReadonlyArray<Concept | undefined>, lexicon: Lexicon): void {
+  const spaced = (a: LatinToken, b: LatinToken) => /^\s+$/.test(text.slice(a.end, b.index));
+  tokens.forEach((token, i) => {
+    const word = words[i];
+    const next = tokens[i + 1];
+    if (!word || !next || !spaced(token, next)) return;
+    const afterObject = tokens[i + 2];
+    const second = PHRASE_OBJECTS.has(next.lower) && afterObject && spaced(next, afterObject) && !lexicon.synonymsOf(phraseKey(token.lower, next.lower)) ? i + 2 : i + 1;
+    const synonyms = lexicon.synonymsOf(phraseKey(token.lower, tokens[second]!.lower));
+    if (!synonyms) return;
+    addSynonyms(word, synonyms);
+    const particle = words[second];
+    if (particle) addSynonyms(particle, synonyms);
+  });
 }
 
 /**

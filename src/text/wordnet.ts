@@ -10,6 +10,8 @@ import path from 'node:path';
 export interface WordNet {
   /** Lower-case one-word lemmas: common English words ("united", "group"; not "microsoft"). */
   commonWords: Set<string>;
+  /** Lower-case two-word lemmas: phrasal verbs and set phrases ("step down", "call off", "top dog"). */
+  twoWordLemmas: Set<string>;
   /**
    * Pairs of lemmas that name the same thing in another form: an adjective and the noun it
    * pertains to (Swiss / Switzerland, American / United States), and the names of one named thing
@@ -85,6 +87,7 @@ export async function readWordNet(): Promise<WordNet> {
   }
 
   const commonWords = new Set<string>();
+  const twoWordLemmas = new Set<string>();
   const related: Array<[string, string]> = [];
   const derivations: Array<[string, string]> = [];
   const pairs = (words: string[], [source, targetKey, target]: [number, string, number]): Array<[string, string]> => {
@@ -96,6 +99,7 @@ export async function readWordNet(): Promise<WordNet> {
   const adjectives = new Set<string>();
   for (const [key, { words }] of synsets) {
     for (const word of words) {
+      if (/^[a-z]+ [a-z]+$/.test(word)) twoWordLemmas.add(word);
       if (!/^[a-z]+$/.test(word)) continue;
       commonWords.add(word);
       if (key.startsWith('a')) adjectives.add(word);
@@ -113,6 +117,7 @@ export async function readWordNet(): Promise<WordNet> {
   }
   return {
     commonWords,
+    twoWordLemmas,
     adjectives,
     related,
     derivations,

@@ -13,6 +13,7 @@ const ENGLISH = [
   'Newcastle upon Tyne hosted the ninth meeting.',
   'The inventor died in a hotel.',
   'Liquid oxygen was first made for sale in 1895.',
+  'The chairman resigned, and the merger was cancelled.',
 ];
 const CHINESE = ['勒费弗是瑞士工程师。', '纽卡斯尔的胡格诺派教徒于蒙古经商。', '成功的美国大学。', '该公司在20世纪70年代垄断了市场。', '第九次会议在纽卡斯尔举行。', '格兰杰是一名记者。', '周靖人是首席技术官。', '超级碗在大桥旁举行。', '这把旧伞还很中用。', '这是一个合音。', '余杭的居民去杭州工作。', '国务院开会。', '出租汽车很多。'];
 
@@ -117,6 +118,29 @@ describe("CC-CEDICT's notes on a word", () => {
 
   it('keeps the word of a sense its label only qualifies: 合音 "(phonetic) contraction"', () => {
     expect(lexicon.glossesOf('合音')?.map((g) => g.stem)).toContain('contract');
+  });
+});
+
+describe('two-word phrases', () => {
+  const alternativesOf = (question: string, word: string) => [...(conceptWith(embedder.queryConcepts(question), word)?.alternatives.keys() ?? [])];
+
+  it('reads a phrase by its own sense (WordNet\'s "step down": resign), in both its words', () => {
+    expect(alternativesOf('Did the chairman step down?', 'step')).toContain('resign');
+    expect(alternativesOf('Did the chairman step down?', 'down')).toContain('resign');
+    expect(meets('Why did the chairman step down?', ENGLISH[5]!).any).toBe(true);
+    // Its words apart mean something else.
+    expect(alternativesOf('Did he step on the floor?', 'step')).not.toContain('resign');
+    expect(alternativesOf('Did the chairman go down?', 'down')).not.toContain('resign');
+  });
+
+  it('reads a phrasal verb with its object between its words: "called it off" is to cancel', () => {
+    expect(alternativesOf('Why was the merger called off?', 'call')).toContain('cancel');
+    expect(alternativesOf('Why did they call it off?', 'call')).toContain('cancel');
+    expect(alternativesOf('Why did they call it a merger?', 'call')).not.toContain('cancel');
+  });
+
+  it('reads passages as written', () => {
+    expect(embedder.documentFeatures('The chairman stepped down.').has('resign')).toBe(false);
   });
 });
 
