@@ -56,7 +56,9 @@ const STOPWORD_LIST = new Set(
   哪里 哪儿 何处 何 啥 咋 哪位 哪一 哪一位 位 些 还是 任何 什 一位 这位 那位 几位 一些 一种`.split(/\s+/),
 );
 // Words of a request or of chat in a Chinese question (Simplified), not of its topic: only a question's.
-const REQUEST_WORDS = new Set(`原文 提到 到底 究竟 其实 真的 欸 诶 哦 嗯 啦 嘛 一下 请问 听说`.split(/\s+/));
+const REQUEST_WORDS = new Set(`原文 提到 到底 究竟 其实 真的 欸 诶 哦 嗯 啦 嘛 一下 请问 听说 笑死 救命 来着 哎呀 求问`.split(/\s+/));
+// Laughter in a chat question (哈哈哈, 呵呵): a character said twice running, and its segments alone.
+const LAUGHTER = /([哈呵嘿嘻])\1/u;
 // Function words alone (an adverb's 地, a measure word's 位) that are content inside a word: 地位 "status", 此地 "here", 位于 "lies in".
 const CONTENT_IN_WORDS = new Set(['地', '位']);
 // A word made only of function words (这个, 谁在, 的是, 哪一位) is one too, unless one of them is content there.
@@ -330,7 +332,9 @@ function addChineseConcepts(run: string, lexicon: Lexicon, options: FeatureOptio
   const segments = segmented.map((s) => s.segment);
   const numeric = segmented.map(({ segment, index }) => inNumber !== undefined && [...segment].filter((_, k) => inNumber(index + k)).length * 2 >= segment.length);
   const query = options.expandSynonyms === true;
-  const stopword = (word: string): boolean => CHINESE_STOPWORDS.has(word) || (query && REQUEST_WORDS.has(word));
+  const laughter = query ? LAUGHTER.exec(run)?.[1] : undefined;
+  const stopword = (word: string): boolean =>
+    CHINESE_STOPWORDS.has(word) || (query && (REQUEST_WORDS.has(word) || (laughter !== undefined && [...word].every((char) => char === laughter))));
 
   // Dictionary words made of whole consecutive segments (首席|技術|官 → 首席技術官): segmenters and
   // the dictionary disagree on word boundaries, but a word rarely crosses a segment boundary.

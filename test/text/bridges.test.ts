@@ -248,6 +248,10 @@ describe('other forms of a word', () => {
     expect(keys('can you quote what they said about the spinoff tbh').length).toBe(keys('what they said about the spinoff').length);
     expect(keys('yo did the company end up spinning off the unit or nah, idk')).toEqual(keys('did the company end up spinning off the unit'));
     expect(keys('原文到底怎么说垄断')).not.toContain('zh:原文');
+    // Laughter and chat interjections: 哈哈哈, 笑死 ("lol"), 救命 ("help!"), 来着 ("again?").
+    expect(keys('哈哈哈 🤣 该公司垄断了什么来着')).toEqual(keys('该公司垄断了什么'));
+    expect(keys('笑死 该公司垄断了什么')).toEqual(keys('该公司垄断了什么'));
+    expect(keys('哈佛的公司垄断了什么')).toContain('zh:哈佛');
     expect(embedder.documentFeatures('He would not quote a price.').has('quot')).toBe(true);
   });
 
