@@ -5,6 +5,7 @@ import type { BotContext } from './context.js';
 import { createNonce, deliveryWindows, type DeliveryOptions } from './delivery.js';
 import { collapseWhitespace, limits, renderNotice, stripBidiControls, truncate } from './format.js';
 import { refusePlace, refuseQuestionText } from './guards.js';
+import { questionText } from './question-text.js';
 import { t, type UiLang } from '../i18n.js';
 
 /** Turns of a conversation kept as context for a follow-up ("and why?"). */
@@ -32,7 +33,7 @@ export async function handleMessage(message: Message, ctx: BotContext): Promise<
     if (!addressed) return;
   }
 
-  const question = stripBotMention(message.content, botUser.id);
+  const question = questionText(message.content);
   const ui: UiLang = detectLang(question);
   const place = {
     inGuild,
@@ -79,11 +80,6 @@ export async function handleMessage(message: Message, ctx: BotContext): Promise<
   if (delivered.threadId) ctx.conversations.set(delivered.threadId, turns);
 }
 
-/** Removes mentions of the bot (`<@id>`, `<@!id>`) so only the question remains. */
-export function stripBotMention(content: string, botId: string): string {
-  return content.replace(new RegExp(`<@!?${botId}>`, 'g'), ' ').trim();
-}
-
 /** The message's channel while the bot can still see it (discord.js returns null once it left the cache). */
 function channelOf(message: Message): TextBasedChannel | null {
   return (message.channel as TextBasedChannel | null) ?? null;
@@ -111,7 +107,7 @@ async function previousTurns(message: Message, channel: TextBasedChannel, ctx: B
   if (channel.ownerId !== message.client.user.id) return [];
   try {
     const starter = await channel.fetchStarterMessage();
-    const question = starter ? stripBotMention(starter.content, message.client.user.id) : '';
+    const question = starter ? questionText(starter.content) : '';
     return question ? [question] : [];
   } catch (error) {
     ctx.logger.debug({ err: error, threadId: channel.id }, 'no starter message for thread');

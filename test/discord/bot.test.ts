@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GatewayIntentBits } from 'discord.js';
 import { TetherError } from '../../src/errors.js';
 import { hashUserId } from '../../src/feedback/log.js';
-import { fakeUser, type Json } from './fake-discord.js';
+import { fakeUser, snowflake, type Json } from './fake-discord.js';
 import { createFakeTether, projectRoot, type FakeTether } from './fake-tether.js';
 import { buttonIn, passageIn, quotesIn, sentMessageBodies, visibleText } from './helpers.js';
 import { readJsonl, startHarness, type Harness } from './harness.js';
@@ -305,7 +305,9 @@ describe('mentions', () => {
     const user = fakeUser('mentioner');
     const question = 'Why did Alibaba stop the cloud spin-off?';
     const channelId = h.fake.channel('general');
-    const message = h.fake.userMessage({ author: user, content: `<@${h.fake.botUser.id}> ${question}`, channelId, mentionBot: true });
+    // Discord markup around it (another user's mention, a custom emoji) is no part of the question.
+    const content = `<@${h.fake.botUser.id}> <@${fakeUser('friend').id}> ${question} <:thonk:${snowflake()}>`;
+    const message = h.fake.userMessage({ author: user, content, channelId, mentionBot: true });
 
     const typing = await h.fake.waitForRequest((r) => r.method === 'POST' && r.path === `/channels/${channelId}/typing`);
     const thread = await h.fake.waitForRequest((r) => r.method === 'POST' && r.path === `/channels/${channelId}/messages/${message.id}/threads`);
@@ -392,8 +394,9 @@ describe("Discord's limits and hostile input", () => {
     const hostile = '@everyone @here <@&123456789012345678> <@987654321098765432> **bold** __u__ `code` [x](https://evil.example) \u200b\u200f\u202eRTL\u202c';
     const first = await ask(`${hostile} why was the spin-off cancelled?`, user);
     const title: string = first.body.embeds[0].title;
-    expect(title).toContain('@\u200beveryone');
-    expect(title).toContain('\\<\u200b@&123456789012345678\\>');
+    // Mentions are no part of a question: the echoed one holds none to ping with.
+    expect(title).not.toMatch(/@everyone|@here|<@/);
+    expect(title).toContain('why was the spin-off cancelled?');
     expect(title).not.toMatch(/[\u202a-\u202e]/);
     expect(title).toContain('\\*\\*bold\\*\\*');
     expect(title).not.toMatch(/(^|[^\\])\*\*bold/);

@@ -17,7 +17,6 @@ import {
 } from '../../src/discord/format.js';
 import { uiLangFromLocale } from '../../src/i18n.js';
 import { createRateLimiter } from '../../src/discord/rate-limit.js';
-import { stripBotMention } from '../../src/discord/mentions.js';
 import { quotesIn, unescapeDisplay } from './helpers.js';
 
 function quote(n: number, text: string, extra: Partial<Quote> = {}): Quote {
@@ -233,9 +232,5 @@ describe('guards and helpers', () => {
     expect(uiLangFromLocale('zh-CN')).toBe('zh-Hans');
     expect(uiLangFromLocale('fr')).toBe('en');
     expect(uiLangFromLocale(undefined)).toBe('en');
-  });
-
-  it('strips mentions of the bot, not of others', () => {
-    expect(stripBotMention('<@42> why? <@!42> <@7>', '42')).toBe('why?   <@7>');
   });
 });

@@ -5,6 +5,7 @@ import type { BotContext } from '../context.js';
 import { refuseQuestion } from '../guards.js';
 import { uiLangFromLocale } from '../../i18n.js';
 import { createProgressEditor } from '../progress.js';
+import { questionText } from '../question-text.js';
 import { deferReply, showResult, tellUser } from '../respond.js';
 
 /** `/ask question:<text> [public:<bool>]`. */
@@ -29,7 +30,7 @@ export const data = new SlashCommandBuilder()
 
 /** Answers a question: defers at once, then edits the reply with the answer, quotes and buttons. */
 export async function execute(interaction: ChatInputCommandInteraction, ctx: BotContext): Promise<void> {
-  const question = interaction.options.getString('question', true);
+  const question = questionText(interaction.options.getString('question', true));
   const isPublic = interaction.options.getBoolean('public') ?? false;
   const refusal = refuseQuestion(question, interaction.user.id, ctx, uiLangFromLocale(interaction.locale));
   if (refusal) {

@@ -8,6 +8,7 @@ import type { BotContext } from '../context.js';
 import { blockQuote, fitRendered, limits, renderPassageEmbeds, stripBidiControls, truncate } from '../format.js';
 import { refuseRate } from '../guards.js';
 import { t, uiLangFromLocale } from '../../i18n.js';
+import { questionText } from '../question-text.js';
 import { deferReply, showResult, tellUser } from '../respond.js';
 
 /** Message context menu "Find sources": passages that bear on what a message claims. */
@@ -24,7 +25,7 @@ const maxClaimLength = 2000;
 export async function execute(interaction: MessageContextMenuCommandInteraction, ctx: BotContext): Promise<void> {
   const ui = uiLangFromLocale(interaction.locale);
   const s = t(ui);
-  const claim = interaction.targetMessage.content.trim();
+  const claim = questionText(interaction.targetMessage.content);
   if (!claim) {
     await tellUser(interaction, s.findSourcesEmpty, ctx);
     return;

@@ -9,6 +9,7 @@ import type { BotContext } from '../context.js';
 import { limits, passageChoiceName, renderPassageEmbeds, truncate } from '../format.js';
 import { refuseQuestion, refuseRate } from '../guards.js';
 import { t, uiLangFromLocale } from '../../i18n.js';
+import { questionText } from '../question-text.js';
 import { acknowledge, deferReply, showResult, tellUser } from '../respond.js';
 
 /** `/quote query:<text>` with autocomplete over the passages. */
@@ -56,7 +57,7 @@ function openingPassages(ctx: BotContext): Passage[] {
 
 /** Replies with the chosen passage, or the passages best matching free text, verbatim with citations. */
 export async function execute(interaction: ChatInputCommandInteraction, ctx: BotContext): Promise<void> {
-  const query = interaction.options.getString('query', true);
+  const query = questionText(interaction.options.getString('query', true));
   const isPublic = interaction.options.getBoolean('public') ?? false;
   const ui = uiLangFromLocale(interaction.locale);
   const chosen = ctx.tether.getPassage(query.trim());
