@@ -239,33 +239,11 @@ function addEnglishConcepts(text: string, lexicon: Lexicon, options: FeatureOpti
       nextWord.alternatives.set(joined, 1);
     }
   });
-  if (query) mergeGivenNames(text, tokens, words, syllables);
   for (const word of words) {
     if (!word) continue;
     // A name made of a common word is translated by meaning (Boulevard, 大道 "avenue"): its synonyms identify it too.
     if (word.entityKeys) for (const key of word.alternatives.keys()) word.entityKeys.add(key);
     concepts.push(word);
-  }
-}
-
-/**
- * A Chinese person's English name (Joe Tsai, Eddie Wu): its given name is no word a Chinese text
- * holds, so it joins the family name's concept rather than weighing as a name of its own that no
- * passage in characters can meet. The given name is a capitalised word that is no pinyin, before a
- * family name (one syllable, in pinyin or in the older spelling).
- */
-function mergeGivenNames(text: string, tokens: readonly LatinToken[], words: Array<Concept | undefined>, syllables: readonly number[]): void {
-  const isFamilyName = (word: Concept) => [...word.alternatives.keys()].some((key) => key.startsWith(FAMILY_NAME_PREFIX));
-  const spaced = (i: number) => i >= 0 && i + 1 < tokens.length && /^\s+$/.test(text.slice(tokens[i]!.end, tokens[i + 1]!.index));
-  const capitalised = (i: number) => /^[A-Z]/.test(tokens[i]?.raw ?? '');
-  for (let i = 0; i + 1 < tokens.length; i += 1) {
-    const given = words[i];
-    const family = words[i + 1];
-    if (!given || !family || syllables[i] !== 0 || !/^[A-Z][a-z]+$/.test(tokens[i]!.raw) || isFamilyName(given) || !isFamilyName(family)) continue;
-    // Two capitalised words alone make the name: not Alibaba Cloud Wu, not Hong Kong.
-    if (!spaced(i) || (spaced(i - 1) && capitalised(i - 1)) || (spaced(i + 1) && capitalised(i + 2))) continue;
-    for (const [key, strength] of given.alternatives) if (!family.alternatives.has(key)) family.alternatives.set(key, strength);
-    words[i] = undefined;
   }
 }
 

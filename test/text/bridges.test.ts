@@ -164,16 +164,6 @@ describe('transliterated names', () => {
     expect(meets('Who is Washington?', '勒费弗是瑞士工程师。').entity).toBe(false);
   });
 
-  it('reads a Chinese person\'s English given name (Joe Tsai, Eddie Wu) as part of the family name, no name of its own', () => {
-    const firstKeys = (question: string) => embedder.queryConcepts(question).filter((c) => !c.phrase).map((c) => [...c.alternatives.keys()][0]);
-    expect(firstKeys('What did Joe Tsai say?')).not.toContain('joe');
-    expect(conceptWith(embedder.queryConcepts('What did Joe Tsai say?'), 'pyf:cai')!.alternatives.has('joe')).toBe(true);
-    expect(firstKeys('When did Eddie Wu take over?')).not.toContain('eddi');
-    // A place of two syllables, or a name run longer than two words, keeps its words.
-    expect(firstKeys('Why did the Hong Kong listing fail?')).toEqual(expect.arrayContaining(['hong', 'kong']));
-    expect(firstKeys('Did Alibaba Cloud Wu say it?')).toContain('cloud');
-  });
-
   it('meets a Chinese family name in its older spelling (Wade–Giles) as in pinyin', () => {
     expect(wadeGilesSyllables('tsai', lexicon.syllables).sort()).toEqual(['cai', 'zai']);
     expect(wadeGilesSyllables('hsu', lexicon.syllables)).toEqual(['xu']);
