@@ -1,4 +1,4 @@
-import { isContentToken, isEnglishStopword, latinTokens, phraseKey, phraseKeys, stemWord } from '../text/english.js';
+import { isContentToken, isEnglishStopword, latinTokens, phraseKey, phraseKeys, stemLemma, stemWord } from '../text/english.js';
 import type { LexiconFile, LexiconRevision } from '../text/lexicon.js';
 import { englishSkeleton, phoneticSimilarity, pinyinSkeleton } from '../text/phonetic.js';
 import { listPinyinSyllables } from '../text/pinyin.js';
@@ -175,12 +175,13 @@ export async function readLexiconSources(): Promise<Omit<LexiconSources, 'identi
     glossSynonyms.push([stem, kept]);
   }
   const wordNetSynonyms: LexiconSources['wordNetSynonyms'] = [];
+  // Lemmas are base forms: "found" (to establish) keeps its own stem, apart from "find".
   for (const word of wordNet.commonWords) {
-    const stem = stemWord(word);
+    const stem = stemLemma(word);
     const others = wordNet
       .synonymsOf(word)
       .filter((synonym) => /^[a-z]+$/.test(synonym))
-      .map(stemWord)
+      .map(stemLemma)
       .filter((other) => other !== stem);
     if (others.length > 0) wordNetSynonyms.push([stem, others]);
   }
@@ -190,7 +191,7 @@ export async function readLexiconSources(): Promise<Omit<LexiconSources, 'identi
     const others = wordNet
       .synonymsOf(phrase)
       .filter((synonym) => /^[a-z]+$/.test(synonym))
-      .map(stemWord);
+      .map(stemLemma);
     if (others.length > 0) wordNetSynonyms.push([phraseKey(...(phrase.split(' ') as [string, string])), others]);
   }
   const links = (map: Map<string, Set<string>>): Array<[string, string[]]> => [...map].map(([key, others]) => [key, [...others]]);

@@ -179,6 +179,11 @@ const IRREGULAR = new Map(
     .reduce<Array<[string, string]>>((pairs, word, i, words) => (i % 2 === 0 ? [...pairs, [word, words[i + 1]!]] : pairs), []),
 );
 
+/** The stem of a dictionary's base form: as `stemWord`, but never read as another word's past form ("found" the verb, to establish, is not "find"). */
+export function stemLemma(lower: string): string {
+  return IRREGULAR.has(lower) ? stemmer(lower) : stemWord(lower);
+}
+
 /** The key of a two-word phrase's synonyms ("step down" → `step_down`), as a question's two lower-case words read it. */
 export function phraseKey(first: string, second: string): string {
   return `${stemWord(first)}_${stemWord(second)}`;

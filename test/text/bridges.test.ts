@@ -14,6 +14,7 @@ const ENGLISH = [
   'The inventor died in a hotel.',
   'Liquid oxygen was first made for sale in 1895.',
   'The chairman resigned, and the merger was cancelled.',
+  'The club was established in 1892.',
 ];
 const CHINESE = ['勒费弗是瑞士工程师。', '纽卡斯尔的胡格诺派教徒于蒙古经商。', '成功的美国大学。', '该公司在20世纪70年代垄断了市场。', '第九次会议在纽卡斯尔举行。', '格兰杰是一名记者。', '周靖人是首席技术官。', '超级碗在大桥旁举行。', '这把旧伞还很中用。', '这是一个合音。', '余杭的居民去杭州工作。', '国务院开会。', '出租汽车很多。'];
 
@@ -141,6 +142,10 @@ describe('two-word phrases', () => {
 
   it('reads passages as written', () => {
     expect(embedder.documentFeatures('The chairman stepped down.').has('resign')).toBe(false);
+  });
+
+  it('takes the synonyms of a dictionary word as its base form: "found" (to establish) is not "find"', () => {
+    expect(alternativesOf('When was the club founded?', 'found')).toContain('establish');
   });
 });
 
