@@ -128,7 +128,6 @@ describe('two-word phrases', () => {
   it('reads a phrase by its own sense (WordNet\'s "step down": resign), in both its words', () => {
     expect(alternativesOf('Did the chairman step down?', 'step')).toContain('resign');
     expect(alternativesOf('Did the chairman step down?', 'down')).toContain('resign');
-    expect(meets('Why did the chairman step down?', ENGLISH[5]!).any).toBe(true);
     // Its words apart mean something else.
     expect(alternativesOf('Did he step on the floor?', 'step')).not.toContain('resign');
     expect(alternativesOf('Did the chairman go down?', 'down')).not.toContain('resign');
