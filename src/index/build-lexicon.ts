@@ -192,7 +192,8 @@ export async function readLexiconSources(): Promise<Omit<LexiconSources, 'identi
       .synonymsOf(phrase)
       .filter((synonym) => /^[a-z]+$/.test(synonym))
       .map(stemLemma);
-    if (others.length > 0) wordNetSynonyms.push([phraseKey(...(phrase.split(' ') as [string, string])), others]);
+    const [first, second] = phrase.split(' ') as [string, string];
+    if (others.length > 0) wordNetSynonyms.push([phraseKey(stemWord(first), stemWord(second)), others]);
   }
   const links = (map: Map<string, Set<string>>): Array<[string, string[]]> => [...map].map(([key, others]) => [key, [...others]]);
   return {

@@ -184,9 +184,9 @@ export function stemLemma(lower: string): string {
   return IRREGULAR.has(lower) ? stemmer(lower) : stemWord(lower);
 }
 
-/** The key of a two-word phrase's synonyms ("step down" → `step_down`), as a question's two lower-case words read it. */
-export function phraseKey(first: string, second: string): string {
-  return `${stemWord(first)}_${stemWord(second)}`;
+/** The key of a two-word phrase's synonyms, of its words' stems ("step down" → `step_down`). */
+export function phraseKey(firstStem: string, secondStem: string): string {
+  return `${firstStem}_${secondStem}`;
 }
 
 /** The Porter stem of a lower-case English word: "growing", "grows", "grew" and "grow" meet. */

@@ -267,14 +267,19 @@ const PHRASE_OBJECTS = new Set(['it', 'them', 'him', 'her', 'this', 'that']);
  * pronoun between them: the phrase's synonyms are both its words' synonyms, as a word's own are.
  */
 function addPhraseSynonyms(text: string, tokens: readonly LatinToken[], words: ReadonlyArray<Concept | undefined>, lexicon: Lexicon): void {
-  const spaced = (a: LatinToken, b: LatinToken) => /^\s+$/.test(text.slice(a.end, b.index));
-  tokens.forEach((token, i) => {
+  const spaced = (a: number) => tokens[a + 1] !== undefined && /^\s+$/.test(text.slice(tokens[a]!.end, tokens[a + 1]!.index));
+  // A content word's stem is its concept's first key; a particle ("up", "off") is no content word.
+  const stemAt = (i: number) => (words[i] ? firstKey(words[i]) : stemWord(tokens[i]!.lower));
+  const phraseSynonyms = (i: number, j: number) => lexicon.synonymsOf(phraseKey(stemAt(i), stemAt(j)));
+  tokens.forEach((_, i) => {
     const word = words[i];
-    const next = tokens[i + 1];
-    if (!word || !next || !spaced(token, next)) return;
-    const afterObject = tokens[i + 2];
-    const second = PHRASE_OBJECTS.has(next.lower) && afterObject && spaced(next, afterObject) && !lexicon.synonymsOf(phraseKey(token.lower, next.lower)) ? i + 2 : i + 1;
-    const synonyms = lexicon.synonymsOf(phraseKey(token.lower, tokens[second]!.lower));
+    if (!word || !spaced(i)) return;
+    let second = i + 1;
+    let synonyms = phraseSynonyms(i, second);
+    if (!synonyms && PHRASE_OBJECTS.has(tokens[second]!.lower) && spaced(second)) {
+      second = i + 2;
+      synonyms = phraseSynonyms(i, second);
+    }
     if (!synonyms) return;
     addSynonyms(word, synonyms);
     const particle = words[second];
