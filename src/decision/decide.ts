@@ -1,6 +1,6 @@
 import { logit, sigmoid, type LinearModel } from '../ranking/linear.js';
 import type { RankedSpan, RankingQuery } from '../ranking/ranker.js';
-import { featureVector, SPAN_FEATURES } from '../ranking/spans.js';
+import { featureVector, SPAN_FEATURES, type SpanFeatureName } from '../ranking/spans.js';
 
 /** How sure Tether is: it answers, it shows passages that may answer, or it says the sources do not cover the question. */
 export type Confidence = 'answer' | 'unsure' | 'none';
@@ -42,15 +42,24 @@ export interface AnswerDecider {
   decide(query: RankingQuery, ranked: RankedSpan[]): Decision;
 }
 
+/**
+ * Span features only the ranker reads. `leadCoverage` credits a sentence with its paragraph's
+ * subject: it tells which sentence of a paragraph answers, not whether the paragraph does.
+ */
+const RANKER_ONLY: readonly SpanFeatureName[] = ['leadCoverage'];
+const DECISION_SPAN_FEATURES = SPAN_FEATURES.filter((name) => !RANKER_ONLY.includes(name));
+const DECISION_SPAN_INDEXES = DECISION_SPAN_FEATURES.map((name) => SPAN_FEATURES.indexOf(name));
+
 /** The decision's inputs: the best span's features, the ranker's score (logit) for it, its lead over the next span and over the best span of another paragraph in its language. */
-export const DECISION_FEATURES = [...SPAN_FEATURES, 'topLogit', 'margin', 'agreement', 'crossTopLogit', 'crossCoverage', 'paragraphMargin'] as const;
+export const DECISION_FEATURES = [...DECISION_SPAN_FEATURES, 'topLogit', 'margin', 'agreement', 'crossTopLogit', 'crossCoverage', 'paragraphMargin'] as const;
 
 const CROSS_LANGUAGE = SPAN_FEATURES.indexOf('crossLanguage');
 const COVERAGE = SPAN_FEATURES.indexOf('coverage');
+const DECISION_CROSS_LANGUAGE = DECISION_FEATURES.indexOf('crossLanguage');
 
 /** The language pair of a decision vector's best span. */
 export function languagePair(x: readonly number[]): LanguagePair {
-  return x[CROSS_LANGUAGE] === 1 ? 'cross' : 'same';
+  return x[DECISION_CROSS_LANGUAGE] === 1 ? 'cross' : 'same';
 }
 
 /** What the decision reads of a ranked span: its features, its log-odds and where it lies (article and paragraph). */
@@ -102,7 +111,7 @@ export function decisionVector(ranked: DecisionSpan[]): number[] | undefined {
   const cross = best.vector[CROSS_LANGUAGE]!;
   // How far the best paragraph stands out: its rival is the best span of another paragraph in its language, not its own next sentence.
   const paragraphMargin = lead(ranked.find((span) => isRival(best, span)));
-  return [...best.vector, best.logit, lead(second), agreement, cross * best.logit, cross * best.vector[COVERAGE]!, paragraphMargin];
+  return [...DECISION_SPAN_INDEXES.map((index) => best.vector[index]!), best.logit, lead(second), agreement, cross * best.logit, cross * best.vector[COVERAGE]!, paragraphMargin];
 }
 
 /** The decision's two probabilities for a decision vector: the best quote right, and the sources answering at all. */

@@ -82,6 +82,23 @@ export class SentenceFeatureCache {
     return entry.givesReason;
   }
 
+  /**
+   * The features of what a paragraph's first sentence opens with, up to its first clause break or
+   * copula: where an encyclopedia or a report names its subject ("黑边天竺鲷，俗名…", "Super Bowl 50
+   * was…"), which the sentences after it then leave out or call "it" (本鱼体呈银灰色).
+   */
+  leadSubject(article: Article, paragraph: number): Set<string> {
+    const key = `${article.id}#${paragraph}^`;
+    let features = this.groups.get(key);
+    if (!features) {
+      const index = article.sentences.findIndex((sentence) => sentence.paragraph === paragraph);
+      const opening = index < 0 ? '' : leadingSubject(this.text(article, index));
+      features = new Set(flattenConcepts(extractConcepts(opening, this.analyzer.lexicon, { namesNeedCapitals: true })).keys());
+      this.groups.set(key, features);
+    }
+    return features;
+  }
+
   /** The features of all sentences of a paragraph. */
   paragraph(article: Article, paragraph: number): Set<string> {
     return this.group(`${article.id}#${paragraph}`, article, (sentence) => sentence.paragraph === paragraph);
@@ -132,6 +149,13 @@ export class SentenceFeatureCache {
 
 const EMPTY: Set<string> = new Set();
 const NO_ANCHORS: SentenceAnchors = { number: [], date: [], person: [] };
+
+const LEAD_SUBJECT = /^.{0,40}?(?=[,，、;；:：(（]|\s(?:is|was|are|were|has|had|have|became)\s|[是为為係]|$)/su;
+
+/** A sentence's opening up to its first clause break, bracket or copula, at most 40 characters (else empty): where it names its subject. */
+export function leadingSubject(sentence: string): string {
+  return LEAD_SUBJECT.exec(sentence)?.[0] ?? '';
+}
 
 /** The article of a chunk id (`article:start-end`). */
 function articleIdOfChunk(id: string): string {

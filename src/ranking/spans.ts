@@ -34,6 +34,7 @@ export const SPAN_FEATURES = [
   'coverageName',
   'neighbourhoodCoverage',
   'paragraphCoverage',
+  'leadCoverage',
   'coverageGap',
   'entitiesSpan',
   'entitiesParagraph',
@@ -131,6 +132,16 @@ export function spanCandidates(
     }
     return value;
   };
+  const leadMemo = new Map<string, FeaturePresence>();
+  const leadPresence = (article: Article, paragraph: number): FeaturePresence => {
+    const key = `${article.id}#${paragraph}`;
+    let value = leadMemo.get(key);
+    if (value === undefined) {
+      value = presenceOf(question, cache.leadSubject(article, paragraph));
+      leadMemo.set(key, value);
+    }
+    return value;
+  };
   const coverageMemo = new Map<string, number>();
   const sentenceCoverage = (article: Article, index: number): number => {
     const key = `${article.id}:${index}`;
@@ -212,6 +223,9 @@ export function spanCandidates(
       .map((index) => memo(anchorMemo, `${article.id}:${index}`, () => newAnchors(cache.anchors(article, index), asked)))
       .reduce((a, b) => ({ number: a.number || b.number, date: a.date || b.date, person: a.person || b.person }));
     const firstOfParagraph = article.sentences.findIndex((sentence) => sentence.paragraph === first.paragraph);
+    // A paragraph names its subject as its first sentence opens and then says "it" or nothing
+    // (本鱼体呈银灰色): the span read with that subject, as a reader reads it.
+    const lead = indexes[0] === firstOfParagraph ? profile.coverage : profileOfPresence(question, [...sentencePresences, leadPresence(article, first.paragraph)]).coverage;
 
     candidates.push({
       article,
@@ -229,6 +243,7 @@ export function spanCandidates(
         coverageName: profile.name,
         neighbourhoodCoverage: profileOfPresence(question, neighbourhood).coverage,
         paragraphCoverage: paragraphEvidence.coverage,
+        leadCoverage: lead,
         coverageGap: 0,
         entitiesSpan: profile.entities,
         entitiesParagraph: paragraphEvidence.entities,

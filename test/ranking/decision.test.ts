@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createCalibratedDecider, DECISION_FEATURES, decisionSpans, decisionVector, type DecisionModel, type DecisionSpan } from '../../src/decision/decide.js';
+import { createCalibratedDecider, DECISION_FEATURES, decisionSpans, decisionVector, languagePair, type DecisionModel, type DecisionSpan } from '../../src/decision/decide.js';
 import type { RankedSpan } from '../../src/ranking/ranker.js';
 import { RANKER_FEATURES, SPAN_FEATURES } from '../../src/ranking/spans.js';
 import { chooseThresholds, decisionInputs, foldOf, heldOutScores, trainAnswerModel, trainDecision, TRAINING, type TrainingQuestion } from '../../src/training/train.js';
@@ -38,6 +38,16 @@ describe('the decision inputs', () => {
     const ranked = [best, inOtherLanguage(2.9, 'zh#7'), { ...best, logit: 1, place: 'en#9' }];
     expect(decisionVector(ranked)![DECISION_FEATURES.indexOf('paragraphMargin')]).toBe(2);
     expect(decisionVector(ranked.slice(0, 2))![DECISION_FEATURES.indexOf('paragraphMargin')]).toBe(5);
+  });
+
+  it('hold each span feature by name but the one that only tells sentences of a paragraph apart', () => {
+    const best: DecisionSpan = { vector: SPAN_FEATURES.map((_, i) => i), logit: 1, place: 'a#1' };
+    const x = decisionVector([best])!;
+    const byName = Object.fromEntries(DECISION_FEATURES.map((name, i) => [name, x[i]]));
+    for (const [i, name] of SPAN_FEATURES.entries()) expect(byName[name]).toBe(name === 'leadCoverage' ? undefined : i);
+    expect(languagePair(x)).toBe('same');
+    const crossLanguage = SPAN_FEATURES.indexOf('crossLanguage');
+    expect(languagePair(decisionVector([{ ...best, vector: SPAN_FEATURES.map((_, i) => (i === crossLanguage ? 1 : 0)) }])!)).toBe('cross');
   });
 
   it('are undefined when nothing was retrieved', () => {

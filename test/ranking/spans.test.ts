@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Article, Chunk } from '../../src/corpus/types.js';
 import type { WeightedQuestion } from '../../src/ranking/question.js';
-import type { SentenceFeatureCache } from '../../src/ranking/sentences.js';
+import { leadingSubject, type SentenceFeatureCache } from '../../src/ranking/sentences.js';
 import { spanCandidates } from '../../src/ranking/spans.js';
 import type { RetrievedChunk } from '../../src/retrieval/candidates.js';
 import type { Concept } from '../../src/text/features.js';
@@ -9,13 +9,21 @@ import type { Concept } from '../../src/text/features.js';
 // One sentence per paragraph: a report names its subject once, then goes on about it.
 const PARAGRAPHS = ['Wu Yongming set the cloud strategy.', 'Public cloud first means profit over revenue.', 'Revenue grew two percent.'];
 
+// A paragraph's sentences are split at ". " here.
 function report(paragraphs: readonly string[]): Article {
   const text = paragraphs.join('\n');
-  const spans = paragraphs.map((paragraph, i) => {
+  const paragraphSpans = paragraphs.map((paragraph, i) => {
     const start = text.indexOf(paragraph);
     return { start, end: start + paragraph.length, paragraph: i + 1 };
   });
-  return { id: 'report', source: 'corpus/report.txt', text, meta: { lang: 'en', title: 'Report' } as Article['meta'], paragraphs: spans, sentences: spans };
+  const sentences = paragraphSpans.flatMap(({ start, paragraph }) => {
+    const parts = paragraphs[paragraph - 1]!.split(/(?<=\.) /);
+    return parts.map((part) => {
+      const at = text.indexOf(part, start);
+      return { start: at, end: at + part.length, paragraph };
+    });
+  });
+  return { id: 'report', source: 'corpus/report.txt', text, meta: { lang: 'en', title: 'Report' } as Article['meta'], paragraphs: paragraphSpans, sentences };
 }
 
 // The words of a text, as a stand-in for the analyzer's features.
@@ -23,10 +31,12 @@ const words = (text: string) => new Set(text.toLowerCase().match(/[a-z]+/g));
 
 // Only what span candidates read of the cache.
 function fakeCache(): SentenceFeatureCache {
-  const sentence = (article: Article, index: number) => words(article.text.slice(article.sentences[index]!.start, article.sentences[index]!.end));
+  const text = (article: Article, index: number) => article.text.slice(article.sentences[index]!.start, article.sentences[index]!.end);
+  const sentence = (article: Article, index: number) => words(text(article, index));
   const cache = {
     get: sentence,
     paragraph: (article: Article, paragraph: number) => new Set(article.sentences.flatMap((s, i) => (s.paragraph === paragraph ? [...sentence(article, i)] : []))),
+    leadSubject: (article: Article, paragraph: number) => words(leadingSubject(text(article, article.sentences.findIndex((s) => s.paragraph === paragraph)))),
     article: (article: Article) => words(article.text),
     anchors: () => ({ number: [], date: [], person: [] }),
     givesReason: () => false,
@@ -57,9 +67,10 @@ function retrievedAll(article: Article): RetrievedChunk[] {
   });
 }
 
-function featuresOf(paragraphs: readonly string[], paragraph: number) {
+function featuresOf(paragraphs: readonly string[], paragraph: number, sentenceOfParagraph = 0) {
   const article = report(paragraphs);
-  const span = spanCandidates(question, 'en', retrievedAll(article), fakeCache()).find((c) => c.paragraph === paragraph);
+  const first = article.sentences.findIndex((sentence) => sentence.paragraph === paragraph);
+  const span = spanCandidates(question, 'en', retrievedAll(article), fakeCache()).find((c) => c.sentenceIndexes.join() === String(first + sentenceOfParagraph));
   if (!span) throw new Error(`no span in paragraph ${paragraph}`);
   return span.features;
 }
@@ -75,4 +86,30 @@ describe('span features', () => {
     const unnamed = ['Someone set the cloud strategy.', ...PARAGRAPHS.slice(1)];
     expect(featuresOf(unnamed, 2)).toMatchObject({ entitiesParagraph: 0, entitiesNearby: 0 });
   });
+
+  it('reads a sentence with the subject its paragraph opens with', () => {
+    const paragraphs = ['Wu Yongming, the group CEO, runs the cloud too. He put public cloud first.'];
+    // "He put public cloud first." meets public and first itself, and Wu where the paragraph opens.
+    expect(featuresOf(paragraphs, 1, 1)).toMatchObject({ coverage: 0.5, leadCoverage: 1 });
+    expect(featuresOf(paragraphs, 1, 0)).toMatchObject({ coverage: 0.5, leadCoverage: 0.5 });
+    // The rest of the first sentence is not its subject.
+    const late = ['The group CEO, Wu Yongming, runs the cloud too. He put public cloud first.'];
+    expect(featuresOf(late, 1, 1)).toMatchObject({ coverage: 0.5, leadCoverage: 0.5 });
+  });
 });
+
+describe('leadingSubject', () => {
+  it('is what a sentence opens with, up to a clause break, a bracket or a copula', () => {
+    expect(leadingSubject('黑边天竺鲷，俗名大目侧仔，为辐鳍鱼纲鲈形目的一种。')).toBe('黑边天竺鲷');
+    expect(leadingSubject('溪银汉鱼为银汉鱼科的其中一种。')).toBe('溪银汉鱼');
+    expect(leadingSubject('鑫诺卫星通信有限公司（简称鑫诺卫星公司）成立于1994年。')).toBe('鑫诺卫星通信有限公司');
+    expect(leadingSubject('Super Bowl 50 was an American football game.')).toBe('Super Bowl 50');
+    expect(leadingSubject('However, some people close to Alibaba Cloud commented.')).toBe('However');
+  });
+
+  it('is nothing when the sentence runs on past forty characters without a break', () => {
+    expect(leadingSubject('The top management change is more or less transmitted to the business level.')).toBe('The top management change');
+    expect(leadingSubject('Probably no year in the history of this company saw as much turmoil as last year did.')).toBe('');
+  });
+});
+
