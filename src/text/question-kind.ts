@@ -32,7 +32,8 @@ export function detectAnswerKind(question: string): AnswerKind {
 const MEASURE_WORDS = '次个個所家位部座条條支种種类類些间間本首项項只隻名张張场場届屆件篇辆輛艘架门門股层層片份块塊颗顆棵头頭匹把根段句道';
 // Words after 什么 or 哪 that name no thing: a verb, a particle, "kind of", "where".
 const NOT_A_FOCUS = /^(?:是|的|样|樣|么|麼|时候|時候|叫|为|為|意思|呢|吗|嗎|了|在|有|会|會|能|要|里|裡|儿|兒|边|邊|些)$/u;
-const ZH_FOCUS = new RegExp(`(?:什么|什麼|哪一?|几|幾|多少)[${MEASURE_WORDS}]?([\\p{Script=Han}]{1,4})`, 'u');
+// 为什么 asks why, 凭什么 on what grounds: what follows is the question's topic, not its answer.
+const ZH_FOCUS = new RegExp(`(?:(?<![为為凭憑])(?:什么|什麼)|哪一?|几|幾|多少)[${MEASURE_WORDS}]?([\\p{Script=Han}]{1,4})`, 'u');
 const EN_FOCUS = /\b(?:(?:which|what)\s+(?:kind|type|sort|form|name|size)s?\s+of|which|what|whose)\s+([a-z][a-z-]+)/iu;
 // "How many" counts a noun phrase that ends before the verb or a preposition.
 const EN_COUNTED = /\bhow\s+(?:many|much)\s+([a-z][a-z'-]*(?:\s+[a-z][a-z'-]*){0,2})/iu;

@@ -43,6 +43,13 @@ describe('the word naming what the answer is', () => {
     expect(answerFocus('哪次会议在纽卡斯尔举行？')).toBe('会议');
   });
 
+  it('takes none after 为什么 or 凭什么, which ask why: what follows is the topic', () => {
+    expect(answerFocus('阿里云为什么暂停分拆?')).toBeUndefined();
+    expect(answerFocus('為什麼公園裡的岩畫都藏在山洞裡？')).toBeUndefined();
+    expect(answerFocus('他凭什么当选？')).toBeUndefined();
+    expect(answerFocus('他为什么搬去了什么地方？')).toBe('地方');
+  });
+
   it('finds none where the question word names no thing: "what is", "what kind", "where", "for what"', () => {
     expect(answerFocus('什么是月代？')).toBeUndefined();
     expect(answerFocus('栖息环境是什么样的？')).toBeUndefined();
