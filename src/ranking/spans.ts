@@ -132,16 +132,6 @@ export function spanCandidates(
     }
     return value;
   };
-  const leadMemo = new Map<string, FeaturePresence>();
-  const leadPresence = (article: Article, paragraph: number): FeaturePresence => {
-    const key = `${article.id}#${paragraph}`;
-    let value = leadMemo.get(key);
-    if (value === undefined) {
-      value = presenceOf(question, cache.leadSubject(article, paragraph));
-      leadMemo.set(key, value);
-    }
-    return value;
-  };
   const coverageMemo = new Map<string, number>();
   const sentenceCoverage = (article: Article, index: number): number => {
     const key = `${article.id}:${index}`;
@@ -181,6 +171,7 @@ export function spanCandidates(
   const paragraphMemo = new Map<string, { coverage: number; entities: number; nearby: number }>();
   const articleMemo = new Map<string, number>();
   const anchorMemo = new Map<string, NewAnchors>();
+  const leadMemo = new Map<string, FeaturePresence>();
   const questionHasEntities = question.concepts.some(({ concept }) => concept.entityKeys) ? 1 : 0;
   // An answer usually brings something the question does not have: a figure, a date, a name.
   const asked = new Set(question.concepts.flatMap(({ concept }) => [...concept.alternatives.keys()]));
@@ -225,7 +216,7 @@ export function spanCandidates(
     const firstOfParagraph = article.sentences.findIndex((sentence) => sentence.paragraph === first.paragraph);
     // A paragraph names its subject as its first sentence opens and then says "it" or nothing
     // (本鱼体呈银灰色): the span read with that subject, as a reader reads it.
-    const lead = indexes[0] === firstOfParagraph ? profile.coverage : profileOfPresence(question, [...sentencePresences, leadPresence(article, first.paragraph)]).coverage;
+    const lead = indexes[0] === firstOfParagraph ? profile.coverage : profileOfPresence(question, [...sentencePresences, memo(leadMemo, `${article.id}#${first.paragraph}`, () => presenceOf(question, cache.leadSubject(article, first.paragraph)))]).coverage;
 
     candidates.push({
       article,
