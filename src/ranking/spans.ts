@@ -216,7 +216,8 @@ export function spanCandidates(
     const firstOfParagraph = article.sentences.findIndex((sentence) => sentence.paragraph === first.paragraph);
     // A paragraph names its subject as its first sentence opens and then says "it" or nothing
     // (本鱼体呈银灰色): the span read with that subject, as a reader reads it.
-    const lead = indexes[0] === firstOfParagraph ? profile.coverage : profileOfPresence(question, [...sentencePresences, memo(leadMemo, `${article.id}#${first.paragraph}`, () => presenceOf(question, cache.leadSubject(article, first.paragraph)))]).coverage;
+    const subject = () => memo(leadMemo, `${article.id}#${first.paragraph}`, () => presenceOf(question, cache.leadSubject(article, first.paragraph)));
+    const lead = indexes[0] === firstOfParagraph ? profile.coverage : profileOfPresence(question, [...sentencePresences, subject()]).coverage;
 
     candidates.push({
       article,
