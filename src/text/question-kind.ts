@@ -48,11 +48,14 @@ export function answerFocus(question: string): string | undefined {
   const zh = ZH_FOCUS.exec(question);
   if (zh) {
     const start = zh.index + zh[0].length - zh[1]!.length;
+    // A measure word may open the noun itself (什么名字, 哪种类型, 什么部门): the segmentation says.
+    const measured = zh[0].length > zh[1]!.length + 1 && MEASURE_WORDS.includes(question[start - 1]!) ? start - 1 : start;
     // The noun is the word the question's segmentation starts there ("哪个大学的" → 大学), or the
     // rest of a word that starts before it ("哪年" → 年).
     for (const { segment, index } of chineseWordSegmenter().segment(question)) {
-      if (index + segment.length <= start) continue;
-      const word = segment.slice(start - index);
+      const opensWithMeasure = index === measured && index < start && segment.length > 1;
+      if (!opensWithMeasure && index + segment.length <= start) continue;
+      const word = opensWithMeasure ? segment : segment.slice(start - index);
       return /^\p{Script=Han}+$/u.test(word) && !NOT_A_FOCUS.test(word) ? word : undefined;
     }
     return undefined;

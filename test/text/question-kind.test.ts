@@ -43,6 +43,13 @@ describe('the word naming what the answer is', () => {
     expect(answerFocus('哪次会议在纽卡斯尔举行？')).toBe('会议');
   });
 
+  it('keeps a measure word that opens the noun itself', () => {
+    expect(answerFocus('他叫什么名字？')).toBe('名字');
+    expect(answerFocus('这是什么类型的游戏？')).toBe('类型');
+    expect(answerFocus('阿里云成立了什么部门？')).toBe('部门');
+    expect(answerFocus('有几个国家参加？')).toBe('国家');
+  });
+
   it('takes none after 为什么 or 凭什么, which ask why: what follows is the topic', () => {
     expect(answerFocus('阿里云为什么暂停分拆?')).toBeUndefined();
     expect(answerFocus('為什麼公園裡的岩畫都藏在山洞裡？')).toBeUndefined();
