@@ -49,7 +49,7 @@ export function answerFocus(question: string): string | undefined {
   if (zh) {
     const start = zh.index + zh[0].length - zh[1]!.length;
     // A measure word may open the noun itself (什么名字, 哪种类型, 什么部门): the segmentation says.
-    const measured = zh[0].length > zh[1]!.length + 1 && MEASURE_WORDS.includes(question[start - 1]!) ? start - 1 : start;
+    const measured = MEASURE_WORDS.includes(question[start - 1]!) ? start - 1 : start;
     // The noun is the word the question's segmentation starts there ("哪个大学的" → 大学), or the
     // rest of a word that starts before it ("哪年" → 年).
     for (const { segment, index } of chineseWordSegmenter().segment(question)) {
