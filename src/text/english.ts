@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import { stemmer } from 'stemmer';
 
 // Function words and question words: they say how a question is asked, not what it is about.
@@ -97,8 +98,9 @@ export interface LatinToken {
   end: number;
 }
 
-// A dotted acronym (U.S., U.S.A.) is one word; otherwise letters with inner apostrophes.
-const LATIN_WORD = /(?<![A-Za-z])(?:[A-Z]\.){2,}|[A-Za-z]+(?:['’][A-Za-z]+)*/g;
+// A dotted acronym (U.S., U.S.A.) is one word, as is a short one joined by ampersands (AT&T, R&D,
+// V&A: its letters alone are function words or nothing); otherwise letters with inner apostrophes.
+const LATIN_WORD = /(?<![A-Za-z&])[A-Za-z]{1,4}(?:&[A-Za-z]{1,4})+(?![A-Za-z&])|(?<![A-Za-z])(?:[A-Z]\.){2,}|[A-Za-z]+(?:['’][A-Za-z]+)*/g;
 
 /** Latin-script words of a text (numbers are handled as anchors, not words). */
 export function latinTokens(text: string): LatinToken[] {
@@ -189,8 +191,12 @@ export function phraseKey(firstStem: string, secondStem: string): string {
   return `${firstStem}_${secondStem}`;
 }
 
-/** The Porter stem of a lower-case English word: "growing", "grows", "grew" and "grow" meet. */
+/** The Porter stem of a lower-case English word: "growing", "grows", "grew" and "grow" meet, and so do "teeth" and "tooth". */
 export function stemWord(lower: string): string {
+  return stemInflected(singularOf(lower) ?? lower);
+}
+
+function stemInflected(lower: string): string {
   // Where Porter's rules read a word and its inflections apart, the inflection is stemmed as the word:
   // it gives back the final e of "-ated" and "-ized" but not of "-enced" ("experienced" → "experienc",
   // "experience" → "experi"), and shortens "-eed" only at the end ("exceeded" → "exceed", "exceed" →
@@ -199,6 +205,33 @@ export function stemWord(lower: string): string {
   if (EED_INFLECTION.test(lower)) return stemmer(lower.replace(/(?:ed|ing)$/, ''));
   if (US_NOUN.test(lower)) return stemmer(`${lower}es`);
   return stemmer(IRREGULAR.get(lower) ?? lower);
+}
+
+// A plural WordNet lists as irregular is read as its singular when it is formed the classical or
+// the old Germanic way (cilia → cilium, larvae → larva, nuclei → nucleus, crises → crisis, matrices
+// → matrix, genera → genus, women → woman, children → child, teeth → tooth, mice → mouse), where
+// Porter stemming keeps the two apart. Other listed forms are also words or verbs of their own
+// ("leaves", "lives", "dive" as the plural of "diva").
+const PLURAL_FORMS: ReadonlyArray<[plural: string, singular: string]> = [
+  ['a', 'um'], ['a', 'on'], ['ae', 'a'], ['i', 'us'], ['ices', 'ix'], ['ices', 'ex'], ['es', 'is'], ['ora', 'us'], ['era', 'us'], ['ata', 'a'],
+  ['men', 'man'], ['ren', ''], ['eeth', 'ooth'], ['eet', 'oot'], ['ice', 'ouse'], ['eese', 'oose'],
+];
+let irregularPlurals: Map<string, string> | undefined;
+
+/** The singular of an irregular plural (`PLURAL_FORMS`), from WordNet's noun exceptions in `wink-lexicon` (read on first use). */
+function singularOf(lower: string): string | undefined {
+  irregularPlurals ??= readIrregularPlurals();
+  return irregularPlurals.get(lower);
+}
+
+function readIrregularPlurals(): Map<string, string> {
+  const exceptions = createRequire(import.meta.url)('wink-lexicon/src/wn-noun-exceptions.js') as Record<string, string>;
+  const plurals = new Map<string, string>();
+  for (const [plural, singular] of Object.entries(exceptions)) {
+    const formed = PLURAL_FORMS.some(([p, s]) => plural.endsWith(p) && singular.endsWith(s) && plural.slice(0, -p.length) === singular.slice(0, singular.length - s.length));
+    if (formed && /^[a-z]+$/.test(plural)) plurals.set(plural, singular);
+  }
+  return plurals;
 }
 
 const ENCE_INFLECTION = /[ae]nc(?:ed|ing)$/;

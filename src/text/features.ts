@@ -74,6 +74,7 @@ export const CHINESE_STOPWORDS = {
 
 const HAN_RUN = /\p{Script=Han}+/gu;
 const CHINESE_NUMERAL = /^[零〇一二两三四五六七八九十百千万亿]+$/u;
+const CHINESE_NUMERAL_END = /[零〇一二两三四五六七八九十百千万亿\d]$/u;
 
 /** The hundred commonest Chinese surnames (Simplified): a window that starts with one is read as a person's name. */
 export const COMMON_SURNAMES: ReadonlySet<string> = new Set(
@@ -384,7 +385,9 @@ function addChineseConcepts(run: string, lexicon: Lexicon, options: FeatureOptio
     if (covered[first]) continue;
     let chars = '';
     let hasUnknown = false;
-    const leadsName = segments[first]!.length === 1 && COMMON_SURNAMES.has(segments[first]!);
+    // After a numeral a character is a measure word (第一|任|馆长, 三|张|照片), not a surname.
+    const afterNumeral = first > 0 && (numeric[first - 1] || CHINESE_NUMERAL_END.test(segments[first - 1]!));
+    const leadsName = segments[first]!.length === 1 && COMMON_SURNAMES.has(segments[first]!) && !afterNumeral;
     // The surname alone identifies too, for the English name of a Chinese person (張勇, Daniel Zhang).
     const name = leadsName ? { ...concept(FEATURE_WEIGHTS.chineseWord, []), entityKeys: new Set([`py:${romanise(segments[first]!)}`]) } : undefined;
     for (let last = first; last < segments.length; last += 1) {

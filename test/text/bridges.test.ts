@@ -92,6 +92,13 @@ describe('the dictionary read for names', () => {
     expect(concepts('大桥')).toEqual(expect.arrayContaining(['zh:大', 'zh:桥', 'zh:大桥']));
   });
 
+  it('reads a character after a numeral as a measure word, not as a surname: 第一任馆长 names no one', () => {
+    const keys = embedder.queryConcepts('谁是第一任馆长？').flatMap((c) => [...(c.entityKeys ?? [])]);
+    expect(keys.filter((key) => key.startsWith('py:ren'))).toEqual([]);
+    // A surname that opens a name still does.
+    expect(embedder.queryConcepts('任正非是谁？').some((c) => [...(c.entityKeys ?? [])].some((key) => key.startsWith('py:ren')))).toBe(true);
+  });
+
   it('reads no person into a preposition and a place', () => {
     const concepts = embedder.queryConcepts('于蒙古');
     expect(concepts.some((c) => [...c.alternatives.keys()].some((key) => key.startsWith('py:yumeng')))).toBe(false);
@@ -205,6 +212,27 @@ describe('other forms of a word', () => {
     for (const question of ['Who experienced it?', 'Which reference?']) expect(meets(question, 'Their experience was referenced.').any).toBe(true);
     for (const question of ['Whose focus?', 'What bus?', 'What does it exceed?', 'Did it add any?']) expect(meets(question, 'It focused on buses, exceeded plans and added staff.').any).toBe(true);
     expect(meets('Who tried?', 'They try again.').any).toBe(true);
+  });
+
+  it('meets an irregular plural and its singular, classical or Germanic, but keeps a verb apart from a plural of the same spelling', () => {
+    for (const [question, passage] of [
+      ['What moves the cilia?', 'Each cilium beats.'],
+      ['Which nucleus?', 'The nuclei split.'],
+      ['How many children?', 'Every child was there.'],
+      ['What did the women say?', 'A woman spoke.'],
+      ['Whose teeth?', 'The tooth broke.'],
+    ]) {
+      expect(meets(question!, passage!).any).toBe(true);
+    }
+    // "leaves" is also the verb of "leave", and "dive" a word, not the plural of "diva".
+    expect(meets('When does he leave?', 'He leaves at noon.').any).toBe(true);
+    expect(meets('Who sang as a diva?', 'They dive.').any).toBe(false);
+  });
+
+  it('reads a short name joined by an ampersand as one word: AT&T, V&A', () => {
+    expect(meets('Who ran the V&A?', 'The V&A opened in 1852.').any).toBe(true);
+    expect(meets('谁是V＆A的馆长？', 'The V&A opened in 1852.').any).toBe(true);
+    expect(meets('What does AT&T sell?', 'At the time they made phones.').any).toBe(false);
   });
 
   it('meets a hyphenated compound written as one word, or typed in a question as two', () => {

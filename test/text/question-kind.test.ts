@@ -20,6 +20,14 @@ describe('the kind of answer a question asks for', () => {
     expect(detectAnswerKind('How long did it take Alibaba Cloud to reach 100 billion yuan in revenue?')).toBe('number');
     expect(detectAnswerKind('and how long was everything down for?')).toBe('number');
     expect(detectAnswerKind('阿里雲當機了多久?')).toBe('number');
+    expect(detectAnswerKind('阿里雲當機了多長時間?')).toBe('number');
+    expect(detectAnswerKind('修復花了多少時間？')).toBe('number');
+  });
+
+  it('reads 时间 as asking when, but not after 一段 or 大部分', () => {
+    expect(detectAnswerKind('分拆公告的時間?')).toBe('date');
+    expect(detectAnswerKind('他大部分时间都住在哪里？')).toBe('any');
+    expect(detectAnswerKind('很長一段時間被看作什麼?')).toBe('any');
   });
 
   it('reads chat spellings and casual Chinese question words', () => {
