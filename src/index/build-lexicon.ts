@@ -307,11 +307,12 @@ export class LexiconBinder {
   /** The lexicon of the texts counted in `keys`. */
   bind(keys: LexiconCorpusKeys): LexiconFile {
     const { sources, ranked } = this;
+    const tables = this.corpusTables(keys);
     const glosses = new Map<string, string>();
     let longest = 1;
     for (const [word, top] of ranked) {
       // Every word stays, glosses or not: a word the dictionary knows is not a name.
-      glosses.set(word, this.keptGlosses(keys, word, top));
+      glosses.set(word, this.keptGlosses(keys, tables, word, top));
       if (word.length > longest) longest = word.length;
     }
     return {
@@ -322,7 +323,7 @@ export class LexiconBinder {
       properNouns: sources.names.filter((word) => glosses.has(word)),
       transliterations: sources.transliterations.filter((word) => glosses.has(word)),
       phoneticChars: sources.phoneticTable,
-      ...this.corpusTables(keys),
+      ...tables,
       maxWordLength: longest,
     };
   }
@@ -334,20 +335,41 @@ export class LexiconBinder {
    * is exactly `bind`'s lexicon, at a small part of the cost.
    */
   revise(keys: LexiconCorpusKeys): LexiconRevision {
+    const tables = this.corpusTables(keys);
     const glosses = new Map<string, string>();
-    for (const word of [...this.flippedWords, ...this.wordsGlossing(this.flippedStems)]) {
+    // A gloss is kept for what it or one of its other forms meets: a stem that came or went changes the glosses of the stems linking to it too.
+    const stems = new Set([...this.flippedStems, ...this.linkingTo(this.flippedStems)]);
+    for (const word of [...this.flippedWords, ...this.wordsGlossing(stems)]) {
       const top = this.ranked.get(word);
-      if (top !== undefined) glosses.set(word, this.keptGlosses(keys, word, top));
+      if (top !== undefined) glosses.set(word, this.keptGlosses(keys, tables, word, top));
     }
-    return { glosses, ...this.corpusTables(keys) };
+    return { glosses, ...tables };
   }
 
-  /** A word's stored glosses: all its top ones for a word of the corpus or a name, else those the corpus can meet. */
-  private keptGlosses(keys: LexiconCorpusKeys, word: string, top: string): string {
+  /**
+   * A word's stored glosses: all its top ones for a word of the corpus or a name, else those the
+   * corpus can meet; and when it meets none as written, those it meets in another form a question
+   * reads them with (a synonym, a derived word, another form of a name: 剧院's "theater" for a
+   * corpus that writes "theatre"), so the word is not unknown. Only then: a gloss kept counts
+   * against each of the others in a question (`addGlosses`).
+   */
+  private keptGlosses(keys: LexiconCorpusKeys, tables: CorpusTables, word: string, top: string): string {
     if (keys.words.has(word) || this.names.has(word)) return top;
-    let kept = '';
-    for (const token of tokensOf(top)) if (meetsCorpus(keys, stemOfToken(token))) kept = kept === '' ? token : `${kept} ${token}`;
-    return kept;
+    const tokens = tokensOf(top);
+    const meeting = tokens.filter((token) => meetsCorpus(keys, stemOfToken(token)));
+    if (meeting.length > 0) return meeting.join(' ');
+    const reachesCorpus = (stem: string) => Object.hasOwn(tables.synonyms, stem) || Object.hasOwn(tables.related, stem) || Object.hasOwn(tables.variants, stem);
+    return tokens.filter((token) => reachesCorpus(stemOfToken(token))).join(' ');
+  }
+
+  /** The stems whose other forms (synonyms, related forms two links away, variants) include one of `stems`. */
+  private linkingTo(stems: ReadonlySet<string>): Set<string> {
+    const linking = new Set<string>();
+    const { glossSynonyms, wordNetSynonyms, relatedLinks, variantLinks } = this.sources;
+    for (const [stem, others] of [...glossSynonyms, ...wordNetSynonyms, ...variantLinks]) if (others.some((other) => stems.has(other))) linking.add(stem);
+    const related = new Map(relatedLinks);
+    for (const [key, others] of relatedLinks) if (others.some((other) => stems.has(other) || (related.get(other) ?? []).some((further) => stems.has(further)))) linking.add(key);
+    return linking;
   }
 
   /** The dictionary words with a top gloss of one of `stems`: one search over the sources' lines, not a split of 120,000. */

@@ -55,6 +55,14 @@ describe('a lexicon made from its sources for a corpus', () => {
     expect(lexicon.variants).toEqual({ banker: 'bank' });
   });
 
+  it("keeps a word's glosses that meet the corpus only in another form, when none meets it as written", () => {
+    const sources: LexiconSources = { ...SOURCES, ranked: `${SOURCES.ranked}\n剧院\ttheater hous`, wordNetSynonyms: [...SOURCES.wordNetSynonyms, ['theater', ['theatr']]] };
+    // "theatre" is a synonym of "theater": a question reads 剧院 with it. 河岸 meets "bank" as written, so its other glosses stay out.
+    const glosses = lexiconFromSources(sources, ['The bank by the theatre.']).glosses;
+    expect(glosses.get('剧院')).toBe('theater');
+    expect(glosses.get('河岸')).toBe('bank');
+  });
+
   it('is the same for the same texts', () => {
     expect(lexiconFromSources(SOURCES, ['The bank by the river.\n我去銀行。'])).toEqual(lexicon);
   });
@@ -82,6 +90,19 @@ describe('a lexicon revised for an update', () => {
     expect(reviseLexicon(storedLexicon, revision)).toBe(encodeLexicon(lexiconFromSources(sources, after)));
     // 银行 and 河岸 left and came; 金融 loses "financi" and 海岸 meets "shore" through them; 微软 is a name. 苹果 is untouched.
     expect(Object.fromEntries(revision.glosses)).toEqual({ 银行: 'bank', 河岸: 'bank shore riversid', 金融: '', 海岸: 'shore/2', 微软: '^microsoft' });
+  });
+
+  it('revises the glosses that meet a stem that came only through another form of them', () => {
+    const withTheater: LexiconSources = { ...sources, ranked: `${sources.ranked}\n剧院\ttheater`, wordNetSynonyms: [...sources.wordNetSynonyms, ['theater', ['theatr']]] };
+    const binder = new LexiconBinder(withTheater);
+    const keys = emptyCorpusKeys();
+    binder.count(keys, before[1]!, 1);
+    const storedLexicon = encodeLexicon(binder.bind(keys));
+    const again = new LexiconBinder(withTheater);
+    again.count(keys, 'The theatre.', 1);
+    const revision = again.revise(keys);
+    expect(revision.glosses.get('剧院')).toBe('theater');
+    expect(reviseLexicon(storedLexicon, revision)).toBe(encodeLexicon(lexiconFromSources(withTheater, [before[1]!, 'The theatre.'])));
   });
 
   it('changes nothing when a text is taken away and put back', () => {
