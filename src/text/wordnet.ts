@@ -18,7 +18,7 @@ export interface WordNet {
    * (United States / America / USA).
    */
   related: Array<[string, string]>;
-  /** Pairs of words derived one from the other (monopoly / monopolize, decide / decision). */
+  /** Pairs of words derived one from the other (monopoly / monopolize, decide / decision), and an adverb with its adjective (heavily / heavy). */
   derivations: Array<[string, string]>;
   /** One-word adjectives ("old", "large"): their comparative and superlative forms are theirs. */
   adjectives: Set<string>;
@@ -66,7 +66,8 @@ export async function readWordNet(): Promise<WordNet> {
         const link = fields[at + 3]!;
         const pointer: [number, string, number] = [parseInt(link.slice(0, 2), 16), `${normalPos(fields[at + 2]!)}${fields[at + 1]}`, parseInt(link.slice(2), 16)];
         if (symbol === '\\' && pos === 'a') pertains.push(pointer);
-        else if (symbol === '+') derives.push(pointer);
+        // An adverb's pertainym is the adjective it is made from ("heavily": heavy).
+        else if (symbol === '+' || (symbol === '\\' && pos === 'r')) derives.push(pointer);
       }
       synsets.set(`${pos}${fields[0]}`, { words, file: Number(fields[1]), pertains, derives });
     }

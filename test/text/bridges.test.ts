@@ -15,6 +15,7 @@ const ENGLISH = [
   'Liquid oxygen was first made for sale in 1895.',
   'The chairman resigned, and the merger was cancelled.',
   'The club was established in 1892.',
+  'The storm was heavy.',
 ];
 const CHINESE = ['勒费弗是瑞士工程师。', '纽卡斯尔的胡格诺派教徒于蒙古经商。', '成功的美国大学。', '该公司在20世纪70年代垄断了市场。', '第九次会议在纽卡斯尔举行。', '格兰杰是一名记者。', '周靖人是首席技术官。', '超级碗在大桥旁举行。', '这把旧伞还很中用。', '这是一个合音。', '余杭的居民去杭州工作。', '国务院开会。', '出租汽车很多。'];
 
@@ -205,6 +206,8 @@ describe('other forms of a word', () => {
     expect(conceptWith(embedder.queryConcepts('monopoly'), 'monopoli')?.alternatives.has('monopol')).toBe(true);
     expect(meets('Who had a monopoly?', '该公司在20世纪70年代垄断了市场。').any).toBe(true);
     expect(meets('谁垄断了市场？', ENGLISH[0]!).any).toBe(true);
+    // An adverb and the adjective it is made from: heavili / heavi.
+    expect(meets('Did it rain heavily?', ENGLISH[7]!).any).toBe(true);
   });
 
   it('meets the inflections Porter stemming keeps apart from their word ("died" → "di", "focus" → "focu", "experienced" → "experienc")', () => {
