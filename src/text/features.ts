@@ -53,7 +53,8 @@ export const FEATURE_WEIGHTS = {
 const STOPWORD_LIST = new Set(
   `的 了 在 是 和 与 及 或 也 都 就 而 之 其 等 被 把 对 从 于 为 以 这 那 个 么 吗 呢 吧 啊 呀 着 过 得 地 所 将 并 又 还 但 却 则 即 如 若
   什么 多少 哪 哪些 哪个 如何 怎么 怎样 为什么 为何 谁 谁是 是谁 何时 什么时候 几 是否 有没有 是不是 它 他 她 我 你 我们 他们 她们 你们 它们 此 该 有 没有 会 要 能 可以 一个
-  哪里 哪儿 何处 何 啥 咋 哪位 哪一 哪一位 位 些 还是 任何 什 一位 这位 那位 几位 一些 一种`.split(/\s+/),
+  哪里 哪儿 何处 何 啥 咋 哪位 哪一 哪一位 位 些 还是 任何 什 一位 这位 那位 几位 一些 一种
+  何种 何年 何月 何日 何地 何人 何物 何者 何事 何方 何为 何以 何故 何等`.split(/\s+/),
 );
 // Words of a request or of chat in a Chinese question (Simplified), not of its topic: only a question's.
 const REQUEST_WORDS = new Set(`原文 提到 到底 究竟 其实 真的 欸 诶 哦 嗯 啦 嘛 一下 请问 听说 笑死 救命 来着 哎呀 求问`.split(/\s+/));
@@ -314,6 +315,8 @@ function firstKey(c: Concept): string {
 function addChineseConcepts(run: string, lexicon: Lexicon, options: FeatureOptions, inNumber: ((offset: number) => boolean) | undefined, concepts: Concept[]): void {
   const segmented = [...chineseWordSegmenter().segment(run)];
   const segments = segmented.map((s) => s.segment);
+  // A function word the segmenter splits in two (何|种 "what kind", 于|何年 stays whole): neither part is a topic or a name.
+  const splitStopword = segments.map((segment, i) => (i > 0 && STOPWORD_LIST.has(segments[i - 1]! + segment)) || (i + 1 < segments.length && STOPWORD_LIST.has(segment + segments[i + 1]!)));
   const numeric = segmented.map(({ segment, index }) => inNumber !== undefined && [...segment].filter((_, k) => inNumber(index + k)).length * 2 >= segment.length);
   const query = options.expandSynonyms === true;
   const laughter = query ? LAUGHTER.exec(run)?.[1] : undefined;
@@ -351,7 +354,7 @@ function addChineseConcepts(run: string, lexicon: Lexicon, options: FeatureOptio
   // Transliterated names: a run of characters typical of transliteration (勒|费|弗, 弗雷|斯|诺)
   // that no dictionary word claims is one name, matched by its characters, pinyin and sound.
   const names: Concept[] = [];
-  const phonetic = (i: number) => !inWord[i] && !numeric[i] && !stopword(segments[i]!) && [...segments[i]!].every((char) => lexicon.phoneticShare(char) >= MIN_PHONETIC_SHARE);
+  const phonetic = (i: number) => !inWord[i] && !numeric[i] && !stopword(segments[i]!) && !splitStopword[i] && [...segments[i]!].every((char) => lexicon.phoneticShare(char) >= MIN_PHONETIC_SHARE);
   for (let first = 0; first < segments.length; first += 1) {
     if (!phonetic(first)) continue;
     let last = first;
@@ -371,7 +374,7 @@ function addChineseConcepts(run: string, lexicon: Lexicon, options: FeatureOptio
 
   const segmentConcepts = segments.map((segment, i) => {
     // Numerals are read as number anchors (一千亿 = 100 billion, 第九), not as words.
-    if (stopword(segment) || CHINESE_NUMERAL.test(segment) || numeric[i]) return undefined;
+    if (stopword(segment) || splitStopword[i] || CHINESE_NUMERAL.test(segment) || numeric[i]) return undefined;
     const single = segment.length === 1;
     // A character's own glosses are mostly senses it does not have inside a longer word.
     return chineseWordConcept(segment, single ? FEATURE_WEIGHTS.chineseChar : FEATURE_WEIGHTS.chineseWord, lexicon, !single || !covered[i], query);
@@ -387,7 +390,7 @@ function addChineseConcepts(run: string, lexicon: Lexicon, options: FeatureOptio
     let hasUnknown = false;
     // After a numeral a character is a measure word (第一|任|馆长, 三|张|照片), not a surname.
     const afterNumeral = first > 0 && (numeric[first - 1] || CHINESE_NUMERAL_END.test(segments[first - 1]!));
-    const leadsName = segments[first]!.length === 1 && COMMON_SURNAMES.has(segments[first]!) && !afterNumeral;
+    const leadsName = segments[first]!.length === 1 && COMMON_SURNAMES.has(segments[first]!) && !afterNumeral && !splitStopword[first];
     // The surname alone identifies too, for the English name of a Chinese person (張勇, Daniel Zhang).
     const name = leadsName ? { ...concept(FEATURE_WEIGHTS.chineseWord, []), entityKeys: new Set([`py:${romanise(segments[first]!)}`]) } : undefined;
     for (let last = first; last < segments.length; last += 1) {
@@ -396,7 +399,7 @@ function addChineseConcepts(run: string, lexicon: Lexicon, options: FeatureOptio
       // A given name the dictionary lists as a name (陳|美玲) completes the surname before it.
       const givenName = leadsName && last === first + 1 && segment.length === 2 && lexicon.isProperNoun(segment) && !CHINESE_STOPWORDS.has(segments[first]!);
       // A name holds no other name, and a surname that is also a function word (于) leads only unknown characters.
-      if (last > first && !givenName && (CHINESE_STOPWORDS.has(segment) || lexicon.isProperNoun(segment) || (CHINESE_STOPWORDS.has(segments[first]!) && !unknown))) break;
+      if (last > first && !givenName && (CHINESE_STOPWORDS.has(segment) || splitStopword[last] || lexicon.isProperNoun(segment) || (CHINESE_STOPWORDS.has(segments[first]!) && !unknown))) break;
       chars += segment;
       hasUnknown ||= (segment.length === 1 && !covered[last]) || givenName;
       if (chars.length > 3) break;

@@ -100,6 +100,14 @@ describe('the dictionary read for names', () => {
     expect(embedder.queryConcepts('任正非是谁？').some((c) => [...(c.entityKeys ?? [])].some((key) => key.startsWith('py:ren')))).toBe(true);
   });
 
+  it('reads no person into a question word the segmenter splits or joins to a preposition: 何|种, 于|何年', () => {
+    const names = (question: string) => embedder.queryConcepts(question).flatMap((c) => [...(c.entityKeys ?? [])].filter((key) => key.startsWith('py:')));
+    expect(names('何种动物最多？')).toEqual([]);
+    expect(names('该条约于何年签订？')).toEqual([]);
+    // The surname still leads a name: 何炅.
+    expect(names('何炅是谁？').some((key) => key.startsWith('py:he'))).toBe(true);
+  });
+
   it('reads no person into a preposition and a place', () => {
     const concepts = embedder.queryConcepts('于蒙古');
     expect(concepts.some((c) => [...c.alternatives.keys()].some((key) => key.startsWith('py:yumeng')))).toBe(false);
