@@ -52,9 +52,9 @@ const PATTERNS: Array<{ pattern: RegExp; read: (m: RegExpMatchArray) => Reading 
   { pattern: /(\d{1,2})\s*月\s*(\d{1,2})\s*[日号號]/gu, read: (m) => dates(undefined, Number(m[1]), Number(m[2])) },
   // 3月, 10月 (but not 3個月, a duration)
   { pattern: /(?<![\d年])(\d{1,2})\s*月(?![\d份])/gu, read: (m) => dates(undefined, Number(m[1]), undefined) },
-  // 20世纪70年代, 二十世纪七十年代; 公元前5世纪; 20世纪
+  // 20世纪70年代, 二十世纪七十年代; 公元前5世纪 (西元, Taiwan's word for the era, too); 20世纪
   {
-    pattern: new RegExp(String.raw`(公元前)?${SMALL}\s*世[纪紀](?:\s*${SMALL}\s*年代)?`, 'gu'),
+    pattern: new RegExp(String.raw`([公西]元前)?${SMALL}\s*世[纪紀](?:\s*${SMALL}\s*年代)?`, 'gu'),
     read: (m) => {
       const century = smallNumber(m[2]!);
       const decade = m[3] ? smallNumber(m[3]) : undefined;
@@ -91,11 +91,11 @@ const PATTERNS: Array<{ pattern: RegExp; read: (m: RegExpMatchArray) => Reading 
       return { anchors: tens === 0 ? anchors : [...anchors, `dx:${tens * 10}`], implied: [`c:${Math.floor(year / 100) + 1}`] };
     },
   },
-  // 公元前221年, 221 BC, 44 BCE
-  { pattern: /公元前\s*(\d{1,4})\s*年|(?<![\d.,])(\d{1,4})\s*(?:BCE?|B\.C\.)(?![A-Za-z])/gu, read: (m) => ({ anchors: [`y:-${Number(m[1] ?? m[2])}`] }) },
-  // 公元800年, AD 800, 800 AD, 800 CE
+  // 公元前221年, 西元前221年, 221 BC, 44 BCE
+  { pattern: /[公西]元前\s*(\d{1,4})\s*年|(?<![\d.,])(\d{1,4})\s*(?:BCE?|B\.C\.)(?![A-Za-z])/gu, read: (m) => ({ anchors: [`y:-${Number(m[1] ?? m[2])}`] }) },
+  // 公元800年, 西元800年, AD 800, 800 AD, 800 CE
   {
-    pattern: /公元\s*(\d{1,4})\s*年|\b(?:AD|A\.D\.)\s*(\d{1,4})(?![\d.,])|(?<![\d.,])(\d{1,4})\s*(?:AD|A\.D\.|CE)(?![A-Za-z])/gu,
+    pattern: /[公西]元\s*(\d{1,4})\s*年|\b(?:AD|A\.D\.)\s*(\d{1,4})(?![\d.,])|(?<![\d.,])(\d{1,4})\s*(?:AD|A\.D\.|CE)(?![A-Za-z])/gu,
     read: (m) => year(Number(m[1] ?? m[2] ?? m[3]), true),
   },
   // 1066年, 2023年; 300年 may be a year or a count of years

@@ -14,7 +14,7 @@ const ASKS_WHO = /(?:^|[,;:?!.。，；：？！]\s*|\b(?:and|so|but|then|ok|oka
 // 一段 or 大部分 asks for none ("大部分时间都住在哪里").
 const KIND_PATTERNS: Array<[AnswerKind, RegExp]> = [
   ['reason', /\bwhy\b|\bhow come\b|\bwhat (?:caused|led to|drove)\b|\bfor what reason\b|為什麼|为什么|為何|为何|為啥|为啥|幹嘛|干嘛|原因|怎麼會|怎么会|怎麼回事|怎么回事/iu],
-  ['date', /\bwhen\b|\bwhat (?:year|month|day|date|time)\b|\bsince when\b|何時|何时|何年|何月|何日|什麼時候|什么时候|哪天|哪一天|哪年|哪一年|幾月|几月|幾號|几号|日期|(?<!多少|多長|多长|[長长段分])(?:時間|时间)/iu],
+  ['date', /\bwhen\b|\bwhat (?:year|month|day|date|time)\b|\bsince when\b|何時|何时|何年|何月|何日|[西公]元前?(?:幾|几|哪)|什麼時候|什么时候|哪天|哪一天|哪年|哪一年|幾月|几月|幾號|几号|日期|(?<!多少|多長|多长|[長长段分])(?:時間|时间)/iu],
   ['number', /\bhow (?:much|many|fast|big|large|long|soon)\b|\bwhat (?:percentage|share|proportion|rate|amount)\b|\bby what\b|\bhow high\b|多少|多久|多長|多长|幾成|几成|(?<!哪)(?:幾個|几个)|百分之|比例|增速|規模|规模|增長了|增长了/iu],
   ['person', new RegExp(`${ASKS_WHO.source}|誰|谁|哪位`, 'iu')],
 ];

@@ -49,6 +49,8 @@ describe('number anchors', () => {
     expect(only('in 1066')).toContain('y:1066');
     expect(only('1066年')).toEqual(['y:1066']);
     expect(only('公元前221年')).toEqual(only('221 BC'));
+    expect(only('西元前221年')).toEqual(only('221 BC'));
+    expect(only('西元800年')).toEqual(['y:800']);
     expect(only('AD 800')).toEqual(['y:800']);
     expect(only('in 800')).toContain('y:800');
     expect(only('2023年')).toEqual(['y:2023']);

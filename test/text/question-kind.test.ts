@@ -27,6 +27,7 @@ describe('the kind of answer a question asks for', () => {
   it('reads 时间 as asking when, but not after 一段 or 大部分', () => {
     expect(detectAnswerKind('分拆公告的時間?')).toBe('date');
     expect(detectAnswerKind('该条约于何年签订？')).toBe('date');
+    expect(detectAnswerKind('該條約是西元幾年簽訂的？')).toBe('date');
     expect(detectAnswerKind('他大部分时间都住在哪里？')).toBe('any');
     expect(detectAnswerKind('很長一段時間被看作什麼?')).toBe('any');
   });

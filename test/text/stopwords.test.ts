@@ -6,6 +6,10 @@ describe('Chinese function words', () => {
     for (const word of ['的', '谁在', '的是', '哪一位', '这位', '几位', '地', '位']) expect(CHINESE_STOPWORDS.has(word), word).toBe(true);
   });
 
+  it('reads question words that name no topic as function words: what place, what thing, which year of the era', () => {
+    for (const word of ['什么地方', '什么东西', '何种', '何年', '西元', '公元']) expect(CHINESE_STOPWORDS.has(word), word).toBe(true);
+  });
+
   it('keeps words whose 地 or 位 is content: status, here, lies in', () => {
     for (const word of ['地位', '此地', '位于', '在位']) expect(CHINESE_STOPWORDS.has(word), word).toBe(false);
   });
