@@ -315,7 +315,7 @@ function firstKey(c: Concept): string {
 function addChineseConcepts(run: string, lexicon: Lexicon, options: FeatureOptions, inNumber: ((offset: number) => boolean) | undefined, concepts: Concept[]): void {
   const segmented = [...chineseWordSegmenter().segment(run)];
   const segments = segmented.map((s) => s.segment);
-  // A function word the segmenter splits in two (何|种 "what kind", 于|何年 stays whole): neither part is a topic or a name.
+  // A function word the segmenter splits in two (何|种, "what kind"): neither part is a topic or a name.
   const splitStopword = segments.map((segment, i) => (i > 0 && STOPWORD_LIST.has(segments[i - 1]! + segment)) || (i + 1 < segments.length && STOPWORD_LIST.has(segment + segments[i + 1]!)));
   const numeric = segmented.map(({ segment, index }) => inNumber !== undefined && [...segment].filter((_, k) => inNumber(index + k)).length * 2 >= segment.length);
   const query = options.expandSynonyms === true;
