@@ -78,6 +78,11 @@ export function oneEditStems(lower: string, known: (stem: string) => boolean): s
   return [...found];
 }
 
+/** Whether a question's token is the "kind" of "what kind of …" (type, sort, form): it asks for a kind, the noun after it is the topic. */
+export function asksForAKind(tokens: readonly LatinToken[], i: number): boolean {
+  return /^(?:kind|type|sort|form)s?$/.test(tokens[i]!.lower) && /^(?:what|which)$/.test(tokens[i - 1]?.lower ?? '') && tokens[i + 1]?.lower === 'of';
+}
+
 /** True for words that frame a question as a request or as chat ("quote", "tbh") rather than say what it is about. */
 export function isEnglishRequestWord(word: string): boolean {
   return ENGLISH_REQUEST_WORDS.has(word);

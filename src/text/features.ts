@@ -1,4 +1,4 @@
-import { expandQuestionToken, isAcronym, isContentToken, isEnglishRequestWord, latinTokens, oneEditStems, phraseKey, stemWord, type LatinToken } from './english.js';
+import { asksForAKind, expandQuestionToken, isAcronym, isContentToken, isEnglishRequestWord, latinTokens, oneEditStems, phraseKey, stemWord, type LatinToken } from './english.js';
 import type { GlossStem, Lexicon } from './lexicon.js';
 import { monthOfName, numberMentions, relativeTimeAnchors } from './numbers.js';
 import { englishSkeleton, pinyinSkeleton, soundCount } from './phonetic.js';
@@ -54,7 +54,7 @@ const STOPWORD_LIST = new Set(
   `的 了 在 是 和 与 及 或 也 都 就 而 之 其 等 被 把 对 从 于 为 以 这 那 个 么 吗 呢 吧 啊 呀 着 过 得 地 所 将 并 又 还 但 却 则 即 如 若
   什么 多少 哪 哪些 哪个 如何 怎么 怎样 为什么 为何 谁 谁是 是谁 何时 什么时候 几 是否 有没有 是不是 它 他 她 我 你 我们 他们 她们 你们 它们 此 该 有 没有 会 要 能 可以 一个
   哪里 哪儿 何处 何 啥 咋 哪位 哪一 哪一位 位 些 还是 任何 什 一位 这位 那位 几位 一些 一种
-  何种 何年 何月 何日 何地 何人 何物 何者 何事 何方 何为 何以 何故 何等 什么地方 什么东西 啥地方 公元 西元`.split(/\s+/),
+  何种 何年 何月 何日 何地 何人 何物 何者 何事 何方 何为 何以 何故 何等 什么地方 什么东西 啥地方 公元 西元 百分之`.split(/\s+/),
 );
 // Words of a request or of chat in a Chinese question (Simplified), not of its topic: only a question's.
 const REQUEST_WORDS = new Set(`原文 提到 到底 究竟 其实 真的 欸 诶 哦 嗯 啦 嘛 一下 请问 听说 笑死 救命 来着 哎呀 求问`.split(/\s+/));
@@ -168,7 +168,7 @@ function addEnglishConcepts(text: string, lexicon: Lexicon, options: FeatureOpti
   // Number words are anchors ("twenty-one", "ninth"), not words.
   const inNumber = (i: number) => mentions.some((m) => tokens[i]!.index < m.end && tokens[i]!.end > m.start);
   const words: Array<Concept | undefined> = tokens.map((token, i) => {
-    if (!isContentToken(tokens, i) || inNumber(i) || (query && isEnglishRequestWord(token.lower))) return undefined;
+    if (!isContentToken(tokens, i) || inNumber(i) || (query && (isEnglishRequestWord(token.lower) || asksForAKind(tokens, i)))) return undefined;
     const stem = stemWord(token.lower);
     const word = concept(FEATURE_WEIGHTS.englishWord, [[stem, 1]]);
     // "November" is also 11月.

@@ -8,12 +8,15 @@ import simplifiedToTraditionalCharacters from 'opencc-js/dict/STCharacters';
 let toSimplifiedConverter: ((text: string) => string) | undefined;
 let simplifiedForms: Set<string> | undefined;
 
-/** Traditional (Taiwan, Hong Kong or OpenCC standard) characters to Simplified; other text unchanged. */
+/**
+ * Traditional (Taiwan, Hong Kong or OpenCC standard) characters to Simplified; other text unchanged.
+ * Taiwan's 甚麼 ("what", 為甚麼 "why") becomes 什么, as OpenCC leaves 甚 alone (it is also "very").
+ */
 export function toSimplified(text: string): string {
   // Most English text has no Han character: no dictionary to load or walk for it.
   if (!HAN.test(text)) return text;
   toSimplifiedConverter ??= ConverterFactory(Locale.from.tw!, Locale.to.cn!);
-  return toSimplifiedConverter(text);
+  return toSimplifiedConverter(text).replace(/甚么/g, '什么');
 }
 
 /**

@@ -288,6 +288,14 @@ describe('other forms of a word', () => {
     expect(embedder.documentFeatures('He would not quote a price.').has('quot')).toBe(true);
   });
 
+  it('reads the "kind" of "what kind of" as asking, not as a word of the topic, in a question only', () => {
+    const keys = (question: string) => embedder.queryConcepts(question).filter((c) => !c.phrase).flatMap((c) => [...c.alternatives.keys()]);
+    expect(keys('What kind of engineer was Lefevre?')).not.toContain('kind');
+    expect(keys('What type of regulator approved it?')).not.toContain('type');
+    expect(keys('Was he kind?')).toContain('kind');
+    expect(embedder.documentFeatures('What kind of engineer was he?').has('kind')).toBe(true);
+  });
+
   it('reads chat spellings in a question as the words they stand for, and leaves passages as written', () => {
     const keys = (question: string) => new Set(embedder.queryConcepts(question).filter((c) => !c.phrase).flatMap((c) => [...c.alternatives.keys()]));
     expect(keys('how many yrs did the gov take')).toEqual(keys('how many years did the government take'));

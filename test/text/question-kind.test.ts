@@ -28,6 +28,12 @@ describe('the kind of answer a question asks for', () => {
     expect(detectAnswerKind('分拆公告的時間?')).toBe('date');
     expect(detectAnswerKind('该条约于何年签订？')).toBe('date');
     expect(detectAnswerKind('該條約是西元幾年簽訂的？')).toBe('date');
+  });
+
+  it("reads Taiwan's 甚麼 as 什麼: 為甚麼 asks why, 甚麼時候 when", () => {
+    expect(detectAnswerKind('為甚麼阿里雲暫停分拆?')).toBe('reason');
+    expect(detectAnswerKind('他是甚麼時候加入的?')).toBe('date');
+    expect(answerFocus('他畢業於甚麼大學?')).toBe('大學');
     expect(detectAnswerKind('他大部分时间都住在哪里？')).toBe('any');
     expect(detectAnswerKind('很長一段時間被看作什麼?')).toBe('any');
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { detectLang } from '../../src/text/script.js';
+import { detectLang, toSimplified } from '../../src/text/script.js';
 
 describe('telling the language of a text', () => {
   it('reads English, Traditional and Simplified Chinese, and a Chinese sentence with English names', () => {
@@ -23,5 +23,12 @@ describe('telling the language of a text', () => {
     expect(detectLang(simplified)).toBe('zh-Hans');
     // An English article quoting Chinese names is English.
     expect(detectLang(`${'The spin-off was called off in November. '.repeat(200)}阿里雲`)).toBe('en');
+  });
+});
+
+describe('Traditional to Simplified', () => {
+  it("converts Taiwan's 甚麼 to 什么, which OpenCC leaves, and keeps 甚 elsewhere", () => {
+    expect(toSimplified('為甚麼阿里雲暫停分拆')).toBe('为什么阿里云暂停分拆');
+    expect(toSimplified('甚至')).toBe('甚至');
   });
 });

@@ -7,7 +7,7 @@ describe('Chinese function words', () => {
   });
 
   it('reads question words that name no topic as function words: what place, what thing, which year of the era', () => {
-    for (const word of ['什么地方', '什么东西', '何种', '何年', '西元', '公元']) expect(CHINESE_STOPWORDS.has(word), word).toBe(true);
+    for (const word of ['什么地方', '什么东西', '何种', '何年', '西元', '公元', '百分之']) expect(CHINESE_STOPWORDS.has(word), word).toBe(true);
   });
 
   it('keeps words whose 地 or 位 is content: status, here, lies in', () => {
