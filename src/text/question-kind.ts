@@ -1,5 +1,5 @@
 import { expandChatShorthand } from './english.js';
-import { chineseWordSegmenter } from './script.js';
+import { chineseWordSegmenter, withStandardWhat } from './script.js';
 
 /** What kind of answer a question asks for, when its wording says so. */
 export type AnswerKind = 'number' | 'date' | 'person' | 'reason' | 'any';
@@ -21,7 +21,7 @@ const KIND_PATTERNS: Array<[AnswerKind, RegExp]> = [
 
 /** The kind of answer a question's wording asks for ("when" → a date), or `any`; chat spellings read as words ("y" → why). */
 export function detectAnswerKind(question: string): AnswerKind {
-  const text = standardWhat(question).replace(/[A-Za-z]+/g, (word) => {
+  const text = withStandardWhat(question).replace(/[A-Za-z]+/g, (word) => {
     const expanded = expandChatShorthand(word.toLowerCase());
     return expanded === word.toLowerCase() ? word : expanded;
   });
@@ -46,7 +46,7 @@ const EN_NOT_A_FOCUS = new Set(['is', 'was', 'are', 'were', 'be', 'been', 'did',
  * "线" in "有几条线", "nations" in "how many nations", "climate" in "what type of climate".
  */
 export function answerFocus(asked: string): string | undefined {
-  const question = standardWhat(asked);
+  const question = withStandardWhat(asked);
   const zh = ZH_FOCUS.exec(question);
   if (zh) {
     const start = zh.index + zh[0].length - zh[1]!.length;
@@ -76,9 +76,4 @@ function countedNoun(words: string): string {
   }
   const plural = phrase.slice(1).findLast((word) => /[^s]s$/iu.test(word) && !EN_NOT_A_FOCUS.has(word.toLowerCase()));
   return plural ?? phrase[0] ?? '';
-}
-
-/** Taiwan's 甚麼 / 甚么 ("what") written as 什麼 / 什么, which the patterns read (the same length). */
-function standardWhat(question: string): string {
-  return question.replace(/甚(?=[麼么])/gu, '什');
 }

@@ -10,13 +10,18 @@ let simplifiedForms: Set<string> | undefined;
 
 /**
  * Traditional (Taiwan, Hong Kong or OpenCC standard) characters to Simplified; other text unchanged.
- * Taiwan's 甚麼 ("what", 為甚麼 "why") becomes 什么, as OpenCC leaves 甚 alone (it is also "very").
+ * Taiwan's 甚麼 ("what", 為甚麼 "why") becomes 什么 (`withStandardWhat`).
  */
 export function toSimplified(text: string): string {
   // Most English text has no Han character: no dictionary to load or walk for it.
   if (!HAN.test(text)) return text;
   toSimplifiedConverter ??= ConverterFactory(Locale.from.tw!, Locale.to.cn!);
-  return toSimplifiedConverter(text).replace(/甚么/g, '什么');
+  return toSimplifiedConverter(withStandardWhat(text));
+}
+
+/** Taiwan's 甚麼 / 甚么 ("what") as 什麼 / 什么, in the same script and length: OpenCC leaves 甚 alone (it is also "very"). */
+export function withStandardWhat(text: string): string {
+  return text.replace(/甚(?=[麼么])/gu, '什');
 }
 
 /**
