@@ -74,6 +74,9 @@ export const CHINESE_STOPWORDS = {
 };
 
 const HAN_RUN = /\p{Script=Han}+/gu;
+// The dot between the parts of a foreign name (约什·诺曼, 卡尔·路德维希), as Simplified, Traditional
+// (‧) and Japanese (・) texts write it; a space may stand beside it.
+const INTERPUNCT = /^\s?[·・‧•∙]|[·・‧•∙]\s?$/u;
 const CHINESE_NUMERAL = /^[零〇一二两三四五六七八九十百千万亿]+$/u;
 const CHINESE_NUMERAL_END = /[零〇一二两三四五六七八九十百千万亿\d]$/u;
 
@@ -128,7 +131,8 @@ export function extractConcepts(text: string, lexicon: Lexicon, options: Feature
     const end = match.index + match[0].length;
     const here = mentions.filter((m) => m.start < end && m.end > match.index);
     const inNumber = (offset: number) => here.some((m) => match.index + offset >= m.start && match.index + offset < m.end);
-    addChineseConcepts(match[0], lexicon, options, here.length > 0 ? inNumber : undefined, concepts);
+    const dotted = { start: INTERPUNCT.test(folded.slice(Math.max(0, match.index - 2), match.index)), end: INTERPUNCT.test(folded.slice(end, end + 2)) };
+    addChineseConcepts(match[0], lexicon, options, here.length > 0 ? inNumber : undefined, dotted, concepts);
   }
   return concepts;
 }
@@ -312,7 +316,13 @@ function firstKey(c: Concept): string {
   return c.alternatives.keys().next().value ?? '';
 }
 
-function addChineseConcepts(run: string, lexicon: Lexicon, options: FeatureOptions, inNumber: ((offset: number) => boolean) | undefined, concepts: Concept[]): void {
+/** Whether a run of Chinese characters starts right after, or ends right before, an interpunct (·). */
+interface Dotted {
+  start: boolean;
+  end: boolean;
+}
+
+function addChineseConcepts(run: string, lexicon: Lexicon, options: FeatureOptions, inNumber: ((offset: number) => boolean) | undefined, dotted: Dotted, concepts: Concept[]): void {
   const segmented = [...chineseWordSegmenter().segment(run)];
   const segments = segmented.map((s) => s.segment);
   // A function word the segmenter splits in two (何|种, "what kind"): neither part is a topic or a name.
@@ -328,6 +338,8 @@ function addChineseConcepts(run: string, lexicon: Lexicon, options: FeatureOptio
   const covered = new Array<boolean>(segments.length).fill(false);
   // Inside a dictionary word that is not a transliteration: no transliterated name runs through it.
   const inWord = segments.map((segment) => segment.length > 1 && lexicon.hasWord(segment) && !lexicon.isTransliteration(segment));
+  // Inside a word the dictionary gives common senses (圣训, "hadith"): no part of a dotted name.
+  const inCommonWord = segments.map((segment) => segment.length > 1 && isCommonWord(segment, lexicon));
   const compounds: Array<{ concept: Concept; first: number; last: number }> = [];
   for (let first = 0; first < segments.length; first += 1) {
     let word = segments[first]!;
@@ -342,7 +354,9 @@ function addChineseConcepts(run: string, lexicon: Lexicon, options: FeatureOptio
       // name is what they say (超级|碗, Super Bowl); the characters of a transliteration
       // (紐|卡|斯|爾) are only sounds.
       const readAsParts = !compound.entityKeys || transliteration || namedByItsParts(word, segments.slice(first, last + 1), lexicon);
+      const common = isCommonWord(word, lexicon);
       for (let i = first; i <= last; i += 1) {
+        if (common) inCommonWord[i] = true;
         if (readAsParts) covered[i] = true;
         if (!transliteration) inWord[i] = true;
         if (!stopword(segments[i]!)) compound.alternatives.set(`zh:${segments[i]}`, PART_STRENGTH);
@@ -354,7 +368,24 @@ function addChineseConcepts(run: string, lexicon: Lexicon, options: FeatureOptio
   // Transliterated names: a run of characters typical of transliteration (勒|费|弗, 弗雷|斯|诺)
   // that no dictionary word claims is one name, matched by its characters, pinyin and sound.
   const names: Concept[] = [];
-  const phonetic = (i: number) => !inWord[i] && !numeric[i] && !stopword(segments[i]!) && !splitStopword[i] && [...segments[i]!].every((char) => lexicon.phoneticShare(char) >= MIN_PHONETIC_SHARE);
+  const nameAt = (first: number, last: number) => {
+    for (const name of splitNames(segments.slice(first, last + 1).join(''), lexicon)) if (name.length >= 2) names.push(transliterationConcept(name, lexicon, query));
+    for (let i = first; i <= last; i += 1) covered[i] = true;
+    // A shorter name inside it (弗雷, Freyr, in 弗雷斯诺) is not named.
+    for (let c = compounds.length - 1; c >= 0; c -= 1) if (compounds[c]!.first >= first && compounds[c]!.last <= last) compounds.splice(c, 1);
+  };
+  const inDottedName = dottedNameParts(segments, dotted, (i) => stopword(segments[i]!) || splitStopword[i] === true || numeric[i] === true || CHINESE_NUMERAL.test(segments[i]!), (i) => inCommonWord[i] === true);
+  for (const [first, last] of inDottedName) {
+    // One character is a sound too (冯, von, of 卡尔·冯·贝塔郎非), not its dictionary senses; too
+    // short to identify anyone.
+    if (first === last && segments[first]!.length === 1) {
+      const sound = segments[first]!;
+      names.push(concept(FEATURE_WEIGHTS.chineseWord, [[`zh:${sound}`, 1], [`py:${romanise(sound)}`, FEATURE_WEIGHTS.pinyin]]));
+      covered[first] = true;
+    } else nameAt(first, last);
+  }
+  const dottedSegment = new Set(inDottedName.flatMap(([first, last]) => Array.from({ length: last - first + 1 }, (_, k) => first + k)));
+  const phonetic = (i: number) => !dottedSegment.has(i) && !inWord[i] && !numeric[i] && !stopword(segments[i]!) && !splitStopword[i] && [...segments[i]!].every((char) => lexicon.phoneticShare(char) >= MIN_PHONETIC_SHARE);
   for (let first = 0; first < segments.length; first += 1) {
     if (!phonetic(first)) continue;
     let last = first;
@@ -363,12 +394,7 @@ function addChineseConcepts(run: string, lexicon: Lexicon, options: FeatureOptio
     const typical = [...run].reduce((sum, char) => sum + lexicon.phoneticShare(char), 0) / run.length;
     // One or two characters after a family name are a Chinese given name (陳|美玲), not a transliteration.
     const givenName = run.length <= 2 && first > 0 && segments[first - 1]!.length === 1 && COMMON_SURNAMES.has(segments[first - 1]!) && !inWord[first - 1];
-    if (run.length >= 2 && typical >= MIN_PHONETIC_RUN_SHARE && !givenName) {
-      for (const name of splitNames(run, lexicon)) if (name.length >= 2) names.push(transliterationConcept(name, lexicon, query));
-      for (let i = first; i <= last; i += 1) covered[i] = true;
-      // A shorter name inside it (弗雷, Freyr, in 弗雷斯诺) is not named.
-      for (let c = compounds.length - 1; c >= 0; c -= 1) if (compounds[c]!.first >= first && compounds[c]!.last <= last) compounds.splice(c, 1);
-    }
+    if (run.length >= 2 && typical >= MIN_PHONETIC_RUN_SHARE && !givenName) nameAt(first, last);
     first = last;
   }
 
@@ -432,6 +458,49 @@ function addChineseConcepts(run: string, lexicon: Lexicon, options: FeatureOptio
   });
   concepts.push(...compounds.map((c) => c.concept), ...names);
   for (let i = 0; i + 1 < run.length; i += 1) concepts.push(concept(FEATURE_WEIGHTS.chineseBigram, [[`zb:${run.slice(i, i + 2)}`, 1]], true));
+}
+
+/** A part of a dotted foreign name holds at most this many characters (塞普蒂米乌斯, Septimius). */
+const MAX_DOTTED_PART = 6;
+
+/**
+ * The segments (first and last index) of the name parts an interpunct joins (约什·诺曼,
+ * 卡尔·路德维希·冯·贝塔郎非): from the dot outwards, single characters, whatever they mean elsewhere
+ * (约, 什, 芳 are sounds here), and words the dictionary lists as names, up to a function word, a
+ * number, another word (圣训 of 艾布·达吾德圣训集) or the run's edge. The segment touching the dot is always a part of the
+ * name: no function word stands against an interpunct.
+ */
+function dottedNameParts(
+  segments: readonly string[],
+  dotted: Dotted,
+  functionWord: (i: number) => boolean,
+  inCommonWord: (i: number) => boolean,
+): Array<[number, number]> {
+  const part = (from: number, step: 1 | -1): [number, number] | undefined => {
+    let length = 0;
+    let at = from;
+    for (let i = from; i >= 0 && i < segments.length; i += step) {
+      const segment = segments[i]!;
+      // No function word touches the dot: a character there is a sound (什 of 约什·诺曼).
+      const touchesDot = i === from;
+      if (inCommonWord(i) || (functionWord(i) && !(touchesDot && segment.length === 1)) || length + segment.length > MAX_DOTTED_PART) break;
+      length += segment.length;
+      at = i;
+    }
+    if (length === 0) return undefined;
+    return step === 1 ? [from, at] : [at, from];
+  };
+  const last = segments.length - 1;
+  const leading = dotted.start ? part(0, 1) : undefined;
+  const trailing = dotted.end ? part(last, -1) : undefined;
+  // A run between two dots (路德维希 of 卡尔·路德维希·冯) is one part.
+  if (leading && trailing && trailing[0] <= leading[1]) return [[0, last]];
+  return [leading, trailing].filter((span): span is [number, number] => span !== undefined);
+}
+
+/** A dictionary word with senses of its own: not a name or a transliteration, and with glosses the corpus meets. */
+function isCommonWord(word: string, lexicon: Lexicon): boolean {
+  return lexicon.hasWord(word) && !lexicon.isTransliteration(word) && !lexicon.isProperNoun(word) && (lexicon.glossesOf(word)?.length ?? 0) > 0;
 }
 
 /** Whether a name's English form is its parts' glosses, word for word (超级碗 "Super Bowl" of 超级 "super" and 碗 "bowl"). */

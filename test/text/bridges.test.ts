@@ -174,6 +174,20 @@ describe('transliterated names', () => {
     expect([...name.entityKeys!].some((key) => key.startsWith('phz:'))).toBe(true);
   });
 
+  it('reads the parts of a name an interpunct joins as names, whatever their characters mean elsewhere', () => {
+    const names = (question: string) =>
+      embedder
+        .queryConcepts(question)
+        .filter((c) => !c.phrase && c.entityKeys !== undefined)
+        .flatMap((c) => [...c.alternatives.keys()].filter((key) => key.startsWith('zh:')));
+    // 派 "faction", 西 "west", 约 "about", 什 of 什么: here only sounds; a function word (在) or a word ends a part.
+    expect(names('派西·卫斯理在家里排第几？')).toEqual(expect.arrayContaining(['zh:派西', 'zh:卫斯理']));
+    expect(names('2015年约什·诺曼拦截了多少次？')).toEqual(expect.arrayContaining(['zh:约什', 'zh:诺曼']));
+    expect(embedder.queryConcepts('派西·卫斯理在家里排第几？').some((c) => !c.phrase && c.alternatives.has('west'))).toBe(false);
+    // Without the dot the same characters are words as before.
+    expect(names('派西卫在家里')).not.toContain('zh:派西');
+  });
+
   it('meets a Western name and its transliteration by sound, in both directions', () => {
     expect(meets('Who is Lefevre?', '勒费弗是瑞士工程师。')).toEqual({ any: true, entity: true });
     // Typed in lower case, a word the corpus does not know is looked up by sound too.
