@@ -50,6 +50,23 @@ const PATTERNS: Array<{ pattern: RegExp; read: (m: RegExpMatchArray) => Reading 
   },
   // 11月12日
   { pattern: /(\d{1,2})\s*月\s*(\d{1,2})\s*[日号號]/gu, read: (m) => dates(undefined, Number(m[1]), Number(m[2])) },
+  // 2023-11-12, 2023/11/12, 2012.03.29: year, month, day
+  {
+    pattern: /(?<![\d./-])((?:1\d|20)\d{2})([-/.])(\d{1,2})\2(\d{1,2})(?![\d./-])/gu,
+    read: (m) => dates(Number(m[1]), Number(m[3]), Number(m[4])),
+  },
+  // 11/12/2023 (month first, as in the US; day first when the first number cannot be a month), and
+  // a bare 11/12 or 3/15 in chat. A bare pair whose second number could be a denominator (1/3,
+  // 3/4, 6/8: fractions far more often than dates) is left to be read as numbers.
+  {
+    pattern: /(?<![\d./A-Za-z])(\d{1,2})\/(\d{1,2})(?:\/((?:1\d|20)\d{2}))?(?![\d./A-Za-z-])/gu,
+    read: (m) => {
+      const [first, second] = [Number(m[1]), Number(m[2])];
+      if (!m[3] && second <= 10) return undefined;
+      const [month, day] = first <= 12 ? [first, second] : [second, first];
+      return day <= 31 ? dates(m[3] ? Number(m[3]) : undefined, month, day) : undefined;
+    },
+  },
   // 3月, 10月 (but not 3個月, a duration)
   { pattern: /(?<![\d年])(\d{1,2})\s*月(?![\d份])/gu, read: (m) => dates(undefined, Number(m[1]), undefined) },
   // 20世纪70年代, 二十世纪七十年代; 公元前5世纪 (西元, Taiwan's word for the era, too); 20世纪
