@@ -210,7 +210,7 @@ export async function readLexiconSources(): Promise<Omit<LexiconSources, 'identi
     wordNetSynonyms,
     commonWords: [...wordNet.commonWords],
     relatedLinks: links(directLinks(wordNet.related)),
-    variantLinks: links(directLinks([...derivedPairs(wordNet.derivations), ...comparedForms(wordNet.adjectives)])),
+    variantLinks: links(directLinks(withSpellings([...derivedPairs(wordNet.derivations), ...comparedForms(wordNet.adjectives)], wordNet.spellings))),
   };
 }
 
@@ -570,6 +570,20 @@ function derivedPairs(derivations: Array<[string, string]>): Array<[string, stri
     if (common >= 4 && sa.length - common <= 2 && sb.length - common <= 2) pairs.push([a, b]);
   }
   return pairs;
+}
+
+/**
+ * Pairs of forms with each word's other spelling (British or American): the two spellings, and a
+ * form of one spelling paired with the other too, so septicaemia meets septicemic (septicemia's).
+ */
+function withSpellings(pairs: Array<[string, string]>, spellings: Array<[string, string]>): Array<[string, string]> {
+  const others = new Map<string, string[]>();
+  for (const [a, b] of spellings) {
+    others.set(a, [...(others.get(a) ?? []), b]);
+    others.set(b, [...(others.get(b) ?? []), a]);
+  }
+  const spelt = pairs.flatMap(([a, b]): Array<[string, string]> => [...(others.get(a) ?? []).map((other): [string, string] => [other, b]), ...(others.get(b) ?? []).map((other): [string, string] => [a, other])]);
+  return [...pairs, ...spellings, ...spelt];
 }
 
 /** An adjective's comparative and superlative (old: older, oldest; large: largest; big: biggest; early: earliest). */

@@ -20,6 +20,8 @@ export interface WordNet {
   related: Array<[string, string]>;
   /** Pairs of words derived one from the other (monopoly / monopolize, decide / decision), and an adverb with its adjective (heavily / heavy). */
   derivations: Array<[string, string]>;
+  /** Pairs of synonyms that are one word spelled the British and the American way (colour / color, centre / center, septicaemia / septicemia). */
+  spellings: Array<[string, string]>;
   /** One-word adjectives ("old", "large"): their comparative and superlative forms are theirs. */
   adjectives: Set<string>;
   /** A lower-case lemma's synonyms in its commonest sense (WordNet's sense order), e.g. "buy" → "purchase". */
@@ -106,7 +108,12 @@ export async function readWordNet(): Promise<WordNet> {
       if (key.startsWith('a')) adjectives.add(word);
     }
   }
+  const spellings: Array<[string, string]> = [];
   for (const { words, file, pertains, derives } of synsets.values()) {
+    const lower = words.filter((word) => /^[a-z]+$/.test(word));
+    for (let i = 0; i < lower.length; i += 1) {
+      for (let j = i + 1; j < lower.length; j += 1) if (americanSpelling(lower[i]!) === americanSpelling(lower[j]!)) spellings.push([lower[i]!, lower[j]!]);
+    }
     // A place's or a people's names: United States, America, USA (not a common word capitalised:
     // "Book" of the Bible; not a person's, whose surname is often a word: Greene).
     const names = file === NOUN_LOCATION || file === NOUN_GROUP ? words.filter((word) => /^[A-Z]/.test(word) && !commonWords.has(word.toLowerCase())) : [];
@@ -122,6 +129,7 @@ export async function readWordNet(): Promise<WordNet> {
     adjectives,
     related,
     derivations,
+    spellings,
     synonymsOf(lemma) {
       const synonyms = new Set<string>();
       for (const key of senses.get(lemma) ?? []) {
@@ -130,6 +138,25 @@ export async function readWordNet(): Promise<WordNet> {
       return [...synonyms];
     },
   };
+}
+
+/**
+ * A word as American English spells it, by the regular differences (ae and oe, -our, -re, -ise and
+ * -isation, -yse, -ogue, -ence, a doubled l before an ending, -mme): two synonyms that read alike so
+ * are one word. Applied alone to any word it may make a non-word ("tour" → "tor"): only synonyms
+ * are compared by it.
+ */
+export function americanSpelling(word: string): string {
+  return word
+    .replace(/ae|oe/g, 'e')
+    .replace(/our(?=s?$|ed$|ing$|able$|ful$|ite$|less$)/, 'or')
+    .replace(/([^aeiou])re([sd]?)$/, '$1er$2')
+    .replace(/is(e|es|ed|ing|ation|ations|er|ers)$/, 'iz$1')
+    .replace(/ys(e|es|ed|ing)$/, 'yz$1')
+    .replace(/ogue(s?)$/, 'og$1')
+    .replace(/ence(s?)$/, 'ense$1')
+    .replace(/ll(ed|ing|er|ers)$/, 'l$1')
+    .replace(/mme(s?)$/, 'm$1');
 }
 
 /** Whether two words begin alike over most of the shorter one (presidential, president). */

@@ -4,6 +4,7 @@ import { buildLexicon } from '../../src/index/build-lexicon.js';
 import type { Concept } from '../../src/text/features.js';
 import { lexiconFromFile, type Lexicon } from '../../src/text/lexicon.js';
 import { wadeGilesSyllables } from '../../src/text/pinyin.js';
+import { americanSpelling } from '../../src/text/wordnet.js';
 import { matchProfile, weighQuestion } from '../../src/ranking/question.js';
 
 // A small corpus in both languages whose passages name things the questions name differently.
@@ -16,6 +17,7 @@ const ENGLISH = [
   'The chairman resigned, and the merger was cancelled.',
   'The club was established in 1892.',
   'The storm was heavy.',
+  'The septicemic form of the plague turned the skin a dark color.',
 ];
 const CHINESE = ['勒费弗是瑞士工程师。', '纽卡斯尔的胡格诺派教徒于蒙古经商。', '成功的美国大学。', '该公司在20世纪70年代垄断了市场。', '第九次会议在纽卡斯尔举行。', '格兰杰是一名记者。', '周靖人是首席技术官。', '超级碗在大桥旁举行。', '这把旧伞还很中用。', '这是一个合音。', '余杭的居民去杭州工作。', '国务院开会。', '出租汽车很多。'];
 
@@ -222,6 +224,15 @@ describe('other forms of a word', () => {
     expect(meets('Which Swiss engineer?', '勒费弗是瑞士工程师。').entity).toBe(true);
     expect(meets('瑞士工程师是谁？', 'Lefevre, a Swiss engineer, said the monopoly ended in the 1970s.').any).toBe(true);
     expect(conceptWith(embedder.queryConcepts('Swiss'), 'swiss')?.alternatives.has('switzerland')).toBe(true);
+  });
+
+  it('meets a word spelled the British way and its American spelling, and the forms of either', () => {
+    const plague = ENGLISH[8]!;
+    // 败血症's gloss is "septicaemia"; the passage says "septicemic" (WordNet: septicemia).
+    expect(meets('败血症是什么？', plague).any).toBe(true);
+    expect(conceptWith(embedder.queryConcepts('What colour did the skin turn?'), 'color')).toBeDefined();
+    expect(americanSpelling('centre')).toBe(americanSpelling('center'));
+    expect(americanSpelling('organisation')).toBe('organization');
   });
 
   it('meets a noun and its verb that the stemmer keeps apart', () => {
