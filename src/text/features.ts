@@ -600,12 +600,6 @@ function chineseWordConcept(word: string, weight: number, lexicon: Lexicon, with
     c.alternatives.set(romanised, FEATURE_WEIGHTS.pinyin);
     c.entityKeys = new Set([`zh:${word}`, romanised, ...(glosses ?? []).filter((gloss) => gloss.name).map((gloss) => gloss.stem)]);
   }
-  else if (query && word.length >= 2) {
-    // A word the corpus's English text writes in pinyin (飞天, "Feitian", the name of a system) meets
-    // it so; only where the corpus has that spelling, so homophones (实验, 试验) never meet.
-    const romanised = `py:${romanise(word)}`;
-    if (lexicon.knows?.(romanised) === true) c.alternatives.set(romanised, FEATURE_WEIGHTS.pinyin);
-  }
   if (glosses) {
     addGlosses(c, glosses, 1);
   } else if (withGlosses && word.length >= 2) {

@@ -18,7 +18,6 @@ const ENGLISH = [
   'The club was established in 1892.',
   'The storm was heavy.',
   'The septicemic form of the plague turned the skin a dark color.',
-  'The Feitian platform still runs the cloud.',
 ];
 const CHINESE = ['勒费弗是瑞士工程师。', '纽卡斯尔的胡格诺派教徒于蒙古经商。', '成功的美国大学。', '该公司在20世纪70年代垄断了市场。', '第九次会议在纽卡斯尔举行。', '格兰杰是一名记者。', '周靖人是首席技术官。', '超级碗在大桥旁举行。', '这把旧伞还很中用。', '这是一个合音。', '余杭的居民去杭州工作。', '国务院开会。', '出租汽车很多。'];
 
@@ -189,13 +188,6 @@ describe('transliterated names', () => {
     expect(embedder.queryConcepts('派西·卫斯理在家里排第几？').some((c) => !c.phrase && c.alternatives.has('west'))).toBe(false);
     // Without the dot the same characters are words as before.
     expect(names('派西卫在家里')).not.toContain('zh:派西');
-  });
-
-  it('meets a Chinese word that the English text writes in pinyin, and no homophone the corpus does not write', () => {
-    // 飞天 is "Apsara" in the dictionary; the passage spells the system's name "Feitian".
-    expect(meets('飞天还有用吗？', ENGLISH[9]!).any).toBe(true);
-    expect([...conceptWith(embedder.queryConcepts('飞天还有用吗？'), 'zh:飞天')!.alternatives.keys()]).toContain('py:feitian');
-    expect([...conceptWith(embedder.queryConcepts('实验成功了吗？'), 'zh:实验')!.alternatives.keys()].some((key) => key.startsWith('py:'))).toBe(false);
   });
 
   it('meets a Western name and its transliteration by sound, in both directions', () => {
