@@ -75,8 +75,9 @@ export const CHINESE_STOPWORDS = {
 
 const HAN_RUN = /\p{Script=Han}+/gu;
 // The dot between the parts of a foreign name (约什·诺曼, 卡尔·路德维希), as Simplified, Traditional
-// (‧) and Japanese (・) texts write it; a space may stand beside it.
-const INTERPUNCT = /^\s?[·・‧•∙]|[·・‧•∙]\s?$/u;
+// (‧) and Japanese (・) texts write it, just before or just after a run (a space may stand beside it).
+const DOT_BEFORE = /[·・‧•∙]\s?$/u;
+const DOT_AFTER = /^\s?[·・‧•∙]/u;
 const CHINESE_NUMERAL = /^[零〇一二两三四五六七八九十百千万亿]+$/u;
 const CHINESE_NUMERAL_END = /[零〇一二两三四五六七八九十百千万亿\d]$/u;
 
@@ -131,7 +132,7 @@ export function extractConcepts(text: string, lexicon: Lexicon, options: Feature
     const end = match.index + match[0].length;
     const here = mentions.filter((m) => m.start < end && m.end > match.index);
     const inNumber = (offset: number) => here.some((m) => match.index + offset >= m.start && match.index + offset < m.end);
-    const dotted = { start: INTERPUNCT.test(folded.slice(Math.max(0, match.index - 2), match.index)), end: INTERPUNCT.test(folded.slice(end, end + 2)) };
+    const dotted = { start: DOT_BEFORE.test(folded.slice(Math.max(0, match.index - 2), match.index)), end: DOT_AFTER.test(folded.slice(end, end + 2)) };
     addChineseConcepts(match[0], lexicon, options, here.length > 0 ? inNumber : undefined, dotted, concepts);
   }
   return concepts;
@@ -466,9 +467,9 @@ const MAX_DOTTED_PART = 6;
 /**
  * The segments (first and last index) of the name parts an interpunct joins (约什·诺曼,
  * 卡尔·路德维希·冯·贝塔郎非): from the dot outwards, single characters, whatever they mean elsewhere
- * (约, 什, 芳 are sounds here), and words the dictionary lists as names, up to a function word, a
- * number, another word (圣训 of 艾布·达吾德圣训集) or the run's edge. The segment touching the dot is always a part of the
- * name: no function word stands against an interpunct.
+ * (约, 芳 are sounds here), and words the dictionary lists as names, up to a function word, a
+ * number, a word with common senses (圣训 of 艾布·达吾德圣训集), six characters or the run's edge.
+ * A character touching the dot belongs to the name even when it is a function word elsewhere (什).
  */
 function dottedNameParts(
   segments: readonly string[],
