@@ -340,7 +340,9 @@ function addChineseConcepts(run: string, lexicon: Lexicon, options: FeatureOptio
   // Inside a dictionary word that is not a transliteration: no transliterated name runs through it.
   const inWord = segments.map((segment) => segment.length > 1 && lexicon.hasWord(segment) && !lexicon.isTransliteration(segment));
   // Inside a word the dictionary gives common senses (圣训, "hadith"): no part of a dotted name.
-  const inCommonWord = segments.map((segment) => segment.length > 1 && isCommonWord(segment, lexicon));
+  // Looked up only beside a dot, the one place it is read.
+  const dottedRun = dotted.start || dotted.end;
+  const inCommonWord = segments.map((segment) => dottedRun && segment.length > 1 && isCommonWord(segment, lexicon));
   const compounds: Array<{ concept: Concept; first: number; last: number }> = [];
   for (let first = 0; first < segments.length; first += 1) {
     let word = segments[first]!;
@@ -355,7 +357,7 @@ function addChineseConcepts(run: string, lexicon: Lexicon, options: FeatureOptio
       // name is what they say (超级|碗, Super Bowl); the characters of a transliteration
       // (紐|卡|斯|爾) are only sounds.
       const readAsParts = !compound.entityKeys || transliteration || namedByItsParts(word, segments.slice(first, last + 1), lexicon);
-      const common = isCommonWord(word, lexicon);
+      const common = dottedRun && isCommonWord(word, lexicon);
       for (let i = first; i <= last; i += 1) {
         if (common) inCommonWord[i] = true;
         if (readAsParts) covered[i] = true;
