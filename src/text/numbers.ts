@@ -181,10 +181,11 @@ const PATTERNS: Array<{ pattern: RegExp; read: (m: RegExpMatchArray) => Reading 
       return value === undefined ? undefined : { anchors: [`n:${canonical(String(value))}`] };
     },
   },
-  // Years on their own: 1000–2099, which may also be counts ("1500 soldiers").
-  { pattern: /(?<![\d.,])(1\d{3}|20\d{2})(?![\d.%]|,\d)/gu, read: (m) => year(Number(m[1]), false) },
+  // Years on their own: 1000–2099, which may also be counts ("1500 soldiers"); a full stop after one
+  // ends the sentence ("…in 1654."), a digit after it makes a decimal.
+  { pattern: /(?<![\d.,])(1\d{3}|20\d{2})(?![\d%]|[.,]\d)/gu, read: (m) => year(Number(m[1]), false) },
   // After "in", "since" …: a year of any era ("in 800").
-  { pattern: /\b(?:in|since|by|until|till|from|before|after|around|circa|c\.|year)\s+(\d{3})(?![\d.%]|,\d)/giu, read: (m) => year(Number(m[1]), false) },
+  { pattern: /\b(?:in|since|by|until|till|from|before|after|around|circa|c\.|year)\s+(\d{3})(?![\d%]|[.,]\d)/giu, read: (m) => year(Number(m[1]), false) },
   // Any other number, as written (value only).
   { pattern: new RegExp(String.raw`(?<![\d.])(${NUMBER})(?![\d])`, 'gu'), read: (m) => ({ anchors: [`n:${canonical(m[1]!)}`] }) },
 ];

@@ -83,6 +83,10 @@ describe('number anchors', () => {
     expect(numberAnchors('on 11/12/2023')).toEqual(numberAnchors('November 12, 2023'));
     expect(numberAnchors('25/12/2023')).toEqual(numberAnchors('25 December 2023'));
     expect(numberAnchors('11/12那次阿里崩掉')).toEqual(numberAnchors('11月12日'));
+    // A year that ends a sentence is a year; a decimal is not.
+    expect(numberAnchors('The plague ravaged Oslo in 1654.')).toContain('y:1654');
+    expect(numberAnchors('as early as 1519. Then')).toContain('y:1519');
+    expect(numberAnchors('it cost 1654.5 yuan')).not.toContain('y:1654');
     // A pair whose second number may be a denominator is a fraction, and a code is no date.
     expect(numberAnchors('大約1/3的人口')).toEqual(['n:1', 'n:3']);
     expect(numberAnchors('10/11-P號決議')).not.toContain('d:10-11');
