@@ -77,7 +77,13 @@ describe('number anchors', () => {
 
   it('still reads dates, money and percentages as before', () => {
     expect(numberAnchors('November 12')).toEqual(numberAnchors('11月12日'));
-    // Dates in figures: year first with any separator, month first with a slash, a bare month/day in chat.
+    expect(numberAnchors('1.5 billion')).toEqual(numberAnchors('15億'));
+    expect(numberAnchors('2023年6月')).toEqual(['m:6', 'y:2023', 'ym:2023-6']);
+    expect(numberMentions('November 12')[0]?.parts).toBe(true);
+  });
+
+  it('reads dates written in figures, and a year that ends a sentence, as dates', () => {
+    // Year first with any separator, month first with a slash, a bare month/day in chat.
     expect(numberAnchors('2023-11-12')).toEqual(numberAnchors('2023年11月12日'));
     expect(numberAnchors('2023/11/12')).toEqual(numberAnchors('November 12, 2023'));
     expect(numberAnchors('on 11/12/2023')).toEqual(numberAnchors('November 12, 2023'));
@@ -90,8 +96,5 @@ describe('number anchors', () => {
     // A pair whose second number may be a denominator is a fraction, and a code is no date.
     expect(numberAnchors('大約1/3的人口')).toEqual(['n:1', 'n:3']);
     expect(numberAnchors('10/11-P號決議')).not.toContain('d:10-11');
-    expect(numberAnchors('1.5 billion')).toEqual(numberAnchors('15億'));
-    expect(numberAnchors('2023年6月')).toEqual(['m:6', 'y:2023', 'ym:2023-6']);
-    expect(numberMentions('November 12')[0]?.parts).toBe(true);
   });
 });
