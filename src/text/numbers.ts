@@ -42,6 +42,16 @@ interface Reading {
   parts?: boolean;
 }
 
+// Orders of magnitude of the words and characters that say a round quantity.
+const VAGUE_ENGLISH: Record<string, number> = { tens: 1, dozens: 1, hundreds: 2, thousands: 3, millions: 6, billions: 9 };
+const CHINESE_ORDER: Record<string, number> = { 十: 1, 百: 2, 千: 3, 万: 4, 亿: 8 };
+const VAGUE_IDIOMS: Record<string, number[]> = { 成百上千: [2, 3], 成千上万: [3, 4] };
+// "hundreds of thousands", "dozens"; 数十万, 几百, 上千 (not 多数百姓's 数, 以上千's 上); 数以万计; 成千上万.
+const VAGUE_QUANTITY = new RegExp(
+  String.raw`\b(?:(tens|hundreds)\s+of\s+)?(dozens|hundreds|thousands|millions|billions)\b|(?:(?<![多少无半倍])数(?:以)?|(?<![十百千万])几|(?<![以之])上)([十百千]?[万亿]|[十百千])(?!度)(?:计)?|(${Object.keys(VAGUE_IDIOMS).join('|')})`,
+  'giu',
+);
+
 const PATTERNS: Array<{ pattern: RegExp; read: (m: RegExpMatchArray) => Reading | undefined }> = [
   // 2023年6月, 2023年6月12日
   {
@@ -129,6 +139,19 @@ const PATTERNS: Array<{ pattern: RegExp; read: (m: RegExpMatchArray) => Reading 
       // "may" alone is a verb far more often than a month.
       if (month === undefined || (m[2]!.toLowerCase() === 'may' && !day && !m[4])) return undefined;
       return dates(m[4] ? Number(m[4]) : undefined, month, day ? Number(day) : undefined);
+    },
+  },
+  // Round quantities said without a figure ("hundreds or thousands of servers", 数百台, 上千人,
+  // 几十家): their order of magnitude, so "hundreds" meets 数百 and a "how many" question sees a
+  // count. 几十 is not ten. They name no one thing, so they do not identify what a question is about.
+  {
+    pattern: VAGUE_QUANTITY,
+    read: (m) => {
+      let orders: number[] | undefined;
+      if (m[2]) orders = [(m[1] ? VAGUE_ENGLISH[m[1].toLowerCase()]! : 0) + VAGUE_ENGLISH[m[2].toLowerCase()]!];
+      else if (m[3]) orders = [[...m[3]].reduce((sum, char) => sum + CHINESE_ORDER[char]!, 0)];
+      else if (m[4]) orders = VAGUE_IDIOMS[m[4]];
+      return orders ? { anchors: orders.map((order) => `n:~${order}`), identifies: false } : undefined;
     },
   },
   // 15.9%, 15.9 percent, 15.9 per cent

@@ -97,4 +97,19 @@ describe('number anchors', () => {
     expect(numberAnchors('大約1/3的人口')).toEqual(['n:1', 'n:3']);
     expect(numberAnchors('10/11-P號決議')).not.toContain('d:10-11');
   });
+
+  it('reads a round quantity said without a figure as its order of magnitude, in either language', () => {
+    expect(numberAnchors('hundreds or thousands of servers')).toEqual([...only('数百'), ...only('上千')]);
+    expect(only('tens of thousands of people')).toEqual(only('数以万计'));
+    expect(only('hundreds of thousands')).toEqual(only('数十万'));
+    expect(only('dozens of stores')).toEqual(only('几十家'));
+    expect(only('成千上万')).toContain(only('thousands')[0]);
+    // 几十 is no ten, and none of them is a figure a passage must hold.
+    expect(only('几十家')).not.toContain('n:10');
+    expect(numberMentions('数百台伺服器')[0]?.identifies).toBe(false);
+    // 数 and 上 that belong to other words: 大多数 + 百姓, 上 + 百度, 以上 + 千万.
+    expect(numberMentions('大多数百姓')).toEqual([]);
+    expect(numberMentions('上百度搜索')).toEqual([]);
+    expect(only('以上千万')).toEqual(['n:10000000']);
+  });
 });
