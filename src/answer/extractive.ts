@@ -170,7 +170,8 @@ function clauseFacts(clause: string, ctx: WindowContext): ClauseFacts {
     presence: presenceOf(ctx.weighted, featuresOf(concepts)),
     content: content.length,
     fresh: content.filter((c) => ![...c.alternatives.keys()].some((key) => ctx.questionKeys.has(key))).length,
-    newNumber: hasNew(concepts, ctx.questionKeys, (key) => ANCHOR_KEY.test(key) && !DATE_KEY.test(key)),
+    // An ordinal (第一站) ranks; it counts nothing.
+    newNumber: hasNew(concepts.filter((c) => ![...c.alternatives.keys()].some((key) => key.startsWith('o:'))), ctx.questionKeys, (key) => ANCHOR_KEY.test(key) && !DATE_KEY.test(key)),
     newDate: hasNew(concepts, ctx.questionKeys, (key) => DATE_KEY.test(key)),
   };
 }

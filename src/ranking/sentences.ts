@@ -17,11 +17,14 @@ export interface SentenceAnchors {
   person: string[];
 }
 
-function anchorsOf(features: ReadonlySet<string>): SentenceAnchors {
+/** The numbers, dates and names among a sentence's features, as what it may bring to an answer. */
+export function anchorsOf(features: ReadonlySet<string>): SentenceAnchors {
   const anchors: SentenceAnchors = { number: [], date: [], person: [] };
   for (const feature of features) {
-    if (/^(?:n|p):/.test(feature)) anchors.number.push(feature);
-    else if (/^(?:d|m|y|ym|t):/.test(feature)) anchors.date.push(feature);
+    // An ordinal's number (第一站 "the first stop" gives o:1 and n:1) ranks; it counts nothing.
+    if (/^(?:n|p):/.test(feature)) {
+      if (!(feature.startsWith('n:') && features.has(`o:${feature.slice(2)}`))) anchors.number.push(feature);
+    } else if (/^(?:d|m|y|ym|t):/.test(feature)) anchors.date.push(feature);
     else if (feature.startsWith('py:')) anchors.person.push(feature);
   }
   return anchors;

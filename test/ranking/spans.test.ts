@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Article, Chunk } from '../../src/corpus/types.js';
 import type { WeightedQuestion } from '../../src/ranking/question.js';
-import { leadingSubject, type SentenceFeatureCache } from '../../src/ranking/sentences.js';
+import { anchorsOf, leadingSubject, type SentenceFeatureCache } from '../../src/ranking/sentences.js';
 import { spanCandidates } from '../../src/ranking/spans.js';
 import type { RetrievedChunk } from '../../src/retrieval/candidates.js';
 import type { Concept } from '../../src/text/features.js';
@@ -113,3 +113,12 @@ describe('leadingSubject', () => {
   });
 });
 
+
+describe('anchorsOf', () => {
+  it('counts figures, not the number of an ordinal', () => {
+    // 第一站 gives o:1 and n:1; 3亿 beside it is still a figure, and so is a round quantity.
+    expect(anchorsOf(new Set(['o:1', 'n:1'])).number).toEqual([]);
+    expect(anchorsOf(new Set(['o:1', 'n:1', 'n:300000000', 'n:~2', 'p:15.9'])).number).toEqual(['n:300000000', 'n:~2', 'p:15.9']);
+    expect(anchorsOf(new Set(['y:2023', 'd:11-12', 'py:wuyongming'])).number).toEqual([]);
+  });
+});
