@@ -42,8 +42,6 @@ export interface CandidateOptions {
    * whose sentences are most similar to the question (SIF sentence vectors), when the index has them.
    */
   semanticOfEach: number;
-  /** The best chunks whose paragraphs' other chunks are kept too. */
-  paragraphsOfBest: number;
 }
 
 /** The constant of reciprocal-rank fusion (Cormack et al.): 60 as in the paper and LangChain. */
@@ -79,11 +77,6 @@ export function createCandidateRetriever(index: LoadedIndex, options: CandidateO
     ];
   };
   const articles = new Map(index.corpus.articles.map((article) => [article.id, article]));
-  const chunksOfParagraph = new Map<string, Chunk[]>();
-  for (const chunk of index.chunks) {
-    const key = `${chunk.articleId}#${chunk.paragraph}`;
-    chunksOfParagraph.set(key, [...(chunksOfParagraph.get(key) ?? []), chunk]);
-  }
   const languageOf = (article: Article) => article.meta.lang.slice(0, 2);
   const languages = new Set(index.corpus.articles.map(languageOf));
 
@@ -144,16 +137,6 @@ export function createCandidateRetriever(index: LoadedIndex, options: CandidateO
         }
         const closest = [...similarity.keys()].filter((c) => similarity.get(c)! > 0).sort((a, b) => similarity.get(b)! - similarity.get(a)! || byChunkId(a, b));
         for (const language of languages) picked.push(...closest.filter((c) => languageOf(c.article) === language).slice(0, options.semanticOfEach));
-      }
-      // A long paragraph is cut into several chunks, and only the first names its subject ("麦银汉鱼
-      // 为…其中一种"): the chunks that go on about it are found through the best chunks' paragraphs.
-      const pickedIds = new Set(picked.map((c) => c.chunk.id));
-      for (const best of picked.slice(0, options.paragraphsOfBest)) {
-        for (const sibling of chunksOfParagraph.get(`${best.chunk.articleId}#${best.chunk.paragraph}`) ?? []) {
-          if (pickedIds.has(sibling.id)) continue;
-          pickedIds.add(sibling.id);
-          picked.push(byId.get(sibling.id) ?? { chunk: sibling, article: best.article, fusedRank: 0, vectorRank: undefined, lexicalRank: undefined, lexicalScore: undefined, fused: 0, seat: Infinity });
-        }
       }
       return picked.map(({ fused: _fused, seat: _seat, ...candidate }, fusedRank) => ({ ...candidate, fusedRank }));
     },
