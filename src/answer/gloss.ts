@@ -81,13 +81,18 @@ function englishVocabulary(text: string, lexicon: Lexicon): { byStem: Map<string
   const tokens = latinTokens(text);
   const byStem = new Map<string, string>();
   const byName = new Map<string, string>();
-  // A hyphenated compound is shown whole for its parts and its joined form: 分拆 = spin-off, not "off".
-  tokens.forEach((token, i) => {
-    const next = tokens[i + 1];
-    if (!next || text.slice(token.end, next.index) !== '-') return;
-    const compound = `${token.raw}-${next.raw}`;
-    for (const stem of [stemWord(token.lower + next.lower), stemWord(token.lower), stemWord(next.lower)]) if (!byStem.has(stem)) byStem.set(stem, compound);
-  });
+  // A hyphenated compound is shown whole for its parts and its joined form: 分拆 = spin-off, not
+  // "off"; 基層 = rank-and-file, not "rank-and".
+  for (let first = 0; first < tokens.length; ) {
+    let last = first;
+    while (tokens[last + 1] && text.slice(tokens[last]!.end, tokens[last + 1]!.index) === '-') last += 1;
+    if (last > first) {
+      const parts = tokens.slice(first, last + 1);
+      const compound = text.slice(parts[0]!.index, parts.at(-1)!.end);
+      for (const stem of [stemWord(parts.map((part) => part.lower).join('')), ...parts.map((part) => stemWord(part.lower))]) if (!byStem.has(stem)) byStem.set(stem, compound);
+    }
+    first = last + 1;
+  }
   tokens.forEach((token, i) => {
     if (!isEnglishStopword(token.lower) && token.lower.length > 1) {
       const stem = stemWord(token.lower);

@@ -300,6 +300,9 @@ describe('glosses under quotes in another language', () => {
     const reopened = glosser.gloss('When was the library re-opened?', 'en', { lang: 'zh-Hant', text: '河濱鎮的市立圖書館於11月12日重新開放。' });
     expect(reopened?.terms.map((term) => term.gloss)).toContain('re-opened');
     expect(reopened?.terms.map((term) => term.gloss)).not.toContain('opened');
+    // …all of it, however many parts it has.
+    const ranked = glosser.gloss('What did the rank-and-file employees say?', 'en', { lang: 'zh-Hant', text: '排行榜上的員工表示歡迎。' });
+    expect(ranked?.terms).toContainEqual({ text: '排行榜', gloss: 'rank-and-file' });
     expect(glosser.gloss('How much?', 'en', { lang: 'en', text: '1.5 billion kilograms' })).toBeUndefined();
     expect(glosser.gloss('多少？', 'zh-Hans', { lang: 'zh-Hant', text: '15億元' })).toBeUndefined();
   });
