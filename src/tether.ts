@@ -23,7 +23,7 @@ import { PROJECT_ROOT, type Config } from './config.js';
 import type { Logger } from './logger.js';
 
 /** How many chunks retrieval hands to the ranking: each retriever's list, what fusion keeps, and seats per language. */
-export const RETRIEVAL = { perRetriever: 20, keep: 10, perLanguage: 3, seatDepth: 60, headOfEach: 5, semanticOfEach: 2 } as const;
+export const RETRIEVAL = { perRetriever: 20, keep: 10, perLanguage: 3, seatDepth: 60, headOfEach: 5, semanticOfEach: 2, paragraphsOfBest: 2 } as const;
 /** Paragraphs handed to the answer writer (a chat model reads them around the quotes). */
 const WRITER_PASSAGES = 5;
 

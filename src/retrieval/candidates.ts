@@ -12,6 +12,8 @@ export interface RetrievedChunk {
   lexicalRank: number | undefined;
   /** BM25 score, undefined when the lexical retriever did not list the chunk. */
   lexicalScore: number | undefined;
+  /** True for a chunk kept because it goes on from the paragraph a best chunk opens (`paragraphsOfBest`). */
+  viaParagraph?: boolean;
 }
 
 /** What a retrieval is limited to. */
@@ -42,6 +44,8 @@ export interface CandidateOptions {
    * whose sentences are most similar to the question (SIF sentence vectors), when the index has them.
    */
   semanticOfEach: number;
+  /** How many of the best chunks, when one opens its paragraph, bring the paragraph's other chunks. */
+  paragraphsOfBest: number;
 }
 
 /** The constant of reciprocal-rank fusion (Cormack et al.): 60 as in the paper and LangChain. */
@@ -77,6 +81,11 @@ export function createCandidateRetriever(index: LoadedIndex, options: CandidateO
     ];
   };
   const articles = new Map(index.corpus.articles.map((article) => [article.id, article]));
+  const chunksOfParagraph = new Map<string, Chunk[]>();
+  for (const chunk of index.chunks) {
+    const key = `${chunk.articleId}#${chunk.paragraph}`;
+    chunksOfParagraph.set(key, [...(chunksOfParagraph.get(key) ?? []), chunk]);
+  }
   const languageOf = (article: Article) => article.meta.lang.slice(0, 2);
   const languages = new Set(index.corpus.articles.map(languageOf));
 
@@ -137,6 +146,20 @@ export function createCandidateRetriever(index: LoadedIndex, options: CandidateO
         }
         const closest = [...similarity.keys()].filter((c) => similarity.get(c)! > 0).sort((a, b) => similarity.get(b)! - similarity.get(a)! || byChunkId(a, b));
         for (const language of languages) picked.push(...closest.filter((c) => languageOf(c.article) === language).slice(0, options.semanticOfEach));
+      }
+      // A long paragraph is cut into several chunks, and only the first names its subject ("麦银汉鱼
+      // 为…其中一种"): the chunks that go on from a best chunk that opens its paragraph are kept too.
+      const pickedIds = new Set(picked.map((c) => c.chunk.id));
+      for (const best of picked.slice(0, options.paragraphsOfBest)) {
+        const [opening, ...rest] = chunksOfParagraph.get(`${best.chunk.articleId}#${best.chunk.paragraph}`) ?? [];
+        if (opening !== best.chunk) continue;
+        for (const sibling of rest) {
+          if (pickedIds.has(sibling.id)) continue;
+          pickedIds.add(sibling.id);
+          const listed = byId.get(sibling.id);
+          const entry = listed ?? { chunk: sibling, article: best.article, fusedRank: 0, vectorRank: undefined, lexicalRank: undefined, lexicalScore: undefined, fused: 0, seat: Infinity };
+          picked.push({ ...entry, viaParagraph: true });
+        }
       }
       return picked.map(({ fused: _fused, seat: _seat, ...candidate }, fusedRank) => ({ ...candidate, fusedRank }));
     },

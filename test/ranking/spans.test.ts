@@ -96,6 +96,14 @@ describe('span features', () => {
     const late = ['The group CEO, Wu Yongming, runs the cloud too. He put public cloud first.'];
     expect(featuresOf(late, 1, 1)).toMatchObject({ coverage: 0.5, leadCoverage: 0.5 });
   });
+
+  it('marks a span of a chunk kept only through its paragraph', () => {
+    const article = report(PARAGRAPHS);
+    const retrieved = retrievedAll(article).map((chunk, i) => (i === 1 ? { ...chunk, vectorRank: undefined, lexicalRank: undefined, viaParagraph: true } : chunk));
+    const spans = spanCandidates(question, 'en', retrieved, fakeCache());
+    const viaParagraph = (sentence: number) => spans.find((span) => span.sentenceIndexes.join() === String(sentence))?.features.viaParagraph;
+    expect([viaParagraph(0), viaParagraph(1), viaParagraph(2)]).toEqual([0, 1, 0]);
+  });
 });
 
 describe('leadingSubject', () => {
