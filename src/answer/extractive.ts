@@ -171,7 +171,7 @@ function clauseFacts(clause: string, ctx: WindowContext): ClauseFacts {
     content: content.length,
     fresh: content.filter((c) => ![...c.alternatives.keys()].some((key) => ctx.questionKeys.has(key))).length,
     // An ordinal (第一站) ranks; it counts nothing.
-    newNumber: hasNew(concepts.filter((c) => ![...c.alternatives.keys()].some((key) => key.startsWith('o:'))), ctx.questionKeys, (key) => ANCHOR_KEY.test(key) && !DATE_KEY.test(key)),
+    newNumber: hasNew(concepts.filter((c) => !isOrdinal(c)), ctx.questionKeys, (key) => ANCHOR_KEY.test(key) && !DATE_KEY.test(key)),
     newDate: hasNew(concepts, ctx.questionKeys, (key) => DATE_KEY.test(key)),
   };
 }
@@ -210,6 +210,11 @@ function windowScore(text: string, clauses: readonly ClauseFacts[], ctx: WindowC
   // Saying nothing the question did not already say answers nothing.
   const restates = novelty < 0.2 ? 0.3 : 0;
   return { score: coverage + 0.6 * evidence - asks - restates, coverage };
+}
+
+function isOrdinal(concept: Concept): boolean {
+  for (const key of concept.alternatives.keys()) if (key.startsWith('o:')) return true;
+  return false;
 }
 
 function hasNew(concepts: readonly Concept[], questionKeys: Set<string>, isWanted: (key: string) => boolean): boolean {

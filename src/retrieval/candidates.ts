@@ -81,11 +81,15 @@ export function createCandidateRetriever(index: LoadedIndex, options: CandidateO
     ];
   };
   const articles = new Map(index.corpus.articles.map((article) => [article.id, article]));
+  // Each paragraph's chunks in the order of the text: the first opens it.
   const chunksOfParagraph = new Map<string, Chunk[]>();
   for (const chunk of index.chunks) {
     const key = `${chunk.articleId}#${chunk.paragraph}`;
-    chunksOfParagraph.set(key, [...(chunksOfParagraph.get(key) ?? []), chunk]);
+    const list = chunksOfParagraph.get(key);
+    if (list) list.push(chunk);
+    else chunksOfParagraph.set(key, [chunk]);
   }
+  for (const list of chunksOfParagraph.values()) list.sort((a, b) => a.start - b.start);
   const languageOf = (article: Article) => article.meta.lang.slice(0, 2);
   const languages = new Set(index.corpus.articles.map(languageOf));
 
