@@ -236,11 +236,13 @@ export interface LexiconCorpusKeys {
    * `stems`, the stems a gloss can meet (a word of the corpus brings its translations along).
    */
   glossStems: Map<string, number>;
+  /** Per `short long` pair of stems, how many texts write a name both ways (Ali and Alibaba): `shortNameForms`. */
+  shortNames: Map<string, number>;
 }
 
 /** No texts yet. */
 export function emptyCorpusKeys(): LexiconCorpusKeys {
-  return { words: new Map(), stems: new Map(), english: new Map(), glossStems: new Map() };
+  return { words: new Map(), stems: new Map(), english: new Map(), glossStems: new Map(), shortNames: new Map() };
 }
 
 /** The corpus's tables of a lexicon: made anew by every bind, from the corpus keys. */
@@ -302,6 +304,7 @@ export class LexiconBinder {
     }
     for (const stem of addCounts(keys.stems, stems, sign)) this.flippedStems.add(stem);
     addCounts(keys.english, english, sign);
+    addCounts(keys.shortNames, shortNameForms(text, this.commonWords, (pinyinSyllables ??= listPinyinSyllables())), sign);
   }
 
   /** The lexicon of the texts counted in `keys`. */
@@ -409,7 +412,7 @@ export class LexiconBinder {
     return {
       englishWords: [...keys.english.keys()].sort().join(' '),
       synonyms: Object.fromEntries([...synonyms].map(([stem, others]) => [stem, others.join(' ')])),
-      related: toRecord(reachedKeys(new Map(sources.relatedLinks), meets, 2)),
+      related: toRecord(withShortNames(reachedKeys(new Map(sources.relatedLinks), meets, 2), keys.shortNames)),
       variants: toRecord(reachedKeys(new Map(sources.variantLinks), meets, 1)),
     };
   }
@@ -450,22 +453,56 @@ function addCounts(counts: Map<string, number>, keys: Set<string>, sign: 1 | -1)
   return flipped;
 }
 
-/** Corpus keys as stored in an index (`lexicon-keys.json`): four lists of [key, count]. */
+/**
+ * The short forms of names a text writes both ways, as `short long` pairs of stems: a capitalised
+ * word that begins a longer capitalised word of the same text (Ali, Alibaba; Manakin, Manakintown),
+ * so a question that uses the short form ("ali cloud") meets the passages that spell the name out.
+ * A common English word (New, Newton), a short form under three letters, or one syllable of pinyin
+ * (Jian, the given name of Wang Jian, and Jianfeng of Zhang Jianfeng) is no name's short form; an
+ * ending under three letters (Norman, Normandy; Europe, European) makes another word, not a longer
+ * name.
+ */
+export function shortNameForms(text: string, commonWords: ReadonlySet<string>, syllables: readonly string[]): Set<string> {
+  const names = [...new Set(latinTokens(text).filter((token) => /^[A-Z][a-z]/.test(token.raw)).map((token) => token.lower))].sort();
+  const pairs = new Set<string>();
+  // Sorted, the longer forms of a name follow it directly.
+  names.forEach((short, i) => {
+    if (short.length < 3 || commonWords.has(short) || syllables.includes(short)) return;
+    for (let j = i + 1; j < names.length && names[j]!.startsWith(short); j += 1) {
+      const long = names[j]!;
+      if (long.length >= short.length + 3 && !commonWords.has(long)) pairs.add(`${stemWord(short)} ${stemWord(long)}`);
+    }
+  });
+  return pairs;
+}
+
+/** The related forms with each counted short name's long forms added (`shortNameForms`). */
+function withShortNames(related: Map<string, Set<string>>, shortNames: Map<string, number>): Map<string, Set<string>> {
+  for (const pair of shortNames.keys()) {
+    const [short, long] = pair.split(' ') as [string, string];
+    const others = related.get(short) ?? new Set<string>();
+    others.add(long);
+    related.set(short, others);
+  }
+  return related;
+}
+
+/** Corpus keys as stored in an index (`lexicon-keys.json`): five lists of [key, count]. */
 export function serialiseCorpusKeys(keys: LexiconCorpusKeys): string {
-  return JSON.stringify({ version: CORPUS_KEYS_VERSION, words: [...keys.words], stems: [...keys.stems], english: [...keys.english], glossStems: [...keys.glossStems] });
+  return JSON.stringify({ version: CORPUS_KEYS_VERSION, words: [...keys.words], stems: [...keys.stems], english: [...keys.english], glossStems: [...keys.glossStems], shortNames: [...keys.shortNames] });
 }
 
 // Bump when `LexiconCorpusKeys` changes form (then INDEX_FORMAT_VERSION too, so old indexes rebuild).
-const CORPUS_KEYS_VERSION = 2;
+const CORPUS_KEYS_VERSION = 3;
 
 /** Corpus keys written by `serialiseCorpusKeys`; throws when the text is not such keys. */
 export function parseCorpusKeys(text: string): LexiconCorpusKeys {
   const parsed = JSON.parse(text) as Partial<Record<keyof LexiconCorpusKeys, Array<[string, number]>>> & { version?: unknown };
-  const { words, stems, english, glossStems } = parsed;
-  if (parsed.version !== CORPUS_KEYS_VERSION || !Array.isArray(words) || !Array.isArray(stems) || !Array.isArray(english) || !Array.isArray(glossStems)) {
+  const { words, stems, english, glossStems, shortNames } = parsed;
+  if (parsed.version !== CORPUS_KEYS_VERSION || ![words, stems, english, glossStems, shortNames].every(Array.isArray)) {
     throw new Error(`not lexicon corpus keys of version ${CORPUS_KEYS_VERSION}`);
   }
-  return { words: new Map(words), stems: new Map(stems), english: new Map(english), glossStems: new Map(glossStems) };
+  return { words: new Map(words), stems: new Map(stems), english: new Map(english), glossStems: new Map(glossStems), shortNames: new Map(shortNames) };
 }
 
 /** What the lexicon takes from CC-CEDICT: names, transliterations, each word's top gloss stems, gloss co-occurrence, phonetic characters. */

@@ -18,6 +18,7 @@ const ENGLISH = [
   'The club was established in 1892.',
   'The storm was heavy.',
   'The septicemic form of the plague turned the skin a dark color.',
+  'Ali, as staff call Alibaba, cut prices.',
 ];
 const CHINESE = ['勒费弗是瑞士工程师。', '纽卡斯尔的胡格诺派教徒于蒙古经商。', '成功的美国大学。', '该公司在20世纪70年代垄断了市场。', '第九次会议在纽卡斯尔举行。', '格兰杰是一名记者。', '周靖人是首席技术官。', '超级碗在大桥旁举行。', '这把旧伞还很中用。', '这是一个合音。', '余杭的居民去杭州工作。', '国务院开会。', '出租汽车很多。'];
 
@@ -198,6 +199,11 @@ describe('transliterated names', () => {
     expect(meets('What happened in Newcastle?', '第九次会议在纽卡斯尔举行。').entity).toBe(true);
     // A name that sounds like none of the corpus's meets none of them.
     expect(meets('Who is Washington?', '勒费弗是瑞士工程师。').entity).toBe(false);
+  });
+
+  it('meets a name spelled out where the question uses the short form the corpus also writes', () => {
+    expect(meets('what did ali cloud cut?', 'Alibaba Cloud cut prices.')).toEqual({ any: true, entity: true });
+    expect(meets('What did Ali cut?', 'Alibaba Cloud cut prices.').entity).toBe(true);
   });
 
   it('meets a Chinese family name in its older spelling (Wade–Giles) as in pinyin', () => {

@@ -1,7 +1,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { emptyCorpusKeys, LexiconBinder, lexiconFromSources, parseCorpusKeys, serialiseCorpusKeys, sourceOfModule, type LexiconSources } from '../../src/index/build-lexicon.js';
+import { emptyCorpusKeys, LexiconBinder, lexiconFromSources, parseCorpusKeys, serialiseCorpusKeys, shortNameForms, sourceOfModule, type LexiconSources } from '../../src/index/build-lexicon.js';
 import { encodeLexicon, reviseLexicon } from '../../src/text/lexicon.js';
 import { makeTmpDir } from '../support/corpus.js';
 
@@ -65,6 +65,32 @@ describe('a lexicon made from its sources for a corpus', () => {
 
   it('is the same for the same texts', () => {
     expect(lexiconFromSources(SOURCES, ['The bank by the river.\n我去銀行。'])).toEqual(lexicon);
+  });
+});
+
+describe('the short forms of names a text writes both ways', () => {
+  it('links a capitalised word to the longer names of the same text it begins', () => {
+    const text = 'Ali said so, and Alibaba Cloud agreed. Manakin grew into Manakintown.';
+    expect([...shortNameForms(text, new Set(), [])].sort()).toEqual(['ali alibaba', 'manakin manakintown']);
+  });
+
+  it('takes no common word, pinyin syllable, short word or ending under three letters for a short form', () => {
+    const text = 'New York met Newton. Wang Jian met Zhang Jianfeng. Al met Albert. Norman rule in Normandy. Europe is European.';
+    expect([...shortNameForms(text, new Set(['new']), ['jian', 'wang', 'zhang'])]).toEqual([]);
+    // Without the common word and the syllable, the same text has both.
+    expect([...shortNameForms(text, new Set(), [])].sort()).toEqual(['jian jianfeng', 'new newton']);
+  });
+
+  it("reads the short form with the long one only where one text writes both, and forgets it when that text goes", () => {
+    expect(lexiconFromSources(SOURCES, ['Ali said so.', 'Alibaba grew.']).related).not.toHaveProperty('ali');
+    expect(lexiconFromSources(SOURCES, ['Ali said so. Alibaba grew.']).related).toMatchObject({ ali: 'alibaba' });
+    const binder = new LexiconBinder(SOURCES);
+    const keys = emptyCorpusKeys();
+    binder.count(keys, 'Ali said so. Alibaba grew.', 1);
+    const stored = parseCorpusKeys(serialiseCorpusKeys(keys));
+    expect([...stored.shortNames.keys()]).toEqual(['ali alibaba']);
+    binder.count(stored, 'Ali said so. Alibaba grew.', -1);
+    expect(binder.revise(stored).related).not.toHaveProperty('ali');
   });
 });
 
