@@ -457,17 +457,17 @@ function addCounts(counts: Map<string, number>, keys: Set<string>, sign: 1 | -1)
  * The short forms of names a text writes both ways, as `short long` pairs of stems: a capitalised
  * word that begins a longer capitalised word of the same text (Ali, Alibaba; Manakin, Manakintown),
  * so a question that uses the short form ("ali cloud") meets the passages that spell the name out.
- * A common English word (New, Newton), a short form under three letters, or one syllable of pinyin
- * (Jian, the given name of Wang Jian, and Jianfeng of Zhang Jianfeng) is no name's short form; an
- * ending under three letters (Norman, Normandy; Europe, European) makes another word, not a longer
- * name.
+ * A function or common English word (The, Theodore; New, Newton), a short form under three
+ * letters, or one syllable of pinyin (Jian, the given name of Wang Jian, and Jianfeng of Zhang
+ * Jianfeng) is no name's short form; an ending under three letters (Norman, Normandy; Europe,
+ * European) makes another word, not a longer name.
  */
 export function shortNameForms(text: string, commonWords: ReadonlySet<string>, syllables: readonly string[]): Set<string> {
   const names = [...new Set(latinTokens(text).filter((token) => /^[A-Z][a-z]/.test(token.raw)).map((token) => token.lower))].sort();
   const pairs = new Set<string>();
   // Sorted, the longer forms of a name follow it directly.
   names.forEach((short, i) => {
-    if (short.length < 3 || commonWords.has(short) || syllables.includes(short)) return;
+    if (short.length < 3 || isEnglishStopword(short) || commonWords.has(short) || syllables.includes(short)) return;
     for (let j = i + 1; j < names.length && names[j]!.startsWith(short); j += 1) {
       const long = names[j]!;
       if (long.length >= short.length + 3 && !commonWords.has(long)) pairs.add(`${stemWord(short)} ${stemWord(long)}`);
