@@ -1,4 +1,4 @@
-import { isContentToken, isEnglishStopword, latinTokens, phraseKey, phraseKeys, stemLemma, stemWord } from '../text/english.js';
+import { isContentToken, isEnglishStopword, latinTokens, phraseKey, phraseKeys, stemLemma, stemWord, type LatinToken } from '../text/english.js';
 import type { LexiconFile, LexiconRevision } from '../text/lexicon.js';
 import { englishSkeleton, phoneticSimilarity, pinyinSkeleton } from '../text/phonetic.js';
 import { listPinyinSyllables } from '../text/pinyin.js';
@@ -286,7 +286,8 @@ export class LexiconBinder {
     const prefixes = (this.prefixes ??= dictionaryPrefixes(this.ranked));
     const text = toSimplified(foldForMatching(raw));
     for (const key of phraseKeys(text, { allPairs: true })) stems.add(key);
-    for (const token of latinTokens(text)) if (this.commonWords.has(token.lower)) english.add(token.lower);
+    const tokens = latinTokens(text);
+    for (const token of tokens) if (this.commonWords.has(token.lower)) english.add(token.lower);
     for (const [run] of text.matchAll(/\p{Script=Han}+/gu)) {
       for (const { segment } of chineseWordSegmenter().segment(run)) words.add(segment);
       for (let start = 0; start < run.length; start += 1) {
@@ -304,7 +305,7 @@ export class LexiconBinder {
     }
     for (const stem of addCounts(keys.stems, stems, sign)) this.flippedStems.add(stem);
     addCounts(keys.english, english, sign);
-    addCounts(keys.shortNames, shortNameForms(text, this.commonWords, (pinyinSyllables ??= listPinyinSyllables())), sign);
+    addCounts(keys.shortNames, shortNameForms(tokens, this.commonWords, (pinyinSyllables ??= listPinyinSyllables())), sign);
   }
 
   /** The lexicon of the texts counted in `keys`. */
@@ -454,16 +455,17 @@ function addCounts(counts: Map<string, number>, keys: Set<string>, sign: 1 | -1)
 }
 
 /**
- * The short forms of names a text writes both ways, as `short long` pairs of stems: a capitalised
- * word that begins a longer capitalised word of the same text (Ali, Alibaba; Manakin, Manakintown),
- * so a question that uses the short form ("ali cloud") meets the passages that spell the name out.
+ * The short forms of names a text (its Latin tokens) writes both ways, as `short long` pairs of
+ * stems: a capitalised word that begins a longer capitalised word of the same text (Ali, Alibaba;
+ * Manakin, Manakintown), so a question that uses the short form ("ali cloud") meets the passages
+ * that spell the name out.
  * A function or common English word (The, Theodore; New, Newton), a short form under three
  * letters, or one syllable of pinyin (Jian, the given name of Wang Jian, and Jianfeng of Zhang
  * Jianfeng) is no name's short form; an ending under three letters (Norman, Normandy; Europe,
  * European) makes another word, not a longer name.
  */
-export function shortNameForms(text: string, commonWords: ReadonlySet<string>, syllables: readonly string[]): Set<string> {
-  const names = [...new Set(latinTokens(text).filter((token) => /^[A-Z][a-z]/.test(token.raw)).map((token) => token.lower))].sort();
+export function shortNameForms(tokens: readonly LatinToken[], commonWords: ReadonlySet<string>, syllables: readonly string[]): Set<string> {
+  const names = [...new Set(tokens.filter((token) => /^[A-Z][a-z]/.test(token.raw)).map((token) => token.lower))].sort();
   const pairs = new Set<string>();
   // Sorted, the longer forms of a name follow it directly.
   names.forEach((short, i) => {
