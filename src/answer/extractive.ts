@@ -63,8 +63,6 @@ interface Candidate {
   quote: Quote;
   score: number;
   coverage: number;
-  /** Which of the question's features each of its clauses holds. */
-  presences: FeaturePresence[];
 }
 
 /**
@@ -91,10 +89,7 @@ export function shortAnswer(quotes: Quote[], question: string, analyzer: TextAna
     candidate.score -= rank * 0.15;
     if (!best || candidate.score > best.score) best = candidate;
   }
-  const { text, quote, presences } = best!;
-  // In English text a Chinese question's words are met only through glosses and names: its share
-  // is told against what English text can express, as the ranking's evidence is.
-  const coverage = quote.lang === 'en' ? profileOfPresence(weighted, presences, 'en').coverage : best!.coverage;
+  const { text, quote, coverage } = best!;
   return { text, quote, coverage };
 }
 
@@ -110,6 +105,9 @@ interface WindowContext {
 
 function bestWindow(quote: Quote, ctx: WindowContext): Candidate {
   const clauses = clausesOf(quote.text);
+  // English text meets a Chinese question's words only through glosses and names: a window's share
+  // is told against what English can say, as the ranking tells it, or what a window adds outweighs it.
+  const writtenIn = quote.lang === 'en' ? ('en' as const) : undefined;
   // A window is scored from its clauses' facts: each clause is read once, not once per window holding it.
   const known = new Map<string, ClauseFacts>();
   const factsOf = (clause: string): ClauseFacts => {
@@ -127,7 +125,7 @@ function bestWindow(quote: Quote, ctx: WindowContext): Candidate {
       const text = clauses.slice(from, to).join(' ');
       const limit = ctx.yesNo ? SHORT_ANSWER_CHARS * 1.5 : SHORT_ANSWER_CHARS;
       if (text.length > limit && to > from + 1) break;
-      const scored = windowScore(text, facts.slice(from, to), ctx);
+      const scored = windowScore(text, facts.slice(from, to), ctx, writtenIn);
       const score = scored.score - (ctx.yesNo ? 0 : text.length / 5000) + (ctx.yesNo && from === 0 ? 0.1 : 0);
       if (score > best.score) best = { from, to, score, coverage: scored.coverage };
     }
@@ -139,16 +137,15 @@ function bestWindow(quote: Quote, ctx: WindowContext): Candidate {
   for (const text of sentences.length > 1 ? [quote.text, ...sentences] : [quote.text]) {
     if (text.length > SHORT_ANSWER_CHARS) continue;
     const wholeFacts = text === quote.text ? facts : clausesOf(text).map(factsOf);
-    const scored = windowScore(text, wholeFacts, ctx);
-    if (scored.score >= best.score - 0.05 && (!whole || scored.score > whole.score)) whole = { text, quote, ...scored, presences: wholeFacts.map((clause) => clause.presence) };
+    const scored = windowScore(text, wholeFacts, ctx, writtenIn);
+    if (scored.score >= best.score - 0.05 && (!whole || scored.score > whole.score)) whole = { text, quote, ...scored };
   }
   if (whole) return whole;
   const start = quote.text.indexOf(clauses[best.from]!);
   const lastClause = clauses[best.to - 1]!;
   const end = quote.text.indexOf(lastClause, start) + lastClause.length;
   const excerpt = quote.text.slice(start, end).replace(/[,;:，；：、]$/u, '');
-  const presences = facts.slice(best.from, best.to).map((clause) => clause.presence);
-  return { text: `${best.from > 0 ? '…' : ''}${excerpt}${best.to < clauses.length ? '…' : ''}`, quote, score: best.score, coverage: best.coverage, presences };
+  return { text: `${best.from > 0 ? '…' : ''}${excerpt}${best.to < clauses.length ? '…' : ''}`, quote, score: best.score, coverage: best.coverage };
 }
 
 /** What a window's score reads of one of its clauses. */
@@ -189,8 +186,8 @@ function featuresOf(concepts: readonly Concept[]): Set<string> {
 }
 
 /** How well a window (its text and its clauses' facts) answers: the question's coverage plus what it adds of the kind asked for. */
-function windowScore(text: string, clauses: readonly ClauseFacts[], ctx: WindowContext): { score: number; coverage: number } {
-  const coverage = profileOfPresence(ctx.weighted, clauses.map((clause) => clause.presence)).coverage;
+function windowScore(text: string, clauses: readonly ClauseFacts[], ctx: WindowContext, writtenIn: 'en' | undefined): { score: number; coverage: number } {
+  const coverage = profileOfPresence(ctx.weighted, clauses.map((clause) => clause.presence), writtenIn).coverage;
   // The share of the window's content concepts that the question does not already have.
   let content = 0;
   let fresh = 0;

@@ -24,6 +24,25 @@ describe('the kind of answer a question asks for', () => {
     expect(detectAnswerKind('修復花了多少時間？')).toBe('number');
   });
 
+  it('reads "what reason" as asking why', () => {
+    expect(detectAnswerKind('what reason did Alibaba officially give for not spinning off the cloud group?')).toBe('reason');
+    expect(detectAnswerKind("What's the main reason the spin-off was called off?")).toBe('reason');
+    expect(detectAnswerKind('阿里給出的理由是什麼?')).toBe('reason');
+    expect(detectAnswerKind('What did the reasoning team publish?')).toBe('any');
+  });
+
+  it('reads "what" asking for a measured thing as asking for a figure, not a cause, a field or an idiom', () => {
+    expect(detectAnswerKind("What was Warsaw's population in 1901?")).toBe('number');
+    expect(detectAnswerKind('What valuation were investors putting on Alibaba Cloud for the planned listing?')).toBe('number');
+    expect(detectAnswerKind('whats tencent cloud\'s revenue growth in Q3')).toBe('number');
+    expect(detectAnswerKind('What is the total cost of the project?')).toBe('number');
+    expect(detectAnswerKind('What share of the market does it hold?')).toBe('number');
+    expect(detectAnswerKind('What drove growth at Alibaba Cloud?')).toBe('reason');
+    expect(detectAnswerKind('What did the sales team do after the reshuffle?')).toBe('any');
+    expect(detectAnswerKind('What area of research is it known for?')).toBe('any');
+    expect(detectAnswerKind('What is the number one cause of outages?')).toBe('any');
+  });
+
   it('reads 时间 as asking when, but not after 一段 or 大部分', () => {
     expect(detectAnswerKind('分拆公告的時間?')).toBe('date');
     expect(detectAnswerKind('该条约于何年签订？')).toBe('date');
