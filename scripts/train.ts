@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { defineCommand, listOf, runCli, wholeNumber } from '../src/cli/boundary.js';
 import { loadProjectConfig } from '../src/config.js';
 import { DATASET_NAMES, prepareDatasetRuns, type DatasetName } from '../src/eval/datasets.js';
@@ -22,11 +23,12 @@ const trainCommand = defineCommand({
     dataset: { type: 'string', valueHint: 'xquad,drcd,cmrc', description: 'which sets (default: all)' },
     limit: { type: 'string', valueHint: 'N', description: 'at most N questions per kind and refusal group (default: all)' },
     reuse: { type: 'boolean', description: 'train from the questions collected by the last run (training settings changes only)' },
+    'datasets-dir': { type: 'string', valueHint: 'DIR', description: 'where the public sets are (default ../shared/datasets)' },
   },
   run: ({ args }) => main(args),
 });
 
-async function main(values: { dataset?: string; limit?: string; reuse?: boolean }): Promise<number> {
+async function main(values: { dataset?: string; limit?: string; reuse?: boolean; 'datasets-dir'?: string }): Promise<number> {
   const datasets = listOf<DatasetName>(values.dataset, '--dataset', DATASET_NAMES, DATASET_NAMES);
   const limit = values.limit === undefined ? undefined : wholeNumber(values.limit, '--limit', { fallback: 0 });
   const config = loadProjectConfig();
@@ -36,7 +38,8 @@ async function main(values: { dataset?: string; limit?: string; reuse?: boolean 
     import('../src/training/train.js'),
   ]);
   const log = (message: string) => console.error(message);
-  const runs = (await prepareDatasetRuns({ root: config.root, datasets, split: 'train', ...(limit ? { perKindLimit: limit } : {}) }))
+  const datasetsDir = values['datasets-dir'] ? path.resolve(values['datasets-dir']) : undefined;
+  const runs = (await prepareDatasetRuns({ root: config.root, datasets, split: 'train', datasetsDir, ...(limit ? { perKindLimit: limit } : {}) }))
     .filter((run) => !REPORTED_ONLY.includes(run.name));
   const questions = values.reuse
     ? (await loadCollectedQuestions(config.root)).filter((question) => !REPORTED_ONLY.includes(question.run))

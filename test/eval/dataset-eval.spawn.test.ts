@@ -90,4 +90,11 @@ describe('npm run eval -- --dataset', () => {
     expect(stderr).toContain('../shared/datasets');
     expect(stderr).toMatch(/optional/);
   });
+
+  it('trains from the folder --datasets-dir names, as the message for a missing one says to', async () => {
+    const { code, stderr } = await runTsx('scripts/train.ts', ['--dataset', 'xquad', '--datasets-dir', path.join(tmp, 'nowhere')], env());
+    expect(code).not.toBe(0);
+    expect(stderr).toContain(path.join(tmp, 'nowhere'));
+    expect(stderr).toContain('--datasets-dir');
+  });
 });
