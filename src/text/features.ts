@@ -54,7 +54,8 @@ const STOPWORD_LIST = new Set(
   `的 了 在 是 和 与 及 或 也 都 就 而 之 其 等 被 把 对 从 于 为 以 这 那 个 么 吗 呢 吧 啊 呀 着 过 得 地 所 将 并 又 还 但 却 则 即 如 若
   什么 多少 哪 哪些 哪个 如何 怎么 怎样 为什么 为何 谁 谁是 是谁 何时 什么时候 几 是否 有没有 是不是 它 他 她 我 你 我们 他们 她们 你们 它们 此 该 有 没有 会 要 能 可以 一个
   哪里 哪儿 何处 何 啥 咋 哪位 哪一 哪一位 位 些 还是 任何 什 一位 这位 那位 几位 一些 一种
-  何种 何年 何月 何日 何地 何人 何物 何者 何事 何方 何为 何以 何故 何等 什么地方 什么东西 啥地方 公元 西元 百分之`.split(/\s+/),
+  何种 何年 何月 何日 何地 何人 何物 何者 何事 何方 何为 何以 何故 何等 什么地方 什么东西 啥地方 公元 西元 百分之
+  来说 来讲 而言`.split(/\s+/),
 );
 // Words of a request or of chat in a Chinese question (Simplified), not of its topic: only a question's.
 const REQUEST_WORDS = new Set(`原文 提到 到底 究竟 其实 真的 欸 诶 哦 嗯 啦 嘛 一下 请问 听说 笑死 救命 来着 哎呀 求问`.split(/\s+/));
@@ -438,6 +439,12 @@ function addChineseConcepts(run: string, lexicon: Lexicon, options: FeatureOptio
         name.alternatives.set(key, chars.length === 3 ? 1 : SHORT_NAME_STRENGTH);
         name.entityKeys.add(key);
         for (let i = first; i <= last; i += 1) covered[i] = true;
+        // Nor is a name the given name's characters spell (蔡|英|華: 英華, "Anglo-Chinese"); a common
+        // word they spell stays one (時侯|業|內 is a typo before 業內, "in the industry", no name).
+        for (let c = compounds.length - 1; c >= 0; c -= 1) {
+          const { first: from, last: to } = compounds[c]!;
+          if (from > first && to <= last && lexicon.isProperNoun(segments.slice(from, to + 1).join(''))) compounds.splice(c, 1);
+        }
       } else {
         for (let i = first; i <= last; i += 1) segmentConcepts[i]?.alternatives.set(key, FEATURE_WEIGHTS.pinyin);
       }

@@ -111,6 +111,15 @@ describe('the dictionary read for names', () => {
     expect(names('何炅是谁？').some((key) => key.startsWith('py:he'))).toBe(true);
   });
 
+  it('reads a given name as part of its name, not as the name-word its characters spell; a common word they spell stays', () => {
+    const wholeConcepts = (question: string) => embedder.queryConcepts(question).filter((c) => !c.phrase);
+    // 蔡|英|華: 英華 is "Anglo-Chinese" in the dictionary, here the given name of 蔡英華.
+    expect(wholeConcepts('蔡英華離職了嗎？').some((c) => c.alternatives.has('zh:英华'))).toBe(false);
+    expect(wholeConcepts('蔡英華離職了嗎？').some((c) => c.entityKeys?.has('py:caiyinghua'))).toBe(true);
+    // 时侯 (a typo of 时候) puts the surname 侯 before 业内, "in the industry": still a word of the question.
+    expect(wholeConcepts('张勇接手的时侯业内怎么看？').some((c) => c.alternatives.has('zh:业内'))).toBe(true);
+  });
+
   it('reads no person into a preposition and a place', () => {
     const concepts = embedder.queryConcepts('于蒙古');
     expect(concepts.some((c) => [...c.alternatives.keys()].some((key) => key.startsWith('py:yumeng')))).toBe(false);

@@ -10,6 +10,10 @@ describe('Chinese function words', () => {
     for (const word of ['什么地方', '什么东西', '何种', '何年', '西元', '公元', '百分之']) expect(CHINESE_STOPWORDS.has(word), word).toBe(true);
   });
 
+  it('reads the frame of "as for X" (对X来说, 对X而言) as function words, not as "come" or "say"', () => {
+    for (const word of ['来说', '而言', '来讲']) expect(CHINESE_STOPWORDS.has(word), word).toBe(true);
+  });
+
   it('keeps words whose 地 or 位 is content: status, here, lies in', () => {
     for (const word of ['地位', '此地', '位于', '在位']) expect(CHINESE_STOPWORDS.has(word), word).toBe(false);
   });
