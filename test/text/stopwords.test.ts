@@ -11,7 +11,13 @@ describe('Chinese function words', () => {
   });
 
   it('reads the frame of "as for X" (对X来说, 对X而言) as function words, not as "come" or "say"', () => {
-    for (const word of ['来说', '而言', '来讲']) expect(CHINESE_STOPWORDS.has(word), word).toBe(true);
+    for (const word of ['来说', '而言', '来讲', '的话']) expect(CHINESE_STOPWORDS.has(word), word).toBe(true);
+  });
+
+  it('reads what English says with function words as function words: 跟 (with), measure words after 这 / 那, now, then, before, after', () => {
+    for (const word of ['跟', '这次', '那篇', '几次', '现在', '当时', '之后', '以前', '曾经']) expect(CHINESE_STOPWORDS.has(word), word).toBe(true);
+    // A measure word inside a content word keeps it content: the next year, once.
+    for (const word of ['次年', '一次', '篇章']) expect(CHINESE_STOPWORDS.has(word), word).toBe(false);
   });
 
   it('keeps words whose 地 or 位 is content: status, here, lies in', () => {
