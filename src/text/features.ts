@@ -615,10 +615,13 @@ function chineseWordConcept(word: string, weight: number, lexicon: Lexicon, with
     addGlosses(c, glosses, 1);
   } else if (withGlosses && word.length >= 2) {
     // A word the dictionary lacks (第三次) is read through the dictionary words it is made of (第三),
-    // or through its characters (最大, 写的).
+    // or through its characters (最大, 写的). A part that is all of it but function characters (换了
+    // is 换 said done, 写的 is 写) says all of it.
+    const content = [...word].filter((char) => !CHINESE_STOPWORDS.has(char)).length;
     for (const part of dictionaryParts(word, lexicon)) {
-      c.alternatives.set(`zh:${part}`, PART_STRENGTH);
-      addGlosses(c, lexicon.glossesOf(part) ?? [], part.length / word.length);
+      const whole = part.length === content;
+      c.alternatives.set(`zh:${part}`, whole ? 1 : PART_STRENGTH);
+      addGlosses(c, lexicon.glossesOf(part) ?? [], whole ? 1 : part.length / word.length);
     }
   }
   return c;

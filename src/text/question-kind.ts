@@ -9,7 +9,7 @@ export type AnswerKind = 'number' | 'date' | 'person' | 'reason' | 'any';
 // took over sales") and asks nothing.
 const ASKS_WHO = /(?:^|[,;:?!.。，；：？！]\s*|\b(?:and|so|but|then|ok|okay|wait|also|know|knows|tell|me|wonder|ask|asking|guess|remember|idea|sure|exactly|about)\s+)(?:who|whom|whose)\b/iu;
 
-// 几个 asks how many, 哪几个 which ones ("新成立了哪幾個事業部": a list of names, not a figure); how
+// 几 before a measure word or a unit (几个, 几次, 几年) asks how many, 哪几个 which ones ("新成立了哪幾個事業部": a list of names, not a figure); how
 // long, 多久 and 多长时间 ask for a span of time, which is a figure ("14 years", "两个月"); 时间 after
 // 一段 or 大部分 asks for none ("大部分时间都住在哪里").
 // A figure named by the thing measured: "what was Warsaw's population", "what valuation were
@@ -23,7 +23,7 @@ const ASKS_QUANTITY = String.raw`\bwhat\s+${QUANTITY}|\bwhat(?:'s|\s+(?:is|was|a
 const KIND_PATTERNS: Array<[AnswerKind, RegExp]> = [
   ['reason', /\bwhy\b|\bhow come\b|\bwhat (?:caused|led to|drove)\b|\bfor what reason\b|\bwhat(?:'s|\s+(?:is|was|are|were))?\s+(?:(?:the|their|its|one|a)\s+)?(?:[\w-]+\s+)?reasons?\b|理由|為什麼|为什么|為何|为何|為啥|为啥|幹嘛|干嘛|原因|怎麼會|怎么会|怎麼回事|怎么回事/iu],
   ['date', /\bwhen\b|\bwhat (?:year|month|day|date|time)\b|\bsince when\b|何時|何时|何年|何月|何日|[西公]元前?(?:幾|几|哪)|什麼時候|什么时候|哪天|哪一天|哪年|哪一年|幾月|几月|幾號|几号|日期|(?<!多少|多長|多长|[長长段分])(?:時間|时间)/iu],
-  ['number', new RegExp(`${ASKS_QUANTITY}|${/\bhow (?:much|many|fast|big|large|long|soon)\b|\bby what\b|\bhow high\b|多少|多久|多長|多长|幾成|几成|(?<!哪)(?:幾個|几个)|百分之|比例|增速|規模|规模|增長了|增长了/.source}`, 'iu')],
+  ['number', new RegExp(`${ASKS_QUANTITY}|${/\bhow (?:much|many|fast|big|large|long|soon)\b|\bby what\b|\bhow high\b|多少|多久|多長|多长|幾成|几成|(?<!哪)[幾几](?:[个個次年天家位人名岁歲倍层層座条條种種项項场場届屆件本部首只隻张張]|十|百|千|万|萬)|百分之|比例|增速|規模|规模|增長了|增长了/.source}`, 'iu')],
   ['person', new RegExp(`${ASKS_WHO.source}|誰|谁|哪位`, 'iu')],
 ];
 

@@ -120,6 +120,13 @@ describe('the dictionary read for names', () => {
     expect(wholeConcepts('张勇接手的时侯业内怎么看？').some((c) => c.alternatives.has('zh:业内'))).toBe(true);
   });
 
+  it('reads a verb with its aspect particle (涨了, 换了) as the verb itself, not half of it', () => {
+    const rose = embedder.queryConcepts('收入涨了多少？').find((c) => c.alternatives.has('zh:涨'));
+    expect(rose?.alternatives.get('zh:涨')).toBe(1);
+    const wrote = embedder.queryConcepts('这是谁写的？').find((c) => c.alternatives.has('zh:写'));
+    expect(wrote?.alternatives.get('zh:写')).toBe(1);
+  });
+
   it('reads no person into a preposition and a place', () => {
     const concepts = embedder.queryConcepts('于蒙古');
     expect(concepts.some((c) => [...c.alternatives.keys()].some((key) => key.startsWith('py:yumeng')))).toBe(false);

@@ -10,10 +10,13 @@ describe('the kind of answer a question asks for', () => {
     expect(detectAnswerKind('The exec who took over sales, how many regions did he merge?')).toBe('number');
   });
 
-  it('reads 几个 as asking how many, and 哪几个 as asking which ones', () => {
+  it('reads 几个, 几次, 几年 as asking how many, 哪几个 as asking which ones, 几乎 as "almost"', () => {
     expect(detectAnswerKind('阿里雲有幾個事業部?')).toBe('number');
     expect(detectAnswerKind('去年11月底阿里雲新成立了哪幾個事業部?')).toBe('any');
     expect(detectAnswerKind('嘉兴南站由哪几个部分组成？')).toBe('any');
+    expect(detectAnswerKind('阿里云换了几次CEO?')).toBe('number');
+    expect(detectAnswerKind('从零到千亿花了几年?')).toBe('number');
+    expect(detectAnswerKind('几乎所有业务都上云了吗?')).toBe('any');
   });
 
   it('reads "how long" and 多久 as asking for a figure: a span of time is one', () => {
