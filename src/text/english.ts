@@ -10,7 +10,8 @@ const ENGLISH_STOPWORDS = new Set(
   those through to too until very was we were what when where which while who whom why will with would you your
   yours yourself yourselves also may might must shall s t don didn doesn isn wasn weren won wouldn couldn shouldn ever even
   still yet ago tell say said says according much many whose whether within without upon via per us let lot get got one's
-  sth sb someone something oneself etc percentage proportion`.split(/\s+/),
+  sth sb someone something oneself etc percentage proportion anyone anything anybody anywhere everyone everything
+  everybody everywhere somebody somewhere nobody nothing`.split(/\s+/),
 );
 
 // Words of a request or of chat, not of its topic: "can you quote what they said, tbh?". Only a
@@ -18,7 +19,7 @@ const ENGLISH_STOPWORDS = new Set(
 const ENGLISH_REQUEST_WORDS = new Set(
   `quote quotes quoted quoting cite cites mention mentions mentioned actually really basically exactly gonna wanna gotta
   kinda sorta lol lmao btw tbh imo imho ngl fyi idk dunno omg pls plz please thanks thx hey hi yo ok okay yeah yep yup nah
-  nope um uh hmm huh stuff thing things`.split(/\s+/),
+  nope um uh hmm huh stuff thing things rn`.split(/\s+/),
 );
 
 // Chat spellings of common words, as Discord users type them ("how many yrs", "gov clients",
@@ -30,7 +31,8 @@ const CHAT_SHORTHAND = new Map(
   wat what wut what wht what u you ur your r are y why n and pls please ppl people em them smth something sth something
   smb somebody sb somebody ya you yall you didnt did dont do doesnt does isnt is wasnt was werent were arent are cant can
   wont will wouldnt would couldnt could shouldnt should hasnt has havent have hadnt had thats that whats what whos who
-  hows how wheres where whens when shes she hes he theyre they youre you im i ive i teh the`
+  hows how wheres where whens when whyd why whatd what howd how whered where whod who shes she hes he theyre they
+  youre you im i ive i teh the`
     .trim()
     .split(/\s+/)
     .reduce<Array<[string, string]>>((pairs, word, i, words) => (i % 2 === 0 ? [...pairs, [word, words[i + 1]!]] : pairs), []),
@@ -83,9 +85,12 @@ export function asksForAKind(tokens: readonly LatinToken[], i: number): boolean 
   return /^(?:kind|type|sort|form)s?$/.test(tokens[i]!.lower) && /^(?:what|which)$/.test(tokens[i - 1]?.lower ?? '') && tokens[i + 1]?.lower === 'of';
 }
 
-/** True for words that frame a question as a request or as chat ("quote", "tbh") rather than say what it is about. */
+// Laughter as chat stretches it: lol, lolll, lmaooo, hahaha, hehe.
+const LAUGHTER = /^(?:l+o+l+|l+m+f*a+o+|(?:h+[ae]+){2,}h*)$/;
+
+/** True for words that frame a question as a request or as chat ("quote", "tbh", "lmaooo") rather than say what it is about. */
 export function isEnglishRequestWord(word: string): boolean {
-  return ENGLISH_REQUEST_WORDS.has(word);
+  return ENGLISH_REQUEST_WORDS.has(word) || LAUGHTER.test(word);
 }
 
 /** True for English function words that carry no topic. */

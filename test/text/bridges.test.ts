@@ -333,6 +333,11 @@ describe('other forms of a word', () => {
     expect(keys('笑死 该公司垄断了什么')).toEqual(keys('该公司垄断了什么'));
     expect(keys('哈佛的公司垄断了什么')).toContain('zh:哈佛');
     expect(embedder.documentFeatures('He would not quote a price.').has('quot')).toBe(true);
+    // Laughter as chat stretches it, "rn" (right now), "why'd", and words that stand for anyone or anything.
+    expect(keys('lmaooo who approved the spinoff rn hahaha')).toEqual(keys('who approved the spinoff'));
+    expect(keys("why'd the regulator approve the spinoff")).toEqual(keys('why did the regulator approve the spinoff'));
+    expect(keys('did anyone say anything about the spinoff')).toEqual(keys('did they say about the spinoff'));
+    expect(keys('who is Lola')).toContain('lola');
   });
 
   it('reads the "kind" of "what kind of" as asking, not as a word of the topic, in a question only', () => {
