@@ -55,8 +55,8 @@ const STOPWORD_LIST = new Set(
   什么 多少 哪 哪些 哪个 如何 怎么 怎样 为什么 为何 谁 谁是 是谁 何时 什么时候 几 是否 有没有 是不是 它 他 她 我 你 我们 他们 她们 你们 它们 此 该 有 没有 会 要 能 可以 一个
   哪里 哪儿 何处 何 啥 咋 哪位 哪一 哪一位 位 些 还是 任何 什 一位 这位 那位 几位 一些 一种
   何种 何年 何月 何日 何地 何人 何物 何者 何事 何方 何为 何以 何故 何等 什么地方 什么东西 啥地方 公元 西元 百分之
-  来说 来讲 而言 的话 跟 次 篇 怎么说
-  现在 当时 那时 然后 之后 以后 之前 以前 曾经 仍然 依然`.split(/\s+/),
+  来说 来讲 而言 的话 跟 次 篇 怎么说 什么样 怎么样 中的 由 由于 因为 作为 至 到
+  现在 当时 那时 然后 之后 以后 后 之前 以前 曾经 仍然 依然 时候`.split(/\s+/),
 );
 // Words of a request or of chat in a Chinese question (Simplified), not of its topic: only a question's.
 const REQUEST_WORDS = new Set(`原文 提到 到底 究竟 其实 真的 欸 诶 哦 嗯 啦 嘛 一下 请问 听说 笑死 救命 来着 哎呀 求问`.split(/\s+/));
@@ -64,11 +64,13 @@ const REQUEST_WORDS = new Set(`原文 提到 到底 究竟 其实 真的 欸 诶
 const LAUGHTER = /([哈呵嘿嘻])\1/u;
 // Function words alone (an adverb's 地, a measure word's 位) that are content inside a word: 地位 "status", 此地 "here", 位于 "lies in".
 const CONTENT_IN_WORDS = new Set(['地', '位']);
+// "Which one" with its measure word: 哪一个, 哪一种, 哪一部.
+const WHICH_ONE = /^哪一[个种部家座条支场届本首项件所只张名类间门块颗棵头匹根段句道]$/u;
 // A word made only of function words (这个, 谁在, 的是, 哪一位) is one too, unless one of them is content there.
 /** Chinese function and question words (Simplified), and words made only of them: they carry no topic. */
 export const CHINESE_STOPWORDS = {
   has(word: string): boolean {
-    if (STOPWORD_LIST.has(word)) return true;
+    if (STOPWORD_LIST.has(word) || WHICH_ONE.test(word)) return true;
     if (word.length < 2) return false;
     for (const char of word) if (!STOPWORD_LIST.has(char) || CONTENT_IN_WORDS.has(char)) return false;
     return true;
