@@ -3,6 +3,7 @@ import type { GlossStem, Lexicon } from './lexicon.js';
 import { monthOfName, numberMentions, relativeTimeAnchors } from './numbers.js';
 import { englishSkeleton, pinyinSkeleton, soundCount } from './phonetic.js';
 import { romanise, romaniseSyllables, splitPinyin, wadeGilesSyllables } from './pinyin.js';
+import { MEASURE_WORDS } from './question-kind.js';
 import { chineseWordSegmenter, foldForMatching, toSimplified } from './script.js';
 
 /** Features of a text with their weights: the shared vocabulary of the lexical and dense rankers. */
@@ -65,7 +66,7 @@ const LAUGHTER = /([哈呵嘿嘻])\1/u;
 // Function words alone (an adverb's 地, a measure word's 位) that are content inside a word: 地位 "status", 此地 "here", 位于 "lies in".
 const CONTENT_IN_WORDS = new Set(['地', '位']);
 // "Which one" with its measure word: 哪一个, 哪一种, 哪一部.
-const WHICH_ONE = /^哪一[个种部家座条支场届本首项件所只张名类间门块颗棵头匹根段句道]$/u;
+const WHICH_ONE = new RegExp(`^哪一[${MEASURE_WORDS}]$`, 'u');
 // A word made only of function words (这个, 谁在, 的是, 哪一位) is one too, unless one of them is content there.
 /** Chinese function and question words (Simplified), and words made only of them: they carry no topic. */
 export const CHINESE_STOPWORDS = {

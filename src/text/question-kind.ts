@@ -9,13 +9,20 @@ export type AnswerKind = 'number' | 'date' | 'person' | 'reason' | 'any';
 // took over sales") and asks nothing.
 const ASKS_WHO = /(?:^|[,;:?!.。，；：？！]\s*|\b(?:and|so|but|then|ok|okay|wait|also|know|knows|tell|me|wonder|ask|asking|guess|remember|idea|sure|exactly|about)\s+)(?:who|whom|whose)\b/iu;
 
-// 几 before a measure word or a unit (几个, 几次, 几年) asks how many, 哪几个 which ones ("新成立了哪幾個事業部": a list of names, not a figure); how
-// long, 多久 and 多长时间 ask for a span of time, which is a figure ("14 years", "两个月"); 时间 after
-// 一段 or 大部分 asks for none ("大部分时间都住在哪里").
+/**
+ * Measure words between 几/多少/哪 and the noun they count ("几条线", "哪所大学"), Simplified and
+ * Traditional; a unit such as 年, 岁 or 倍 is the noun itself ("几年").
+ */
+export const MEASURE_WORDS = '次个個所家位部座条條支种種类類些间間本首项項只隻名张張场場届屆件篇辆輛艘架门門股层層片份块塊颗顆棵头頭匹把根段句道';
+// 几 before a measure word or a unit (几个, 几次, 几年) asks how many, 哪几个 which ones
+// ("新成立了哪幾個事業部": a list of names, not a figure), 几乎 nothing ("almost"); how long, 多久 and
+// 多长时间 ask for a span of time, which is a figure ("14 years", "两个月"); 时间 after 一段 or 大部分
+// asks for none ("大部分时间都住在哪里").
 // A figure named by the thing measured: "what was Warsaw's population", "what valuation were
 // investors putting on it", "what is the total cost of". Only after "what" and the copula, a
 // determiner or a possessor ("what drove growth" asks for a cause); "area" and "age" also name
-// fields and eras ("what area of research", "the Bronze Age"), "value" worth ("the value of trade").
+// fields and eras ("what area of research", "the Bronze Age"), "value" worth ("the value of trade"),
+// and "the number one" ranks.
 const QUANTITY = String.raw`(?:population|revenues?|sales|income|profits?|earnings|turnover|prices?|costs?|budget|valuation|worth|salary|wages?|fees?|gdp|growth|rate|percentage|share|proportion|ratio|amount|number(?!\s+(?:one|two)\b)|total|sum|size|length|height|width|depth|distance|speed|weight|mass|temperature|capacity|density|volume|duration|attendance|score|margin|altitude|elevation|diameter|radius)\b`;
 const DETERMINED = String.raw`(?:(?:the|its|their|his|her|our|your)\s+|[\w.&-]+(?:\s+[\w.&-]+){0,2}'s?\s+)+(?:[\w-]+\s+)?`;
 const ASKS_QUANTITY = String.raw`\bwhat\s+${QUANTITY}|\bwhat(?:'s|\s+(?:is|was|are|were|will be|would be|has been|had been))?\s+${DETERMINED}${QUANTITY}`;
@@ -23,7 +30,17 @@ const ASKS_QUANTITY = String.raw`\bwhat\s+${QUANTITY}|\bwhat(?:'s|\s+(?:is|was|a
 const KIND_PATTERNS: Array<[AnswerKind, RegExp]> = [
   ['reason', /\bwhy\b|\bhow come\b|\bwhat (?:caused|led to|drove)\b|\bfor what reason\b|\bwhat(?:'s|\s+(?:is|was|are|were))?\s+(?:(?:the|their|its|one|a)\s+)?(?:[\w-]+\s+)?reasons?\b|理由|為什麼|为什么|為何|为何|為啥|为啥|幹嘛|干嘛|原因|怎麼會|怎么会|怎麼回事|怎么回事/iu],
   ['date', /\bwhen\b|\bwhat (?:year|month|day|date|time)\b|\bsince when\b|何時|何时|何年|何月|何日|[西公]元前?(?:幾|几|哪)|什麼時候|什么时候|哪天|哪一天|哪年|哪一年|幾月|几月|幾號|几号|日期|(?<!多少|多長|多长|[長长段分])(?:時間|时间)/iu],
-  ['number', new RegExp(`${ASKS_QUANTITY}|${/\bhow (?:much|many|fast|big|large|long|soon)\b|\bby what\b|\bhow high\b|多少|多久|多長|多长|幾成|几成|(?<!哪)[幾几](?:[个個次年天家位人名岁歲倍层層座条條种種项項场場届屆件本部首只隻张張]|十|百|千|万|萬)|百分之|比例|增速|規模|规模|增長了|增长了/.source}`, 'iu')],
+  [
+    'number',
+    new RegExp(
+      [
+        ASKS_QUANTITY,
+        /\bhow (?:much|many|fast|big|large|long|soon)\b|\bby what\b|\bhow high\b|多少|多久|多長|多长|幾成|几成|百分之|比例|增速|規模|规模|增長了|增长了/.source,
+        `(?<!哪)[幾几](?:[${MEASURE_WORDS}年天人岁歲倍]|十|百|千|万|萬)`,
+      ].join('|'),
+      'iu',
+    ),
+  ],
   ['person', new RegExp(`${ASKS_WHO.source}|誰|谁|哪位`, 'iu')],
 ];
 
@@ -36,9 +53,6 @@ export function detectAnswerKind(question: string): AnswerKind {
   return KIND_PATTERNS.find(([, pattern]) => pattern.test(text))?.[0] ?? 'any';
 }
 
-// Measure words between 几/多少/哪 and the noun they count ("几条线", "哪所大学"); a unit such as 年,
-// 岁 or 倍 is the noun itself ("几年").
-const MEASURE_WORDS = '次个個所家位部座条條支种種类類些间間本首项項只隻名张張场場届屆件篇辆輛艘架门門股层層片份块塊颗顆棵头頭匹把根段句道';
 // Words after 什么 or 哪 that name no thing: a verb, a particle, "kind of", "where".
 const NOT_A_FOCUS = /^(?:是|的|样|樣|么|麼|时候|時候|叫|为|為|意思|呢|吗|嗎|了|在|有|会|會|能|要|里|裡|儿|兒|边|邊|些)$/u;
 // 为什么 asks why, 凭什么 on what grounds: what follows is the question's topic, not its answer.

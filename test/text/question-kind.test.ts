@@ -16,6 +16,7 @@ describe('the kind of answer a question asks for', () => {
     expect(detectAnswerKind('嘉兴南站由哪几个部分组成？')).toBe('any');
     expect(detectAnswerKind('阿里云换了几次CEO?')).toBe('number');
     expect(detectAnswerKind('从零到千亿花了几年?')).toBe('number');
+    expect(detectAnswerKind('這棟樓有幾層?')).toBe('number');
     expect(detectAnswerKind('几乎所有业务都上云了吗?')).toBe('any');
   });
 
