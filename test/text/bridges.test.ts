@@ -338,6 +338,10 @@ describe('other forms of a word', () => {
     expect(keys("why'd the regulator approve the spinoff")).toEqual(keys('why did the regulator approve the spinoff'));
     expect(keys('did anyone say anything about the spinoff')).toEqual(keys('did they say about the spinoff'));
     expect(keys('who is Lola')).toContain('lola');
+    // A request that opens the question: "can you pull up", "show me"; the same verb later is a word.
+    expect(keys('can you pull up what the regulator said about the spinoff')).toEqual(keys('what the regulator said about the spinoff'));
+    expect(keys('show me the part about the spinoff')).toEqual(keys('the part about the spinoff'));
+    expect(keys('did the regulator pull up the spinoff')).toContain('pull');
   });
 
   it('reads the "kind" of "what kind of" as asking, not as a word of the topic, in a question only', () => {
