@@ -93,20 +93,22 @@ export function isEnglishRequestWord(word: string): boolean {
   return ENGLISH_REQUEST_WORDS.has(word) || LAUGHTER.test(word);
 }
 
-// A request that opens a chat question ("can you pull up what…", "dig up the part where…", "show me…"):
-// its verb and particle ask the bot for something; they say nothing of the topic.
-const OPENING = /^(?:hey|hi|yo|ok|okay|so|um|pls|please)$/;
+// How a chat question opens ("wait so what…", "ok and who…") and a request that opens it ("can you
+// pull up what…", "dig up the part where…", "show me…"): they ask the bot for something or clear
+// the throat; they say nothing of the topic.
+const OPENING = /^(?:hey|hi|yo|ok|okay|so|um|pls|please|wait)$/;
 const REQUEST_VERB = /^(?:pull|dig|look|find|show|give|get|remind|share|tell|quote|cite)$/;
 const REQUEST_PARTICLE = /^(?:up|me|us|of)$/;
 
-/** How many tokens open a question as a request of the bot ("can you pull up", "show me"), not as its topic; 0 when none do. */
-export function requestFrameLength(tokens: readonly LatinToken[]): number {
+/** How many tokens open a question as chat or as a request of the bot ("wait so", "can you pull up", "show me"), not as its topic. */
+export function chatFrameLength(tokens: readonly LatinToken[]): number {
   const word = (i: number) => tokens[i]?.lower ?? '';
   let i = 0;
   while (OPENING.test(word(i))) i += 1;
+  const opening = i;
   if (/^(?:can|could|would|will)$/.test(word(i)) && /^(?:you|u|ya)$/.test(word(i + 1))) i += 2;
   while (/^(?:please|pls|just)$/.test(word(i))) i += 1;
-  if (!REQUEST_VERB.test(word(i))) return 0;
+  if (!REQUEST_VERB.test(word(i))) return opening;
   i += 1;
   while (REQUEST_PARTICLE.test(word(i))) i += 1;
   return i;

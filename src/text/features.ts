@@ -1,4 +1,4 @@
-import { asksForAKind, expandQuestionToken, isAcronym, isContentToken, isEnglishRequestWord, latinTokens, oneEditStems, phraseKey, requestFrameLength, stemWord, type LatinToken } from './english.js';
+import { asksForAKind, chatFrameLength, expandQuestionToken, isAcronym, isContentToken, isEnglishRequestWord, latinTokens, oneEditStems, phraseKey, stemWord, type LatinToken } from './english.js';
 import type { GlossStem, Lexicon } from './lexicon.js';
 import { monthOfName, numberMentions, relativeTimeAnchors } from './numbers.js';
 import { englishSkeleton, pinyinSkeleton, soundCount } from './phonetic.js';
@@ -177,9 +177,9 @@ function addEnglishConcepts(text: string, lexicon: Lexicon, options: FeatureOpti
   const tokens = query ? latinTokens(text).map((token) => ({ ...token, lower: expandQuestionToken(token, text) })) : latinTokens(text);
   // Number words are anchors ("twenty-one", "ninth"), not words.
   const inNumber = (i: number) => mentions.some((m) => tokens[i]!.index < m.end && tokens[i]!.end > m.start);
-  const request = query ? requestFrameLength(tokens) : 0;
+  const frame = query ? chatFrameLength(tokens) : 0;
   const words: Array<Concept | undefined> = tokens.map((token, i) => {
-    if (!isContentToken(tokens, i) || inNumber(i) || (query && (i < request || isEnglishRequestWord(token.lower) || asksForAKind(tokens, i)))) return undefined;
+    if (!isContentToken(tokens, i) || inNumber(i) || (query && (i < frame || isEnglishRequestWord(token.lower) || asksForAKind(tokens, i)))) return undefined;
     const stem = stemWord(token.lower);
     const word = concept(FEATURE_WEIGHTS.englishWord, [[stem, 1]]);
     // "November" is also 11月.

@@ -342,6 +342,8 @@ describe('other forms of a word', () => {
     expect(keys('can you pull up what the regulator said about the spinoff')).toEqual(keys('what the regulator said about the spinoff'));
     expect(keys('show me the part about the spinoff')).toEqual(keys('the part about the spinoff'));
     expect(keys('did the regulator pull up the spinoff')).toContain('pull');
+    expect(keys('wait so who approved the spinoff')).toEqual(keys('who approved the spinoff'));
+    expect(keys('how long did the regulator wait')).toContain('wait');
   });
 
   it('reads the "kind" of "what kind of" as asking, not as a word of the topic, in a question only', () => {
