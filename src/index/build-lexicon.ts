@@ -540,7 +540,34 @@ async function readDictionary(commonStems: Set<string>) {
     const top = [...stems.entries()].sort((a, b) => Number(b[1].name) - Number(a[1].name) || b[1].weight - a[1].weight).slice(0, MAX_STEMS_PER_WORD);
     ranked.set(word, top.map(([stem, weight]) => formatStem(stem, weight)));
   }
+  readAbbreviations(entries, ranked);
   return { names, transliterations, ranked, cooccurring, phoneticTable: phoneticChars(entries, transliterations) };
+}
+
+// A sense that is only a pointer to the word abbreviated: "abbr. for 企業|企业[qi3 ye4]" (its Simplified form captured).
+const ABBREVIATION = /^abbr\. for (?:\p{Script=Han}+\|)?(\p{Script=Han}+)\s*(?:\[[^\]]*\])?$/u;
+/** Stems of the abbreviated word a word with senses of its own keeps beside them. */
+const MAX_ABBREVIATED_STEMS = 4;
+
+/**
+ * Reads a word CC-CEDICT gives as an abbreviation as the word it abbreviates too: 企 is also 企业
+ * "enterprise" (as in 政企, "government and enterprise"), 体检 is 体格检查 "physical examination".
+ * The pointer alone is no gloss (its sense names no English), so these words said nothing of it.
+ * Its own senses come first; the abbreviated word's top stems take the last places.
+ */
+function readAbbreviations(entries: Map<string, WordEntries>, ranked: Map<string, string[]>): void {
+  const additions = new Map<string, string[]>();
+  for (const [word, { common, names }] of entries) {
+    const senses = (common.length > 0 ? common : names.map((entry) => entry.english)).flatMap((english) => (Array.isArray(english) ? english : [english]).flatMap((sense) => sense.split(';')));
+    const abbreviated = senses.map((sense) => ABBREVIATION.exec(sense.trim())?.[1]).filter((target): target is string => target !== undefined && target !== word);
+    const stems = [...new Set(abbreviated.flatMap((target) => ranked.get(target) ?? []))];
+    if (stems.length > 0) additions.set(word, stems);
+  }
+  for (const [word, stems] of additions) {
+    const own = ranked.get(word) ?? [];
+    const added = stems.filter((stem) => !own.includes(stem)).slice(0, own.length === 0 ? MAX_STEMS_PER_WORD : MAX_ABBREVIATED_STEMS);
+    ranked.set(word, [...own.slice(0, MAX_STEMS_PER_WORD - added.length), ...added]);
+  }
 }
 
 function toRecord(map: Map<string, Set<string>>): Record<string, string> {

@@ -85,6 +85,12 @@ export function asksForAKind(tokens: readonly LatinToken[], i: number): boolean 
   return /^(?:kind|type|sort|form)s?$/.test(tokens[i]!.lower) && /^(?:what|which)$/.test(tokens[i - 1]?.lower ?? '') && tokens[i + 1]?.lower === 'of';
 }
 
+/** True for a word saying "now" as a question puts it ("currently", "nowadays", the "days" of "these days"): like "now", no topic. */
+export function saysNow(tokens: readonly LatinToken[], i: number): boolean {
+  const word = tokens[i]!.lower;
+  return /^(?:currently|presently|nowadays)$/.test(word) || (word === 'days' && tokens[i - 1]?.lower === 'these');
+}
+
 // Laughter as chat stretches it: lol, lolll, lmaooo, hahaha, hehe.
 const LAUGHTER = /^(?:l+o+l+|l+m+f*a+o+|(?:h+[ae]+){2,}h*)$/;
 

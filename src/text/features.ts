@@ -1,4 +1,4 @@
-import { asksForAKind, chatFrameLength, expandQuestionToken, isAcronym, isContentToken, isEnglishRequestWord, latinTokens, oneEditStems, phraseKey, stemWord, type LatinToken } from './english.js';
+import { asksForAKind, chatFrameLength, saysNow, expandQuestionToken, isAcronym, isContentToken, isEnglishRequestWord, latinTokens, oneEditStems, phraseKey, stemWord, type LatinToken } from './english.js';
 import type { GlossStem, Lexicon } from './lexicon.js';
 import { monthOfName, numberMentions, relativeTimeAnchors } from './numbers.js';
 import { englishSkeleton, pinyinSkeleton, soundCount } from './phonetic.js';
@@ -61,6 +61,16 @@ const STOPWORD_LIST = new Set(
 );
 // Words of a request or of chat in a Chinese question (Simplified), not of its topic: only a question's.
 const REQUEST_WORDS = new Set(`原文 提到 到底 究竟 其实 真的 欸 诶 哦 嗯 啦 嘛 一下 请问 听说 笑死 救命 来着 哎呀 求问`.split(/\s+/));
+/** A request or chat word, alone or run together with function words by the segmenter (到底是, "what on earth is"). */
+function isRequestWord(word: string): boolean {
+  if (REQUEST_WORDS.has(word)) return true;
+  for (let cut = 1; cut < word.length; cut += 1) {
+    const [head, tail] = [word.slice(0, cut), word.slice(cut)];
+    if ((REQUEST_WORDS.has(head) && CHINESE_STOPWORDS.has(tail)) || (CHINESE_STOPWORDS.has(head) && REQUEST_WORDS.has(tail))) return true;
+  }
+  return false;
+}
+
 // Laughter in a chat question (哈哈哈, 呵呵): a character said twice running, and its segments alone.
 const LAUGHTER = /([哈呵嘿嘻])\1/u;
 // Function words alone (an adverb's 地, a measure word's 位) that are content inside a word: 地位 "status", 此地 "here", 位于 "lies in".
@@ -179,7 +189,7 @@ function addEnglishConcepts(text: string, lexicon: Lexicon, options: FeatureOpti
   const inNumber = (i: number) => mentions.some((m) => tokens[i]!.index < m.end && tokens[i]!.end > m.start);
   const frame = query ? chatFrameLength(tokens) : 0;
   const words: Array<Concept | undefined> = tokens.map((token, i) => {
-    if (!isContentToken(tokens, i) || inNumber(i) || (query && (i < frame || isEnglishRequestWord(token.lower) || asksForAKind(tokens, i)))) return undefined;
+    if (!isContentToken(tokens, i) || inNumber(i) || (query && (i < frame || isEnglishRequestWord(token.lower) || asksForAKind(tokens, i) || saysNow(tokens, i)))) return undefined;
     const stem = stemWord(token.lower);
     const word = concept(FEATURE_WEIGHTS.englishWord, [[stem, 1]]);
     // "November" is also 11月.
@@ -338,7 +348,7 @@ function addChineseConcepts(run: string, lexicon: Lexicon, options: FeatureOptio
   const query = options.expandSynonyms === true;
   const laughter = query ? LAUGHTER.exec(run)?.[1] : undefined;
   const stopword = (word: string): boolean =>
-    CHINESE_STOPWORDS.has(word) || (query && (REQUEST_WORDS.has(word) || (laughter !== undefined && [...word].every((char) => char === laughter))));
+    CHINESE_STOPWORDS.has(word) || (query && (isRequestWord(word) || (laughter !== undefined && [...word].every((char) => char === laughter))));
 
   // Dictionary words made of whole consecutive segments (首席|技術|官 → 首席技術官): segmenters and
   // the dictionary disagree on word boundaries, but a word rarely crosses a segment boundary.

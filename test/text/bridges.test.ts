@@ -19,6 +19,7 @@ const ENGLISH = [
   'The storm was heavy.',
   'The septicemic form of the plague turned the skin a dark color.',
   'Ali, as staff call Alibaba, cut prices.',
+  'The division serves government and enterprise customers.',
 ];
 const CHINESE = ['勒费弗是瑞士工程师。', '纽卡斯尔的胡格诺派教徒于蒙古经商。', '成功的美国大学。', '该公司在20世纪70年代垄断了市场。', '第九次会议在纽卡斯尔举行。', '格兰杰是一名记者。', '周靖人是首席技术官。', '超级碗在大桥旁举行。', '这把旧伞还很中用。', '这是一个合音。', '余杭的居民去杭州工作。', '国务院开会。', '出租汽车很多。'];
 
@@ -145,6 +146,14 @@ describe('characters the dictionary gives only inside words', () => {
 });
 
 describe("CC-CEDICT's notes on a word", () => {
+  it('reads a word given as an abbreviation as the word it abbreviates too: 企 (企业) of 政企 is "enterprise"', () => {
+    // CC-CEDICT: 企 "to stand on tiptoe and look… / abbr. for 企業|企业[qi3 ye4]"; 政企 is not an entry.
+    expect(lexicon.hasWord('政企')).toBe(false);
+    const stems = lexicon.glossesOf('企')?.map((g) => g.stem) ?? [];
+    expect(stems).toContain('enterpris');
+    expect(meets('企', ENGLISH[10]!).any).toBe(true);
+  });
+
   it('reads no gloss from a pronunciation note: 中用 is "useful", not "Taiwan pr."', () => {
     // CC-CEDICT: 中用 "useful / helpful / Taiwan pr. [zhong4 yong4]".
     const stems = lexicon.glossesOf('中用')?.map((g) => g.stem) ?? [];
@@ -344,6 +353,12 @@ describe('other forms of a word', () => {
     expect(keys('did the regulator pull up the spinoff')).toContain('pull');
     expect(keys('wait so who approved the spinoff')).toEqual(keys('who approved the spinoff'));
     expect(keys('how long did the regulator wait')).toContain('wait');
+    // "What on earth is": 到底 run together with 是 by the segmenter is framing too.
+    expect(keys('该公司到底是垄断了什么')).toEqual(keys('该公司垄断了什么'));
+    // "These days", "currently" say "now", as "now" does; other days are a topic.
+    expect(keys('who approved the spinoff these days')).toEqual(keys('who approved the spinoff'));
+    expect(keys('who currently runs the club')).toEqual(keys('who runs the club'));
+    expect(keys('how many days did the regulator take')).toContain('dai');
   });
 
   it('reads the "kind" of "what kind of" as asking, not as a word of the topic, in a question only', () => {
