@@ -57,6 +57,8 @@ export function detectAnswerKind(question: string): AnswerKind {
 const NOT_A_FOCUS = /^(?:是|的|样|樣|么|麼|时候|時候|叫|为|為|意思|呢|吗|嗎|了|在|有|会|會|能|要|里|裡|儿|兒|边|邊|些)$/u;
 // 为什么 asks why, 凭什么 on what grounds: what follows is the question's topic, not its answer.
 const ZH_FOCUS = new RegExp(`(?:(?<![为為凭憑])(?:什么|什麼)|哪一?|几|幾|多少)[${MEASURE_WORDS}]?([\\p{Script=Han}]{1,4})`, 'u');
+// The thing a figure measures ("what was Warsaw's population" → population), unless it only says "a figure" (total, amount, number).
+const EN_MEASURED = new RegExp(String.raw`\bwhat\s+(${QUANTITY})|\bwhat(?:'s|\s+(?:is|was|are|were|will be|would be|has been|had been))?\s+${DETERMINED}(?!(?:total|sum|amount|number)\b)(${QUANTITY})`, 'iu');
 const EN_FOCUS = /\b(?:(?:which|what)\s+(?:kind|type|sort|form|name|size)s?\s+of|which|what|whose)\s+([a-z][a-z-]+)/iu;
 // "How many" counts a noun phrase that ends before the verb or a preposition.
 const EN_COUNTED = /\bhow\s+(?:many|much)\s+([a-z][a-z'-]*(?:\s+[a-z][a-z'-]*){0,2})/iu;
@@ -85,8 +87,14 @@ export function answerFocus(asked: string): string | undefined {
     return undefined;
   }
   const counted = EN_COUNTED.exec(question)?.[1];
-  const word = (counted === undefined ? EN_FOCUS.exec(question)?.[1] : countedNoun(counted))?.toLowerCase();
+  const word = (counted === undefined ? measuredThing(question) : countedNoun(counted))?.toLowerCase();
   return word && !EN_NOT_A_FOCUS.has(word) ? word : undefined;
+}
+
+/** The thing "what" asks a figure of, else the noun after "what" or "which". */
+function measuredThing(question: string): string | undefined {
+  const measured = EN_MEASURED.exec(question);
+  return measured ? (measured[1] ?? measured[2]) : EN_FOCUS.exec(question)?.[1];
 }
 
 /** The noun "how many" counts: of the words before the verb, the last plural ("career sacks", "defense players"), else the first ("people live"). */

@@ -121,6 +121,20 @@ describe('leadingSubject', () => {
   });
 });
 
+describe('what a span brings', () => {
+  // "阿里云国际业务现在谁在管?" ("who runs Alibaba Cloud's international business now?"): 阿里 read as its gloss "alibaba".
+  const whoRuns: WeightedQuestion = { concepts: [{ concept: concept('alibaba'), weight: 1 }, { concept: concept('intern'), weight: 2 }], total: 3, unknownShare: 0, kind: 'person' };
+  const broughtBy = (person: string[]) => {
+    const article = report(['The new international business department of Alibaba Cloud was set up.']);
+    const cache = Object.assign(fakeCache(), { anchors: () => ({ number: [], date: [], person }) });
+    return spanCandidates(whoRuns, 'zh-Hans', retrievedAll(article), cache)[0]!.features;
+  };
+
+  it('brings no one new where its only name is one the question says in the other script', () => {
+    expect(broughtBy(['py:alibaba'])).toMatchObject({ answersKind: 0 });
+    expect(broughtBy(['py:alibaba', 'py:wuyongming'])).toMatchObject({ answersKind: 1, newName: 1 });
+  });
+});
 
 describe('anchorsOf', () => {
   it('counts figures, not the number of an ordinal', () => {

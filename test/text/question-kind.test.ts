@@ -105,6 +105,13 @@ describe('the word naming what the answer is', () => {
     expect(answerFocus('How much did it save?')).toBeUndefined();
   });
 
+  it('takes the thing a figure measures when "what" asks for one, but not a word that only says "a figure"', () => {
+    expect(answerFocus("What was Huawei Cloud's revenue in 2023?")).toBe('revenue');
+    expect(answerFocus('What percentage of the population was Protestant?')).toBe('percentage');
+    expect(answerFocus('what is the total cost of the project')).toBe('cost');
+    expect(answerFocus('What was the total number of people?')).toBeUndefined();
+  });
+
   it('takes the noun after which/what, after "what type of", and the head of what "how many" counts', () => {
     expect(answerFocus('Which university did he attend?')).toBe('university');
     expect(answerFocus('During what type of climate is oxygen 18 higher?')).toBe('climate');
