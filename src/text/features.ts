@@ -126,7 +126,8 @@ export interface FeatureOptions {
  *   either language.
  */
 export function extractConcepts(text: string, lexicon: Lexicon, options: FeatureOptions): Concept[] {
-  const folded = toSimplified(foldForMatching(text));
+  const simplified = toSimplified(foldForMatching(text));
+  const folded = options.expandSynonyms === true ? withoutANotA(simplified) : simplified;
   const concepts: Concept[] = [];
   const mentions = numberMentions(folded);
   for (const mention of mentions) {
@@ -151,6 +152,19 @@ export function extractConcepts(text: string, lexicon: Lexicon, options: Feature
     addChineseConcepts(match[0], lexicon, options, here.length > 0 ? inNumber : undefined, dotted, concepts);
   }
   return concepts;
+}
+
+// A verb asked as "A-not-A" (拆不拆, 喜不喜欢, 喜欢不喜欢, 去没去): yes or no about the verb.
+// The first part and 不 are blanked: what stays is the verb once (喜不|喜欢 → 喜欢).
+const A_NOT_A = /(\p{Script=Han}{1,2})[不没](?=\1)/gu;
+
+/**
+ * A question's "A-not-A" read as its verb: "还拆不拆了" asks whether they still 拆. Read as written,
+ * the repeated verb was one word and 不 another, and a window over them looked like a name. Blanked,
+ * not cut, so the offsets of what follows stay.
+ */
+function withoutANotA(text: string): string {
+  return text.replace(A_NOT_A, (match) => ' '.repeat(match.length));
 }
 
 /** Features of a text with summed weights (concept weight × strength). */

@@ -355,6 +355,9 @@ describe('other forms of a word', () => {
     expect(keys('how long did the regulator wait')).toContain('wait');
     // "What on earth is": 到底 run together with 是 by the segmenter is framing too.
     expect(keys('该公司到底是垄断了什么')).toEqual(keys('该公司垄断了什么'));
+    // A verb asked "A-not-A" (垄断不垄断, 垄不垄断) is the verb, once.
+    expect(keys('该公司垄断不垄断市场')).toEqual(keys('该公司垄断市场'));
+    expect(keys('该公司垄不垄断市场')).toEqual(keys('该公司垄断市场'));
     // "These days", "currently" say "now", as "now" does; other days are a topic.
     expect(keys('who approved the spinoff these days')).toEqual(keys('who approved the spinoff'));
     expect(keys('who currently runs the club')).toEqual(keys('who runs the club'));
