@@ -61,23 +61,6 @@ const STOPWORD_LIST = new Set(
 );
 // Words of a request or of chat in a Chinese question (Simplified), not of its topic: only a question's.
 const REQUEST_WORDS = new Set(`原文 提到 到底 究竟 其实 真的 欸 诶 哦 嗯 啦 嘛 一下 请问 听说 笑死 救命 来着 哎呀 求问`.split(/\s+/));
-// A question word the segmenter runs together with what it asks about (多少|个, 多少|钱).
-const QUESTION_WORD_LEAD = /^(?:多少|什么|哪些|哪个|哪里|哪儿|为什么|怎么)(?=\p{Script=Han})/u;
-
-/**
- * A segment that is a question word and the noun or measure word it asks about, as two: 多少个
- * ("how many") was read as one word the dictionary glosses "number, somewhat", the topic of the
- * question at full weight, and 多少钱 ("how much money") hid 钱. A function word as a whole (什么时候) stays one.
- */
-function splitQuestionWord(segment: { segment: string; index: number }): Array<{ segment: string; index: number }> {
-  const lead = QUESTION_WORD_LEAD.exec(segment.segment)?.[0];
-  if (lead === undefined || STOPWORD_LIST.has(segment.segment)) return [segment];
-  return [
-    { segment: lead, index: segment.index },
-    { segment: segment.segment.slice(lead.length), index: segment.index + lead.length },
-  ];
-}
-
 /** A request or chat word, alone or run together with function words by the segmenter (到底是, "what on earth is"). */
 function isRequestWord(word: string): boolean {
   if (REQUEST_WORDS.has(word)) return true;
@@ -371,7 +354,7 @@ interface Dotted {
 }
 
 function addChineseConcepts(run: string, lexicon: Lexicon, options: FeatureOptions, inNumber: ((offset: number) => boolean) | undefined, dotted: Dotted, concepts: Concept[]): void {
-  const segmented = [...chineseWordSegmenter().segment(run)].flatMap(splitQuestionWord);
+  const segmented = [...chineseWordSegmenter().segment(run)];
   const segments = segmented.map((s) => s.segment);
   // A function word the segmenter splits in two (何|种, "what kind"): neither part is a topic or a name.
   const splitStopword = segments.map((segment, i) => (i > 0 && STOPWORD_LIST.has(segments[i - 1]! + segment)) || (i + 1 < segments.length && STOPWORD_LIST.has(segment + segments[i + 1]!)));

@@ -355,9 +355,6 @@ describe('other forms of a word', () => {
     expect(keys('how long did the regulator wait')).toContain('wait');
     // "What on earth is": 到底 run together with 是 by the segmenter is framing too.
     expect(keys('该公司到底是垄断了什么')).toEqual(keys('该公司垄断了什么'));
-    // A question word the segmenter joins to what it asks about: 多少个 is "how many", 多少钱 asks about 钱.
-    expect(keys('有多少个公司垄断市场')).toEqual(keys('公司垄断市场'));
-    expect(keys('该公司垄断赚了多少钱')).toContain('zh:钱');
     // A verb asked "A-not-A" (垄断不垄断, 垄不垄断) is the verb, once.
     expect(keys('该公司垄断不垄断市场')).toEqual(keys('该公司垄断市场'));
     expect(keys('该公司垄不垄断市场')).toEqual(keys('该公司垄断市场'));
