@@ -237,6 +237,8 @@ export interface CorpusPhrases {
   language: (ref: string, lang: string) => string;
   count: (n: number) => string;
   overview: (n: number) => string;
+  /** Heads the overview of the articles a question named ("tl;dr of the English article"). */
+  namedOverview: (n: number) => string;
   sections: string;
   smallTalk: Record<SmallTalk, string>;
   knows: (n: number) => string;
@@ -263,6 +265,7 @@ const CORPUS_EN: CorpusPhrases = {
   language: (ref, lang) => `${ref} is in ${lang} (corpus metadata).`,
   count: (n) => `There ${n === 1 ? 'is 1 article' : `are ${n} articles`}:`,
   overview: (n) => `Tether answers from ${n === 1 ? '1 article' : `${n} articles`}:`,
+  namedOverview: (n) => `${n === 1 ? 'That article' : 'Those articles'}:`,
   sections: 'sections',
   smallTalk: {
     greeting: 'Hello! I answer questions about the articles I know, quoting them word for word.',
@@ -294,6 +297,7 @@ const CORPUS_ZH_HANT: CorpusPhrases = {
   language: (ref, lang) => `${ref}是${lang}文章（元資料）。`,
   count: (n) => `共有${n}篇文章：`,
   overview: (n) => `Tether 根據以下${n}篇文章回答問題：`,
+  namedOverview: (n) => `${n === 1 ? '這篇文章' : '這些文章'}：`,
   sections: '小節',
   smallTalk: {
     greeting: '你好！我回答關於資料庫中文章的問題，並逐字引用原文。',
@@ -324,6 +328,7 @@ const CORPUS_ZH_HANS: CorpusPhrases = {
   language: (ref, lang) => `${ref}是${lang}文章（元数据）。`,
   count: (n) => `共有${n}篇文章：`,
   overview: (n) => `Tether 根据以下${n}篇文章回答问题：`,
+  namedOverview: (n) => `${n === 1 ? '这篇文章' : '这些文章'}：`,
   sections: '小节',
   smallTalk: {
     greeting: '你好！我回答关于资料库中文章的问题，并逐字引用原文。',

@@ -385,7 +385,7 @@ export function createCorpusQuestionAnswerer(articles: Article[]): CorpusQuestio
     // one without a known author asks for the novel's: the text may say.
     if (reference === 'implicit') fields = fields.filter((field) => !['title', 'overview', 'count'].includes(field) && targets.some((facts) => knows(facts, field)));
     if (fields.length === 0) return undefined;
-    return { ...corpusReply(fields, targets, lang, maxQuotes), reference };
+    return { ...corpusReply(fields, targets, lang, maxQuotes, targets.length < all.length), reference };
   };
 
   return {
@@ -420,7 +420,8 @@ function knows(facts: ArticleFacts, field: CorpusField): boolean {
   return field === 'author' || field === 'editor' || field === 'publication' || field === 'date' ? facts[field] !== undefined : true;
 }
 
-function corpusReply(fields: CorpusField[], targets: ArticleFacts[], lang: Lang, maxQuotes: number): Omit<CorpusReply, 'reference'> {
+/** `oneOfThem`: the question named some of the articles ("tl;dr of the English article"), so the overview is of those, not of what Tether answers from. */
+function corpusReply(fields: CorpusField[], targets: ArticleFacts[], lang: Lang, maxQuotes: number, oneOfThem = false): Omit<CorpusReply, 'reference'> {
   const p = corpusPhrases(lang);
   const { quotes, cite } = quoteCollector(maxQuotes);
   const lines: string[] = [];
@@ -429,7 +430,7 @@ function corpusReply(fields: CorpusField[], targets: ArticleFacts[], lang: Lang,
 
   for (const field of fields) {
     if (field === 'count' || field === 'overview') {
-      lines.push(field === 'count' ? p.count(targets.length) : p.overview(targets.length));
+      lines.push(field === 'count' ? p.count(targets.length) : oneOfThem ? p.namedOverview(targets.length) : p.overview(targets.length));
       for (const facts of targets) lines.push(`- ${describeArticle(facts, lang, cite, field === 'overview')}`);
       continue;
     }

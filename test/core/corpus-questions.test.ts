@@ -115,6 +115,11 @@ describe('questions about the corpus', () => {
     for (const article of articles) expect(overview?.answer).toContain(article.meta.title);
     expect(overview?.quotes.map((q) => q.text)).toEqual(expect.arrayContaining(['港口重建計劃啟動', '工程進度', '居民意見']));
     expectVerbatim(overview!.quotes);
+    // Of one article the question names, the overview is of that one, not of what Tether answers from.
+    const named = ask('tl;dr of the Chinese article?');
+    expect(named?.answer).toMatch(/^That article:/);
+    expect(named?.answer).not.toMatch(/answers from/);
+    expect(overview?.answer).toMatch(/^Tether answers from 3 articles:/);
     // At most as many quotes as asked for, and no citation of one left out.
     const limited = stage.answer('What does each article cover?', { lang: 'en', maxQuotes: 2 });
     expect(limited?.quotes).toHaveLength(2);
