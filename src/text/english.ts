@@ -8,7 +8,7 @@ const ENGLISH_STOPWORDS = new Set(
   his how i if in into is it its itself just me more most my myself no nor not now of on once only or other our ours
   ourselves own same she should so some such than that the their theirs them themselves then there these they this
   those through to too until very was we were what when where which while who whom why will with would you your
-  yours yourself yourselves also may might must shall s t don didn doesn isn wasn weren won wouldn couldn shouldn ever even
+  yours yourself yourselves also may might must shall s t didn doesn isn wasn weren wouldn couldn shouldn ever even
   still yet ago tell say said says according much many whose whether within without upon via per us let lot get got one's
   sth sb someone something oneself etc percentage proportion anyone anything anybody anywhere everyone everything
   everybody everywhere somebody somewhere nobody nothing`.split(/\s+/),
@@ -82,7 +82,11 @@ export function oneEditStems(lower: string, known: (stem: string) => boolean): s
 
 /** Whether a question's token is the "kind" of "what kind of …" (type, sort, form): it asks for a kind, the noun after it is the topic. */
 export function asksForAKind(tokens: readonly LatinToken[], i: number): boolean {
-  return /^(?:kind|type|sort|form)s?$/.test(tokens[i]!.lower) && /^(?:what|which)$/.test(tokens[i - 1]?.lower ?? '') && tokens[i + 1]?.lower === 'of';
+  const word = tokens[i]!.lower;
+  if (tokens[i + 1]?.lower !== 'of') return false;
+  if (/^(?:kind|type|sort|form)s?$/.test(word)) return /^(?:what|which)$/.test(tokens[i - 1]?.lower ?? '');
+  // "What is the name of the team?": the name is what is asked, not a word the answer says.
+  return word === 'name' && tokens[i - 1]?.lower === 'the' && tokens.slice(0, i).some((token) => /^(?:what|which)$/.test(token.lower));
 }
 
 /** True for a word saying "now" as a question puts it ("currently", "nowadays", the "days" of "these days"): like "now", no topic. */

@@ -71,6 +71,12 @@ function isRequestWord(word: string): boolean {
   return false;
 }
 
+// 这部, 那首, 该项, 每场: a measure word after a demonstrative says "this", "each".
+const DEMONSTRATIVE = /^[这那该每哪]$/u;
+// "What is it called" (叫什么名字, 名称是什么): the name is what is asked, not a word the answer says.
+const NAME_WORDS = new Set(['名字', '名称']);
+const ASKS_WHAT = /什么|啥|哪/u;
+
 // Laughter in a chat question (哈哈哈, 呵呵): a character said twice running, and its segments alone.
 const LAUGHTER = /([哈呵嘿嘻])\1/u;
 // Function words alone (an adverb's 地, a measure word's 位) that are content inside a word: 地位 "status", 此地 "here", 位于 "lies in".
@@ -356,13 +362,19 @@ interface Dotted {
 function addChineseConcepts(run: string, lexicon: Lexicon, options: FeatureOptions, inNumber: ((offset: number) => boolean) | undefined, dotted: Dotted, concepts: Concept[]): void {
   const segmented = [...chineseWordSegmenter().segment(run)];
   const segments = segmented.map((s) => s.segment);
-  // A function word the segmenter splits in two (何|种, "what kind"): neither part is a topic or a name.
-  const splitStopword = segments.map((segment, i) => (i > 0 && STOPWORD_LIST.has(segments[i - 1]! + segment)) || (i + 1 < segments.length && STOPWORD_LIST.has(segment + segments[i + 1]!)));
+  // A function word the segmenter splits in two (何|种, "what kind"), or a measure word after a demonstrative (这|部, "this"): neither part is a topic or a name.
+  const splitStopword = segments.map(
+    (segment, i) =>
+      (i > 0 && STOPWORD_LIST.has(segments[i - 1]! + segment)) ||
+      (i + 1 < segments.length && STOPWORD_LIST.has(segment + segments[i + 1]!)) ||
+      (i > 0 && DEMONSTRATIVE.test(segments[i - 1]!) && segment.length === 1 && MEASURE_WORDS.includes(segment)),
+  );
   const numeric = segmented.map(({ segment, index }) => inNumber !== undefined && [...segment].filter((_, k) => inNumber(index + k)).length * 2 >= segment.length);
   const query = options.expandSynonyms === true;
   const laughter = query ? LAUGHTER.exec(run)?.[1] : undefined;
+  const asksName = query && ASKS_WHAT.test(run);
   const stopword = (word: string): boolean =>
-    CHINESE_STOPWORDS.has(word) || (query && (isRequestWord(word) || (laughter !== undefined && [...word].every((char) => char === laughter))));
+    CHINESE_STOPWORDS.has(word) || (query && (isRequestWord(word) || (asksName && NAME_WORDS.has(word)) || (laughter !== undefined && [...word].every((char) => char === laughter))));
 
   // Dictionary words made of whole consecutive segments (首席|技術|官 → 首席技術官): segmenters and
   // the dictionary disagree on word boundaries, but a word rarely crosses a segment boundary.
@@ -444,7 +456,7 @@ function addChineseConcepts(run: string, lexicon: Lexicon, options: FeatureOptio
   // led by a common surname is a person's name: one concept, matched only as a whole (2 or 3
   // characters, never running into a function word or a word: 王堅在 is 王堅, 于蒙古 no name).
   for (let first = 0; first < segments.length; first += 1) {
-    if (covered[first]) continue;
+    if (covered[first] || splitStopword[first]) continue;
     let chars = '';
     let hasUnknown = false;
     // After a numeral a character is a measure word (第一|任|馆长, 三|张|照片), not a surname.

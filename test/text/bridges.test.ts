@@ -355,6 +355,13 @@ describe('other forms of a word', () => {
     expect(keys('how long did the regulator wait')).toContain('wait');
     // "What on earth is": 到底 run together with 是 by the segmenter is framing too.
     expect(keys('该公司到底是垄断了什么')).toEqual(keys('该公司垄断了什么'));
+    // A name asked for (叫什么名字, "the name of") is no word the answer says; a measure word after 这 says "this".
+    expect(keys('这家公司叫什么名字')).toEqual(keys('这家公司叫什么'));
+    expect(keys('这部公司的名字由来')).toContain('zh:名字');
+    expect(keys('这部公司垄断市场')).toEqual(keys('公司垄断市场'));
+    expect(keys('What is the name of the regulator that approved it?')).not.toContain('name');
+    expect(keys('Did they name the regulator?')).toContain('name');
+    expect(keys('Who won the spinoff?')).toContain('win');
     // A verb asked "A-not-A" (垄断不垄断, 垄不垄断) is the verb, once.
     expect(keys('该公司垄断不垄断市场')).toEqual(keys('该公司垄断市场'));
     expect(keys('该公司垄不垄断市场')).toEqual(keys('该公司垄断市场'));
