@@ -25,7 +25,8 @@ export const MEASURE_WORDS = '次个個所家位部座条條支种種类類些�
 // and "the number one" ranks.
 const QUANTITY = String.raw`(?:population|revenues?|sales|income|profits?|earnings|turnover|prices?|costs?|budget|valuation|worth|salary|wages?|fees?|gdp|growth|rate|percentage|share|proportion|ratio|amount|number(?!\s+(?:one|two)\b)|total|sum|size|length|height|width|depth|distance|speed|weight|mass|temperature|capacity|density|volume|duration|attendance|score|margin|altitude|elevation|diameter|radius)\b`;
 const DETERMINED = String.raw`(?:(?:the|its|their|his|her|our|your)\s+|[\w.&-]+(?:\s+[\w.&-]+){0,2}'s?\s+)+(?:[\w-]+\s+)?`;
-const ASKS_QUANTITY = String.raw`\bwhat\s+${QUANTITY}|\bwhat(?:'s|\s+(?:is|was|are|were|will be|would be|has been|had been))?\s+${DETERMINED}${QUANTITY}`;
+const WHAT_IS = String.raw`\bwhat(?:'s|\s+(?:is|was|are|were|will be|would be|has been|had been))?\s+`;
+const ASKS_QUANTITY = String.raw`\bwhat\s+${QUANTITY}|${WHAT_IS}${DETERMINED}${QUANTITY}`;
 
 const KIND_PATTERNS: Array<[AnswerKind, RegExp]> = [
   ['reason', /\bwhy\b|\bhow come\b|\bwhat (?:caused|led to|drove)\b|\bfor what reason\b|\bwhat(?:'s|\s+(?:is|was|are|were))?\s+(?:(?:the|their|its|one|a)\s+)?(?:[\w-]+\s+)?reasons?\b|理由|為什麼|为什么|為何|为何|為啥|为啥|幹嘛|干嘛|原因|怎麼會|怎么会|怎麼回事|怎么回事/iu],
@@ -58,7 +59,7 @@ const NOT_A_FOCUS = /^(?:是|的|样|樣|么|麼|时候|時候|叫|为|為|意�
 // 为什么 asks why, 凭什么 on what grounds: what follows is the question's topic, not its answer.
 const ZH_FOCUS = new RegExp(`(?:(?<![为為凭憑])(?:什么|什麼)|哪一?|几|幾|多少)[${MEASURE_WORDS}]?([\\p{Script=Han}]{1,4})`, 'u');
 // The thing a figure measures ("what was Warsaw's population" → population), unless it only says "a figure" (total, amount, number).
-const EN_MEASURED = new RegExp(String.raw`\bwhat\s+(${QUANTITY})|\bwhat(?:'s|\s+(?:is|was|are|were|will be|would be|has been|had been))?\s+${DETERMINED}(?!(?:total|sum|amount|number)\b)(${QUANTITY})`, 'iu');
+const EN_MEASURED = new RegExp(String.raw`\bwhat\s+(${QUANTITY})|${WHAT_IS}${DETERMINED}(?!(?:total|sum|amount|number)\b)(${QUANTITY})`, 'iu');
 const EN_FOCUS = /\b(?:(?:which|what)\s+(?:kind|type|sort|form|name|size)s?\s+of|which|what|whose)\s+([a-z][a-z-]+)/iu;
 // "How many" counts a noun phrase that ends before the verb or a preposition.
 const EN_COUNTED = /\bhow\s+(?:many|much)\s+([a-z][a-z'-]*(?:\s+[a-z][a-z'-]*){0,2})/iu;
