@@ -56,7 +56,8 @@ const STOPWORD_LIST = new Set(
   什么 多少 哪 哪些 哪个 如何 怎么 怎样 为什么 为何 谁 谁是 是谁 何时 什么时候 几 是否 有没有 是不是 它 他 她 我 你 我们 他们 她们 你们 它们 此 该 有 没有 会 要 能 可以 一个
   哪里 哪儿 何处 何 啥 咋 哪位 哪一 哪一位 位 些 还是 任何 什 一位 这位 那位 几位 一些 一种
   何种 何年 何月 何日 何地 何人 何物 何者 何事 何方 何为 何以 何故 何等 什么地方 什么东西 啥地方 公元 西元 百分之
-  来说 来讲 而言 的话 跟 次 篇 怎么说 什么样 怎么样 中的 由 由于 因为 作为 至 到
+  来说 来讲 而言 的话 跟 次 篇 怎么说 怎么做 怎么办 什么样 怎么样 中的 由 由于 因为 作为 至 到
+  说 讲 说的 讲的 不 不是 并不 都不 也不 还不 关于
   现在 当时 那时 然后 之后 以后 后 之前 以前 曾经 仍然 依然 时候`.split(/\s+/),
 );
 // Words of a request or of chat in a Chinese question (Simplified), not of its topic: only a question's.
@@ -360,14 +361,25 @@ interface Dotted {
 }
 
 function addChineseConcepts(run: string, lexicon: Lexicon, options: FeatureOptions, inNumber: ((offset: number) => boolean) | undefined, dotted: Dotted, concepts: Concept[]): void {
-  const segmented = [...chineseWordSegmenter().segment(run)];
+  // The segmenter joins 的 to a word it does not know (稳定|性的, 人的): the particle is no part of
+  // it, and what stays may make a word with the segment before it (稳定性, "stability").
+  const segmented = [...chineseWordSegmenter().segment(run)].flatMap(({ segment, index }) =>
+    segment.length > 1 && segment.endsWith('的') && !lexicon.hasWord(segment)
+      ? [
+          { segment: segment.slice(0, -1), index },
+          { segment: '的', index: index + segment.length - 1 },
+        ]
+      : [{ segment, index }],
+  );
   const segments = segmented.map((s) => s.segment);
-  // A function word the segmenter splits in two (何|种, "what kind"), or a measure word after a demonstrative (这|部, "this"): neither part is a topic or a name.
+  // A function word the segmenter splits in two (何|种, "what kind"), a measure word after a
+  // demonstrative (这|部, "this"), or 好 before 几 (好|几次, "several times"): no part is a topic or a name.
   const splitStopword = segments.map(
     (segment, i) =>
       (i > 0 && STOPWORD_LIST.has(segments[i - 1]! + segment)) ||
       (i + 1 < segments.length && STOPWORD_LIST.has(segment + segments[i + 1]!)) ||
-      (i > 0 && DEMONSTRATIVE.test(segments[i - 1]!) && segment.length === 1 && MEASURE_WORDS.includes(segment)),
+      (i > 0 && DEMONSTRATIVE.test(segments[i - 1]!) && segment.length === 1 && MEASURE_WORDS.includes(segment)) ||
+      (segment === '好' && segments[i + 1]?.startsWith('几') === true),
   );
   const numeric = segmented.map(({ segment, index }) => inNumber !== undefined && [...segment].filter((_, k) => inNumber(index + k)).length * 2 >= segment.length);
   const query = options.expandSynonyms === true;
