@@ -128,6 +128,12 @@ describe('the dictionary read for names', () => {
     expect(wrote?.alternatives.get('zh:写')).toBe(1);
   });
 
+  it('reads a word the segmenter joined 的 to without the particle, so it makes its word with the one before: 稳定|性的 is 稳定性', () => {
+    const keys = (text: string) => embedder.queryConcepts(text).filter((c) => !c.phrase).map((c) => [...c.alternatives.keys()][0]);
+    expect(keys('公司稳定性的问题')).toContain('zh:稳定性');
+    expect(keys('公司稳定性的问题')).not.toContain('zh:性的');
+  });
+
   it('reads no person into a preposition and a place', () => {
     const concepts = embedder.queryConcepts('于蒙古');
     expect(concepts.some((c) => [...c.alternatives.keys()].some((key) => key.startsWith('py:yumeng')))).toBe(false);
@@ -369,6 +375,11 @@ describe('other forms of a word', () => {
     expect(keys('who approved the spinoff these days')).toEqual(keys('who approved the spinoff'));
     expect(keys('who currently runs the club')).toEqual(keys('who runs the club'));
     expect(keys('how many days did the regulator take')).toContain('dai');
+    // Words English says with its function words: say, not, about, "what will they do", "several".
+    expect(keys('国务院说的垄断是什么')).toEqual(keys('国务院垄断是什么'));
+    expect(keys('关于垄断国务院怎么说')).toEqual(keys('垄断国务院'));
+    expect(keys('该公司都不垄断市场')).toEqual(keys('该公司垄断市场'));
+    expect(keys('该公司垄断好几次之后会怎么做')).toEqual(keys('该公司垄断之后'));
   });
 
   it('reads the "kind" of "what kind of" as asking, not as a word of the topic, in a question only', () => {

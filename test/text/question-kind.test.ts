@@ -10,7 +10,7 @@ describe('the kind of answer a question asks for', () => {
     expect(detectAnswerKind('The exec who took over sales, how many regions did he merge?')).toBe('number');
   });
 
-  it('reads 几个, 几次, 几年 as asking how many, 哪几个 as asking which ones, 几乎 as "almost"', () => {
+  it('reads 几个, 几次, 几年 as asking how many, 哪几个 as asking which ones, 几乎 as "almost", 好几次 as "several times"', () => {
     expect(detectAnswerKind('阿里雲有幾個事業部?')).toBe('number');
     expect(detectAnswerKind('去年11月底阿里雲新成立了哪幾個事業部?')).toBe('any');
     expect(detectAnswerKind('嘉兴南站由哪几个部分组成？')).toBe('any');
@@ -18,6 +18,10 @@ describe('the kind of answer a question asks for', () => {
     expect(detectAnswerKind('从零到千亿花了几年?')).toBe('number');
     expect(detectAnswerKind('這棟樓有幾層?')).toBe('number');
     expect(detectAnswerKind('几乎所有业务都上云了吗?')).toBe('any');
+    // After 好, 十, 这 or 那, 几 counts loosely: "several times", "these few years".
+    expect(detectAnswerKind('客户碰到好几次故障之后会怎么做?')).toBe('any');
+    expect(detectAnswerKind('這幾年公有雲市場怎麼樣?')).toBe('any');
+    expect(detectAnswerKind('女神卡卡得过几次格莱美奖？')).toBe('number');
   });
 
   it('reads "how long" and 多久 as asking for a figure: a span of time is one', () => {
