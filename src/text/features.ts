@@ -134,7 +134,7 @@ export interface FeatureOptions {
  */
 export function extractConcepts(text: string, lexicon: Lexicon, options: FeatureOptions): Concept[] {
   const simplified = toSimplified(foldForMatching(text));
-  const folded = options.expandSynonyms === true ? withoutANotA(simplified) : simplified;
+  const folded = options.expandSynonyms === true ? withoutIdioms(withoutANotA(simplified)) : simplified;
   const concepts: Concept[] = [];
   const mentions = numberMentions(folded);
   for (const mention of mentions) {
@@ -172,6 +172,14 @@ const A_NOT_A = /(\p{Script=Han}{1,2})[不没](?=\1)/gu;
  */
 function withoutANotA(text: string): string {
   return text.replace(A_NOT_A, (match) => ' '.repeat(match.length));
+}
+
+// "Why did they hire him in the first place?": "originally", no first of anything and no place.
+const ORDINAL_IDIOM = /\b(?:in the first place|first of all|first off)\b/giu;
+
+/** A question's idioms that read as an ordinal blanked, offsets kept. */
+function withoutIdioms(text: string): string {
+  return text.replace(ORDINAL_IDIOM, (match) => ' '.repeat(match.length));
 }
 
 /** Features of a text with summed weights (concept weight × strength). */
