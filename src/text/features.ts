@@ -80,8 +80,8 @@ const ASKS_WHAT = /什么|啥|哪/u;
 
 // Laughter in a chat question (哈哈哈, 呵呵): a character said twice running, and its segments alone.
 const LAUGHTER = /([哈呵嘿嘻])\1/u;
-// Function words alone (an adverb's 地, a measure word's 位) that are content inside a word: 地位 "status", 此地 "here", 位于 "lies in".
-const CONTENT_IN_WORDS = new Set(['地', '位']);
+// Function words alone (an adverb's 地, a measure word's 位, "not") that are content inside a word: 地位 "status", 此地 "here", 位于 "lies in", 不及 "falls short of".
+const CONTENT_IN_WORDS = new Set(['地', '位', '不']);
 // "Which one" with its measure word: 哪一个, 哪一种, 哪一部.
 const WHICH_ONE = new RegExp(`^哪一[${MEASURE_WORDS}]$`, 'u');
 // A word made only of function words (这个, 谁在, 的是, 哪一位) is one too, unless one of them is content there.

@@ -382,6 +382,7 @@ describe('other forms of a word', () => {
     expect(keys('国务院说的垄断是什么')).toEqual(keys('国务院垄断是什么'));
     expect(keys('关于垄断国务院怎么说')).toEqual(keys('垄断国务院'));
     expect(keys('该公司都不垄断市场')).toEqual(keys('该公司垄断市场'));
+    expect(keys('该公司的市场为什么不及预期')).toContain('zh:不及');
     expect(keys('该公司垄断好几次之后会怎么做')).toEqual(keys('该公司垄断之后'));
   });
 
