@@ -57,7 +57,7 @@ const STOPWORD_LIST = new Set(
   哪里 哪儿 何处 何 啥 咋 哪位 哪一 哪一位 位 些 还是 任何 什 一位 这位 那位 几位 一些 一种
   何种 何年 何月 何日 何地 何人 何物 何者 何事 何方 何为 何以 何故 何等 什么地方 什么东西 啥地方 公元 西元 百分之
   来说 来讲 而言 的话 跟 次 篇 怎么说 怎么做 怎么办 什么样 怎么样 中的 由 由于 因为 作为 至 到
-  说 讲 说的 讲的 不 不是 并不 都不 也不 还不 关于
+  说 讲 说的 讲的 不 不是 并不 都不 也不 还不 没 关于
   现在 当时 那时 然后 之后 以后 后 之前 以前 曾经 仍然 依然 时候`.split(/\s+/),
 );
 // Words of a request or of chat in a Chinese question (Simplified), not of its topic: only a question's.
@@ -174,12 +174,17 @@ function withoutANotA(text: string): string {
   return text.replace(A_NOT_A, (match) => ' '.repeat(match.length));
 }
 
-// "Why did they hire him in the first place?": "originally", no first of anything and no place.
-const ORDINAL_IDIOM = /\b(?:in the first place|first of all|first off)\b/giu;
+// "Why did they hire him in the first place?" says "first" (originally, as "they first approached
+// him" does), and no place; "first of all" and "first off" only open a sentence.
+const ORDINAL_IDIOM = /\bin the (first) place\b|\bfirst (?:of all|off)\b/giu;
 
-/** A question's idioms that read as an ordinal blanked, offsets kept. */
+/** A question's idioms of "first" read as what they say, offsets kept. */
 function withoutIdioms(text: string): string {
-  return text.replace(ORDINAL_IDIOM, (match) => ' '.repeat(match.length));
+  return text.replace(ORDINAL_IDIOM, (match, first: string | undefined) => {
+    if (first === undefined) return ' '.repeat(match.length);
+    const at = match.indexOf(first);
+    return ' '.repeat(at) + first + ' '.repeat(match.length - at - first.length);
+  });
 }
 
 /** Features of a text with summed weights (concept weight × strength). */

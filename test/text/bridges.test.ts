@@ -375,8 +375,9 @@ describe('other forms of a word', () => {
     expect(keys('who approved the spinoff these days')).toEqual(keys('who approved the spinoff'));
     expect(keys('who currently runs the club')).toEqual(keys('who runs the club'));
     expect(keys('how many days did the regulator take')).toContain('dai');
-    // "In the first place" says "originally": no ordinal and no place.
-    expect(keys('why did the regulator approve the spinoff in the first place')).toEqual(keys('why did the regulator approve the spinoff'));
+    // "In the first place" says "first" (originally), and no place; "first of all" says nothing.
+    expect(keys('why did the regulator approve the spinoff in the first place')).toEqual(keys('why did the regulator approve the spinoff first'));
+    expect(keys('first of all, why did the regulator approve the spinoff')).toEqual(keys('why did the regulator approve the spinoff'));
     expect(keys('who came first in the race')).toContain('o:1');
     // Words English says with its function words: say, not, about, "what will they do", "several".
     expect(keys('国务院说的垄断是什么')).toEqual(keys('国务院垄断是什么'));
