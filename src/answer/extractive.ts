@@ -119,25 +119,35 @@ function bestWindow(quote: Quote, ctx: WindowContext): Candidate {
     return facts;
   };
   const facts = clauses.map(factsOf);
+  const starts = clauseStarts(quote.text, clauses);
+  const named = namedBefore(quote.text, starts, ctx);
   let best = { from: 0, to: clauses.length, score: -Infinity, coverage: 0 };
   for (let from = 0; from < clauses.length; from += 1) {
-    for (let to = from + 1; to <= clauses.length; to += 1) {
-      const text = clauses.slice(from, to).join(' ');
+    for (let end = from + 1; end <= clauses.length; end += 1) {
       const limit = ctx.yesNo ? SHORT_ANSWER_CHARS * 1.5 : SHORT_ANSWER_CHARS;
-      if (text.length > limit && to > from + 1) break;
-      const scored = windowScore(text, facts.slice(from, to), ctx, writtenIn);
+      if (clauses.slice(from, end).join(' ').length > limit && end > from + 1) break;
+      // A list is shown whole, past the length limit if need be: no window ends between its items ("such as Luckin," | "Huya,").
+      let to = end;
+      while (to < clauses.length && continuesList(clauses[to - 1]!, clauses[to]!)) to += 1;
+      const text = clauses.slice(from, to).join(' ');
+      const inherited = named.get(starts[from]!);
+      const windowFacts = facts.slice(from, to);
+      const scored = windowScore(text, inherited ? [inherited, ...windowFacts] : windowFacts, ctx, writtenIn);
       const score = scored.score - (ctx.yesNo ? 0 : text.length / 5000) + (ctx.yesNo && from === 0 ? 0.1 : 0);
       if (score > best.score) best = { from, to, score, coverage: scored.coverage };
     }
   }
   // A short quote is shown whole unless a part of it carries the answer better; so is a short
   // sentence of a quote joined from several (the sentence, not a clause cut from it).
-  const sentences = sentencesOf(quote.text).map((sentence) => quote.text.slice(sentence.start, sentence.end));
+  const sentenceSpans = sentencesOf(quote.text);
+  const sentences = sentenceSpans.map((sentence) => quote.text.slice(sentence.start, sentence.end));
+  const sentencesStart = sentenceSpans.map((sentence) => sentence.start);
   let whole: Candidate | undefined;
-  for (const text of sentences.length > 1 ? [quote.text, ...sentences] : [quote.text]) {
+  for (const [i, text] of (sentences.length > 1 ? [quote.text, ...sentences] : [quote.text]).entries()) {
     if (text.length > SHORT_ANSWER_CHARS) continue;
     const wholeFacts = text === quote.text ? facts : clausesOf(text).map(factsOf);
-    const scored = windowScore(text, wholeFacts, ctx, writtenIn);
+    const inherited = i > 0 ? named.get(sentencesStart[i - 1]!) : undefined;
+    const scored = windowScore(text, inherited ? [inherited, ...wholeFacts] : wholeFacts, ctx, writtenIn);
     if (scored.score >= best.score - 0.05 && (!whole || scored.score > whole.score)) whole = { text, quote, ...scored };
   }
   if (whole) return whole;
@@ -146,6 +156,45 @@ function bestWindow(quote: Quote, ctx: WindowContext): Candidate {
   const end = quote.text.indexOf(lastClause, start) + lastClause.length;
   const excerpt = quote.text.slice(start, end).replace(/[,;:，；：、]$/u, '');
   return { text: `${best.from > 0 ? '…' : ''}${excerpt}${best.to < clauses.length ? '…' : ''}`, quote, score: best.score, coverage: best.coverage };
+}
+
+// A sentence that opens with a pronoun speaks of someone the sentence before it named: "Wang Jian
+// regarded … as the third wave. His analogy is that …".
+const PRONOUN_OPENING = /^(?:he|his|him|she|her|they|their|it|its)\b|^[他她它其]/iu;
+
+/** Where each clause starts in the text it was cut from. */
+function clauseStarts(text: string, clauses: readonly string[]): number[] {
+  let at = 0;
+  return clauses.map((clause) => {
+    const start = text.indexOf(clause, at);
+    at = start + clause.length;
+    return start;
+  });
+}
+
+/**
+ * The names of the sentence before each sentence that opens with a pronoun, keyed by where that
+ * sentence starts: a window from there speaks of them, as a reader takes it.
+ */
+function namedBefore(text: string, clauseStartsAt: readonly number[], ctx: WindowContext): Map<number, ClauseFacts> {
+  const named = new Map<number, ClauseFacts>();
+  const sentences = sentencesOf(text);
+  for (const [i, sentence] of sentences.entries()) {
+    if (i === 0 || !clauseStartsAt.includes(sentence.start) || !PRONOUN_OPENING.test(text.slice(sentence.start, sentence.end))) continue;
+    const previous = sentences[i - 1]!;
+    const names = ctx.analyzer.passageConcepts(text.slice(previous.start, previous.end)).filter((c) => !c.phrase && c.entityKeys !== undefined);
+    if (names.length === 0) continue;
+    // The names stand in for the pronoun: what they say of the question counts, and they bring nothing new.
+    named.set(sentence.start, { presence: presenceOf(ctx.weighted, featuresOf(names)), content: 0, fresh: 0, newNumber: false, newDate: false });
+  }
+  return named;
+}
+
+/** Whether `next` is one more item of a list `clause` is in ("such as Luckin," then "Huya,"; 淘天集團、 then 菜鳥). */
+function continuesList(clause: string, next: string): boolean {
+  if (/、$/u.test(clause)) return true;
+  if (!/,$/u.test(clause)) return false;
+  return next.split(/\s+/u).length <= 4 && (/,$/u.test(next) || /^(?:and|or)\s/iu.test(next));
 }
 
 /** What a window's score reads of one of its clauses. */

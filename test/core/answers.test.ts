@@ -248,6 +248,24 @@ describe('the short answer line', () => {
     expect(short.text).toBe('The harbour board said in May that the rebuilding plan would cost 2 billion yuan, twice the first estimate.');
   });
 
+  it('reads a sentence opening with a pronoun as speaking of the one the sentence before named', () => {
+    const joined = {
+      ...quoteIn('harbour-en.txt', 'Chen Meiling, the harbour director, announced the rebuilding plan in May.'),
+      text: 'Chen Meiling, the harbour director, announced the rebuilding plan in May. She also runs the city port authority and a sailing school. In the view of Coastal Review, the plan is too expensive for a town of this size. The first phase will finish next March.',
+    };
+    const short = shortAnswer([joined], 'What else does Chen Meiling run?', index.analyzer);
+    expect(short.text).toBe('She also runs the city port authority and a sailing school.');
+  });
+
+  it('shows a list whole, not cut after its first item', () => {
+    const quote = {
+      ...quoteIn('harbour-en.txt', 'In the view of Coastal Review, the plan is too expensive for a town of this size.'),
+      text: 'Less than a year after the first phase began, the contractor doubled its crews again in May, working not only for the port authority and the city, but also for many sailing schools such as Alder Marine, Birch Harbour, and Cedar Sailing.',
+    };
+    const short = shortAnswer([quote], 'Which sailing schools did the contractor double its crews for in May?', index.analyzer);
+    expect(short.text).toContain('such as Alder Marine, Birch Harbour, and Cedar Sailing.');
+  });
+
   it('for a yes/no question, the sentence that settles it, whole and first', () => {
     const quote = quoteIn('riverside-en.txt', 'Farmers in the valley harvested 1.5 billion kilograms of rice this autumn, a record for the region.');
     const short = shortAnswer([quote], 'Was the rice harvest a record?', index.analyzer);
