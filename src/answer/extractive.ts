@@ -53,7 +53,11 @@ export interface ShortAnswer {
 export const UNSURE_MIN_COVERAGE = 0.5;
 
 const REASON_MARKERS =
-  /\b(?:because|due to|since|as a result|owing to|so that|in order to|therefore|thus|the reason|which means|means that|caused by|led to|so (?:we|it|they|that|the))\b|因為|因为|由於|由于|源於|源于|導致|导致|所以|因此|為了|为了|原因|在於|在于|意味/iu;
+  /\b(?:because|due to|since|as a result|owing to|so that|in order to|therefore|thus|the reason|which means|means that|caused by|led to|after all|so (?:we|it|they|that|the))\b|因為|因为|由於|由于|源於|源于|導致|导致|所以|因此|為了|为了|原因|在於|在于|意味|畢竟|毕竟/iu;
+// A window that opens on "Therefore," states the consequence: its reason came before.
+const CONSEQUENCE_OPENING = /^(?:therefore|thus|hence|so|as a result|consequently)\b[,\s]*|^(?:因此|所以|因而|於是|于是)[,，]?/iu;
+// A sentence that opens on "Because" gives a reason in every clause of it.
+const CAUSE_OPENING = /^(?:because|since)\b|^(?:因為|因为|由於|由于)/iu;
 const YES_NO = /^(?:is|are|was|were|do|does|did|can|could|will|would|has|have|had|should|shall|may|might)\b|[嗎吗]\s*[?？]?$|是否|是不是|有沒有|有没有|會不會|会不会|能不能|可不可以/iu;
 const ANCHOR_KEY = /^(?:n|p|y|m|d|ym):/u;
 const DATE_KEY = /^(?:y|m|d|ym|t):/u;
@@ -121,25 +125,29 @@ function bestWindow(quote: Quote, ctx: WindowContext): Candidate {
   const facts = clauses.map(factsOf);
   const starts = clauseStarts(quote.text, clauses);
   const named = namedBefore(quote.text, starts, ctx);
+  const sentenceSpans = sentencesOf(quote.text);
+  const causal = starts.map((start) => {
+    const sentence = sentenceSpans.findLast((span) => span.start <= start);
+    return sentence !== undefined && CAUSE_OPENING.test(quote.text.slice(sentence.start, sentence.end));
+  });
   let best = { from: 0, to: clauses.length, score: -Infinity, coverage: 0 };
   for (let from = 0; from < clauses.length; from += 1) {
     for (let end = from + 1; end <= clauses.length; end += 1) {
       const limit = ctx.yesNo ? SHORT_ANSWER_CHARS * 1.5 : SHORT_ANSWER_CHARS;
       if (clauses.slice(from, end).join(' ').length > limit && end > from + 1) break;
-      // A list is shown whole, past the length limit if need be: no window ends between its items ("such as Luckin," | "Huya,").
+      // A list is shown whole, past the length limit if need be: no window ends between its items ("such as Luckin," | "Huya,"), nor on a connective.
       let to = end;
       while (to < clauses.length && continuesList(clauses[to - 1]!, clauses[to]!)) to += 1;
       const text = clauses.slice(from, to).join(' ');
       const inherited = named.get(starts[from]!);
       const windowFacts = facts.slice(from, to);
-      const scored = windowScore(text, inherited ? [inherited, ...windowFacts] : windowFacts, ctx, writtenIn);
+      const scored = windowScore(text, inherited ? [inherited, ...windowFacts] : windowFacts, ctx, writtenIn, causal.slice(from, to).includes(true));
       const score = scored.score - (ctx.yesNo ? 0 : text.length / 5000) + (ctx.yesNo && from === 0 ? 0.1 : 0);
       if (score > best.score) best = { from, to, score, coverage: scored.coverage };
     }
   }
   // A short quote is shown whole unless a part of it carries the answer better; so is a short
   // sentence of a quote joined from several (the sentence, not a clause cut from it).
-  const sentenceSpans = sentencesOf(quote.text);
   const sentences = sentenceSpans.map((sentence) => quote.text.slice(sentence.start, sentence.end));
   const sentencesStart = sentenceSpans.map((sentence) => sentence.start);
   let whole: Candidate | undefined;
@@ -147,7 +155,7 @@ function bestWindow(quote: Quote, ctx: WindowContext): Candidate {
     if (text.length > SHORT_ANSWER_CHARS) continue;
     const wholeFacts = text === quote.text ? facts : clausesOf(text).map(factsOf);
     const inherited = i > 0 ? named.get(sentencesStart[i - 1]!) : undefined;
-    const scored = windowScore(text, inherited ? [inherited, ...wholeFacts] : wholeFacts, ctx, writtenIn);
+    const scored = windowScore(text, inherited ? [inherited, ...wholeFacts] : wholeFacts, ctx, writtenIn, CAUSE_OPENING.test(text));
     if (scored.score >= best.score - 0.05 && (!whole || scored.score > whole.score)) whole = { text, quote, ...scored };
   }
   if (whole) return whole;
@@ -190,10 +198,14 @@ function namedBefore(text: string, clauseStartsAt: readonly number[], ctx: Windo
   return named;
 }
 
-/** Whether `next` is one more item of a list `clause` is in ("such as Luckin," then "Huya,"; 淘天集團、 then 菜鳥). */
+/**
+ * Whether a window must go on past `clause` to `next`: `next` is one more item of a list `clause` is
+ * in ("such as Luckin," then "Huya,"; 淘天集團、 then 菜鳥), or `clause` is only a connective ("after all,").
+ */
 function continuesList(clause: string, next: string): boolean {
   if (/、$/u.test(clause)) return true;
   if (!/,$/u.test(clause)) return false;
+  if (clause.split(/\s+/u).length <= 2) return true;
   return next.split(/\s+/u).length <= 4 && (/,$/u.test(next) || /^(?:and|or)\s/iu.test(next));
 }
 
@@ -235,7 +247,7 @@ function featuresOf(concepts: readonly Concept[]): Set<string> {
 }
 
 /** How well a window (its text and its clauses' facts) answers: the question's coverage plus what it adds of the kind asked for. */
-function windowScore(text: string, clauses: readonly ClauseFacts[], ctx: WindowContext, writtenIn: 'en' | undefined): { score: number; coverage: number } {
+function windowScore(text: string, clauses: readonly ClauseFacts[], ctx: WindowContext, writtenIn: 'en' | undefined, inCausalSentence = false): { score: number; coverage: number } {
   const coverage = profileOfPresence(ctx.weighted, clauses.map((clause) => clause.presence), writtenIn).coverage;
   // The share of the window's content concepts that the question does not already have.
   let content = 0;
@@ -248,7 +260,7 @@ function windowScore(text: string, clauses: readonly ClauseFacts[], ctx: WindowC
   let evidence = 0;
   if (ctx.kind === 'number') evidence = clauses.some((clause) => clause.newNumber) ? 1 : 0;
   else if (ctx.kind === 'date') evidence = clauses.some((clause) => clause.newDate) ? 1 : 0;
-  else if (ctx.kind === 'reason') evidence = REASON_MARKERS.test(text) ? 1 : 0;
+  else if (ctx.kind === 'reason') evidence = inCausalSentence || REASON_MARKERS.test(text.replace(CONSEQUENCE_OPENING, '')) ? 1 : 0;
   else if (ctx.kind === 'person') evidence = personEvidence(text, ctx);
   else evidence = Math.min(1, novelty * 1.5);
   // A question in the quote ("But what is Huawei's style of play?") asks; it does not answer.

@@ -257,6 +257,25 @@ describe('the short answer line', () => {
     expect(short.text).toBe('She also runs the city port authority and a sailing school.');
   });
 
+  it('for "why", reads "after all" as giving a reason, and a clause that opens on "Therefore" as a consequence', () => {
+    const quote = {
+      ...quoteIn('harbour-en.txt', 'In the view of Coastal Review, the plan is too expensive for a town of this size.'),
+      text: 'Therefore, after Chen Meiling announced the rebuilding plan in May, the city set up a port authority for the harbour, reporting directly to the harbour director. However, the plan is too expensive for a town of this size, after all, the contractor doubled its crews.',
+    };
+    const short = shortAnswer([quote], 'Why is the rebuilding plan of the port authority too expensive?', index.analyzer);
+    expect(short.text).toContain('after all, the contractor doubled its crews');
+    expect(short.text).not.toMatch(/^Therefore/u);
+  });
+
+  it('for "why", reads every clause of a sentence that opens on "Because" as giving the reason', () => {
+    const quote = {
+      ...quoteIn('harbour-en.txt', 'In the view of Coastal Review, the plan is too expensive for a town of this size.'),
+      text: 'The plan is too expensive for a town of this size, Coastal Review said. Because so far, whether it is the sailing school of the harbour director, or the farmers who harvested the rice of the valley, or the forecasters who expect three storms this autumn, the record shows that the plan is too expensive for a town of this size.',
+    };
+    const short = shortAnswer([quote], 'Why is the plan too expensive for a town of this size?', index.analyzer);
+    expect(short.text).toBe('…the record shows that the plan is too expensive for a town of this size.');
+  });
+
   it('shows a list whole, not cut after its first item', () => {
     const quote = {
       ...quoteIn('harbour-en.txt', 'In the view of Coastal Review, the plan is too expensive for a town of this size.'),
