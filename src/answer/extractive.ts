@@ -138,6 +138,7 @@ function bestWindow(quote: Quote, ctx: WindowContext): Candidate {
       // A list is shown whole, past the length limit if need be: no window ends between its items ("such as Luckin," | "Huya,"), nor on a connective.
       let to = end;
       while (to < clauses.length && continuesList(clauses[to - 1]!, clauses[to]!)) to += 1;
+      if (to < clauses.length && isConnective(clauses[to - 1]!)) continue;
       const text = clauses.slice(from, to).join(' ');
       const inherited = named.get(starts[from]!);
       const windowFacts = facts.slice(from, to);
@@ -198,16 +199,20 @@ function namedBefore(text: string, clauseStartsAt: readonly number[], ctx: Windo
   return named;
 }
 
-/**
- * Whether a window must go on past `clause` to `next`: `next` is one more item of a list `clause` is
- * in ("such as Luckin," then "Huya,"; 淘天集團、 then 菜鳥), or `clause` is only a connective ("after all,").
- */
+/** Whether `next` is one more item of a list `clause` is in ("such as Luckin," then "Huya,"; 淘天集團、 then 菜鳥). */
 function continuesList(clause: string, next: string): boolean {
   if (/、$/u.test(clause)) return true;
   if (!/,$/u.test(clause)) return false;
-  if (clause.split(/\s+/u).length <= 2) return true;
   return next.split(/\s+/u).length <= 4 && (/,$/u.test(next) || /^(?:and|or)\s/iu.test(next));
 }
+
+
+/** A clause that is only a connective ("after all,", "however,"): it says what comes next, so no window ends on it. */
+function isConnective(clause: string): boolean {
+  return CONNECTIVE.test(clause);
+}
+
+const CONNECTIVE = /^(?:after all|however|in fact|of course|indeed|besides|moreover|meanwhile|instead|therefore|thus|hence|still|yet|also|then|so|but|and|or|because|since)\s*,$|^(?:畢竟|毕竟|然而|不過|不过|其實|其实|因此|所以|而且|此外|但是|但|因為|因为|由於|由于)[,，]$/iu;
 
 /** What a window's score reads of one of its clauses. */
 interface ClauseFacts {
