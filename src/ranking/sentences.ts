@@ -8,7 +8,7 @@ import { toSimplified } from '../text/script.js';
 
 // Words that mark a cause or an explanation, in English and (Simplified) Chinese.
 const REASON_CUE =
-  /\b(?:because|since|due to|owing to|as a result|therefore|thus|hence|so that|lead to|led to|leads to|caus(?:e|ed|es)|reasons?|result(?:s|ed)? in|explain(?:s|ed)?|driven by|difficult|hard to|after all)\b|因为|由于|导致|所以|因此|原因|源于|使得|造成|解释|意味着|在于|难以|毕竟/iu;
+  /\b(?:because|since|due to|owing to|as a result|therefore|thus|hence|so that|lead to|led to|leads to|caus(?:e|ed|es)|reasons?|result(?:s|ed)? in|explain(?:s|ed)?|driven by|difficult|hard to)\b|因为|由于|导致|所以|因此|原因|源于|使得|造成|解释|意味着|在于|难以/iu;
 
 /** A sentence's features that are figures, dates and (pinyin) names: what an answer may bring. */
 export interface SentenceAnchors {

@@ -57,7 +57,7 @@ const STOPWORD_LIST = new Set(
   哪里 哪儿 何处 何 啥 咋 哪位 哪一 哪一位 位 些 还是 任何 什 一位 这位 那位 几位 一些 一种
   何种 何年 何月 何日 何地 何人 何物 何者 何事 何方 何为 何以 何故 何等 什么地方 什么东西 啥地方 公元 西元 百分之
   来说 来讲 而言 的话 跟 次 篇 怎么说 怎么做 怎么办 什么样 怎么样 中的 由 由于 因为 作为 至 到
-  说 讲 说的 讲的 不 不是 并不 都不 也不 还不 没 关于
+  说 讲 说的 讲的 不 不是 并不 都不 也不 还不 关于
   现在 当时 那时 然后 之后 以后 后 之前 以前 曾经 仍然 依然 时候`.split(/\s+/),
 );
 // Words of a request or of chat in a Chinese question (Simplified), not of its topic: only a question's.
