@@ -37,6 +37,11 @@ function quoteIn(source: string, text: string, n = 1, score = 0.9): Quote {
   return { n, ...citeSpan(article, paragraph, start, start + text.length, score) };
 }
 
+/** A quote whose text is written for the test (the short answer reads only its text), cited as harbour-en.txt's first sentence. */
+function writtenQuote(text: string): Quote {
+  return { ...quoteIn('harbour-en.txt', 'In the view of Coastal Review, the plan is too expensive for a town of this size.'), text };
+}
+
 describe('replies that do not come from retrieval', () => {
   it('answers a question about an article from its metadata, through ask(), with the byline quoted by offset', async () => {
     const tether = createTether({ index, model });
@@ -240,47 +245,32 @@ describe('the short answer line', () => {
   });
 
   it('of a quote joined from several sentences, the short sentence that answers, whole, not a clause cut from it', () => {
-    const joined = {
-      ...quoteIn('harbour-en.txt', 'In the view of Coastal Review, the plan is too expensive for a town of this size.'),
-      text: 'In the view of Coastal Review, the plan is too expensive for a town of this size. The harbour board said in May that the rebuilding plan would cost 2 billion yuan, twice the first estimate. The first phase will finish next March because the contractor doubled its crews.',
-    };
+    const joined = writtenQuote('In the view of Coastal Review, the plan is too expensive for a town of this size. The harbour board said in May that the rebuilding plan would cost 2 billion yuan, twice the first estimate. The first phase will finish next March because the contractor doubled its crews.');
     const short = shortAnswer([joined], 'How much will the rebuilding plan cost?', index.analyzer);
     expect(short.text).toBe('The harbour board said in May that the rebuilding plan would cost 2 billion yuan, twice the first estimate.');
   });
 
   it('reads a sentence opening with a pronoun as speaking of the one the sentence before named', () => {
-    const joined = {
-      ...quoteIn('harbour-en.txt', 'Chen Meiling, the harbour director, announced the rebuilding plan in May.'),
-      text: 'Chen Meiling, the harbour director, announced the rebuilding plan in May. She also runs the city port authority and a sailing school. In the view of Coastal Review, the plan is too expensive for a town of this size. The first phase will finish next March.',
-    };
+    const joined = writtenQuote('Chen Meiling, the harbour director, announced the rebuilding plan in May. She also runs the city port authority and a sailing school. In the view of Coastal Review, the plan is too expensive for a town of this size. The first phase will finish next March.');
     const short = shortAnswer([joined], 'What else does Chen Meiling run?', index.analyzer);
     expect(short.text).toBe('She also runs the city port authority and a sailing school.');
   });
 
   it('for "why", reads "after all" as giving a reason, and a clause that opens on "Therefore" as a consequence', () => {
-    const quote = {
-      ...quoteIn('harbour-en.txt', 'In the view of Coastal Review, the plan is too expensive for a town of this size.'),
-      text: 'Therefore, after Chen Meiling announced the rebuilding plan in May, the city set up a port authority for the harbour, reporting directly to the harbour director. However, the plan is too expensive for a town of this size, after all, the contractor doubled its crews.',
-    };
+    const quote = writtenQuote('Therefore, after Chen Meiling announced the rebuilding plan in May, the city set up a port authority for the harbour, reporting directly to the harbour director. However, the plan is too expensive for a town of this size, after all, the contractor doubled its crews.');
     const short = shortAnswer([quote], 'Why is the rebuilding plan of the port authority too expensive?', index.analyzer);
     expect(short.text).toContain('after all, the contractor doubled its crews');
     expect(short.text).not.toMatch(/^Therefore/u);
   });
 
   it('for "why", reads every clause of a sentence that opens on "Because" as giving the reason', () => {
-    const quote = {
-      ...quoteIn('harbour-en.txt', 'In the view of Coastal Review, the plan is too expensive for a town of this size.'),
-      text: 'The plan is too expensive for a town of this size, Coastal Review said. Because so far, whether it is the sailing school of the harbour director, or the farmers who harvested the rice of the valley, or the forecasters who expect three storms this autumn, the record shows that the plan is too expensive for a town of this size.',
-    };
+    const quote = writtenQuote('The plan is too expensive for a town of this size, Coastal Review said. Because so far, whether it is the sailing school of the harbour director, or the farmers who harvested the rice of the valley, or the forecasters who expect three storms this autumn, the record shows that the plan is too expensive for a town of this size.');
     const short = shortAnswer([quote], 'Why is the plan too expensive for a town of this size?', index.analyzer);
     expect(short.text).toBe('…the record shows that the plan is too expensive for a town of this size.');
   });
 
   it('shows a list whole, not cut after its first item', () => {
-    const quote = {
-      ...quoteIn('harbour-en.txt', 'In the view of Coastal Review, the plan is too expensive for a town of this size.'),
-      text: 'Less than a year after the first phase began, the contractor doubled its crews again in May, working not only for the port authority and the city, but also for many sailing schools such as Alder Marine, Birch Harbour, and Cedar Sailing.',
-    };
+    const quote = writtenQuote('Less than a year after the first phase began, the contractor doubled its crews again in May, working not only for the port authority and the city, but also for many sailing schools such as Alder Marine, Birch Harbour, and Cedar Sailing.');
     const short = shortAnswer([quote], 'Which sailing schools did the contractor double its crews for in May?', index.analyzer);
     expect(short.text).toContain('such as Alder Marine, Birch Harbour, and Cedar Sailing.');
   });
