@@ -1,4 +1,5 @@
 import { clausesOf, sentencesOf } from '../corpus/sentences.js';
+import type { Span } from '../corpus/types.js';
 import type { TextAnalyzer } from '../text/analyzer.js';
 import type { Concept } from '../text/features.js';
 import { personNames } from './names.js';
@@ -124,8 +125,8 @@ function bestWindow(quote: Quote, ctx: WindowContext): Candidate {
   };
   const facts = clauses.map(factsOf);
   const starts = clauseStarts(quote.text, clauses);
-  const named = namedBefore(quote.text, starts, ctx);
   const sentenceSpans = sentencesOf(quote.text);
+  const named = namedBefore(quote.text, sentenceSpans, starts, ctx);
   const causal = starts.map((start) => {
     const sentence = sentenceSpans.findLast((span) => span.start <= start);
     return sentence !== undefined && CAUSE_OPENING.test(quote.text.slice(sentence.start, sentence.end));
@@ -185,9 +186,8 @@ function clauseStarts(text: string, clauses: readonly string[]): number[] {
  * The names of the sentence before each sentence that opens with a pronoun, keyed by where that
  * sentence starts: a window from there speaks of them, as a reader takes it.
  */
-function namedBefore(text: string, clauseStartsAt: readonly number[], ctx: WindowContext): Map<number, ClauseFacts> {
+function namedBefore(text: string, sentences: readonly Span[], clauseStartsAt: readonly number[], ctx: WindowContext): Map<number, ClauseFacts> {
   const named = new Map<number, ClauseFacts>();
-  const sentences = sentencesOf(text);
   for (const [i, sentence] of sentences.entries()) {
     if (i === 0 || !clauseStartsAt.includes(sentence.start) || !PRONOUN_OPENING.test(text.slice(sentence.start, sentence.end))) continue;
     const previous = sentences[i - 1]!;
@@ -206,13 +206,12 @@ function continuesList(clause: string, next: string): boolean {
   return next.split(/\s+/u).length <= 4 && (/,$/u.test(next) || /^(?:and|or)\s/iu.test(next));
 }
 
+const CONNECTIVE = /^(?:after all|however|in fact|of course|indeed|besides|moreover|meanwhile|instead|therefore|thus|hence|still|yet|also|then|so|but|and|or|because|since)\s*,$|^(?:畢竟|毕竟|然而|不過|不过|其實|其实|因此|所以|而且|此外|但是|但|因為|因为|由於|由于)[,，]$/iu;
 
 /** A clause that is only a connective ("after all,", "however,"): it says what comes next, so no window ends on it. */
 function isConnective(clause: string): boolean {
   return CONNECTIVE.test(clause);
 }
-
-const CONNECTIVE = /^(?:after all|however|in fact|of course|indeed|besides|moreover|meanwhile|instead|therefore|thus|hence|still|yet|also|then|so|but|and|or|because|since)\s*,$|^(?:畢竟|毕竟|然而|不過|不过|其實|其实|因此|所以|而且|此外|但是|但|因為|因为|由於|由于)[,，]$/iu;
 
 /** What a window's score reads of one of its clauses. */
 interface ClauseFacts {
