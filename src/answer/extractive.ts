@@ -135,10 +135,14 @@ function bestWindow(quote: Quote, ctx: WindowContext): Candidate {
   for (let from = 0; from < clauses.length; from += 1) {
     for (let end = from + 1; end <= clauses.length; end += 1) {
       const limit = ctx.yesNo ? SHORT_ANSWER_CHARS * 1.5 : SHORT_ANSWER_CHARS;
-      if (clauses.slice(from, end).join(' ').length > limit && end > from + 1) break;
-      // A list is shown whole, past the length limit if need be: no window ends between its items ("such as Luckin," | "Huya,"), nor on a connective.
+      let length = clauses.slice(from, end).join(' ').length;
+      if (length > limit && end > from + 1) break;
+      // A list is shown whole, up to half the length limit past it: no window ends between its items ("such as Luckin," | "Huya,"), nor on a connective.
       let to = end;
-      while (to < clauses.length && continuesList(clauses[to - 1]!, clauses[to]!)) to += 1;
+      while (to < clauses.length && continuesList(clauses[to - 1]!, clauses[to]!) && length + clauses[to]!.length <= limit * 1.5) {
+        length += clauses[to]!.length + 1;
+        to += 1;
+      }
       if (to < clauses.length && isConnective(clauses[to - 1]!)) continue;
       const text = clauses.slice(from, to).join(' ');
       const inherited = named.get(starts[from]!);

@@ -273,6 +273,10 @@ describe('the short answer line', () => {
     const quote = writtenQuote('Less than a year after the first phase began, the contractor doubled its crews again in May, working not only for the port authority and the city, but also for many sailing schools such as Alder Marine, Birch Harbour, and Cedar Sailing.');
     const short = shortAnswer([quote], 'Which sailing schools did the contractor double its crews for in May?', index.analyzer);
     expect(short.text).toContain('such as Alder Marine, Birch Harbour, and Cedar Sailing.');
+    // A list too long to show whole is cut: a line stays a line.
+    const names = Array.from({ length: 60 }, (_, i) => `Harbour Firm ${i + 1},`).join(' ');
+    const long = shortAnswer([writtenQuote(`The contractor doubled its crews in May for many sailing schools such as ${names} and Cedar Sailing.`)], 'Which sailing schools did the contractor double its crews for in May?', index.analyzer);
+    expect(long.text.length).toBeLessThanOrEqual(340);
   });
 
   it('for a yes/no question, the sentence that settles it, whole and first', () => {
