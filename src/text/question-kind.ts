@@ -15,9 +15,8 @@ const ASKS_WHO = /(?:^|[,;:?!.。，；：？！]\s*|\b(?:and|so|but|then|ok|oka
  */
 export const MEASURE_WORDS = '次个個所家位部座条條支种種类類些间間本首项項只隻名张張场場届屆件篇辆輛艘架门門股层層片份块塊颗顆棵头頭匹把根段句道';
 // 几 before a measure word or a unit (几个, 几次, 几年) asks how many, 哪几个 which ones
-// ("新成立了哪幾個事業部": a list of names, not a figure); after 好, 十, 这 or 那 it counts
-// loosely and asks nothing (好几次 "several times", 这几年 "these few years"),
-// 几乎 nothing ("almost"); how long, 多久 and
+// ("新成立了哪幾個事業部": a list of names, not a figure), 几乎 nothing ("almost"), nor 几 after
+// LOOSE_JI (好几次 "several times", 这几年 "these few years"); how long, 多久 and
 // 多长时间 ask for a span of time, which is a figure ("14 years", "两个月"); 时间 after 一段 or 大部分
 // asks for none ("大部分时间都住在哪里").
 // A figure named by the thing measured: "what was Warsaw's population", "what valuation were
@@ -27,6 +26,8 @@ export const MEASURE_WORDS = '次个個所家位部座条條支种種类類些�
 // and "the number one" ranks.
 const QUANTITY = String.raw`(?:population|revenues?|sales|income|profits?|earnings|turnover|prices?|costs?|budget|valuation|worth|salary|wages?|fees?|gdp|growth|rate|percentage|share|proportion|ratio|amount|number(?!\s+(?:one|two)\b)|total|sum|size|length|height|width|depth|distance|speed|weight|mass|temperature|capacity|density|volume|duration|attendance|score|margin|altitude|elevation|diameter|radius)\b`;
 const DETERMINED = String.raw`(?:(?:the|its|their|his|her|our|your)\s+|[\w.&-]+(?:\s+[\w.&-]+){0,2}'s?\s+)+(?:[\w-]+\s+)?`;
+// After these 几 counts loosely ("several", "these few") and asks nothing.
+const LOOSE_JI = '好十这這那';
 const WHAT_IS = String.raw`\bwhat(?:'s|\s+(?:is|was|are|were|will be|would be|has been|had been))?\s+`;
 const ASKS_QUANTITY = String.raw`\bwhat\s+${QUANTITY}|${WHAT_IS}${DETERMINED}${QUANTITY}`;
 
@@ -39,7 +40,7 @@ const KIND_PATTERNS: Array<[AnswerKind, RegExp]> = [
       [
         ASKS_QUANTITY,
         /\bhow (?:much|many|fast|big|large|long|soon)\b|\bby what\b|\bhow high\b|多少|多久|多長|多长|幾成|几成|百分之|比例|增速|規模|规模|增長了|增长了/.source,
-        `(?<![哪好十这這那])[幾几](?:[${MEASURE_WORDS}年天人岁歲倍]|十|百|千|万|萬)`,
+        `(?<![哪${LOOSE_JI}])[幾几](?:[${MEASURE_WORDS}年天人岁歲倍]|十|百|千|万|萬)`,
       ].join('|'),
       'iu',
     ),
@@ -59,7 +60,7 @@ export function detectAnswerKind(question: string): AnswerKind {
 // Words after 什么 or 哪 that name no thing: a verb, a particle, "kind of", "where".
 const NOT_A_FOCUS = /^(?:是|的|样|樣|么|麼|时候|時候|叫|为|為|意思|呢|吗|嗎|了|在|有|会|會|能|要|里|裡|儿|兒|边|邊|些)$/u;
 // 为什么 asks why, 凭什么 on what grounds: what follows is the question's topic, not its answer.
-const ZH_FOCUS = new RegExp(`(?:(?<![为為凭憑])(?:什么|什麼)|哪一?|(?<![好十这這那])[几幾]|多少)[${MEASURE_WORDS}]?([\\p{Script=Han}]{1,4})`, 'u');
+const ZH_FOCUS = new RegExp(`(?:(?<![为為凭憑])(?:什么|什麼)|哪一?|(?<![${LOOSE_JI}])[几幾]|多少)[${MEASURE_WORDS}]?([\\p{Script=Han}]{1,4})`, 'u');
 // The thing a figure measures ("what was Warsaw's population" → population), unless it only says "a figure" (total, amount, number).
 const EN_MEASURED = new RegExp(String.raw`\bwhat\s+(${QUANTITY})|${WHAT_IS}${DETERMINED}(?!(?:total|sum|amount|number)\b)(${QUANTITY})`, 'iu');
 const EN_FOCUS = /\b(?:(?:which|what)\s+(?:kind|type|sort|form|name|size)s?\s+of|which|what|whose)\s+([a-z][a-z-]+)/iu;
