@@ -6,6 +6,7 @@ import { personNames } from './names.js';
 import { labelsFor } from '../i18n.js';
 import { detectAnswerKind, type AnswerKind } from '../text/question-kind.js';
 import { presenceOf, profileOfPresence, weighQuestion, type FeaturePresence, type WeightedQuestion } from '../ranking/question.js';
+import { figureOfAskedThing } from '../ranking/spans.js';
 import type { Answerer, AnswerDraft, AnswerRequest, Quote } from './types.js';
 
 /** Short answers longer than this are cut to the clauses that carry the answer. */
@@ -85,12 +86,13 @@ export function shortAnswer(quotes: Quote[], question: string, analyzer: TextAna
   const askedNames = new Set(personNames(question, analyzer.lexicon).map((name) => name.toLowerCase()));
   const yesNo = YES_NO.test(question.trim());
   const whoFirst = /^\s*(?:who|whom|whose)\b/iu.test(question);
+  const countsAsked = figureOfAskedThing(weighted);
 
   const first = quotes[0]!;
   let best: Candidate | undefined;
   for (const [rank, quote] of quotes.slice(0, ANSWER_CANDIDATES).entries()) {
     if (rank > 0 && quote.score < first.score * 0.8) break;
-    const candidate = bestWindow(quote, { kind, weighted, questionKeys, askedNames, yesNo, whoFirst, analyzer });
+    const candidate = bestWindow(quote, { kind, weighted, questionKeys, askedNames, yesNo, whoFirst, analyzer, countsAsked });
     candidate.score -= rank * 0.15;
     if (!best || candidate.score > best.score) best = candidate;
   }
@@ -106,6 +108,7 @@ interface WindowContext {
   yesNo: boolean;
   whoFirst: boolean;
   analyzer: TextAnalyzer;
+  countsAsked: ((clause: ReadonlySet<string>) => boolean) | undefined;
 }
 
 function bestWindow(quote: Quote, ctx: WindowContext): Candidate {
@@ -198,7 +201,7 @@ function namedBefore(text: string, sentences: readonly Span[], clauseStartsAt: r
     const names = ctx.analyzer.passageConcepts(text.slice(previous.start, previous.end)).filter((c) => !c.phrase && c.entityKeys !== undefined);
     if (names.length === 0) continue;
     // The names stand in for the pronoun: what they say of the question counts, and they bring nothing new.
-    named.set(sentence.start, { presence: presenceOf(ctx.weighted, featuresOf(names)), content: 0, fresh: 0, newNumber: false, newDate: false });
+    named.set(sentence.start, { presence: presenceOf(ctx.weighted, featuresOf(names)), content: 0, fresh: 0, newNumber: false, newDate: false, countsAsked: false });
   }
   return named;
 }
@@ -226,6 +229,8 @@ interface ClauseFacts {
   fresh: number;
   /** Whether it brings a figure, or a date, that the question does not. */
   newNumber: boolean;
+  /** Whether its figure counts the thing the question asks how many of (`figureOfAskedThing`). */
+  countsAsked: boolean;
   newDate: boolean;
 }
 
@@ -239,6 +244,7 @@ function clauseFacts(clause: string, ctx: WindowContext): ClauseFacts {
     // An ordinal (第一站) ranks; it counts nothing.
     newNumber: hasNew(concepts.filter((c) => !isOrdinal(c)), ctx.questionKeys, (key) => ANCHOR_KEY.test(key) && !DATE_KEY.test(key)),
     newDate: hasNew(concepts, ctx.questionKeys, (key) => DATE_KEY.test(key)),
+    countsAsked: ctx.countsAsked?.(featuresOf(concepts)) ?? false,
   };
 }
 
@@ -266,7 +272,8 @@ function windowScore(text: string, clauses: readonly ClauseFacts[], ctx: WindowC
   }
   const novelty = content === 0 ? 0 : fresh / content;
   let evidence = 0;
-  if (ctx.kind === 'number') evidence = clauses.some((clause) => clause.newNumber) ? 1 : 0;
+  // A figure beside the thing asked for answers "how many employees"; one elsewhere, less.
+  if (ctx.kind === 'number') evidence = clauses.some((clause) => clause.countsAsked) ? 1 : clauses.some((clause) => clause.newNumber) ? (ctx.countsAsked ? 0.5 : 1) : 0;
   else if (ctx.kind === 'date') evidence = clauses.some((clause) => clause.newDate) ? 1 : 0;
   else if (ctx.kind === 'reason') evidence = inCausalSentence || REASON_MARKERS.test(text.replace(CONSEQUENCE_OPENING, '')) ? 1 : 0;
   else if (ctx.kind === 'person') evidence = personEvidence(text, ctx);

@@ -164,8 +164,9 @@ export async function sourceOfModule(moduleFile: string): Promise<string> {
 export async function readLexiconSources(): Promise<Omit<LexiconSources, 'identity'>> {
   // WordNet is read twice (about a second each) so that it and the dictionary's working structures,
   // each over 100 MB, are never held together: that kept a build's peak memory under 600 MB.
-  const commonStems = new Set([...(await readWordNet()).commonWords].map(stemWord));
-  const { names, transliterations, ranked, cooccurring, phoneticTable } = await readDictionary(commonStems);
+  const { commonWords, twoWordLemmas } = await readWordNet();
+  const commonStems = new Set([...commonWords].map(stemWord));
+  const { names, transliterations, ranked, cooccurring, phoneticTable } = await readDictionary(commonStems, twoWordLemmas);
   const wordNet = await readWordNet();
 
   const glossSynonyms: LexiconSources['glossSynonyms'] = [];
@@ -508,7 +509,7 @@ export function parseCorpusKeys(text: string): LexiconCorpusKeys {
 }
 
 /** What the lexicon takes from CC-CEDICT: names, transliterations, each word's top gloss stems, gloss co-occurrence, phonetic characters. */
-async function readDictionary(commonStems: Set<string>) {
+async function readDictionary(commonStems: Set<string>, twoWordLemmas: ReadonlySet<string>) {
   const entries = new Map<string, WordEntries>();
   await forEachCedictEntry((entry) => {
     const simplified = entry[1];
@@ -533,7 +534,7 @@ async function readDictionary(commonStems: Set<string>) {
     const stems = new Map<string, GlossWeight>();
     // A common word's senses as a name are noise (大學 is not "the Great Learning" in running text).
     for (const english of common.length > 0 ? common : nameEntries.map((entry) => entry.english)) {
-      addGlossStems(english, stems, isName ? commonStems : undefined);
+      addGlossStems(english, stems, twoWordLemmas, isName ? commonStems : undefined);
       countSynonyms(english, cooccurring);
     }
     // Only the top stems are ever used: ranking here keeps one small array a word instead of a map.
@@ -752,7 +753,7 @@ interface GlossWeight {
  * as a whole (a bigram for "United States") and each of its words that is not a common English
  * word ("Microsoft" of "Microsoft Corporation"), never a word of a description.
  */
-function addGlossStems(english: string | string[], stems: Map<string, GlossWeight>, commonStems: Set<string> | undefined): void {
+function addGlossStems(english: string | string[], stems: Map<string, GlossWeight>, twoWordLemmas: ReadonlySet<string>, commonStems: Set<string> | undefined): void {
   const add = (stem: string, weight: number, words: number, name: boolean) => {
     const known = stems.get(stem);
     stems.set(stem, { weight: (known?.weight ?? 0) + weight, words: Math.min(known?.words ?? words, words), name: name || (known?.name ?? false) });
@@ -770,6 +771,11 @@ function addGlossStems(english: string | string[], stems: Map<string, GlossWeigh
       const tokens = latinTokens(part);
       const words = tokens.filter((_, i) => isContentToken(tokens, i));
       const partStems = words.map((t) => stemWord(t.lower));
+      // A phrasal verb whose particle is a function word ("to take in" of 收入, "to pass on") is two
+      // words, as "to take over" is: its verb alone ("took office") means something else.
+      const particle = words.length === 1 ? tokens[tokens.indexOf(words[0]!) + 1] : undefined;
+      const phrasal = particle !== undefined && twoWordLemmas.has(`${words[0]!.lower} ${particle.lower}`);
+      const glossWords = partStems.length + (phrasal ? 1 : 0);
       const capitalised = words.length > 0 && words.every((t) => /^[A-Z]/.test(t.raw));
       // A place after a description says where, not what: "Yuhang district of Hangzhou city, Zhejiang"
       // (余杭) is not Zhejiang. An acronym after one is its short form: "chief technology officer, CTO".
@@ -778,7 +784,7 @@ function addGlossStems(english: string | string[], stems: Map<string, GlossWeigh
       describedBefore ||= words.length > 0 && !capitalised;
       // A name is written in capitals throughout ("United States"), unlike a description ("Chinese tech conglomerate").
       const isName = commonStems !== undefined && capitalised;
-      partStems.forEach((stem) => add(stem, weight, partStems.length, isName && !commonStems.has(stem)));
+      partStems.forEach((stem) => add(stem, weight, glossWords, isName && !commonStems.has(stem)));
       if (partStems.length === 2) add(`${partStems[0]}_${partStems[1]}`, weight, 1, false);
       // A spin-off is also a spinoff.
       for (const joined of hyphenJoined(part)) add(joined, weight, 1, false);

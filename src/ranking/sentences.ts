@@ -21,13 +21,16 @@ export interface SentenceAnchors {
 export function anchorsOf(features: ReadonlySet<string>): SentenceAnchors {
   const anchors: SentenceAnchors = { number: [], date: [], person: [] };
   for (const feature of features) {
-    // An ordinal's number (第一站 "the first stop" gives o:1 and n:1) ranks; it counts nothing.
-    if (/^(?:n|p):/.test(feature)) {
-      if (!(feature.startsWith('n:') && features.has(`o:${feature.slice(2)}`))) anchors.number.push(feature);
-    } else if (/^(?:d|m|y|ym|t):/.test(feature)) anchors.date.push(feature);
+    if (isFigure(feature, features)) anchors.number.push(feature);
+    else if (/^(?:d|m|y|ym|t):/.test(feature)) anchors.date.push(feature);
     else if (feature.startsWith('py:')) anchors.person.push(feature);
   }
   return anchors;
+}
+
+/** Whether a feature of a text is a figure: a number or a share, not an ordinal's number (第一站 "the first stop" gives o:1 and n:1), which ranks and counts nothing. */
+export function isFigure(feature: string, features: ReadonlySet<string>): boolean {
+  return /^(?:n|p):/.test(feature) && !(feature.startsWith('n:') && features.has(`o:${feature.slice(2)}`));
 }
 
 /**

@@ -279,6 +279,12 @@ describe('the short answer line', () => {
     expect(long.text.length).toBeLessThanOrEqual(340);
   });
 
+  it('for "how many" of a thing, the clause whose figure counts that thing, not a figure beside the other words', () => {
+    const quote = writtenQuote('In May the harbour board hired 3 architects from the capital to redraw the rebuilding plan for the old port and its sailing school, the city said, while the contractor that doubled its crews for the first phase now employs 400 workers.');
+    const short = shortAnswer([quote], 'How many workers did the harbour board hire in May?', index.analyzer);
+    expect(short.text).toContain('400 workers');
+  });
+
   it('for a yes/no question, the sentence that settles it, whole and first', () => {
     const quote = quoteIn('riverside-en.txt', 'Farmers in the valley harvested 1.5 billion kilograms of rice this autumn, a record for the region.');
     const short = shortAnswer([quote], 'Was the rice harvest a record?', index.analyzer);

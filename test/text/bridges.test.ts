@@ -21,7 +21,7 @@ const ENGLISH = [
   'Ali, as staff call Alibaba, cut prices.',
   'The division serves government and enterprise customers.',
 ];
-const CHINESE = ['勒费弗是瑞士工程师。', '纽卡斯尔的胡格诺派教徒于蒙古经商。', '成功的美国大学。', '该公司在20世纪70年代垄断了市场。', '第九次会议在纽卡斯尔举行。', '格兰杰是一名记者。', '周靖人是首席技术官。', '超级碗在大桥旁举行。', '这把旧伞还很中用。', '这是一个合音。', '余杭的居民去杭州工作。', '国务院开会。', '出租汽车很多。'];
+const CHINESE = ['勒费弗是瑞士工程师。', '纽卡斯尔的胡格诺派教徒于蒙古经商。', '成功的美国大学。', '该公司在20世纪70年代垄断了市场。', '第九次会议在纽卡斯尔举行。', '格兰杰是一名记者。', '周靖人是首席技术官。', '超级碗在大桥旁举行。', '这把旧伞还很中用。', '这是一个合音。', '余杭的居民去杭州工作。', '国务院开会。', '出租汽车很多。', '他接任后收入靠参加比赛，依靠朋友。'];
 
 // One lexicon build (CC-CEDICT and WordNet, several seconds) for the whole file.
 let lexicon: Lexicon;
@@ -78,6 +78,17 @@ describe('the dictionary read for names', () => {
     expect(meets('余杭在哪里？', 'Zhejiang is a province.').entity).toBe(false);
     // An acronym after a description is its short form: "chief technology officer (CTO)".
     expect(lexicon.glossesOf('首席技术官')!.map((g) => g.stem)).toContain('cto');
+  });
+
+  it('reads a phrasal verb whose particle is a function word as two words, as one with a content particle', () => {
+    // CC-CEDICT: 收入 "to take in; income; revenue", 接任 "to take over", 依靠 "to rely on".
+    const share = (word: string, stem: string) => lexicon.glossesOf(word)?.find((g) => g.stem === stem)?.share;
+    expect(share('收入', 'take')).toBe(share('接任', 'take'));
+    expect(share('收入', 'take')).toBe(0.5);
+    expect(share('收入', 'incom')).toBe(1);
+    expect(share('依靠', 'reli')).toBe(0.5);
+    // A verb whose preposition WordNet does not list with it as a phrase stays one word (CC-CEDICT: 参加 "to participate in").
+    expect(share('参加', 'particip')).toBe(1);
   });
 
   it('reads a region label as a note, not as a short form of the word', () => {
@@ -446,3 +457,4 @@ describe('what the answer is', () => {
     expect(focused!.weight).toBeGreaterThanOrEqual(others / question.concepts.length);
   });
 });
+
