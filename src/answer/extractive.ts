@@ -5,8 +5,7 @@ import type { Concept } from '../text/features.js';
 import { personNames } from './names.js';
 import { labelsFor } from '../i18n.js';
 import { detectAnswerKind, type AnswerKind } from '../text/question-kind.js';
-import { presenceOf, profileOfPresence, weighQuestion, type FeaturePresence, type WeightedQuestion } from '../ranking/question.js';
-import { figureOfAskedThing } from '../ranking/spans.js';
+import { figureOfAskedThing, presenceOf, profileOfPresence, weighQuestion, type FeaturePresence, type WeightedQuestion } from '../ranking/question.js';
 import type { Answerer, AnswerDraft, AnswerRequest, Quote } from './types.js';
 
 /** Short answers longer than this are cut to the clauses that carry the answer. */
@@ -229,9 +228,9 @@ interface ClauseFacts {
   fresh: number;
   /** Whether it brings a figure, or a date, that the question does not. */
   newNumber: boolean;
+  newDate: boolean;
   /** Whether its figure counts the thing the question asks how many of (`figureOfAskedThing`). */
   countsAsked: boolean;
-  newDate: boolean;
 }
 
 function clauseFacts(clause: string, ctx: WindowContext): ClauseFacts {

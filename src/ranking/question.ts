@@ -1,6 +1,7 @@
 import { inverseDocumentFrequency, unseenInverseDocumentFrequency, type TextAnalyzer } from '../text/analyzer.js';
 import { answerFocus, type AnswerKind } from '../text/question-kind.js';
-import { extractConcepts, type Concept } from '../text/features.js';
+import { extractConcepts, FEATURE_WEIGHTS, type Concept } from '../text/features.js';
+import { isFigure } from './sentences.js';
 
 /** A question's concepts with their importance, ready to be matched against spans. */
 export interface WeightedQuestion {
@@ -265,4 +266,17 @@ export function entityShare(question: WeightedQuestion, features: FeatureLookup)
     if (entityKeys.some((key) => keys[key] !== undefined && features.has(keys[key]))) met += weight;
   }
   return total === 0 ? 1 : met / total;
+}
+
+/**
+ * For a question asking how many of a named thing ("how many employees", 多少个部门): whether a
+ * clause's features hold that thing and a figure the question does not give, as "3,000 employees"
+ * does and "three CEOs …, employees sighed" does not. Undefined for other questions.
+ */
+export function figureOfAskedThing(question: WeightedQuestion): ((clause: ReadonlySet<string>) => boolean) | undefined {
+  const focus = question.kind === 'number' && question.focus !== undefined ? question.concepts[question.focus] : undefined;
+  if (!focus) return undefined;
+  const keys = [...focus.concept.alternatives].filter(([, strength]) => strength >= FEATURE_WEIGHTS.variant).map(([key]) => key);
+  const asked = new Set(question.concepts.flatMap(({ concept }) => [...concept.alternatives.keys()]));
+  return (clause) => keys.some((key) => clause.has(key)) && [...clause].some((feature) => !asked.has(feature) && isFigure(feature, clause));
 }

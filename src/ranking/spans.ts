@@ -1,9 +1,8 @@
 import type { Article, Lang } from '../corpus/types.js';
-import { FEATURE_WEIGHTS } from '../text/features.js';
 import { CLOSING_PUNCTUATION } from '../corpus/sentences.js';
 import type { RetrievedChunk } from '../retrieval/candidates.js';
 import { entityShare, presenceOf, profileOfPresence, type FeaturePresence, type WeightedQuestion } from './question.js';
-import { isFigure, type SentenceAnchors, type SentenceFeatureCache } from './sentences.js';
+import type { SentenceAnchors, SentenceFeatureCache } from './sentences.js';
 
 /** How much a statement in the previous paragraph counts for a sentence that may give its reason. */
 const NEXT_PARAGRAPH_REASON = 0.6;
@@ -282,19 +281,6 @@ export function spanCandidates(
     candidate.features.wordAlignmentGap = candidate.features.wordAlignment - bestAlignment;
   }
   return candidates;
-}
-
-/**
- * For a question asking how many of a named thing ("how many employees", 多少个部门): whether a
- * clause's features hold that thing and a figure the question does not give, as "3,000 employees"
- * does and "three CEOs …, employees sighed" does not. Undefined for other questions.
- */
-export function figureOfAskedThing(question: WeightedQuestion): ((clause: ReadonlySet<string>) => boolean) | undefined {
-  const focus = question.kind === 'number' && question.focus !== undefined ? question.concepts[question.focus] : undefined;
-  if (!focus) return undefined;
-  const keys = [...focus.concept.alternatives].filter(([, strength]) => strength >= FEATURE_WEIGHTS.variant).map(([key]) => key);
-  const asked = new Set(question.concepts.flatMap(({ concept }) => [...concept.alternatives.keys()]));
-  return (clause) => keys.some((key) => clause.has(key)) && [...clause].some((feature) => !asked.has(feature) && isFigure(feature, clause));
 }
 
 // A sentence may end inside a quotation or brackets ("…自然。」", "（見下文。）").
