@@ -6,7 +6,7 @@ import { articleFromText } from '../corpus/load.js';
 import type { Article, ArticleMeta, Chunk } from '../corpus/types.js';
 
 /** Bump when the files in index/ change shape or what the build writes in them (the lexicon): an older index is then rebuilt. */
-export const INDEX_FORMAT_VERSION = 57;
+export const INDEX_FORMAT_VERSION = 59;
 
 const manifestSchema = z.object({
   formatVersion: z.number(),

@@ -404,8 +404,14 @@ function addChineseConcepts(run: string, lexicon: Lexicon, options: FeatureOptio
   // Dictionary words made of whole consecutive segments (首席|技術|官 → 首席技術官): segmenters and
   // the dictionary disagree on word boundaries, but a word rarely crosses a segment boundary.
   const covered = new Array<boolean>(segments.length).fill(false);
+  // A segment that may be a sound of a transliterated name: no dictionary word, function word or number.
+  const soundSegment = (i: number) =>
+    i >= 0 && i < segments.length && !(segments[i]!.length > 1 && lexicon.hasWord(segments[i]!)) && !stopword(segments[i]!) && !splitStopword[i] && !numeric[i] && [...segments[i]!].every((char) => lexicon.phoneticShare(char) >= MIN_PHONETIC_SHARE);
+  // A name the dictionary knows as someone's (博格, the tennis player Borg), written in sound
+  // characters, is sounds of a longer name when sound characters stand beside it (威腾博格, Wittenberg).
+  const partOfLongerName = (word: string, first: number, last: number) => isSoundName(word, lexicon) && (soundSegment(first - 1) || soundSegment(last + 1));
   // Inside a dictionary word that is not a transliteration: no transliterated name runs through it.
-  const inWord = segments.map((segment) => segment.length > 1 && lexicon.hasWord(segment) && !lexicon.isTransliteration(segment));
+  const inWord = segments.map((segment, i) => segment.length > 1 && lexicon.hasWord(segment) && !lexicon.isTransliteration(segment) && !partOfLongerName(segment, i, i));
   // Inside a word the dictionary gives common senses (圣训, "hadith"): no part of a dotted name.
   // Looked up only beside a dot, the one place it is read.
   const dottedRun = dotted.start || dotted.end;
@@ -418,7 +424,7 @@ function addChineseConcepts(run: string, lexicon: Lexicon, options: FeatureOptio
       if (word.length > lexicon.maxWordLength || !lexicon.startsWord(word)) break;
       if (!lexicon.hasWord(word) || stopword(word)) continue;
       const compound = chineseWordConcept(word, FEATURE_WEIGHTS.chineseWord, lexicon, true, query);
-      const transliteration = lexicon.isTransliteration(word);
+      const transliteration = lexicon.isTransliteration(word) || partOfLongerName(word, first, last);
       // Its parts still say part of it: 技術 alone half-matches 首席技術官. A name read into
       // common words (大|橋 as Da Qiao) does not stop them being read as words too, unless the
       // name is what they say (超级|碗, Super Bowl); the characters of a transliteration
@@ -572,6 +578,13 @@ function dottedNameParts(
   // A run between two dots (路德维希 of 卡尔·路德维希·冯) is one part.
   if (leading && trailing && trailing[0] <= leading[1]) return [[0, last]];
   return [leading, trailing].filter((span): span is [number, number] => span !== undefined);
+}
+
+/** A name the dictionary knows only as someone's or somewhere's, written in characters typical of transliteration. */
+function isSoundName(word: string, lexicon: Lexicon): boolean {
+  if (!lexicon.isProperNoun(word)) return false;
+  const shares = [...word].map((char) => lexicon.phoneticShare(char));
+  return shares.every((share) => share >= MIN_PHONETIC_SHARE) && shares.reduce((sum, share) => sum + share, 0) / shares.length >= MIN_PHONETIC_RUN_SHARE;
 }
 
 /** A dictionary word with senses of its own: not a name or a transliteration, and with glosses the corpus meets. */

@@ -20,6 +20,7 @@ const ENGLISH = [
   'The septicemic form of the plague turned the skin a dark color.',
   'Ali, as staff call Alibaba, cut prices.',
   'The division serves government and enterprise customers.',
+  'Students thronged to Wittenberg.',
 ];
 const CHINESE = ['勒费弗是瑞士工程师。', '纽卡斯尔的胡格诺派教徒于蒙古经商。', '成功的美国大学。', '该公司在20世纪70年代垄断了市场。', '第九次会议在纽卡斯尔举行。', '格兰杰是一名记者。', '周靖人是首席技术官。', '超级碗在大桥旁举行。', '这把旧伞还很中用。', '这是一个合音。', '余杭的居民去杭州工作。', '国务院开会。', '出租汽车很多。', '他接任后收入靠参加比赛，依靠朋友。'];
 
@@ -231,6 +232,14 @@ describe('transliterated names', () => {
     expect(embedder.queryConcepts('派西·卫斯理在家里排第几？').some((c) => !c.phrase && c.alternatives.has('west'))).toBe(false);
     // Without the dot the same characters are words as before.
     expect(names('派西卫在家里')).not.toContain('zh:派西');
+  });
+
+  it('reads a two-character name the dictionary knows as someone, inside a longer run of sound characters, as sounds of that name', () => {
+    // 博格 is the tennis player Borg; in 威腾博格 it is the end of Wittenberg.
+    const concepts = embedder.queryConcepts('谁去了威腾博格？');
+    expect(conceptWith(concepts, 'zh:威腾博格')).toBeDefined();
+    expect(concepts.some((c) => c.alternatives.has('borg'))).toBe(false);
+    expect(meets('谁去了威腾博格？', 'Students thronged to Wittenberg.')).toEqual({ any: true, entity: true });
   });
 
   it('meets a Western name and its transliteration by sound, in both directions', () => {
