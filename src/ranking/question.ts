@@ -249,6 +249,49 @@ export function profileOfPresence(question: WeightedQuestion, presences: readonl
   };
 }
 
+/**
+ * For each of the question's concepts, the share of the given sentences (a question's candidate
+ * sentences, each a presence vector) that meet it, by the strength of the best alternative met.
+ */
+export function conceptShares(question: WeightedQuestion, presences: readonly FeaturePresence[]): Float64Array {
+  const { concepts } = prepare(question);
+  const shares = new Float64Array(concepts.length);
+  if (presences.length === 0) return shares;
+  for (const presence of presences) {
+    for (let c = 0; c < concepts.length; c += 1) shares[c]! += bestStrength(concepts[c]!, [presence]);
+  }
+  return shares.map((sum) => sum / presences.length);
+}
+
+/**
+ * Coverage (`matchProfile`) with each concept weighed by how few candidate sentences meet it (1 −
+ * its `conceptShares`, at least a twentieth): what tells a sentence from its neighbours. An article
+ * about the Super Bowl says "Super Bowl" everywhere; the sentence that answers "who sang the
+ * national anthem at the Super Bowl" is the one with the anthem.
+ */
+export function distinctiveCoverage(question: WeightedQuestion, presences: readonly FeaturePresence[], shares: Float64Array): number {
+  const { concepts } = prepare(question);
+  let total = 0;
+  let met = 0;
+  for (let c = 0; c < concepts.length; c += 1) {
+    const weight = concepts[c]!.weight * Math.max(MIN_RARITY, 1 - shares[c]!);
+    total += weight;
+    met += weight * bestStrength(concepts[c]!, presences);
+  }
+  return total === 0 ? 0 : met / total;
+}
+
+const MIN_RARITY = 0.05;
+
+/** The strength of a concept's best alternative the presences hold (0..1). */
+function bestStrength(concept: PreparedConcept, presences: readonly FeaturePresence[]): number {
+  let best = 0;
+  for (let i = 0; i < concept.strengths.length; i += 1) {
+    if (concept.strengths[i]! > best && anyHolds(presences, concept.keys[i]!)) best = concept.strengths[i]!;
+  }
+  return Math.min(1, best);
+}
+
 // A module function, not a closure per call: spans are profiled several hundred times a question.
 function anyHolds(presences: readonly FeaturePresence[], key: number): boolean {
   for (const presence of presences) if (presence[key] === 1) return true;

@@ -1,7 +1,7 @@
 import type { Article, Lang } from '../corpus/types.js';
 import { CLOSING_PUNCTUATION } from '../corpus/sentences.js';
 import type { RetrievedChunk } from '../retrieval/candidates.js';
-import { entityShare, presenceOf, profileOfPresence, type FeaturePresence, type WeightedQuestion } from './question.js';
+import { conceptShares, distinctiveCoverage, entityShare, presenceOf, profileOfPresence, type FeaturePresence, type WeightedQuestion } from './question.js';
 import type { SentenceAnchors, SentenceFeatureCache } from './sentences.js';
 
 /** How much a statement in the previous paragraph counts for a sentence that may give its reason. */
@@ -36,6 +36,7 @@ export const SPAN_FEATURES = [
   'paragraphCoverage',
   'leadCoverage',
   'coverageGap',
+  'distinctiveCoverage',
   'entitiesSpan',
   'entitiesParagraph',
   'entitiesNearby',
@@ -238,6 +239,7 @@ export function spanCandidates(
         paragraphCoverage: paragraphEvidence.coverage,
         leadCoverage: lead,
         coverageGap: 0,
+        distinctiveCoverage: 0,
         entitiesSpan: profile.entities,
         entitiesParagraph: paragraphEvidence.entities,
         entitiesNearby: paragraphEvidence.nearby,
@@ -272,11 +274,16 @@ export function spanCandidates(
       },
     });
   }
+  // Which of the question's concepts the candidate sentences share, and which few of them hold.
+  const sentences = [...seen.values()].filter(({ indexes }) => indexes.length === 1).map(({ retrieved: from, indexes }) => presence(from.article, indexes[0]!));
+  const shares = conceptShares(question, sentences);
   const bestCoverage = Math.max(0, ...candidates.map((c) => c.coverage));
   const bestSemantic = Math.max(0, ...candidates.map((c) => c.features.semantic));
   const bestAlignment = Math.max(0, ...candidates.map((c) => c.features.wordAlignment));
   for (const candidate of candidates) {
     candidate.features.coverageGap = candidate.coverage - bestCoverage;
+    // Across languages the shares are of gloss matches, which say less of a sentence than its own words.
+    if (candidate.features.crossLanguage === 0) candidate.features.distinctiveCoverage = distinctiveCoverage(question, candidate.sentenceIndexes.map((index) => presence(candidate.article, index)), shares);
     candidate.features.semanticGap = candidate.features.semantic - bestSemantic;
     candidate.features.wordAlignmentGap = candidate.features.wordAlignment - bestAlignment;
   }

@@ -97,6 +97,19 @@ describe('span features', () => {
     expect(featuresOf(late, 1, 1)).toMatchObject({ coverage: 0.5, leadCoverage: 0.5 });
   });
 
+  it('weighs each word of the question by how few candidate sentences say it', () => {
+    // wu and public are in two of the three sentences (each weighs a third), first in one (two thirds).
+    const paragraphs = ['Wu Yongming runs the public cloud.', 'Wu Yongming spoke on the public cloud.', 'Putting profit first was the rule.'];
+    expect(featuresOf(paragraphs, 1)).toMatchObject({ coverage: 0.75 });
+    expect(featuresOf(paragraphs, 1).distinctiveCoverage).toBeCloseTo((2 / 3 + 1 / 3) / (2 / 3 + 1 / 3 + 2 / 3));
+    expect(featuresOf(paragraphs, 3)).toMatchObject({ coverage: 0.25 });
+    expect(featuresOf(paragraphs, 3).distinctiveCoverage).toBeCloseTo(2 / 3 / (5 / 3));
+    // A word every sentence says still counts, for a twentieth of its weight.
+    const everywhere = ['Wu Yongming runs the public cloud.', 'Wu Yongming put the public cloud first.'];
+    expect(featuresOf(everywhere, 2).distinctiveCoverage).toBe(1);
+    expect(featuresOf(everywhere, 1).distinctiveCoverage).toBeCloseTo((2 * 0.05 + 0.05) / (2 * 0.05 + 0.05 + 0.5));
+  });
+
   it('marks a span of a chunk kept only through its paragraph', () => {
     const article = report(PARAGRAPHS);
     const retrieved = retrievedAll(article).map((chunk, i) => (i === 1 ? { ...chunk, vectorRank: undefined, lexicalRank: undefined, viaParagraph: true } : chunk));
