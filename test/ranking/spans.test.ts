@@ -109,7 +109,7 @@ describe('span features', () => {
     expect(featuresOf(everywhere, 2).distinctiveCoverage).toBe(1);
     expect(featuresOf(everywhere, 1).distinctiveCoverage).toBeCloseTo((2 * 0.05 + 0.05) / (2 * 0.05 + 0.05 + 0.5));
     // Across languages words are met through glosses: the feature is left to spans in the question's language.
-    const across = spanCandidates(question, 'zh', retrievedAll(report(paragraphs)), fakeCache());
+    const across = spanCandidates(question, 'zh-Hans', retrievedAll(report(paragraphs)), fakeCache());
     expect(across.map((span) => span.features.distinctiveCoverage)).toEqual(across.map(() => 0));
     expect(across.some((span) => span.features.coverage > 0)).toBe(true);
   });
