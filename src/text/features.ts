@@ -404,7 +404,8 @@ function addChineseConcepts(run: string, lexicon: Lexicon, options: FeatureOptio
   // Dictionary words made of whole consecutive segments (首席|技術|官 → 首席技術官): segmenters and
   // the dictionary disagree on word boundaries, but a word rarely crosses a segment boundary.
   const covered = new Array<boolean>(segments.length).fill(false);
-  // A segment that may be a sound of a transliterated name: no dictionary word, function word or number.
+  // A segment that may be a sound of a transliterated name: no dictionary word, function word or
+  // number (the run test `phonetic` below, before `inWord`, which this helps decide, exists).
   const soundSegment = (i: number) =>
     i >= 0 && i < segments.length && !(segments[i]!.length > 1 && lexicon.hasWord(segments[i]!)) && !stopword(segments[i]!) && !splitStopword[i] && !numeric[i] && [...segments[i]!].every((char) => lexicon.phoneticShare(char) >= MIN_PHONETIC_SHARE);
   // A name the dictionary knows as someone's (博格, the tennis player Borg), written in sound
