@@ -1,4 +1,5 @@
 import { clausesOf, sentencesOf } from '../corpus/sentences.js';
+import { isFigure } from '../ranking/sentences.js';
 import type { Span } from '../corpus/types.js';
 import type { TextAnalyzer } from '../text/analyzer.js';
 import type { Concept } from '../text/features.js';
@@ -60,7 +61,6 @@ const CONSEQUENCE_OPENING = /^(?:therefore|thus|hence|so|as a result|consequentl
 // A sentence that opens on "Because" gives a reason in every clause of it.
 const CAUSE_OPENING = /^(?:because|since)\b|^(?:因為|因为|由於|由于)/iu;
 const YES_NO = /^(?:is|are|was|were|do|does|did|can|could|will|would|has|have|had|should|shall|may|might)\b|[嗎吗]\s*[?？]?$|是否|是不是|有沒有|有没有|會不會|会不会|能不能|可不可以/iu;
-const ANCHOR_KEY = /^(?:n|p|y|m|d|ym):/u;
 const DATE_KEY = /^(?:y|m|d|ym|t):/u;
 
 interface Candidate {
@@ -236,14 +236,15 @@ interface ClauseFacts {
 function clauseFacts(clause: string, ctx: WindowContext): ClauseFacts {
   const concepts = ctx.analyzer.passageConcepts(clause);
   const content = concepts.filter((c) => !c.phrase && c.weight >= 1);
+  const features = featuresOf(concepts);
   return {
-    presence: presenceOf(ctx.weighted, featuresOf(concepts)),
+    presence: presenceOf(ctx.weighted, features),
     content: content.length,
     fresh: content.filter((c) => ![...c.alternatives.keys()].some((key) => ctx.questionKeys.has(key))).length,
-    // An ordinal (第一站) ranks; it counts nothing.
-    newNumber: hasNew(concepts.filter((c) => !isOrdinal(c)), ctx.questionKeys, (key) => ANCHOR_KEY.test(key) && !DATE_KEY.test(key)),
+    // A figure, not an ordinal's number (第一站 ranks; it counts nothing), as a ranked span's `newNumber` reads it.
+    newNumber: [...features].some((key) => !ctx.questionKeys.has(key) && isFigure(key, features)),
     newDate: hasNew(concepts, ctx.questionKeys, (key) => DATE_KEY.test(key)),
-    countsAsked: ctx.countsAsked?.(featuresOf(concepts)) ?? false,
+    countsAsked: ctx.countsAsked?.(features) ?? false,
   };
 }
 
@@ -282,11 +283,6 @@ function windowScore(text: string, clauses: readonly ClauseFacts[], ctx: WindowC
   // Saying nothing the question did not already say answers nothing.
   const restates = novelty < 0.2 ? 0.3 : 0;
   return { score: coverage + 0.6 * evidence - asks - restates, coverage };
-}
-
-function isOrdinal(concept: Concept): boolean {
-  for (const key of concept.alternatives.keys()) if (key.startsWith('o:')) return true;
-  return false;
 }
 
 function hasNew(concepts: readonly Concept[], questionKeys: Set<string>, isWanted: (key: string) => boolean): boolean {
