@@ -1,5 +1,4 @@
 import { clausesOf, sentencesOf } from '../corpus/sentences.js';
-import { isFigure } from '../ranking/sentences.js';
 import type { Span } from '../corpus/types.js';
 import type { TextAnalyzer } from '../text/analyzer.js';
 import type { Concept } from '../text/features.js';
@@ -7,6 +6,7 @@ import { personNames } from './names.js';
 import { labelsFor } from '../i18n.js';
 import { detectAnswerKind, type AnswerKind } from '../text/question-kind.js';
 import { figureOfAskedThing, presenceOf, profileOfPresence, weighQuestion, type FeaturePresence, type WeightedQuestion } from '../ranking/question.js';
+import { isDate, isFigure } from '../ranking/sentences.js';
 import type { Answerer, AnswerDraft, AnswerRequest, Quote } from './types.js';
 
 /** Short answers longer than this are cut to the clauses that carry the answer. */
@@ -61,7 +61,6 @@ const CONSEQUENCE_OPENING = /^(?:therefore|thus|hence|so|as a result|consequentl
 // A sentence that opens on "Because" gives a reason in every clause of it.
 const CAUSE_OPENING = /^(?:because|since)\b|^(?:因為|因为|由於|由于)/iu;
 const YES_NO = /^(?:is|are|was|were|do|does|did|can|could|will|would|has|have|had|should|shall|may|might)\b|[嗎吗]\s*[?？]?$|是否|是不是|有沒有|有没有|會不會|会不会|能不能|可不可以/iu;
-const DATE_KEY = /^(?:y|m|d|ym|t):/u;
 
 interface Candidate {
   text: string;
@@ -243,7 +242,7 @@ function clauseFacts(clause: string, ctx: WindowContext): ClauseFacts {
     fresh: content.filter((c) => ![...c.alternatives.keys()].some((key) => ctx.questionKeys.has(key))).length,
     // A figure, not an ordinal's number (第一站 ranks; it counts nothing), as a ranked span's `newNumber` reads it.
     newNumber: [...features].some((key) => !ctx.questionKeys.has(key) && isFigure(key, features)),
-    newDate: hasNew(concepts, ctx.questionKeys, (key) => DATE_KEY.test(key)),
+    newDate: [...features].some((key) => !ctx.questionKeys.has(key) && isDate(key)),
     countsAsked: ctx.countsAsked?.(features) ?? false,
   };
 }
@@ -283,10 +282,6 @@ function windowScore(text: string, clauses: readonly ClauseFacts[], ctx: WindowC
   // Saying nothing the question did not already say answers nothing.
   const restates = novelty < 0.2 ? 0.3 : 0;
   return { score: coverage + 0.6 * evidence - asks - restates, coverage };
-}
-
-function hasNew(concepts: readonly Concept[], questionKeys: Set<string>, isWanted: (key: string) => boolean): boolean {
-  return concepts.some((c) => [...c.alternatives.keys()].some((key) => isWanted(key) && !questionKeys.has(key)));
 }
 
 /** A name the question does not already give; more when it stands where "who" stood (before the verb, or after). */

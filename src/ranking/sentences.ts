@@ -22,7 +22,7 @@ export function anchorsOf(features: ReadonlySet<string>): SentenceAnchors {
   const anchors: SentenceAnchors = { number: [], date: [], person: [] };
   for (const feature of features) {
     if (isFigure(feature, features)) anchors.number.push(feature);
-    else if (/^(?:d|m|y|ym|t):/.test(feature)) anchors.date.push(feature);
+    else if (isDate(feature)) anchors.date.push(feature);
     else if (feature.startsWith('py:')) anchors.person.push(feature);
   }
   return anchors;
@@ -31,6 +31,11 @@ export function anchorsOf(features: ReadonlySet<string>): SentenceAnchors {
 /** Whether a feature of a text is a figure: a number or a share, not an ordinal's number (第一站 "the first stop" gives o:1 and n:1), which ranks and counts nothing. */
 export function isFigure(feature: string, features: ReadonlySet<string>): boolean {
   return /^(?:n|p):/.test(feature) && !(feature.startsWith('n:') && features.has(`o:${feature.slice(2)}`));
+}
+
+/** Whether a feature of a text is a date: a day, month, year, year and month, or time. */
+export function isDate(feature: string): boolean {
+  return /^(?:d|m|y|ym|t):/.test(feature);
 }
 
 /**
