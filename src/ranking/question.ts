@@ -258,7 +258,8 @@ export function conceptShares(question: WeightedQuestion, presences: readonly Fe
   const shares = new Float64Array(concepts.length);
   if (presences.length === 0) return shares;
   for (const presence of presences) {
-    for (let c = 0; c < concepts.length; c += 1) shares[c]! += bestStrength(concepts[c]!, [presence]);
+    const one = [presence];
+    for (let c = 0; c < concepts.length; c += 1) shares[c]! += bestStrength(concepts[c]!, one);
   }
   return shares.map((sum) => sum / presences.length);
 }
