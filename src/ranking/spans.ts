@@ -50,6 +50,7 @@ export const SPAN_FEATURES = [
   'asksNumber',
   'asksDate',
   'asksPerson',
+  'asksPlace',
   'asksReason',
   'reasonCue',
   'inheritedCoverage',
@@ -220,6 +221,8 @@ export function spanCandidates(
     // (本鱼体呈银灰色): the span read with that subject, as a reader reads it.
     const subject = () => memo(leadMemo, `${article.id}#${first.paragraph}`, () => presenceOf(question, cache.leadSubject(article, first.paragraph)));
     const lead = indexes[0] === firstOfParagraph ? profile.coverage : profileOfPresence(question, [...sentencePresences, subject()]).coverage;
+    // A name the question does not give: a person's, a place's (py: keys are any proper noun's, 北京 and 张勇 alike).
+    const newName = brings.person || hasNewCapitalisedName(text, askedWords);
 
     candidates.push({
       article,
@@ -246,13 +249,14 @@ export function spanCandidates(
         entitiesArticle: memo(articleMemo, article.id, () => entityShare(question, cache.article(article))),
         questionHasEntities,
         focusMet: profile.focus,
-        answersKind: question.kind === 'number' || question.kind === 'date' || question.kind === 'person' ? (brings[question.kind] ? 1 : 0) : 0,
+        answersKind: question.kind === 'number' || question.kind === 'date' || question.kind === 'person' ? (brings[question.kind] ? 1 : 0) : question.kind === 'place' && newName ? 1 : 0,
         newNumber: brings.number ? 1 : 0,
         newDate: brings.date ? 1 : 0,
-        newName: brings.person || hasNewCapitalisedName(text, askedWords) ? 1 : 0,
+        newName: newName ? 1 : 0,
         asksNumber: question.kind === 'number' ? 1 : 0,
         asksDate: question.kind === 'date' ? 1 : 0,
         asksPerson: question.kind === 'person' ? 1 : 0,
+        asksPlace: question.kind === 'place' ? 1 : 0,
         asksReason: wantsReason ? 1 : 0,
         reasonCue: wantsReason && indexes.some((index) => cache.givesReason(article, index)) ? 1 : 0,
         inheritedCoverage: inherited,

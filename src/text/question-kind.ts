@@ -2,7 +2,7 @@ import { expandChatShorthand } from './english.js';
 import { chineseWordSegmenter, withStandardWhat } from './script.js';
 
 /** What kind of answer a question asks for, when its wording says so. */
-export type AnswerKind = 'number' | 'date' | 'person' | 'reason' | 'any';
+export type AnswerKind = 'number' | 'date' | 'person' | 'place' | 'reason' | 'any';
 
 // "who" asks for a person at the start of a question or clause, or after a verb of knowing or
 // telling ("do you know who", "tell me who"); after a noun it is a relative pronoun ("the exec who
@@ -46,6 +46,8 @@ const KIND_PATTERNS: Array<[AnswerKind, RegExp]> = [
     ),
   ],
   ['person', new RegExp(`${ASKS_WHO.source}|誰|谁|哪位`, 'iu')],
+  // A place: "where", "in which city", 在哪里, 哪个国家. Its answer names one, as a person's does.
+  ['place', /\bwhere\b|\b(?:what|which)\s+(?:city|cities|town|country|countries|nation|state|province|region|continent|island|place|location|county|district|village|river|mountain)\b|哪里|哪裡|哪兒|哪儿|在哪|何处|何處|何地|什么地方|什麼地方|哪(?:一)?(?:个|個|座|所)?(?:国家|國家|城市|城镇|城鎮|地方|地区|地區|省|州|县|縣|国|國|洲|岛|島|城|镇|鎮|村)/iu],
 ];
 
 /** The kind of answer a question's wording asks for ("when" → a date), or `any`; chat spellings read as words ("y" → why). */

@@ -151,6 +151,17 @@ describe('what a span brings', () => {
     expect(broughtBy(['py:alibaba'])).toMatchObject({ answersKind: 0 });
     expect(broughtBy(['py:alibaba', 'py:wuyongming'])).toMatchObject({ answersKind: 1, newName: 1 });
   });
+
+  it('answers "where" with a name the question does not give, as "who": py: keys are any proper noun\'s (北京, 张勇)', () => {
+    const whereRuns: WeightedQuestion = { ...whoRuns, kind: 'place' };
+    const brought = (person: string[], sentence: string) => {
+      const cache = Object.assign(fakeCache(), { anchors: () => ({ number: [], date: [], person }) });
+      return spanCandidates(whereRuns, 'en', retrievedAll(report([sentence])), cache)[0]!.features;
+    };
+    expect(brought(['py:hangzhou'], 'The business is run from there.')).toMatchObject({ asksPlace: 1, asksPerson: 0, answersKind: 1 });
+    expect(brought([], 'The business is run from offices in Hangzhou.')).toMatchObject({ asksPlace: 1, answersKind: 1 });
+    expect(brought(['py:alibaba'], 'The business is run from there.')).toMatchObject({ asksPlace: 1, answersKind: 0 });
+  });
 });
 
 describe('anchorsOf', () => {

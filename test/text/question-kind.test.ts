@@ -32,6 +32,16 @@ describe('the kind of answer a question asks for', () => {
     expect(detectAnswerKind('修復花了多少時間？')).toBe('number');
   });
 
+  it('reads "where", "which city" and 哪里 or 哪个国家 as asking for a place, and "where" after a year as asking when', () => {
+    expect(detectAnswerKind('Where was Super Bowl 50 played?')).toBe('place');
+    expect(detectAnswerKind('In which city did Alibaba Cloud open its first data center?')).toBe('place');
+    expect(detectAnswerKind('阿里雲的總部在哪裡?')).toBe('place');
+    expect(detectAnswerKind('亚马逊雨林的大部分位于哪个国家？')).toBe('place');
+    expect(detectAnswerKind('王处直墓在什么地方？')).toBe('place');
+    expect(detectAnswerKind('他在哪一年去了上海?')).toBe('date');
+    expect(detectAnswerKind('Who founded the company where he worked?')).toBe('person');
+  });
+
   it('reads "what reason" as asking why', () => {
     expect(detectAnswerKind('what reason did Alibaba officially give for not spinning off the cloud group?')).toBe('reason');
     expect(detectAnswerKind("What's the main reason the spin-off was called off?")).toBe('reason');
@@ -61,7 +71,7 @@ describe('the kind of answer a question asks for', () => {
     expect(detectAnswerKind('為甚麼阿里雲暫停分拆?')).toBe('reason');
     expect(detectAnswerKind('他是甚麼時候加入的?')).toBe('date');
     expect(answerFocus('他畢業於甚麼大學?')).toBe('大學');
-    expect(detectAnswerKind('他大部分时间都住在哪里？')).toBe('any');
+    expect(detectAnswerKind('他大部分时间都住在哪里？')).toBe('place');
     expect(detectAnswerKind('很長一段時間被看作什麼?')).toBe('any');
   });
 
