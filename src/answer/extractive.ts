@@ -1,6 +1,7 @@
 import { clausesOf, sentencesOf } from '../corpus/sentences.js';
 import type { Span } from '../corpus/types.js';
 import type { TextAnalyzer } from '../text/analyzer.js';
+import { stemWord } from '../text/english.js';
 import type { Concept } from '../text/features.js';
 import { personNames } from './names.js';
 import { labelsFor } from '../i18n.js';
@@ -199,7 +200,7 @@ function namedBefore(text: string, sentences: readonly Span[], clauseStartsAt: r
     const names = ctx.analyzer.passageConcepts(text.slice(previous.start, previous.end)).filter((c) => !c.phrase && c.entityKeys !== undefined);
     if (names.length === 0) continue;
     // The names stand in for the pronoun: what they say of the question counts, and they bring nothing new.
-    named.set(sentence.start, { presence: presenceOf(ctx.weighted, featuresOf(names)), content: 0, fresh: 0, newNumber: false, newDate: false, countsAsked: false });
+    named.set(sentence.start, { presence: presenceOf(ctx.weighted, featuresOf(names)), content: 0, fresh: 0, newNumber: false, newDate: false, newName: false, countsAsked: false });
   }
   return named;
 }
@@ -228,6 +229,8 @@ interface ClauseFacts {
   /** Whether it brings a figure, or a date, that the question does not. */
   newNumber: boolean;
   newDate: boolean;
+  /** Whether it names something the question does not: a proper noun's pinyin key (北京, 张勇), as a ranked span's `newName` reads it. */
+  newName: boolean;
   /** Whether its figure counts the thing the question asks how many of (`figureOfAskedThing`). */
   countsAsked: boolean;
 }
@@ -243,9 +246,17 @@ function clauseFacts(clause: string, ctx: WindowContext): ClauseFacts {
     // A figure, not an ordinal's number (第一站 ranks; it counts nothing), as a ranked span's `newNumber` reads it.
     newNumber: [...features].some((key) => !ctx.questionKeys.has(key) && isFigure(key, features)),
     newDate: [...features].some((key) => !ctx.questionKeys.has(key) && isDate(key)),
+    newName:
+      [...features].some((key) => key.startsWith('py:') && !ctx.questionKeys.has(key) && !ctx.questionKeys.has(key.slice('py:'.length))) ||
+      [...clause.matchAll(INNER_CAPITALISED)].some(([word]) => !CALENDAR_WORD.test(word) && !ctx.questionKeys.has(stemWord(word.toLowerCase()))),
     countsAsked: ctx.countsAsked?.(features) ?? false,
   };
 }
+
+// A capitalised word after the first of an English clause: a name, most of the time.
+const INNER_CAPITALISED = /(?<=\S\s+)[A-Z][\p{L}'-]+/gu;
+// Days and months are capitalised too, and name no one and nowhere.
+const CALENDAR_WORD = /^(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|May|June|July|August|September|October|November|December)$/;
 
 // The features of a clause's concepts, for as long as the analyzer keeps the concepts.
 const featuresOfConcepts = new WeakMap<readonly Concept[], Set<string>>();
@@ -276,6 +287,8 @@ function windowScore(text: string, clauses: readonly ClauseFacts[], ctx: WindowC
   else if (ctx.kind === 'date') evidence = clauses.some((clause) => clause.newDate) ? 1 : 0;
   else if (ctx.kind === 'reason') evidence = inCausalSentence || REASON_MARKERS.test(text.replace(CONSEQUENCE_OPENING, '')) ? 1 : 0;
   else if (ctx.kind === 'person') evidence = personEvidence(text, ctx);
+  // "Where" is answered by the clause that names a place the question does not.
+  else if (ctx.kind === 'place') evidence = clauses.some((clause) => clause.newName) ? 1 : 0;
   else evidence = Math.min(1, novelty * 1.5);
   // A question in the quote ("But what is Huawei's style of play?") asks; it does not answer.
   const asks = /[?？]\s*$/u.test(text) ? 0.4 : 0;

@@ -250,6 +250,13 @@ describe('the short answer line', () => {
     expect(short.text).toBe('The harbour board said in May that the rebuilding plan would cost 2 billion yuan, twice the first estimate.');
   });
 
+  it('for "where", the clause that names a place the question does not', () => {
+    const quote = writtenQuote('The new ferry terminal will be built with a glass roof, two waiting halls, a car park for six hundred cars and a covered walkway to the station, the harbour director said on Monday, and it will stand by the old pier of Keelung.');
+    expect(shortAnswer([quote], 'Where will the new ferry terminal be built?', index.analyzer).text).toContain('Keelung');
+    const zh = writtenQuote('新的渡輪碼頭將建有玻璃屋頂、兩座候船大廳、可停六百輛車的停車場和通往車站的有蓋走廊，港務局長週一表示，碼頭位於基隆舊碼頭旁。');
+    expect(shortAnswer([zh], '新的渡輪碼頭將建在哪裡？', index.analyzer).text).toContain('基隆');
+  });
+
   it('reads a sentence opening with a pronoun as speaking of the one the sentence before named', () => {
     const joined = writtenQuote('Chen Meiling, the harbour director, announced the rebuilding plan in May. She also runs the city port authority and a sailing school. In the view of Coastal Review, the plan is too expensive for a town of this size. The first phase will finish next March.');
     const short = shortAnswer([joined], 'What else does Chen Meiling run?', index.analyzer);
