@@ -229,7 +229,7 @@ interface ClauseFacts {
   /** Whether it brings a figure, or a date, that the question does not. */
   newNumber: boolean;
   newDate: boolean;
-  /** Whether it names something the question does not: a proper noun's pinyin key (北京, 张勇), as a ranked span's `newName` reads it. */
+  /** Whether it names something the question does not: a proper noun's pinyin key (北京, 张勇), or a capitalised word inside an English clause. */
   newName: boolean;
   /** Whether its figure counts the thing the question asks how many of (`figureOfAskedThing`). */
   countsAsked: boolean;
@@ -253,7 +253,8 @@ function clauseFacts(clause: string, ctx: WindowContext): ClauseFacts {
   };
 }
 
-// A capitalised word after the first of an English clause: a name, most of the time.
+// A capitalised word after the first of an English clause: a name, most of the time. (A ranked
+// span's `newName` reads capitals its own way, with the weight its training gave it.)
 const INNER_CAPITALISED = /(?<=\S\s+)[A-Z][\p{L}'-]+/gu;
 // Days and months are capitalised too, and name no one and nowhere.
 const CALENDAR_WORD = /^(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|May|June|July|August|September|October|November|December)$/;

@@ -3,6 +3,7 @@ import { CLOSING_PUNCTUATION } from '../corpus/sentences.js';
 import type { RetrievedChunk } from '../retrieval/candidates.js';
 import { conceptShares, distinctiveCoverage, entityShare, presenceOf, profileOfPresence, type FeaturePresence, type WeightedQuestion } from './question.js';
 import type { SentenceAnchors, SentenceFeatureCache } from './sentences.js';
+import type { AnswerKind } from '../text/question-kind.js';
 
 /** How much a statement in the previous paragraph counts for a sentence that may give its reason. */
 const NEXT_PARAGRAPH_REASON = 0.6;
@@ -223,6 +224,8 @@ export function spanCandidates(
     const lead = indexes[0] === firstOfParagraph ? profile.coverage : profileOfPresence(question, [...sentencePresences, subject()]).coverage;
     // A name the question does not give: a person's, a place's (py: keys are any proper noun's, 北京 and 张勇 alike).
     const newName = brings.person || hasNewCapitalisedName(text, askedWords);
+    // What each kind of question asks the span to bring: a figure, a date, someone's name, a place's.
+    const answered: Partial<Record<AnswerKind, boolean>> = { number: brings.number, date: brings.date, person: brings.person, place: newName };
 
     candidates.push({
       article,
@@ -249,7 +252,7 @@ export function spanCandidates(
         entitiesArticle: memo(articleMemo, article.id, () => entityShare(question, cache.article(article))),
         questionHasEntities,
         focusMet: profile.focus,
-        answersKind: question.kind === 'number' || question.kind === 'date' || question.kind === 'person' ? (brings[question.kind] ? 1 : 0) : question.kind === 'place' && newName ? 1 : 0,
+        answersKind: answered[question.kind] ? 1 : 0,
         newNumber: brings.number ? 1 : 0,
         newDate: brings.date ? 1 : 0,
         newName: newName ? 1 : 0,
