@@ -224,8 +224,6 @@ export function spanCandidates(
     const lead = indexes[0] === firstOfParagraph ? profile.coverage : profileOfPresence(question, [...sentencePresences, subject()]).coverage;
     // A name the question does not give: a person's, a place's (py: keys are any proper noun's, 北京 and 张勇 alike).
     const newName = brings.person || hasNewCapitalisedName(text, askedWords);
-    // What each kind of question asks the span to bring: a figure, a date, someone's name, a place's.
-    const answered: Partial<Record<AnswerKind, boolean>> = { number: brings.number, date: brings.date, person: brings.person, place: newName };
 
     candidates.push({
       article,
@@ -252,7 +250,7 @@ export function spanCandidates(
         entitiesArticle: memo(articleMemo, article.id, () => entityShare(question, cache.article(article))),
         questionHasEntities,
         focusMet: profile.focus,
-        answersKind: answered[question.kind] ? 1 : 0,
+        answersKind: bringsAsked(question.kind, brings, newName) ? 1 : 0,
         newNumber: brings.number ? 1 : 0,
         newDate: brings.date ? 1 : 0,
         newName: newName ? 1 : 0,
@@ -308,6 +306,20 @@ const SENTENCE_END = new RegExp(`(?:[.!?。！？]["${CLOSING_PUNCTUATION}]*|[�
  */
 function isHeading(text: string): boolean {
   return text.length < 25 && !SENTENCE_END.test(text);
+}
+
+/** Whether a span brings what its question's kind asks for: a figure, a date, someone's name, a place's. */
+function bringsAsked(kind: AnswerKind, brings: NewAnchors, newName: boolean): boolean {
+  switch (kind) {
+    case 'number':
+    case 'date':
+    case 'person':
+      return brings[kind];
+    case 'place':
+      return newName;
+    default:
+      return false;
+  }
 }
 
 /** What a sentence brings that the question does not have: a figure, a date, a (pinyin) name. */
