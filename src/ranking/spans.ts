@@ -222,7 +222,8 @@ export function spanCandidates(
     // (本鱼体呈银灰色): the span read with that subject, as a reader reads it.
     const subject = () => memo(leadMemo, `${article.id}#${first.paragraph}`, () => presenceOf(question, cache.leadSubject(article, first.paragraph)));
     const lead = indexes[0] === firstOfParagraph ? profile.coverage : profileOfPresence(question, [...sentencePresences, subject()]).coverage;
-    // A name the question does not give: a person's, a place's (py: keys are any proper noun's, 北京 and 张勇 alike).
+    // A name the question does not give: a person's, a place's (py: keys are any proper noun's, 北京 and 张勇 alike;
+    // an English name mostly has none, "Kony Ealy", so a capitalised word counts there).
     const newName = brings.person || hasNewCapitalisedName(text, askedWords);
 
     candidates.push({
@@ -308,13 +309,13 @@ function isHeading(text: string): boolean {
   return text.length < 25 && !SENTENCE_END.test(text);
 }
 
-/** Whether a span brings what its question's kind asks for: a figure, a date, someone's name, a place's. */
+/** Whether a span brings what its question's kind asks for: a figure, a date, a name (someone's or a place's, told apart by neither). */
 function bringsAsked(kind: AnswerKind, brings: NewAnchors, newName: boolean): boolean {
   switch (kind) {
     case 'number':
     case 'date':
-    case 'person':
       return brings[kind];
+    case 'person':
     case 'place':
       return newName;
     default:

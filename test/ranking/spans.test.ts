@@ -142,7 +142,7 @@ describe('what a span brings', () => {
   // "阿里云国际业务现在谁在管?" ("who runs Alibaba Cloud's international business now?"): 阿里 read as its gloss "alibaba".
   const whoRuns: WeightedQuestion = { concepts: [{ concept: concept('alibaba'), weight: 1 }, { concept: concept('intern'), weight: 2 }], total: 3, unknownShare: 0, kind: 'person' };
   const broughtBy = (person: string[]) => {
-    const article = report(['The new international business department of Alibaba Cloud was set up.']);
+    const article = report(['The new international business department of Alibaba was set up.']);
     const cache = Object.assign(fakeCache(), { anchors: () => ({ number: [], date: [], person }) });
     return spanCandidates(whoRuns, 'zh-Hans', retrievedAll(article), cache)[0]!.features;
   };
@@ -150,6 +150,12 @@ describe('what a span brings', () => {
   it('brings no one new where its only name is one the question says in the other script', () => {
     expect(broughtBy(['py:alibaba'])).toMatchObject({ answersKind: 0 });
     expect(broughtBy(['py:alibaba', 'py:wuyongming'])).toMatchObject({ answersKind: 1, newName: 1 });
+  });
+
+  it('answers "who" with a name the question does not give, an English one by its capitals', () => {
+    const brought = (sentence: string) => spanCandidates(whoRuns, 'zh-Hans', retrievedAll(report([sentence])), fakeCache())[0]!.features;
+    expect(brought('The unit is now run by Kony Ealy.')).toMatchObject({ asksPerson: 1, answersKind: 1, newName: 1 });
+    expect(brought('The unit is now run by the group of Alibaba.')).toMatchObject({ asksPerson: 1, answersKind: 0, newName: 0 });
   });
 
   it('answers "where" with a name the question does not give, as "who": py: keys are any proper noun\'s (北京, 张勇)', () => {
